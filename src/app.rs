@@ -1,0 +1,123 @@
+//! The application: shared state and `build`, which mounts every area behind the middleware.
+//! `main` serves it; the tests start the very same app on a free port.
+
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, Error, web};
+
+use crate::config::Config;
+use crate::db::{Db, DbPool};
+use crate::users::password::Passwords;
+use crate::web::error::AppError;
+use crate::web::observe::Metrics;
+use crate::web::session_store::PgSessionStore;
+use crate::web::{assets, csrf, error_pages, observe, security_headers};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "patron_session";
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Password hashing, a few at a time.
+    pub passwords: Passwords,
+    /// Request metrics.
+    pub metrics: Arc<Metrics>,
+    /// Key that signs the session cookie (shared by all instances through the database).
+    pub cookie_key: Key,
+}
+
+impl AppState {
+    /// State over `pool`; reads (or makes) the shared cookie key.
+    pub fn new(config: Config, pool: DbPool) -> anyhow::Result<web::Data<AppState>> {
+        let mut conn = pool.get()?;
+        let cookie_key = crate::seed::cookie_key(&mut conn)?;
+        Ok(web::Data::new(AppState {
+            db: Db::new(pool),
+            config: Arc::new(config),
+            passwords: Passwords::new(2),
+            metrics: Arc::new(Metrics::default()),
+            cookie_key,
+        }))
+    }
+}
+
+/// Extra routes for one app instance (the tests mount a panicking handler, for one).
+pub type ExtraRoutes = fn(&mut web::ServiceConfig);
+
+/// The whole application.
+pub fn build(
+    state: web::Data<AppState>,
+    extra: Option<ExtraRoutes>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let config = &state.config;
+    let store = PgSessionStore::new(
+        state.db.pool().clone(),
+        config.session_idle(),
+        config.session_max(),
+    );
+    let sessions = SessionMiddleware::builder(store, state.cookie_key.clone())
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_secure(config.cookies_secure())
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Signed)
+        .session_lifecycle(
+            BrowserSession::default()
+                .state_ttl(actix_web::cookie::time::Duration::hours(i64::from(
+                    config.session_max_hours,
+                )))
+                .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+        )
+        .build();
+
+    // Listed innermost first: the last `wrap` sees the request first.
+    App::new()
+        .app_data(state.clone())
+        .app_data(web::FormConfig::default().error_handler(|err, _| {
+            AppError::BadRequest(format!("The form could not be read: {err}")).into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            AppError::BadRequest(format!("The address could not be read: {err}")).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .app_data(web::JsonConfig::default().error_handler(|err, _| {
+            AppError::BadRequest(format!("The JSON body could not be read: {err}")).into()
+        }))
+        .configure(crate::home::config)
+        .configure(crate::users::signin::config)
+        .configure(crate::users::routes::config)
+        .configure(crate::audit::routes::config)
+        .configure(crate::ops::config)
+        .route("/static/{file}", web::get().to(assets::serve))
+        .configure(|cfg| {
+            if let Some(extra) = extra {
+                extra(cfg);
+            }
+        })
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+        }))
+        .wrap(from_fn(csrf::guard))
+        .wrap(sessions)
+        .wrap(from_fn(error_pages::render_errors))
+        .wrap(security_headers())
+        .wrap(from_fn(observe::observe))
+}

@@ -1,0 +1,6 @@
+//! The audit log: every change a person makes, and the page that lists them.
+
+pub mod model;
+pub mod routes;
+
+pub use model::{Actor, record, snapshot};

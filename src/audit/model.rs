@@ -1,0 +1,159 @@
+//! Audit rows: the one helper every write by a person goes through, and the filtered list.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{audit_log, users};
+
+/// Who made a change.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// A signed-in user.
+    User {
+        /// Their id.
+        id: i64,
+        /// Their email, kept with the entry so that it reads right after renames.
+        email: String,
+    },
+    /// The command line (`patron user add`, seeding).
+    System(&'static str),
+}
+
+impl Actor {
+    fn parts(&self) -> (Option<i64>, String) {
+        match self {
+            Actor::User { id, email } => (Some(*id), email.clone()),
+            Actor::System(label) => (None, (*label).to_owned()),
+        }
+    }
+}
+
+/// Writes one audit entry, on the caller's connection so that it commits with the change.
+/// `before` and `after` are snapshots of the record (see `snapshot`); either may be absent.
+pub fn record(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    entity_id: impl ToString,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> QueryResult<()> {
+    let (actor_id, actor_label) = actor.parts();
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(actor_id),
+            audit_log::actor_label.eq(actor_label),
+            audit_log::entity.eq(entity),
+            audit_log::entity_id.eq(entity_id.to_string()),
+            audit_log::action.eq(action),
+            audit_log::before.eq(before),
+            audit_log::after.eq(after),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A record as the audit log keeps it.
+pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// One line of the Audit page.
+#[derive(Debug, Clone, Queryable)]
+pub struct AuditEntry {
+    /// Entry id (also the paging cursor).
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who, as recorded.
+    pub actor_label: String,
+    /// What kind of thing changed (`user`).
+    pub entity: String,
+    /// Which one.
+    pub entity_id: String,
+    /// What happened (`create`, `update`, `deactivate`...).
+    pub action: String,
+    /// The record before.
+    pub before: Option<serde_json::Value>,
+    /// The record after.
+    pub after: Option<serde_json::Value>,
+}
+
+/// Filters of the Audit page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this user's changes.
+    pub actor_id: Option<i64>,
+    /// Only this kind of entity.
+    pub entity: Option<String>,
+    /// Only this entity id (with `entity`).
+    pub entity_id: Option<String>,
+    /// From this day on (inclusive, UTC).
+    pub from: Option<NaiveDate>,
+    /// Up to this day (inclusive, UTC).
+    pub to: Option<NaiveDate>,
+    /// Entries older than this id (the "Next" cursor).
+    pub before_id: Option<i64>,
+}
+
+/// Newest entries first, `limit` of them, keyset-paginated by id.
+pub fn list(conn: &mut PgConnection, f: &AuditFilter, limit: i64) -> QueryResult<Vec<AuditEntry>> {
+    let mut q = audit_log::table
+        .select((
+            audit_log::id,
+            audit_log::at,
+            audit_log::actor_label,
+            audit_log::entity,
+            audit_log::entity_id,
+            audit_log::action,
+            audit_log::before,
+            audit_log::after,
+        ))
+        .into_boxed();
+    if let Some(actor) = f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(actor));
+    }
+    if let Some(entity) = &f.entity {
+        q = q.filter(audit_log::entity.eq(entity.clone()));
+    }
+    if let Some(entity_id) = &f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(entity_id.clone()));
+    }
+    if let Some(from) = f.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        q = q.filter(audit_log::at.ge(from.and_utc()));
+    }
+    if let Some(to) =
+        f.to.and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        q = q.filter(audit_log::at.lt(to.and_utc()));
+    }
+    if let Some(before) = f.before_id {
+        q = q.filter(audit_log::id.lt(before));
+    }
+    q.order(audit_log::id.desc()).limit(limit).load(conn)
+}
+
+/// Distinct entity kinds, for the filter.
+pub fn entities(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
+    audit_log::table
+        .select(audit_log::entity)
+        .distinct()
+        .order(audit_log::entity.asc())
+        .load(conn)
+}
+
+/// Users who appear in the log, for the filter: (id, name, email).
+pub fn actors(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String, String)>> {
+    users::table
+        .select((users::id, users::name, users::email))
+        .order(users::name.asc())
+        .load(conn)
+}
+
+/// The newest `n` entries, for the home page.
+pub fn latest(conn: &mut PgConnection, n: i64) -> QueryResult<Vec<AuditEntry>> {
+    list(conn, &AuditFilter::default(), n)
+}

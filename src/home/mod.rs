@@ -1,0 +1,79 @@
+//! The home page: live figures of the back office and the latest activity.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::app::AppState;
+use crate::audit::model as audit;
+use crate::stores::model as stores;
+use crate::users::model as users;
+use crate::users::rules::Permission;
+use crate::web::{AppError, CurrentUser, PageCtx, render};
+
+/// Mounts the route.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home));
+}
+
+struct Activity {
+    at: String,
+    who: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: PageCtx,
+    active_users: i64,
+    active_stores: i64,
+    role: &'static str,
+    permissions: Vec<&'static str>,
+    activity: Option<Vec<Activity>>,
+}
+
+async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let sees_audit = user.can(Permission::AuditView);
+    let (active_users, active_stores, latest) = state
+        .db
+        .run(move |conn| {
+            let latest = if sees_audit {
+                Some(audit::latest(conn, 8)?)
+            } else {
+                None
+            };
+            Ok((
+                users::count_active(conn)?,
+                stores::count_active(conn)?,
+                latest,
+            ))
+        })
+        .await?;
+    render(&HomePage {
+        ctx: user.page(),
+        active_users,
+        active_stores,
+        role: user.role.label(),
+        permissions: user
+            .role
+            .permissions()
+            .iter()
+            .map(|p| p.description())
+            .collect(),
+        activity: latest.map(|entries| {
+            entries
+                .into_iter()
+                .map(|e| Activity {
+                    at: e.at.format("%-d %b, %H:%M").to_string(),
+                    who: e.actor_label,
+                    what: format!(
+                        "{} {} {}",
+                        e.action.replace('_', " "),
+                        e.entity,
+                        e.entity_id
+                    ),
+                })
+                .collect()
+        }),
+    })
+}

@@ -1,0 +1,14 @@
+//! Patron: the head-office back office of a retail chain's point of sale.
+//!
+//! `app::build` mounts every area; `main.rs` is the command line around it.
+
+pub mod app;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod home;
+pub mod ops;
+pub mod seed;
+pub mod stores;
+pub mod users;
+pub mod web;

@@ -1,0 +1,287 @@
+//! The `patron` command: serve the back office (the default), migrate, seed, manage users.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use patron::audit::Actor;
+use patron::config::Config;
+use patron::db::embedded::{EmbeddedPostgres, find_bindir};
+use patron::users::rules::Role;
+use patron::{app, db, seed, users};
+
+#[derive(Parser)]
+#[command(
+    name = "patron",
+    version,
+    about = "Customer, loyalty and promotions back office for retail chains"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web back office (the default). Without DATABASE_URL it runs its own PostgreSQL
+    /// and loads demo data into an empty database.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the first administrator if there is no user; with --demo, add demo data too.
+    Seed {
+        /// Add demo stores and one user per role (printing their passwords).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage users from the command line.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; prints a generated password unless --password is given.
+    Add {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Name people read.
+        #[arg(long)]
+        name: String,
+        /// admin, hq_manager, store_supervisor or marketing.
+        #[arg(long)]
+        role: String,
+        /// Store code, for a store supervisor.
+        #[arg(long)]
+        store: Option<String>,
+        /// Initial password (8 to 128 characters).
+        #[arg(long, env = "PATRON_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password for a user and end their sessions; prints a generated one unless
+    /// --password is given.
+    Passwd {
+        /// The user's email.
+        email: String,
+        /// The new password (8 to 128 characters).
+        #[arg(long, env = "PATRON_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List users.
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("patron: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            let database = Database::open(&config)?;
+            let mut conn = database.connect()?;
+            let applied = db::migrate(&mut conn)?;
+            println!("{applied} migration(s) applied.");
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let database = Database::open(&config)?;
+            let mut conn = database.migrated()?;
+            let mut made: Vec<seed::Credential> = seed::first_admin(
+                &mut conn,
+                config.admin_email.as_deref(),
+                config.admin_password.as_deref(),
+            )?
+            .into_iter()
+            .collect();
+            if demo {
+                made.extend(seed::demo(&mut conn)?);
+            }
+            if made.is_empty() {
+                println!("Nothing to add: the users already exist.");
+            }
+            seed::print_credentials(&format!("http://{}", config.bind), &made);
+            Ok(())
+        }
+        Command::User { action } => user_command(&config, action),
+    }
+}
+
+/// The database the command works on: the configured server, or the embedded one.
+struct Database {
+    url: String,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    fn open(config: &Config) -> anyhow::Result<Database> {
+        if let Some(url) = &config.database_url {
+            return Ok(Database {
+                url: url.clone(),
+                embedded: None,
+            });
+        }
+        let bindir = find_bindir(config.pg_bindir.as_deref())?;
+        let mut pg = EmbeddedPostgres::new(bindir, &config.data_dir.join("pgdata"))?;
+        pg.start()?;
+        pg.create_database("patron")?;
+        Ok(Database {
+            url: pg.url("patron"),
+            embedded: Some(pg),
+        })
+    }
+
+    fn connect(&self) -> anyhow::Result<diesel::PgConnection> {
+        use diesel::Connection;
+        diesel::PgConnection::establish(&self.url).context("connecting to PostgreSQL")
+    }
+
+    fn migrated(&self) -> anyhow::Result<diesel::PgConnection> {
+        let mut conn = self.connect()?;
+        db::migrate(&mut conn)?;
+        Ok(conn)
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    let mut database = Database::open(&config)?;
+    let pool = db::connect(&database.url, config.db_pool_size, config.db_timeout())
+        .context("connecting to PostgreSQL")?;
+    let mut made = Vec::new();
+    {
+        let mut conn = pool.get()?;
+        db::migrate(&mut conn)?;
+        let fresh = users::model::count_all(&mut conn)? == 0;
+        made.extend(seed::first_admin(
+            &mut conn,
+            config.admin_email.as_deref(),
+            config.admin_password.as_deref(),
+        )?);
+        if fresh && database.embedded.is_some() {
+            made.extend(seed::demo(&mut conn)?);
+        }
+    }
+    let base_url = format!("http://{}", config.bind);
+    let workers = std::thread::available_parallelism().map_or(2, usize::from);
+    // Enough blocking threads per worker for its share of the pool plus password hashing, so
+    // that a request waits for a connection rather than for a thread.
+    let pool_share = usize::try_from(config.db_pool_size)
+        .unwrap_or(10)
+        .div_ceil(workers);
+    let bind = config.bind.clone();
+    let state = app::AppState::new(config, pool)?;
+    let result = actix_web::rt::System::new().block_on(async move {
+        let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))
+            .workers(workers)
+            .worker_max_blocking_threads(pool_share + 2)
+            .bind(&bind)
+            .with_context(|| format!("listening on {bind}"))?
+            .run();
+        seed::print_credentials(&base_url, &made);
+        println!("Patron is running at {base_url} (Ctrl-C stops it).");
+        server.await.context("serving")
+    });
+    if let Some(pg) = database.embedded.as_mut() {
+        pg.stop();
+    }
+    result
+}
+
+fn user_command(config: &Config, action: UserCommand) -> anyhow::Result<()> {
+    let database = Database::open(config)?;
+    let mut conn = database.migrated()?;
+    let actor = Actor::System("command line");
+    match action {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            store,
+            password,
+        } => {
+            let role = Role::parse(&role).with_context(|| {
+                format!("unknown role {role}: use admin, hq_manager, store_supervisor or marketing")
+            })?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(seed::random_password);
+            let user = seed::add_user(
+                &mut conn,
+                &actor,
+                &email,
+                &name,
+                role,
+                store.as_deref(),
+                &password,
+            )?;
+            println!("Created {} ({}).", user.email, role.label());
+            if generated {
+                println!("Password: {password}");
+            }
+        }
+        UserCommand::Passwd { email, password } => {
+            let user = users::model::find_by_email(&mut conn, &email)?
+                .with_context(|| format!("no user has the email {email}"))?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(seed::random_password);
+            users::rules::check_password(&password).map_err(anyhow::Error::msg)?;
+            let hash =
+                users::password::hash_blocking(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            use diesel::Connection;
+            conn.transaction(|conn| {
+                users::model::set_password(conn, user.id, &hash)?;
+                patron::web::session_store::end_sessions_of(conn, user.id)?;
+                patron::audit::record(conn, &actor, "user", user.id, "reset_password", None, None)?;
+                diesel::QueryResult::Ok(())
+            })?;
+            println!(
+                "New password set for {}; their sessions were ended.",
+                user.email
+            );
+            if generated {
+                println!("Password: {password}");
+            }
+        }
+        UserCommand::List => {
+            println!(
+                "{:<30} {:<24} {:<17} {:<8} LAST SIGN-IN",
+                "EMAIL", "NAME", "ROLE", "STATUS"
+            );
+            for row in users::model::list(&mut conn)? {
+                let u = row.user;
+                println!(
+                    "{:<30} {:<24} {:<17} {:<8} {}",
+                    u.email,
+                    u.name,
+                    u.role().map_or("?", Role::label),
+                    if u.active { "active" } else { "inactive" },
+                    u.last_sign_in_at.map_or_else(
+                        || "never".to_owned(),
+                        |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Data Patron needs before anyone signs in: the shared cookie key, the first administrator, and
+//! the demo data (`patron seed --demo`, loaded automatically into an empty embedded database).
+
+use actix_web::cookie::Key;
+use diesel::prelude::*;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+use crate::audit::{self, Actor};
+use crate::db::schema::app_secrets;
+use crate::stores::model as stores;
+use crate::users::forms::EmailAddress;
+use crate::users::model::{self as users, NewUser};
+use crate::users::password::hash_blocking;
+use crate::users::rules::{Role, check_password};
+
+const COOKIE_KEY: &str = "session_cookie_key";
+
+/// The key that signs session cookies: made once, stored, shared by every instance.
+pub fn cookie_key(conn: &mut PgConnection) -> anyhow::Result<Key> {
+    let fresh: [u8; 64] = rand::rng().random();
+    diesel::insert_into(app_secrets::table)
+        .values((
+            app_secrets::name.eq(COOKIE_KEY),
+            app_secrets::value.eq(hex::encode(fresh)),
+        ))
+        .on_conflict(app_secrets::name)
+        .do_nothing()
+        .execute(conn)?;
+    let stored: String = app_secrets::table
+        .find(COOKIE_KEY)
+        .select(app_secrets::value)
+        .first(conn)?;
+    Ok(Key::from(&hex::decode(stored)?))
+}
+
+/// A sign-in made by seeding, to print once.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Email.
+    pub email: String,
+    /// Password in clear (printed once, stored only hashed).
+    pub password: String,
+    /// Role label.
+    pub role: &'static str,
+}
+
+/// A random password people can type: 16 letters and digits.
+pub fn random_password() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
+}
+
+/// Creates a user (from the command line or seeding), audited as `actor`.
+pub fn add_user(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    role: Role,
+    store_code: Option<&str>,
+    password: &str,
+) -> anyhow::Result<users::User> {
+    let email = EmailAddress::parse(email).map_err(anyhow::Error::msg)?;
+    check_password(password).map_err(anyhow::Error::msg)?;
+    let store_id = match store_code {
+        Some(code) => Some(
+            stores::find_by_code(conn, code)?
+                .ok_or_else(|| anyhow::anyhow!("no store has the code {code}"))?
+                .id,
+        ),
+        None if role.needs_store() => anyhow::bail!("a store supervisor needs --store CODE"),
+        None => None,
+    };
+    let hash = hash_blocking(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    conn.transaction(|conn| {
+        let user = users::insert(
+            conn,
+            &NewUser {
+                email: email.as_str(),
+                name,
+                password_hash: &hash,
+                role: role.as_str(),
+                store_id,
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            "user",
+            user.id,
+            "create",
+            None,
+            audit::snapshot(&user),
+        )?;
+        Ok(user)
+    })
+}
+
+/// Creates the first administrator when there is no user at all. The password comes from
+/// settings, or is made up and returned for printing.
+pub fn first_admin(
+    conn: &mut PgConnection,
+    email: Option<&str>,
+    password: Option<&str>,
+) -> anyhow::Result<Option<Credential>> {
+    if users::count_all(conn)? > 0 {
+        return Ok(None);
+    }
+    let email = email.unwrap_or("admin@example.com");
+    let password = password.map_or_else(random_password, str::to_owned);
+    add_user(
+        conn,
+        &Actor::System("first run"),
+        email,
+        "Administrator",
+        Role::Admin,
+        None,
+        &password,
+    )?;
+    Ok(Some(Credential {
+        email: email.to_owned(),
+        password,
+        role: Role::Admin.label(),
+    }))
+}
+
+/// Demo data: two stores and one user per role. Existing rows are left alone, so running it
+/// twice adds nothing.
+pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Vec<Credential>> {
+    stores::ensure(conn, "DOWNTOWN", "Downtown")?;
+    stores::ensure(conn, "RIVERSIDE", "Riverside Mall")?;
+    let people = [
+        ("hq@example.com", "Hannah Quinn", Role::HqManager, None),
+        (
+            "supervisor@example.com",
+            "Sam Ortiz",
+            Role::StoreSupervisor,
+            Some("DOWNTOWN"),
+        ),
+        ("marketing@example.com", "Mia Keller", Role::Marketing, None),
+    ];
+    let mut made = Vec::new();
+    for (email, name, role, store) in people {
+        if users::find_by_email(conn, email)?.is_some() {
+            continue;
+        }
+        let password = random_password();
+        add_user(
+            conn,
+            &Actor::System("demo data"),
+            email,
+            name,
+            role,
+            store,
+            &password,
+        )?;
+        made.push(Credential {
+            email: email.to_owned(),
+            password,
+            role: role.label(),
+        });
+    }
+    Ok(made)
+}
+
+/// The credentials as a table for the console.
+pub fn print_credentials(base_url: &str, credentials: &[Credential]) {
+    if credentials.is_empty() {
+        return;
+    }
+    println!(
+        "\nSign in at {base_url}/login with (shown once; `patron user passwd EMAIL` resets one):"
+    );
+    for c in credentials {
+        println!("  {:<26} {:<18} {}", c.email, c.role, c.password);
+    }
+    println!();
+}

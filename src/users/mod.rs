@@ -1,0 +1,10 @@
+//! Users, roles and signing in: the Users page, the sign-in page, the password service.
+
+pub mod forms;
+pub mod model;
+pub mod password;
+pub mod routes;
+pub mod rules;
+pub mod signin;
+
+pub use rules::{Permission, Role};

@@ -1,0 +1,228 @@
+//! User rows and queries: the only place that writes the `users` table.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::rules::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
+use crate::db::schema::{stores, users};
+
+/// A user as stored (the hash never leaves through serialisation).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    /// Internal id.
+    pub id: i64,
+    /// Sign-in email, unique whatever its case.
+    pub email: String,
+    /// Name people read.
+    pub name: String,
+    /// argon2id PHC string.
+    #[serde(skip)]
+    pub password_hash: String,
+    /// Stored role name; see `role()`.
+    pub role: String,
+    /// The store of a store supervisor.
+    pub store_id: Option<i64>,
+    /// Deactivated users cannot sign in.
+    pub active: bool,
+    /// Failed sign-ins in a row.
+    pub failed_logins: i32,
+    /// Refuses sign-in until then.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Last successful sign-in.
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// The user's role (a CHECK constraint keeps the stored name valid).
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+
+    /// Whether sign-in is refused right now because of failed attempts.
+    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+}
+
+/// A user in the Users list, with their store's code.
+#[derive(Debug, Clone)]
+pub struct UserListRow {
+    /// The user.
+    pub user: User,
+    /// Their store's code, for supervisors.
+    pub store_code: Option<String>,
+}
+
+/// Values of a new user.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    /// Email.
+    pub email: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// argon2id PHC string.
+    pub password_hash: &'a str,
+    /// Role name.
+    pub role: &'a str,
+    /// Store, for supervisors.
+    pub store_id: Option<i64>,
+}
+
+/// What the Users page may change about a user.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = users, treat_none_as_null = true)]
+pub struct UserChanges<'a> {
+    /// Email.
+    pub email: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Role name.
+    pub role: &'a str,
+    /// Store, for supervisors (cleared for other roles).
+    pub store_id: Option<i64>,
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's lower(), as the unique email index uses it.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The user with `id`.
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+/// The user with `id`, locked for the rest of the transaction.
+pub fn find_for_update(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// The user whose email matches, whatever its case.
+pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(lower(users::email).eq(lower(email)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every user with their store's code, active ones first, then by name.
+pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<UserListRow>> {
+    users::table
+        .left_join(stores::table)
+        .select((User::as_select(), stores::code.nullable()))
+        .order((users::active.desc(), users::name.asc(), users::id.asc()))
+        .load::<(User, Option<String>)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(user, store_code)| UserListRow { user, store_code })
+                .collect()
+        })
+}
+
+/// Inserts a user.
+pub fn insert(conn: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)
+}
+
+/// Saves changes made on the Users page.
+pub fn update(conn: &mut PgConnection, id: i64, changes: &UserChanges<'_>) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(diesel::dsl::now)))
+        .returning(User::as_returning())
+        .get_result(conn)
+}
+
+/// Deactivates or reactivates a user.
+pub fn set_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::active.eq(active),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+}
+
+/// Stores a new password hash and lifts any lock.
+pub fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+}
+
+/// Counts a failed sign-in in one statement, so that attempts racing each other all count.
+/// The fifth in a row locks the account; the first after a lock ran out starts counting afresh.
+pub fn record_failed_sign_in(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE users SET
+             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now()
+                                  THEN 1 ELSE failed_logins + 1 END,
+             locked_until = CASE
+                 WHEN locked_until > now() THEN locked_until
+                 WHEN locked_until IS NOT NULL THEN NULL
+                 WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3)
+                 ELSE NULL END
+         WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .bind::<diesel::sql_types::Integer, _>(LOCK_AFTER_FAILURES)
+    .bind::<diesel::sql_types::Integer, _>(i32::try_from(LOCK_MINUTES).unwrap_or(15))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Records a successful sign-in: clears the failure count and notes the time.
+pub fn record_sign_in(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::last_sign_in_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Locks every active administrator row and counts those other than `except`. Changes that could
+/// remove the last administrator take this lock first, so two of them cannot both pass.
+pub fn lock_other_active_admins(conn: &mut PgConnection, except: i64) -> QueryResult<i64> {
+    let ids: Vec<i64> = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .for_update()
+        .load(conn)?;
+    Ok(i64::try_from(ids.iter().filter(|id| **id != except).count()).unwrap_or(i64::MAX))
+}
+
+/// Number of users, active or not.
+pub fn count_all(conn: &mut PgConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// Number of active users.
+pub fn count_active(conn: &mut PgConnection) -> QueryResult<i64> {
+    users::table
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)
+}

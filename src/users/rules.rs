@@ -1,0 +1,317 @@
+//! Who may do what: roles, permissions and the rules about managing users and passwords.
+//! Pure: no web, no database.
+
+use serde::{Deserialize, Serialize};
+
+/// A named right that handlers require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Permission {
+    /// Look customers up and read their history.
+    CustomersView,
+    /// Create customers.
+    CustomersCreate,
+    /// Edit and merge customers.
+    CustomersEdit,
+    /// Deactivate and reactivate customers.
+    CustomersDeactivate,
+    /// Set up loyalty programs.
+    LoyaltyManage,
+    /// Set up offers.
+    OffersManage,
+    /// Set up coupons and gift cards.
+    CouponsManage,
+    /// Set up campaigns and referral codes.
+    ReferralsManage,
+    /// Keep stores, POS profiles, delivery charges, sales persons, items, groups, territories.
+    StoresManage,
+    /// Read reports.
+    ReportsView,
+    /// Keep users and their roles.
+    UsersManage,
+    /// Read the audit log.
+    AuditView,
+}
+
+impl Permission {
+    /// Every permission, in the order the Users page lists them.
+    pub const ALL: [Permission; 12] = [
+        Permission::CustomersView,
+        Permission::CustomersCreate,
+        Permission::CustomersEdit,
+        Permission::CustomersDeactivate,
+        Permission::LoyaltyManage,
+        Permission::OffersManage,
+        Permission::CouponsManage,
+        Permission::ReferralsManage,
+        Permission::StoresManage,
+        Permission::ReportsView,
+        Permission::UsersManage,
+        Permission::AuditView,
+    ];
+
+    /// The permission's name, as in `customers.view`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::CustomersView => "customers.view",
+            Permission::CustomersCreate => "customers.create",
+            Permission::CustomersEdit => "customers.edit",
+            Permission::CustomersDeactivate => "customers.deactivate",
+            Permission::LoyaltyManage => "loyalty.manage",
+            Permission::OffersManage => "offers.manage",
+            Permission::CouponsManage => "coupons.manage",
+            Permission::ReferralsManage => "referrals.manage",
+            Permission::StoresManage => "stores.manage",
+            Permission::ReportsView => "reports.view",
+            Permission::UsersManage => "users.manage",
+            Permission::AuditView => "audit.view",
+        }
+    }
+
+    /// What it allows, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Permission::CustomersView => "Look up customers and their history",
+            Permission::CustomersCreate => "Create customers",
+            Permission::CustomersEdit => "Edit and merge customers",
+            Permission::CustomersDeactivate => "Deactivate and reactivate customers",
+            Permission::LoyaltyManage => "Set up loyalty programs",
+            Permission::OffersManage => "Set up offers",
+            Permission::CouponsManage => "Set up coupons and gift cards",
+            Permission::ReferralsManage => "Set up campaigns and referral codes",
+            Permission::StoresManage => "Keep stores, POS profiles and the catalogue",
+            Permission::ReportsView => "Read reports",
+            Permission::UsersManage => "Keep users and their roles",
+            Permission::AuditView => "Read the audit log",
+        }
+    }
+}
+
+/// What a user is at the company; it decides their permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything.
+    Admin,
+    /// Head office: customers, stores, users, reports.
+    HqManager,
+    /// One store: looks customers up and keeps them.
+    StoreSupervisor,
+    /// Loyalty, offers, coupons, referrals and their reports.
+    Marketing,
+}
+
+impl Role {
+    /// Every role, most powerful first.
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::HqManager,
+        Role::StoreSupervisor,
+        Role::Marketing,
+    ];
+
+    /// The stored name (`hq_manager`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::HqManager => "hq_manager",
+            Role::StoreSupervisor => "store_supervisor",
+            Role::Marketing => "marketing",
+        }
+    }
+
+    /// The name people read (`HQ manager`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::HqManager => "HQ manager",
+            Role::StoreSupervisor => "Store supervisor",
+            Role::Marketing => "Marketing",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The role's permissions: the table the Users page shows.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Admin => &Permission::ALL,
+            Role::HqManager => &[
+                CustomersView,
+                CustomersCreate,
+                CustomersEdit,
+                CustomersDeactivate,
+                StoresManage,
+                ReportsView,
+                UsersManage,
+                AuditView,
+            ],
+            Role::StoreSupervisor => &[CustomersView, CustomersCreate, CustomersEdit],
+            Role::Marketing => &[
+                CustomersView,
+                LoyaltyManage,
+                OffersManage,
+                CouponsManage,
+                ReferralsManage,
+                ReportsView,
+            ],
+        }
+    }
+
+    /// Whether the role holds `permission`.
+    pub fn can(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+
+    /// Whether the role works for one store (and so must have one).
+    pub fn needs_store(self) -> bool {
+        self == Role::StoreSupervisor
+    }
+}
+
+/// Failed sign-ins in a row that lock an account.
+pub const LOCK_AFTER_FAILURES: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 15;
+/// Shortest password accepted, in characters.
+pub const PASSWORD_MIN: usize = 8;
+/// Longest password accepted, in characters.
+pub const PASSWORD_MAX: usize = 128;
+
+/// Checks a new password against the rules; the message says what is wrong.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        Err(format!("Use at least {PASSWORD_MIN} characters."))
+    } else if len > PASSWORD_MAX {
+        Err(format!("Use at most {PASSWORD_MAX} characters."))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether someone with role `actor` may give a user role `new_role` or change a user who has
+/// role `current`: only administrators make or change administrators.
+pub fn may_assign(actor: Role, current: Option<Role>, new_role: Role) -> bool {
+    actor == Role::Admin || (current != Some(Role::Admin) && new_role != Role::Admin)
+}
+
+/// What stops a change to a user, if anything: nobody deactivates themselves, and the last
+/// active administrator stays an active administrator.
+pub fn check_user_change(
+    acting_on_self: bool,
+    target_is_active_admin: bool,
+    other_active_admins: i64,
+    deactivating: bool,
+    new_role: Role,
+) -> Result<(), String> {
+    if deactivating && acting_on_self {
+        return Err("You cannot deactivate your own account.".into());
+    }
+    let stops_being_admin = deactivating || new_role != Role::Admin;
+    if target_is_active_admin && stops_being_admin && other_active_admins == 0 {
+        return Err("This is the last active administrator; make someone else one first.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_hold_exactly_their_permissions() {
+        use Permission::*;
+        let expect: [(Role, &[Permission]); 4] = [
+            (Role::Admin, &Permission::ALL),
+            (
+                Role::HqManager,
+                &[
+                    CustomersView,
+                    CustomersCreate,
+                    CustomersEdit,
+                    CustomersDeactivate,
+                    StoresManage,
+                    ReportsView,
+                    UsersManage,
+                    AuditView,
+                ],
+            ),
+            (
+                Role::StoreSupervisor,
+                &[CustomersView, CustomersCreate, CustomersEdit],
+            ),
+            (
+                Role::Marketing,
+                &[
+                    CustomersView,
+                    LoyaltyManage,
+                    OffersManage,
+                    CouponsManage,
+                    ReferralsManage,
+                    ReportsView,
+                ],
+            ),
+        ];
+        for (role, granted) in expect {
+            for p in Permission::ALL {
+                assert_eq!(
+                    role.can(p),
+                    granted.contains(&p),
+                    "{} {}",
+                    role.as_str(),
+                    p.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn passwords_must_be_8_to_128_characters() {
+        assert!(check_password("1234567").is_err());
+        assert!(check_password("12345678").is_ok());
+        assert!(
+            check_password(&"é".repeat(128)).is_ok(),
+            "counted in characters, not bytes"
+        );
+        assert!(check_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn only_admins_make_or_change_admins() {
+        assert!(may_assign(Role::Admin, Some(Role::Marketing), Role::Admin));
+        assert!(may_assign(
+            Role::HqManager,
+            Some(Role::Marketing),
+            Role::StoreSupervisor
+        ));
+        assert!(!may_assign(
+            Role::HqManager,
+            Some(Role::Marketing),
+            Role::Admin
+        ));
+        assert!(!may_assign(Role::HqManager, Some(Role::Admin), Role::Admin));
+        assert!(may_assign(Role::HqManager, None, Role::HqManager));
+    }
+
+    #[test]
+    fn the_last_admin_and_oneself_are_protected() {
+        assert!(check_user_change(true, true, 3, true, Role::Admin).is_err());
+        assert!(check_user_change(false, true, 0, true, Role::Admin).is_err());
+        assert!(check_user_change(false, true, 0, false, Role::HqManager).is_err());
+        assert!(check_user_change(false, true, 0, false, Role::Admin).is_ok());
+        assert!(check_user_change(false, true, 1, true, Role::Admin).is_ok());
+        assert!(check_user_change(false, false, 0, true, Role::Marketing).is_ok());
+    }
+}

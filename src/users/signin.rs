@@ -1,0 +1,209 @@
+//! Signing in and out, and changing one's own password.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::forms::{ChangePasswordForm, SignInForm, safe_next};
+use super::model;
+use crate::app::AppState;
+use crate::audit::{self, Actor};
+use crate::web::session_store::{self, USER_ID_KEY};
+use crate::web::{
+    AppError, CurrentUser, FieldErrors, Flash, PageCtx, csrf, render, render_status, see_other,
+};
+
+/// The one message for every failed sign-in: it never tells whether the email exists.
+pub const SIGN_IN_FAILED: &str =
+    "Wrong email or password. After 5 failed attempts an account is locked for 15 minutes.";
+
+/// Mounts the routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(sign_in_page))
+        .route("/login", web::post().to(sign_in))
+        .route("/logout", web::post().to(sign_out))
+        .route("/account/password", web::get().to(password_page))
+        .route("/account/password", web::post().to(change_password));
+}
+
+#[derive(Template)]
+#[template(path = "users/signin.html")]
+struct SignInPage {
+    ctx: PageCtx,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+    signed_out: bool,
+}
+
+#[derive(Deserialize)]
+struct SignInQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    signed_out: Option<String>,
+}
+
+async fn sign_in_page(
+    session: Session,
+    query: web::Query<SignInQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(&SignInPage {
+        ctx: PageCtx::anonymous(&session),
+        email: String::new(),
+        next: safe_next(&query.next).to_owned(),
+        error: None,
+        signed_out: query.signed_out.is_some(),
+    })
+}
+
+async fn sign_in(
+    state: web::Data<AppState>,
+    session: Session,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = form.email.trim().to_owned();
+    let lookup = email.clone();
+    let user = state
+        .db
+        .run(move |conn| Ok(model::find_by_email(conn, &lookup)?))
+        .await?;
+    let now = chrono::Utc::now();
+    // Every refusal costs one hash check, so timing does not tell the cases apart either.
+    let usable = user.as_ref().filter(|u| u.active && !u.is_locked(now));
+    let usable_hash = usable.map(|u| u.password_hash.clone());
+    let matches = state
+        .passwords
+        .verify(form.password.clone(), usable_hash.clone())
+        .await?
+        && usable_hash.is_some();
+
+    let Some(user) = user else {
+        return refuse(&session, email, &form.next);
+    };
+    if !matches {
+        let id = user.id;
+        state
+            .db
+            .run(move |conn| Ok(model::record_failed_sign_in(conn, id)?))
+            .await?;
+        tracing::info!(user_id = id, "sign-in refused");
+        return refuse(&session, email, &form.next);
+    }
+
+    let actor = Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    };
+    state
+        .db
+        .tx(move |conn| {
+            model::record_sign_in(conn, user.id)?;
+            session_store::purge_expired(conn)?;
+            audit::record(conn, &actor, "user", user.id, "sign_in", None, None)?;
+            Ok(())
+        })
+        .await?;
+    // A new session id at sign-in, so that a session id planted before cannot be ridden.
+    session.renew();
+    session
+        .insert(USER_ID_KEY, user.id)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    csrf::rotate(&session);
+    Ok(see_other(safe_next(&form.next)))
+}
+
+fn refuse(session: &Session, email: String, next: &str) -> Result<HttpResponse, AppError> {
+    render_status(
+        StatusCode::UNAUTHORIZED,
+        &SignInPage {
+            ctx: PageCtx::anonymous(session),
+            email,
+            next: safe_next(next).to_owned(),
+            error: Some(SIGN_IN_FAILED),
+            signed_out: false,
+        },
+    )
+}
+
+async fn sign_out(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
+    if let Ok(Some(user_id)) = session.get::<i64>(USER_ID_KEY) {
+        state
+            .db
+            .run(move |conn| {
+                let user = model::find(conn, user_id)?;
+                let actor = Actor::User {
+                    id: user.id,
+                    email: user.email,
+                };
+                audit::record(conn, &actor, "user", user_id, "sign_out", None, None)?;
+                Ok(())
+            })
+            .await?;
+    }
+    session.purge();
+    Ok(see_other("/login?signed_out=1"))
+}
+
+#[derive(Template)]
+#[template(path = "users/password.html")]
+struct PasswordPage {
+    ctx: PageCtx,
+    errors: FieldErrors,
+}
+
+async fn password_page(user: CurrentUser) -> Result<HttpResponse, AppError> {
+    render(&PasswordPage {
+        ctx: user.page(),
+        errors: FieldErrors::new(),
+    })
+}
+
+/// Changing one's password ends every other session of the user; this one continues under a
+/// new id.
+async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<ChangePasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = form.check().err().unwrap_or_default();
+    if !form.current_password.is_empty() {
+        let id = user.id;
+        let stored = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
+        let ok = state
+            .passwords
+            .verify(form.current_password.clone(), Some(stored.password_hash))
+            .await?;
+        if !ok {
+            errors.add("current_password", "That is not your current password.");
+        }
+    }
+    if !errors.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage {
+                ctx: user.page(),
+                errors,
+            },
+        );
+    }
+    let hash = state.passwords.hash(form.new_password).await?;
+    let (id, actor) = (user.id, user.actor());
+    state
+        .db
+        .tx(move |conn| {
+            model::set_password(conn, id, &hash)?;
+            session_store::end_sessions_of(conn, id)?;
+            audit::record(conn, &actor, "user", id, "change_password", None, None)?;
+            Ok(())
+        })
+        .await?;
+    user.session().renew();
+    user.flash(Flash::success(
+        "Password changed. Your other sessions have been signed out.",
+    ));
+    Ok(see_other("/"))
+}

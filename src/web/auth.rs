@@ -1,0 +1,114 @@
+//! The signed-in user as an extractor, and the one-line permission check handlers use:
+//! `user.require(Permission::UsersManage)?`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use super::error::AppError;
+use super::page::{Flash, PageCtx};
+use super::session_store::USER_ID_KEY;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::users::model;
+use crate::users::rules::{Permission, Role};
+
+/// The user behind this request. Extracting it answers "sign in" when there is none (a redirect
+/// for pages, 401 for the API), and ends the session of a user who was deactivated.
+pub struct CurrentUser {
+    /// User id.
+    pub id: i64,
+    /// Name people read.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Store of a store supervisor.
+    pub store_id: Option<i64>,
+    session: Session,
+    path: String,
+}
+
+impl CurrentUser {
+    /// Whether the user may do `permission`.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
+
+    /// Fails with 403 unless the user may do `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The user as the audit log records them.
+    pub fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.id,
+            email: self.email.clone(),
+        }
+    }
+
+    /// The session, for handlers that change it (sign-out, password change).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Queues a message for the next page this user sees.
+    pub fn flash(&self, flash: Flash) {
+        super::page::push_flash(&self.session, flash);
+    }
+
+    /// What the layout needs: navigation, the CSRF token, queued messages.
+    pub fn page(&self) -> PageCtx {
+        PageCtx::for_user(self, &self.session, &self.path)
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<CurrentUser, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let path = req.path().to_owned();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let Some(user_id) = session.get::<i64>(USER_ID_KEY).ok().flatten() else {
+                return Err(AppError::Unauthorized);
+            };
+            let user = state
+                .db
+                .run(move |conn| {
+                    use diesel::OptionalExtension;
+                    Ok(model::find(conn, user_id).optional()?)
+                })
+                .await?;
+            match user {
+                Some(user) if user.active => {
+                    let role = user.role().ok_or(AppError::Forbidden)?;
+                    Ok(CurrentUser {
+                        id: user.id,
+                        name: user.name,
+                        email: user.email,
+                        role,
+                        store_id: user.store_id,
+                        session,
+                        path,
+                    })
+                }
+                _ => {
+                    session.purge();
+                    Err(AppError::Unauthorized)
+                }
+            }
+        })
+    }
+}

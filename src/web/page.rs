@@ -1,0 +1,168 @@
+//! What every page's layout needs (who is signed in, navigation, CSRF token, flash messages), and
+//! the helpers that turn a template into a response.
+
+use actix_session::Session;
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::auth::CurrentUser;
+use super::error::AppError;
+use super::nav::{self, NavLink};
+
+const FLASH_KEY: &str = "flash";
+
+/// A message shown once at the top of the next page ("Saved").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success`, `info` or `error`: the alert's colour.
+    pub kind: String,
+    /// The message.
+    pub text: String,
+}
+
+impl Flash {
+    /// A green message.
+    pub fn success(text: impl Into<String>) -> Flash {
+        Flash {
+            kind: "success".into(),
+            text: text.into(),
+        }
+    }
+
+    /// A red message.
+    pub fn error(text: impl Into<String>) -> Flash {
+        Flash {
+            kind: "error".into(),
+            text: text.into(),
+        }
+    }
+
+    /// A neutral message.
+    pub fn info(text: impl Into<String>) -> Flash {
+        Flash {
+            kind: "info".into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Queues `flash` in the session for the next page.
+pub fn push_flash(session: &Session, flash: Flash) {
+    let mut all: Vec<Flash> = session.get(FLASH_KEY).ok().flatten().unwrap_or_default();
+    all.push(flash);
+    let _ = session.insert(FLASH_KEY, all);
+}
+
+fn take_flashes(session: &Session) -> Vec<Flash> {
+    if !session.contains_key(FLASH_KEY) {
+        return Vec::new();
+    }
+    session
+        .remove_as::<Vec<Flash>>(FLASH_KEY)
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+/// The signed-in user as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    /// Name.
+    pub name: String,
+    /// Role label.
+    pub role: &'static str,
+    /// Initials for the avatar.
+    pub initials: String,
+}
+
+/// Layout context: every page template has a `ctx` field of this type.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// Who is signed in (none on the sign-in page).
+    pub user: Option<UserBadge>,
+    /// Navigation links the user may follow.
+    pub nav: Vec<NavLink>,
+    /// The session's CSRF token, for forms and htmx.
+    pub csrf: String,
+    /// Messages to show once.
+    pub flashes: Vec<Flash>,
+}
+
+impl PageCtx {
+    /// The context for a signed-in user's page at `path`.
+    pub fn for_user(user: &CurrentUser, session: &Session, path: &str) -> PageCtx {
+        PageCtx {
+            user: Some(UserBadge {
+                name: user.name.clone(),
+                role: user.role.label(),
+                initials: initials(&user.name),
+            }),
+            nav: nav::links(|p| user.can(p), path),
+            csrf: super::csrf::token(session),
+            flashes: take_flashes(session),
+        }
+    }
+
+    /// The context for a page seen before signing in.
+    pub fn anonymous(session: &Session) -> PageCtx {
+        PageCtx {
+            user: None,
+            nav: Vec::new(),
+            csrf: super::csrf::token(session),
+            flashes: take_flashes(session),
+        }
+    }
+
+    /// The `hx-headers` value that makes htmx send the CSRF token.
+    pub fn hx_headers(&self) -> String {
+        serde_json::json!({ "X-CSRF-Token": self.csrf }).to_string()
+    }
+}
+
+/// Up to two initials of a name, for avatars.
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Renders `template` as an HTML response with `status`.
+pub fn render_status<T: Template>(
+    status: StatusCode,
+    template: &T,
+) -> Result<HttpResponse, AppError> {
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::VARY, "HX-Request"))
+        .body(body))
+}
+
+/// Renders `template` as a 200 HTML response.
+pub fn render<T: Template>(template: &T) -> Result<HttpResponse, AppError> {
+    render_status(StatusCode::OK, template)
+}
+
+/// 303 See Other to `location`: the answer to a form post that worked.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_take_the_first_letters_of_two_words() {
+        assert_eq!(initials("Ann Lee Smith"), "AL");
+        assert_eq!(initials("émile"), "É");
+        assert_eq!(initials("  "), "");
+    }
+}
