@@ -1,1 +1,21 @@
-//! placeholder
+//! Patron's integration tests: one binary, a module per area. Each test starts the real app on
+//! a free port over a database of its own and speaks HTTP to it, as a browser or a till would.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
+
+mod common;
+
+mod audit;
+mod auth;
+mod browser;
+mod cli;
+mod csrf;
+mod embedded;
+mod errors;
+mod migrations;
+mod permissions;
+mod sessions;
+mod users;

@@ -1,0 +1,181 @@
+//! One end-to-end check in a real headless Chromium: sign in, a wrong password, sign out.
+//! Chromium and ChromeDriver come from Debian (.ci/run installs them); without them the test
+//! fails under CI and prints why it skipped elsewhere.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use fantoccini::{ClientBuilder, Locator};
+use patron::users::rules::Role;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::common::{PASSWORD, TestApp};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A running ChromeDriver, stopped on drop.
+struct Driver {
+    url: String,
+    _child: tokio::process::Child,
+}
+
+impl Driver {
+    async fn start() -> Option<Driver> {
+        if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+            let why =
+                "Chromium or ChromeDriver is missing (apt-get install chromium chromium-driver)";
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+            eprintln!("SKIPPED browser test: {why}");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        // Ready when it says so: no polling, no sleeping.
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("started successfully") {
+                break;
+            }
+        }
+        Some(Driver {
+            url: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        })
+    }
+}
+
+#[actix_web::test]
+async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.user_named(Role::HqManager, "hannah@example.com", "Hannah Quinn");
+    let profile =
+        std::env::temp_dir().join(format!("patron-chromium-{:08x}", rand::random::<u32>()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap();
+
+    browser.goto(&format!("{}/", app.base)).await.unwrap();
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/login")
+    );
+
+    browser
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("hannah@example.com")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("not my password")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = browser
+        .wait()
+        .for_element(Locator::Id("signin-error"))
+        .await
+        .unwrap();
+    assert!(
+        error
+            .text()
+            .await
+            .unwrap()
+            .starts_with("Wrong email or password.")
+    );
+    let email = browser.find(Locator::Css("#email")).await.unwrap();
+    assert_eq!(
+        email.prop("value").await.unwrap().as_deref(),
+        Some("hannah@example.com")
+    );
+
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let who = browser
+        .wait()
+        .for_element(Locator::Css(".who strong"))
+        .await
+        .unwrap();
+    assert_eq!(who.text().await.unwrap(), "Hannah Quinn");
+
+    browser
+        .find(Locator::XPath("//button[normalize-space()='Sign out']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = browser
+        .wait()
+        .for_element(Locator::Css(".alert-info"))
+        .await
+        .unwrap();
+    assert_eq!(notice.text().await.unwrap(), "You have signed out.");
+    browser.goto(&format!("{}/users", app.base)).await.unwrap();
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/login")
+    );
+
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}

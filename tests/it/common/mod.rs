@@ -1,0 +1,351 @@
+//! The harness: a real Patron on a free port over a database of its own, and HTTP clients that
+//! sign in as a role and carry the CSRF token the way a browser form does.
+
+pub mod db;
+
+use std::net::TcpListener;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use actix_web::dev::ServerHandle;
+use diesel::prelude::*;
+use patron::app::{self, AppState, ExtraRoutes};
+use patron::config::Config;
+use patron::db::DbPool;
+use patron::users::model::{self as users, NewUser};
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+pub use db::TestDb;
+
+/// The password of every user the harness makes.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Hashed once per process with the real argon2 parameters.
+static PASSWORD_HASH: LazyLock<String> =
+    LazyLock::new(|| patron::users::password::hash_blocking(PASSWORD).unwrap());
+
+/// A running app.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Its database.
+    pub db: TestDb,
+    /// A pool on its database, for arranging and checking rows.
+    pub pool: DbPool,
+    handle: ServerHandle,
+}
+
+/// A user the harness made.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+impl TestApp {
+    /// Starts the app with default settings.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}, None).await
+    }
+
+    /// Starts the app with settings changed by `tune` and extra routes.
+    pub async fn spawn_with(tune: impl FnOnce(&mut Config), extra: Option<ExtraRoutes>) -> TestApp {
+        let db = TestDb::create();
+        let mut config = Config::for_database(&db.url);
+        tune(&mut config);
+        let pool = patron::db::connect(&db.url, config.db_pool_size, config.db_timeout()).unwrap();
+        let state = AppState::new(config, pool.clone()).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = actix_web::HttpServer::new(move || app::build(state.clone(), extra))
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base,
+            db,
+            pool,
+            handle,
+        }
+    }
+
+    /// A pooled connection to the app's database.
+    pub fn conn(&self) -> patron::db::DbConn {
+        self.pool.get().unwrap()
+    }
+
+    /// A store, made on first use.
+    pub fn store(&self, code: &str) -> i64 {
+        patron::stores::model::ensure(&mut self.conn(), code, &format!("Store {code}"))
+            .unwrap()
+            .id
+    }
+
+    /// Adds a user with `role` and the harness password.
+    pub fn user(&self, role: Role) -> TestUser {
+        let n: u32 = rand::random();
+        self.user_named(
+            role,
+            &format!("{}-{n:08x}@example.com", role.as_str()),
+            &format!("Test {} {n:08x}", role.label()),
+        )
+    }
+
+    /// Adds a user with `role`, `email` and `name`.
+    pub fn user_named(&self, role: Role, email: &str, name: &str) -> TestUser {
+        let store_id = role.needs_store().then(|| self.store("TEST"));
+        let user = users::insert(
+            &mut self.conn(),
+            &NewUser {
+                email,
+                name,
+                password_hash: &PASSWORD_HASH,
+                role: role.as_str(),
+                store_id,
+            },
+        )
+        .unwrap();
+        TestUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+        }
+    }
+
+    /// A browser-like client that is not signed in.
+    pub fn client(&self) -> TestClient {
+        TestClient::new(&self.base)
+    }
+
+    /// A new user with `role`, signed in.
+    pub async fn signed_in(&self, role: Role) -> (TestClient, TestUser) {
+        let user = self.user(role);
+        let client = self.client();
+        let page = client.sign_in(&user.email, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            page.body
+        );
+        (client, user)
+    }
+
+    /// Runs SQL on the app's database.
+    pub fn sql(&self, query: &str) -> usize {
+        diesel::sql_query(query).execute(&mut self.conn()).unwrap()
+    }
+
+    /// Number of rows `query` (a `SELECT count(*) AS n ...`) counts.
+    pub fn count(&self, query: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(query)
+            .get_result::<N>(&mut self.conn())
+            .unwrap()
+            .n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sent at once; the workers stop and drop their pool before the database goes.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// What came back from a request.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The Location header of a redirect.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the body contains `text`, showing the body when it does not.
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
+    }
+
+    /// Asserts the body does not contain `text`.
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) {
+        assert!(
+            !self.body.contains(text),
+            "did not expect {text:?} in:\n{}",
+            self.body
+        );
+    }
+}
+
+/// An HTTP client with a cookie jar that follows no redirects (tests look at them) and sends the
+/// session's CSRF token with every form, as the pages do.
+pub struct TestClient {
+    http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base: String,
+    csrf: Mutex<Option<String>>,
+}
+
+impl TestClient {
+    fn new(base: &str) -> TestClient {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestClient {
+            http,
+            jar,
+            base: base.to_owned(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    /// The session cookie's value, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|c| c.strip_prefix("patron_session=").map(str::to_owned))
+    }
+
+    /// The CSRF token the last page carried.
+    pub fn csrf(&self) -> Option<String> {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    async fn read(&self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.text().await.unwrap();
+        if let Some(token) = meta_csrf(&body) {
+            *self.csrf.lock().unwrap() = Some(token);
+        }
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET as a browser navigating.
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// GET as htmx asking for a fragment.
+    pub async fn get_fragment(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Posts a form with the session's CSRF token, as the pages' forms do.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        if self.csrf().is_none() {
+            self.get("/login").await;
+        }
+        let token = self.csrf().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly `fields`, token or not.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Posts with the token in the X-CSRF-Token header, as htmx does.
+    pub async fn post_htmx(&self, path: &str, fields: &[(&str, &str)], token: &str) -> Page {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("HX-Request", "true")
+            .header("X-CSRF-Token", token)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Signs in asking to be sent to `next` afterwards.
+    pub async fn sign_in_with_next(&self, email: &str, next: &str) -> Page {
+        self.get("/login").await;
+        let page = self
+            .post_form(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        if let Some(location) = page.location() {
+            self.get(location).await;
+        }
+        page
+    }
+
+    /// Opens the sign-in page and signs in; on success it opens the page it is sent to, as a
+    /// browser would (which also brings the new session's CSRF token).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.get("/login").await;
+        let page = self
+            .post_form("/login", &[("email", email), ("password", password)])
+            .await;
+        if let Some(location) = page.location() {
+            self.get(location).await;
+        }
+        page
+    }
+}
+
+fn meta_csrf(body: &str) -> Option<String> {
+    let start =
+        body.find("name=\"csrf-token\" content=\"")? + "name=\"csrf-token\" content=\"".len();
+    let len = body[start..].find('"')?;
+    Some(body[start..start + len].to_owned())
+}

@@ -1,0 +1,123 @@
+//! Every mounted page route for every role: allowed or 403; signed out: sent to sign in.
+
+use patron::users::rules::{Permission, Role};
+use reqwest::StatusCode;
+
+use crate::common::TestApp;
+
+/// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user.
+const ROUTES: [(&str, &str, Option<Permission>); 12] = [
+    ("GET", "/", None),
+    ("GET", "/account/password", None),
+    ("POST", "/account/password", None),
+    ("GET", "/users", Some(Permission::UsersManage)),
+    ("GET", "/users/new", Some(Permission::UsersManage)),
+    ("POST", "/users", Some(Permission::UsersManage)),
+    ("GET", "/users/{id}", Some(Permission::UsersManage)),
+    ("POST", "/users/{id}", Some(Permission::UsersManage)),
+    (
+        "POST",
+        "/users/{id}/password",
+        Some(Permission::UsersManage),
+    ),
+    (
+        "POST",
+        "/users/{id}/deactivate",
+        Some(Permission::UsersManage),
+    ),
+    (
+        "POST",
+        "/users/{id}/reactivate",
+        Some(Permission::UsersManage),
+    ),
+    ("GET", "/audit", Some(Permission::AuditView)),
+];
+
+#[actix_web::test]
+async fn every_role_gets_exactly_the_routes_its_permissions_allow() {
+    let app = TestApp::spawn().await;
+    let target = app.user(Role::Marketing);
+    for role in Role::ALL {
+        let (client, _) = app.signed_in(role).await;
+        for (method, pattern, needs) in ROUTES {
+            let path = pattern.replace("{id}", &target.id.to_string());
+            let page = match method {
+                "GET" => client.get(&path).await,
+                _ => client.post_form(&path, &[]).await,
+            };
+            let allowed = needs.is_none_or(|p| role.can(p));
+            if allowed {
+                assert_ne!(
+                    page.status,
+                    StatusCode::FORBIDDEN,
+                    "{} {method} {path}",
+                    role.as_str()
+                );
+                assert!(
+                    page.status.as_u16() < 500,
+                    "{} {method} {path}: {}",
+                    role.as_str(),
+                    page.status
+                );
+            } else {
+                assert_eq!(
+                    page.status,
+                    StatusCode::FORBIDDEN,
+                    "{} {method} {path}",
+                    role.as_str()
+                );
+                page.assert_contains("Your role does not include this.");
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn signed_out_visitors_are_sent_to_sign_in_from_every_route() {
+    let app = TestApp::spawn().await;
+    let target = app.user(Role::Marketing);
+    let client = app.client();
+    client.get("/login").await;
+    for (method, pattern, _) in ROUTES {
+        let path = pattern.replace("{id}", &target.id.to_string());
+        let page = match method {
+            "GET" => client.get(&path).await,
+            _ => client.post_form(&path, &[]).await,
+        };
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{method} {path}");
+        assert!(
+            page.location().unwrap().starts_with("/login"),
+            "{method} {path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn navigation_shows_only_what_the_role_may_open() {
+    let app = TestApp::spawn().await;
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    let page = supervisor.get("/").await;
+    page.assert_lacks(r#"href="/users""#);
+    page.assert_lacks(r#"href="/audit""#);
+
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/").await;
+    page.assert_contains(r#"<a href="/users">Users</a>"#);
+    page.assert_contains(r#"<a href="/audit">Audit</a>"#);
+}
+
+#[actix_web::test]
+async fn the_users_page_shows_the_role_table() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/users").await;
+    page.assert_contains("What each role may do");
+    for p in Permission::ALL {
+        page.assert_contains(&format!("<code>{}</code>", p.name()));
+    }
+    // Store supervisors may not deactivate customers: the fourth role column of that row.
+    let row_start = page.body.find("<code>customers.deactivate</code>").unwrap();
+    let row = &page.body[row_start..row_start + page.body[row_start..].find("</tr>").unwrap()];
+    let marks: Vec<bool> = row.match_indices("class=\"yes\"").map(|_| true).collect();
+    assert_eq!(marks.len(), 2, "admin and HQ manager only: {row}");
+}
