@@ -93,7 +93,7 @@ fn default_candidates() -> Vec<PathBuf> {
                 Some((version, e.path().join("bin")))
             })
             .collect();
-        versions.sort_by(|a, b| b.0.cmp(&a.0));
+        versions.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
         dirs.extend(versions.into_iter().map(|(_, dir)| dir));
     }
     if let Some(path) = std::env::var_os("PATH") {
@@ -345,7 +345,7 @@ impl EmbeddedPostgres {
     fn command(&self, program: &str, build: impl FnOnce(&mut Command)) -> Result<Output> {
         let mut cmd = Command::new(self.bindir.join(program));
         build(&mut cmd);
-        cmd.current_dir(&self.pgdata.parent().unwrap_or(Path::new("/")).to_path_buf())
+        cmd.current_dir(self.pgdata.parent().unwrap_or(Path::new("/")))
             .env_remove("PGDATA")
             .env("LC_ALL", "C.UTF-8")
             // Ctrl-C in a terminal reaches the whole process group; keep the server out of it so

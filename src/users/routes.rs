@@ -261,7 +261,7 @@ fn guard_change(
         deactivating,
         new_role,
     )
-    .map_err(|message| AppError::Conflict(message))
+    .map_err(AppError::Conflict)
 }
 
 async fn update(

@@ -216,12 +216,12 @@ fn described(res: &HttpResponse<BoxBody>) -> Option<Result<ErrorInfo, StatusCode
 /// A generic description for `status`; a 500 from outside the handlers (the session store, say)
 /// mostly means that the database went away, so that is checked and said.
 async fn undescribed(status: StatusCode, db: Option<crate::db::Db>) -> ErrorInfo {
-    if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
-        if let Some(db) = db
-            && !db.is_up().await
-        {
-            return info_for_status(StatusCode::SERVICE_UNAVAILABLE);
-        }
+    if status.is_server_error()
+        && status != StatusCode::SERVICE_UNAVAILABLE
+        && let Some(db) = db
+        && !db.is_up().await
+    {
+        return info_for_status(StatusCode::SERVICE_UNAVAILABLE);
     }
     info_for_status(status)
 }

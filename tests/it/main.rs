@@ -2,8 +2,7 @@
 //! a free port over a database of its own and speaks HTTP to it, as a browser or a till would.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a test fails loudly"
+    reason = "the harness fails loudly, like the tests"
 )]
 
 mod common;
