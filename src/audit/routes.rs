@@ -27,6 +27,8 @@ struct Query {
     #[serde(default)]
     entity: String,
     #[serde(default)]
+    id: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -102,7 +104,7 @@ async fn index(
     let filter = AuditFilter {
         actor_id: query.user.parse().ok(),
         entity: Some(query.entity.clone()).filter(|e| !e.is_empty()),
-        entity_id: None,
+        entity_id: Some(query.id.clone()).filter(|id| !id.is_empty()),
         from: from.unwrap_or(None),
         to: to.unwrap_or(None),
         before_id: query.before.parse().ok(),
@@ -122,6 +124,7 @@ async fn index(
             serde_urlencoded::to_string([
                 ("user", query.user.as_str()),
                 ("entity", query.entity.as_str()),
+                ("id", query.id.as_str()),
                 ("from", query.from.as_str()),
                 ("to", query.to.as_str()),
                 ("before", &last.id.to_string()),

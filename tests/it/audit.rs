@@ -59,6 +59,12 @@ async fn filters_narrow_the_list_and_htmx_gets_only_the_rows() {
     mine.assert_contains(&format!("<td>user {}</td>", target.id));
     mine.assert_lacks("<td>widget ");
 
+    let one = client
+        .get(&format!("/audit?entity=user&id={}", target.id))
+        .await;
+    one.assert_contains(&format!("<td>user {}</td>", target.id));
+    one.assert_lacks(&format!("<td>user {}</td>", me.id));
+
     let fragment = client.get_fragment("/audit?entity=widget").await;
     fragment.assert_lacks("<html");
     fragment.assert_lacks("<form");

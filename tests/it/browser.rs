@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 use patron::users::rules::Role;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -93,79 +93,33 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
             .starts_with("/login")
     );
 
-    browser
-        .find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("hannah@example.com")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("not my password")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let error = browser
-        .wait()
-        .for_element(Locator::Id("signin-error"))
-        .await
-        .unwrap();
-    assert!(
-        error
-            .text()
-            .await
-            .unwrap()
-            .starts_with("Wrong email or password.")
-    );
+    type_into(&browser, "#email", "hannah@example.com").await;
+    type_into(&browser, "#password", "not my password").await;
+    click(&browser, Locator::Css("button[type=submit]")).await;
+    let error = text_of(&browser, Locator::Id("signin-error")).await;
+    assert!(error.starts_with("Wrong email or password."), "{error}");
     let email = browser.find(Locator::Css("#email")).await.unwrap();
     assert_eq!(
         email.prop("value").await.unwrap().as_deref(),
         Some("hannah@example.com")
     );
 
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let who = browser
-        .wait()
-        .for_element(Locator::Css(".who strong"))
-        .await
-        .unwrap();
-    assert_eq!(who.text().await.unwrap(), "Hannah Quinn");
+    type_into(&browser, "#password", PASSWORD).await;
+    click(&browser, Locator::Css("button[type=submit]")).await;
+    assert_eq!(
+        text_of(&browser, Locator::Css(".who strong")).await,
+        "Hannah Quinn"
+    );
 
-    browser
-        .find(Locator::XPath("//button[normalize-space()='Sign out']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let notice = browser
-        .wait()
-        .for_element(Locator::Css(".alert-info"))
-        .await
-        .unwrap();
-    assert_eq!(notice.text().await.unwrap(), "You have signed out.");
+    click(
+        &browser,
+        Locator::XPath("//button[normalize-space()='Sign out']"),
+    )
+    .await;
+    assert_eq!(
+        text_of(&browser, Locator::Css(".alert-info")).await,
+        "You have signed out."
+    );
     browser.goto(&format!("{}/users", app.base)).await.unwrap();
     assert!(
         browser
@@ -178,4 +132,19 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
 
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    let field = browser.find(Locator::Css(css)).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, locator: Locator<'_>) {
+    browser.find(locator).await.unwrap().click().await.unwrap();
+}
+
+/// Waits for the element to appear (the page may still be loading) and reads its text.
+async fn text_of(browser: &Client, locator: Locator<'_>) -> String {
+    let element = browser.wait().for_element(locator).await.unwrap();
+    element.text().await.unwrap()
 }
