@@ -104,6 +104,8 @@ pub fn build(
         .configure(crate::home::config)
         .configure(crate::users::signin::config)
         .configure(crate::users::routes::config)
+        .configure(crate::customers::routes::config)
+        .configure(crate::customers::tree_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod home;
 pub mod ops;

@@ -32,9 +32,13 @@ enum Command {
     Migrate,
     /// Create the first administrator if there is no user; with --demo, add demo data too.
     Seed {
-        /// Add demo stores and one user per role (printing their passwords).
+        /// Add demo stores, one user per role (printing their passwords), customer groups,
+        /// territories and 2,000 customers.
         #[arg(long)]
         demo: bool,
+        /// Add this many synthetic customers (set-based, for benchmarks), with a progress bar.
+        #[arg(long, value_name = "N")]
+        customers: Option<i64>,
     },
     /// Manage users from the command line.
     User {
@@ -105,7 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{applied} migration(s) applied.");
             Ok(())
         }
-        Command::Seed { demo } => {
+        Command::Seed { demo, customers } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
             let mut made: Vec<seed::Credential> = seed::first_admin(
@@ -118,7 +122,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if demo {
                 made.extend(seed::demo(&mut conn)?);
             }
-            if made.is_empty() {
+            if let Some(n) = customers {
+                add_customers(&mut conn, n)?;
+            } else if made.is_empty() {
                 println!("Nothing to add: the users already exist.");
             }
             seed::print_credentials(&format!("http://{}", config.bind), &made);
@@ -126,6 +132,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { action } => user_command(&config, action),
     }
+}
+
+fn add_customers(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(u64::try_from(n.max(0)).unwrap_or(0));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} customers {human_pos}/{human_len} [{bar:40}] {percent}% · {elapsed} · {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    seed::customers(conn, n, |made| {
+        bar.set_position(u64::try_from(made).unwrap_or(0))
+    })?;
+    bar.finish();
+    println!("Added {n} customers in {:.1?}.", started.elapsed());
+    Ok(())
 }
 
 /// The database the command works on: the configured server, or the embedded one.

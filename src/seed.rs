@@ -7,6 +7,7 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 
 use crate::audit::{self, Actor};
+use crate::customers::{groups, synthetic};
 use crate::db::schema::app_secrets;
 use crate::stores::model as stores;
 use crate::users::forms::EmailAddress;
@@ -128,11 +129,93 @@ pub fn first_admin(
     }))
 }
 
-/// Demo data: two stores and one user per role. Existing rows are left alone, so running it
-/// twice adds nothing.
+/// Demo customer groups under "All Customers".
+const DEMO_GROUPS: [(&str, u32); 4] = [
+    ("Individual", 0),
+    ("Corporate", 5),
+    ("VIP", 10),
+    ("Wholesale", 15),
+];
+
+/// Demo territories: (name, parent).
+const DEMO_TERRITORIES: [(&str, &str); 8] = [
+    ("North America", groups::ROOT_TERRITORY),
+    ("United States", "North America"),
+    ("Canada", "North America"),
+    ("Europe", groups::ROOT_TERRITORY),
+    ("United Kingdom", "Europe"),
+    ("Germany", "Europe"),
+    ("Spain", "Europe"),
+    ("Asia Pacific", groups::ROOT_TERRITORY),
+];
+
+/// Customers the demo data holds.
+pub const DEMO_CUSTOMERS: i64 = 2_000;
+
+/// Demo groups and territories (unless present); returns the ids customers are spread over.
+pub fn demo_trees(conn: &mut PgConnection) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
+    let root_group = groups::root_group_id(conn)?;
+    let mut group_ids = Vec::new();
+    for (name, discount) in DEMO_GROUPS {
+        let group = match groups::group_by_name(conn, name)? {
+            Some(group) => group,
+            None => groups::insert_group(
+                conn,
+                &groups::GroupFields {
+                    name: name.to_owned(),
+                    parent_id: Some(root_group),
+                    default_discount: rust_decimal::Decimal::from(discount),
+                    notes: String::new(),
+                },
+            )?,
+        };
+        group_ids.push(group.id);
+    }
+    let mut territory_ids = Vec::new();
+    for (name, parent) in DEMO_TERRITORIES {
+        let parent_id = groups::territory_by_name(conn, parent)?.map(|t| t.id);
+        let territory = match groups::territory_by_name(conn, name)? {
+            Some(territory) => territory,
+            None => groups::insert_territory(
+                conn,
+                &groups::TerritoryFields {
+                    name: name.to_owned(),
+                    parent_id,
+                },
+            )?,
+        };
+        territory_ids.push(territory.id);
+    }
+    Ok((group_ids, territory_ids))
+}
+
+/// The stores customers are spread over: HQ (`None`) and every active store.
+pub fn customer_origins(conn: &mut PgConnection) -> anyhow::Result<Vec<Option<i64>>> {
+    let mut origins = vec![None];
+    origins.extend(stores::list_active(conn)?.into_iter().map(|s| Some(s.id)));
+    Ok(origins)
+}
+
+/// Adds `count` synthetic customers over the demo groups and territories, reporting progress.
+pub fn customers(
+    conn: &mut PgConnection,
+    count: i64,
+    progress: impl FnMut(i64),
+) -> anyhow::Result<()> {
+    let (group_ids, territory_ids) = demo_trees(conn)?;
+    let origins = customer_origins(conn)?;
+    synthetic::add_customers(conn, count, &group_ids, &territory_ids, &origins, progress)?;
+    Ok(())
+}
+
+/// Demo data: two stores, one user per role, customer groups, territories and 2,000 customers.
+/// Existing rows are left alone, so running it twice adds nothing.
 pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Vec<Credential>> {
     stores::ensure(conn, "DOWNTOWN", "Downtown")?;
     stores::ensure(conn, "RIVERSIDE", "Riverside Mall")?;
+    if crate::customers::model::count_active(conn)? == 0 {
+        customers(conn, DEMO_CUSTOMERS, |_| {})?;
+    }
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),
         (

@@ -56,4 +56,59 @@
       }, 6000);
     });
   });
+
+  // "/" jumps to the search box, as in most back offices.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.matches && target.matches("input, textarea, select, [contenteditable]")) return;
+    var box = document.querySelector("[data-search-box]");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
+  // Arrow keys move from the search box through the results; Enter opens the focused one.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = Array.prototype.slice.call(document.querySelectorAll("#customer-results .row-link"));
+    if (!links.length) return;
+    var inBox = event.target.matches && event.target.matches("[data-search-box]");
+    var index = links.indexOf(event.target);
+    if (!inBox && index < 0) return;
+    event.preventDefault();
+    if (inBox) {
+      if (event.key === "ArrowDown") links[0].focus();
+    } else if (event.key === "ArrowDown") {
+      links[Math.min(index + 1, links.length - 1)].focus();
+    } else if (index === 0) {
+      document.querySelector("[data-search-box]").focus();
+    } else {
+      links[index - 1].focus();
+    }
+  });
+
+  // Forms with data-require keep their submit button disabled until those fields are filled.
+  // The server checks regardless; this only saves a round trip.
+  function syncRequired(form) {
+    var names = (form.dataset.require || "").split(" ").filter(Boolean);
+    var ready = names.every(function (name) {
+      var field = form.elements[name];
+      return field && String(field.value).trim() !== "";
+    });
+    form.querySelectorAll("[data-submit]").forEach(function (button) { button.disabled = !ready; });
+  }
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.dataset.require) syncRequired(form);
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.dataset.require) syncRequired(form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-require]").forEach(syncRequired);
+  });
 })();

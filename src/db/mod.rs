@@ -10,6 +10,11 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::web::error::AppError;
 
+diesel::define_sql_function! {
+    /// PostgreSQL's lower(), as the case-insensitive unique indexes use it.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// Every migration under `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 

@@ -23,6 +23,61 @@ diesel::table! {
 }
 
 diesel::table! {
+    countries (code) {
+        code -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    customer_groups (id) {
+        id -> Int8,
+        name -> Text,
+        parent_id -> Nullable<Int8>,
+        default_discount -> Numeric,
+        notes -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Int8,
+        uuid -> Uuid,
+        code -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        customer_group_id -> Int8,
+        territory_id -> Int8,
+        tax_id -> Text,
+        mobile -> Text,
+        email -> Text,
+        website -> Text,
+        address_line1 -> Text,
+        address_line2 -> Text,
+        city -> Text,
+        postcode -> Text,
+        country_code -> Nullable<Text>,
+        birthday -> Nullable<Date>,
+        gender -> Text,
+        notes -> Text,
+        credit_limit -> Numeric,
+        origin_store_id -> Nullable<Int8>,
+        active -> Bool,
+        deactivated_by -> Nullable<Int8>,
+        deactivated_at -> Nullable<Timestamptz>,
+        merged_into_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        change_seq -> Int8,
+        mobile_digits -> Nullable<Text>,
+        search_name -> Nullable<Text>,
+        search_email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Nullable<Int8>,
@@ -39,6 +94,16 @@ diesel::table! {
         code -> Text,
         name -> Text,
         active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    territories (id) {
+        id -> Int8,
+        name -> Text,
+        parent_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -62,7 +127,21 @@ diesel::table! {
 }
 
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(customers -> countries (country_code));
+diesel::joinable!(customers -> customer_groups (customer_group_id));
+diesel::joinable!(customers -> stores (origin_store_id));
+diesel::joinable!(customers -> territories (territory_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> stores (store_id));
 
-diesel::allow_tables_to_appear_in_same_query!(app_secrets, audit_log, sessions, stores, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    app_secrets,
+    audit_log,
+    countries,
+    customer_groups,
+    customers,
+    sessions,
+    stores,
+    territories,
+    users,
+);

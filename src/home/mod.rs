@@ -5,6 +5,7 @@ use askama::Template;
 
 use crate::app::AppState;
 use crate::audit::model as audit;
+use crate::customers::model as customers;
 use crate::stores::model as stores;
 use crate::users::model as users;
 use crate::users::rules::Permission;
@@ -25,6 +26,7 @@ struct Activity {
 #[template(path = "home.html")]
 struct HomePage {
     ctx: PageCtx,
+    active_customers: String,
     active_users: i64,
     active_stores: i64,
     role: &'static str,
@@ -34,7 +36,7 @@ struct HomePage {
 
 async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let sees_audit = user.can(Permission::AuditView);
-    let (active_users, active_stores, latest) = state
+    let (active_customers, active_users, active_stores, latest) = state
         .db
         .run(move |conn| {
             let latest = if sees_audit {
@@ -43,6 +45,7 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
                 None
             };
             Ok((
+                customers::count_active(conn)?,
                 users::count_active(conn)?,
                 stores::count_active(conn)?,
                 latest,
@@ -51,6 +54,7 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
         .await?;
     render(&HomePage {
         ctx: user.page(),
+        active_customers: crate::web::format::count(active_customers),
         active_users,
         active_stores,
         role: user.role.label(),

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::rules::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
+use crate::db::lower;
 use crate::db::schema::{stores, users};
 
 /// A user as stored (the hash never leaves through serialisation).
@@ -85,11 +86,6 @@ pub struct UserChanges<'a> {
     pub role: &'a str,
     /// Store, for supervisors (cleared for other roles).
     pub store_id: Option<i64>,
-}
-
-diesel::define_sql_function! {
-    /// PostgreSQL's lower(), as the unique email index uses it.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// The user with `id`.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod error_pages;
+pub mod format;
 pub mod nav;
 pub mod observe;
 pub mod page;

@@ -15,8 +15,19 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 3] = [
+const AREAS: [(&str, &str, Option<Permission>); 6] = [
     ("Home", "/", None),
+    ("Customers", "/customers", Some(Permission::CustomersView)),
+    (
+        "Customer Groups",
+        "/customer-groups",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Territories",
+        "/territories",
+        Some(Permission::StoresManage),
+    ),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),
 ];
@@ -51,8 +62,18 @@ mod tests {
                 .map(|l| l.label)
                 .collect()
         };
-        assert_eq!(labels(Role::Admin), ["Home", "Users", "Audit"]);
-        assert_eq!(labels(Role::StoreSupervisor), ["Home"]);
+        assert_eq!(
+            labels(Role::Admin),
+            [
+                "Home",
+                "Customers",
+                "Customer Groups",
+                "Territories",
+                "Users",
+                "Audit"
+            ]
+        );
+        assert_eq!(labels(Role::StoreSupervisor), ["Home", "Customers"]);
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);

@@ -1,0 +1,2 @@
+DROP TABLE territories;
+DROP TABLE customer_groups;

@@ -1,0 +1,10 @@
+//! The customer database: customers, their groups and territories, search.
+
+pub mod forms;
+pub mod groups;
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod synthetic;
+pub mod tree;
+pub mod tree_routes;

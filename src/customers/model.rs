@@ -1,0 +1,498 @@
+//! Customer rows and queries: the only place that writes the `customers` table.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::rules::{SearchTerms, like_escape};
+use crate::db::schema::customers;
+
+/// A customer as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    /// Internal id.
+    pub id: i64,
+    /// Chosen by whoever created it (a till sends its own).
+    pub uuid: Uuid,
+    /// `CUST-00042`, from the HQ sequence.
+    pub code: String,
+    /// First Name.
+    pub first_name: String,
+    /// Last Name.
+    pub last_name: String,
+    /// Customer Group.
+    pub customer_group_id: i64,
+    /// Territory.
+    pub territory_id: i64,
+    /// Tax Id.
+    pub tax_id: String,
+    /// Mobile number as typed.
+    pub mobile: String,
+    /// Email.
+    pub email: String,
+    /// Website.
+    pub website: String,
+    /// Address Line 1.
+    pub address_line1: String,
+    /// Address Line 2.
+    pub address_line2: String,
+    /// City.
+    pub city: String,
+    /// Postcode.
+    pub postcode: String,
+    /// ISO 3166 country code.
+    pub country_code: Option<String>,
+    /// Birthday.
+    pub birthday: Option<NaiveDate>,
+    /// `female`, `male`, `other` or empty.
+    pub gender: String,
+    /// Internal notes, never printed on receipts.
+    pub notes: String,
+    /// Credit limit in the company currency.
+    pub credit_limit: Decimal,
+    /// Store that created the customer; none when created at HQ.
+    pub origin_store_id: Option<i64>,
+    /// Deactivated customers are hidden from search but stay in history.
+    pub active: bool,
+    /// Who deactivated them.
+    pub deactivated_by: Option<i64>,
+    /// When.
+    pub deactivated_at: Option<DateTime<Utc>>,
+    /// The customer this one was merged into.
+    pub merged_into_id: Option<i64>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Position in the change feed.
+    pub change_seq: i64,
+}
+
+/// The fields people edit, for inserts and updates alike.
+#[derive(Debug, Clone, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = customers, treat_none_as_null = true)]
+pub struct CustomerFields {
+    /// First Name.
+    pub first_name: String,
+    /// Last Name.
+    pub last_name: String,
+    /// Customer Group.
+    pub customer_group_id: i64,
+    /// Territory.
+    pub territory_id: i64,
+    /// Tax Id.
+    pub tax_id: String,
+    /// Mobile number.
+    pub mobile: String,
+    /// Email.
+    pub email: String,
+    /// Website.
+    pub website: String,
+    /// Address Line 1.
+    pub address_line1: String,
+    /// Address Line 2.
+    pub address_line2: String,
+    /// City.
+    pub city: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Country.
+    pub country_code: Option<String>,
+    /// Birthday.
+    pub birthday: Option<NaiveDate>,
+    /// Gender.
+    pub gender: String,
+    /// Internal notes.
+    pub notes: String,
+    /// Credit limit.
+    pub credit_limit: Decimal,
+}
+
+/// A new customer.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = customers)]
+pub struct NewCustomer {
+    /// Its uuid.
+    pub uuid: Uuid,
+    /// The store creating it, none at HQ.
+    pub origin_store_id: Option<i64>,
+    /// What people typed.
+    #[diesel(embed)]
+    pub fields: CustomerFields,
+}
+
+/// The customer with `id`.
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Customer> {
+    customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .first(conn)
+}
+
+/// The customer with `id`, locked until the transaction ends.
+pub fn find_for_update(conn: &mut PgConnection, id: i64) -> QueryResult<Customer> {
+    customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Inserts a customer; the database assigns the code.
+pub fn insert(conn: &mut PgConnection, new: &NewCustomer) -> QueryResult<Customer> {
+    diesel::insert_into(customers::table)
+        .values(new)
+        .returning(Customer::as_returning())
+        .get_result(conn)
+}
+
+/// Saves edited fields.
+pub fn update(conn: &mut PgConnection, id: i64, fields: &CustomerFields) -> QueryResult<Customer> {
+    diesel::update(customers::table.find(id))
+        .set(fields)
+        .returning(Customer::as_returning())
+        .get_result(conn)
+}
+
+/// Deactivates (recording who) or reactivates a customer.
+pub fn set_active(
+    conn: &mut PgConnection,
+    id: i64,
+    active: bool,
+    by: Option<i64>,
+) -> QueryResult<Customer> {
+    let (who, when) = if active {
+        (None, None)
+    } else {
+        (by, Some(Utc::now()))
+    };
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::active.eq(active),
+            customers::deactivated_by.eq(who),
+            customers::deactivated_at.eq(when),
+        ))
+        .returning(Customer::as_returning())
+        .get_result(conn)
+}
+
+/// Number of active customers.
+pub fn count_active(conn: &mut PgConnection) -> QueryResult<i64> {
+    customers::table
+        .filter(customers::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// Which customers the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Active only (the default).
+    #[default]
+    Active,
+    /// Deactivated only.
+    Deactivated,
+    /// Both.
+    All,
+}
+
+/// Order of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// By code, oldest code first.
+    Code,
+    /// Newest first.
+    Created,
+}
+
+/// Where customers were created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// At head office.
+    Hq,
+    /// At this store.
+    Store(i64),
+}
+
+/// The position after the last row shown, for "Next".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cursor {
+    /// After this (name, id).
+    Name(String, i64),
+    /// After this id.
+    Code(i64),
+    /// Before this (created, id), newest first.
+    Created(DateTime<Utc>, i64),
+}
+
+/// The list's filters.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// What the search box says.
+    pub search: Option<SearchTerms>,
+    /// Customer Group.
+    pub group_id: Option<i64>,
+    /// Territory.
+    pub territory_id: Option<i64>,
+    /// Origin store.
+    pub origin: Option<Origin>,
+    /// Status.
+    pub status: Status,
+    /// Order.
+    pub sort: Sort,
+    /// Page after this position.
+    pub after: Option<Cursor>,
+}
+
+/// One row of the customer list.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ListRow {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Code.
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    /// First Name.
+    #[diesel(sql_type = Text)]
+    pub first_name: String,
+    /// Last Name.
+    #[diesel(sql_type = Text)]
+    pub last_name: String,
+    /// Mobile.
+    #[diesel(sql_type = Text)]
+    pub mobile: String,
+    /// Email.
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    /// Customer Group's name.
+    #[diesel(sql_type = Text)]
+    pub group_name: String,
+    /// Origin store's code, none for HQ.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub store_code: Option<String>,
+    /// Active?
+    #[diesel(sql_type = Bool)]
+    pub active: bool,
+    /// Folded name (the name sort key).
+    #[diesel(sql_type = Text)]
+    pub search_name: String,
+    /// Created (the created sort key).
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A value bound to a `$n` placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+/// SQL text with its binds, numbered as they are added.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Bind) -> &mut Sql {
+        self.binds.push(value);
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    fn query(
+        self,
+    ) -> diesel::query_builder::BoxedSqlQuery<
+        'static,
+        diesel::pg::Pg,
+        diesel::query_builder::SqlQuery,
+    > {
+        let mut query = diesel::sql_query(self.text).into_boxed();
+        for bind in self.binds {
+            query = match bind {
+                Bind::Text(v) => query.bind::<Text, _>(v),
+                Bind::Int(v) => query.bind::<BigInt, _>(v),
+                Bind::Time(v) => query.bind::<Timestamptz, _>(v),
+            };
+        }
+        query
+    }
+}
+
+/// Adds the WHERE conditions of `filter` (without paging) to `sql`.
+fn push_conditions(sql: &mut Sql, filter: &ListFilter) {
+    sql.push(" WHERE true");
+    match filter.status {
+        Status::Active => sql.push(" AND c.active"),
+        Status::Deactivated => sql.push(" AND NOT c.active"),
+        Status::All => sql,
+    };
+    if let Some(group) = filter.group_id {
+        sql.push(" AND c.customer_group_id = ")
+            .bind(Bind::Int(group));
+    }
+    if let Some(territory) = filter.territory_id {
+        sql.push(" AND c.territory_id = ")
+            .bind(Bind::Int(territory));
+    }
+    match filter.origin {
+        Some(Origin::Hq) => {
+            sql.push(" AND c.origin_store_id IS NULL");
+        }
+        Some(Origin::Store(store)) => {
+            sql.push(" AND c.origin_store_id = ").bind(Bind::Int(store));
+        }
+        None => {}
+    }
+    if let Some(terms) = &filter.search {
+        // Every word in the name, or the whole entry in the email or code, or the digits in the
+        // mobile number: each arm is served by its trigram index.
+        sql.push(" AND ((true");
+        for word in &terms.words {
+            sql.push(" AND c.search_name LIKE '%' || patron_fold(")
+                .bind(Bind::Text(like_escape(word)))
+                .push(") || '%'");
+        }
+        sql.push(") OR c.search_email LIKE '%' || lower(")
+            .bind(Bind::Text(like_escape(&terms.whole)))
+            .push(") || '%' OR c.code LIKE '%' || upper(")
+            .bind(Bind::Text(like_escape(&terms.whole)))
+            .push(") || '%'");
+        if let Some(digits) = &terms.digits {
+            sql.push(" OR c.mobile_digits LIKE '%' || ")
+                .bind(Bind::Text(digits.clone()))
+                .push(" || '%'");
+        }
+        sql.push(")");
+    }
+}
+
+const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mobile, c.email, \
+     g.name AS group_name, s.code AS store_code, c.active, c.search_name, c.created_at \
+     FROM customers c JOIN customer_groups g ON g.id = c.customer_group_id \
+     LEFT JOIN stores s ON s.id = c.origin_store_id";
+
+/// One page of the list: `limit` rows. With a search, exact code, phone and email matches come
+/// first, then names that start with the entry, then the rest, by name; without one, the chosen
+/// order, paged by keyset (never OFFSET).
+pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<ListRow>> {
+    let mut sql = Sql::default();
+    sql.push(LIST_COLUMNS);
+    push_conditions(&mut sql, filter);
+    if let Some(terms) = &filter.search {
+        sql.push(" ORDER BY CASE WHEN c.code = upper(")
+            .bind(Bind::Text(terms.whole.clone()))
+            .push(") THEN 0");
+        if let Some(digits) = &terms.digits {
+            sql.push(" WHEN c.mobile_digits = ")
+                .bind(Bind::Text(digits.clone()))
+                .push(" THEN 0");
+        }
+        sql.push(" WHEN c.search_email = lower(")
+            .bind(Bind::Text(terms.whole.clone()))
+            .push(") THEN 1 WHEN c.search_name LIKE patron_fold(")
+            .bind(Bind::Text(like_escape(&terms.whole)))
+            .push(") || '%' THEN 2 ELSE 3 END, c.search_name, c.id");
+    } else {
+        match &filter.after {
+            Some(Cursor::Name(name, id)) => {
+                sql.push(" AND (c.search_name, c.id) > (")
+                    .bind(Bind::Text(name.clone()))
+                    .push(", ")
+                    .bind(Bind::Int(*id))
+                    .push(")");
+            }
+            Some(Cursor::Code(id)) => {
+                sql.push(" AND c.id > ").bind(Bind::Int(*id));
+            }
+            Some(Cursor::Created(at, id)) => {
+                sql.push(" AND (c.created_at, c.id) < (")
+                    .bind(Bind::Time(*at))
+                    .push(", ")
+                    .bind(Bind::Int(*id))
+                    .push(")");
+            }
+            None => {}
+        }
+        sql.push(match filter.sort {
+            Sort::Name => " ORDER BY c.search_name, c.id",
+            Sort::Code => " ORDER BY c.id",
+            Sort::Created => " ORDER BY c.created_at DESC, c.id DESC",
+        });
+    }
+    sql.push(" LIMIT ").bind(Bind::Int(limit));
+    sql.query().load(conn)
+}
+
+/// How many customers match, counting no further than `cap` (past it the page says "many").
+pub fn count_capped(conn: &mut PgConnection, filter: &ListFilter, cap: i64) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mut sql = Sql::default();
+    sql.push("SELECT count(*) AS n FROM (SELECT 1 FROM customers c");
+    push_conditions(&mut sql, filter);
+    sql.push(" LIMIT ").bind(Bind::Int(cap)).push(") capped");
+    Ok(sql.query().get_result::<N>(conn)?.n)
+}
+
+/// Customers who may be the person about to be created: same email, same mobile digits, or a
+/// very similar name in the same city. At most `limit`, active ones only.
+pub fn possible_duplicates(
+    conn: &mut PgConnection,
+    fields: &CustomerFields,
+    except: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ListRow>> {
+    let digits = super::rules::digits(&fields.mobile);
+    let mut sql = Sql::default();
+    sql.push(LIST_COLUMNS);
+    sql.push(" WHERE c.active AND c.id <> ")
+        .bind(Bind::Int(except.unwrap_or(0)))
+        .push(" AND (false");
+    if !fields.email.trim().is_empty() {
+        sql.push(" OR c.search_email = lower(")
+            .bind(Bind::Text(fields.email.trim().to_owned()))
+            .push(")");
+    }
+    if digits.len() >= 6 {
+        sql.push(" OR c.mobile_digits = ").bind(Bind::Text(digits));
+    }
+    if !fields.city.trim().is_empty() {
+        sql.push(" OR (lower(c.city) = lower(")
+            .bind(Bind::Text(fields.city.trim().to_owned()))
+            .push(") AND c.search_name % patron_fold(")
+            .bind(Bind::Text(format!(
+                "{} {}",
+                fields.first_name.trim(),
+                fields.last_name.trim()
+            )))
+            .push(") AND similarity(c.search_name, patron_fold(")
+            .bind(Bind::Text(format!(
+                "{} {}",
+                fields.first_name.trim(),
+                fields.last_name.trim()
+            )))
+            .push(")) >= 0.6)");
+    }
+    sql.push(") ORDER BY c.search_name, c.id LIMIT ")
+        .bind(Bind::Int(limit));
+    sql.query().load(conn)
+}

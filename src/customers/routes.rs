@@ -1,0 +1,686 @@
+//! The customer pages: the searchable list, create (with the duplicate warning), the detail
+//! page, edit, deactivate and reactivate. There is no delete.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::forms::CustomerForm;
+use super::groups::{self, Group, Territory};
+use super::model::{
+    self, Cursor, Customer, CustomerFields, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
+};
+use super::rules::{initials, search_terms};
+use crate::app::AppState;
+use crate::audit::{self, model as audit_model};
+use crate::stores::model::{self as stores, Store};
+use crate::users::rules::{Permission, Role};
+use crate::web::format::{count, money};
+use crate::web::request::is_fragment_request;
+use crate::web::{
+    AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
+};
+
+/// Rows per page of the list.
+const PAGE_SIZE: i64 = 50;
+/// Past this many matches the list says "1,000+" instead of counting on.
+const COUNT_CAP: i64 = 1000;
+
+/// Mounts the routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/customers", web::get().to(index))
+        .route("/customers", web::post().to(create))
+        .route("/customers/new", web::get().to(new_page))
+        .route("/customers/{id}", web::get().to(show))
+        .route("/customers/{id}", web::post().to(update))
+        .route("/customers/{id}/edit", web::get().to(edit_page))
+        .route("/customers/{id}/deactivate", web::post().to(deactivate))
+        .route("/customers/{id}/reactivate", web::post().to(reactivate));
+}
+
+/// The list's query string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    q: String,
+    group: String,
+    territory: String,
+    store: String,
+    status: String,
+    sort: String,
+    after_name: String,
+    after_id: String,
+    after_at: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> ListFilter {
+        let sort = match self.sort.as_str() {
+            "code" => Sort::Code,
+            "created" => Sort::Created,
+            _ => Sort::Name,
+        };
+        let after_id = self.after_id.parse::<i64>().ok();
+        let after = after_id.and_then(|id| match sort {
+            Sort::Name => Some(Cursor::Name(self.after_name.clone(), id)),
+            Sort::Code => Some(Cursor::Code(id)),
+            Sort::Created => DateTime::parse_from_rfc3339(&self.after_at)
+                .ok()
+                .map(|at| Cursor::Created(at.with_timezone(&Utc), id)),
+        });
+        ListFilter {
+            search: search_terms(&self.q),
+            group_id: self.group.parse().ok(),
+            territory_id: self.territory.parse().ok(),
+            origin: match self.store.as_str() {
+                "hq" => Some(Origin::Hq),
+                other => other.parse().ok().map(Origin::Store),
+            },
+            status: match self.status.as_str() {
+                "deactivated" => Status::Deactivated,
+                "all" => Status::All,
+                _ => Status::Active,
+            },
+            sort,
+            after,
+        }
+    }
+
+    /// The query string of the page after `last`.
+    fn next_link(&self, last: &ListRow) -> String {
+        let id = last.id.to_string();
+        let at = last.created_at.to_rfc3339();
+        let pairs = [
+            ("q", self.q.as_str()),
+            ("group", &self.group),
+            ("territory", &self.territory),
+            ("store", &self.store),
+            ("status", &self.status),
+            ("sort", &self.sort),
+            ("after_name", &last.search_name),
+            ("after_id", &id),
+            ("after_at", &at),
+        ];
+        format!(
+            "/customers?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+/// A list row as shown.
+struct Row {
+    id: i64,
+    initials: String,
+    name: String,
+    code: String,
+    mobile: String,
+    email: String,
+    group: String,
+    store: String,
+    active: bool,
+}
+
+impl From<&ListRow> for Row {
+    fn from(r: &ListRow) -> Row {
+        Row {
+            id: r.id,
+            initials: initials(&r.first_name, &r.last_name),
+            name: format!("{} {}", r.first_name, r.last_name)
+                .trim()
+                .to_owned(),
+            code: r.code.clone(),
+            mobile: r.mobile.clone(),
+            email: r.email.clone(),
+            group: r.group_name.clone(),
+            store: r.store_code.clone().unwrap_or_else(|| "HQ".to_owned()),
+            active: r.active,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers/index.html", blocks = ["results"])]
+struct IndexPage {
+    ctx: PageCtx,
+    query: ListQuery,
+    rows: Vec<Row>,
+    total: String,
+    next_link: Option<String>,
+    searching: bool,
+    groups: Vec<Group>,
+    territories: Vec<Territory>,
+    stores: Vec<Store>,
+    can_create: bool,
+}
+
+async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersView)?;
+    let query = query.into_inner();
+    let filter = query.filter();
+    let fragment = is_fragment_request(&req);
+    let (rows, total, choices) = state
+        .db
+        .run(move |conn| {
+            let rows = model::list(conn, &filter, PAGE_SIZE + 1)?;
+            let total = model::count_capped(
+                conn,
+                &ListFilter {
+                    after: None,
+                    ..filter
+                },
+                COUNT_CAP + 1,
+            )?;
+            let choices = if fragment {
+                (Vec::new(), Vec::new(), Vec::new())
+            } else {
+                (
+                    groups::groups(conn)?,
+                    groups::territories(conn)?,
+                    stores::list_active(conn)?,
+                )
+            };
+            Ok((rows, total, choices))
+        })
+        .await?;
+    let searching = !query.q.trim().is_empty();
+    let has_more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(50);
+    let shown = &rows[..rows.len().min(50)];
+    // A search shows its best matches; paging is for browsing.
+    let next_link = (has_more && !searching)
+        .then(|| shown.last().map(|last| query.next_link(last)))
+        .flatten();
+    let page = IndexPage {
+        ctx: user.page(),
+        rows: shown.iter().map(Row::from).collect(),
+        total: if total > COUNT_CAP {
+            format!("{}+", count(COUNT_CAP))
+        } else {
+            count(total)
+        },
+        next_link,
+        searching,
+        groups: choices.0,
+        territories: choices.1,
+        stores: choices.2,
+        can_create: user.can(Permission::CustomersCreate),
+        query,
+    };
+    if fragment {
+        render(&page.as_results())
+    } else {
+        render(&page)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    editing: Option<Customer>,
+    form: CustomerForm,
+    errors: FieldErrors,
+    groups: Vec<(Group, usize)>,
+    territories: Vec<(Territory, usize)>,
+    countries: Vec<(String, String)>,
+    duplicates: Vec<Row>,
+}
+
+impl FormPage {
+    fn selected(&self, field: &str, value: &str) -> bool {
+        let current = match field {
+            "customer_group_id" => &self.form.customer_group_id,
+            "territory_id" => &self.form.territory_id,
+            "country_code" => &self.form.country_code,
+            "gender" => &self.form.gender,
+            _ => return false,
+        };
+        current == value
+    }
+}
+
+/// Groups or territories in tree order with their depth, for indented pickers.
+fn in_tree_order<T: Clone>(
+    items: Vec<T>,
+    node: impl Fn(&T) -> super::tree::Node,
+) -> Vec<(T, usize)> {
+    let nodes: Vec<_> = items.iter().map(&node).collect();
+    super::tree::display_order(&nodes)
+        .into_iter()
+        .map(|(i, depth)| (items[i].clone(), depth))
+        .collect()
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    editing: Option<Customer>,
+    form: CustomerForm,
+    errors: FieldErrors,
+    duplicates: Vec<Row>,
+) -> Result<FormPage, AppError> {
+    let (groups, territories, countries) = state
+        .db
+        .run(|conn| {
+            use crate::db::schema::countries;
+            use diesel::prelude::*;
+            let countries = countries::table
+                .order(countries::name.asc())
+                .select((countries::code, countries::name))
+                .load::<(String, String)>(conn)?;
+            Ok((groups::groups(conn)?, groups::territories(conn)?, countries))
+        })
+        .await?;
+    Ok(FormPage {
+        ctx: user.page(),
+        editing,
+        form,
+        errors,
+        groups: in_tree_order(groups, Group::node),
+        territories: in_tree_order(territories, Territory::node),
+        countries,
+        duplicates,
+    })
+}
+
+async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersCreate)?;
+    let (group, territory) = state
+        .db
+        .run(|conn| {
+            Ok((
+                groups::root_group_id(conn)?,
+                groups::root_territory_id(conn)?,
+            ))
+        })
+        .await?;
+    let form = CustomerForm {
+        customer_group_id: group.to_string(),
+        territory_id: territory.to_string(),
+        ..CustomerForm::default()
+    };
+    render(&form_page(&state, &user, None, form, FieldErrors::new(), Vec::new()).await?)
+}
+
+/// Foreign keys that point nowhere are reported at their field.
+fn field_for_missing_reference(err: AppError) -> AppError {
+    match err {
+        AppError::Internal(detail) if detail.contains("foreign key") => {
+            let field = if detail.contains("territor") {
+                "territory_id"
+            } else if detail.contains("countr") {
+                "country_code"
+            } else {
+                "customer_group_id"
+            };
+            AppError::field(field, "Choose one from the list.")
+        }
+        other => other,
+    }
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<CustomerForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersCreate)?;
+    let form = form.into_inner();
+    let fields = match form.parse(Utc::now().date_naive()) {
+        Ok(fields) => fields,
+        Err(errors) => return rerender(&state, &user, None, form, errors, Vec::new()).await,
+    };
+    if form.confirm_duplicates.is_empty() {
+        let probe = fields.clone();
+        let duplicates = state
+            .db
+            .run(move |conn| Ok(model::possible_duplicates(conn, &probe, None, 10)?))
+            .await?;
+        if !duplicates.is_empty() {
+            let rows = duplicates.iter().map(Row::from).collect();
+            let page = form_page(&state, &user, None, form, FieldErrors::new(), rows).await?;
+            return render_status(StatusCode::CONFLICT, &page);
+        }
+    }
+    // A store supervisor's customers belong to their store; HQ's to none.
+    let origin_store_id = if user.role == Role::StoreSupervisor {
+        user.store_id
+    } else {
+        None
+    };
+    let actor = user.actor();
+    let saved = state
+        .db
+        .tx(move |conn| {
+            let created = model::insert(
+                conn,
+                &NewCustomer {
+                    uuid: uuid::Uuid::new_v4(),
+                    origin_store_id,
+                    fields,
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                "customer",
+                created.id,
+                "create",
+                None,
+                audit::snapshot(&created),
+            )?;
+            Ok(created)
+        })
+        .await
+        .map_err(field_for_missing_reference);
+    match saved {
+        Ok(created) => {
+            user.flash(Flash::success(format!(
+                "Customer {} created.",
+                created.code
+            )));
+            Ok(see_other(&format!("/customers/{}", created.id)))
+        }
+        Err(AppError::Validation(errors)) => {
+            rerender(&state, &user, None, form, errors, Vec::new()).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn rerender(
+    state: &AppState,
+    user: &CurrentUser,
+    editing: Option<Customer>,
+    form: CustomerForm,
+    errors: FieldErrors,
+    duplicates: Vec<Row>,
+) -> Result<HttpResponse, AppError> {
+    let page = form_page(state, user, editing, form, errors, duplicates).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// A supervisor keeps the customers of their own store; HQ roles keep everyone.
+fn may_edit(user: &CurrentUser, customer: &Customer) -> bool {
+    user.can(Permission::CustomersEdit)
+        && (user.role != Role::StoreSupervisor || customer.origin_store_id == user.store_id)
+}
+
+struct Activity {
+    at: String,
+    who: String,
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    customer: Customer,
+    initials: String,
+    group: String,
+    territory: String,
+    origin_store: Option<String>,
+    country: Option<String>,
+    merged_into: Option<String>,
+    outstanding: String,
+    credit_limit: String,
+    available: String,
+    tab: String,
+    activity: Vec<Activity>,
+    can_edit: bool,
+    can_deactivate: bool,
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    tab: String,
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    query: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersView)?;
+    let id = id.into_inner();
+    let (customer, group, territory, store, country, merged_into, entries) = state
+        .db
+        .run(move |conn| {
+            use crate::db::schema::{countries, customers, stores as stores_table};
+            use diesel::prelude::*;
+            let customer = model::find(conn, id)?;
+            let group = groups::group(conn, customer.customer_group_id)?.name;
+            let territory = groups::territory(conn, customer.territory_id)?.name;
+            let store = match customer.origin_store_id {
+                Some(store) => Some(
+                    stores_table::table
+                        .find(store)
+                        .select(stores_table::name)
+                        .first::<String>(conn)?,
+                ),
+                None => None,
+            };
+            let country = match &customer.country_code {
+                Some(code) => countries::table
+                    .find(code)
+                    .select(countries::name)
+                    .first::<String>(conn)
+                    .optional()?,
+                None => None,
+            };
+            let merged_into = match customer.merged_into_id {
+                Some(other) => Some(
+                    customers::table
+                        .find(other)
+                        .select(customers::code)
+                        .first::<String>(conn)?,
+                ),
+                None => None,
+            };
+            let filter = audit_model::AuditFilter {
+                entity: Some("customer".into()),
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            };
+            let entries = audit_model::list(conn, &filter, 50)?;
+            Ok((
+                customer,
+                group,
+                territory,
+                store,
+                country,
+                merged_into,
+                entries,
+            ))
+        })
+        .await?;
+    // Outstanding balances come from invoices and account payments (the terminal API issue);
+    // until then nobody owes anything.
+    let outstanding = rust_decimal::Decimal::ZERO;
+    render(&ShowPage {
+        ctx: user.page(),
+        initials: initials(&customer.first_name, &customer.last_name),
+        group,
+        territory,
+        origin_store: store,
+        country,
+        merged_into,
+        outstanding: money(outstanding),
+        credit_limit: money(customer.credit_limit),
+        available: money((customer.credit_limit - outstanding).max(rust_decimal::Decimal::ZERO)),
+        tab: if query.tab == "activity" {
+            "activity".into()
+        } else {
+            "sales".into()
+        },
+        activity: entries
+            .into_iter()
+            .map(|e| Activity {
+                at: e.at.format("%-d %b %Y, %H:%M UTC").to_string(),
+                who: e.actor_label,
+                action: e.action.replace('_', " "),
+            })
+            .collect(),
+        can_edit: may_edit(&user, &customer),
+        can_deactivate: user.can(Permission::CustomersDeactivate),
+        customer,
+    })
+}
+
+fn fields_of(c: &Customer) -> CustomerFields {
+    CustomerFields {
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        customer_group_id: c.customer_group_id,
+        territory_id: c.territory_id,
+        tax_id: c.tax_id.clone(),
+        mobile: c.mobile.clone(),
+        email: c.email.clone(),
+        website: c.website.clone(),
+        address_line1: c.address_line1.clone(),
+        address_line2: c.address_line2.clone(),
+        city: c.city.clone(),
+        postcode: c.postcode.clone(),
+        country_code: c.country_code.clone(),
+        birthday: c.birthday,
+        gender: c.gender.clone(),
+        notes: c.notes.clone(),
+        credit_limit: c.credit_limit,
+    }
+}
+
+async fn load_editable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Customer, AppError> {
+    user.require(Permission::CustomersEdit)?;
+    let customer = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
+    if may_edit(user, &customer) {
+        Ok(customer)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn edit_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let customer = load_editable(&state, &user, id.into_inner()).await?;
+    let form = CustomerForm::from_fields(&fields_of(&customer));
+    render(
+        &form_page(
+            &state,
+            &user,
+            Some(customer),
+            form,
+            FieldErrors::new(),
+            Vec::new(),
+        )
+        .await?,
+    )
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<CustomerForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let customer = load_editable(&state, &user, id).await?;
+    let form = form.into_inner();
+    let fields = match form.parse(Utc::now().date_naive()) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return rerender(&state, &user, Some(customer), form, errors, Vec::new()).await;
+        }
+    };
+    let actor = user.actor();
+    let saved = state
+        .db
+        .tx(move |conn| {
+            let before = model::find_for_update(conn, id)?;
+            let after = model::update(conn, id, &fields)?;
+            audit::record(
+                conn,
+                &actor,
+                "customer",
+                id,
+                "update",
+                audit::snapshot(&before),
+                audit::snapshot(&after),
+            )?;
+            Ok(after)
+        })
+        .await
+        .map_err(field_for_missing_reference);
+    match saved {
+        Ok(saved) => {
+            user.flash(Flash::success(format!("Saved {}.", saved.code)));
+            Ok(see_other(&format!("/customers/{id}")))
+        }
+        Err(AppError::Validation(errors)) => {
+            rerender(&state, &user, Some(customer), form, errors, Vec::new()).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn set_active(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: i64,
+    active: bool,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersDeactivate)?;
+    let (actor, by) = (user.actor(), user.id);
+    let after = state
+        .db
+        .tx(move |conn| {
+            let before = model::find_for_update(conn, id)?;
+            let after = model::set_active(conn, id, active, Some(by))?;
+            let action = if active { "reactivate" } else { "deactivate" };
+            audit::record(
+                conn,
+                &actor,
+                "customer",
+                id,
+                action,
+                audit::snapshot(&before),
+                audit::snapshot(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    let verb = if active { "reactivated" } else { "deactivated" };
+    user.flash(Flash::success(format!("{} {verb}.", after.code)));
+    Ok(see_other(&format!("/customers/{id}")))
+}
+
+async fn deactivate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, user, id.into_inner(), false).await
+}
+
+async fn reactivate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, user, id.into_inner(), true).await
+}

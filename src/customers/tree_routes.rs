@@ -1,0 +1,406 @@
+//! The Customer Groups and Territories pages (stores.manage): lists in tree order with how many
+//! customers use each, create and edit. A group or territory in use is never deleted.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::groups::{self, GroupFields, TerritoryFields};
+use super::tree::{Node, display_order, would_cycle};
+use crate::app::AppState;
+use crate::audit;
+use crate::users::rules::Permission;
+use crate::web::{
+    AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
+};
+
+/// Mounts the routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    for kind in [Kind::Group, Kind::Territory] {
+        let base = kind.path();
+        cfg.service(
+            web::resource(base)
+                .app_data(web::Data::new(kind))
+                .route(web::get().to(index))
+                .route(web::post().to(save_new)),
+        )
+        .service(
+            web::resource(format!("{base}/new"))
+                .app_data(web::Data::new(kind))
+                .route(web::get().to(new_page)),
+        )
+        .service(
+            web::resource(format!("{base}/{{id}}"))
+                .app_data(web::Data::new(kind))
+                .route(web::get().to(edit_page))
+                .route(web::post().to(save_existing)),
+        );
+    }
+}
+
+/// Which tree a page is about: the two share their pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Customer groups.
+    Group,
+    /// Territories.
+    Territory,
+}
+
+impl Kind {
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Group => "/customer-groups",
+            Kind::Territory => "/territories",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Kind::Group => "Customer Groups",
+            Kind::Territory => "Territories",
+        }
+    }
+
+    fn singular(self) -> &'static str {
+        match self {
+            Kind::Group => "Customer Group",
+            Kind::Territory => "Territory",
+        }
+    }
+
+    fn entity(self) -> &'static str {
+        match self {
+            Kind::Group => "customer_group",
+            Kind::Territory => "territory",
+        }
+    }
+}
+
+/// A node with what the pages show of it.
+#[derive(Debug, Clone)]
+struct Item {
+    node: Node,
+    discount: Decimal,
+    notes: String,
+}
+
+fn load_items(
+    conn: &mut diesel::PgConnection,
+    kind: Kind,
+) -> Result<(Vec<Item>, HashMap<i64, i64>), AppError> {
+    Ok(match kind {
+        Kind::Group => (
+            groups::groups(conn)?
+                .into_iter()
+                .map(|g| Item {
+                    node: g.node(),
+                    discount: g.default_discount,
+                    notes: g.notes,
+                })
+                .collect(),
+            groups::group_usage(conn)?.into_iter().collect(),
+        ),
+        Kind::Territory => (
+            groups::territories(conn)?
+                .into_iter()
+                .map(|t| Item {
+                    node: t.node(),
+                    discount: Decimal::ZERO,
+                    notes: String::new(),
+                })
+                .collect(),
+            groups::territory_usage(conn)?.into_iter().collect(),
+        ),
+    })
+}
+
+struct Row {
+    id: i64,
+    name: String,
+    depth: usize,
+    discount: String,
+    customers: i64,
+}
+
+#[derive(Template)]
+#[template(path = "customers/tree_index.html")]
+struct IndexPage {
+    ctx: PageCtx,
+    kind_path: &'static str,
+    title: &'static str,
+    singular: &'static str,
+    is_group: bool,
+    rows: Vec<Row>,
+}
+
+async fn index(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let kind = **kind;
+    let (items, usage) = state.db.run(move |conn| load_items(conn, kind)).await?;
+    let nodes: Vec<Node> = items.iter().map(|i| i.node.clone()).collect();
+    let rows = display_order(&nodes)
+        .into_iter()
+        .map(|(i, depth)| Row {
+            id: items[i].node.id,
+            name: items[i].node.name.clone(),
+            depth,
+            discount: format!("{}%", items[i].discount.normalize()),
+            customers: usage.get(&items[i].node.id).copied().unwrap_or(0),
+        })
+        .collect();
+    render(&IndexPage {
+        ctx: user.page(),
+        kind_path: kind.path(),
+        title: kind.title(),
+        singular: kind.singular(),
+        is_group: kind == Kind::Group,
+        rows,
+    })
+}
+
+/// The form as posted.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct TreeForm {
+    name: String,
+    parent_id: String,
+    default_discount: String,
+    notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers/tree_form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    kind_path: &'static str,
+    title: &'static str,
+    singular: &'static str,
+    is_group: bool,
+    editing: Option<i64>,
+    form: TreeForm,
+    errors: FieldErrors,
+    parents: Vec<(i64, String, usize)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: Kind,
+    editing: Option<i64>,
+    form: TreeForm,
+    errors: FieldErrors,
+) -> Result<FormPage, AppError> {
+    let (items, _) = state.db.run(move |conn| load_items(conn, kind)).await?;
+    let nodes: Vec<Node> = items.iter().map(|i| i.node.clone()).collect();
+    // A node can go under anything but itself and its own subtree.
+    let parents = display_order(&nodes)
+        .into_iter()
+        .filter(|(i, _)| editing.is_none_or(|id| !would_cycle(&nodes, id, Some(nodes[*i].id))))
+        .map(|(i, depth)| (nodes[i].id, nodes[i].name.clone(), depth))
+        .collect();
+    Ok(FormPage {
+        ctx: user.page(),
+        kind_path: kind.path(),
+        title: kind.title(),
+        singular: kind.singular(),
+        is_group: kind == Kind::Group,
+        editing,
+        form,
+        errors,
+        parents,
+    })
+}
+
+async fn new_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    render(
+        &form_page(
+            &state,
+            &user,
+            **kind,
+            None,
+            TreeForm::default(),
+            FieldErrors::new(),
+        )
+        .await?,
+    )
+}
+
+async fn edit_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let (kind, id) = (**kind, id.into_inner());
+    let (items, _) = state.db.run(move |conn| load_items(conn, kind)).await?;
+    let item = items
+        .into_iter()
+        .find(|i| i.node.id == id)
+        .ok_or(AppError::NotFound)?;
+    let form = TreeForm {
+        name: item.node.name,
+        parent_id: item
+            .node
+            .parent_id
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        default_discount: item.discount.normalize().to_string(),
+        notes: item.notes,
+    };
+    render(&form_page(&state, &user, kind, Some(id), form, FieldErrors::new()).await?)
+}
+
+/// Parsed form: name, parent, discount, notes.
+type Parsed = (String, Option<i64>, Decimal, String);
+
+fn parse(form: &TreeForm, kind: Kind) -> Result<Parsed, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = form.name.trim().to_owned();
+    if name.is_empty() {
+        errors.add("name", "Enter a name.");
+    } else if name.chars().count() > 120 {
+        errors.add("name", "Use at most 120 characters.");
+    }
+    let parent = match form.parent_id.trim() {
+        "" => None,
+        raw => raw.parse::<i64>().map(Some).unwrap_or_else(|_| {
+            errors.add("parent_id", "Choose a parent from the list.");
+            None
+        }),
+    };
+    let discount = if kind == Kind::Group {
+        match form.default_discount.trim() {
+            "" => Decimal::ZERO,
+            raw => match raw.trim_end_matches('%').trim().parse::<Decimal>() {
+                Ok(d) if d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED && d.scale() <= 2 => d,
+                _ => {
+                    errors.add(
+                        "default_discount",
+                        "Enter a percentage from 0 to 100, like 5 or 12.5.",
+                    );
+                    Decimal::ZERO
+                }
+            },
+        }
+    } else {
+        Decimal::ZERO
+    };
+    if form.notes.chars().count() > 2000 {
+        errors.add("notes", "Use at most 2000 characters.");
+    }
+    errors.into_result((name, parent, discount, form.notes.trim().to_owned()))
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: Kind,
+    id: Option<i64>,
+    form: TreeForm,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let (name, parent, discount, notes) = match parse(&form, kind) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let page = form_page(&state, &user, kind, id, form, errors).await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let actor = user.actor();
+    let result = state
+        .db
+        .tx(move |conn| {
+            let (items, _) = load_items(conn, kind)?;
+            let nodes: Vec<Node> = items.iter().map(|i| i.node.clone()).collect();
+            if let Some(parent) = parent
+                && !nodes.iter().any(|n| n.id == parent)
+            {
+                return Err(AppError::field("parent_id", "Choose a parent from the list."));
+            }
+            if let Some(id) = id
+                && would_cycle(&nodes, id, parent)
+            {
+                return Err(AppError::field("parent_id", "It cannot go under itself or one of its own."));
+            }
+            let before = id.and_then(|id| items.iter().find(|i| i.node.id == id)).map(|i| {
+                serde_json::json!({ "name": i.node.name, "parent_id": i.node.parent_id, "default_discount": i.discount, "notes": i.notes })
+            });
+            let (saved_id, after) = match (kind, id) {
+                (Kind::Group, None) => {
+                    let g = groups::insert_group(conn, &GroupFields { name, parent_id: parent, default_discount: discount, notes })?;
+                    (g.id, audit::snapshot(&g))
+                }
+                (Kind::Group, Some(id)) => {
+                    let g = groups::update_group(conn, id, &GroupFields { name, parent_id: parent, default_discount: discount, notes })?;
+                    (g.id, audit::snapshot(&g))
+                }
+                (Kind::Territory, None) => {
+                    let t = groups::insert_territory(conn, &TerritoryFields { name, parent_id: parent })?;
+                    (t.id, audit::snapshot(&t))
+                }
+                (Kind::Territory, Some(id)) => {
+                    let t = groups::update_territory(conn, id, &TerritoryFields { name, parent_id: parent })?;
+                    (t.id, audit::snapshot(&t))
+                }
+            };
+            let action = if id.is_some() { "update" } else { "create" };
+            audit::record(conn, &actor, kind.entity(), saved_id, action, before, after)?;
+            Ok(saved_id)
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(_) => AppError::field("name", "Another one already has this name."),
+            other => other,
+        });
+    match result {
+        Ok(_) => {
+            user.flash(Flash::success(format!("{} saved.", kind.singular())));
+            Ok(see_other(kind.path()))
+        }
+        Err(AppError::Validation(errors)) => {
+            let page = form_page(&state, &user, kind, id, form, errors).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn save_new(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+    form: web::Form<TreeForm>,
+) -> Result<HttpResponse, AppError> {
+    save(state, user, **kind, None, form.into_inner()).await
+}
+
+async fn save_existing(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+    id: web::Path<i64>,
+    form: web::Form<TreeForm>,
+) -> Result<HttpResponse, AppError> {
+    save(
+        state,
+        user,
+        **kind,
+        Some(id.into_inner()),
+        form.into_inner(),
+    )
+    .await
+}
