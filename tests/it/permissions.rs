@@ -5,8 +5,9 @@ use reqwest::StatusCode;
 
 use crate::common::TestApp;
 
-/// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user.
-const ROUTES: [(&str, &str, Option<Permission>); 12] = [
+/// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
+/// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
+const ROUTES: [(&str, &str, Option<Permission>); 30] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -31,7 +32,101 @@ const ROUTES: [(&str, &str, Option<Permission>); 12] = [
         Some(Permission::UsersManage),
     ),
     ("GET", "/audit", Some(Permission::AuditView)),
+    ("GET", "/customers", Some(Permission::CustomersView)),
+    ("GET", "/customers/new", Some(Permission::CustomersCreate)),
+    ("POST", "/customers", Some(Permission::CustomersCreate)),
+    ("GET", "/customers/{c}", Some(Permission::CustomersView)),
+    (
+        "GET",
+        "/customers/{c}/edit",
+        Some(Permission::CustomersEdit),
+    ),
+    ("POST", "/customers/{c}", Some(Permission::CustomersEdit)),
+    (
+        "POST",
+        "/customers/{c}/deactivate",
+        Some(Permission::CustomersDeactivate),
+    ),
+    (
+        "POST",
+        "/customers/{c}/reactivate",
+        Some(Permission::CustomersDeactivate),
+    ),
+    ("GET", "/customer-groups", Some(Permission::StoresManage)),
+    (
+        "GET",
+        "/customer-groups/new",
+        Some(Permission::StoresManage),
+    ),
+    ("POST", "/customer-groups", Some(Permission::StoresManage)),
+    (
+        "GET",
+        "/customer-groups/{g}",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/customer-groups/{g}",
+        Some(Permission::StoresManage),
+    ),
+    ("GET", "/territories", Some(Permission::StoresManage)),
+    ("GET", "/territories/new", Some(Permission::StoresManage)),
+    ("POST", "/territories", Some(Permission::StoresManage)),
+    ("GET", "/territories/{t}", Some(Permission::StoresManage)),
+    ("POST", "/territories/{t}", Some(Permission::StoresManage)),
 ];
+
+/// The targets the route patterns name, made in `app`.
+fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
+    use patron::customers::{groups, model};
+    let mut conn = app.conn();
+    let group = groups::root_group_id(&mut conn).unwrap();
+    let territory = groups::root_territory_id(&mut conn).unwrap();
+    let customer: i64 = {
+        use diesel::prelude::*;
+        use patron::db::schema::customers;
+        match customers::table
+            .select(customers::id)
+            .first::<i64>(&mut conn)
+            .optional()
+            .unwrap()
+        {
+            Some(id) => id,
+            None => {
+                let fields = model::CustomerFields {
+                    first_name: "Matrix".into(),
+                    last_name: String::new(),
+                    customer_group_id: group,
+                    territory_id: territory,
+                    tax_id: String::new(),
+                    mobile: String::new(),
+                    email: String::new(),
+                    website: String::new(),
+                    address_line1: String::new(),
+                    address_line2: String::new(),
+                    city: String::new(),
+                    postcode: String::new(),
+                    country_code: None,
+                    birthday: None,
+                    gender: String::new(),
+                    notes: String::new(),
+                    credit_limit: rust_decimal::Decimal::ZERO,
+                };
+                let new = model::NewCustomer {
+                    uuid: uuid::Uuid::new_v4(),
+                    origin_store_id: Some(app.store("TEST")),
+                    fields,
+                };
+                model::insert(&mut conn, &new).unwrap().id
+            }
+        }
+    };
+    pattern
+        .replace("{id}", &user.to_string())
+        .replace("{c}", &customer.to_string())
+        .replace("{g}", &group.to_string())
+        .replace("{t}", &territory.to_string())
+}
 
 #[actix_web::test]
 async fn every_role_gets_exactly_the_routes_its_permissions_allow() {
@@ -40,7 +135,7 @@ async fn every_role_gets_exactly_the_routes_its_permissions_allow() {
     for role in Role::ALL {
         let (client, _) = app.signed_in(role).await;
         for (method, pattern, needs) in ROUTES {
-            let path = pattern.replace("{id}", &target.id.to_string());
+            let path = fill(&app, pattern, target.id);
             let page = match method {
                 "GET" => client.get(&path).await,
                 _ => client.post_form(&path, &[]).await,
@@ -79,7 +174,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_from_every_route() {
     let client = app.client();
     client.get("/login").await;
     for (method, pattern, _) in ROUTES {
-        let path = pattern.replace("{id}", &target.id.to_string());
+        let path = fill(&app, pattern, target.id);
         let page = match method {
             "GET" => client.get(&path).await,
             _ => client.post_form(&path, &[]).await,
@@ -99,6 +194,8 @@ async fn navigation_shows_only_what_the_role_may_open() {
     let page = supervisor.get("/").await;
     page.assert_lacks(r#"href="/users""#);
     page.assert_lacks(r#"href="/audit""#);
+    page.assert_lacks(r#"href="/customer-groups""#);
+    page.assert_contains(r#"<a href="/customers">Customers</a>"#);
 
     let (admin, _) = app.signed_in(Role::Admin).await;
     let page = admin.get("/").await;

@@ -1,0 +1,544 @@
+//! The customer database as HQ and the stores use it: search, create, duplicates, edit,
+//! deactivate, the origin store, and that nothing can be deleted.
+
+use diesel::RunQueryDsl;
+use patron::customers::groups;
+use patron::customers::model::{self, CustomerFields, NewCustomer};
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+
+use crate::common::{Page, TestApp};
+
+/// A customer with the given names, mobile and email in the root group and territory.
+fn customer(app: &TestApp, first: &str, last: &str, mobile: &str, email: &str) -> model::Customer {
+    let mut conn = app.conn();
+    let fields = CustomerFields {
+        first_name: first.into(),
+        last_name: last.into(),
+        customer_group_id: groups::root_group_id(&mut conn).unwrap(),
+        territory_id: groups::root_territory_id(&mut conn).unwrap(),
+        tax_id: String::new(),
+        mobile: mobile.into(),
+        email: email.into(),
+        website: String::new(),
+        address_line1: String::new(),
+        address_line2: String::new(),
+        city: "Springfield".into(),
+        postcode: String::new(),
+        country_code: None,
+        birthday: None,
+        gender: String::new(),
+        notes: String::new(),
+        credit_limit: Decimal::ZERO,
+    };
+    model::insert(
+        &mut conn,
+        &NewCustomer {
+            uuid: uuid::Uuid::new_v4(),
+            origin_store_id: None,
+            fields,
+        },
+    )
+    .unwrap()
+}
+
+fn names_in(page: &Page) -> Vec<String> {
+    page.body
+        .split("class=\"row-link\"")
+        .skip(1)
+        .map(|part| {
+            let start = part.find("</span>").unwrap() + "</span>".len();
+            let end = part.find("</a>").unwrap();
+            part[start..end].trim().to_owned()
+        })
+        .collect()
+}
+
+async fn search(client: &crate::common::TestClient, q: &str) -> Vec<String> {
+    let page = client
+        .get_fragment(&format!(
+            "/customers?{}",
+            serde_urlencoded::to_string([("q", q)]).unwrap()
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_lacks("<html");
+    names_in(&page)
+}
+
+#[actix_web::test]
+async fn search_finds_customers_by_every_field_the_way_people_type_them() {
+    let app = TestApp::spawn().await;
+    let jose = customer(
+        &app,
+        "José",
+        "Ñúñez",
+        "+1 (555) 010-2030",
+        "jose.nunez@example.com",
+    );
+    customer(&app, "Mary", "Jones", "555 777 8888", "mary@shop.example");
+    customer(&app, "Annette", "Brown", "", "");
+    let (client, _) = app.signed_in(Role::StoreSupervisor).await;
+
+    assert_eq!(
+        search(&client, "jos").await,
+        ["José Ñúñez"],
+        "part of a name"
+    );
+    assert_eq!(
+        search(&client, "nunez").await,
+        ["José Ñúñez"],
+        "accents ignored"
+    );
+    assert_eq!(
+        search(&client, "JOSÉ ÑÚÑEZ").await,
+        ["José Ñúñez"],
+        "case ignored, full name"
+    );
+    assert_eq!(
+        search(&client, "nunez jose").await,
+        ["José Ñúñez"],
+        "words in any order"
+    );
+    assert_eq!(
+        search(&client, "+1 555-010 2030").await,
+        ["José Ñúñez"],
+        "phone as typed"
+    );
+    assert_eq!(
+        search(&client, "0102030").await,
+        ["José Ñúñez"],
+        "part of the phone"
+    );
+    assert_eq!(
+        search(&client, "shop.example").await,
+        ["Mary Jones"],
+        "part of the email"
+    );
+    assert_eq!(
+        search(&client, &jose.code).await,
+        ["José Ñúñez"],
+        "the code"
+    );
+    assert_eq!(
+        search(&client, &jose.code.to_lowercase()).await,
+        ["José Ñúñez"],
+        "the code in lower case"
+    );
+    assert!(search(&client, "zzzz").await.is_empty());
+}
+
+#[actix_web::test]
+async fn exact_code_and_phone_matches_come_first() {
+    let app = TestApp::spawn().await;
+    // Names that sort before the exact match, and contain what is searched.
+    for i in 0..3 {
+        customer(
+            &app,
+            "Aaron",
+            &format!("Smith{i}"),
+            &format!("+1 555 123 400{i}"),
+            "",
+        );
+    }
+    let exact = customer(&app, "Zed", "Zimmer", "555 123 400", "");
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    let names = search(&client, "555-123-400").await;
+    assert_eq!(names.len(), 4);
+    assert_eq!(names[0], "Zed Zimmer", "exact phone first: {names:?}");
+
+    let code_tail = &exact.code[exact.code.len() - 2..];
+    let names = search(&client, &exact.code).await;
+    assert_eq!(names[0], "Zed Zimmer");
+    assert!(!search(&client, code_tail).await.is_empty());
+}
+
+#[actix_web::test]
+async fn a_deactivated_customer_is_hidden_until_the_status_filter_asks() {
+    let app = TestApp::spawn().await;
+    let c = customer(&app, "Hidden", "Person", "", "");
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get(&format!("/customers/{}", c.id)).await;
+    let page = client
+        .post_form(&format!("/customers/{}/deactivate", c.id), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let shown = client.get(&format!("/customers/{}", c.id)).await;
+    shown.assert_contains("Deactivated");
+    shown.assert_contains(">Reactivate</button>");
+
+    assert!(search(&client, "hidden").await.is_empty());
+    let found = client
+        .get_fragment("/customers?q=hidden&status=deactivated")
+        .await;
+    assert_eq!(names_in(&found), ["Hidden Person"]);
+    let all = client.get_fragment("/customers?q=hidden&status=all").await;
+    assert_eq!(names_in(&all), ["Hidden Person"]);
+
+    let who = app.count(&format!("SELECT count(*) AS n FROM customers WHERE id = {} AND NOT active AND deactivated_by IS NOT NULL AND deactivated_at IS NOT NULL", c.id));
+    assert_eq!(who, 1);
+    assert_eq!(
+        app.count(&format!("SELECT count(*) AS n FROM audit_log WHERE entity = 'customer' AND entity_id = '{}' AND action = 'deactivate'", c.id)),
+        1
+    );
+}
+
+fn new_customer_form<'a>(
+    first: &'a str,
+    email: &'a str,
+    mobile: &'a str,
+    group: &'a str,
+    territory: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("first_name", first),
+        ("last_name", "Okafor"),
+        ("customer_group_id", group),
+        ("territory_id", territory),
+        ("mobile", mobile),
+        ("email", email),
+        ("city", "Riverside"),
+        ("credit_limit", "1,250.50"),
+        ("birthday", "1990-04-23"),
+        ("country_code", "NG"),
+    ]
+}
+
+fn roots(app: &TestApp) -> (String, String) {
+    let mut conn = app.conn();
+    (
+        groups::root_group_id(&mut conn).unwrap().to_string(),
+        groups::root_territory_id(&mut conn).unwrap().to_string(),
+    )
+}
+
+#[actix_web::test]
+async fn creating_a_customer_assigns_a_code_and_shows_the_detail_page() {
+    let app = TestApp::spawn().await;
+    let (group, territory) = roots(&app);
+    let (client, user) = app.signed_in(Role::HqManager).await;
+    let page = client.get("/customers/new").await;
+    page.assert_contains(r#"<label for="f-first_name">First Name <span class="req""#);
+    page.assert_contains(r#"<label for="f-customer_group_id">Customer Group"#);
+    page.assert_contains(r#"data-require="first_name customer_group_id territory_id""#);
+
+    let page = client
+        .post_form(
+            "/customers",
+            &new_customer_form(
+                "Kwame",
+                "kwame@example.com",
+                "+234 803 555 0101",
+                &group,
+                &territory,
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let shown = client.get(page.location().unwrap()).await;
+    shown.assert_contains("Kwame Okafor");
+    shown.assert_contains("CUST-00001");
+    shown.assert_contains("Created at HQ");
+    shown.assert_contains("Nigeria");
+    shown.assert_contains(r#"<dd id="credit-limit">$1,250.50</dd>"#);
+    shown.assert_contains(r#"<dd id="available-credit">$1,250.50</dd>"#);
+    shown.assert_contains("No purchases yet.");
+    let activity = client
+        .get(&format!("{}?tab=activity", page.location().unwrap()))
+        .await;
+    activity.assert_contains(&user.email);
+    activity.assert_contains("<td>create</td>");
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers WHERE credit_limit = 1250.5 AND birthday = '1990-04-23'"), 1);
+}
+
+#[actix_web::test]
+async fn required_fields_and_bad_values_are_reported_next_to_each_field() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get("/customers/new").await;
+    let page = client
+        .post_form(
+            "/customers",
+            &[
+                ("first_name", " "),
+                ("customer_group_id", ""),
+                ("territory_id", ""),
+                ("email", "kwame@"),
+                ("mobile", "call me"),
+                ("birthday", "2999-01-01"),
+                ("credit_limit", "-5"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("first_name", "Enter the first name."),
+        ("customer_group_id", "Choose a customer group."),
+        ("territory_id", "Choose a territory."),
+        ("email", "Enter an email address like name@example.com."),
+        (
+            "mobile",
+            "Use digits, spaces, dashes, brackets and a leading +.",
+        ),
+        ("birthday", "A birthday cannot be in the future."),
+        ("credit_limit", "The credit limit cannot be negative."),
+    ] {
+        page.assert_contains(&format!(
+            r#"<p class="field-error" id="f-{field}-error">{message}</p>"#
+        ));
+    }
+    page.assert_contains(r#"value="kwame@""#);
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 0);
+}
+
+#[actix_web::test]
+async fn a_group_that_does_not_exist_is_refused_at_its_field() {
+    let app = TestApp::spawn().await;
+    let (_, territory) = roots(&app);
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get("/customers/new").await;
+    let page = client
+        .post_form(
+            "/customers",
+            &new_customer_form("Nia", "", "", "999999", &territory),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(r#"id="f-customer_group_id-error">Choose one from the list.</p>"#);
+}
+
+#[actix_web::test]
+async fn possible_duplicates_are_listed_before_saving_and_can_be_overridden() {
+    let app = TestApp::spawn().await;
+    let (group, territory) = roots(&app);
+    let existing = customer(
+        &app,
+        "Kwame",
+        "Okafor",
+        "+234 803 555 0101",
+        "kwame@example.com",
+    );
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get("/customers/new").await;
+
+    for (email, mobile, why) in [
+        ("KWAME@example.com", "", "same email"),
+        ("", "234-803-555-0101", "same mobile digits"),
+        ("", "", "same name in the same city"),
+    ] {
+        let mut form = new_customer_form("Kwame", email, mobile, &group, &territory);
+        form.retain(|(k, _)| *k != "city");
+        form.push(("city", "springfield"));
+        let page = client.post_form("/customers", &form).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{why}");
+        page.assert_contains("This may be someone you already have");
+        page.assert_contains(&format!(
+            r#"<a href="/customers/{}">Kwame Okafor</a>"#,
+            existing.id
+        ));
+        page.assert_contains(r#"name="confirm_duplicates" value="1""#);
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 1);
+
+    let mut form = new_customer_form("Kwame", "kwame@example.com", "", &group, &territory);
+    form.push(("confirm_duplicates", "1"));
+    let page = client.post_form("/customers", &form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 2);
+}
+
+#[actix_web::test]
+async fn a_store_supervisors_customers_belong_to_their_store() {
+    let app = TestApp::spawn().await;
+    let (group, territory) = roots(&app);
+    let (client, _) = app.signed_in(Role::StoreSupervisor).await;
+    client.get("/customers/new").await;
+    let page = client
+        .post_form(
+            "/customers",
+            &new_customer_form("Lea", "", "", &group, &territory),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let shown = client.get(page.location().unwrap()).await;
+    shown.assert_contains("Store TEST");
+    let test_store = app.store("TEST");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM customers WHERE origin_store_id = {test_store}"
+        )),
+        1
+    );
+    // Their own customer they may edit; one made at HQ they may only look at.
+    shown.assert_contains(">Edit</a>");
+    let hq_customer = customer(&app, "Head", "Office", "", "");
+    let page = client.get(&format!("/customers/{}", hq_customer.id)).await;
+    page.assert_lacks(">Edit</a>");
+    assert_eq!(
+        client
+            .get(&format!("/customers/{}/edit", hq_customer.id))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn editing_saves_and_audits_before_and_after() {
+    let app = TestApp::spawn().await;
+    let (group, territory) = roots(&app);
+    let c = customer(&app, "Ana", "Silva", "", "");
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    let edit = client.get(&format!("/customers/{}/edit", c.id)).await;
+    edit.assert_contains(r#"value="Ana""#);
+    let page = client
+        .post_form(
+            &format!("/customers/{}", c.id),
+            &new_customer_form("Ana Maria", "ana@example.com", "", &group, &territory),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    client
+        .get(page.location().unwrap())
+        .await
+        .assert_contains("Ana Maria Okafor");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM audit_log WHERE entity = 'customer' AND entity_id = '{}' AND action = 'update' \
+             AND before->>'first_name' = 'Ana' AND after->>'first_name' = 'Ana Maria'",
+            c.id
+        )),
+        1
+    );
+    let seq_moved = app.count(&format!(
+        "SELECT count(*) AS n FROM customers WHERE id = {} AND change_seq > {}",
+        c.id, c.change_seq
+    ));
+    assert_eq!(
+        seq_moved, 1,
+        "every change moves the customer up the change feed"
+    );
+}
+
+#[actix_web::test]
+async fn the_list_pages_with_next_and_never_repeats_a_row() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.conn();
+    patron::seed::customers(&mut conn, 120, |_| {}).unwrap();
+    let (client, _) = app.signed_in(Role::Marketing).await;
+    let mut seen = Vec::new();
+    let mut path = "/customers".to_owned();
+    for _ in 0..5 {
+        let page = client.get(&path).await;
+        let ids: Vec<String> = page
+            .body
+            .split("class=\"row-link\" href=\"/customers/")
+            .skip(1)
+            .map(|p| p[..p.find('"').unwrap()].to_owned())
+            .collect();
+        seen.extend(ids);
+        match page.body.split("<a class=\"btn\" href=\"").nth(1) {
+            Some(rest) => {
+                path = rest[..rest.find('"').unwrap()]
+                    .replace("&#38;", "&")
+                    .replace("&amp;", "&")
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 120);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 120);
+    let first = client.get("/customers").await;
+    first.assert_contains("120 customers");
+}
+
+#[actix_web::test]
+async fn there_is_no_way_to_delete_a_customer() {
+    let app = TestApp::spawn().await;
+    let c = customer(&app, "Kept", "Forever", "", "");
+    let (client, _) = app.signed_in(Role::Admin).await;
+    client.get("/customers").await;
+    let token = client.csrf().unwrap();
+    for path in [format!("/customers/{}/delete", c.id)] {
+        let page = client.post_form(&path, &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let res = reqwest::Client::new()
+        .delete(format!("{}/customers/{}", app.base, c.id))
+        .header("X-CSRF-Token", token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(res.status().as_u16(), 403 | 404 | 405),
+        "{}",
+        res.status()
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 1);
+}
+
+#[actix_web::test]
+async fn customer_searches_and_filters_are_served_by_indexes() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.db.conn();
+    diesel::sql_query("SET enable_seqscan = off")
+        .execute(&mut conn)
+        .unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    for (query, index) in [
+        (
+            "SELECT id FROM customers WHERE search_name LIKE '%' || patron_fold('José') || '%'",
+            "customers_search_name_trgm",
+        ),
+        (
+            "SELECT id FROM customers WHERE search_email LIKE '%shop.example%'",
+            "customers_search_email_trgm",
+        ),
+        (
+            "SELECT id FROM customers WHERE mobile_digits LIKE '%0102030%'",
+            "customers_mobile_digits_trgm",
+        ),
+        (
+            "SELECT id FROM customers WHERE code LIKE '%00042%'",
+            "customers_code_trgm",
+        ),
+        (
+            "SELECT id FROM customers WHERE active ORDER BY search_name, id LIMIT 51",
+            "customers_name_sort_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE customer_group_id = 1 ORDER BY search_name, id LIMIT 51",
+            "customers_group_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE territory_id = 1 ORDER BY search_name, id LIMIT 51",
+            "customers_territory_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE origin_store_id = 1 ORDER BY search_name, id LIMIT 51",
+            "customers_origin_store_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE change_seq > 10 ORDER BY change_seq LIMIT 100",
+            "customers_change_seq_idx",
+        ),
+    ] {
+        let plan: Vec<Line> = diesel::sql_query(format!("EXPLAIN {query}"))
+            .load(&mut conn)
+            .unwrap();
+        let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
+        assert!(
+            plan.iter().any(|l| l.contains(index)),
+            "{query}:\n{}",
+            plan.join("\n")
+        );
+    }
+}
