@@ -314,6 +314,18 @@ impl TestClient {
         self.read(res).await
     }
 
+    /// Sends DELETE with the CSRF header, as a script on the page could.
+    pub async fn delete(&self, path: &str, token: &str) -> Page {
+        let res = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .header("X-CSRF-Token", token)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
     /// Signs in asking to be sent to `next` afterwards.
     pub async fn sign_in_with_next(&self, email: &str, next: &str) -> Page {
         self.get("/login").await;
