@@ -1,5 +1,6 @@
 -- The customer database. Search runs on folded (lower-case, accent-free) copies of name and email
--- and on the mobile number's digits, through trigram indexes; codes come from a sequence at HQ.
+-- and on the mobile number's digits; codes come from a sequence at HQ. The search columns use the
+-- "C" collation so that plain btree indexes also serve prefix searches (LIKE 'abc%').
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
 
@@ -22,7 +23,7 @@ CREATE FUNCTION next_customer_code() RETURNS text
 CREATE TABLE customers (
     id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uuid                 uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
-    code                 text NOT NULL UNIQUE DEFAULT next_customer_code(),
+    code                 text COLLATE "C" NOT NULL UNIQUE DEFAULT next_customer_code(),
     first_name           text NOT NULL CHECK (length(first_name) BETWEEN 1 AND 100),
     last_name            text NOT NULL DEFAULT '' CHECK (length(last_name) <= 100),
     customer_group_id    bigint NOT NULL REFERENCES customer_groups (id),
@@ -48,9 +49,11 @@ CREATE TABLE customers (
     created_at           timestamptz NOT NULL DEFAULT now(),
     updated_at           timestamptz NOT NULL DEFAULT now(),
     change_seq           bigint NOT NULL DEFAULT nextval('sync_change_seq'),
-    mobile_digits        text GENERATED ALWAYS AS (regexp_replace(mobile, '[^0-9]', '', 'g')) STORED,
-    search_name          text GENERATED ALWAYS AS (patron_fold(first_name || ' ' || last_name)) STORED,
-    search_email         text GENERATED ALWAYS AS (lower(email)) STORED
+    mobile_digits        text COLLATE "C"
+                         GENERATED ALWAYS AS (regexp_replace(mobile, '[^0-9]', '', 'g')) STORED,
+    search_name          text COLLATE "C"
+                         GENERATED ALWAYS AS (patron_fold(first_name || ' ' || last_name)) STORED,
+    search_email         text COLLATE "C" GENERATED ALWAYS AS (lower(email)) STORED
 );
 
 -- Every change moves the customer to the end of the change feed.
@@ -64,15 +67,13 @@ $$;
 CREATE TRIGGER customers_touch BEFORE UPDATE ON customers
     FOR EACH ROW EXECUTE FUNCTION customers_touch();
 
--- Search: substring matches on name, email, code and phone digits.
+-- Search. Any part of a name: trigrams. Email and phone: whole or start (btree, C collation);
+-- the end of a phone number: a btree on the reversed digits. Codes: the unique index.
 CREATE INDEX customers_search_name_trgm ON customers USING gin (search_name gin_trgm_ops);
-CREATE INDEX customers_search_email_trgm ON customers USING gin (search_email gin_trgm_ops);
-CREATE INDEX customers_code_trgm ON customers USING gin (code gin_trgm_ops);
-CREATE INDEX customers_mobile_digits_trgm ON customers USING gin (mobile_digits gin_trgm_ops);
--- Exact phone and email matches, ranked first.
-CREATE INDEX customers_mobile_digits_idx ON customers (mobile_digits) WHERE mobile_digits <> '';
 CREATE INDEX customers_search_email_idx ON customers (search_email) WHERE search_email <> '';
--- Sorting and keyset paging of the list.
+CREATE INDEX customers_mobile_digits_idx ON customers (mobile_digits) WHERE mobile_digits <> '';
+CREATE INDEX customers_mobile_suffix_idx ON customers (reverse(mobile_digits)) WHERE mobile_digits <> '';
+-- Sorting and keyset paging of the list (and name prefixes).
 CREATE INDEX customers_name_sort_idx ON customers (search_name, id);
 CREATE INDEX customers_created_sort_idx ON customers (created_at, id);
 -- Filters.

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::rules::{SearchTerms, like_escape};
+use super::rules::{Search, code_for_number, like_escape};
 use crate::db::schema::customers;
 
 /// A customer as stored.
@@ -188,6 +188,21 @@ pub fn count_active(conn: &mut PgConnection) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Active customers for the home page: exact up to `exact_up_to`, past that PostgreSQL's own
+/// estimate of the table's rows (counting a million rows on every visit costs too much).
+/// Returns the number and whether it is exact.
+pub fn count_active_roughly(conn: &mut PgConnection, exact_up_to: i64) -> QueryResult<(i64, bool)> {
+    let capped = count_capped(conn, &ListFilter::default(), exact_up_to + 1)?;
+    if capped <= exact_up_to {
+        return Ok((capped, true));
+    }
+    let estimate: i64 = diesel::select(diesel::dsl::sql::<BigInt>(
+        "reltuples::bigint FROM pg_class WHERE oid = 'customers'::regclass",
+    ))
+    .get_result(conn)?;
+    Ok((estimate.max(capped), false))
+}
+
 /// Which customers the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
@@ -236,7 +251,7 @@ pub enum Cursor {
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// What the search box says.
-    pub search: Option<SearchTerms>,
+    pub search: Option<Search>,
     /// Customer Group.
     pub group_id: Option<i64>,
     /// Territory.
@@ -359,26 +374,62 @@ fn push_conditions(sql: &mut Sql, filter: &ListFilter) {
         }
         None => {}
     }
-    if let Some(terms) = &filter.search {
-        // Every word in the name, or the whole entry in the email or code, or the digits in the
-        // mobile number: each arm is served by its trigram index.
-        sql.push(" AND ((true");
-        for word in &terms.words {
-            sql.push(" AND c.search_name LIKE '%' || patron_fold(")
-                .bind(Bind::Text(like_escape(word)))
-                .push(") || '%'");
+    if let Some(search) = &filter.search {
+        push_search(sql, search);
+    }
+}
+
+/// The search condition: one index per kind of search (see `Search`).
+fn push_search(sql: &mut Sql, search: &Search) {
+    match search {
+        Search::Name { words, whole } => {
+            // Trigrams need three characters; shorter entries match the start of the name.
+            let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 3).collect();
+            sql.push(" AND ((true");
+            if indexed.is_empty() {
+                sql.push(" AND c.search_name LIKE patron_fold(")
+                    .bind(Bind::Text(like_escape(whole)))
+                    .push(") || '%'");
+            } else {
+                for word in words {
+                    sql.push(" AND c.search_name LIKE '%' || patron_fold(")
+                        .bind(Bind::Text(like_escape(word)))
+                        .push(") || '%'");
+                }
+            }
+            sql.push(")");
+            if let [word] = words.as_slice() {
+                // One word may also be the start of an email address.
+                sql.push(" OR (c.search_email <> '' AND c.search_email LIKE ")
+                    .bind(Bind::Text(format!(
+                        "{}%",
+                        like_escape(&word.to_lowercase())
+                    )))
+                    .push(")");
+            }
+            sql.push(")");
         }
-        sql.push(") OR c.search_email LIKE '%' || lower(")
-            .bind(Bind::Text(like_escape(&terms.whole)))
-            .push(") || '%' OR c.code LIKE '%' || upper(")
-            .bind(Bind::Text(like_escape(&terms.whole)))
-            .push(") || '%'");
-        if let Some(digits) = &terms.digits {
-            sql.push(" OR c.mobile_digits LIKE '%' || ")
-                .bind(Bind::Text(digits.clone()))
-                .push(" || '%'");
+        Search::Email(start) => {
+            // The partial index skips customers without an email; say so to use it.
+            sql.push(" AND c.search_email <> '' AND c.search_email LIKE ")
+                .bind(Bind::Text(format!("{}%", like_escape(start))));
         }
-        sql.push(")");
+        Search::Code(start) => {
+            sql.push(" AND c.code LIKE ")
+                .bind(Bind::Text(format!("{}%", like_escape(start))));
+        }
+        Search::Phone { digits } => {
+            let reversed: String = digits.chars().rev().collect();
+            sql.push(" AND (c.mobile_digits <> '' AND (c.mobile_digits LIKE ")
+                .bind(Bind::Text(format!("{digits}%")))
+                .push(" OR reverse(c.mobile_digits) LIKE ")
+                .bind(Bind::Text(format!("{reversed}%")))
+                .push(")");
+            if let Some(code) = code_for_number(digits) {
+                sql.push(" OR c.code = ").bind(Bind::Text(code));
+            }
+            sql.push(")");
+        }
     }
 }
 
@@ -387,27 +438,59 @@ const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mo
      FROM customers c JOIN customer_groups g ON g.id = c.customer_group_id \
      LEFT JOIN stores s ON s.id = c.origin_store_id";
 
+/// Name matches sorted for a name search (see `list`).
+pub const NAME_MATCHES: i64 = 200;
+
 /// One page of the list: `limit` rows. With a search, exact code, phone and email matches come
 /// first, then names that start with the entry, then the rest, by name; without one, the chosen
 /// order, paged by keyset (never OFFSET).
 pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<ListRow>> {
     let mut sql = Sql::default();
+    if let Some(Search::Name { .. }) = &filter.search {
+        // A common name part matches thousands; walking the name index for them is fast when they
+        // sort early and takes seconds when they sort late. So take the first NAME_MATCHES the
+        // trigram index finds and sort those: exact for rarer names, "type more" for common ones.
+        sql.push("WITH m AS MATERIALIZED (");
+        sql.push(LIST_COLUMNS);
+        push_conditions(&mut sql, filter);
+        sql.push(" LIMIT ").bind(Bind::Int(NAME_MATCHES));
+        sql.push(") SELECT * FROM m ORDER BY search_name, id LIMIT ")
+            .bind(Bind::Int(limit));
+        // With that LIMIT the planner bets on a sequential scan stopping early, which costs a
+        // whole-table scan for a rare name. Only the indexes' bitmaps are allowed here.
+        return conn.transaction(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")?;
+            sql.query().load(conn)
+        });
+    }
     sql.push(LIST_COLUMNS);
     push_conditions(&mut sql, filter);
-    if let Some(terms) = &filter.search {
-        sql.push(" ORDER BY CASE WHEN c.code = upper(")
-            .bind(Bind::Text(terms.whole.clone()))
-            .push(") THEN 0");
-        if let Some(digits) = &terms.digits {
-            sql.push(" WHEN c.mobile_digits = ")
-                .bind(Bind::Text(digits.clone()))
-                .push(" THEN 0");
+    if let Some(search) = &filter.search {
+        // Exact code, phone and email matches first; then by name.
+        match search {
+            Search::Phone { digits } => {
+                sql.push(" ORDER BY c.code = ")
+                    .bind(Bind::Text(code_for_number(digits).unwrap_or_default()))
+                    .push(" DESC, c.mobile_digits = ")
+                    .bind(Bind::Text(digits.clone()))
+                    .push(" DESC,");
+            }
+            Search::Email(email) => {
+                sql.push(" ORDER BY c.search_email = ")
+                    .bind(Bind::Text(email.clone()))
+                    .push(" DESC,");
+            }
+            Search::Code(code) => {
+                sql.push(" ORDER BY c.code = ")
+                    .bind(Bind::Text(code.clone()))
+                    .push(" DESC,");
+            }
+            Search::Name { .. } => {
+                sql.push(" ORDER BY");
+            }
         }
-        sql.push(" WHEN c.search_email = lower(")
-            .bind(Bind::Text(terms.whole.clone()))
-            .push(") THEN 1 WHEN c.search_name LIKE patron_fold(")
-            .bind(Bind::Text(like_escape(&terms.whole)))
-            .push(") || '%' THEN 2 ELSE 3 END, c.search_name, c.id");
+        sql.push(" c.search_name, c.id");
     } else {
         match &filter.after {
             Some(Cursor::Name(name, id)) => {

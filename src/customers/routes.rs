@@ -149,6 +149,7 @@ struct IndexPage {
     total: String,
     next_link: Option<String>,
     searching: bool,
+    more_matches: bool,
     groups: Vec<Group>,
     territories: Vec<Territory>,
     stores: Vec<Store>,
@@ -169,14 +170,18 @@ async fn index(
         .db
         .run(move |conn| {
             let rows = model::list(conn, &filter, PAGE_SIZE + 1)?;
-            let total = model::count_capped(
-                conn,
-                &ListFilter {
-                    after: None,
-                    ..filter
-                },
-                COUNT_CAP + 1,
-            )?;
+            // A search shows its best matches and says whether there are more; counting every
+            // match of a common name would cost more than finding them.
+            let total = match filter.search {
+                Some(_) => None,
+                None => {
+                    let unpaged = ListFilter {
+                        after: None,
+                        ..filter
+                    };
+                    Some(model::count_capped(conn, &unpaged, COUNT_CAP + 1)?)
+                }
+            };
             let choices = if fragment {
                 (Vec::new(), Vec::new(), Vec::new())
             } else {
@@ -199,11 +204,13 @@ async fn index(
     let page = IndexPage {
         ctx: user.page(),
         rows: shown.iter().map(Row::from).collect(),
-        total: if total > COUNT_CAP {
-            format!("{}+", count(COUNT_CAP))
-        } else {
-            count(total)
+        total: match total {
+            Some(n) if n > COUNT_CAP => format!("{}+", count(COUNT_CAP)),
+            Some(n) => count(n),
+            None if has_more => format!("{PAGE_SIZE}+"),
+            None => count(i64::try_from(shown.len()).unwrap_or(0)),
         },
+        more_matches: searching && has_more,
         next_link,
         searching,
         groups: choices.0,

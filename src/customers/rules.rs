@@ -1,16 +1,27 @@
 //! Customer rules that need no database: how a search box entry becomes search terms, what a
 //! phone number may contain, when two customers look like the same person. Pure.
 
-/// What the search box asked for, split the ways the database searches.
+/// What the search box asked for, decided from how it is written, so that each kind of search
+/// runs on the one index that answers it fast.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchTerms {
-    /// Words every matching name must contain (the database folds case and accents).
-    pub words: Vec<String>,
-    /// The whole entry, for email and code matches.
-    pub whole: String,
-    /// The digits, when the entry looks like a phone number (at least 3 digits and nothing but
-    /// digits, spaces, dashes, dots, brackets and a leading +).
-    pub digits: Option<String>,
+pub enum Search {
+    /// Words that must all appear in the name (the database folds case and accents).
+    Name {
+        /// The words.
+        words: Vec<String>,
+        /// The whole entry (short entries match the start of the name).
+        whole: String,
+    },
+    /// The start of an email address (lower-cased): the entry has an `@`.
+    Email(String),
+    /// The start of a customer code (upper-cased): the entry starts with `CUST`.
+    Code(String),
+    /// A phone number, whole or its start or its end, by digits; a short number may also be
+    /// a customer code's number.
+    Phone {
+        /// The digits typed.
+        digits: String,
+    },
 }
 
 /// Characters a phone number may hold besides digits.
@@ -31,19 +42,31 @@ pub fn digits(input: &str) -> String {
     input.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Splits a search box entry into terms; `None` when there is nothing to search for.
-pub fn search_terms(input: &str) -> Option<SearchTerms> {
+/// Reads a search box entry; `None` when there is nothing to search for.
+pub fn search_terms(input: &str) -> Option<Search> {
     let whole = input.trim();
     if whole.is_empty() {
         return None;
     }
     let digits = digits(whole);
-    let phone = is_phone_like(whole) && digits.len() >= 3;
-    Some(SearchTerms {
-        words: whole.split_whitespace().map(str::to_owned).collect(),
-        whole: whole.to_owned(),
-        digits: phone.then_some(digits),
+    Some(if whole.contains('@') {
+        Search::Email(whole.to_lowercase())
+    } else if whole.to_uppercase().starts_with("CUST") && !whole.contains(' ') {
+        Search::Code(whole.to_uppercase())
+    } else if is_phone_like(whole) && digits.len() >= 3 {
+        Search::Phone { digits }
+    } else {
+        Search::Name {
+            words: whole.split_whitespace().map(str::to_owned).collect(),
+            whole: whole.to_owned(),
+        }
     })
+}
+
+/// The code a short number stands for: `42` is `CUST-00042`.
+pub fn code_for_number(digits: &str) -> Option<String> {
+    let n: u64 = digits.parse().ok()?;
+    (digits.len() <= 6).then(|| format!("CUST-{n:05}"))
 }
 
 /// Escapes `%`, `_` and `\` so that a term matches literally inside a LIKE pattern.
@@ -90,26 +113,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phone_like_entries_search_by_digits() {
-        let t = search_terms(" +1 (555) 010-2030 ").unwrap();
-        assert_eq!(t.digits.as_deref(), Some("15550102030"));
-        assert_eq!(t.whole, "+1 (555) 010-2030");
-        assert_eq!(search_terms("555").unwrap().digits.as_deref(), Some("555"));
-        assert_eq!(
-            search_terms("55").unwrap().digits,
-            None,
-            "too short to mean a phone"
-        );
-        assert_eq!(search_terms("ann 555").unwrap().digits, None);
-        assert_eq!(search_terms("1+2").unwrap().digits, None, "+ only leads");
+    fn each_kind_of_entry_searches_its_own_way() {
+        let name = |words: &[&str], whole: &str| Search::Name {
+            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            whole: whole.to_owned(),
+        };
+        let phone = |d: &str| Search::Phone {
+            digits: d.to_owned(),
+        };
+        for (entry, expected) in [
+            (" +1 (555) 010-2030 ", phone("15550102030")),
+            ("555", phone("555")),
+            ("00042", phone("00042")),
+            ("Ana@Example.com", Search::Email("ana@example.com".into())),
+            ("mary@sh", Search::Email("mary@sh".into())),
+            ("cust-0004", Search::Code("CUST-0004".into())),
+            ("Ann  Lee", name(&["Ann", "Lee"], "Ann  Lee")),
+            ("55", name(&["55"], "55")),
+            ("ann 555", name(&["ann", "555"], "ann 555")),
+            ("1+2", name(&["1+2"], "1+2")),
+        ] {
+            assert_eq!(search_terms(entry), Some(expected), "{entry:?}");
+        }
         assert_eq!(search_terms("   "), None);
     }
 
     #[test]
-    fn names_split_into_words() {
-        let t = search_terms("Ann  Lee").unwrap();
-        assert_eq!(t.words, ["Ann", "Lee"]);
-        assert_eq!(t.digits, None);
+    fn short_numbers_stand_for_codes() {
+        assert_eq!(code_for_number("42").as_deref(), Some("CUST-00042"));
+        assert_eq!(code_for_number("123456").as_deref(), Some("CUST-123456"));
+        assert_eq!(code_for_number("5551234567"), None);
     }
 
     #[test]

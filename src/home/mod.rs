@@ -45,7 +45,7 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
                 None
             };
             Ok((
-                customers::count_active(conn)?,
+                customers::count_active_roughly(conn, 10_000)?,
                 users::count_active(conn)?,
                 stores::count_active(conn)?,
                 latest,
@@ -54,7 +54,10 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
         .await?;
     render(&HomePage {
         ctx: user.page(),
-        active_customers: crate::web::format::count(active_customers),
+        active_customers: match active_customers {
+            (n, true) => crate::web::format::count(n),
+            (n, false) => format!("about {}", crate::web::format::count(n)),
+        },
         active_users,
         active_stores,
         role: user.role.label(),
