@@ -1,5 +1,6 @@
 //! The customer database: customers, their groups and territories, search.
 
+pub mod export;
 pub mod forms;
 pub mod groups;
 pub mod model;

@@ -433,6 +433,37 @@ fn push_search(sql: &mut Sql, search: &Search) {
     }
 }
 
+/// A query over customers with the list's filters applied, for other views of the same set
+/// (the CSV export).
+pub struct FilteredSql(Sql);
+
+/// `select` (which names the customers table `c`) with the conditions of `filter`.
+pub fn filtered_sql(select: &str, filter: &ListFilter) -> FilteredSql {
+    let mut sql = Sql::default();
+    sql.push(select);
+    push_conditions(&mut sql, filter);
+    FilteredSql(sql)
+}
+
+impl FilteredSql {
+    /// Pages by id: `limit` rows after id `after`.
+    pub fn and_id_after(&mut self, after: i64, limit: i64) {
+        self.0
+            .push(" AND c.id > ")
+            .bind(Bind::Int(after))
+            .push(" ORDER BY c.id LIMIT ")
+            .bind(Bind::Int(limit));
+    }
+
+    /// Runs the query.
+    pub fn load<T>(self, conn: &mut PgConnection) -> QueryResult<Vec<T>>
+    where
+        T: diesel::deserialize::QueryableByName<diesel::pg::Pg> + 'static,
+    {
+        self.0.query().load(conn)
+    }
+}
+
 const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mobile, c.email, \
      g.name AS group_name, s.code AS store_code, c.active, c.search_name, c.created_at \
      FROM customers c JOIN customer_groups g ON g.id = c.customer_group_id \

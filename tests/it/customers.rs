@@ -564,3 +564,80 @@ async fn customer_searches_and_filters_are_served_by_indexes() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_filtered_list_exports_as_csv_with_the_import_columns() {
+    let app = TestApp::spawn().await;
+    customer(
+        &app,
+        "José",
+        "Ñúñez",
+        "+1 (555) 010-2030",
+        "jose@example.com",
+    );
+    customer(&app, "Mary", "Jones, Jr.", "", "mary@example.com");
+    let (client, user) = app.signed_in(Role::HqManager).await;
+
+    let page = client.get("/customers").await;
+    page.assert_contains(
+        r#"href="/customers/export.csv?q=&amp;group="#.replace("&amp;", "&#38;").as_str(),
+    );
+    let all = client.get("/customers/export.csv").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(
+        all.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        all.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let mut reader = csv::Reader::from_reader(all.body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, patron::customers::export::COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][1], "José");
+    assert_eq!(&rows[0][6], "+1 (555) 010-2030");
+    assert_eq!(&rows[1][2], "Jones, Jr.", "commas survive");
+    assert_eq!(&rows[1][19], "Active");
+
+    let filtered = client.get("/customers/export.csv?q=mary%40").await;
+    assert_eq!(
+        filtered.body.lines().count(),
+        2,
+        "header and Mary: {}",
+        filtered.body
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM audit_log WHERE action = 'export' AND actor_id = {}",
+            user.id
+        )),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn an_export_larger_than_one_chunk_has_every_customer_once() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.conn();
+    patron::seed::customers(&mut conn, 5_200, |_| {}).unwrap();
+    let (client, _) = app.signed_in(Role::Admin).await;
+    let export = client.get("/customers/export.csv").await;
+    let mut reader = csv::Reader::from_reader(export.body.as_bytes());
+    let mut codes: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert_eq!(codes.len(), 5_200);
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 5_200);
+}
