@@ -3,6 +3,7 @@
 pub mod export;
 pub mod forms;
 pub mod groups;
+pub mod merge;
 pub mod model;
 pub mod routes;
 pub mod rules;

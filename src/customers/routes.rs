@@ -31,6 +31,7 @@ const COUNT_CAP: i64 = 1000;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::get().to(index))
         .route("/customers/export.csv", web::get().to(export_csv))
+        .configure(super::merge::config)
         .route("/customers", web::post().to(create))
         .route("/customers/new", web::get().to(new_page))
         .route("/customers/{id}", web::get().to(show))

@@ -641,3 +641,89 @@ async fn an_export_larger_than_one_chunk_has_every_customer_once() {
     codes.dedup();
     assert_eq!(codes.len(), 5_200);
 }
+
+#[actix_web::test]
+async fn merging_keeps_one_customer_and_deactivates_the_other_with_a_pointer() {
+    let app = TestApp::spawn().await;
+    let kept = customer(
+        &app,
+        "Kwame",
+        "Okafor",
+        "+234 803 555 0101",
+        "kwame@example.com",
+    );
+    let dup = customer(&app, "Kwame", "Okafor", "", "k.okafor@example.com");
+    let (client, user) = app.signed_in(Role::HqManager).await;
+
+    let page = client
+        .get(&format!(
+            "/customers/merge?keep={}&merge={}",
+            kept.code,
+            dup.code.to_lowercase()
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&format!("Keep: {}", kept.code));
+    page.assert_contains(&format!("Merge and deactivate: {}", dup.code));
+    page.assert_contains(&format!(
+        "data-confirm=\"Merge {} into {}?",
+        dup.code, kept.code
+    ));
+
+    let done = client
+        .post_form(
+            "/customers/merge",
+            &[
+                ("keep", &kept.id.to_string()),
+                ("merge", &dup.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.location(),
+        Some(format!("/customers/{}", kept.id).as_str())
+    );
+    client
+        .get(done.location().unwrap())
+        .await
+        .assert_contains(&format!("{} merged into {}.", dup.code, kept.code));
+    let merged_page = client.get(&format!("/customers/{}", dup.id)).await;
+    merged_page.assert_contains(&format!("Merged into {}", kept.code));
+    merged_page.assert_contains("Deactivated");
+    assert_eq!(
+        app.count(&format!("SELECT count(*) AS n FROM customers WHERE id = {} AND NOT active AND merged_into_id = {}", dup.id, kept.id)),
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM audit_log WHERE actor_id = {} AND ((entity_id = '{}' AND action = 'merge') OR (entity_id = '{}' AND action = 'merge_into'))",
+            user.id, dup.id, kept.id
+        )),
+        2
+    );
+
+    // Merging again, or a customer into itself, is refused at the field.
+    let again = client
+        .post_form(
+            "/customers/merge",
+            &[
+                ("keep", &kept.id.to_string()),
+                ("merge", &dup.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    again.assert_contains(&format!("{} is deactivated.", dup.code));
+    let same = client
+        .get(&format!("/customers/merge?keep={0}&merge={0}", kept.code))
+        .await;
+    same.assert_contains("Choose two different customers.");
+    let unknown = client
+        .get(&format!(
+            "/customers/merge?keep={}&merge=CUST-99999",
+            kept.code
+        ))
+        .await;
+    unknown.assert_contains("No customer has this code.");
+}

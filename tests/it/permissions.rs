@@ -7,7 +7,7 @@ use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 30] = [
+const ROUTES: [(&str, &str, Option<Permission>); 33] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -33,6 +33,13 @@ const ROUTES: [(&str, &str, Option<Permission>); 30] = [
     ),
     ("GET", "/audit", Some(Permission::AuditView)),
     ("GET", "/customers", Some(Permission::CustomersView)),
+    (
+        "GET",
+        "/customers/export.csv",
+        Some(Permission::CustomersView),
+    ),
+    ("GET", "/customers/merge", Some(Permission::CustomersEdit)),
+    ("POST", "/customers/merge", Some(Permission::CustomersEdit)),
     ("GET", "/customers/new", Some(Permission::CustomersCreate)),
     ("POST", "/customers", Some(Permission::CustomersCreate)),
     ("GET", "/customers/{c}", Some(Permission::CustomersView)),
