@@ -55,6 +55,27 @@ pub fn record(
     Ok(())
 }
 
+/// Writes the audit entry of a change to one record: its state before and after.
+pub fn record_change<T: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    entity_id: impl ToString,
+    action: &str,
+    before: &T,
+    after: &T,
+) -> QueryResult<()> {
+    record(
+        conn,
+        actor,
+        entity,
+        entity_id,
+        action,
+        snapshot(before),
+        snapshot(after),
+    )
+}
+
 /// A record as the audit log keeps it.
 pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

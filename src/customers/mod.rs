@@ -3,6 +3,9 @@
 pub mod export;
 pub mod forms;
 pub mod groups;
+pub mod import;
+pub mod import_job;
+pub mod import_routes;
 pub mod merge;
 pub mod model;
 pub mod routes;

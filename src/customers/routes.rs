@@ -32,6 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::get().to(index))
         .route("/customers/export.csv", web::get().to(export_csv))
         .configure(super::merge::config)
+        .configure(super::import_routes::config)
         .route("/customers", web::post().to(create))
         .route("/customers/new", web::get().to(new_page))
         .route("/customers/{id}", web::get().to(show))
@@ -637,15 +638,7 @@ async fn update(
         .tx(move |conn| {
             let before = model::find_for_update(conn, id)?;
             let after = model::update(conn, id, &fields)?;
-            audit::record(
-                conn,
-                &actor,
-                "customer",
-                id,
-                "update",
-                audit::snapshot(&before),
-                audit::snapshot(&after),
-            )?;
+            audit::record_change(conn, &actor, "customer", id, "update", &before, &after)?;
             Ok(after)
         })
         .await
@@ -676,15 +669,7 @@ async fn set_active(
             let before = model::find_for_update(conn, id)?;
             let after = model::set_active(conn, id, active, Some(by))?;
             let action = if active { "reactivate" } else { "deactivate" };
-            audit::record(
-                conn,
-                &actor,
-                "customer",
-                id,
-                action,
-                audit::snapshot(&before),
-                audit::snapshot(&after),
-            )?;
+            audit::record_change(conn, &actor, "customer", id, action, &before, &after)?;
             Ok(after)
         })
         .await?;

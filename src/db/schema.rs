@@ -42,6 +42,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_imports (id) {
+        id -> Int8,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        file_name -> Text,
+        content -> Bytea,
+        total_rows -> Int4,
+        valid_rows -> Int4,
+        error_count -> Int4,
+        errors -> Jsonb,
+        status -> Text,
+        all_or_nothing -> Bool,
+        done_rows -> Int4,
+        imported_rows -> Int4,
+        message -> Text,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         uuid -> Uuid,
@@ -127,6 +147,7 @@ diesel::table! {
 }
 
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(customer_imports -> users (created_by));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(customers -> customer_groups (customer_group_id));
 diesel::joinable!(customers -> stores (origin_store_id));
@@ -139,6 +160,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     countries,
     customer_groups,
+    customer_imports,
     customers,
     sessions,
     stores,

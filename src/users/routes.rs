@@ -309,15 +309,7 @@ async fn update(
                     store_id: valid.store_id,
                 },
             )?;
-            audit::record(
-                conn,
-                &actor,
-                "user",
-                id,
-                "update",
-                audit::snapshot(&before),
-                audit::snapshot(&after),
-            )?;
+            audit::record_change(conn, &actor, "user", id, "update", &before, &after)?;
             Ok(after)
         })
         .await
@@ -361,15 +353,7 @@ async fn set_active(
                 session_store::end_sessions_of(conn, id)?;
             }
             let action = if active { "reactivate" } else { "deactivate" };
-            audit::record(
-                conn,
-                &actor,
-                "user",
-                id,
-                action,
-                audit::snapshot(&before),
-                audit::snapshot(&after),
-            )?;
+            audit::record_change(conn, &actor, "user", id, action, &before, &after)?;
             Ok(after)
         })
         .await;

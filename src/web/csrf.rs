@@ -64,6 +64,16 @@ pub async fn guard(
         given = form_field(&body, FIELD);
         req.set_payload(body.into());
     }
+    // A file upload without JavaScript cannot set the header, and its body is too large to read
+    // twice: it carries the token in the form's action URL instead.
+    let is_upload = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if given.is_none() && is_upload {
+        given = form_field(req.query_string().as_bytes(), FIELD);
+    }
     match (expected, given) {
         (Some(expected), Some(given))
             if constant_time_eq(expected.as_bytes(), given.as_bytes()) =>

@@ -16,6 +16,7 @@ mod customers;
 mod embedded;
 mod errors;
 mod groups;
+mod import;
 mod migrations;
 mod permissions;
 mod sessions;

@@ -7,7 +7,7 @@ use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 33] = [
+const ROUTES: [(&str, &str, Option<Permission>); 36] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -39,6 +39,21 @@ const ROUTES: [(&str, &str, Option<Permission>); 33] = [
         Some(Permission::CustomersView),
     ),
     ("GET", "/customers/merge", Some(Permission::CustomersEdit)),
+    (
+        "GET",
+        "/customers/import",
+        Some(Permission::CustomersCreate),
+    ),
+    (
+        "POST",
+        "/customers/import",
+        Some(Permission::CustomersCreate),
+    ),
+    (
+        "GET",
+        "/customers/import/template.csv",
+        Some(Permission::CustomersCreate),
+    ),
     ("POST", "/customers/merge", Some(Permission::CustomersEdit)),
     ("GET", "/customers/new", Some(Permission::CustomersCreate)),
     ("POST", "/customers", Some(Permission::CustomersCreate)),

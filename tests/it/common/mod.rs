@@ -314,6 +314,25 @@ impl TestClient {
         self.read(res).await
     }
 
+    /// Uploads `bytes` as the form's `file` field, the token in the action URL as the page's form
+    /// has it.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Page {
+        let token = self.csrf().unwrap_or_default();
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_owned())
+            .mime_str("text/csv")
+            .unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let res = self
+            .http
+            .post(format!("{}{path}?csrf_token={token}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
     /// Sends DELETE with the CSRF header, as a script on the page could.
     pub async fn delete(&self, path: &str, token: &str) -> Page {
         let res = self

@@ -1,0 +1,422 @@
+//! Checking a customer CSV: the header names the columns by their labels (those of the export),
+//! every row is parsed with the same rules as the form, names of groups, territories and stores
+//! must exist (nothing is created silently). Pure: the caller loads the lookups.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::export::COLUMNS;
+use super::forms::CustomerForm;
+use super::model::CustomerFields;
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Columns every file must have.
+pub const REQUIRED: [&str; 3] = ["First Name", "Customer Group", "Territory"];
+
+/// What names in the file may refer to.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    /// Customer group ids by lower-case name.
+    pub groups: HashMap<String, i64>,
+    /// Territory ids by lower-case name.
+    pub territories: HashMap<String, i64>,
+    /// Store ids by upper-case code.
+    pub stores: HashMap<String, i64>,
+    /// Country codes.
+    pub countries: HashSet<String>,
+    /// Customer codes of the file that exist already.
+    pub existing_codes: HashSet<String>,
+    /// UUIDs of the file that exist already.
+    pub existing_uuids: HashSet<Uuid>,
+}
+
+/// A row ready to insert.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// Its code, or none for the next from the sequence.
+    pub code: Option<String>,
+    /// Its uuid, or none for a new one.
+    pub uuid: Option<Uuid>,
+    /// Origin store, none for HQ.
+    pub origin_store_id: Option<i64>,
+    /// Active or deactivated.
+    pub active: bool,
+    /// The rest.
+    pub fields: CustomerFields,
+}
+
+/// A problem with one cell (or one row), as the preview lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Line in the file (the header is line 1).
+    pub line: usize,
+    /// Column label.
+    pub column: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The outcome of checking a file.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Data rows in the file.
+    pub total: usize,
+    /// Rows without errors.
+    pub rows: Vec<ImportRow>,
+    /// Every problem found.
+    pub errors: Vec<RowError>,
+}
+
+/// The file as text: UTF-8, a byte-order mark tolerated.
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes)
+        .map_err(|_| "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.".to_owned())
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// The position of each known column in the header; a message when the header is not usable.
+pub fn header(text: &str) -> Result<HashMap<&'static str, usize>, String> {
+    let mut rdr = reader(text);
+    let names = rdr
+        .headers()
+        .map_err(|e| format!("The header line cannot be read: {e}"))?;
+    if names.iter().all(|n| n.trim().is_empty()) {
+        return Err("The file is empty: the first line must name the columns.".into());
+    }
+    let mut positions = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        let name = name.trim();
+        let Some(known) = COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name)) else {
+            return Err(format!(
+                "Unknown column “{name}”. The columns are: {}.",
+                COLUMNS.join(", ")
+            ));
+        };
+        if positions.insert(*known, i).is_some() {
+            return Err(format!("The column “{known}” appears twice."));
+        }
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|c| !positions.contains_key(*c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "The file needs the column(s) {}.",
+            missing.join(", ")
+        ));
+    }
+    Ok(positions)
+}
+
+/// The customer codes and uuids the file names, for looking up which exist already.
+pub fn keys(text: &str) -> (Vec<String>, Vec<Uuid>) {
+    let Ok(columns) = header(text) else {
+        return (Vec::new(), Vec::new());
+    };
+    let (mut codes, mut uuids) = (Vec::new(), Vec::new());
+    for record in reader(text).records().flatten() {
+        let cell = |c: &str| {
+            columns
+                .get(c)
+                .and_then(|i| record.get(*i))
+                .unwrap_or("")
+                .trim()
+        };
+        if !cell("Customer Code").is_empty() {
+            codes.push(cell("Customer Code").to_uppercase());
+        }
+        if let Ok(uuid) = Uuid::parse_str(cell("UUID")) {
+            uuids.push(uuid);
+        }
+    }
+    (codes, uuids)
+}
+
+/// The column label of a form field.
+fn label(field: &str) -> &'static str {
+    match field {
+        "first_name" => "First Name",
+        "last_name" => "Last Name",
+        "customer_group_id" => "Customer Group",
+        "territory_id" => "Territory",
+        "tax_id" => "Tax Id",
+        "mobile" => "Mobile Number",
+        "email" => "Email",
+        "website" => "Website",
+        "address_line1" => "Address Line 1",
+        "address_line2" => "Address Line 2",
+        "city" => "City",
+        "postcode" => "Postcode",
+        "country_code" => "Country",
+        "birthday" => "Birthday",
+        "gender" => "Gender",
+        "notes" => "Internal Notes",
+        "credit_limit" => "Credit Limit",
+        _ => "Row",
+    }
+}
+
+fn is_code(code: &str) -> bool {
+    code.strip_prefix("CUST-")
+        .is_some_and(|n| n.len() >= 5 && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Checks every row of `text` (whose header `header` accepted).
+pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked, String> {
+    let columns = header(text)?;
+    let mut checked = Checked::default();
+    let mut seen_codes = HashSet::new();
+    let mut seen_uuids = HashSet::new();
+    for (index, record) in reader(text).records().enumerate() {
+        let line = index + 2;
+        checked.total += 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                checked.errors.push(RowError {
+                    line,
+                    column: "Row".into(),
+                    message: format!("Cannot be read: {e}"),
+                });
+                continue;
+            }
+        };
+        let cell = |c: &str| {
+            columns
+                .get(c)
+                .and_then(|i| record.get(*i))
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        let mut errors = Vec::new();
+        let mut fail = |column: &str, message: String| {
+            errors.push(RowError {
+                line,
+                column: column.to_owned(),
+                message,
+            });
+        };
+        let mut id_of =
+            |column: &str, map: &HashMap<String, i64>, key: String, what: &str| -> String {
+                if key.is_empty() {
+                    return String::new();
+                }
+                match map.get(&key) {
+                    Some(id) => id.to_string(),
+                    None => {
+                        fail(column, format!("No {what} is called “{}”.", cell(column)));
+                        // A placeholder that parses, so that only this message is reported.
+                        "0".to_owned()
+                    }
+                }
+            };
+        let group = id_of(
+            "Customer Group",
+            &lookups.groups,
+            cell("Customer Group").to_lowercase(),
+            "customer group",
+        );
+        let territory = id_of(
+            "Territory",
+            &lookups.territories,
+            cell("Territory").to_lowercase(),
+            "territory",
+        );
+        let store = id_of(
+            "Origin Store",
+            &lookups.stores,
+            cell("Origin Store").to_uppercase(),
+            "store",
+        );
+        let country = cell("Country").to_uppercase();
+        if !country.is_empty() && !lookups.countries.contains(&country) {
+            fail(
+                "Country",
+                format!("“{country}” is not an ISO 3166 country code (like US or DE)."),
+            );
+        }
+        let active = match cell("Status").to_lowercase().as_str() {
+            "" | "active" => true,
+            "deactivated" => false,
+            other => {
+                fail(
+                    "Status",
+                    format!("“{other}” is neither Active nor Deactivated."),
+                );
+                true
+            }
+        };
+        let code = Some(cell("Customer Code").to_uppercase()).filter(|c| !c.is_empty());
+        if let Some(code) = &code {
+            if !is_code(code) {
+                fail("Customer Code", "Codes look like CUST-00042.".into());
+            } else if lookups.existing_codes.contains(code) || !seen_codes.insert(code.clone()) {
+                fail("Customer Code", format!("{code} exists already."));
+            }
+        }
+        let uuid = match cell("UUID").as_str() {
+            "" => None,
+            raw => match Uuid::parse_str(raw) {
+                Ok(uuid) if lookups.existing_uuids.contains(&uuid) || !seen_uuids.insert(uuid) => {
+                    fail("UUID", "This UUID exists already.".into());
+                    None
+                }
+                Ok(uuid) => Some(uuid),
+                Err(_) => {
+                    fail("UUID", "Not a UUID.".into());
+                    None
+                }
+            },
+        };
+        let form = CustomerForm {
+            first_name: cell("First Name"),
+            last_name: cell("Last Name"),
+            customer_group_id: group,
+            territory_id: territory,
+            tax_id: cell("Tax Id"),
+            mobile: cell("Mobile Number"),
+            email: cell("Email"),
+            website: cell("Website"),
+            address_line1: cell("Address Line 1"),
+            address_line2: cell("Address Line 2"),
+            city: cell("City"),
+            postcode: cell("Postcode"),
+            country_code: country,
+            birthday: cell("Birthday"),
+            gender: cell("Gender").to_lowercase(),
+            notes: cell("Internal Notes"),
+            credit_limit: cell("Credit Limit"),
+            confirm_duplicates: String::new(),
+        };
+        match form.parse(today) {
+            Ok(fields) if errors.is_empty() => checked.rows.push(ImportRow {
+                code,
+                uuid,
+                origin_store_id: store.parse().ok(),
+                active,
+                fields,
+            }),
+            Ok(_) => {}
+            Err(field_errors) => {
+                for (field, message) in field_errors.iter() {
+                    // The lookups above already explained a name that matched nothing.
+                    if !errors.iter().any(|e| e.column == label(field)) {
+                        errors.push(RowError {
+                            line,
+                            column: label(field).to_owned(),
+                            message: message.to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+        checked.errors.extend(errors);
+    }
+    Ok(checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookups() -> Lookups {
+        Lookups {
+            groups: HashMap::from([("vip".into(), 3)]),
+            territories: HashMap::from([("europe".into(), 7)]),
+            stores: HashMap::from([("DOWNTOWN".into(), 2)]),
+            countries: HashSet::from(["DE".into()]),
+            existing_codes: HashSet::from(["CUST-00001".into()]),
+            existing_uuids: HashSet::new(),
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn a_bom_is_tolerated_and_other_encodings_refused() {
+        assert_eq!(decode(b"\xEF\xBB\xBFFirst Name").unwrap(), "First Name");
+        assert!(decode(b"Caf\xE9").is_err());
+    }
+
+    #[test]
+    fn headers_must_be_known_complete_and_unique() {
+        assert!(header("First Name,Customer Group,Territory\n").is_ok());
+        assert!(
+            header("first name,CUSTOMER GROUP,Territory\n").is_ok(),
+            "case does not matter"
+        );
+        assert!(
+            header("Frist Name,Customer Group,Territory\n")
+                .unwrap_err()
+                .contains("Unknown column “Frist Name”")
+        );
+        assert!(
+            header("First Name,Territory\n")
+                .unwrap_err()
+                .contains("Customer Group")
+        );
+        assert!(
+            header("First Name,Customer Group,Territory,City,City\n")
+                .unwrap_err()
+                .contains("twice")
+        );
+        assert!(header("").is_err());
+    }
+
+    #[test]
+    fn each_problem_is_reported_at_its_line_and_column() {
+        let text = "First Name,Customer Group,Territory,Email,Origin Store,Customer Code,Country\n\
+                    Ana,VIP,Europe,ana@example.com,downtown,CUST-00002,de\n\
+                    Bo,Gold,Europe,bo@,,CUST-00001,XX\n\
+                    ,VIP,Mars,,,,\n";
+        let checked = check(text, &lookups(), today()).unwrap();
+        assert_eq!(checked.total, 3);
+        assert_eq!(checked.rows.len(), 1);
+        let ana = &checked.rows[0];
+        assert_eq!(
+            (
+                ana.fields.customer_group_id,
+                ana.fields.territory_id,
+                ana.origin_store_id
+            ),
+            (3, 7, Some(2))
+        );
+        assert_eq!(ana.code.as_deref(), Some("CUST-00002"));
+        assert_eq!(ana.fields.country_code.as_deref(), Some("DE"));
+        let found: Vec<(usize, &str)> = checked
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, "Customer Group"),
+                (3, "Country"),
+                (3, "Customer Code"),
+                (3, "Email"),
+                (4, "Territory"),
+                (4, "First Name"),
+            ]
+        );
+        assert_eq!(
+            checked.errors[0].message,
+            "No customer group is called “Gold”."
+        );
+    }
+}
