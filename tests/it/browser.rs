@@ -55,13 +55,8 @@ impl Driver {
     }
 }
 
-#[actix_web::test]
-async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
-    let Some(driver) = Driver::start().await else {
-        return;
-    };
-    let app = TestApp::spawn().await;
-    app.user_named(Role::HqManager, "hannah@example.com", "Hannah Quinn");
+/// A headless Chromium driven through `driver`, with a profile folder of its own.
+async fn open_browser(driver: &Driver) -> (Client, std::path::PathBuf) {
     let profile =
         std::env::temp_dir().join(format!("patron-chromium-{:08x}", rand::random::<u32>()));
     let mut caps = serde_json::Map::new();
@@ -77,11 +72,22 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
             ]
         }),
     );
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
         .await
         .unwrap();
+    (client, profile)
+}
+
+#[actix_web::test]
+async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.user_named(Role::HqManager, "hannah@example.com", "Hannah Quinn");
+    let (browser, profile) = open_browser(&driver).await;
 
     browser.goto(&format!("{}/", app.base)).await.unwrap();
     assert!(
@@ -130,6 +136,66 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
             .starts_with("/login")
     );
 
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+#[actix_web::test]
+async fn a_supervisor_finds_a_customer_by_typing_and_opens_it_from_the_keyboard() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    patron::seed::customers(&mut app.conn(), 60, |_| {}).unwrap();
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id)
+         SELECT 'Abigail', 'Zuñiga', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    let user = app.user(Role::StoreSupervisor);
+    let (browser, profile) = open_browser(&driver).await;
+    browser.goto(&format!("{}/login", app.base)).await.unwrap();
+    type_into(&browser, "#email", &user.email).await;
+    type_into(&browser, "#password", PASSWORD).await;
+    click(&browser, Locator::Css("button[type=submit]")).await;
+    text_of(&browser, Locator::Css(".who strong")).await;
+
+    browser
+        .goto(&format!("{}/customers", app.base))
+        .await
+        .unwrap();
+    // "/" jumps to the search box; typing narrows the list without loading a page.
+    browser
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap();
+    let search = browser.active_element().await.unwrap();
+    assert_eq!(search.attr("id").await.unwrap().as_deref(), Some("f-q"));
+    search.send_keys("zuniga").await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::XPath(
+            "//p[contains(@class,'result-count') and contains(., '1 matching')]",
+        ))
+        .await
+        .unwrap();
+    let first = text_of(&browser, Locator::Css("#customer-results .row-link")).await;
+    assert!(first.ends_with("Abigail Zuñiga"), "{first}");
+    let url = browser.current_url().await.unwrap();
+    assert!(
+        url.query().unwrap_or("").contains("q=zuniga"),
+        "the address keeps the search: {url}"
+    );
+
+    // Arrow down to the first result; Enter opens it.
+    search.send_keys("\u{E015}").await.unwrap();
+    let focused = browser.active_element().await.unwrap();
+    assert_eq!(focused.text().await.unwrap(), first);
+    focused.send_keys("\u{E007}").await.unwrap();
+    let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
+    assert!(heading.starts_with("Abigail Zuñiga"), "{heading}");
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
