@@ -105,6 +105,7 @@ pub fn build(
         .configure(crate::users::signin::config)
         .configure(crate::users::routes::config)
         .configure(crate::customers::routes::config)
+        .configure(crate::customers::group_import::config)
         .configure(crate::customers::tree_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::ops::config)

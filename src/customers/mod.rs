@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod forms;
+pub mod group_import;
 pub mod groups;
 pub mod import;
 pub mod import_job;

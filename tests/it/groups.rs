@@ -109,3 +109,36 @@ async fn groups_show_how_many_customers_use_them() {
         .sum();
     assert_eq!(total, 40);
 }
+
+#[actix_web::test]
+async fn groups_import_from_csv_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get("/customer-groups/import").await;
+    let bad = client
+        .upload(
+            "/customer-groups/import",
+            "groups.csv",
+            "Name,Parent,Default Discount\nTrade,All Customers,5\nX,Nowhere,\n".into(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains("Nothing was imported.");
+    bad.assert_contains("<tr><td class=\"num\">3</td><td>Parent</td>");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customer_groups WHERE name = 'Trade'"),
+        0
+    );
+
+    let good = client
+        .upload("/customer-groups/import", "groups.csv", "\u{feff}Name,Parent,Default Discount,Notes\nTrade,All Customers,5,Shops\nTrade North,Trade,7.5,\n".into())
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let list = client.get("/customer-groups").await;
+    list.assert_contains("Imported 2 customer groups.");
+    list.assert_contains("7.5%");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customer_groups c JOIN customer_groups p ON p.id = c.parent_id WHERE c.name = 'Trade North' AND p.name = 'Trade'"),
+        1
+    );
+}

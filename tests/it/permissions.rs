@@ -7,7 +7,7 @@ use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 36] = [
+const ROUTES: [(&str, &str, Option<Permission>); 38] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -75,6 +75,16 @@ const ROUTES: [(&str, &str, Option<Permission>); 36] = [
         Some(Permission::CustomersDeactivate),
     ),
     ("GET", "/customer-groups", Some(Permission::StoresManage)),
+    (
+        "GET",
+        "/customer-groups/import",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/customer-groups/import",
+        Some(Permission::StoresManage),
+    ),
     (
         "GET",
         "/customer-groups/new",
