@@ -207,3 +207,22 @@ pub fn territory_by_name(conn: &mut PgConnection, name: &str) -> QueryResult<Opt
         .first(conn)
         .optional()
 }
+
+/// Deletes an unused group or territory (no customer, no child, not the root); returns
+/// whether it was deleted. The checks and the delete are one statement, so a customer added
+/// meanwhile keeps it alive.
+pub fn delete_unused(conn: &mut PgConnection, table: &str, id: i64) -> QueryResult<bool> {
+    let (table, column, root) = match table {
+        "customer_groups" => ("customer_groups", "customer_group_id", ROOT_GROUP),
+        _ => ("territories", "territory_id", ROOT_TERRITORY),
+    };
+    let deleted = diesel::sql_query(format!(
+        "DELETE FROM {table} t WHERE t.id = $1 AND t.name <> $2 \
+         AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.{column} = t.id) \
+         AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.parent_id = t.id)"
+    ))
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .bind::<diesel::sql_types::Text, _>(root)
+    .execute(conn)?;
+    Ok(deleted == 1)
+}

@@ -37,6 +37,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .app_data(web::Data::new(kind))
                 .route(web::get().to(edit_page))
                 .route(web::post().to(save_existing)),
+        )
+        .service(
+            web::resource(format!("{base}/{{id}}/delete"))
+                .app_data(web::Data::new(kind))
+                .route(web::post().to(delete)),
         );
     }
 }
@@ -69,6 +74,13 @@ impl Kind {
         match self {
             Kind::Group => "Customer Group",
             Kind::Territory => "Territory",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Group => "customer_groups",
+            Kind::Territory => "territories",
         }
     }
 
@@ -403,4 +415,51 @@ async fn save_existing(
         form.into_inner(),
     )
     .await
+}
+
+/// Deletes a group or territory that nothing uses; one in use stays, with the reason shown.
+async fn delete(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: web::Data<Kind>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let (kind, id) = (**kind, id.into_inner());
+    let actor = user.actor();
+    let deleted = state
+        .db
+        .tx(move |conn| {
+            let (items, _) = load_items(conn, kind)?;
+            let item = items
+                .into_iter()
+                .find(|i| i.node.id == id)
+                .ok_or(AppError::NotFound)?;
+            let deleted = groups::delete_unused(conn, kind.table(), id)?;
+            if deleted {
+                let before =
+                    serde_json::json!({ "name": item.node.name, "parent_id": item.node.parent_id });
+                audit::record(
+                    conn,
+                    &actor,
+                    kind.entity(),
+                    id,
+                    "delete",
+                    Some(before),
+                    None,
+                )?;
+            }
+            Ok(deleted)
+        })
+        .await?;
+    if deleted {
+        user.flash(Flash::success(format!("{} deleted.", kind.singular())));
+        Ok(see_other(kind.path()))
+    } else {
+        user.flash(Flash::error(format!(
+            "This {} is in use (by customers or as a parent), or is the top of the tree, so it stays.",
+            kind.singular().to_lowercase()
+        )));
+        Ok(see_other(&format!("{}/{id}", kind.path())))
+    }
 }

@@ -142,3 +142,52 @@ async fn groups_import_from_csv_all_or_nothing() {
         1
     );
 }
+
+#[actix_web::test]
+async fn only_an_unused_group_can_be_deleted() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.conn();
+    patron::seed::customers(&mut conn, 10, |_| {}).unwrap();
+    let (client, _) = app.signed_in(Role::Admin).await;
+    client.get("/customer-groups").await;
+    let used = id_of(&app, "customer_groups", "Individual");
+    let page = client
+        .post_form(&format!("/customer-groups/{used}/delete"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    client
+        .get(page.location().unwrap())
+        .await
+        .assert_contains("is in use");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customer_groups WHERE name = 'Individual'"),
+        1
+    );
+
+    let root = id_of(&app, "customer_groups", "All Customers");
+    client
+        .post_form(&format!("/customer-groups/{root}/delete"), &[])
+        .await;
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customer_groups WHERE name = 'All Customers'"),
+        1,
+        "the root stays"
+    );
+
+    client
+        .post_form(
+            "/customer-groups",
+            &[("name", "Unused"), ("parent_id", &root.to_string())],
+        )
+        .await;
+    let unused = id_of(&app, "customer_groups", "Unused");
+    let page = client
+        .post_form(&format!("/customer-groups/{unused}/delete"), &[])
+        .await;
+    assert_eq!(page.location(), Some("/customer-groups"));
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customer_groups WHERE name = 'Unused'"),
+        0
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM audit_log WHERE entity = 'customer_group' AND entity_id = '{unused}' AND action = 'delete'")), 1);
+}

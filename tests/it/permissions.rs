@@ -7,7 +7,7 @@ use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 38] = [
+const ROUTES: [(&str, &str, Option<Permission>); 39] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -99,6 +99,11 @@ const ROUTES: [(&str, &str, Option<Permission>); 38] = [
     (
         "POST",
         "/customer-groups/{g}",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/territories/{t}/delete",
         Some(Permission::StoresManage),
     ),
     ("GET", "/territories", Some(Permission::StoresManage)),
