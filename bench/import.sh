@@ -49,4 +49,4 @@ while true; do
 done
 done_at=$(date +%s.%N)
 echo "== run (background, one transaction): $(python3 -c "print(f'{$done_at - $checked:.1f} s')"), progress polled $polls times"
-grep -o 'Imported [0-9]* customers' <<<"$status" || grep -o 'id="import-result"[^<]*' <<<"$status"
+grep -o 'Imported [0-9]* customer(s)' <<<"$status" || grep -o 'id="import-result"[^<]*' <<<"$status"

@@ -135,7 +135,7 @@ async fn all_or_nothing_writes_nothing_when_one_row_is_bad_and_valid_rows_writes
 
     let path = upload(&client, &csv).await;
     let page = run(&app, &client, &path, "valid_rows").await;
-    page.assert_contains("Imported 2 customers; 1 rows with problems were skipped.");
+    page.assert_contains("Imported 2 customer(s); 1 rows with problems were skipped.");
     assert_eq!(
         app.count("SELECT count(*) AS n FROM customers WHERE first_name IN ('Ana', 'Cy')"),
         2
@@ -146,7 +146,7 @@ async fn all_or_nothing_writes_nothing_when_one_row_is_bad_and_valid_rows_writes
     );
     // Starting the same import again does nothing.
     let again = run(&app, &client, &path, "valid_rows").await;
-    again.assert_contains("Imported 2 customers");
+    again.assert_contains("Imported 2 customer(s)");
     assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 2);
 }
 
@@ -169,12 +169,12 @@ async fn a_large_import_runs_in_the_background_with_progress() {
     status.assert_lacks("<html");
     assert!(
         status.body.contains("<progress max=\"3000\"")
-            || status.body.contains("Imported 3000 customers"),
+            || status.body.contains("Imported 3000 customer(s)"),
         "{}",
         status.body
     );
     let done = run(&app, &client, &path, "all").await;
-    done.assert_contains("Imported 3000 customers");
+    done.assert_contains("Imported 3000 customer(s)");
     assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 3_000);
     assert_eq!(
         app.count("SELECT done_rows::bigint AS n FROM customer_imports"),
@@ -201,7 +201,7 @@ async fn export_then_import_into_an_empty_database_reproduces_the_same_customers
     let (importer, _) = target.signed_in(Role::Admin).await;
     let path = upload(&importer, &exported.body).await;
     let page = run(&target, &importer, &path, "all").await;
-    page.assert_contains("Imported 300 customers");
+    page.assert_contains("Imported 300 customer(s)");
 
     let reexported = importer.get("/customers/export.csv?status=all").await;
     assert_eq!(
