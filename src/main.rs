@@ -195,6 +195,13 @@ fn serve(config: Config) -> anyhow::Result<()> {
     {
         let mut conn = pool.get()?;
         db::migrate(&mut conn)?;
+        let abandoned = patron::customers::import_job::fail_abandoned(&mut conn)?;
+        if abandoned > 0 {
+            tracing::warn!(
+                abandoned,
+                "customer imports interrupted by a stop were marked failed"
+            );
+        }
         let fresh = users::model::count_all(&mut conn)? == 0;
         made.extend(seed::first_admin(
             &mut conn,

@@ -286,6 +286,18 @@ fn advisory(conn: &mut PgConnection, function: &str, id: i64) -> QueryResult<()>
     Ok(())
 }
 
+/// Marks as failed the imports whose run died with its server (nobody holds their lock); their
+/// transaction never committed, so nothing of them was written. Returns how many.
+pub fn fail_abandoned(conn: &mut PgConnection) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE customer_imports SET status = 'failed', finished_at = now(), \
+         message = 'Patron stopped during this import; nothing was written. Start it again from a new upload.' \
+         WHERE status = 'running' AND pg_try_advisory_xact_lock($1, id::int)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(LOCK_CLASS)
+    .execute(conn)
+}
+
 /// Starts the run of a claimed import on its own thread with two pooled connections, and
 /// returns once the run holds its lock (or could not start).
 pub fn spawn(pool: DbPool, id: i64, actor: Actor) {

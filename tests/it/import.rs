@@ -213,3 +213,41 @@ async fn export_then_import_into_an_empty_database_reproduces_the_same_customers
     let next = target.count("SELECT substr(next_customer_code(), 6)::bigint AS n");
     assert_eq!(next, 301);
 }
+
+#[actix_web::test]
+async fn an_import_whose_run_died_is_marked_failed_but_a_live_one_is_not() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in(Role::Admin).await;
+    let path = upload(
+        &client,
+        &format!("{HEADER}\nAna,A,All Customers,All Territories,,\n"),
+    )
+    .await;
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    app.sql(&format!(
+        "UPDATE customer_imports SET status = 'running' WHERE id = {id}"
+    ));
+
+    // While a run holds its lock, the import is left alone.
+    let mut holder = app.db.conn();
+    diesel::sql_query(format!(
+        "SELECT pg_advisory_lock({}, {id})",
+        patron::customers::import_job::LOCK_CLASS
+    ))
+    .execute(&mut holder)
+    .unwrap();
+    assert_eq!(
+        patron::customers::import_job::fail_abandoned(&mut app.conn()).unwrap(),
+        0
+    );
+    drop(holder);
+
+    assert_eq!(
+        patron::customers::import_job::fail_abandoned(&mut app.conn()).unwrap(),
+        1
+    );
+    client
+        .get(&path)
+        .await
+        .assert_contains("Patron stopped during this import; nothing was written.");
+}
