@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
-use futures_util::TryStreamExt as _;
 use rust_decimal::Decimal;
 
 use super::groups::{self, GroupFields};
@@ -14,6 +13,7 @@ use super::import::{MAX_BYTES, RowError, decode};
 use crate::app::AppState;
 use crate::audit;
 use crate::users::rules::Permission;
+use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};
 
 /// The columns, in the template's order.
@@ -154,34 +154,6 @@ async fn page(user: CurrentUser) -> Result<HttpResponse, AppError> {
     })
 }
 
-async fn read_file(form: &mut Multipart) -> Result<Result<Vec<u8>, String>, AppError> {
-    let mut bytes = Vec::new();
-    while let Some(mut field) = form
-        .try_next()
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        while let Some(chunk) = field
-            .try_next()
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?
-        {
-            if bytes.len() + chunk.len() > MAX_BYTES {
-                return Ok(Err("The file is larger than 20 MB.".into()));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-    }
-    Ok(if bytes.is_empty() {
-        Err("Choose a CSV file to import.".into())
-    } else {
-        Ok(bytes)
-    })
-}
-
 async fn upload(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -198,9 +170,9 @@ async fn upload(
             },
         )
     };
-    let bytes = match read_file(&mut form).await? {
-        Ok(bytes) => bytes,
-        Err(message) => return refuse(Vec::new(), Some(message)),
+    let bytes = match read_file(&mut form, "file", MAX_BYTES).await? {
+        Ok(file) => file.bytes,
+        Err(refused) => return refuse(Vec::new(), Some(refused.message())),
     };
     let text = match decode(&bytes) {
         Ok(text) => text.to_owned(),

@@ -5,7 +5,6 @@
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use futures_util::TryStreamExt as _;
 use serde::Deserialize;
 
 use super::export::COLUMNS;
@@ -14,6 +13,7 @@ use super::import_job::{self, Import};
 use crate::app::AppState;
 use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
+use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, PageCtx, render, render_status, see_other};
 
 /// Mounts the routes (before `/customers/{id}`, which would take "import" for an id).
@@ -103,46 +103,21 @@ async fn upload(
     mut form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersCreate)?;
-    let too_large =
-        "The file is larger than 20 MB. Split it into smaller files and import them one by one.";
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = form
-        .try_next()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field
-            .content_disposition()
-            .and_then(|cd| cd.get_filename())
-            .unwrap_or("customers.csv")
-            .to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .try_next()
-            .await
-            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?
-        {
-            if bytes.len() + chunk.len() > MAX_BYTES {
-                return refuse(&user, StatusCode::PAYLOAD_TOO_LARGE, too_large.into());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        file = Some((name, bytes));
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return refuse(
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a CSV file to import.".into(),
-        );
+    let file = match read_file(&mut form, "file", MAX_BYTES).await? {
+        Ok(file) => file,
+        Err(refused) => return refuse(&user, refused.status(), refused.message()),
     };
     let uploader = user.id;
     let created = state
         .db
-        .run(move |conn| Ok(import_job::create(conn, uploader, &name, &bytes)))
+        .run(move |conn| {
+            Ok(import_job::create(
+                conn,
+                uploader,
+                &file.file_name,
+                &file.bytes,
+            ))
+        })
         .await?;
     match created {
         Ok(import) => Ok(see_other(&format!("/customers/import/{}", import?.id))),
