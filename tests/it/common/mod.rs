@@ -156,6 +156,35 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Asserts that PostgreSQL plans each query with the named index. Sequential scans are
+    /// switched off, so that on a test's tiny tables the plan shows whether an index can serve
+    /// the query at all.
+    #[track_caller]
+    pub fn assert_indexed(&self, cases: &[(&str, &str)]) {
+        #[derive(QueryableByName)]
+        struct Line {
+            #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+            line: String,
+        }
+        let mut conn = self.db.conn();
+        diesel::sql_query("SET enable_seqscan = off")
+            .execute(&mut conn)
+            .unwrap();
+        for (query, index) in cases {
+            let plan: Vec<Line> = diesel::sql_query(format!("EXPLAIN {query}"))
+                .load(&mut conn)
+                .unwrap();
+            let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
+            assert!(
+                plan.iter().any(|l| l.contains(index)),
+                "{query}:\n{}",
+                plan.join("\n")
+            );
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Sent at once; the workers stop and drop their pool before the database goes.
