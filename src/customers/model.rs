@@ -20,40 +20,10 @@ pub struct Customer {
     pub uuid: Uuid,
     /// `CUST-00042`, from the HQ sequence.
     pub code: String,
-    /// First Name.
-    pub first_name: String,
-    /// Last Name.
-    pub last_name: String,
-    /// Customer Group.
-    pub customer_group_id: i64,
-    /// Territory.
-    pub territory_id: i64,
-    /// Tax Id.
-    pub tax_id: String,
-    /// Mobile number as typed.
-    pub mobile: String,
-    /// Email.
-    pub email: String,
-    /// Website.
-    pub website: String,
-    /// Address Line 1.
-    pub address_line1: String,
-    /// Address Line 2.
-    pub address_line2: String,
-    /// City.
-    pub city: String,
-    /// Postcode.
-    pub postcode: String,
-    /// ISO 3166 country code.
-    pub country_code: Option<String>,
-    /// Birthday.
-    pub birthday: Option<NaiveDate>,
-    /// `female`, `male`, `other` or empty.
-    pub gender: String,
-    /// Internal notes, never printed on receipts.
-    pub notes: String,
-    /// Credit limit in the company currency.
-    pub credit_limit: Decimal,
+    /// What people edit (flattened in the audit log's JSON, as columns are).
+    #[serde(flatten)]
+    #[diesel(embed)]
+    pub fields: CustomerFields,
     /// Store that created the customer; none when created at HQ.
     pub origin_store_id: Option<i64>,
     /// Deactivated customers are hidden from search but stay in history.
@@ -73,7 +43,7 @@ pub struct Customer {
 }
 
 /// The fields people edit, for inserts and updates alike.
-#[derive(Debug, Clone, Insertable, AsChangeset, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = customers, treat_none_as_null = true)]
 pub struct CustomerFields {
     /// First Name.

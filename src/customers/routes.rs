@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::forms::CustomerForm;
 use super::groups::{self, Group, Territory};
 use super::model::{
-    self, Cursor, Customer, CustomerFields, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
+    self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
 use super::rules::{initials, search_terms};
 use crate::app::AppState;
@@ -483,8 +483,8 @@ async fn show(
             use crate::db::schema::{countries, customers, stores as stores_table};
             use diesel::prelude::*;
             let customer = model::find(conn, id)?;
-            let group = groups::group(conn, customer.customer_group_id)?.name;
-            let territory = groups::territory(conn, customer.territory_id)?.name;
+            let group = groups::group(conn, customer.fields.customer_group_id)?.name;
+            let territory = groups::territory(conn, customer.fields.territory_id)?.name;
             let store = match customer.origin_store_id {
                 Some(store) => Some(
                     stores_table::table
@@ -494,7 +494,7 @@ async fn show(
                 ),
                 None => None,
             };
-            let country = match &customer.country_code {
+            let country = match &customer.fields.country_code {
                 Some(code) => countries::table
                     .find(code)
                     .select(countries::name)
@@ -533,15 +533,17 @@ async fn show(
     let outstanding = rust_decimal::Decimal::ZERO;
     render(&ShowPage {
         ctx: user.page(),
-        initials: initials(&customer.first_name, &customer.last_name),
+        initials: initials(&customer.fields.first_name, &customer.fields.last_name),
         group,
         territory,
         origin_store: store,
         country,
         merged_into,
         outstanding: money(outstanding),
-        credit_limit: money(customer.credit_limit),
-        available: money((customer.credit_limit - outstanding).max(rust_decimal::Decimal::ZERO)),
+        credit_limit: money(customer.fields.credit_limit),
+        available: money(
+            (customer.fields.credit_limit - outstanding).max(rust_decimal::Decimal::ZERO),
+        ),
         tab: if query.tab == "activity" {
             "activity".into()
         } else {
@@ -559,28 +561,6 @@ async fn show(
         can_deactivate: user.can(Permission::CustomersDeactivate),
         customer,
     })
-}
-
-fn fields_of(c: &Customer) -> CustomerFields {
-    CustomerFields {
-        first_name: c.first_name.clone(),
-        last_name: c.last_name.clone(),
-        customer_group_id: c.customer_group_id,
-        territory_id: c.territory_id,
-        tax_id: c.tax_id.clone(),
-        mobile: c.mobile.clone(),
-        email: c.email.clone(),
-        website: c.website.clone(),
-        address_line1: c.address_line1.clone(),
-        address_line2: c.address_line2.clone(),
-        city: c.city.clone(),
-        postcode: c.postcode.clone(),
-        country_code: c.country_code.clone(),
-        birthday: c.birthday,
-        gender: c.gender.clone(),
-        notes: c.notes.clone(),
-        credit_limit: c.credit_limit,
-    }
 }
 
 async fn load_editable(
@@ -603,7 +583,7 @@ async fn edit_page(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let customer = load_editable(&state, &user, id.into_inner()).await?;
-    let form = CustomerForm::from_fields(&fields_of(&customer));
+    let form = CustomerForm::from_fields(&customer.fields);
     render(
         &form_page(
             &state,
