@@ -90,14 +90,7 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
     let (browser, profile) = open_browser(&driver).await;
 
     browser.goto(&format!("{}/", app.base)).await.unwrap();
-    assert!(
-        browser
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/login")
-    );
+    assert!(path_of(&browser).await.starts_with("/login"));
 
     type_into(&browser, "#email", "hannah@example.com").await;
     type_into(&browser, "#password", "not my password").await;
@@ -127,14 +120,7 @@ async fn a_person_mistypes_signs_in_and_signs_out_in_a_real_browser() {
         "You have signed out."
     );
     browser.goto(&format!("{}/users", app.base)).await.unwrap();
-    assert!(
-        browser
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/login")
-    );
+    assert!(path_of(&browser).await.starts_with("/login"));
 
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
@@ -198,6 +184,10 @@ async fn a_supervisor_finds_a_customer_by_typing_and_opens_it_from_the_keyboard(
     assert!(heading.starts_with("Abigail Zuñiga"), "{heading}");
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
+}
+
+async fn path_of(browser: &Client) -> String {
+    browser.current_url().await.unwrap().path().to_owned()
 }
 
 async fn type_into(browser: &Client, css: &str, text: &str) {
