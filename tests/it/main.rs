@@ -20,4 +20,5 @@ mod import;
 mod migrations;
 mod permissions;
 mod sessions;
+mod terminal;
 mod users;
