@@ -27,6 +27,8 @@
     if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.dataset.confirmed) {
       return;
     }
+    if (form.hasAttribute("hx-post")) return; // htmx asks through htmx:confirm below
+
     event.preventDefault();
     confirmDialog(form.dataset.confirm, form.dataset.confirmAction).then(function (ok) {
       if (ok) {
@@ -110,5 +112,40 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-require]").forEach(syncRequired);
+  });
+
+  // htmx requests from elements with data-confirm ask first, in the same dialog.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.dataset || !elt.dataset.confirm) return;
+    event.preventDefault();
+    confirmDialog(elt.dataset.confirm, elt.dataset.confirmAction).then(function (ok) {
+      if (ok) event.detail.issueRequest(true);
+    });
+  });
+
+  // Escape in a row being edited in place cancels the edit (its [data-cancel] link).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var row = event.target.closest("[data-escape-cancels]");
+    var cancel = row && row.querySelector("[data-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
+  // Toasts: the server sends HX-Trigger {"toast": "Saved."} after an htmx change.
+  document.addEventListener("toast", function (event) {
+    var alerts = document.getElementById("alerts");
+    if (!alerts || !event.detail || !event.detail.value) return;
+    var el = document.createElement("div");
+    el.className = "alert alert-success";
+    el.setAttribute("role", "status");
+    el.textContent = event.detail.value;
+    alerts.replaceChildren(el);
+    setTimeout(function () {
+      if (!el.matches(":hover")) el.remove();
+    }, 5000);
   });
 })();

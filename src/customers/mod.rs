@@ -9,6 +9,7 @@ pub mod import_job;
 pub mod import_routes;
 pub mod merge;
 pub mod model;
+pub mod picker;
 pub mod routes;
 pub mod rules;
 pub mod synthetic;

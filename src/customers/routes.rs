@@ -32,6 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::get().to(index))
         .route("/customers/export.csv", web::get().to(export_csv))
         .configure(super::merge::config)
+        .configure(super::picker::config)
         .configure(super::import_routes::config)
         .route("/customers", web::post().to(create))
         .route("/customers/new", web::get().to(new_page))

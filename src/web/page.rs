@@ -155,6 +155,27 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// Adds a toast ("Saved.") to an htmx answer: app.js shows it when htmx fires the event.
+pub fn with_toast(mut res: HttpResponse, message: &str) -> HttpResponse {
+    // Header values are ASCII: other characters travel as JSON \u escapes.
+    let mut trigger = String::new();
+    for c in serde_json::json!({ "toast": message }).to_string().chars() {
+        if c.is_ascii() {
+            trigger.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                trigger.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    if let Ok(value) = header::HeaderValue::from_str(&trigger) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("hx-trigger"), value);
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,5 +20,6 @@ mod import;
 mod migrations;
 mod permissions;
 mod sessions;
+mod stores;
 mod terminal;
 mod users;

@@ -6,8 +6,9 @@ use reqwest::StatusCode;
 use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
-/// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 39] = [
+/// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory, `{s}`
+/// the supervisors' store, `{dc}` one of its delivery charges, `{k}` one of its terminal tokens.
+const ROUTES: [(&str, &str, Option<Permission>); 55] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -111,6 +112,50 @@ const ROUTES: [(&str, &str, Option<Permission>); 39] = [
     ("POST", "/territories", Some(Permission::StoresManage)),
     ("GET", "/territories/{t}", Some(Permission::StoresManage)),
     ("POST", "/territories/{t}", Some(Permission::StoresManage)),
+    ("GET", "/stores", Some(Permission::StoresManage)),
+    ("GET", "/stores/new", Some(Permission::StoresManage)),
+    ("POST", "/stores", Some(Permission::StoresManage)),
+    ("GET", "/stores/{s}", Some(Permission::StoresManage)),
+    ("POST", "/stores/{s}", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/stores/{s}/deactivate",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/stores/{s}/reactivate",
+        Some(Permission::StoresManage),
+    ),
+    ("GET", "/stores/{s}/profile", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/stores/{s}/profile",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/stores/{s}/delivery-charges",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/stores/{s}/delivery-charges/{dc}",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/stores/{s}/delivery-charges/{dc}/remove",
+        Some(Permission::StoresManage),
+    ),
+    ("GET", "/stores/{s}/tokens", Some(Permission::StoresManage)),
+    ("POST", "/stores/{s}/tokens", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/stores/{s}/tokens/{k}/revoke",
+        Some(Permission::StoresManage),
+    ),
+    ("GET", "/customers/options", Some(Permission::CustomersView)),
 ];
 
 /// The targets the route patterns name, made in `app`.
@@ -158,7 +203,29 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
             }
         }
     };
+    let store = app.store("TEST");
+    let charge = app.count(&format!(
+        "WITH p AS (SELECT id FROM pos_profiles WHERE store_id = {store}), \
+         made AS (INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
+                  SELECT id, 'Matrix', 1, 1 FROM p \
+                  WHERE NOT EXISTS (SELECT 1 FROM delivery_charges WHERE pos_profile_id = p.id) \
+                  RETURNING id) \
+         SELECT coalesce((SELECT id FROM made), \
+                         (SELECT min(id) FROM delivery_charges WHERE pos_profile_id = (SELECT id FROM p))) AS n"
+    ));
+    let token = match app.count(&format!(
+        "SELECT coalesce(min(id), 0) AS n FROM terminal_tokens WHERE store_id = {store}"
+    )) {
+        0 => {
+            app.terminal_token("TEST");
+            app.count("SELECT min(id) AS n FROM terminal_tokens")
+        }
+        id => id,
+    };
     pattern
+        .replace("{dc}", &charge.to_string())
+        .replace("{s}", &store.to_string())
+        .replace("{k}", &token.to_string())
         .replace("{id}", &user.to_string())
         .replace("{c}", &customer.to_string())
         .replace("{g}", &group.to_string())
