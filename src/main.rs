@@ -119,15 +119,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?
             .into_iter()
             .collect();
+            let mut tokens = Vec::new();
             if demo {
-                made.extend(seed::demo(&mut conn)?);
+                let demo = seed::demo(&mut conn)?;
+                made.extend(demo.credentials);
+                tokens = demo.tokens;
             }
             if let Some(n) = customers {
                 add_customers(&mut conn, n)?;
             } else if made.is_empty() {
                 println!("Nothing to add: the users already exist.");
             }
-            seed::print_credentials(&format!("http://{}", config.bind), &made);
+            let base_url = format!("http://{}", config.bind);
+            seed::print_credentials(&base_url, &made);
+            seed::print_tokens(&base_url, &tokens);
             Ok(())
         }
         Command::User { action } => user_command(&config, action),
@@ -192,6 +197,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let pool = db::connect(&database.url, config.db_pool_size, config.db_timeout())
         .context("connecting to PostgreSQL")?;
     let mut made = Vec::new();
+    let mut tokens = Vec::new();
     {
         let mut conn = pool.get()?;
         db::migrate(&mut conn)?;
@@ -209,7 +215,9 @@ fn serve(config: Config) -> anyhow::Result<()> {
             config.admin_password.as_deref(),
         )?);
         if fresh && database.embedded.is_some() {
-            made.extend(seed::demo(&mut conn)?);
+            let demo = seed::demo(&mut conn)?;
+            made.extend(demo.credentials);
+            tokens = demo.tokens;
         }
     }
     let base_url = format!("http://{}", config.bind);
@@ -229,6 +237,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
             .with_context(|| format!("listening on {bind}"))?
             .run();
         seed::print_credentials(&base_url, &made);
+        seed::print_tokens(&base_url, &tokens);
         println!("Patron is running at {base_url} (Ctrl-C stops it).");
         server.await.context("serving")
     });

@@ -208,14 +208,24 @@ pub fn customers(
     Ok(())
 }
 
-/// Demo data: two stores, one user per role, customer groups, territories and 2,000 customers.
+/// What the demo data made that must be shown once.
+#[derive(Debug, Default)]
+pub struct Demo {
+    /// Users made, with their passwords.
+    pub credentials: Vec<Credential>,
+    /// Terminal tokens made, as (store code, token).
+    pub tokens: Vec<(String, String)>,
+}
+
+/// Demo data: a company with five stores and their POS profiles, one user per role, customer
+/// groups, territories, 2,000 customers, sales persons and a terminal token per store.
 /// Existing rows are left alone, so running it twice adds nothing.
-pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Vec<Credential>> {
-    stores::ensure(conn, "DOWNTOWN", "Downtown")?;
-    stores::ensure(conn, "RIVERSIDE", "Riverside Mall")?;
+pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
+    crate::stores::demo::stores(conn)?;
     if crate::customers::model::count_active(conn)? == 0 {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }
+    let tokens = crate::stores::demo::profiles(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),
         (
@@ -247,7 +257,23 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Vec<Credential>> {
             role: role.label(),
         });
     }
-    Ok(made)
+    Ok(Demo {
+        credentials: made,
+        tokens,
+    })
+}
+
+/// The demo terminal tokens, for trying the API.
+pub fn print_tokens(base_url: &str, tokens: &[(String, String)]) {
+    if tokens.is_empty() {
+        return;
+    }
+    println!("Terminal tokens for trying the API (shown once), e.g.");
+    println!("  curl -H 'Authorization: Bearer TOKEN' {base_url}/api/v1/terminal/profile");
+    for (store, token) in tokens {
+        println!("  {store:<10} {token}");
+    }
+    println!();
 }
 
 /// The credentials as a table for the console.

@@ -43,7 +43,7 @@ pub struct Customer {
 }
 
 /// The fields people edit, for inserts and updates alike.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = customers, treat_none_as_null = true)]
 pub struct CustomerFields {
     /// First Name.

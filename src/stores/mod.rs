@@ -2,6 +2,7 @@
 //! profiles, delivery charges, sales persons and the terminal tokens tills call the API with.
 
 pub mod delivery;
+pub mod demo;
 pub mod forms;
 pub mod model;
 pub mod profile;

@@ -140,6 +140,28 @@ async fn seeding_demo_data_prints_working_credentials_for_every_role() {
         );
         client.get("/").await.assert_contains(role.label());
     }
+    // One token per store, each configuring its till with the Walk-in Customer as default.
+    let tokens: Vec<(&str, &str)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let fields: Vec<&str> = l.split_whitespace().collect();
+            (fields.len() == 2 && fields[1].starts_with("ptt_")).then(|| (fields[0], fields[1]))
+        })
+        .collect();
+    assert_eq!(tokens.len(), 5, "{stdout}");
+    for (store, token) in tokens {
+        let profile = app.terminal(token).get("/api/v1/terminal/profile").await;
+        assert_eq!(profile.json["store"]["code"], store);
+        assert_eq!(
+            profile.json["profile"]["default_customer"]["name"],
+            "Walk-in Customer"
+        );
+        assert_eq!(
+            profile.json["delivery_charges"].as_array().unwrap().len(),
+            3
+        );
+        assert_eq!(profile.json["store"]["company"]["currency"], "USD");
+    }
     let (ok, stdout, _) = patron(&app.db.url, &["seed", "--demo"]);
     assert!(ok);
     assert!(
