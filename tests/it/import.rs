@@ -240,6 +240,13 @@ async fn an_import_whose_run_died_is_marked_failed_but_a_live_one_is_not() {
         patron::customers::import_job::fail_abandoned(&mut app.conn()).unwrap(),
         0
     );
+    // Unlock explicitly: a dropped connection's backend may still hold the lock for a moment.
+    diesel::sql_query(format!(
+        "SELECT pg_advisory_unlock({}, {id})",
+        patron::customers::import_job::LOCK_CLASS
+    ))
+    .execute(&mut holder)
+    .unwrap();
     drop(holder);
 
     assert_eq!(
