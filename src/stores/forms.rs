@@ -150,8 +150,13 @@ impl ChargeForm {
                 Default::default()
             })
         };
-        let default_rate = amount("default_rate", "Default Rate", &self.default_rate);
         let rate = amount("rate", "Rate", &self.rate);
+        // Left empty, the list rate is the store's rate.
+        let default_rate = if self.default_rate.trim().is_empty() {
+            rate
+        } else {
+            amount("default_rate", "Default Rate", &self.default_rate)
+        };
         let shipping_account = text(
             &mut errors,
             "shipping_account",
@@ -243,6 +248,17 @@ mod tests {
         assert_eq!(errors.get("label"), Some("Enter the Label."));
         assert_eq!(errors.get("rate"), Some("The Rate cannot be negative."));
         assert!(!errors.has("default_rate"));
+    }
+
+    #[test]
+    fn an_empty_default_rate_is_the_rate() {
+        let form = ChargeForm {
+            label: "Express".into(),
+            rate: "12.5".into(),
+            ..ChargeForm::default()
+        };
+        let fields = form.parse().unwrap();
+        assert_eq!(fields.default_rate, Decimal::new(125, 1));
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn load(conn: &mut PgConnection, store_id: i64) -> Result<(Store, ProfileParts),
             settings: profile.settings,
             default_customer: profile
                 .default_customer
-                .map(|(_, code, _)| code)
+                .map(|(_, code, name)| format!("{code} · {name}"))
                 .unwrap_or_default(),
             persons,
             allowed: profile.allowed_sales_persons,

@@ -120,7 +120,7 @@ async fn profile_settings_are_saved_and_shown() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let page = hq.get(&path).await;
     page.assert_contains("POS profile saved.");
-    page.assert_contains(&format!(r#"value="{walk_in}""#));
+    page.assert_contains(&format!(r#"value="{walk_in} · Walk-in Customer""#));
     page.assert_contains(r#"name="show_customer_balance" type="checkbox" checked"#);
     page.assert_contains(r#"name="auto_set_delivery_charges" type="checkbox" checked"#);
     page.assert_lacks(r#"name="apply_customer_discount" type="checkbox" checked"#);
