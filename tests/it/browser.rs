@@ -1,4 +1,5 @@
-//! One end-to-end check in a real headless Chromium: sign in, a wrong password, sign out.
+//! End-to-end checks in a real headless Chromium: signing in and out, live search from the
+//! keyboard, a delivery charge edited in place.
 //! Chromium and ChromeDriver come from Debian (.ci/run installs them); without them the test
 //! fails under CI and prints why it skipped elsewhere.
 
@@ -182,6 +183,70 @@ async fn a_supervisor_finds_a_customer_by_typing_and_opens_it_from_the_keyboard(
     focused.send_keys("\u{E007}").await.unwrap();
     let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
     assert!(heading.starts_with("Abigail Zuñiga"), "{heading}");
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+#[actix_web::test]
+async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let store = app.store("NORTH");
+    app.sql(&format!(
+        "INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
+         SELECT id, 'Express', 12, 12 FROM pos_profiles WHERE store_id = {store}"
+    ));
+    let user = app.user(Role::HqManager);
+    let (browser, profile) = open_browser(&driver).await;
+    browser.goto(&format!("{}/login", app.base)).await.unwrap();
+    type_into(&browser, "#email", &user.email).await;
+    type_into(&browser, "#password", PASSWORD).await;
+    click(&browser, Locator::Css("button[type=submit]")).await;
+    text_of(&browser, Locator::Css(".who strong")).await;
+    let profile_url = format!("{}/stores/{store}/profile", app.base);
+    browser.goto(&profile_url).await.unwrap();
+
+    // Edit opens the row in place with the label focused; Escape puts the row back unchanged.
+    click(&browser, Locator::Css("#delivery-charges a.btn")).await;
+    browser
+        .wait()
+        .for_element(Locator::Css("[data-escape-cancels]"))
+        .await
+        .unwrap();
+    let label = browser.active_element().await.unwrap();
+    assert_eq!(label.attr("name").await.unwrap().as_deref(), Some("label"));
+    label.send_keys(" Plus\u{E00C}").await.unwrap();
+    text_of(
+        &browser,
+        Locator::XPath("//td[normalize-space()='Express']"),
+    )
+    .await;
+    assert!(
+        browser
+            .find(Locator::Css("[data-escape-cancels]"))
+            .await
+            .is_err()
+    );
+
+    // Edit again, change the rate, Enter saves without leaving the page.
+    click(&browser, Locator::Css("#delivery-charges a.btn")).await;
+    let rate = browser
+        .wait()
+        .for_element(Locator::Css("[data-escape-cancels] input[name=rate]"))
+        .await
+        .unwrap();
+    rate.clear().await.unwrap();
+    rate.send_keys("9.5\u{E007}").await.unwrap();
+    text_of(&browser, Locator::XPath("//td[normalize-space()='$9.50']")).await;
+    assert_eq!(path_of(&browser).await, format!("/stores/{store}/profile"));
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM delivery_charges WHERE rate = 9.5 AND label = 'Express'"
+        ),
+        1
+    );
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
