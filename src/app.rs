@@ -112,6 +112,7 @@ pub fn build(
         .configure(crate::stores::token_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::api::profile::config)
+        .configure(crate::customers::api::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

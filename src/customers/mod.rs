@@ -1,6 +1,8 @@
 //! The customer database: customers, their groups and territories, search.
 
+pub mod api;
 pub mod export;
+pub mod feed;
 pub mod forms;
 pub mod group_import;
 pub mod groups;

@@ -38,8 +38,8 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
-    /// Position in the change feed.
-    pub change_seq: i64,
+    /// Position in the change feed; none while the change waits for the sequencer.
+    pub change_seq: Option<i64>,
 }
 
 /// The fields people edit, for inserts and updates alike.

@@ -273,7 +273,8 @@ pub fn add_customers(
     .get_result(conn)?;
     let sql = format!(
         "INSERT INTO customers (uuid, first_name, last_name, customer_group_id, territory_id, mobile,
-             email, address_line1, city, postcode, country_code, credit_limit, origin_store_id, created_at)
+             email, address_line1, city, postcode, country_code, credit_limit, origin_store_id, created_at,
+             change_seq)
          SELECT gen_random_uuid(), f.first, l.last,
              ($3::bigint[])[1 + (g / 13) % cardinality($3::bigint[])],
              ($4::bigint[])[1 + (g / 7) % cardinality($4::bigint[])],
@@ -285,7 +286,10 @@ pub fn add_customers(
              'US',
              ((g % 5) * 250)::numeric,
              ($5::bigint[])[1 + (g / 11) % cardinality($5::bigint[])],
-             now() - ((g % 1000) || ' days')::interval
+             now() - ((g % 1000) || ' days')::interval,
+             -- Numbered at once rather than left to the sequencer: synthetic data is made before
+             -- tills sync, and a million rows would otherwise be written twice.
+             nextval('sync_change_seq')
          FROM generate_series($1::bigint, $2::bigint) AS g,
              LATERAL (SELECT ({firsts})[1 + (g * 31) % {n_firsts}] AS first) f,
              LATERAL (SELECT ({lasts})[1 + (g * 17) % {n_lasts}] AS last) l",

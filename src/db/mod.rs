@@ -102,3 +102,16 @@ impl Db {
         .unwrap_or(false)
     }
 }
+
+diesel::define_sql_function! {
+    /// Numbers the pending changes of the synced tables (migration `change_feed_sequencer`).
+    fn patron_sequence_changes() -> diesel::sql_types::BigInt;
+}
+
+/// Numbers the changes that are committed but not yet in the change feed, so that a till's next
+/// read sees them; returns how many (-1 when another run was busy doing it). Cheap when there is
+/// nothing pending.
+pub fn sequence_changes(conn: &mut PgConnection) -> diesel::QueryResult<i64> {
+    use diesel::RunQueryDsl;
+    diesel::select(patron_sequence_changes()).get_result(conn)
+}

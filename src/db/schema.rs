@@ -110,7 +110,7 @@ diesel::table! {
         merged_into_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        change_seq -> Int8,
+        change_seq -> Nullable<Int8>,
         mobile_digits -> Nullable<Text>,
         search_name -> Nullable<Text>,
         search_email -> Nullable<Text>,

@@ -433,9 +433,11 @@ async fn editing_saves_and_audits_before_and_after() {
         )),
         1
     );
+    patron::db::sequence_changes(&mut app.conn()).unwrap();
     let seq_moved = app.count(&format!(
         "SELECT count(*) AS n FROM customers WHERE id = {} AND change_seq > {}",
-        c.id, c.change_seq
+        c.id,
+        c.change_seq.unwrap_or(0)
     ));
     assert_eq!(
         seq_moved, 1,

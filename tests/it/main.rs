@@ -21,5 +21,6 @@ mod migrations;
 mod permissions;
 mod sessions;
 mod stores;
+mod sync;
 mod terminal;
 mod users;
