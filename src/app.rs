@@ -107,6 +107,7 @@ pub fn build(
         .configure(crate::customers::routes::config)
         .configure(crate::customers::group_import::config)
         .configure(crate::customers::tree_routes::config)
+        .configure(crate::catalog::routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))

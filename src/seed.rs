@@ -216,6 +216,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Vec<Credential>> {
     if crate::customers::model::count_active(conn)? == 0 {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }
+    crate::catalog::demo::seed(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),
         (

@@ -42,7 +42,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    customer_imports (id) {
+    imports (id) {
         id -> Int8,
         created_by -> Int8,
         created_at -> Timestamptz,
@@ -58,6 +58,7 @@ diesel::table! {
         imported_rows -> Int4,
         message -> Text,
         finished_at -> Nullable<Timestamptz>,
+        kind -> Text,
     }
 }
 
@@ -147,7 +148,7 @@ diesel::table! {
 }
 
 diesel::joinable!(audit_log -> users (actor_id));
-diesel::joinable!(customer_imports -> users (created_by));
+diesel::joinable!(imports -> users (created_by));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(customers -> customer_groups (customer_group_id));
 diesel::joinable!(customers -> stores (origin_store_id));
@@ -160,10 +161,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     countries,
     customer_groups,
-    customer_imports,
     customers,
+    imports,
     sessions,
     stores,
     territories,
     users,
+    item_groups,
+    brands,
+    items,
 );
+
+diesel::table! {
+    item_groups (id) {
+        id -> Int8,
+        name -> Text,
+        parent_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    brands (id) {
+        id -> Int8,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Int8,
+        item_code -> Text,
+        name -> Text,
+        item_group_id -> Int8,
+        brand_id -> Nullable<Int8>,
+        standard_rate -> Numeric,
+        unit -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        change_seq -> Int8,
+        search_name -> Text,
+        search_text -> Text,
+    }
+}
+
+diesel::joinable!(items -> item_groups (item_group_id));
+diesel::joinable!(items -> brands (brand_id));
