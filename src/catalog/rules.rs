@@ -36,7 +36,7 @@ pub fn rate(input: &str) -> Result<Decimal, String> {
     if raw.is_empty() {
         return Err("Enter a rate, like 19.99 (0 for free items).".into());
     }
-    let valid_chars = raw.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let valid_chars = raw.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let value = raw.parse::<Decimal>().ok().filter(|_| valid_chars);
     match value {
         None => Err("Enter a number, like 19.99.".into()),
