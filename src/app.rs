@@ -109,6 +109,7 @@ pub fn build(
         .configure(crate::customers::tree_routes::config)
         .configure(crate::catalog::routes::config)
         .configure(crate::audit::routes::config)
+        .configure(crate::api::profile::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

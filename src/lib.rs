@@ -2,6 +2,7 @@
 //!
 //! `app::build` mounts every area; `main.rs` is the command line around it.
 
+pub mod api;
 pub mod app;
 pub mod audit;
 pub mod catalog;

@@ -21,7 +21,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn parts(&self) -> (Option<i64>, String) {
+    /// The user id (none for the command line) and the label the log keeps.
+    pub fn parts(&self) -> (Option<i64>, String) {
         match self {
             Actor::User { id, email } => (Some(*id), email.clone()),
             Actor::System(label) => (None, (*label).to_owned()),

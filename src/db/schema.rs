@@ -23,9 +23,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    companies (id) {
+        id -> Int8,
+        name -> Text,
+        currency_code -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     countries (code) {
         code -> Text,
         name -> Text,
+    }
+}
+
+diesel::table! {
+    currencies (code) {
+        code -> Text,
+        name -> Text,
+        minor_unit -> Int2,
+        symbol -> Text,
     }
 }
 
@@ -99,6 +119,55 @@ diesel::table! {
 }
 
 diesel::table! {
+    delivery_charges (id) {
+        id -> Int8,
+        pos_profile_id -> Int8,
+        label -> Text,
+        default_rate -> Numeric,
+        rate -> Numeric,
+        shipping_account -> Text,
+        cost_center -> Text,
+        is_default -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pos_profile_sales_persons (pos_profile_id, sales_person_id) {
+        pos_profile_id -> Int8,
+        sales_person_id -> Int8,
+    }
+}
+
+diesel::table! {
+    pos_profiles (id) {
+        id -> Int8,
+        store_id -> Int8,
+        default_customer_id -> Nullable<Int8>,
+        show_customer_balance -> Bool,
+        apply_customer_discount -> Bool,
+        force_customer_price_list -> Bool,
+        auto_create_referral -> Bool,
+        auto_fetch_coupon_gifts -> Bool,
+        auto_set_delivery_charges -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sales_persons (id) {
+        id -> Int8,
+        employee_code -> Text,
+        name -> Text,
+        commission_rate -> Numeric,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Nullable<Int8>,
@@ -117,6 +186,26 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        company_id -> Int8,
+        warehouse -> Text,
+        address -> Text,
+        phone -> Text,
+    }
+}
+
+diesel::table! {
+    terminal_tokens (id) {
+        id -> Int8,
+        store_id -> Int8,
+        label -> Text,
+        token_hash -> Bytea,
+        hint -> Text,
+        created_by -> Nullable<Int8>,
+        created_by_label -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by_label -> Nullable<Text>,
     }
 }
 
@@ -148,23 +237,39 @@ diesel::table! {
 }
 
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(companies -> currencies (currency_code));
 diesel::joinable!(imports -> users (created_by));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(customers -> customer_groups (customer_group_id));
 diesel::joinable!(customers -> stores (origin_store_id));
 diesel::joinable!(customers -> territories (territory_id));
+diesel::joinable!(delivery_charges -> pos_profiles (pos_profile_id));
+diesel::joinable!(pos_profile_sales_persons -> pos_profiles (pos_profile_id));
+diesel::joinable!(pos_profile_sales_persons -> sales_persons (sales_person_id));
+diesel::joinable!(pos_profiles -> customers (default_customer_id));
+diesel::joinable!(pos_profiles -> stores (store_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(stores -> companies (company_id));
+diesel::joinable!(terminal_tokens -> stores (store_id));
+diesel::joinable!(terminal_tokens -> users (created_by));
 diesel::joinable!(users -> stores (store_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_secrets,
     audit_log,
+    companies,
     countries,
+    currencies,
     customer_groups,
     customers,
+    delivery_charges,
     imports,
+    pos_profile_sales_persons,
+    pos_profiles,
+    sales_persons,
     sessions,
     stores,
+    terminal_tokens,
     territories,
     users,
     item_groups,

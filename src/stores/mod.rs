@@ -1,4 +1,10 @@
-//! Stores of the chain. This first cut holds what users need (a supervisor's store); the stores
-//! issue adds companies, POS profiles and their pages.
+//! Stores of the chain and what their tills obey: companies and currencies, stores, POS
+//! profiles, delivery charges, sales persons and the terminal tokens tills call the API with.
 
+pub mod delivery;
+pub mod forms;
 pub mod model;
+pub mod profile;
+pub mod rules;
+pub mod sales_persons;
+pub mod tokens;

@@ -1,36 +1,18 @@
 //! How numbers and dates read on pages.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
-/// An amount in the company currency, rounded half away from zero to cents: `$1,234.50`,
-/// `-$3.00`. (The stores issue brings per-company currencies; until then amounts are dollars.)
+use crate::stores::rules::{Currency, group_thousands};
+
+/// An amount in dollars, where no company's currency applies: `$1,234.50`, `-$3.00`.
 pub fn money(amount: Decimal) -> String {
-    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    let text = format!("{:.2}", rounded.abs());
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    format!("{sign}${}.{cents}", group_thousands(whole))
+    Currency::usd().format(amount)
 }
 
 /// A count with thousands separators: `1,000,000`.
 pub fn count(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
     format!("{sign}{}", group_thousands(&n.unsigned_abs().to_string()))
-}
-
-fn group_thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -391,3 +391,59 @@ async fn export_then_import_into_an_empty_database_reproduces_the_same_file() {
     let reexported = importer.get("/items/export.csv?status=all").await;
     assert_eq!(reexported.body, exported.body);
 }
+
+#[actix_web::test]
+async fn tills_page_through_the_change_feed_and_an_edit_moves_an_item_to_the_end() {
+    let app = TestApp::spawn().await;
+    let tops = group(&app, "Tops", None);
+    let acme = brand(&app, "Acme");
+    let first = item(&app, "A-1", "First", tops, Some(acme), "19.9");
+    for n in 2..=5 {
+        item(&app, &format!("A-{n}"), "Other", tops, None, "1");
+    }
+    let till = app.terminal(&app.terminal_token("TEST"));
+
+    let mut after = 0;
+    let mut seen = Vec::new();
+    loop {
+        let page = till.get(&format!("/api/v1/items/changes?after={after}&limit=2")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+        for item in page.json["items"].as_array().unwrap() {
+            seen.push(item["item_code"].as_str().unwrap().to_owned());
+        }
+        after = page.json["next"].as_i64().unwrap();
+        if !page.json["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["A-1", "A-2", "A-3", "A-4", "A-5"]);
+    let empty = till.get(&format!("/api/v1/items/changes?after={after}")).await;
+    assert_eq!(empty.json["items"].as_array().unwrap().len(), 0);
+    assert_eq!(empty.json["next"].as_i64().unwrap(), after);
+    assert!(!empty.json["has_more"].as_bool().unwrap());
+
+    model::set_active(&mut app.conn(), first.id, false).unwrap();
+    let changed = till.get(&format!("/api/v1/items/changes?after={after}")).await;
+    let items = changed.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let one = &items[0];
+    assert_eq!(one["id"], first.id);
+    assert_eq!(one["item_code"], "A-1");
+    assert_eq!(one["name"], "First");
+    assert_eq!(one["item_group"], "Tops");
+    assert_eq!(one["brand"], "Acme");
+    assert_eq!(one["standard_rate"], "19.90");
+    assert_eq!(one["unit"], "Nos");
+    assert_eq!(one["active"], false);
+    assert!(one["change_seq"].as_i64().unwrap() > after);
+    assert!(one["updated_at"].is_string());
+
+    for (query, field) in [("limit=0", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"), ("after=-1", "after")] {
+        let bad = till.get(&format!("/api/v1/items/changes?{query}")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(bad.json["error"]["fields"][field].is_string(), "{query}: {}", bad.json);
+    }
+    let anonymous = till.without_token().get("/api/v1/items/changes").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json["error"]["code"], "unauthorized");
+}

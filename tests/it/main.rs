@@ -21,4 +21,5 @@ mod import;
 mod migrations;
 mod permissions;
 mod sessions;
+mod terminal;
 mod users;

@@ -87,6 +87,28 @@ impl TestApp {
             .id
     }
 
+    /// A new terminal token for store `code` (made on first use): the secret a till sends.
+    pub fn terminal_token(&self, code: &str) -> String {
+        let store_id = self.store(code);
+        patron::stores::tokens::create(
+            &mut self.conn(),
+            store_id,
+            "Test till",
+            &patron::audit::Actor::System("test"),
+        )
+        .unwrap()
+        .secret
+    }
+
+    /// A till's client: JSON requests with `Authorization: Bearer <token>`.
+    pub fn terminal(&self, token: &str) -> ApiClient {
+        ApiClient {
+            base: self.base.clone(),
+            token: Some(token.to_owned()),
+            http: reqwest::Client::new(),
+        }
+    }
+
     /// Adds a user with `role` and the harness password.
     pub fn user(&self, role: Role) -> TestUser {
         let n: u32 = rand::random();
@@ -140,6 +162,19 @@ impl TestApp {
     /// Runs SQL on the app's database.
     pub fn sql(&self, query: &str) -> usize {
         diesel::sql_query(query).execute(&mut self.conn()).unwrap()
+    }
+
+    /// The one text value `query` (a `SELECT ... AS t`) answers.
+    pub fn text(&self, query: &str) -> String {
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            t: String,
+        }
+        diesel::sql_query(query)
+            .get_result::<T>(&mut self.conn())
+            .unwrap()
+            .t
     }
 
     /// Number of rows `query` (a `SELECT count(*) AS n ...`) counts.
@@ -408,4 +443,46 @@ fn meta_csrf(body: &str) -> Option<String> {
         body.find("name=\"csrf-token\" content=\"")? + "name=\"csrf-token\" content=\"".len();
     let len = body[start..].find('"')?;
     Some(body[start..start + len].to_owned())
+}
+
+/// A store terminal speaking JSON to the API.
+pub struct ApiClient {
+    base: String,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+/// An API answer: status and JSON body (`Null` when the body is not JSON).
+#[derive(Debug)]
+pub struct ApiReply {
+    pub status: StatusCode,
+    pub json: serde_json::Value,
+}
+
+impl ApiClient {
+    /// The same till without any token.
+    pub fn without_token(&self) -> ApiClient {
+        ApiClient {
+            base: self.base.clone(),
+            token: None,
+            http: self.http.clone(),
+        }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> ApiReply {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let json = response.json().await.unwrap_or(serde_json::Value::Null);
+        ApiReply { status, json }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> ApiReply {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
 }

@@ -1,0 +1,12 @@
+DROP TABLE terminal_tokens;
+DROP TABLE pos_profile_sales_persons;
+DROP TABLE sales_persons;
+DROP TABLE delivery_charges;
+DROP TABLE pos_profiles;
+ALTER TABLE stores
+    DROP COLUMN company_id,
+    DROP COLUMN warehouse,
+    DROP COLUMN address,
+    DROP COLUMN phone;
+DROP TABLE companies;
+DROP TABLE currencies;

@@ -1,0 +1,55 @@
+//! The calling till, as an extractor: `Authorization: Bearer <token>` is looked up by its hash;
+//! missing, unknown or revoked tokens (or a deactivated store) get 401 JSON.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use crate::app::AppState;
+use crate::stores::tokens;
+use crate::web::error::AppError;
+
+/// The till behind an API request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terminal {
+    /// Its token's id.
+    pub token_id: i64,
+    /// Its store: every store-scoped answer is about this store.
+    pub store_id: i64,
+    /// The store's company.
+    pub company_id: i64,
+}
+
+/// The token in an `Authorization: Bearer ...` header, if there is one.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+impl FromRequest for Terminal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Terminal, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let token = token.ok_or(AppError::Unauthorized)?;
+            let owner = state
+                .db
+                .run(move |conn| Ok(tokens::authenticate(conn, &token)?))
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            Ok(Terminal {
+                token_id: owner.token_id,
+                store_id: owner.store_id,
+                company_id: owner.company_id,
+            })
+        })
+    }
+}

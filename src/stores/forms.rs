@@ -1,0 +1,264 @@
+//! The forms of the stores pages as typed, and their parsing into fields that can be saved.
+
+use serde::Deserialize;
+
+use super::delivery::ChargeFields;
+use super::model::{CompanyFields, StoreFields};
+use super::rules::{normalize_code, parse_amount, parse_percent};
+use super::sales_persons::SalesPersonFields;
+use crate::web::FieldErrors;
+
+/// Longest store code.
+pub const STORE_CODE_MAX: usize = 16;
+
+/// Checks that `value` (trimmed) is between 1 (when `required`) and `max` characters.
+fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        errors.add(field, format!("Enter the {label}."));
+    } else if value.chars().count() > max {
+        errors.add(field, format!("Use at most {max} characters."));
+    }
+    value.to_owned()
+}
+
+/// The store form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StoreForm {
+    /// Store Code.
+    #[serde(default)]
+    pub code: String,
+    /// Store Name.
+    #[serde(default)]
+    pub name: String,
+    /// Company id.
+    #[serde(default)]
+    pub company_id: String,
+    /// Warehouse.
+    #[serde(default)]
+    pub warehouse: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl StoreForm {
+    /// The fields to save, or the messages per field.
+    pub fn parse(&self) -> Result<StoreFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let code = normalize_code(&self.code, STORE_CODE_MAX).unwrap_or_else(|message| {
+            errors.add("code", message);
+            String::new()
+        });
+        let name = text(&mut errors, "name", "Store Name", &self.name, true, 120);
+        let company_id = self.company_id.trim().parse::<i64>().unwrap_or_else(|_| {
+            errors.add("company_id", "Choose the company.");
+            0
+        });
+        let warehouse = text(
+            &mut errors,
+            "warehouse",
+            "Warehouse",
+            &self.warehouse,
+            false,
+            120,
+        );
+        let address = text(&mut errors, "address", "Address", &self.address, false, 300);
+        let phone = text(&mut errors, "phone", "Phone", &self.phone, false, 40);
+        errors.into_result(StoreFields {
+            code,
+            name,
+            company_id,
+            warehouse,
+            address,
+            phone,
+        })
+    }
+}
+
+/// The company form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CompanyForm {
+    /// Company Name.
+    #[serde(default)]
+    pub name: String,
+    /// Currency code.
+    #[serde(default)]
+    pub currency_code: String,
+    /// "on" when Active is ticked.
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+impl CompanyForm {
+    /// The fields to save (the currency is checked against the table by the handler).
+    pub fn parse(&self) -> Result<CompanyFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = text(&mut errors, "name", "Company Name", &self.name, true, 120);
+        let currency_code = self.currency_code.trim().to_uppercase();
+        if currency_code.len() != 3 {
+            errors.add("currency_code", "Choose the currency.");
+        }
+        errors.into_result(CompanyFields {
+            name,
+            currency_code,
+        })
+    }
+}
+
+/// A delivery charge row as typed in the inline table.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChargeForm {
+    /// Label.
+    #[serde(default)]
+    pub label: String,
+    /// Default Rate.
+    #[serde(default)]
+    pub default_rate: String,
+    /// Rate.
+    #[serde(default)]
+    pub rate: String,
+    /// Shipping Account.
+    #[serde(default)]
+    pub shipping_account: String,
+    /// Cost Center.
+    #[serde(default)]
+    pub cost_center: String,
+    /// "on" when Default is ticked.
+    #[serde(default)]
+    pub is_default: Option<String>,
+}
+
+impl ChargeForm {
+    /// The fields to save, or the messages per field.
+    pub fn parse(&self) -> Result<ChargeFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let label = text(&mut errors, "label", "Label", &self.label, true, 80);
+        let mut amount = |field: &str, label: &str, raw: &str| {
+            parse_amount(raw, label).unwrap_or_else(|message| {
+                errors.add(field, message);
+                Default::default()
+            })
+        };
+        let default_rate = amount("default_rate", "Default Rate", &self.default_rate);
+        let rate = amount("rate", "Rate", &self.rate);
+        let shipping_account = text(
+            &mut errors,
+            "shipping_account",
+            "Shipping Account",
+            &self.shipping_account,
+            false,
+            120,
+        );
+        let cost_center = text(
+            &mut errors,
+            "cost_center",
+            "Cost Center",
+            &self.cost_center,
+            false,
+            120,
+        );
+        errors.into_result(ChargeFields {
+            label,
+            default_rate,
+            rate,
+            shipping_account,
+            cost_center,
+            is_default: self.is_default.is_some(),
+        })
+    }
+}
+
+/// The sales person form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SalesPersonForm {
+    /// Employee Code.
+    #[serde(default)]
+    pub employee_code: String,
+    /// Sales Person Name.
+    #[serde(default)]
+    pub name: String,
+    /// Commission Rate (%).
+    #[serde(default)]
+    pub commission_rate: String,
+}
+
+impl SalesPersonForm {
+    /// The fields to save, or the messages per field.
+    pub fn parse(&self) -> Result<SalesPersonFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let employee_code = normalize_code(&self.employee_code, 20).unwrap_or_else(|message| {
+            errors.add("employee_code", message);
+            String::new()
+        });
+        let name = text(
+            &mut errors,
+            "name",
+            "Sales Person Name",
+            &self.name,
+            true,
+            120,
+        );
+        let raw_rate = if self.commission_rate.trim().is_empty() {
+            "0"
+        } else {
+            &self.commission_rate
+        };
+        let commission_rate = parse_percent(raw_rate, "Commission Rate").unwrap_or_else(|m| {
+            errors.add("commission_rate", m);
+            Default::default()
+        });
+        errors.into_result(SalesPersonFields {
+            employee_code,
+            name,
+            commission_rate,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_charge_with_a_negative_rate_and_no_label_is_refused_per_field() {
+        let form = ChargeForm {
+            label: " ".into(),
+            default_rate: "5".into(),
+            rate: "-1".into(),
+            ..ChargeForm::default()
+        };
+        let errors = form.parse().unwrap_err();
+        assert_eq!(errors.get("label"), Some("Enter the Label."));
+        assert_eq!(errors.get("rate"), Some("The Rate cannot be negative."));
+        assert!(!errors.has("default_rate"));
+    }
+
+    #[test]
+    fn a_sales_person_code_is_upper_cased_and_the_rate_defaults_to_zero() {
+        let form = SalesPersonForm {
+            employee_code: "emp-9".into(),
+            name: "Ada".into(),
+            commission_rate: String::new(),
+        };
+        let fields = form.parse().unwrap();
+        assert_eq!(fields.employee_code, "EMP-9");
+        assert_eq!(fields.commission_rate, Decimal::ZERO);
+        let too_high = SalesPersonForm {
+            commission_rate: "101".into(),
+            ..form
+        };
+        assert!(too_high.parse().unwrap_err().has("commission_rate"));
+    }
+}
