@@ -83,7 +83,10 @@ async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
     let id = id.into_inner();
-    let brand = state.db.run(move |conn| Ok(model::brand(conn, id)?)).await?;
+    let brand = state
+        .db
+        .run(move |conn| Ok(model::brand(conn, id)?))
+        .await?;
     let form = BrandForm {
         name: brand.name.clone(),
     };
@@ -113,7 +116,15 @@ async fn save(
                 let saved = match id {
                     None => {
                         let b = model::insert_brand(conn, &name)?;
-                        audit::record(conn, &actor, "brand", b.id, "create", None, audit::snapshot(&b))?;
+                        audit::record(
+                            conn,
+                            &actor,
+                            "brand",
+                            b.id,
+                            "create",
+                            None,
+                            audit::snapshot(&b),
+                        )?;
                         b
                     }
                     Some(id) => {
@@ -127,7 +138,9 @@ async fn save(
             })
             .await
             .map_err(|e| match e {
-                AppError::Conflict(_) => AppError::field("name", "Another brand already has this name."),
+                AppError::Conflict(_) => {
+                    AppError::field("name", "Another brand already has this name.")
+                }
                 other => other,
             }),
     };
@@ -142,7 +155,10 @@ async fn save(
                 &index_page(&state, &user, form, errors).await?,
             ),
             Some(id) => {
-                let brand = state.db.run(move |conn| Ok(model::brand(conn, id)?)).await?;
+                let brand = state
+                    .db
+                    .run(move |conn| Ok(model::brand(conn, id)?))
+                    .await?;
                 let page = EditPage {
                     ctx: user.page(),
                     brand,

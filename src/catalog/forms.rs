@@ -76,21 +76,35 @@ impl ItemForm {
                     .ok_or_else(|| format!("No brand is called “{brand}”."))
             },
         );
-        let standard_rate = take(&mut errors, "standard_rate", rules::rate(&self.standard_rate));
+        let standard_rate = take(
+            &mut errors,
+            "standard_rate",
+            rules::rate(&self.standard_rate),
+        );
         let unit = take(&mut errors, "unit", rules::unit(&self.unit));
-        match (item_code, name, item_group_id, brand_id, standard_rate, unit) {
-            (Some(item_code), Some(name), Some(item_group_id), Some(brand_id), Some(rate), Some(unit))
-                if errors.is_empty() =>
-            {
-                Ok(ItemFields {
-                    item_code,
-                    name,
-                    item_group_id,
-                    brand_id,
-                    standard_rate: rate,
-                    unit,
-                })
-            }
+        match (
+            item_code,
+            name,
+            item_group_id,
+            brand_id,
+            standard_rate,
+            unit,
+        ) {
+            (
+                Some(item_code),
+                Some(name),
+                Some(item_group_id),
+                Some(brand_id),
+                Some(rate),
+                Some(unit),
+            ) if errors.is_empty() => Ok(ItemFields {
+                item_code,
+                name,
+                item_group_id,
+                brand_id,
+                standard_rate: rate,
+                unit,
+            }),
             _ => Err(errors),
         }
     }
@@ -143,7 +157,13 @@ mod tests {
         };
         let item = form.parse(&names()).unwrap();
         assert_eq!(
-            (item.item_code.as_str(), item.name.as_str(), item.item_group_id, item.brand_id, item.unit.as_str()),
+            (
+                item.item_code.as_str(),
+                item.name.as_str(),
+                item.item_group_id,
+                item.brand_id,
+                item.unit.as_str()
+            ),
             ("TSH-1", "Tee", 4, Some(9), "Nos")
         );
     }
@@ -160,7 +180,13 @@ mod tests {
         };
         let errors = form.parse(&names()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["brand", "item_code", "item_group", "name", "standard_rate"]);
-        assert_eq!(errors.get("item_group"), Some("No item group is called “Shoes”."));
+        assert_eq!(
+            fields,
+            ["brand", "item_code", "item_group", "name", "standard_rate"]
+        );
+        assert_eq!(
+            errors.get("item_group"),
+            Some("No item group is called “Shoes”.")
+        );
     }
 }

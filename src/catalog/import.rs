@@ -89,7 +89,10 @@ pub fn check(
         };
         let active = active(&cell("Active"));
         if active.is_none() {
-            fail("Active", format!("“{}” is neither Yes nor No.", cell("Active")));
+            fail(
+                "Active",
+                format!("“{}” is neither Yes nor No.", cell("Active")),
+            );
         }
         let parsed = form.parse(names);
         if let Ok(fields) = &parsed
@@ -98,9 +101,7 @@ pub fn check(
             fail("Item Code", format!("{} exists already.", fields.item_code));
         }
         match (parsed, active) {
-            (Ok(fields), Some(active))
-                if checked.errors.last().is_none_or(|e| e.line != line) =>
-            {
+            (Ok(fields), Some(active)) if checked.errors.last().is_none_or(|e| e.line != line) => {
                 checked.rows.push((fields, active));
             }
             (Ok(_), _) => {}
@@ -165,7 +166,12 @@ impl Importer for ItemImport {
             Ok(columns) => reader(text)
                 .records()
                 .flatten()
-                .filter_map(|r| columns.get("Item Code").and_then(|i| r.get(*i)).map(|c| c.trim().to_uppercase()))
+                .filter_map(|r| {
+                    columns
+                        .get("Item Code")
+                        .and_then(|i| r.get(*i))
+                        .map(|c| c.trim().to_uppercase())
+                })
                 .collect(),
             Err(_) => Vec::new(),
         };
@@ -214,6 +220,9 @@ mod tests {
                 (4, "Item Code"),
             ]
         );
-        assert_eq!(checked.errors[1].message, "No item group is called “Shoes”.");
+        assert_eq!(
+            checked.errors[1].message,
+            "No item group is called “Shoes”."
+        );
     }
 }

@@ -124,7 +124,10 @@ pub fn item_group_usage(conn: &mut PgConnection) -> QueryResult<Vec<(i64, i64)>>
 }
 
 /// Adds an item group.
-pub fn insert_item_group(conn: &mut PgConnection, fields: &ItemGroupFields) -> QueryResult<ItemGroup> {
+pub fn insert_item_group(
+    conn: &mut PgConnection,
+    fields: &ItemGroupFields,
+) -> QueryResult<ItemGroup> {
     diesel::insert_into(item_groups::table)
         .values(fields)
         .returning(ItemGroup::as_returning())
@@ -182,7 +185,10 @@ pub fn insert_brand(conn: &mut PgConnection, name: &str) -> QueryResult<Brand> {
 /// Renames a brand.
 pub fn rename_brand(conn: &mut PgConnection, id: i64, name: &str) -> QueryResult<Brand> {
     diesel::update(brands::table.find(id))
-        .set((brands::name.eq(name), brands::updated_at.eq(diesel::dsl::now)))
+        .set((
+            brands::name.eq(name),
+            brands::updated_at.eq(diesel::dsl::now),
+        ))
         .returning(Brand::as_returning())
         .get_result(conn)
 }
@@ -190,7 +196,10 @@ pub fn rename_brand(conn: &mut PgConnection, id: i64, name: &str) -> QueryResult
 /// Deactivates or reactivates a brand.
 pub fn set_brand_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<Brand> {
     diesel::update(brands::table.find(id))
-        .set((brands::active.eq(active), brands::updated_at.eq(diesel::dsl::now)))
+        .set((
+            brands::active.eq(active),
+            brands::updated_at.eq(diesel::dsl::now),
+        ))
         .returning(Brand::as_returning())
         .get_result(conn)
 }
@@ -223,7 +232,9 @@ pub fn insert_many(conn: &mut PgConnection, rows: &[(ItemFields, bool)]) -> Quer
         .iter()
         .map(|(fields, active)| (fields.clone(), items::active.eq(*active)))
         .collect();
-    diesel::insert_into(items::table).values(values).execute(conn)
+    diesel::insert_into(items::table)
+        .values(values)
+        .execute(conn)
 }
 
 /// Changes an item (the trigger moves it to the end of the change feed).

@@ -41,7 +41,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/items/{id}/deactivate", web::post().to(deactivate))
         .route("/items/{id}/reactivate", web::post().to(reactivate))
         .configure(|cfg| {
-            crate::customers::tree_routes::mount(cfg, crate::customers::tree_routes::Kind::ItemGroup)
+            crate::customers::tree_routes::mount(
+                cfg,
+                crate::customers::tree_routes::Kind::ItemGroup,
+            )
         })
         .configure(super::brands::config)
         .configure(super::pickers::config)
@@ -80,7 +83,7 @@ impl ListQuery {
         }
     }
 
-    fn pairs<'a>(&'a self) -> Vec<(&'static str, &'a str)> {
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
         vec![
             ("q", self.q.as_str()),
             ("group", &self.group),
@@ -93,7 +96,10 @@ impl ListQuery {
         let id = last.id.to_string();
         let mut pairs = self.pairs();
         pairs.extend([("after_name", last.search_name.as_str()), ("after_id", &id)]);
-        format!("/items?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+        format!(
+            "/items?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
     }
 }
 
@@ -152,7 +158,11 @@ async fn index(
             let groups = model::item_groups(conn)?;
             let nodes: Vec<Node> = groups.iter().map(ItemGroup::node).collect();
             let rows = list::list(conn, &filter_query.filter(&nodes), PAGE_SIZE + 1)?;
-            let brands = if fragment { Vec::new() } else { model::brands(conn, true)? };
+            let brands = if fragment {
+                Vec::new()
+            } else {
+                model::brands(conn, true)?
+            };
             Ok((rows, groups, brands))
         })
         .await?;
@@ -286,19 +296,34 @@ async fn save(
                 }
             };
             match &before {
-                None => audit::record(conn, &actor, "item", item.id, "create", None, audit::snapshot(&item))?,
-                Some(before) => audit::record_change(conn, &actor, "item", item.id, "update", before, &item)?,
+                None => audit::record(
+                    conn,
+                    &actor,
+                    "item",
+                    item.id,
+                    "create",
+                    None,
+                    audit::snapshot(&item),
+                )?,
+                Some(before) => {
+                    audit::record_change(conn, &actor, "item", item.id, "update", before, &item)?
+                }
             }
             Ok(item)
         })
         .await
         .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::field("item_code", "Another item already has this code."),
+            AppError::Conflict(_) => {
+                AppError::field("item_code", "Another item already has this code.")
+            }
             other => other,
         });
     match result {
         Ok(item) => {
-            user.flash(Flash::success(format!("Item {} saved.", item.fields.item_code)));
+            user.flash(Flash::success(format!(
+                "Item {} saved.",
+                item.fields.item_code
+            )));
             Ok(see_other("/items"))
         }
         Err(AppError::Validation(errors)) => {
@@ -351,7 +376,10 @@ async fn set_active(
         })
         .await?;
     let done = if active { "reactivated" } else { "deactivated" };
-    user.flash(Flash::success(format!("Item {} {done}.", item.fields.item_code)));
+    user.flash(Flash::success(format!(
+        "Item {} {done}.",
+        item.fields.item_code
+    )));
     Ok(see_other(&format!("/items/{id}")))
 }
 

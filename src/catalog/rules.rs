@@ -36,7 +36,9 @@ pub fn rate(input: &str) -> Result<Decimal, String> {
     if raw.is_empty() {
         return Err("Enter a rate, like 19.99 (0 for free items).".into());
     }
-    let valid_chars = raw.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    let valid_chars = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let value = raw.parse::<Decimal>().ok().filter(|_| valid_chars);
     match value {
         None => Err("Enter a number, like 19.99.".into()),
@@ -111,7 +113,9 @@ pub fn feed_limit(input: Option<&str>) -> Result<i64, String> {
         None | Some("") => Ok(FEED_DEFAULT),
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if (1..=FEED_MAX).contains(&n) => Ok(n),
-            _ => Err(format!("limit must be a whole number from 1 to {FEED_MAX}.")),
+            _ => Err(format!(
+                "limit must be a whole number from 1 to {FEED_MAX}."
+            )),
         },
     }
 }
@@ -146,7 +150,10 @@ mod tests {
         assert_eq!(rate("19.99").unwrap(), d("19.99"));
         assert_eq!(rate(" 0 ").unwrap(), Decimal::ZERO);
         assert_eq!(rate("1.2345").unwrap(), d("1.2345"));
-        assert_eq!(rate("99999999999999.9999").unwrap(), d("99999999999999.9999"));
+        assert_eq!(
+            rate("99999999999999.9999").unwrap(),
+            d("99999999999999.9999")
+        );
         for (bad, why) in [
             ("-1", "negative"),
             ("1.23456", "4 decimals"),

@@ -213,7 +213,12 @@ pub fn territory_by_name(conn: &mut PgConnection, name: &str) -> QueryResult<Opt
 /// customer or item added meanwhile keeps it alive.
 pub fn delete_unused(conn: &mut PgConnection, table: &str, id: i64) -> QueryResult<bool> {
     let (table, users, column, root) = match table {
-        "customer_groups" => ("customer_groups", "customers", "customer_group_id", ROOT_GROUP),
+        "customer_groups" => (
+            "customer_groups",
+            "customers",
+            "customer_group_id",
+            ROOT_GROUP,
+        ),
         "item_groups" => (
             "item_groups",
             "items",

@@ -159,7 +159,12 @@ pub fn create<I: Importer>(
 }
 
 /// Marks a checked import as running, once: a second click finds it running and starts nothing.
-pub fn claim(conn: &mut PgConnection, kind: &str, id: i64, all_or_nothing: bool) -> QueryResult<bool> {
+pub fn claim(
+    conn: &mut PgConnection,
+    kind: &str,
+    id: i64,
+    all_or_nothing: bool,
+) -> QueryResult<bool> {
     let claimed = diesel::update(
         imports::table
             .find(id)

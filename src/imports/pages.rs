@@ -19,7 +19,10 @@ pub fn mount<I: Importer>(cfg: &mut web::ServiceConfig) {
     let base = I::BASE;
     cfg.route(base, web::get().to(upload_page::<I>))
         .route(base, web::post().to(upload::<I>))
-        .route(&format!("{base}/template.csv"), web::get().to(template::<I>))
+        .route(
+            &format!("{base}/template.csv"),
+            web::get().to(template::<I>),
+        )
         .route(&format!("{base}/{{id}}"), web::get().to(show::<I>))
         .route(&format!("{base}/{{id}}/run"), web::post().to(start::<I>));
 }

@@ -29,7 +29,11 @@ const AREAS: [(&str, &str, Option<Permission>); 9] = [
         Some(Permission::StoresManage),
     ),
     ("Items", "/items", Some(Permission::StoresManage)),
-    ("Item Groups", "/item-groups", Some(Permission::StoresManage)),
+    (
+        "Item Groups",
+        "/item-groups",
+        Some(Permission::StoresManage),
+    ),
     ("Brands", "/brands", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),

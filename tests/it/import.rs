@@ -25,7 +25,12 @@ async fn upload(client: &TestClient, csv: &str) -> String {
 
 /// Starts the import at `path` and waits for its run to end (its advisory lock); any kind of
 /// import.
-pub async fn run(app: &TestApp, client: &TestClient, path: &str, mode: &str) -> crate::common::Page {
+pub async fn run(
+    app: &TestApp,
+    client: &TestClient,
+    path: &str,
+    mode: &str,
+) -> crate::common::Page {
     let started = client
         .post_form(&format!("{path}/run"), &[("mode", mode)])
         .await;

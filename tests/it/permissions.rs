@@ -116,22 +116,46 @@ const ROUTES: [(&str, &str, Option<Permission>); 59] = [
     ("POST", "/items", Some(Permission::StoresManage)),
     ("GET", "/items/{i}", Some(Permission::StoresManage)),
     ("POST", "/items/{i}", Some(Permission::StoresManage)),
-    ("POST", "/items/{i}/deactivate", Some(Permission::StoresManage)),
-    ("POST", "/items/{i}/reactivate", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/items/{i}/deactivate",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/items/{i}/reactivate",
+        Some(Permission::StoresManage),
+    ),
     ("GET", "/items/import", Some(Permission::StoresManage)),
     ("POST", "/items/import", Some(Permission::StoresManage)),
-    ("GET", "/items/import/template.csv", Some(Permission::StoresManage)),
+    (
+        "GET",
+        "/items/import/template.csv",
+        Some(Permission::StoresManage),
+    ),
     ("GET", "/item-groups", Some(Permission::StoresManage)),
     ("GET", "/item-groups/new", Some(Permission::StoresManage)),
     ("POST", "/item-groups", Some(Permission::StoresManage)),
     ("GET", "/item-groups/{ig}", Some(Permission::StoresManage)),
     ("POST", "/item-groups/{ig}", Some(Permission::StoresManage)),
-    ("POST", "/item-groups/{ig}/delete", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/item-groups/{ig}/delete",
+        Some(Permission::StoresManage),
+    ),
     ("POST", "/brands", Some(Permission::StoresManage)),
     ("GET", "/brands/{b}", Some(Permission::StoresManage)),
     ("POST", "/brands/{b}", Some(Permission::StoresManage)),
-    ("POST", "/brands/{b}/deactivate", Some(Permission::StoresManage)),
-    ("POST", "/brands/{b}/reactivate", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/brands/{b}/deactivate",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/brands/{b}/reactivate",
+        Some(Permission::StoresManage),
+    ),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
@@ -225,7 +249,10 @@ fn catalog_targets(app: &TestApp) -> (i64, i64, i64) {
         Some(b) => b.id,
         None => model::insert_brand(&mut conn, "Matrix").unwrap().id,
     };
-    let item = match model::existing_codes(&mut conn, &["MATRIX-1".to_owned()]).unwrap().first() {
+    let item = match model::existing_codes(&mut conn, &["MATRIX-1".to_owned()])
+        .unwrap()
+        .first()
+    {
         Some(_) => app.count("SELECT id AS n FROM items WHERE item_code = 'MATRIX-1'"),
         None => {
             let fields = model::ItemFields {
