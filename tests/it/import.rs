@@ -246,6 +246,14 @@ async fn an_import_whose_run_died_is_marked_failed_but_a_live_one_is_not() {
         patron::imports::job::fail_abandoned(&mut app.conn()).unwrap(),
         0
     );
+    // Released explicitly: a dropped connection frees its locks only once its backend has
+    // exited, which may be after the next statement.
+    diesel::sql_query(format!(
+        "SELECT pg_advisory_unlock({}, {id})",
+        patron::imports::job::LOCK_CLASS
+    ))
+    .execute(&mut holder)
+    .unwrap();
     drop(holder);
 
     assert_eq!(
