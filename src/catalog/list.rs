@@ -116,8 +116,12 @@ pub fn list(conn: &mut PgConnection, filter: &ItemFilter, limit: i64) -> QueryRe
                 .sql(")"),
         );
     }
-    query
-        .order((items::search_name.asc(), items::id.asc()))
-        .limit(limit)
-        .load(conn)
+    if let Some(ItemSearch::Parts(_)) = &filter.search {
+        // Sorting the trigram matches: walking the name index in order instead and filtering
+        // takes most of the table when the matches sort late ("linen" at 100,000 items).
+        query = query.order((sql::<Text>("items.search_name || ''"), items::id.asc()));
+    } else {
+        query = query.order((items::search_name.asc(), items::id.asc()));
+    }
+    query.limit(limit).load(conn)
 }
