@@ -110,6 +110,7 @@ pub fn build(
         .configure(crate::stores::routes::config)
         .configure(crate::stores::profile_routes::config)
         .configure(crate::stores::token_routes::config)
+        .configure(crate::catalog::routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::api::profile::config)
         .configure(crate::customers::api::config)

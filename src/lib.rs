@@ -5,10 +5,12 @@
 pub mod api;
 pub mod app;
 pub mod audit;
+pub mod catalog;
 pub mod config;
 pub mod customers;
 pub mod db;
 pub mod home;
+pub mod imports;
 pub mod ops;
 pub mod seed;
 pub mod stores;

@@ -39,6 +39,9 @@ enum Command {
         /// Add this many synthetic customers (set-based, for benchmarks), with a progress bar.
         #[arg(long, value_name = "N")]
         customers: Option<i64>,
+        /// Add this many synthetic items (set-based, for the search benchmark), with a progress bar.
+        #[arg(long, value_name = "N")]
+        items: Option<i64>,
     },
     /// Manage users from the command line.
     User {
@@ -109,7 +112,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{applied} migration(s) applied.");
             Ok(())
         }
-        Command::Seed { demo, customers } => {
+        Command::Seed {
+            demo,
+            customers,
+            items,
+        } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
             let mut made: Vec<seed::Credential> = seed::first_admin(
@@ -125,9 +132,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 made.extend(demo.credentials);
                 tokens = demo.tokens;
             }
+            if let Some(n) = items {
+                add_items(&mut conn, n)?;
+            }
             if let Some(n) = customers {
                 add_customers(&mut conn, n)?;
-            } else if made.is_empty() {
+            } else if made.is_empty() && items.is_none() {
                 println!("Nothing to add: the users already exist.");
             }
             let base_url = format!("http://{}", config.bind);
@@ -139,14 +149,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn add_customers(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+/// A progress bar for adding `n` synthetic `what`.
+fn progress_bar(what: &str, n: i64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(u64::try_from(n.max(0)).unwrap_or(0));
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} customers {human_pos}/{human_len} [{bar:40}] {percent}% · {elapsed} · {eta} left",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{human_pos}}/{{human_len}} [{{bar:40}}] {{percent}}% · {{elapsed}} · {{eta}} left"
+        ))
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    bar
+}
+
+fn add_items(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+    let bar = progress_bar("items", n);
+    let started = std::time::Instant::now();
+    patron::catalog::demo::bulk(conn, n, |made| {
+        bar.set_position(u64::try_from(made).unwrap_or(0))
+    })?;
+    bar.finish();
+    println!("Added {n} items in {:.1?}.", started.elapsed());
+    Ok(())
+}
+
+fn add_customers(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+    let bar = progress_bar("customers", n);
     let started = std::time::Instant::now();
     seed::customers(conn, n, |made| {
         bar.set_position(u64::try_from(made).unwrap_or(0))
@@ -201,7 +228,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     {
         let mut conn = pool.get()?;
         db::migrate(&mut conn)?;
-        let abandoned = patron::customers::import_job::fail_abandoned(&mut conn)?;
+        let abandoned = patron::imports::job::fail_abandoned(&mut conn)?;
         if abandoned > 0 {
             tracing::warn!(
                 abandoned,

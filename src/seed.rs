@@ -225,6 +225,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     if crate::customers::model::count_active(conn)? == 0 {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }
+    crate::catalog::demo::seed(conn)?;
     let tokens = crate::stores::demo::profiles(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),

@@ -4,16 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::feed;
+use crate::api::feed::Cursor;
 use crate::api::terminal::Terminal;
 use crate::app::AppState;
-use crate::web::{AppError, FieldErrors};
+use crate::web::AppError;
 
-/// Largest page of the feed.
-pub const MAX_LIMIT: i64 = 1000;
-/// Page size when the till names none.
-pub const DEFAULT_LIMIT: i64 = 500;
-
-/// Mounts the routes (before `/customers/{id}` routes of the pages, which they do not clash with).
+/// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/customers/changes", web::get().to(changes));
 }
@@ -25,46 +21,15 @@ struct ChangesQuery {
     limit: Option<String>,
 }
 
-/// The cursor and page size, or the fields that are wrong.
-fn parse(query: &ChangesQuery) -> Result<(i64, i64), FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let after = match query.after.as_deref().map(str::trim) {
-        None | Some("") => 0,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .unwrap_or_else(|| {
-                errors.add(
-                    "after",
-                    "after must be a whole number >= 0 (the last `next` you got).",
-                );
-                0
-            }),
-    };
-    let limit = match query.limit.as_deref().map(str::trim) {
-        None | Some("") => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .unwrap_or_else(|| {
-                errors.add("limit", format!("limit must be between 1 and {MAX_LIMIT}."));
-                DEFAULT_LIMIT
-            }),
-    };
-    errors.into_result((after, limit))
-}
-
 async fn changes(
     state: web::Data<AppState>,
     _till: Terminal,
     query: web::Query<ChangesQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (after, limit) = parse(&query)?;
+    let cursor = Cursor::parse(query.after.as_deref(), query.limit.as_deref())?;
     let page = state
         .db
-        .run(move |conn| Ok(feed::changes(conn, after, limit)?))
+        .run(move |conn| Ok(feed::changes(conn, cursor)?))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

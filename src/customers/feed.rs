@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::api::feed::Cursor;
+
 /// A customer as tills receive it: names instead of internal ids.
 #[derive(Debug, Clone, QueryableByName, Serialize, PartialEq)]
 pub struct CustomerRecord {
@@ -111,18 +113,16 @@ pub struct FeedPage {
     pub has_more: bool,
 }
 
-/// Up to `limit` customers changed after `after`, numbering pending changes first.
-pub fn changes(conn: &mut PgConnection, after: i64, limit: i64) -> QueryResult<FeedPage> {
+/// The page of customers changed after `cursor`, numbering pending changes first.
+pub fn changes(conn: &mut PgConnection, cursor: Cursor) -> QueryResult<FeedPage> {
     crate::db::sequence_changes(conn)?;
-    let mut customers: Vec<CustomerRecord> = diesel::sql_query(format!(
+    let rows: Vec<CustomerRecord> = diesel::sql_query(format!(
         "{RECORD_SELECT} WHERE c.change_seq > $1 ORDER BY c.change_seq LIMIT $2"
     ))
-    .bind::<BigInt, _>(after)
-    .bind::<BigInt, _>(limit + 1)
+    .bind::<BigInt, _>(cursor.after)
+    .bind::<BigInt, _>(cursor.fetch())
     .load(conn)?;
-    let has_more = customers.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    customers.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next = customers.last().map_or(after, |c| c.change_seq);
+    let (customers, next, has_more) = cursor.page(rows, |c| c.change_seq);
     Ok(FeedPage {
         customers,
         next,

@@ -208,17 +208,28 @@ pub fn territory_by_name(conn: &mut PgConnection, name: &str) -> QueryResult<Opt
         .optional()
 }
 
-/// Deletes an unused group or territory (no customer, no child, not the root); returns
-/// whether it was deleted. The checks and the delete are one statement, so a customer added
-/// meanwhile keeps it alive.
+/// Deletes an unused group, territory or item group (no customer or item, no child, not the
+/// root); returns whether it was deleted. The checks and the delete are one statement, so a
+/// customer or item added meanwhile keeps it alive.
 pub fn delete_unused(conn: &mut PgConnection, table: &str, id: i64) -> QueryResult<bool> {
-    let (table, column, root) = match table {
-        "customer_groups" => ("customer_groups", "customer_group_id", ROOT_GROUP),
-        _ => ("territories", "territory_id", ROOT_TERRITORY),
+    let (table, users, column, root) = match table {
+        "customer_groups" => (
+            "customer_groups",
+            "customers",
+            "customer_group_id",
+            ROOT_GROUP,
+        ),
+        "item_groups" => (
+            "item_groups",
+            "items",
+            "item_group_id",
+            crate::catalog::model::ROOT_ITEM_GROUP,
+        ),
+        _ => ("territories", "customers", "territory_id", ROOT_TERRITORY),
     };
     let deleted = diesel::sql_query(format!(
         "DELETE FROM {table} t WHERE t.id = $1 AND t.name <> $2 \
-         AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.{column} = t.id) \
+         AND NOT EXISTS (SELECT 1 FROM {users} c WHERE c.{column} = t.id) \
          AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.parent_id = t.id)"
     ))
     .bind::<diesel::sql_types::BigInt, _>(id)

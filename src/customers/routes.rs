@@ -18,6 +18,7 @@ use crate::stores::model::{self as stores, Store};
 use crate::users::rules::{Permission, Role};
 use crate::web::format::{count, money};
 use crate::web::request::is_fragment_request;
+use crate::web::stream::csv_download;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
@@ -707,55 +708,20 @@ async fn export_csv(
         })
         .await?;
 
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, AppError>>(4);
-    let pool = state.db.pool().clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = match pool.get() {
-            Ok(conn) => conn,
-            Err(e) => {
-                let _ = tx.blocking_send(Err(AppError::Unavailable(e.to_string())));
-                return;
-            }
-        };
-        let mut after = 0;
-        let mut first = true;
-        loop {
-            let chunk = super::export::page(&mut conn, &filter, after, EXPORT_CHUNK)
-                .map_err(AppError::from)
-                .and_then(|rows| {
-                    let bytes = super::export::to_csv(&rows, first)
-                        .map_err(|e| AppError::Internal(e.to_string()))?;
-                    Ok((bytes, super::export::last_id(&rows), rows.len()))
-                });
-            first = false;
-            match chunk {
-                Ok((bytes, last, n)) => {
-                    // A closed channel means the browser went away: stop reading.
-                    if tx.blocking_send(Ok(bytes)).is_err() {
-                        return;
-                    }
-                    match last {
-                        Some(id) if i64::try_from(n).unwrap_or(0) == EXPORT_CHUNK => after = id,
-                        _ => return,
-                    }
-                }
-                Err(e) => {
-                    tracing::error!("customer export failed: {e}");
-                    let _ = tx.blocking_send(Err(e));
-                    return;
-                }
-            }
+    let (mut after, mut first) = (0, true);
+    let file = format!("customers-{}.csv", Utc::now().format("%Y-%m-%d"));
+    Ok(csv_download(state.db.pool().clone(), &file, move |conn| {
+        if after < 0 {
+            return Ok(None);
         }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    let file = format!(
-        "attachment; filename=\"customers-{}.csv\"",
-        Utc::now().format("%Y-%m-%d")
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", file))
-        .streaming(body))
+        let rows = super::export::page(conn, &filter, after, EXPORT_CHUNK)?;
+        let bytes = super::export::to_csv(&rows, std::mem::replace(&mut first, false))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // A short chunk is the last one.
+        after = match super::export::last_id(&rows) {
+            Some(id) if i64::try_from(rows.len()).unwrap_or(0) == EXPORT_CHUNK => id,
+            _ => -1,
+        };
+        Ok(Some(bytes))
+    }))
 }

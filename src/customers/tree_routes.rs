@@ -1,5 +1,6 @@
-//! The Customer Groups and Territories pages (stores.manage): lists in tree order with how many
-//! customers use each, create and edit. A group or territory in use is never deleted.
+//! The tree pages (stores.manage) of Customer Groups, Territories and Item Groups: lists in tree
+//! order with how many customers or items use each, create and edit. A node in use is never
+//! deleted.
 
 use std::collections::HashMap;
 
@@ -12,14 +13,21 @@ use super::groups::{self, GroupFields, TerritoryFields};
 use super::tree::{Node, display_order, would_cycle};
 use crate::app::AppState;
 use crate::audit;
+use crate::catalog::model::{self as catalog, ItemGroupFields};
 use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
 
-/// Mounts the routes.
+/// Mounts the routes of customer groups and territories.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    for kind in [Kind::Group, Kind::Territory] {
+    mount(cfg, Kind::Group);
+    mount(cfg, Kind::Territory);
+}
+
+/// Mounts the pages of one tree.
+pub fn mount(cfg: &mut web::ServiceConfig, kind: Kind) {
+    {
         let base = kind.path();
         cfg.service(
             web::resource(base)
@@ -53,6 +61,8 @@ pub enum Kind {
     Group,
     /// Territories.
     Territory,
+    /// Item groups (the catalogue).
+    ItemGroup,
 }
 
 impl Kind {
@@ -60,6 +70,7 @@ impl Kind {
         match self {
             Kind::Group => "/customer-groups",
             Kind::Territory => "/territories",
+            Kind::ItemGroup => "/item-groups",
         }
     }
 
@@ -67,6 +78,7 @@ impl Kind {
         match self {
             Kind::Group => "Customer Groups",
             Kind::Territory => "Territories",
+            Kind::ItemGroup => "Item Groups",
         }
     }
 
@@ -74,6 +86,7 @@ impl Kind {
         match self {
             Kind::Group => "Customer Group",
             Kind::Territory => "Territory",
+            Kind::ItemGroup => "Item Group",
         }
     }
 
@@ -81,6 +94,15 @@ impl Kind {
         match self {
             Kind::Group => "customer_groups",
             Kind::Territory => "territories",
+            Kind::ItemGroup => "item_groups",
+        }
+    }
+
+    /// What uses the nodes: the usage column's heading.
+    fn users(self) -> &'static str {
+        match self {
+            Kind::Group | Kind::Territory => "Customers",
+            Kind::ItemGroup => "Items",
         }
     }
 
@@ -88,6 +110,7 @@ impl Kind {
         match self {
             Kind::Group => "customer_group",
             Kind::Territory => "territory",
+            Kind::ItemGroup => "item_group",
         }
     }
 }
@@ -127,6 +150,17 @@ fn load_items(
                 .collect(),
             groups::territory_usage(conn)?.into_iter().collect(),
         ),
+        Kind::ItemGroup => (
+            catalog::item_groups(conn)?
+                .into_iter()
+                .map(|g| Item {
+                    node: g.node(),
+                    discount: Decimal::ZERO,
+                    notes: String::new(),
+                })
+                .collect(),
+            catalog::item_group_usage(conn)?.into_iter().collect(),
+        ),
     })
 }
 
@@ -146,6 +180,7 @@ struct IndexPage {
     title: &'static str,
     singular: &'static str,
     is_group: bool,
+    users: &'static str,
     rows: Vec<Row>,
 }
 
@@ -174,6 +209,7 @@ async fn index(
         title: kind.title(),
         singular: kind.singular(),
         is_group: kind == Kind::Group,
+        users: kind.users(),
         rows,
     })
 }
@@ -368,6 +404,14 @@ async fn save(
                     let t = groups::update_territory(conn, id, &TerritoryFields { name, parent_id: parent })?;
                     (t.id, audit::snapshot(&t))
                 }
+                (Kind::ItemGroup, None) => {
+                    let g = catalog::insert_item_group(conn, &ItemGroupFields { name, parent_id: parent })?;
+                    (g.id, audit::snapshot(&g))
+                }
+                (Kind::ItemGroup, Some(id)) => {
+                    let g = catalog::update_item_group(conn, id, &ItemGroupFields { name, parent_id: parent })?;
+                    (g.id, audit::snapshot(&g))
+                }
             };
             let action = if id.is_some() { "update" } else { "create" };
             audit::record(conn, &actor, kind.entity(), saved_id, action, before, after)?;
@@ -457,8 +501,9 @@ async fn delete(
         Ok(see_other(kind.path()))
     } else {
         user.flash(Flash::error(format!(
-            "This {} is in use (by customers or as a parent), or is the top of the tree, so it stays.",
-            kind.singular().to_lowercase()
+            "This {} is in use (by {} or as a parent), or is the top of the tree, so it stays.",
+            kind.singular().to_lowercase(),
+            kind.users().to_lowercase()
         )));
         Ok(see_other(&format!("{}/{id}", kind.path())))
     }

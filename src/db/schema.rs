@@ -62,7 +62,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    customer_imports (id) {
+    imports (id) {
         id -> Int8,
         created_by -> Int8,
         created_at -> Timestamptz,
@@ -78,6 +78,7 @@ diesel::table! {
         imported_rows -> Int4,
         message -> Text,
         finished_at -> Nullable<Timestamptz>,
+        kind -> Text,
     }
 }
 
@@ -237,7 +238,7 @@ diesel::table! {
 
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(companies -> currencies (currency_code));
-diesel::joinable!(customer_imports -> users (created_by));
+diesel::joinable!(imports -> users (created_by));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(customers -> customer_groups (customer_group_id));
 diesel::joinable!(customers -> stores (origin_store_id));
@@ -260,9 +261,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     countries,
     currencies,
     customer_groups,
-    customer_imports,
     customers,
     delivery_charges,
+    imports,
     pos_profile_sales_persons,
     pos_profiles,
     sales_persons,
@@ -271,4 +272,48 @@ diesel::allow_tables_to_appear_in_same_query!(
     terminal_tokens,
     territories,
     users,
+    item_groups,
+    brands,
+    items,
 );
+
+diesel::table! {
+    item_groups (id) {
+        id -> Int8,
+        name -> Text,
+        parent_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    brands (id) {
+        id -> Int8,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Int8,
+        item_code -> Text,
+        name -> Text,
+        item_group_id -> Int8,
+        brand_id -> Nullable<Int8>,
+        standard_rate -> Numeric,
+        unit -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        change_seq -> Nullable<Int8>,
+        search_name -> Text,
+        search_text -> Text,
+    }
+}
+
+diesel::joinable!(items -> item_groups (item_group_id));
+diesel::joinable!(items -> brands (brand_id));

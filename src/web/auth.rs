@@ -47,6 +47,16 @@ impl CurrentUser {
         }
     }
 
+    /// Fails with 403 unless the user may do at least one of `permissions` (pages that several
+    /// areas read, like the catalogue lists and pickers).
+    pub fn require_any(&self, permissions: &[Permission]) -> Result<(), AppError> {
+        if permissions.iter().any(|p| self.can(*p)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// The user as the audit log records them.
     pub fn actor(&self) -> Actor {
         Actor::User {

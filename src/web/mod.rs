@@ -12,6 +12,7 @@ pub mod observe;
 pub mod page;
 pub mod request;
 pub mod session_store;
+pub mod stream;
 pub mod tabs;
 pub mod upload;
 

@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 6] = [
+const AREAS: [(&str, &str, Option<Permission>); 9] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -28,6 +28,13 @@ const AREAS: [(&str, &str, Option<Permission>); 6] = [
         "/territories",
         Some(Permission::StoresManage),
     ),
+    ("Items", "/items", Some(Permission::StoresManage)),
+    (
+        "Item Groups",
+        "/item-groups",
+        Some(Permission::StoresManage),
+    ),
+    ("Brands", "/brands", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),
 ];
@@ -69,6 +76,9 @@ mod tests {
                 "Customers",
                 "Customer Groups",
                 "Territories",
+                "Items",
+                "Item Groups",
+                "Brands",
                 "Users",
                 "Audit"
             ]

@@ -23,8 +23,14 @@ async fn upload(client: &TestClient, csv: &str) -> String {
     page.location().unwrap().to_owned()
 }
 
-/// Starts the import at `path` and waits for its run to end (its advisory lock).
-async fn run(app: &TestApp, client: &TestClient, path: &str, mode: &str) -> crate::common::Page {
+/// Starts the import at `path` and waits for its run to end (its advisory lock); any kind of
+/// import.
+pub async fn run(
+    app: &TestApp,
+    client: &TestClient,
+    path: &str,
+    mode: &str,
+) -> crate::common::Page {
     let started = client
         .post_form(&format!("{path}/run"), &[("mode", mode)])
         .await;
@@ -33,13 +39,13 @@ async fn run(app: &TestApp, client: &TestClient, path: &str, mode: &str) -> crat
     let mut conn = app.conn();
     diesel::sql_query(format!(
         "SELECT pg_advisory_lock({}, {id})",
-        patron::customers::import_job::LOCK_CLASS
+        patron::imports::job::LOCK_CLASS
     ))
     .execute(&mut conn)
     .unwrap();
     diesel::sql_query(format!(
         "SELECT pg_advisory_unlock({}, {id})",
-        patron::customers::import_job::LOCK_CLASS
+        patron::imports::job::LOCK_CLASS
     ))
     .execute(&mut conn)
     .unwrap();
@@ -117,7 +123,7 @@ async fn a_bad_header_or_a_file_over_20_mb_is_refused_with_the_reason() {
     let page = client.upload("/customers/import", "big.csv", big).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
     page.assert_contains("The file is larger than 20 MB.");
-    assert_eq!(app.count("SELECT count(*) AS n FROM customer_imports"), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM imports"), 0);
 }
 
 #[actix_web::test]
@@ -177,7 +183,7 @@ async fn a_large_import_runs_in_the_background_with_progress() {
     done.assert_contains("Imported 3000 customer(s)");
     assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 3_000);
     assert_eq!(
-        app.count("SELECT done_rows::bigint AS n FROM customer_imports"),
+        app.count("SELECT done_rows::bigint AS n FROM imports"),
         3_000
     );
 }
@@ -225,32 +231,33 @@ async fn an_import_whose_run_died_is_marked_failed_but_a_live_one_is_not() {
     .await;
     let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
     app.sql(&format!(
-        "UPDATE customer_imports SET status = 'running' WHERE id = {id}"
+        "UPDATE imports SET status = 'running' WHERE id = {id}"
     ));
 
     // While a run holds its lock, the import is left alone.
     let mut holder = app.db.conn();
     diesel::sql_query(format!(
         "SELECT pg_advisory_lock({}, {id})",
-        patron::customers::import_job::LOCK_CLASS
+        patron::imports::job::LOCK_CLASS
     ))
     .execute(&mut holder)
     .unwrap();
     assert_eq!(
-        patron::customers::import_job::fail_abandoned(&mut app.conn()).unwrap(),
+        patron::imports::job::fail_abandoned(&mut app.conn()).unwrap(),
         0
     );
-    // Unlock explicitly: a dropped connection's backend may still hold the lock for a moment.
+    // Released explicitly: a dropped connection frees its locks only once its backend has
+    // exited, which may be after the next statement.
     diesel::sql_query(format!(
         "SELECT pg_advisory_unlock({}, {id})",
-        patron::customers::import_job::LOCK_CLASS
+        patron::imports::job::LOCK_CLASS
     ))
     .execute(&mut holder)
     .unwrap();
     drop(holder);
 
     assert_eq!(
-        patron::customers::import_job::fail_abandoned(&mut app.conn()).unwrap(),
+        patron::imports::job::fail_abandoned(&mut app.conn()).unwrap(),
         1
     );
     client

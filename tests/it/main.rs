@@ -10,6 +10,7 @@ mod common;
 mod audit;
 mod auth;
 mod browser;
+mod catalog;
 mod cli;
 mod csrf;
 mod customers;

@@ -1,0 +1,400 @@
+//! The item pages: the searchable list (stores.manage, offers.manage or reports.view may read
+//! it), create and edit with the Item Group and Brand pickers, deactivate and reactivate
+//! (stores.manage). There is no delete: history refers to items.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::forms::{ItemForm, Names};
+use super::list::{self, ItemFilter, ItemRow, Status};
+use super::model::{self, Brand, ItemGroup};
+use super::rules::{rate_text, search};
+use crate::app::AppState;
+use crate::audit;
+use crate::customers::tree::{Node, display_order, subtree};
+use crate::users::rules::Permission;
+use crate::web::request::is_fragment_request;
+use crate::web::{
+    AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
+};
+
+/// Who may read the catalogue's lists and pickers.
+pub const READERS: [Permission; 3] = [
+    Permission::StoresManage,
+    Permission::OffersManage,
+    Permission::ReportsView,
+];
+/// Rows per page of the list.
+const PAGE_SIZE: i64 = 50;
+
+/// Mounts the catalogue: items, their import and export, item groups, brands, pickers, the
+/// terminals' change feed.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/items", web::get().to(index))
+        .route("/items", web::post().to(create))
+        .route("/items/new", web::get().to(new_page))
+        .route("/items/export.csv", web::get().to(super::export::download))
+        .configure(crate::imports::pages::mount::<super::import::ItemImport>)
+        .route("/items/{id}", web::get().to(edit_page))
+        .route("/items/{id}", web::post().to(update))
+        .route("/items/{id}/deactivate", web::post().to(deactivate))
+        .route("/items/{id}/reactivate", web::post().to(reactivate))
+        .configure(|cfg| {
+            crate::customers::tree_routes::mount(
+                cfg,
+                crate::customers::tree_routes::Kind::ItemGroup,
+            )
+        })
+        .configure(super::brands::config)
+        .configure(super::pickers::config)
+        .configure(super::api::config);
+}
+
+/// The list's query string.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    group: String,
+    brand: String,
+    status: String,
+    after_name: String,
+    after_id: String,
+}
+
+impl ListQuery {
+    /// The filter it asks for; `groups` resolves the chosen group to its subtree.
+    pub fn filter(&self, groups: &[Node]) -> ItemFilter {
+        ItemFilter {
+            search: search(&self.q),
+            group_ids: self.group.parse().ok().map(|id| subtree(groups, id)),
+            brand_id: self.brand.parse().ok(),
+            status: match self.status.as_str() {
+                "deactivated" => Status::Deactivated,
+                "all" => Status::All,
+                _ => Status::Active,
+            },
+            after: self
+                .after_id
+                .parse()
+                .ok()
+                .map(|id| (self.after_name.clone(), id)),
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("q", self.q.as_str()),
+            ("group", &self.group),
+            ("brand", &self.brand),
+            ("status", &self.status),
+        ]
+    }
+
+    fn next_link(&self, last: &ItemRow) -> String {
+        let id = last.id.to_string();
+        let mut pairs = self.pairs();
+        pairs.extend([("after_name", last.search_name.as_str()), ("after_id", &id)]);
+        format!(
+            "/items?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+/// A list row as shown.
+struct Row {
+    id: i64,
+    code: String,
+    name: String,
+    group: String,
+    brand: String,
+    rate: String,
+    unit: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "catalog/index.html", blocks = ["results"])]
+struct IndexPage {
+    ctx: PageCtx,
+    query: ListQuery,
+    rows: Vec<Row>,
+    next_link: Option<String>,
+    groups: Vec<(ItemGroup, usize)>,
+    brands: Vec<Brand>,
+    can_edit: bool,
+}
+
+impl IndexPage {
+    fn export_query(&self) -> String {
+        serde_urlencoded::to_string(self.query.pairs()).unwrap_or_default()
+    }
+}
+
+/// Item groups in tree order with their depth.
+pub fn groups_in_order(groups: Vec<ItemGroup>) -> Vec<(ItemGroup, usize)> {
+    let nodes: Vec<Node> = groups.iter().map(ItemGroup::node).collect();
+    display_order(&nodes)
+        .into_iter()
+        .map(|(i, depth)| (groups[i].clone(), depth))
+        .collect()
+}
+
+async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let query = query.into_inner();
+    let fragment = is_fragment_request(&req);
+    let filter_query = query.clone();
+    let (rows, groups, brands) = state
+        .db
+        .run(move |conn| {
+            let groups = model::item_groups(conn)?;
+            let nodes: Vec<Node> = groups.iter().map(ItemGroup::node).collect();
+            let rows = list::list(conn, &filter_query.filter(&nodes), PAGE_SIZE + 1)?;
+            let brands = if fragment {
+                Vec::new()
+            } else {
+                model::brands(conn, true)?
+            };
+            Ok((rows, groups, brands))
+        })
+        .await?;
+    let has_more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(50);
+    let shown = &rows[..rows.len().min(50)];
+    let next_link = has_more
+        .then(|| shown.last().map(|last| query.next_link(last)))
+        .flatten();
+    let page = IndexPage {
+        ctx: user.page(),
+        rows: shown
+            .iter()
+            .map(|r| Row {
+                id: r.id,
+                code: r.item_code.clone(),
+                name: r.name.clone(),
+                group: r.group.clone(),
+                brand: r.brand.clone().unwrap_or_default(),
+                rate: rate_text(r.standard_rate),
+                unit: r.unit.clone(),
+                active: r.active,
+            })
+            .collect(),
+        next_link,
+        groups: groups_in_order(groups),
+        brands,
+        can_edit: user.can(Permission::StoresManage),
+        query,
+    };
+    if fragment {
+        render(&page.as_results())
+    } else {
+        render(&page)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalog/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    editing: Option<model::Item>,
+    form: ItemForm,
+    errors: FieldErrors,
+}
+
+fn form_page(
+    user: &CurrentUser,
+    editing: Option<model::Item>,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> FormPage {
+    FormPage {
+        ctx: user.page(),
+        editing,
+        form,
+        errors,
+    }
+}
+
+/// Group and brand ids by lower-case name.
+pub fn names(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Names> {
+    Ok(Names {
+        groups: model::group_ids_by_name(conn)?.into_iter().collect(),
+        brands: model::brand_ids_by_name(conn)?.into_iter().collect(),
+    })
+}
+
+async fn new_page(user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let form = ItemForm {
+        item_group: model::ROOT_ITEM_GROUP.into(),
+        unit: "Nos".into(),
+        ..ItemForm::default()
+    };
+    render(&form_page(&user, None, form, FieldErrors::new()))
+}
+
+async fn edit_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let id = id.into_inner();
+    let (item, group, brand) = state
+        .db
+        .run(move |conn| {
+            let item = model::find(conn, id)?;
+            let group = model::item_groups(conn)?
+                .into_iter()
+                .find(|g| g.id == item.fields.item_group_id)
+                .map(|g| g.name)
+                .unwrap_or_default();
+            let brand = match item.fields.brand_id {
+                Some(b) => model::brand(conn, b)?.name,
+                None => String::new(),
+            };
+            Ok((item, group, brand))
+        })
+        .await?;
+    let form = ItemForm {
+        item_code: item.fields.item_code.clone(),
+        name: item.fields.name.clone(),
+        item_group: group,
+        brand,
+        standard_rate: rate_text(item.fields.standard_rate),
+        unit: item.fields.unit.clone(),
+    };
+    render(&form_page(&user, Some(item), form, FieldErrors::new()))
+}
+
+/// Saves a new item (`id` none) or changes one, audited in the same transaction.
+async fn save(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: Option<i64>,
+    form: ItemForm,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let actor = user.actor();
+    let posted = form.clone();
+    let result = state
+        .db
+        .tx(move |conn| {
+            let fields = posted.parse(&names(conn)?)?;
+            let (before, item) = match id {
+                None => (None, model::insert(conn, &fields)?),
+                Some(id) => {
+                    let before = model::find_for_update(conn, id)?;
+                    (Some(before), model::update(conn, id, &fields)?)
+                }
+            };
+            match &before {
+                None => audit::record(
+                    conn,
+                    &actor,
+                    "item",
+                    item.id,
+                    "create",
+                    None,
+                    audit::snapshot(&item),
+                )?,
+                Some(before) => {
+                    audit::record_change(conn, &actor, "item", item.id, "update", before, &item)?
+                }
+            }
+            Ok(item)
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(_) => {
+                AppError::field("item_code", "Another item already has this code.")
+            }
+            other => other,
+        });
+    match result {
+        Ok(item) => {
+            user.flash(Flash::success(format!(
+                "Item {} saved.",
+                item.fields.item_code
+            )));
+            Ok(see_other("/items"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let editing = match id {
+                Some(id) => Some(state.db.run(move |conn| Ok(model::find(conn, id)?)).await?),
+                None => None,
+            };
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, editing, form, errors),
+            )
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<ItemForm>,
+) -> Result<HttpResponse, AppError> {
+    save(state, user, None, form.into_inner()).await
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<ItemForm>,
+) -> Result<HttpResponse, AppError> {
+    save(state, user, Some(id.into_inner()), form.into_inner()).await
+}
+
+async fn set_active(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: i64,
+    active: bool,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::StoresManage)?;
+    let actor = user.actor();
+    let item = state
+        .db
+        .tx(move |conn| {
+            let before = model::find_for_update(conn, id)?;
+            let after = model::set_active(conn, id, active)?;
+            let action = if active { "reactivate" } else { "deactivate" };
+            audit::record_change(conn, &actor, "item", id, action, &before, &after)?;
+            Ok(after)
+        })
+        .await?;
+    let done = if active { "reactivated" } else { "deactivated" };
+    user.flash(Flash::success(format!(
+        "Item {} {done}.",
+        item.fields.item_code
+    )));
+    Ok(see_other(&format!("/items/{id}")))
+}
+
+async fn deactivate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, user, id.into_inner(), false).await
+}
+
+async fn reactivate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, user, id.into_inner(), true).await
+}
