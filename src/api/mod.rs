@@ -2,5 +2,6 @@
 //! single area. Areas mount their own `/api/v1/...` routes next to their pages.
 
 pub mod feed;
+pub mod json;
 pub mod profile;
 pub mod terminal;

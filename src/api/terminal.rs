@@ -8,16 +8,19 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::stores::tokens;
 use crate::web::error::AppError;
 
 /// The till behind an API request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terminal {
     /// Its token's id.
     pub token_id: i64,
     /// Its store: every store-scoped answer is about this store.
     pub store_id: i64,
+    /// The store's code.
+    pub store_code: String,
     /// The store's company.
     pub company_id: i64,
 }
@@ -28,6 +31,16 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+impl Terminal {
+    /// The till as the audit log records it.
+    pub fn actor(&self) -> Actor {
+        Actor::Till {
+            store: self.store_code.clone(),
+            token_id: self.token_id,
+        }
+    }
 }
 
 impl FromRequest for Terminal {
@@ -48,6 +61,7 @@ impl FromRequest for Terminal {
             Ok(Terminal {
                 token_id: owner.token_id,
                 store_id: owner.store_id,
+                store_code: owner.store_code,
                 company_id: owner.company_id,
             })
         })

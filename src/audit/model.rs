@@ -18,6 +18,13 @@ pub enum Actor {
     },
     /// The command line (`patron user add`, seeding).
     System(&'static str),
+    /// A store's till, through the API.
+    Till {
+        /// The store's code.
+        store: String,
+        /// The till's token id.
+        token_id: i64,
+    },
 }
 
 impl Actor {
@@ -26,6 +33,7 @@ impl Actor {
         match self {
             Actor::User { id, email } => (Some(*id), email.clone()),
             Actor::System(label) => (None, (*label).to_owned()),
+            Actor::Till { store, token_id } => (None, format!("till {store} (token {token_id})")),
         }
     }
 }

@@ -43,12 +43,14 @@ pub struct IssuedToken {
 }
 
 /// Who a valid token speaks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenOwner {
     /// Token id.
     pub token_id: i64,
     /// Its store.
     pub store_id: i64,
+    /// The store's code.
+    pub store_code: String,
     /// The store's company.
     pub company_id: i64,
 }
@@ -131,10 +133,15 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
         .filter(terminal_tokens::token_hash.eq(token_hash(secret)))
         .filter(terminal_tokens::revoked_at.is_null())
         .filter(stores::active.eq(true))
-        .select((terminal_tokens::id, stores::id, stores::company_id))
-        .first::<(i64, i64, i64)>(conn)
+        .select((
+            terminal_tokens::id,
+            stores::id,
+            stores::code,
+            stores::company_id,
+        ))
+        .first::<(i64, i64, String, i64)>(conn)
         .optional()?;
-    let Some((token_id, store_id, company_id)) = owner else {
+    let Some((token_id, store_id, store_code, company_id)) = owner else {
         return Ok(None);
     };
     let a_minute_ago = Utc::now() - chrono::Duration::minutes(1);
@@ -149,6 +156,7 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
     Ok(Some(TokenOwner {
         token_id,
         store_id,
+        store_code,
         company_id,
     }))
 }

@@ -1,0 +1,81 @@
+//! Reading a till's JSON body so that a wrong one is answered with the field it got wrong:
+//! `{"error": {"code": "validation", "fields": {"lines[0].qty": "..."}}}`, never a bare 400.
+
+use serde::de::DeserializeOwned;
+
+use crate::web::AppError;
+
+/// Largest body a till may send (an invoice with a few hundred lines fits many times over).
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// `bytes` as a `T`, or a 422 naming the field that could not be read.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::BadRequest(format!("The body is not valid JSON: {inner}"));
+        }
+        // "missing field `x`" happens at the enclosing object: name the field itself.
+        let message = inner.to_string();
+        let field = match (message.strip_prefix("missing field `"), path.as_str()) {
+            (Some(rest), ".") => rest.split('`').next().unwrap_or("body").to_owned(),
+            (Some(rest), parent) => format!("{parent}.{}", rest.split('`').next().unwrap_or("")),
+            (None, ".") => "body".to_owned(),
+            (None, path) => path.to_owned(),
+        };
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        AppError::field(&field, message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[expect(dead_code, reason = "only reading is tested")]
+    struct Line {
+        qty: rust_decimal::Decimal,
+        code: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[expect(dead_code, reason = "only reading is tested")]
+    struct Body {
+        number: String,
+        lines: Vec<Line>,
+    }
+
+    fn field_of(body: &str) -> (String, String) {
+        match parse::<Body>(body.as_bytes()) {
+            Err(AppError::Validation(fields)) => {
+                let (k, v) = fields.iter().next().unwrap();
+                (k.to_owned(), v.to_owned())
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_wrong_field_is_named() {
+        assert_eq!(field_of(r#"{"lines": []}"#).0, "number");
+        assert_eq!(
+            field_of(r#"{"number": "1", "lines": [{"qty": "1"}]}"#).0,
+            "lines[0].code"
+        );
+        let (field, message) = field_of(r#"{"number": 7, "lines": []}"#);
+        assert_eq!(field, "number");
+        assert!(message.starts_with("invalid type"), "{message}");
+        assert_eq!(
+            field_of(r#"{"number": "1", "lines": [{"qty": "x", "code": "A"}]}"#).0,
+            "lines[0].qty"
+        );
+        assert!(matches!(
+            parse::<Body>(b"{\"number\": "),
+            Err(AppError::BadRequest(_))
+        ));
+    }
+}
