@@ -107,6 +107,8 @@ pub fn build(
         .configure(crate::customers::routes::config)
         .configure(crate::customers::group_import::config)
         .configure(crate::customers::tree_routes::config)
+        .configure(crate::stores::company_routes::config)
+        .configure(crate::stores::sales_person_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::api::profile::config)
         .configure(crate::ops::config)

@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 6] = [
+const AREAS: [(&str, &str, Option<Permission>); 9] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -26,6 +26,13 @@ const AREAS: [(&str, &str, Option<Permission>); 6] = [
     (
         "Territories",
         "/territories",
+        Some(Permission::StoresManage),
+    ),
+    ("Stores", "/stores", Some(Permission::StoresManage)),
+    ("Companies", "/companies", Some(Permission::StoresManage)),
+    (
+        "Sales Persons",
+        "/sales-persons",
         Some(Permission::StoresManage),
     ),
     ("Users", "/users", Some(Permission::UsersManage)),
@@ -69,6 +76,9 @@ mod tests {
                 "Customers",
                 "Customer Groups",
                 "Territories",
+                "Stores",
+                "Companies",
+                "Sales Persons",
                 "Users",
                 "Audit"
             ]
