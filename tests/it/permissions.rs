@@ -6,8 +6,9 @@ use reqwest::StatusCode;
 use crate::common::TestApp;
 
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
-/// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory.
-const ROUTES: [(&str, &str, Option<Permission>); 39] = [
+/// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory, `{s}` a
+/// sales person, `{co}` a company.
+const ROUTES: [(&str, &str, Option<Permission>); 51] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -111,11 +112,32 @@ const ROUTES: [(&str, &str, Option<Permission>); 39] = [
     ("POST", "/territories", Some(Permission::StoresManage)),
     ("GET", "/territories/{t}", Some(Permission::StoresManage)),
     ("POST", "/territories/{t}", Some(Permission::StoresManage)),
+    ("GET", "/companies", Some(Permission::StoresManage)),
+    ("GET", "/companies/new", Some(Permission::StoresManage)),
+    ("POST", "/companies", Some(Permission::StoresManage)),
+    ("GET", "/companies/{co}", Some(Permission::StoresManage)),
+    ("POST", "/companies/{co}", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons/new", Some(Permission::StoresManage)),
+    ("POST", "/sales-persons", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons/{s}", Some(Permission::StoresManage)),
+    ("POST", "/sales-persons/{s}", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/sales-persons/{s}/deactivate",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/sales-persons/{s}/reactivate",
+        Some(Permission::StoresManage),
+    ),
 ];
 
 /// The targets the route patterns name, made in `app`.
 fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     use patron::customers::{groups, model};
+    use patron::stores::sales_persons;
     let mut conn = app.conn();
     let group = groups::root_group_id(&mut conn).unwrap();
     let territory = groups::root_territory_id(&mut conn).unwrap();
@@ -158,8 +180,24 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
             }
         }
     };
+    let sales_person = match sales_persons::find_by_code(&mut conn, "EMP-MATRIX").unwrap() {
+        Some(person) => person.id,
+        None => {
+            let fields = sales_persons::SalesPersonFields {
+                employee_code: "EMP-MATRIX".into(),
+                name: "Matrix Seller".into(),
+                commission_rate: rust_decimal::Decimal::ZERO,
+            };
+            sales_persons::create(&mut conn, &fields, &patron::audit::Actor::System("test"))
+                .unwrap()
+                .id
+        }
+    };
+    let company = patron::stores::model::first_company(&mut conn).unwrap();
     pattern
         .replace("{id}", &user.to_string())
+        .replace("{co}", &company.to_string())
+        .replace("{s}", &sales_person.to_string())
         .replace("{c}", &customer.to_string())
         .replace("{g}", &group.to_string())
         .replace("{t}", &territory.to_string())
@@ -232,12 +270,16 @@ async fn navigation_shows_only_what_the_role_may_open() {
     page.assert_lacks(r#"href="/users""#);
     page.assert_lacks(r#"href="/audit""#);
     page.assert_lacks(r#"href="/customer-groups""#);
+    page.assert_lacks(r#"href="/sales-persons""#);
+    page.assert_lacks(r#"href="/companies""#);
     page.assert_contains(r#"<a href="/customers">Customers</a>"#);
 
     let (admin, _) = app.signed_in(Role::Admin).await;
     let page = admin.get("/").await;
     page.assert_contains(r#"<a href="/users">Users</a>"#);
     page.assert_contains(r#"<a href="/audit">Audit</a>"#);
+    page.assert_contains(r#"<a href="/companies">Companies</a>"#);
+    page.assert_contains(r#"<a href="/sales-persons">Sales Persons</a>"#);
 }
 
 #[actix_web::test]
