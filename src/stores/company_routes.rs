@@ -115,17 +115,21 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     .await
 }
 
+/// Company `id` (404 when there is none).
+async fn load(state: &AppState, id: i64) -> Result<Company, AppError> {
+    state
+        .db
+        .run(move |conn| Ok(model::find_company(conn, id)?))
+        .await
+}
+
 async fn edit_page(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
-    let id = id.into_inner();
-    let company = state
-        .db
-        .run(move |conn| Ok(model::find_company(conn, id)?))
-        .await?;
+    let company = load(&state, id.into_inner()).await?;
     let form = CompanyForm {
         name: company.name.clone(),
         currency_code: company.currency_code.clone(),
@@ -151,11 +155,7 @@ async fn update(
     form: web::Form<CompanyForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
-    let id = id.into_inner();
-    let company = state
-        .db
-        .run(move |conn| Ok(model::find_company(conn, id)?))
-        .await?;
+    let company = load(&state, id.into_inner()).await?;
     save(&state, &user, Some(company), form.into_inner()).await
 }
 

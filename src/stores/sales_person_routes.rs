@@ -10,6 +10,7 @@ use super::forms::SalesPersonForm;
 use super::sales_persons::{self as model, LIST_LIMIT, SalesPerson};
 use crate::app::AppState;
 use crate::users::rules::Permission;
+use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -22,8 +23,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/sales-persons/new", web::get().to(new_page))
         .route("/sales-persons/{id}", web::get().to(edit_page))
         .route("/sales-persons/{id}", web::post().to(update))
-        .route("/sales-persons/{id}/deactivate", web::post().to(deactivate))
-        .route("/sales-persons/{id}/reactivate", web::post().to(reactivate));
+        .route(
+            "/sales-persons/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        );
 }
 
 /// A commission rate as the pages show it: `2.50%`.
@@ -116,14 +119,18 @@ async fn new_page(user: CurrentUser) -> Result<HttpResponse, AppError> {
     )
 }
 
+/// Sales person `id` (404 when there is none).
+async fn load(state: &AppState, id: i64) -> Result<SalesPerson, AppError> {
+    state.db.run(move |conn| Ok(model::find(conn, id)?)).await
+}
+
 async fn edit_page(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
-    let id = id.into_inner();
-    let person = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
+    let person = load(&state, id.into_inner()).await?;
     let form = SalesPersonForm {
         employee_code: person.employee_code.clone(),
         name: person.name.clone(),
@@ -154,8 +161,7 @@ async fn update(
     form: web::Form<SalesPersonForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
-    let id = id.into_inner();
-    let person = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
+    let person = load(&state, id.into_inner()).await?;
     save(&state, &user, Some(person), form.into_inner()).await
 }
 
@@ -245,32 +251,19 @@ async fn code_clash(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
+    let (id, activation) = path.into_inner();
     let actor = user.actor();
     let after = state
         .db
-        .tx(move |conn| Ok(model::set_active(conn, id, active, &actor)?))
+        .tx(move |conn| Ok(model::set_active(conn, id, activation.active(), &actor)?))
         .await?;
-    let verb = if active { "reactivated" } else { "deactivated" };
-    user.flash(Flash::success(format!("{} {verb}.", after.name)));
+    user.flash(Flash::success(format!(
+        "{} {}.",
+        after.name,
+        activation.done()
+    )));
     Ok(see_other(&format!("/sales-persons/{id}")))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }

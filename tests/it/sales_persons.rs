@@ -207,4 +207,8 @@ async fn a_sales_person_is_deactivated_after_a_confirmation_and_reactivated() {
 
     let missing = hq.get("/sales-persons/999999").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let no_such_action = hq
+        .post_form(&format!("/sales-persons/{id}/delete"), &[])
+        .await;
+    assert_eq!(no_such_action.status, StatusCode::NOT_FOUND);
 }
