@@ -111,6 +111,8 @@ pub fn build(
         .configure(crate::stores::profile_routes::config)
         .configure(crate::stores::token_routes::config)
         .configure(crate::catalog::routes::config)
+        .configure(crate::stores::company_routes::config)
+        .configure(crate::stores::sales_person_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::api::profile::config)
         .configure(crate::customers::api::config)

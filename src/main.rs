@@ -1,4 +1,5 @@
-//! The `patron` command: serve the back office (the default), migrate, seed, manage users.
+//! The `patron` command: serve the back office (the default), migrate, seed, manage users and
+//! terminal tokens.
 
 use std::process::ExitCode;
 
@@ -47,6 +48,30 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Manage terminal tokens: the API credentials of store tills.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for one till of a store; prints the secret, which is shown only this once.
+    Create {
+        /// The store's code (DOWNTOWN).
+        #[arg(long)]
+        store: String,
+        /// Which till it is for ("Till 2"), 1 to 80 characters.
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a token: the till's calls are refused from now on. Revoking it again changes
+    /// nothing.
+    Revoke {
+        /// The token's id, as `token create` printed it.
+        id: i64,
     },
 }
 
@@ -146,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action } => user_command(&config, action),
+        Command::Token { action } => token_command(&config, action),
     }
 }
 
@@ -345,6 +371,57 @@ fn user_command(config: &Config, action: UserCommand) -> anyhow::Result<()> {
                         || "never".to_owned(),
                         |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
                     ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn token_command(config: &Config, action: TokenCommand) -> anyhow::Result<()> {
+    use diesel::OptionalExtension as _;
+    use patron::stores::{model as stores, tokens};
+    let database = Database::open(config)?;
+    let mut conn = database.migrated()?;
+    let actor = Actor::System("command line");
+    match action {
+        TokenCommand::Create { store, label } => {
+            let code = store.trim().to_uppercase();
+            let label = label.trim();
+            if label.is_empty() || label.chars().count() > 80 {
+                anyhow::bail!("the label must have 1 to 80 characters");
+            }
+            let store = stores::find_by_code(&mut conn, &code)?
+                .with_context(|| format!("no store has the code {code}"))?;
+            if !store.active {
+                anyhow::bail!(
+                    "store {code} is deactivated: the API refuses its tokens; reactivate it first"
+                );
+            }
+            let issued = tokens::create(&mut conn, store.id, label, &actor)?;
+            println!(
+                "Created terminal token {} for store {} ({}). It is shown only this once:",
+                issued.row.id, store.code, issued.row.label
+            );
+            println!("Token: {}", issued.secret);
+        }
+        TokenCommand::Revoke { id } => {
+            let before = tokens::find(&mut conn, id)
+                .optional()?
+                .with_context(|| format!("no terminal token has the id {id}"))?;
+            let store = stores::find(&mut conn, before.store_id)?;
+            if let Some(at) = before.revoked_at {
+                println!(
+                    "Token {id} ({}, store {}) was already revoked on {}; nothing changed.",
+                    before.label,
+                    store.code,
+                    at.format("%Y-%m-%d %H:%M UTC")
+                );
+            } else {
+                tokens::revoke(&mut conn, id, &actor)?;
+                println!(
+                    "Revoked token {id} ({}, store {}): its till's calls are refused from now on.",
+                    before.label, store.code
                 );
             }
         }

@@ -25,7 +25,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             (None, ".") => "body".to_owned(),
             (None, path) => path.to_owned(),
         };
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         AppError::field(&field, message)
     })
 }

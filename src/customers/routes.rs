@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::audit::{self, model as audit_model};
 use crate::stores::model::{self as stores, Store};
 use crate::users::rules::{Permission, Role};
+use crate::web::activation::Activation;
 use crate::web::format::{count, money};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
@@ -40,8 +41,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/customers/{id}", web::get().to(show))
         .route("/customers/{id}", web::post().to(update))
         .route("/customers/{id}/edit", web::get().to(edit_page))
-        .route("/customers/{id}/deactivate", web::post().to(deactivate))
-        .route("/customers/{id}/reactivate", web::post().to(reactivate));
+        .route(
+            "/customers/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        );
 }
 
 /// The list's query string.
@@ -640,40 +643,28 @@ async fn update(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersDeactivate)?;
+    let (id, activation) = path.into_inner();
+    let active = activation.active();
     let (actor, by) = (user.actor(), user.id);
     let after = state
         .db
         .tx(move |conn| {
             let before = model::find_for_update(conn, id)?;
             let after = model::set_active(conn, id, active, Some(by))?;
-            let action = if active { "reactivate" } else { "deactivate" };
+            let action = activation.action();
             audit::record_change(conn, &actor, "customer", id, action, &before, &after)?;
             Ok(after)
         })
         .await?;
-    let verb = if active { "reactivated" } else { "deactivated" };
-    user.flash(Flash::success(format!("{} {verb}.", after.code)));
+    user.flash(Flash::success(format!(
+        "{} {}.",
+        after.code,
+        activation.done()
+    )));
     Ok(see_other(&format!("/customers/{id}")))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }
 
 /// Rows fetched per chunk of the export.

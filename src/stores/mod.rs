@@ -1,6 +1,7 @@
 //! Stores of the chain and what their tills obey: companies and currencies, stores, POS
 //! profiles, delivery charges, sales persons and the terminal tokens tills call the API with.
 
+pub mod company_routes;
 pub mod delivery;
 pub mod demo;
 pub mod forms;
@@ -9,6 +10,7 @@ pub mod profile;
 pub mod profile_routes;
 pub mod routes;
 pub mod rules;
+pub mod sales_person_routes;
 pub mod sales_persons;
 pub mod token_routes;
 pub mod tokens;

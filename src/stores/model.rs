@@ -301,6 +301,15 @@ pub fn store_count(conn: &mut PgConnection, company_id: i64) -> QueryResult<i64>
         .get_result(conn)
 }
 
+/// How many active stores sell for company `id` (a company with any cannot be deactivated).
+pub fn active_store_count(conn: &mut PgConnection, company_id: i64) -> QueryResult<i64> {
+    stores::table
+        .filter(stores::company_id.eq(company_id))
+        .filter(stores::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
 /// The currency with `code`, if it is an ISO 4217 currency Patron knows.
 pub fn currency(conn: &mut PgConnection, code: &str) -> QueryResult<Option<Currency>> {
     currencies::table

@@ -90,6 +90,15 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<SalesPerson> {
         .first(conn)
 }
 
+/// The sales person with employee `code`, if any.
+pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<SalesPerson>> {
+    sales_persons::table
+        .filter(sales_persons::employee_code.eq(code))
+        .select(SalesPerson::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Whether another sales person than `except` has `code`.
 pub fn code_taken(conn: &mut PgConnection, code: &str, except: Option<i64>) -> QueryResult<bool> {
     let mut query = sales_persons::table

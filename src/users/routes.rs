@@ -10,6 +10,7 @@ use super::rules::{Permission, Role, check_password, check_user_change, may_assi
 use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::stores::model::{self as stores, Store};
+use crate::web::activation::Activation;
 use crate::web::session_store;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -22,8 +23,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/users/new", web::get().to(new_page))
         .route("/users/{id}", web::get().to(edit_page))
         .route("/users/{id}", web::post().to(update))
-        .route("/users/{id}/deactivate", web::post().to(deactivate))
-        .route("/users/{id}/reactivate", web::post().to(reactivate))
+        .route(
+            "/users/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        )
         .route("/users/{id}/password", web::post().to(reset_password));
 }
 
@@ -329,10 +332,11 @@ async fn update(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::UsersManage)?;
+    let (id, activation) = path.into_inner();
+    let active = activation.active();
     let (actor, acting, acting_role) = (user.actor(), user.id, user.role);
     let result = state
         .db
@@ -352,36 +356,23 @@ async fn set_active(
                 // Their open sessions end now, not at the next timeout.
                 session_store::end_sessions_of(conn, id)?;
             }
-            let action = if active { "reactivate" } else { "deactivate" };
+            let action = activation.action();
             audit::record_change(conn, &actor, "user", id, action, &before, &after)?;
             Ok(after)
         })
         .await;
     match result {
         Ok(after) => {
-            let verb = if active { "reactivated" } else { "deactivated" };
-            user.flash(Flash::success(format!("{} {verb}.", after.name)));
+            user.flash(Flash::success(format!(
+                "{} {}.",
+                after.name,
+                activation.done()
+            )));
         }
         Err(AppError::Conflict(message)) => user.flash(Flash::error(message)),
         Err(other) => return Err(other),
     }
     Ok(see_other(&format!("/users/{id}")))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }
 
 /// Sets a new password for someone who forgot theirs; their sessions end.

@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 9] = [
+const AREAS: [(&str, &str, Option<Permission>); 12] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -26,6 +26,13 @@ const AREAS: [(&str, &str, Option<Permission>); 9] = [
     (
         "Territories",
         "/territories",
+        Some(Permission::StoresManage),
+    ),
+    ("Stores", "/stores", Some(Permission::StoresManage)),
+    ("Companies", "/companies", Some(Permission::StoresManage)),
+    (
+        "Sales Persons",
+        "/sales-persons",
         Some(Permission::StoresManage),
     ),
     ("Items", "/items", Some(Permission::StoresManage)),
@@ -76,6 +83,9 @@ mod tests {
                 "Customers",
                 "Customer Groups",
                 "Territories",
+                "Stores",
+                "Companies",
+                "Sales Persons",
                 "Items",
                 "Item Groups",
                 "Brands",

@@ -1,4 +1,5 @@
-//! The command line: help for every subcommand, users made and reset from it, demo seeding.
+//! The command line: help for every subcommand, users made and reset from it, demo seeding,
+//! terminal tokens made and revoked.
 
 use std::process::Command;
 
@@ -33,6 +34,9 @@ fn every_subcommand_has_help() {
         vec!["user", "add", "--help"],
         vec!["user", "passwd", "--help"],
         vec!["user", "list", "--help"],
+        vec!["token", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["token", "revoke", "--help"],
     ] {
         let (ok, stdout, _) = patron("postgres://unused", &args);
         assert!(ok, "{args:?}");
@@ -168,4 +172,89 @@ async fn seeding_demo_data_prints_working_credentials_for_every_role() {
         stdout.contains("Nothing to add"),
         "running it twice adds nothing: {stdout}"
     );
+}
+
+#[actix_web::test]
+async fn a_token_made_on_the_command_line_is_shown_once_works_and_is_revoked() {
+    let app = TestApp::spawn().await;
+    app.store("NORTH");
+    let (ok, stdout, stderr) = patron(
+        &app.db.url,
+        &["token", "create", "--store", "north", "--label", "Till 2"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("for store NORTH (Till 2). It is shown only this once:"),
+        "{stdout}"
+    );
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Token: "))
+        .unwrap()
+        .to_owned();
+    let id = app.count("SELECT max(id) AS n FROM terminal_tokens");
+    assert!(
+        stdout.contains(&format!("Created terminal token {id} ")),
+        "{stdout}"
+    );
+
+    let till = app.terminal(&token);
+    let reply = till.get("/api/v1/terminal/profile").await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+
+    // Only the SHA-256 is kept: the secret appears nowhere in the table (nor in the audit log).
+    let hash = app.text(&format!(
+        "SELECT encode(token_hash, 'hex') AS t FROM terminal_tokens WHERE id = {id}"
+    ));
+    use sha2::Digest as _;
+    assert_eq!(hash, hex::encode(sha2::Sha256::digest(token.as_bytes())));
+    let stored = app.count(&format!(
+        "SELECT count(*) AS n FROM terminal_tokens t WHERE t::text LIKE '%{token}%' \
+         OR t::text LIKE '%{}%'",
+        &token[4..]
+    ));
+    assert_eq!(stored, 0);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM audit_log a WHERE a::text LIKE '%{}%'",
+            &token[4..]
+        )),
+        0
+    );
+
+    let (ok, stdout, _) = patron(&app.db.url, &["token", "revoke", &id.to_string()]);
+    assert!(ok);
+    assert!(
+        stdout.contains(&format!("Revoked token {id} (Till 2, store NORTH)")),
+        "{stdout}"
+    );
+    assert_eq!(
+        till.get("/api/v1/terminal/profile").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let (ok, stdout, _) = patron(&app.db.url, &["token", "revoke", &id.to_string()]);
+    assert!(ok, "revoking twice is fine");
+    assert!(stdout.contains("was already revoked"), "{stdout}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM audit_log WHERE entity = 'terminal_token' \
+             AND actor_label = 'command line'"
+        ),
+        2,
+        "create and one revoke"
+    );
+
+    let (ok, _, stderr) = patron(
+        &app.db.url,
+        &["token", "create", "--store", "NOWHERE", "--label", "Till 1"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("no store has the code NOWHERE"), "{stderr}");
+    let (ok, _, stderr) = patron(&app.db.url, &["token", "revoke", "999999"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("no terminal token has the id 999999"),
+        "{stderr}"
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM terminal_tokens"), 1);
 }

@@ -8,8 +8,9 @@ use crate::common::TestApp;
 /// Each route with the permission it needs (`None`: any signed-in user). `{id}` is a user,
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory,
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
-/// of its delivery charges, `{k}` one of its terminal tokens.
-const ROUTES: [(&str, &str, Option<Permission>); 75] = [
+/// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
+/// company.
+const ROUTES: [(&str, &str, Option<Permission>); 87] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -201,6 +202,30 @@ const ROUTES: [(&str, &str, Option<Permission>); 75] = [
         Some(Permission::StoresManage),
     ),
     ("GET", "/customers/options", Some(Permission::CustomersView)),
+    ("GET", "/companies", Some(Permission::StoresManage)),
+    ("GET", "/companies/new", Some(Permission::StoresManage)),
+    ("POST", "/companies", Some(Permission::StoresManage)),
+    ("GET", "/companies/{co}", Some(Permission::StoresManage)),
+    ("POST", "/companies/{co}", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons/new", Some(Permission::StoresManage)),
+    ("POST", "/sales-persons", Some(Permission::StoresManage)),
+    ("GET", "/sales-persons/{sp}", Some(Permission::StoresManage)),
+    (
+        "POST",
+        "/sales-persons/{sp}",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/sales-persons/{sp}/deactivate",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "POST",
+        "/sales-persons/{sp}/reactivate",
+        Some(Permission::StoresManage),
+    ),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
@@ -276,7 +301,26 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     };
     let (item, item_group, brand) = catalog_targets(app);
     let (store, charge, token) = store_targets(app);
+    let sales_person = {
+        use patron::stores::sales_persons;
+        match sales_persons::find_by_code(&mut conn, "EMP-MATRIX").unwrap() {
+            Some(person) => person.id,
+            None => {
+                let fields = sales_persons::SalesPersonFields {
+                    employee_code: "EMP-MATRIX".into(),
+                    name: "Matrix Seller".into(),
+                    commission_rate: rust_decimal::Decimal::ZERO,
+                };
+                sales_persons::create(&mut conn, &fields, &patron::audit::Actor::System("test"))
+                    .unwrap()
+                    .id
+            }
+        }
+    };
+    let company = patron::stores::model::first_company(&mut conn).unwrap();
     pattern
+        .replace("{co}", &company.to_string())
+        .replace("{sp}", &sales_person.to_string())
         .replace("{dc}", &charge.to_string())
         .replace("{s}", &store.to_string())
         .replace("{k}", &token.to_string())
@@ -409,12 +453,18 @@ async fn navigation_shows_only_what_the_role_may_open() {
     page.assert_lacks(r#"href="/users""#);
     page.assert_lacks(r#"href="/audit""#);
     page.assert_lacks(r#"href="/customer-groups""#);
+    page.assert_lacks(r#"href="/stores""#);
+    page.assert_lacks(r#"href="/sales-persons""#);
+    page.assert_lacks(r#"href="/companies""#);
     page.assert_contains(r#"<a href="/customers">Customers</a>"#);
 
     let (admin, _) = app.signed_in(Role::Admin).await;
     let page = admin.get("/").await;
     page.assert_contains(r#"<a href="/users">Users</a>"#);
     page.assert_contains(r#"<a href="/audit">Audit</a>"#);
+    page.assert_contains(r#"<a href="/stores">Stores</a>"#);
+    page.assert_contains(r#"<a href="/companies">Companies</a>"#);
+    page.assert_contains(r#"<a href="/sales-persons">Sales Persons</a>"#);
 }
 
 #[actix_web::test]
