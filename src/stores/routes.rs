@@ -9,6 +9,7 @@ use super::forms::StoreForm;
 use super::model::{self, Company, Store, StoreFields, StoreRow};
 use crate::app::AppState;
 use crate::users::rules::Permission;
+use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::tabs::Tab;
 use crate::web::{
@@ -22,8 +23,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/stores/new", web::get().to(new_page))
         .route("/stores/{id}", web::get().to(details))
         .route("/stores/{id}", web::post().to(update))
-        .route("/stores/{id}/deactivate", web::post().to(deactivate))
-        .route("/stores/{id}/reactivate", web::post().to(reactivate));
+        .route(
+            "/stores/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        );
 }
 
 /// The tabs of a store's page, marking the one at `current`.
@@ -255,10 +258,11 @@ async fn rerender(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
+    let (id, action) = path.into_inner();
+    let active = action.active();
     let actor = user.actor();
     let store = state
         .db
@@ -273,20 +277,4 @@ async fn set_active(
         )
     }));
     Ok(see_other(&format!("/stores/{id}")))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }
