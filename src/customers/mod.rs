@@ -14,6 +14,8 @@ pub mod model;
 pub mod picker;
 pub mod routes;
 pub mod rules;
+pub mod sync;
+pub mod sync_rules;
 pub mod synthetic;
 pub mod tree;
 pub mod tree_routes;

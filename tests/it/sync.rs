@@ -187,3 +187,188 @@ async fn a_till_reading_while_hq_writes_ends_with_every_final_version() {
         "every customer's last version reached the till"
     );
 }
+
+fn ana(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "first_name": "Ana", "last_name": "Lima", "mobile": "+351 912 000 111",
+        "email": "ana@example.com", "customer_group": "All Customers",
+        "territory": "All Territories"
+    })
+}
+
+#[actix_web::test]
+async fn a_till_creates_a_customer_once_and_hq_gives_the_code() {
+    let app = TestApp::spawn().await;
+    let north = app.terminal(&app.terminal_token("NORTH"));
+    let south = app.terminal(&app.terminal_token("SOUTH"));
+    let id = "9d1c6a1e-0000-4000-8000-000000000001";
+
+    let made = north.post("/api/v1/customers", &ana(id)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    assert_eq!(made.json["id"], id);
+    assert_eq!(made.json["origin_store"], "NORTH");
+    assert!(made.json["change_seq"].as_i64().unwrap() > 0);
+    let code = made.json["code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("CUST-"));
+
+    let retry = north.post("/api/v1/customers", &ana(id)).await;
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.json["code"], code.as_str());
+
+    // The same person entered at another store while both were offline: a second customer.
+    let twin = south
+        .post(
+            "/api/v1/customers",
+            &ana("9d1c6a1e-0000-4000-8000-000000000002"),
+        )
+        .await;
+    assert_eq!(twin.status, StatusCode::CREATED);
+    assert_ne!(twin.json["code"], code.as_str());
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 2);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log WHERE entity = 'customer' AND actor_label LIKE 'till NORTH%'"),
+        1
+    );
+
+    // Twenty retries at once (a till on a flaky line): one customer.
+    let racing = "9d1c6a1e-0000-4000-8000-000000000009";
+    let body = ana(racing);
+    let replies =
+        futures_util::future::join_all((0..20).map(|_| north.post("/api/v1/customers", &body)))
+            .await;
+    let codes: std::collections::HashSet<_> =
+        replies.iter().map(|r| r.json["code"].to_string()).collect();
+    assert_eq!(codes.len(), 1, "{replies:?}");
+    assert!(replies.iter().all(|r| r.status.is_success()));
+    app.sql(&format!(
+        "UPDATE customers SET active = false WHERE uuid = '{racing}'"
+    ));
+
+    let found = north.get("/api/v1/customers/search?q=ana%20lima").await;
+    assert_eq!(found.json["customers"].as_array().unwrap().len(), 2);
+    let one = north.get(&format!("/api/v1/customers/{id}")).await;
+    assert_eq!(one.json["code"], code.as_str());
+    assert_eq!(one.json["balances"]["outstanding"], "0");
+    let missing = north
+        .get("/api/v1/customers/00000000-0000-4000-8000-00000000ffff")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json["error"]["code"], "not_found");
+}
+
+#[actix_web::test]
+async fn malformed_customers_are_refused_by_field_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let till = app.terminal(&app.terminal_token("NORTH"));
+    let id = "9d1c6a1e-0000-4000-8000-000000000003";
+    let mut no_name = ana(id);
+    no_name["first_name"] = "".into();
+    let mut wrong_type = ana(id);
+    wrong_type["first_name"] = 7.into();
+    let mut unknown_group = ana(id);
+    unknown_group["customer_group"] = "Martians".into();
+    let mut bad_country = ana(id);
+    bad_country["country_code"] = "XX".into();
+    let mut bad_email = ana(id);
+    bad_email["email"] = "ana@".into();
+    for (body, field) in [
+        (no_name, "first_name"),
+        (wrong_type, "first_name"),
+        (unknown_group, "customer_group"),
+        (bad_country, "country_code"),
+        (bad_email, "email"),
+    ] {
+        let reply = till.post("/api/v1/customers", &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {:?}",
+            reply.json
+        );
+        assert!(
+            reply.json["error"]["fields"][field].is_string(),
+            "{field}: {:?}",
+            reply.json
+        );
+    }
+    let not_json = till
+        .post_bytes("/api/v1/customers", b"{\"id\": ".to_vec())
+        .await;
+    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_json.json["error"]["code"], "bad_request");
+    let mut huge = ana(id);
+    huge["notes"] = "x".repeat(2 * 1024 * 1024).into();
+    let too_big = till
+        .post_bytes("/api/v1/customers", serde_json::to_vec(&huge).unwrap())
+        .await;
+    assert!(too_big.status.is_client_error(), "{}", too_big.status);
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 0);
+}
+
+#[actix_web::test]
+async fn an_offline_edit_merges_field_by_field_and_reports_conflicts() {
+    let app = TestApp::spawn().await;
+    let till = app.terminal(&app.terminal_token("NORTH"));
+    let id = "9d1c6a1e-0000-4000-8000-000000000004";
+    let mut body = ana(id);
+    body["city"] = "Porto".into();
+    till.post("/api/v1/customers", &body).await;
+    // Meanwhile HQ moves her to Braga.
+    app.sql("UPDATE customers SET city = 'Braga'");
+
+    let path = format!("/api/v1/customers/{id}");
+    let reply = till
+        .patch(
+            &path,
+            &serde_json::json!({"changes": {
+                "email": {"from": "ana@example.com", "to": "ana.lima@example.com"},
+                "city": {"from": "Porto", "to": "Faro"}
+            }}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+    assert_eq!(reply.json["customer"]["email"], "ana.lima@example.com");
+    assert_eq!(
+        reply.json["customer"]["city"], "Braga",
+        "HQ's change is kept"
+    );
+    assert_eq!(
+        reply.json["conflicts"],
+        serde_json::json!([{"field": "city", "from": "Porto", "to": "Faro", "current": "Braga"}])
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customers WHERE email = 'ana.lima@example.com' AND city = 'Braga'"),
+        1
+    );
+
+    let clean = till
+        .patch(
+            &path,
+            &serde_json::json!({"changes": {"city": {"from": "Braga", "to": "Faro"}}}),
+        )
+        .await;
+    assert_eq!(clean.json["conflicts"], serde_json::json!([]));
+    assert_eq!(clean.json["customer"]["city"], "Faro");
+
+    let refused = till
+        .patch(
+            &path,
+            &serde_json::json!({"changes": {"credit_limit": {"from": "0", "to": "9999"}}}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.json["error"]["fields"]["changes.credit_limit"].is_string());
+    let invalid = till
+        .patch(
+            &path,
+            &serde_json::json!({"changes": {"email": {"from": "ana.lima@example.com", "to": "nope"}}}),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.json["error"]["fields"]["changes.email"].is_string());
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customers WHERE email = 'ana.lima@example.com' AND city = 'Faro' AND credit_limit = 0"),
+        1,
+        "refused edits left the record alone"
+    );
+}

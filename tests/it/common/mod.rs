@@ -485,4 +485,27 @@ impl ApiClient {
         self.send(self.http.get(format!("{}{path}", self.base)))
             .await
     }
+
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> ApiReply {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(body))
+            .await
+    }
+
+    /// `POST path` with these bytes as a JSON body, whatever they hold.
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> ApiReply {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await
+    }
+
+    /// `PATCH path` with a JSON body.
+    pub async fn patch(&self, path: &str, body: &serde_json::Value) -> ApiReply {
+        self.send(self.http.patch(format!("{}{path}", self.base)).json(body))
+            .await
+    }
 }
