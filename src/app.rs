@@ -116,6 +116,8 @@ pub fn build(
         .configure(crate::audit::routes::config)
         .configure(crate::api::profile::config)
         .configure(crate::customers::api::config)
+        .configure(crate::sales::api::config)
+        .configure(crate::sales::routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

@@ -12,6 +12,7 @@ pub mod db;
 pub mod home;
 pub mod imports;
 pub mod ops;
+pub mod sales;
 pub mod seed;
 pub mod stores;
 pub mod users;

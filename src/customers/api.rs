@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -128,14 +127,7 @@ async fn patch(
 struct WithBalances {
     #[serde(flatten)]
     customer: CustomerRecord,
-    balances: Balances,
-}
-
-#[derive(Debug, Serialize)]
-struct Balances {
-    outstanding: Decimal,
-    credit_limit: Decimal,
-    available_credit: Decimal,
+    balances: crate::sales::api::AccountAnswer,
 }
 
 async fn show(
@@ -144,21 +136,17 @@ async fn show(
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let uuid = uuid.into_inner();
-    let customer = state
+    let answer = state
         .db
         .run(move |conn| {
             let id = sync::id_of(conn, uuid)?;
-            Ok(sync::record(conn, id)?)
+            Ok(WithBalances {
+                customer: sync::record(conn, id)?,
+                balances: crate::sales::api::account(conn, id)?,
+            })
         })
         .await?;
-    // On-account sales arrive with invoices; until then nobody owes anything.
-    let outstanding = Decimal::ZERO;
-    let balances = Balances {
-        outstanding,
-        credit_limit: customer.credit_limit,
-        available_credit: (customer.credit_limit - outstanding).max(Decimal::ZERO),
-    };
-    Ok(HttpResponse::Ok().json(WithBalances { customer, balances }))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 #[derive(Debug, Deserialize)]

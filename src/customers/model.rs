@@ -124,8 +124,8 @@ pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<C
 /// Moves everything that points at customer `from` to customer `to`. Each area whose rows point
 /// at customers (invoices, loyalty points, coupons, referrals) adds its UPDATE here, so that a
 /// merge can never leave a reference behind.
-pub fn move_references(_conn: &mut PgConnection, _from: i64, _to: i64) -> QueryResult<usize> {
-    Ok(0)
+pub fn move_references(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
+    crate::sales::model::move_customer(conn, from, to)
 }
 
 /// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after moving its

@@ -464,6 +464,7 @@ struct ShowPage {
     available: String,
     tab: String,
     activity: Vec<Activity>,
+    sales: crate::sales::history::SalesHistory,
     can_edit: bool,
     can_deactivate: bool,
 }
@@ -472,6 +473,8 @@ struct ShowPage {
 struct ShowQuery {
     #[serde(default)]
     tab: String,
+    #[serde(default)]
+    before: String,
 }
 
 async fn show(
@@ -482,7 +485,8 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersView)?;
     let id = id.into_inner();
-    let (customer, group, territory, store, country, merged_into, entries) = state
+    let before = crate::sales::history::parse_before(&query.before);
+    let (customer, group, territory, store, country, merged_into, entries, sales) = state
         .db
         .run(move |conn| {
             use crate::db::schema::{countries, customers, stores as stores_table};
@@ -522,6 +526,7 @@ async fn show(
                 ..Default::default()
             };
             let entries = audit_model::list(conn, &filter, 50)?;
+            let sales = crate::sales::history::page(conn, id, before)?;
             Ok((
                 customer,
                 group,
@@ -530,12 +535,11 @@ async fn show(
                 country,
                 merged_into,
                 entries,
+                sales,
             ))
         })
         .await?;
-    // Outstanding balances come from invoices and account payments (the terminal API issue);
-    // until then nobody owes anything.
-    let outstanding = rust_decimal::Decimal::ZERO;
+    let outstanding = sales.outstanding;
     render(&ShowPage {
         ctx: user.page(),
         initials: initials(&customer.fields.first_name, &customer.fields.last_name),
@@ -554,6 +558,7 @@ async fn show(
         } else {
             "sales".into()
         },
+        sales,
         activity: entries
             .into_iter()
             .map(|e| Activity {

@@ -1,6 +1,21 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    account_payments (id) {
+        id -> Int8,
+        uuid -> Uuid,
+        customer_id -> Int8,
+        amount -> Numeric,
+        mode -> Text,
+        paid_at -> Timestamptz,
+        store_id -> Nullable<Int8>,
+        reference -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     app_secrets (name) {
         name -> Text,
         value -> Text,
@@ -254,7 +269,19 @@ diesel::joinable!(terminal_tokens -> stores (store_id));
 diesel::joinable!(terminal_tokens -> users (created_by));
 diesel::joinable!(users -> stores (store_id));
 
+diesel::joinable!(account_payments -> customers (customer_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_lines -> items (item_id));
+diesel::joinable!(invoice_payments -> invoices (invoice_id));
+diesel::joinable!(invoices -> customers (customer_id));
+diesel::joinable!(invoices -> stores (store_id));
+diesel::joinable!(invoices -> sales_persons (sales_person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    account_payments,
+    invoice_lines,
+    invoice_payments,
+    invoices,
     app_secrets,
     audit_log,
     companies,
@@ -276,6 +303,61 @@ diesel::allow_tables_to_appear_in_same_query!(
     brands,
     items,
 );
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        line_no -> Int4,
+        item_id -> Int8,
+        item_code -> Text,
+        item_name -> Text,
+        qty -> Numeric,
+        price_list_rate -> Numeric,
+        discount_amount -> Numeric,
+        amount -> Numeric,
+        is_offer -> Bool,
+        offer -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invoice_payments (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        mode -> Text,
+        amount -> Numeric,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Int8,
+        uuid -> Uuid,
+        number -> Text,
+        store_id -> Int8,
+        company_id -> Int8,
+        customer_id -> Int8,
+        sales_person_id -> Nullable<Int8>,
+        posted_at -> Timestamptz,
+        status -> Text,
+        return_against_id -> Nullable<Int8>,
+        currency_code -> Text,
+        net_total -> Numeric,
+        discount_amount -> Numeric,
+        delivery_label -> Nullable<Text>,
+        delivery_amount -> Numeric,
+        grand_total -> Numeric,
+        loyalty_points_redeemed -> Int8,
+        loyalty_amount -> Numeric,
+        coupon_codes -> Array<Text>,
+        request_hash -> Bytea,
+        response -> Jsonb,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancelled_by -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
 
 diesel::table! {
     item_groups (id) {

@@ -19,6 +19,7 @@ mod embedded;
 mod errors;
 mod groups;
 mod import;
+mod invoices;
 mod migrations;
 mod permissions;
 mod sales_persons;

@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company.
-const ROUTES: [(&str, &str, Option<Permission>); 87] = [
+const ROUTES: [(&str, &str, Option<Permission>); 89] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -225,6 +225,16 @@ const ROUTES: [(&str, &str, Option<Permission>); 87] = [
         "POST",
         "/sales-persons/{sp}/reactivate",
         Some(Permission::StoresManage),
+    ),
+    (
+        "GET",
+        "/customers/{c}/payments/new",
+        Some(Permission::CustomersEdit),
+    ),
+    (
+        "POST",
+        "/customers/{c}/payments",
+        Some(Permission::CustomersEdit),
     ),
 ];
 

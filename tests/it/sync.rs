@@ -248,7 +248,7 @@ async fn a_till_creates_a_customer_once_and_hq_gives_the_code() {
     assert_eq!(found.json["customers"].as_array().unwrap().len(), 2);
     let one = north.get(&format!("/api/v1/customers/{id}")).await;
     assert_eq!(one.json["code"], code.as_str());
-    assert_eq!(one.json["balances"]["outstanding"], "0");
+    assert_eq!(one.json["balances"]["outstanding"], "0.00");
     let missing = north
         .get("/api/v1/customers/00000000-0000-4000-8000-00000000ffff")
         .await;

@@ -1,0 +1,92 @@
+//! An invoice as a till sends it (`POST /api/v1/invoices`). Amounts are JSON strings ("39.98")
+//! or numbers; times are RFC 3339. Reading it names the field a till got wrong (`api::json`).
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::rules::PayMode;
+
+/// The invoice.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct InvoiceBody {
+    /// The till's uuid for the sale: the same uuid is the same sale.
+    pub id: Uuid,
+    /// The till's own number ("S1-000123").
+    pub number: String,
+    /// When the sale was made.
+    pub posted_at: DateTime<Utc>,
+    /// The customer by uuid...
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    /// ...or by code; neither: the store's Default Customer.
+    #[serde(default)]
+    pub customer_code: Option<String>,
+    /// Employee code of the sales person (one the store allows).
+    #[serde(default)]
+    pub sales_person: Option<String>,
+    /// What was sold.
+    pub lines: Vec<LineBody>,
+    /// Coupons used (the coupons issue checks them).
+    #[serde(default)]
+    pub coupon_codes: Vec<String>,
+    /// Loyalty points redeemed (the loyalty issue checks them).
+    #[serde(default)]
+    pub loyalty_points_redeemed: i64,
+    /// What the redeemed points are worth.
+    #[serde(default)]
+    pub loyalty_amount: Decimal,
+    /// Label of one of the store's delivery charges; the rate comes from the profile.
+    #[serde(default)]
+    pub delivery_charge: Option<String>,
+    /// How it was paid.
+    #[serde(default)]
+    pub payments: Vec<PaymentBody>,
+    /// The till's totals, checked against the server's.
+    pub totals: TotalsBody,
+    /// For a return: the uuid of the invoice being returned against.
+    #[serde(default)]
+    pub return_against: Option<Uuid>,
+}
+
+/// One line.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LineBody {
+    /// Item Code.
+    pub item_code: String,
+    /// Quantity (negative on returns).
+    pub qty: Decimal,
+    /// Price List Rate.
+    pub price_list_rate: Decimal,
+    /// Discount on the line.
+    #[serde(default)]
+    pub discount_amount: Decimal,
+    /// Whether the line came from an offer (offer lines earn no points).
+    #[serde(default)]
+    pub is_offer: bool,
+    /// Which offer.
+    #[serde(default)]
+    pub offer: Option<String>,
+}
+
+/// One payment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PaymentBody {
+    /// cash, card, on_account, store_credit or gift_card.
+    pub mode: PayMode,
+    /// Amount (negative for refunds).
+    pub amount: Decimal,
+}
+
+/// The till's totals.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TotalsBody {
+    /// Sum of the line amounts.
+    pub net_total: Decimal,
+    /// Sum of the line discounts.
+    #[serde(default)]
+    pub discount_amount: Decimal,
+    /// Net total plus delivery.
+    pub grand_total: Decimal,
+}

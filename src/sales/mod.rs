@@ -1,0 +1,11 @@
+//! Sales from the tills: invoices submitted exactly once, cancelled and returned, and what
+//! customers owe on account. `submit` is the pipeline other areas hook their steps into.
+
+pub mod api;
+pub mod body;
+pub mod cancel;
+pub mod history;
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod submit;

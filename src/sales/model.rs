@@ -1,0 +1,600 @@
+//! Invoice rows and queries: the only place that writes `invoices`, `invoice_lines`,
+//! `invoice_payments` and `account_payments`, and the invoice as tills read it back.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::stores::rules::Currency;
+
+use crate::db::schema::{
+    account_payments, customers, invoice_lines, invoice_payments, invoices, items, sales_persons,
+    stores,
+};
+
+/// An invoice row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceRow {
+    /// Id.
+    pub id: i64,
+    /// The till's uuid.
+    pub uuid: Uuid,
+    /// The till's number.
+    pub number: String,
+    /// Store.
+    pub store_id: i64,
+    /// Company.
+    pub company_id: i64,
+    /// Customer.
+    pub customer_id: i64,
+    /// Sales person.
+    pub sales_person_id: Option<i64>,
+    /// When sold.
+    pub posted_at: DateTime<Utc>,
+    /// submitted or cancelled.
+    pub status: String,
+    /// The invoice this one returns goods of.
+    pub return_against_id: Option<i64>,
+    /// Currency.
+    pub currency_code: String,
+    /// Net total.
+    pub net_total: Decimal,
+    /// Discounts.
+    pub discount_amount: Decimal,
+    /// Delivery charge label.
+    pub delivery_label: Option<String>,
+    /// Delivery charge.
+    pub delivery_amount: Decimal,
+    /// Grand total.
+    pub grand_total: Decimal,
+    /// Loyalty points redeemed.
+    pub loyalty_points_redeemed: i64,
+    /// Their value.
+    pub loyalty_amount: Decimal,
+    /// Coupons used.
+    pub coupon_codes: Vec<String>,
+    /// SHA-256 of the request.
+    pub request_hash: Vec<u8>,
+    /// When cancelled.
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// A new invoice.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoices)]
+pub struct NewInvoice {
+    /// The till's uuid.
+    pub uuid: Uuid,
+    /// The till's number.
+    pub number: String,
+    /// Store.
+    pub store_id: i64,
+    /// Company.
+    pub company_id: i64,
+    /// Customer.
+    pub customer_id: i64,
+    /// Sales person.
+    pub sales_person_id: Option<i64>,
+    /// When sold.
+    pub posted_at: DateTime<Utc>,
+    /// Returned-against invoice.
+    pub return_against_id: Option<i64>,
+    /// Currency.
+    pub currency_code: String,
+    /// Net total.
+    pub net_total: Decimal,
+    /// Discounts.
+    pub discount_amount: Decimal,
+    /// Delivery label.
+    pub delivery_label: Option<String>,
+    /// Delivery amount.
+    pub delivery_amount: Decimal,
+    /// Grand total.
+    pub grand_total: Decimal,
+    /// Points redeemed.
+    pub loyalty_points_redeemed: i64,
+    /// Their value.
+    pub loyalty_amount: Decimal,
+    /// Coupons.
+    pub coupon_codes: Vec<String>,
+    /// SHA-256 of the request.
+    pub request_hash: Vec<u8>,
+    /// The answer (filled in once the invoice is written).
+    pub response: serde_json::Value,
+}
+
+/// A new line.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoice_lines)]
+pub struct NewLine {
+    /// Invoice.
+    pub invoice_id: i64,
+    /// 1, 2, ...
+    pub line_no: i32,
+    /// Item.
+    pub item_id: i64,
+    /// Item code as sold.
+    pub item_code: String,
+    /// Item name as sold.
+    pub item_name: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Rate.
+    pub price_list_rate: Decimal,
+    /// Discount.
+    pub discount_amount: Decimal,
+    /// Amount.
+    pub amount: Decimal,
+    /// Offer line?
+    pub is_offer: bool,
+    /// Offer.
+    pub offer: Option<String>,
+}
+
+/// Inserts `new` unless its uuid exists; returns its id, or none when the uuid was taken (by a
+/// retry of the same sale, or by another sale).
+pub fn insert_invoice(conn: &mut PgConnection, new: &NewInvoice) -> QueryResult<Option<i64>> {
+    diesel::insert_into(invoices::table)
+        .values(new)
+        .on_conflict(invoices::uuid)
+        .do_nothing()
+        .returning(invoices::id)
+        .get_result(conn)
+        .optional()
+}
+
+/// Writes the lines and payments of invoice `id`.
+pub fn insert_details(
+    conn: &mut PgConnection,
+    lines: &[NewLine],
+    payments: &[(i64, &'static str, Decimal)],
+) -> QueryResult<()> {
+    diesel::insert_into(invoice_lines::table)
+        .values(lines)
+        .execute(conn)?;
+    let rows: Vec<_> = payments
+        .iter()
+        .map(|(invoice, mode, amount)| {
+            (
+                invoice_payments::invoice_id.eq(*invoice),
+                invoice_payments::mode.eq(*mode),
+                invoice_payments::amount.eq(*amount),
+            )
+        })
+        .collect();
+    diesel::insert_into(invoice_payments::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps `answer` as the reply to retries of invoice `id`.
+pub fn store_response(
+    conn: &mut PgConnection,
+    id: i64,
+    answer: &serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(invoices::table.find(id))
+        .set(invoices::response.eq(answer))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The stored request hash and answer of the invoice with `uuid`, if any.
+pub fn stored_answer(
+    conn: &mut PgConnection,
+    uuid: Uuid,
+) -> QueryResult<Option<(Vec<u8>, serde_json::Value)>> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select((invoices::request_hash, invoices::response))
+        .first(conn)
+        .optional()
+}
+
+/// The invoice with `uuid`.
+pub fn find_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceRow> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select(InvoiceRow::as_select())
+        .first(conn)
+}
+
+/// The invoice with `uuid`, locked until the transaction ends (cancels and returns against it
+/// queue up here).
+pub fn lock_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceRow> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select(InvoiceRow::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Marks invoice `id` cancelled.
+pub fn cancel(conn: &mut PgConnection, id: i64, by: &str) -> QueryResult<()> {
+    diesel::update(invoices::table.find(id))
+        .set((
+            invoices::status.eq("cancelled"),
+            invoices::cancelled_at.eq(diesel::dsl::now),
+            invoices::cancelled_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Uuids and numbers of the live (not cancelled) returns against invoice `id`.
+pub fn live_returns(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<(Uuid, String)>> {
+    invoices::table
+        .filter(invoices::return_against_id.eq(id))
+        .filter(invoices::status.eq("submitted"))
+        .select((invoices::uuid, invoices::number))
+        .load(conn)
+}
+
+/// Per item: sold on invoice `id`, and already returned by its live returns (negative).
+pub fn returnable(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<(i64, Decimal, Decimal)>> {
+    let sold: Vec<(i64, Decimal)> = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(id))
+        .select((invoice_lines::item_id, invoice_lines::qty))
+        .load(conn)?;
+    let returned: Vec<(i64, Decimal)> = invoice_lines::table
+        .inner_join(invoices::table)
+        .filter(invoices::return_against_id.eq(id))
+        .filter(invoices::status.eq("submitted"))
+        .select((invoice_lines::item_id, invoice_lines::qty))
+        .load(conn)?;
+    let mut out: Vec<(i64, Decimal, Decimal)> = Vec::new();
+    for (item, qty) in sold {
+        match out.iter_mut().find(|(i, ..)| *i == item) {
+            Some(entry) => entry.1 += qty,
+            None => out.push((item, qty, Decimal::ZERO)),
+        }
+    }
+    for (item, qty) in returned {
+        if let Some(entry) = out.iter_mut().find(|(i, ..)| *i == item) {
+            entry.2 += qty;
+        }
+    }
+    Ok(out)
+}
+
+/// Items by code: (id, code, name).
+pub fn items_by_code(
+    conn: &mut PgConnection,
+    codes: &[String],
+) -> QueryResult<Vec<(i64, String, String)>> {
+    items::table
+        .filter(items::item_code.eq_any(codes))
+        .select((items::id, items::item_code, items::name))
+        .load(conn)
+}
+
+/// What customer `customer_id` owes: on-account payments of live invoices less what they paid
+/// towards their account. Computed from the rows every time; never a stored counter.
+pub fn outstanding(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Decimal> {
+    let owed: Option<Decimal> = invoice_payments::table
+        .inner_join(invoices::table)
+        .filter(invoices::customer_id.eq(customer_id))
+        .filter(invoices::status.eq("submitted"))
+        .filter(invoice_payments::mode.eq("on_account"))
+        .select(diesel::dsl::sum(invoice_payments::amount))
+        .first(conn)?;
+    let paid: Option<Decimal> = account_payments::table
+        .filter(account_payments::customer_id.eq(customer_id))
+        .select(diesel::dsl::sum(account_payments::amount))
+        .first(conn)?;
+    Ok(owed.unwrap_or_default() - paid.unwrap_or_default())
+}
+
+/// A payment towards a customer's account.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = account_payments)]
+pub struct NewAccountPayment {
+    /// Idempotency key.
+    pub uuid: Uuid,
+    /// Customer.
+    pub customer_id: i64,
+    /// Amount (> 0).
+    pub amount: Decimal,
+    /// cash, card, bank_transfer or cheque.
+    pub mode: String,
+    /// Store where it was paid, if at a till.
+    pub store_id: Option<i64>,
+    /// Receipt or transfer reference.
+    pub reference: String,
+    /// Who recorded it.
+    pub created_by: String,
+}
+
+/// Moves the sales and account payments of customer `from` to customer `to` (a merge).
+pub fn move_customer(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
+    let sales = diesel::update(invoices::table.filter(invoices::customer_id.eq(from)))
+        .set(invoices::customer_id.eq(to))
+        .execute(conn)?;
+    let payments =
+        diesel::update(account_payments::table.filter(account_payments::customer_id.eq(from)))
+            .set(account_payments::customer_id.eq(to))
+            .execute(conn)?;
+    Ok(sales + payments)
+}
+
+/// One sale in a customer's history.
+#[derive(Debug, Clone, Queryable)]
+pub struct HistoryRow {
+    /// Invoice id (the paging cursor with `posted_at`).
+    pub id: i64,
+    /// The till's uuid.
+    pub uuid: Uuid,
+    /// When.
+    pub posted_at: DateTime<Utc>,
+    /// Store code.
+    pub store: String,
+    /// The till's number.
+    pub number: String,
+    /// Discounts.
+    pub discount_amount: Decimal,
+    /// Grand total.
+    pub grand_total: Decimal,
+    /// Coupons used.
+    pub coupon_codes: Vec<String>,
+    /// submitted or cancelled.
+    pub status: String,
+    /// Whether it is a return.
+    pub is_return: bool,
+    /// Currency.
+    pub currency_code: String,
+}
+
+/// Customer `customer_id`'s sales, newest first, `limit` of them, before the (posted_at, id)
+/// cursor when given (keyset paging on `invoices_customer_idx`).
+pub fn history(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    before: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> QueryResult<Vec<HistoryRow>> {
+    let mut query = invoices::table
+        .inner_join(stores::table)
+        .filter(invoices::customer_id.eq(customer_id))
+        .order((invoices::posted_at.desc(), invoices::id.desc()))
+        .limit(limit)
+        .select((
+            invoices::id,
+            invoices::uuid,
+            invoices::posted_at,
+            stores::code,
+            invoices::number,
+            invoices::discount_amount,
+            invoices::grand_total,
+            invoices::coupon_codes,
+            invoices::status,
+            invoices::return_against_id.is_not_null(),
+            invoices::currency_code,
+        ))
+        .into_boxed();
+    if let Some((at, id)) = before {
+        query = query.filter(
+            invoices::posted_at
+                .lt(at)
+                .or(invoices::posted_at.eq(at).and(invoices::id.lt(id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Modes a payment towards an account may take.
+pub const ACCOUNT_MODES: [&str; 4] = ["cash", "card", "bank_transfer", "cheque"];
+
+/// Checks an account payment as typed or sent: (amount, mode, reference), or the field and why.
+pub fn check_account_payment(
+    amount: Decimal,
+    mode: &str,
+    reference: &str,
+) -> Result<(Decimal, String, String), (&'static str, String)> {
+    if amount <= Decimal::ZERO || amount.scale() > 4 || amount > Decimal::from(1_000_000_000i64) {
+        return Err(("amount", "Enter an amount more than zero.".into()));
+    }
+    let mode = mode.trim().to_lowercase();
+    if !ACCOUNT_MODES.contains(&mode.as_str()) {
+        return Err(("mode", "Use cash, card, bank_transfer or cheque.".into()));
+    }
+    let reference = reference.trim().to_owned();
+    if reference.chars().count() > 120 {
+        return Err(("reference", "Use at most 120 characters.".into()));
+    }
+    Ok((amount, mode, reference))
+}
+
+/// Records `payment` unless its uuid exists; returns whether it was written now.
+pub fn insert_account_payment(
+    conn: &mut PgConnection,
+    payment: &NewAccountPayment,
+) -> QueryResult<bool> {
+    let made = diesel::insert_into(account_payments::table)
+        .values(payment)
+        .on_conflict(account_payments::uuid)
+        .do_nothing()
+        .execute(conn)?;
+    Ok(made == 1)
+}
+
+/// An invoice as the API answers it: what the server computed and stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceJson {
+    id: Uuid,
+    number: String,
+    status: String,
+    posted_at: DateTime<Utc>,
+    store: String,
+    customer: CustomerRef,
+    sales_person: Option<String>,
+    currency: String,
+    lines: Vec<LineJson>,
+    delivery_charge: Option<DeliveryJson>,
+    payments: Vec<PaymentJson>,
+    totals: TotalsJson,
+    coupon_codes: Vec<String>,
+    loyalty_points_redeemed: i64,
+    loyalty_amount: Decimal,
+    return_against: Option<Uuid>,
+    cancelled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct CustomerRef {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+struct LineJson {
+    line_no: i32,
+    item_code: String,
+    item_name: String,
+    qty: Decimal,
+    price_list_rate: Decimal,
+    discount_amount: Decimal,
+    amount: Decimal,
+    is_offer: bool,
+    offer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DeliveryJson {
+    label: String,
+    amount: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+struct PaymentJson {
+    mode: String,
+    amount: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TotalsJson {
+    net_total: Decimal,
+    discount_amount: Decimal,
+    delivery_amount: Decimal,
+    grand_total: Decimal,
+    loyalty_amount: Decimal,
+    paid: Decimal,
+}
+
+/// Invoice `id` as the API shows it.
+pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson> {
+    let row: InvoiceRow = invoices::table
+        .find(id)
+        .select(InvoiceRow::as_select())
+        .first(conn)?;
+    let store: String = stores::table
+        .find(row.store_id)
+        .select(stores::code)
+        .first(conn)?;
+    let (cid, code, first, last): (Uuid, String, String, String) = customers::table
+        .find(row.customer_id)
+        .select((
+            customers::uuid,
+            customers::code,
+            customers::first_name,
+            customers::last_name,
+        ))
+        .first(conn)?;
+    let sales_person = match row.sales_person_id {
+        Some(sp) => Some(
+            sales_persons::table
+                .find(sp)
+                .select(sales_persons::employee_code)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    let lines: Vec<LineJson> = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(id))
+        .order(invoice_lines::line_no.asc())
+        .select((
+            invoice_lines::line_no,
+            invoice_lines::item_code,
+            invoice_lines::item_name,
+            invoice_lines::qty,
+            invoice_lines::price_list_rate,
+            invoice_lines::discount_amount,
+            invoice_lines::amount,
+            invoice_lines::is_offer,
+            invoice_lines::offer,
+        ))
+        .load(conn)?;
+    let payments: Vec<PaymentJson> = invoice_payments::table
+        .filter(invoice_payments::invoice_id.eq(id))
+        .order(invoice_payments::id.asc())
+        .select((invoice_payments::mode, invoice_payments::amount))
+        .load(conn)?;
+    let return_against = match row.return_against_id {
+        Some(original) => Some(
+            invoices::table
+                .find(original)
+                .select(invoices::uuid)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    // Amounts read back with the currency's decimals ("39.98", not "39.9800").
+    let currency =
+        crate::stores::model::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd);
+    let money = |amount: Decimal| currency.round(amount);
+    let lines: Vec<LineJson> = lines
+        .into_iter()
+        .map(|line| LineJson {
+            qty: line.qty.normalize(),
+            price_list_rate: line.price_list_rate.normalize(),
+            discount_amount: money(line.discount_amount),
+            amount: money(line.amount),
+            ..line
+        })
+        .collect();
+    let payments: Vec<PaymentJson> = payments
+        .into_iter()
+        .map(|p| PaymentJson {
+            amount: money(p.amount),
+            ..p
+        })
+        .collect();
+    let paid = payments.iter().map(|p| p.amount).sum();
+    Ok(InvoiceJson {
+        id: row.uuid,
+        number: row.number,
+        status: row.status,
+        posted_at: row.posted_at,
+        store,
+        customer: CustomerRef {
+            id: cid,
+            code,
+            name: format!("{first} {last}").trim().to_owned(),
+        },
+        sales_person,
+        currency: row.currency_code,
+        lines,
+        delivery_charge: row.delivery_label.map(|label| DeliveryJson {
+            label,
+            amount: money(row.delivery_amount),
+        }),
+        payments,
+        totals: TotalsJson {
+            net_total: money(row.net_total),
+            discount_amount: money(row.discount_amount),
+            delivery_amount: money(row.delivery_amount),
+            grand_total: money(row.grand_total),
+            loyalty_amount: money(row.loyalty_amount),
+            paid,
+        },
+        coupon_codes: row.coupon_codes,
+        loyalty_points_redeemed: row.loyalty_points_redeemed,
+        loyalty_amount: money(row.loyalty_amount),
+        return_against,
+        cancelled_at: row.cancelled_at,
+    })
+}
