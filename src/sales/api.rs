@@ -64,7 +64,7 @@ async fn show(
         .run(move |conn| {
             let row = model::find_by_uuid(conn, uuid)?;
             // Any store of the same company may read it (returns made at another store).
-            if row.company_id != till.company_id {
+            if row.facts.company_id != till.company_id {
                 return Err(AppError::NotFound);
             }
             Ok(model::invoice_json(conn, row.id)?)

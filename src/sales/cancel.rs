@@ -17,7 +17,7 @@ pub fn cancel(
     uuid: Uuid,
 ) -> Result<InvoiceJson, AppError> {
     let row = model::lock_by_uuid(conn, uuid)?;
-    if row.company_id != till.company_id {
+    if row.facts.company_id != till.company_id {
         return Err(AppError::NotFound);
     }
     if row.status == "cancelled" {

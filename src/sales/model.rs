@@ -14,12 +14,10 @@ use crate::db::schema::{
     stores,
 };
 
-/// An invoice row.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// What a sale is: written once at submission, read back by every view of it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = invoices)]
-pub struct InvoiceRow {
-    /// Id.
-    pub id: i64,
+pub struct InvoiceFacts {
     /// The till's uuid.
     pub uuid: Uuid,
     /// The till's number.
@@ -34,8 +32,6 @@ pub struct InvoiceRow {
     pub sales_person_id: Option<i64>,
     /// When sold.
     pub posted_at: DateTime<Utc>,
-    /// submitted or cancelled.
-    pub status: String,
     /// The invoice this one returns goods of.
     pub return_against_id: Option<i64>,
     /// Currency.
@@ -58,6 +54,19 @@ pub struct InvoiceRow {
     pub coupon_codes: Vec<String>,
     /// SHA-256 of the request.
     pub request_hash: Vec<u8>,
+}
+
+/// An invoice as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceRow {
+    /// Id.
+    pub id: i64,
+    /// What was sold.
+    #[diesel(embed)]
+    pub facts: InvoiceFacts,
+    /// submitted or cancelled.
+    pub status: String,
     /// When cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
 }
@@ -66,42 +75,9 @@ pub struct InvoiceRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invoices)]
 pub struct NewInvoice {
-    /// The till's uuid.
-    pub uuid: Uuid,
-    /// The till's number.
-    pub number: String,
-    /// Store.
-    pub store_id: i64,
-    /// Company.
-    pub company_id: i64,
-    /// Customer.
-    pub customer_id: i64,
-    /// Sales person.
-    pub sales_person_id: Option<i64>,
-    /// When sold.
-    pub posted_at: DateTime<Utc>,
-    /// Returned-against invoice.
-    pub return_against_id: Option<i64>,
-    /// Currency.
-    pub currency_code: String,
-    /// Net total.
-    pub net_total: Decimal,
-    /// Discounts.
-    pub discount_amount: Decimal,
-    /// Delivery label.
-    pub delivery_label: Option<String>,
-    /// Delivery amount.
-    pub delivery_amount: Decimal,
-    /// Grand total.
-    pub grand_total: Decimal,
-    /// Points redeemed.
-    pub loyalty_points_redeemed: i64,
-    /// Their value.
-    pub loyalty_amount: Decimal,
-    /// Coupons.
-    pub coupon_codes: Vec<String>,
-    /// SHA-256 of the request.
-    pub request_hash: Vec<u8>,
+    /// What was sold.
+    #[diesel(embed)]
+    pub facts: InvoiceFacts,
     /// The answer (filled in once the invoice is written).
     pub response: serde_json::Value,
 }
@@ -492,11 +468,11 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         .select(InvoiceRow::as_select())
         .first(conn)?;
     let store: String = stores::table
-        .find(row.store_id)
+        .find(row.facts.store_id)
         .select(stores::code)
         .first(conn)?;
     let (cid, code, first, last): (Uuid, String, String, String) = customers::table
-        .find(row.customer_id)
+        .find(row.facts.customer_id)
         .select((
             customers::uuid,
             customers::code,
@@ -504,7 +480,7 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
             customers::last_name,
         ))
         .first(conn)?;
-    let sales_person = match row.sales_person_id {
+    let sales_person = match row.facts.sales_person_id {
         Some(sp) => Some(
             sales_persons::table
                 .find(sp)
@@ -533,7 +509,7 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         .order(invoice_payments::id.asc())
         .select((invoice_payments::mode, invoice_payments::amount))
         .load(conn)?;
-    let return_against = match row.return_against_id {
+    let return_against = match row.facts.return_against_id {
         Some(original) => Some(
             invoices::table
                 .find(original)
@@ -543,8 +519,8 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         None => None,
     };
     // Amounts read back with the currency's decimals ("39.98", not "39.9800").
-    let currency =
-        crate::stores::model::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd);
+    let currency = crate::stores::model::currency(conn, &row.facts.currency_code)?
+        .unwrap_or_else(Currency::usd);
     let money = |amount: Decimal| currency.round(amount);
     let lines: Vec<LineJson> = lines
         .into_iter()
@@ -565,10 +541,10 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         .collect();
     let paid = payments.iter().map(|p| p.amount).sum();
     Ok(InvoiceJson {
-        id: row.uuid,
-        number: row.number,
+        id: row.facts.uuid,
+        number: row.facts.number,
         status: row.status,
-        posted_at: row.posted_at,
+        posted_at: row.facts.posted_at,
         store,
         customer: CustomerRef {
             id: cid,
@@ -576,24 +552,24 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
             name: format!("{first} {last}").trim().to_owned(),
         },
         sales_person,
-        currency: row.currency_code,
+        currency: row.facts.currency_code,
         lines,
-        delivery_charge: row.delivery_label.map(|label| DeliveryJson {
+        delivery_charge: row.facts.delivery_label.map(|label| DeliveryJson {
             label,
-            amount: money(row.delivery_amount),
+            amount: money(row.facts.delivery_amount),
         }),
         payments,
         totals: TotalsJson {
-            net_total: money(row.net_total),
-            discount_amount: money(row.discount_amount),
-            delivery_amount: money(row.delivery_amount),
-            grand_total: money(row.grand_total),
-            loyalty_amount: money(row.loyalty_amount),
+            net_total: money(row.facts.net_total),
+            discount_amount: money(row.facts.discount_amount),
+            delivery_amount: money(row.facts.delivery_amount),
+            grand_total: money(row.facts.grand_total),
+            loyalty_amount: money(row.facts.loyalty_amount),
             paid,
         },
-        coupon_codes: row.coupon_codes,
-        loyalty_points_redeemed: row.loyalty_points_redeemed,
-        loyalty_amount: money(row.loyalty_amount),
+        coupon_codes: row.facts.coupon_codes,
+        loyalty_points_redeemed: row.facts.loyalty_points_redeemed,
+        loyalty_amount: money(row.facts.loyalty_amount),
         return_against,
         cancelled_at: row.cancelled_at,
     })

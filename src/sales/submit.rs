@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::body::InvoiceBody;
-use super::model::{self, InvoiceRow, NewInvoice, NewLine};
+use super::model::{self, InvoiceFacts, InvoiceRow, NewInvoice, NewLine};
 use super::rules::{self, LineFigures, Settlement, Totals};
 use crate::api::terminal::Terminal;
 use crate::customers::model as customers;
@@ -126,7 +126,7 @@ fn resolve_return(
         return Ok(None);
     };
     let original = match model::lock_by_uuid(conn, uuid) {
-        Ok(row) if row.company_id == till.company_id => row,
+        Ok(row) if row.facts.company_id == till.company_id => row,
         Ok(_) | Err(diesel::result::Error::NotFound) => {
             errors.add("return_against", "No invoice of this company has this id.");
             return Ok(None);
@@ -138,7 +138,7 @@ fn resolve_return(
             "return_against",
             "That invoice was cancelled: nothing to return.",
         );
-    } else if original.return_against_id.is_some() {
+    } else if original.facts.return_against_id.is_some() {
         errors.add("return_against", "That invoice is itself a return.");
     }
     Ok(Some(original))
@@ -154,7 +154,7 @@ fn resolve_customer(
     errors: &mut FieldErrors,
 ) -> Result<(i64, Decimal), AppError> {
     let found = if let Some(original) = original {
-        Some(original.customer_id)
+        Some(original.facts.customer_id)
     } else if let Some(uuid) = body.customer_id {
         let id = crate::customers::sync::id_of(conn, uuid).ok();
         if id.is_none() {
@@ -291,7 +291,7 @@ fn check_returnable(
         match returnable.iter().find(|(i, ..)| i == item) {
             None => errors.add(
                 &format!("lines[{index}].item_code"),
-                format!("{code} was not sold on invoice {}.", original.number),
+                format!("{code} was not sold on invoice {}.", original.facts.number),
             ),
             Some((_, sold, returned)) if asked > *sold + *returned => errors.add(
                 &format!("lines[{index}].qty"),
@@ -421,7 +421,7 @@ fn write(
     hash: &[u8],
     draft: &Draft,
 ) -> Result<Outcome, AppError> {
-    let new = NewInvoice {
+    let facts = InvoiceFacts {
         uuid: body.id,
         number: body.number.trim().to_owned(),
         store_id: till.store_id,
@@ -440,6 +440,9 @@ fn write(
         loyalty_amount: body.loyalty_amount,
         coupon_codes: body.coupon_codes.clone(),
         request_hash: hash.to_vec(),
+    };
+    let new = NewInvoice {
+        facts,
         response: serde_json::Value::Null,
     };
     let Some(id) = model::insert_invoice(conn, &new)? else {
