@@ -20,6 +20,7 @@ mod errors;
 mod groups;
 mod import;
 mod migrations;
+mod openapi;
 mod permissions;
 mod sales_persons;
 mod sessions;
