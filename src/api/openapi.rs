@@ -3,7 +3,8 @@
 //!
 //! To add an endpoint:
 //! 1. Above the handler: a doc comment (first line: the summary) and
-//!    `#[utoipa::path(post, path = "/api/v1/...", tag = "...", request_body = Body,
+//!    `#[utoipa::path(post, path = "/api/v1/...", tag = "...", operation_id = "unique_name",
+//!    request_body = Body,
 //!    params(...), responses((status = 201, description = "...", body = Answer),
 //!    (status = 422, description = "...", body = ApiError)))]`; 401 and the bearer token are
 //!    added to every operation here, so leave them out.

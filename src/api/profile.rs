@@ -20,7 +20,7 @@ pub fn routes(routes: &mut ApiRoutes) {
     routes.add(__path_show, show);
 }
 
-/// The answer.
+/// What a till needs to configure itself.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TerminalProfile {
     store: StoreJson,
@@ -30,6 +30,7 @@ pub struct TerminalProfile {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Store)]
 struct StoreJson {
     code: String,
     name: String,
@@ -40,6 +41,7 @@ struct StoreJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Company)]
 struct CompanyJson {
     name: String,
     currency: String,
@@ -47,6 +49,7 @@ struct CompanyJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PosProfile)]
 struct ProfileJson {
     default_customer: Option<CustomerRef>,
     show_customer_balance: bool,
@@ -65,6 +68,7 @@ struct CustomerRef {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DeliveryCharge)]
 struct ChargeJson {
     label: String,
     #[schema(format = "decimal")]
@@ -77,6 +81,7 @@ struct ChargeJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SalesPerson)]
 struct SalesPersonJson {
     employee_code: String,
     name: String,
@@ -155,6 +160,7 @@ pub fn load(conn: &mut PgConnection, store_id: i64) -> QueryResult<TerminalProfi
 /// Its store and company currency, the POS profile switches, the Default Customer, the delivery
 /// charges (amounts rounded to the currency) and the active sales persons allowed to sell there.
 #[utoipa::path(get, path = "/api/v1/terminal/profile", tag = "terminal",
+    operation_id = "terminal_profile",
     responses((status = 200, description = "The calling store's profile", body = TerminalProfile)))]
 async fn show(state: web::Data<AppState>, till: Terminal) -> Result<HttpResponse, AppError> {
     let answer = state

@@ -56,7 +56,7 @@ pub struct FeedItem {
     updated_at: DateTime<Utc>,
 }
 
-/// The answer.
+/// One page of the items feed.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ItemFeed)]
 pub struct Feed {
@@ -93,7 +93,8 @@ fn load(conn: &mut PgConnection, cursor: Cursor) -> QueryResult<Vec<FeedRow>> {
 /// Items changed after a cursor, in change order.
 ///
 /// Ask again with `after=next` until `has_more` is false; deactivated items come too.
-#[utoipa::path(get, path = "/api/v1/items/changes", tag = "items", params(FeedParams),
+#[utoipa::path(get, path = "/api/v1/items/changes", tag = "items",
+    operation_id = "item_changes", params(FeedParams),
     responses(
         (status = 200, description = "One page of the feed", body = Feed),
         (status = 422, description = "`after` or `limit` out of range", body = ApiError),

@@ -46,7 +46,8 @@ struct ChangesQuery {
 ///
 /// Whole records, deactivated and merged ones included. Ask again with `after=next` until
 /// `has_more` is false: a till that does has every customer and sees each later change once.
-#[utoipa::path(get, path = "/api/v1/customers/changes", tag = "customers", params(FeedParams),
+#[utoipa::path(get, path = "/api/v1/customers/changes", tag = "customers",
+    operation_id = "customer_changes", params(FeedParams),
     responses(
         (status = 200, description = "One page of the feed", body = FeedPage),
         (status = 422, description = "`after` or `limit` out of range", body = ApiError),
@@ -83,7 +84,8 @@ async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppEr
 ///
 /// Idempotent by the till's uuid: a retry answers 200 with the same customer and code. Group and
 /// territory go by name (absent: the roots of the trees).
-#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = TillCustomer,
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
+    operation_id = "create_customer", request_body = TillCustomer,
     responses(
         (status = 201, description = "Created", body = CustomerRecord),
         (status = 200, description = "A retry: the customer made the first time", body = CustomerRecord),
@@ -137,6 +139,7 @@ struct PatchAnswer {
 /// A field whose HQ value still equals `from` takes `to`; a field HQ changed meanwhile keeps HQ's
 /// value and is listed in `conflicts`. No lost update, no silent overwrite.
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers",
+    operation_id = "patch_customer",
     params(("id" = Uuid, Path, description = "The customer's uuid")),
     request_body = PatchBody,
     responses(
@@ -190,6 +193,7 @@ struct Balances {
 
 /// One customer with balances, for tills that are online.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    operation_id = "get_customer",
     params(("id" = Uuid, Path, description = "The customer's uuid")),
     responses(
         (status = 200, description = "The customer", body = WithBalances),
@@ -236,7 +240,8 @@ struct SearchAnswer {
 }
 
 /// Active customers matching a text, as the customer list matches them; the top 20.
-#[utoipa::path(get, path = "/api/v1/customers/search", tag = "customers", params(SearchQuery),
+#[utoipa::path(get, path = "/api/v1/customers/search", tag = "customers",
+    operation_id = "search_customers", params(SearchQuery),
     responses(
         (status = 200, description = "The best matches", body = SearchAnswer),
         (status = 422, description = "`q` holds nothing to search for", body = ApiError),

@@ -143,10 +143,13 @@ async fn the_document_is_openapi_3_in_shape() {
         );
     }
 
+    let mut operation_ids = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let what = format!("{method} {path}");
             assert!(!op["summary"].as_str().unwrap_or("").is_empty(), "{what}");
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{what}: operationId"));
+            assert!(operation_ids.insert(id.to_owned()), "{what}: operationId {id} twice");
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.keys().any(|s| s.starts_with('2')), "{what}");
             assert!(responses.contains_key("401"), "{what}");
@@ -183,7 +186,7 @@ async fn the_document_is_openapi_3_in_shape() {
     assert_eq!(record["updated_at"]["format"], "date-time");
     let item = &doc["components"]["schemas"]["FeedItem"]["properties"];
     assert_eq!(item["standard_rate"]["format"], "decimal");
-    let charge = &doc["components"]["schemas"]["ChargeJson"]["properties"];
+    let charge = &doc["components"]["schemas"]["DeliveryCharge"]["properties"];
     assert_eq!(charge["rate"]["format"], "decimal");
 }
 
