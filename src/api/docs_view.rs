@@ -15,7 +15,7 @@ pub struct DocView {
     /// Its version.
     pub version: String,
     /// What it is and what every call shares.
-    pub description: String,
+    pub description: Vec<Span>,
     /// The operations in the order the document lists them.
     pub endpoints: Vec<Endpoint>,
     /// The shared schemas, by name.
@@ -34,9 +34,9 @@ pub struct Endpoint {
     /// Its group (`customers`).
     pub tag: String,
     /// One line.
-    pub summary: String,
+    pub summary: Vec<Span>,
     /// More, when there is more.
-    pub description: String,
+    pub description: Vec<Span>,
     /// Names of the security schemes it needs.
     pub security: Vec<String>,
     /// Path and query parameters.
@@ -53,7 +53,7 @@ pub struct SchemaView {
     /// Name (empty for an inline schema).
     pub name: String,
     /// What it is.
-    pub description: String,
+    pub description: Vec<Span>,
     /// Its type, spelled out.
     pub ty: Vec<TypePart>,
     /// Its fields.
@@ -72,7 +72,28 @@ pub struct Row {
     /// Whether it must be sent.
     pub required: bool,
     /// What it means.
-    pub description: String,
+    pub description: Vec<Span>,
+}
+
+/// A run of prose: plain, or `code` (between backticks in the document).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The text.
+    pub text: String,
+    /// Whether it is code.
+    pub code: bool,
+}
+
+/// `text` cut at its backticks: every second run is code.
+pub fn prose(text: &str) -> Vec<Span> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, run)| !run.is_empty())
+        .map(|(i, run)| Span {
+            text: run.to_owned(),
+            code: i % 2 == 1,
+        })
+        .collect()
 }
 
 /// A piece of a spelled-out type; `link` names the schema it refers to.
@@ -212,7 +233,7 @@ fn fields(doc: &OpenApi, schema: &RefOr<Schema>, depth: u8) -> Vec<Row> {
     }
 }
 
-fn description_of(schema: &RefOr<Schema>) -> String {
+fn description_of(schema: &RefOr<Schema>) -> Vec<Span> {
     let described = match schema {
         RefOr::T(Schema::Object(o)) => o.description.clone(),
         RefOr::T(Schema::Array(a)) => a.description.clone(),
@@ -221,7 +242,7 @@ fn description_of(schema: &RefOr<Schema>) -> String {
         RefOr::T(Schema::AnyOf(a)) => a.description.clone(),
         _ => None,
     };
-    described.unwrap_or_default()
+    prose(&described.unwrap_or_default())
 }
 
 /// The component schema `#/components/schemas/Name` points at.
@@ -258,7 +279,13 @@ fn anchor(method: &str, path: &str) -> String {
 
 fn endpoint(doc: &OpenApi, method: &str, path: &str, op: &Operation) -> Endpoint {
     let mut security = Vec::new();
-    for requirement in op.security.as_ref().or(doc.security.as_ref()).into_iter().flatten() {
+    for requirement in op
+        .security
+        .as_ref()
+        .or(doc.security.as_ref())
+        .into_iter()
+        .flatten()
+    {
         if let Ok(serde_json::Value::Object(names)) = serde_json::to_value(requirement) {
             security.extend(names.keys().cloned());
         }
@@ -278,14 +305,14 @@ fn endpoint(doc: &OpenApi, method: &str, path: &str, op: &Operation) -> Endpoint
             .to_owned(),
             ty: p.schema.as_ref().map(type_of).unwrap_or_default(),
             required: p.required == Required::True,
-            description: p.description.clone().unwrap_or_default(),
+            description: prose(p.description.as_deref().unwrap_or_default()),
         })
         .collect();
     let body = op.request_body.as_ref().and_then(|body| {
         let schema = body.content.values().find_map(|c| c.schema.as_ref())?;
         let mut view = schema_view(doc, "", schema);
         if let Some(description) = &body.description {
-            view.description.clone_from(description);
+            view.description = prose(description);
         }
         Some(view)
     });
@@ -310,7 +337,7 @@ fn endpoint(doc: &OpenApi, method: &str, path: &str, op: &Operation) -> Endpoint
                 location: String::new(),
                 ty,
                 required: false,
-                description,
+                description: prose(&description),
             }
         })
         .collect();
@@ -319,8 +346,8 @@ fn endpoint(doc: &OpenApi, method: &str, path: &str, op: &Operation) -> Endpoint
         method: method.to_uppercase(),
         path: path.to_owned(),
         tag: op.tags.iter().flatten().next().cloned().unwrap_or_default(),
-        summary: op.summary.clone().unwrap_or_default(),
-        description: op.description.clone().unwrap_or_default(),
+        summary: prose(op.summary.as_deref().unwrap_or_default()),
+        description: prose(op.description.as_deref().unwrap_or_default()),
         security,
         params,
         body,
@@ -357,7 +384,7 @@ pub fn view(doc: &OpenApi) -> DocView {
     DocView {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
-        description: doc.info.description.clone().unwrap_or_default(),
+        description: prose(doc.info.description.as_deref().unwrap_or_default()),
         endpoints,
         schemas,
     }
@@ -372,19 +399,33 @@ mod tests {
     }
 
     #[test]
+    fn backticks_mark_code() {
+        let spans = prose("takes `to`; keeps `from`");
+        let code: Vec<(&str, bool)> = spans.iter().map(|s| (s.text.as_str(), s.code)).collect();
+        assert_eq!(
+            code,
+            [
+                ("takes ", false),
+                ("to", true),
+                ("; keeps ", false),
+                ("from", true)
+            ]
+        );
+    }
+
+    #[test]
     fn the_document_reads_as_tables() {
         let doc = crate::api::openapi::document();
         let view = view(&doc);
-        let patch = view
-            .endpoints
-            .iter()
-            .find(|e| e.method == "PATCH")
-            .unwrap();
+        let patch = view.endpoints.iter().find(|e| e.method == "PATCH").unwrap();
         assert_eq!(patch.path, "/api/v1/customers/{id}");
         assert_eq!(patch.anchor, "patch-api-v1-customers-id");
         assert_eq!(patch.security, ["terminal_token"]);
         assert_eq!(
-            (patch.params[0].name.as_str(), patch.params[0].location.as_str()),
+            (
+                patch.params[0].name.as_str(),
+                patch.params[0].location.as_str()
+            ),
             ("id", "path")
         );
         assert_eq!(spelled(&patch.params[0].ty), "string (uuid)");

@@ -98,7 +98,9 @@ impl Modify for TerminalToken {
             ),
         );
         let unauthorized = ResponseBuilder::new()
-            .description("No token, or one that is unknown or revoked, or its store is deactivated.")
+            .description(
+                "No token, or one that is unknown or revoked, or its store is deactivated.",
+            )
             .content(
                 "application/json",
                 ContentBuilder::new()

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
 use serde::Deserialize;
-use utoipa::ToSchema;
 use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::feed::{CustomerRecord, RECORD_SELECT};

@@ -16,8 +16,10 @@ fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     let mut ops = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            if ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                .contains(&method.as_str())
+            if [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&method.as_str())
             {
                 ops.insert((method.to_uppercase(), path.clone()));
             }
@@ -105,8 +107,12 @@ async fn the_document_lists_exactly_the_mounted_routes_and_each_answers() {
         let error = anonymous.json["error"].as_object().unwrap();
         let shape: BTreeSet<&str> = error.keys().map(String::as_str).collect();
         let schema = &doc["components"]["schemas"]["ApiErrorDetail"]["properties"];
-        let documented_shape: BTreeSet<&str> =
-            schema.as_object().unwrap().keys().map(String::as_str).collect();
+        let documented_shape: BTreeSet<&str> = schema
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(shape, documented_shape, "ApiError is what errors look like");
     }
 }
@@ -148,8 +154,13 @@ async fn the_document_is_openapi_3_in_shape() {
         for (method, op) in item.as_object().unwrap() {
             let what = format!("{method} {path}");
             assert!(!op["summary"].as_str().unwrap_or("").is_empty(), "{what}");
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{what}: operationId"));
-            assert!(operation_ids.insert(id.to_owned()), "{what}: operationId {id} twice");
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{what}: operationId"));
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "{what}: operationId {id} twice"
+            );
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.keys().any(|s| s.starts_with('2')), "{what}");
             assert!(responses.contains_key("401"), "{what}");
