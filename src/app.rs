@@ -101,6 +101,10 @@ pub fn build(
         .app_data(web::JsonConfig::default().error_handler(|err, _| {
             AppError::BadRequest(format!("The JSON body could not be read: {err}")).into()
         }))
+        // First: the till API's table mounts all of /api/v1 as one scope (see api::routes).
+        .configure(crate::api::routes::config)
+        .configure(crate::api::openapi::config)
+        .configure(crate::api::docs_page::config)
         .configure(crate::home::config)
         .configure(crate::users::signin::config)
         .configure(crate::users::routes::config)
@@ -114,9 +118,6 @@ pub fn build(
         .configure(crate::stores::company_routes::config)
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::audit::routes::config)
-        .configure(crate::api::profile::config)
-        .configure(crate::customers::api::config)
-        .configure(crate::sales::api::config)
         .configure(crate::sales::routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))

@@ -2,12 +2,27 @@
 //! with messages that name the field, and cutting a page with its `next` cursor and `has_more`.
 //! The order itself comes from `db::sequence_changes`, which every feed calls before reading.
 
+use utoipa::IntoParams;
+
 use crate::web::FieldErrors;
 
 /// Page size when the till names none.
 pub const DEFAULT_LIMIT: i64 = 500;
 /// Largest page.
 pub const MAX_LIMIT: i64 = 1000;
+
+/// A feed's query as documented (handlers read it as text through `Cursor::parse`, so that a
+/// wrong value is named in the answer).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// The last `next` the till got (absent or 0: from the start).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Records wanted, 1 to 1000 (absent: 500).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+}
 
 /// Where a till is in a feed and how much it wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, web};
 use diesel::PgConnection;
 use diesel::QueryResult;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::routes::ApiRoutes;
 use super::terminal::Terminal;
 use crate::app::AppState;
 use crate::stores::profile::ProfileSettings;
@@ -14,12 +16,12 @@ use crate::stores::{delivery, model as stores, profile, sales_persons};
 use crate::web::AppError;
 
 /// Mounts the endpoint.
-pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/terminal/profile", web::get().to(show));
+pub fn routes(routes: &mut ApiRoutes) {
+    routes.add(__path_show, show);
 }
 
-/// The answer.
-#[derive(Debug, Serialize)]
+/// What a till needs to configure itself.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TerminalProfile {
     store: StoreJson,
     profile: ProfileJson,
@@ -27,7 +29,8 @@ pub struct TerminalProfile {
     sales_persons: Vec<SalesPersonJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Store)]
 struct StoreJson {
     code: String,
     name: String,
@@ -37,14 +40,16 @@ struct StoreJson {
     company: CompanyJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Company)]
 struct CompanyJson {
     name: String,
     currency: String,
     currency_minor_unit: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PosProfile)]
 struct ProfileJson {
     default_customer: Option<CustomerRef>,
     show_customer_balance: bool,
@@ -55,27 +60,33 @@ struct ProfileJson {
     auto_set_delivery_charges: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct CustomerRef {
     id: uuid::Uuid,
     code: String,
     name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DeliveryCharge)]
 struct ChargeJson {
     label: String,
+    #[schema(format = "decimal")]
     default_rate: String,
+    #[schema(format = "decimal")]
     rate: String,
     shipping_account: String,
     cost_center: String,
     is_default: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SalesPerson)]
 struct SalesPersonJson {
     employee_code: String,
     name: String,
+    /// Percent.
+    #[schema(format = "decimal")]
     commission_rate: String,
 }
 
@@ -144,6 +155,13 @@ pub fn load(conn: &mut PgConnection, store_id: i64) -> QueryResult<TerminalProfi
     })
 }
 
+/// The calling till's store and everything it needs to configure itself.
+///
+/// Its store and company currency, the POS profile switches, the Default Customer, the delivery
+/// charges (amounts rounded to the currency) and the active sales persons allowed to sell there.
+#[utoipa::path(get, path = "/api/v1/terminal/profile", tag = "terminal",
+    operation_id = "terminal_profile",
+    responses((status = 200, description = "The calling store's profile", body = TerminalProfile)))]
 async fn show(state: web::Data<AppState>, till: Terminal) -> Result<HttpResponse, AppError> {
     let answer = state
         .db

@@ -9,17 +9,20 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::rules::rate_text;
-use crate::api::feed::Cursor;
+use crate::api::feed::{Cursor, FeedParams};
+use crate::api::openapi::ApiError;
+use crate::api::routes::ApiRoutes;
 use crate::api::terminal::Terminal;
 use crate::app::AppState;
 use crate::db::schema::{brands, item_groups, items};
 use crate::web::AppError;
 
 /// Mounts the endpoint.
-pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/items/changes", web::get().to(changes));
+pub fn routes(routes: &mut ApiRoutes) {
+    routes.add(__path_changes, changes);
 }
 
 /// One changed item as stored.
@@ -38,13 +41,14 @@ struct FeedRow {
 }
 
 /// One changed item as a till reads it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FeedItem {
     id: i64,
     item_code: String,
     name: String,
     item_group: String,
     brand: Option<String>,
+    #[schema(format = "decimal")]
     standard_rate: String,
     unit: String,
     active: bool,
@@ -52,8 +56,9 @@ pub struct FeedItem {
     updated_at: DateTime<Utc>,
 }
 
-/// The answer.
-#[derive(Debug, Serialize)]
+/// One page of the items feed.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ItemFeed)]
 pub struct Feed {
     items: Vec<FeedItem>,
     next: i64,
@@ -85,6 +90,15 @@ fn load(conn: &mut PgConnection, cursor: Cursor) -> QueryResult<Vec<FeedRow>> {
         .load(conn)
 }
 
+/// Items changed after a cursor, in change order.
+///
+/// Ask again with `after=next` until `has_more` is false; deactivated items come too.
+#[utoipa::path(get, path = "/api/v1/items/changes", tag = "items",
+    operation_id = "item_changes", params(FeedParams),
+    responses(
+        (status = 200, description = "One page of the feed", body = Feed),
+        (status = 422, description = "`after` or `limit` out of range", body = ApiError),
+    ))]
 async fn changes(
     state: web::Data<AppState>,
     _terminal: Terminal,

@@ -47,8 +47,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             )
         })
         .configure(super::brands::config)
-        .configure(super::pickers::config)
-        .configure(super::api::config);
+        .configure(super::pickers::config);
 }
 
 /// The list's query string.

@@ -5,15 +5,18 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::feed::{self, CustomerRecord};
+use super::feed::{self, CustomerRecord, FeedPage};
 use super::model::{self, ListFilter};
 use super::rules::search_terms;
 use super::sync::{self, TillCustomer};
 use super::sync_rules::{Conflict, FieldChange};
-use crate::api::feed::Cursor;
+use crate::api::feed::{Cursor, FeedParams};
 use crate::api::json;
+use crate::api::openapi::ApiError;
+use crate::api::routes::ApiRoutes;
 use crate::api::terminal::Terminal;
 use crate::app::AppState;
 use crate::web::AppError;
@@ -22,12 +25,13 @@ use crate::web::AppError;
 pub const SEARCH_LIMIT: i64 = 20;
 
 /// Mounts the routes (the literal ones before `{id}`).
-pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/customers/changes", web::get().to(changes))
-        .route("/api/v1/customers/search", web::get().to(search))
-        .route("/api/v1/customers", web::post().to(create))
-        .route("/api/v1/customers/{id}", web::get().to(show))
-        .route("/api/v1/customers/{id}", web::patch().to(patch));
+pub fn routes(routes: &mut ApiRoutes) {
+    routes
+        .add(__path_changes, changes)
+        .add(__path_search, search)
+        .add(__path_create, create)
+        .add(__path_show, show)
+        .add(__path_patch, patch);
 }
 
 /// The query as sent: text, so that a bad value is named in the answer.
@@ -37,6 +41,16 @@ struct ChangesQuery {
     limit: Option<String>,
 }
 
+/// Customers changed after a cursor, in change order.
+///
+/// Whole records, deactivated and merged ones included. Ask again with `after=next` until
+/// `has_more` is false: a till that does has every customer and sees each later change once.
+#[utoipa::path(get, path = "/api/v1/customers/changes", tag = "customers",
+    operation_id = "customer_changes", params(FeedParams),
+    responses(
+        (status = 200, description = "One page of the feed", body = FeedPage),
+        (status = 422, description = "`after` or `limit` out of range", body = ApiError),
+    ))]
 async fn changes(
     state: web::Data<AppState>,
     _till: Terminal,
@@ -65,6 +79,18 @@ async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppEr
         .await
 }
 
+/// Creates a customer at the till's store; HQ assigns the code.
+///
+/// Idempotent by the till's uuid: a retry answers 200 with the same customer and code. Group and
+/// territory go by name (absent: the roots of the trees).
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
+    operation_id = "create_customer", request_body = TillCustomer,
+    responses(
+        (status = 201, description = "Created", body = CustomerRecord),
+        (status = 200, description = "A retry: the customer made the first time", body = CustomerRecord),
+        (status = 400, description = "The body is not JSON", body = ApiError),
+        (status = 422, description = "A field is missing or wrong; `fields` names it", body = ApiError),
+    ))]
 async fn create(
     state: web::Data<AppState>,
     till: Terminal,
@@ -91,17 +117,36 @@ async fn create(
     })
 }
 
-#[derive(Debug, Deserialize)]
+/// A till's offline edit.
+#[derive(Debug, Deserialize, ToSchema)]
 struct PatchBody {
+    /// Each changed field (`email`, `mobile`, ...) with the value the till had and the one it wants.
     changes: BTreeMap<String, FieldChange>,
 }
 
-#[derive(Debug, Serialize)]
+/// The merged customer and the fields HQ had changed meanwhile.
+#[derive(Debug, Serialize, ToSchema)]
 struct PatchAnswer {
+    /// The whole current record.
     customer: CustomerRecord,
+    /// Fields that kept HQ's value.
     conflicts: Vec<Conflict>,
 }
 
+/// Applies a till's offline edit field by field.
+///
+/// A field whose HQ value still equals `from` takes `to`; a field HQ changed meanwhile keeps HQ's
+/// value and is listed in `conflicts`. No lost update, no silent overwrite.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers",
+    operation_id = "patch_customer",
+    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    request_body = PatchBody,
+    responses(
+        (status = 200, description = "The merged customer and the conflicts", body = PatchAnswer),
+        (status = 400, description = "The body is not JSON", body = ApiError),
+        (status = 404, description = "No customer has this uuid", body = ApiError),
+        (status = 422, description = "A field is unknown or its new value wrong", body = ApiError),
+    ))]
 async fn patch(
     state: web::Data<AppState>,
     till: Terminal,
@@ -123,13 +168,22 @@ async fn patch(
 }
 
 /// A customer with what they owe and may still buy on account.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerWithBalances)]
 struct WithBalances {
     #[serde(flatten)]
     customer: CustomerRecord,
     balances: crate::sales::api::AccountAnswer,
 }
 
+/// One customer with balances, for tills that are online.
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    operation_id = "get_customer",
+    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    responses(
+        (status = 200, description = "The customer", body = WithBalances),
+        (status = 404, description = "No customer has this uuid", body = ApiError),
+    ))]
 async fn show(
     state: web::Data<AppState>,
     _till: Terminal,
@@ -149,17 +203,30 @@ async fn show(
     Ok(HttpResponse::Ok().json(answer))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
+    /// Part of a name, code, mobile or email.
     #[serde(default)]
+    #[param(required = true)]
     q: String,
 }
 
-#[derive(Debug, Serialize)]
+/// The best matches.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerSearch)]
 struct SearchAnswer {
+    /// Active customers only, at most 20, best first.
     customers: Vec<CustomerRecord>,
 }
 
+/// Active customers matching a text, as the customer list matches them; the top 20.
+#[utoipa::path(get, path = "/api/v1/customers/search", tag = "customers",
+    operation_id = "search_customers", params(SearchQuery),
+    responses(
+        (status = 200, description = "The best matches", body = SearchAnswer),
+        (status = 422, description = "`q` holds nothing to search for", body = ApiError),
+    ))]
 async fn search(
     state: web::Data<AppState>,
     _till: Terminal,

@@ -9,12 +9,13 @@ use diesel::sql_types::{
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::feed::Cursor;
 
 /// A customer as tills receive it: names instead of internal ids.
-#[derive(Debug, Clone, QueryableByName, Serialize, PartialEq)]
+#[derive(Debug, Clone, QueryableByName, Serialize, PartialEq, ToSchema)]
 pub struct CustomerRecord {
     /// The customer's uuid (the id tills use).
     #[diesel(sql_type = SqlUuid)]
@@ -69,6 +70,7 @@ pub struct CustomerRecord {
     pub gender: String,
     /// Credit limit (a string in JSON, like every amount).
     #[diesel(sql_type = Numeric)]
+    #[schema(value_type = String, format = "decimal")]
     pub credit_limit: Decimal,
     /// Code of the store that created it; none for HQ.
     #[diesel(sql_type = Nullable<Text>)]
@@ -103,7 +105,8 @@ pub const RECORD_SELECT: &str = "SELECT c.uuid AS id, c.code, c.first_name, c.la
     LEFT JOIN customers m ON m.id = c.merged_into_id";
 
 /// One page of the feed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CustomerFeed)]
 pub struct FeedPage {
     /// Customers changed after the cursor, in feed order.
     pub customers: Vec<CustomerRecord>,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::feed::{CustomerRecord, RECORD_SELECT};
@@ -20,10 +21,11 @@ use crate::db::schema::{countries, customers};
 use crate::web::{AppError, FieldErrors};
 
 /// A customer as a till sends it. Group and territory go by name; absent, the roots of the trees.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct TillCustomer {
     /// The till's uuid for the customer: a retry with it returns the same customer.
+    #[schema(required = true)]
     pub id: Uuid,
     /// First Name.
     pub first_name: String,
@@ -52,6 +54,7 @@ pub struct TillCustomer {
     /// ISO country code.
     pub country_code: Option<String>,
     /// Birthday, YYYY-MM-DD.
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     /// female, male, other or empty.
     pub gender: String,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// The fields a till may change (what people fill in at the counter; not the credit limit).
 pub const TILL_FIELDS: [&str; 16] = [
@@ -28,7 +29,7 @@ pub const TILL_FIELDS: [&str; 16] = [
 ];
 
 /// One field's change as the till saw it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 pub struct FieldChange {
     /// The value the till had before its edit.
     pub from: Value,
@@ -37,7 +38,7 @@ pub struct FieldChange {
 }
 
 /// A field HQ changed while the till was editing it too.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Conflict {
     /// The field.
     pub field: String,

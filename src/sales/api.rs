@@ -5,26 +5,27 @@ use actix_web::{HttpResponse, web};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::body::InvoiceBody;
-use super::model::{self, NewAccountPayment};
+use super::model::{self, InvoiceJson, NewAccountPayment};
 use super::submit::{self, Outcome};
 use crate::api::json;
+use crate::api::openapi::ApiError;
+use crate::api::routes::ApiRoutes;
 use crate::api::terminal::Terminal;
 use crate::app::AppState;
 use crate::stores::rules::Currency;
 use crate::web::AppError;
 
-/// Mounts the routes.
-pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/invoices", web::post().to(submit_invoice))
-        .route("/api/v1/invoices/{id}", web::get().to(show))
-        .route("/api/v1/invoices/{id}/cancel", web::post().to(cancel))
-        .route(
-            "/api/v1/customers/{id}/account-payments",
-            web::post().to(account_payment),
-        );
+/// Adds the sales endpoints to the till API's route table.
+pub fn routes(routes: &mut ApiRoutes) {
+    routes
+        .add(__path_submit_invoice, submit_invoice)
+        .add(__path_show, show)
+        .add(__path_cancel, cancel)
+        .add(__path_account_payment, account_payment);
 }
 
 /// SHA-256 of the request with its keys in one order, so that a retry re-serialised by the till
@@ -36,6 +37,19 @@ fn request_hash(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(canonical).to_vec()
 }
 
+/// Submit a sale: exactly once by its uuid.
+///
+/// The server recomputes every total and refuses a mismatch by field. A retry with the same body
+/// gets the first answer (200); the same uuid with another body gets 409.
+#[utoipa::path(post, path = "/api/v1/invoices", tag = "sales",
+    operation_id = "submit_invoice", request_body = InvoiceBody,
+    responses(
+        (status = 201, description = "Written", body = InvoiceJson),
+        (status = 200, description = "A retry: the answer given the first time", body = InvoiceJson),
+        (status = 400, description = "The body is not JSON", body = ApiError),
+        (status = 409, description = "This uuid was submitted with other contents", body = ApiError),
+        (status = 422, description = "A field is missing or wrong; `fields` names it", body = ApiError),
+    ))]
 async fn submit_invoice(
     state: web::Data<AppState>,
     till: Terminal,
@@ -53,6 +67,14 @@ async fn submit_invoice(
     })
 }
 
+/// One invoice as the server computed it (any store of the same company may read it).
+#[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "sales",
+    operation_id = "get_invoice",
+    params(("id" = Uuid, Path, description = "The invoice's uuid")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceJson),
+        (status = 404, description = "No invoice of this company has this uuid", body = ApiError),
+    ))]
 async fn show(
     state: web::Data<AppState>,
     till: Terminal,
@@ -73,6 +95,15 @@ async fn show(
     Ok(HttpResponse::Ok().json(answer))
 }
 
+/// Cancel an invoice (a second cancel answers the same).
+#[utoipa::path(post, path = "/api/v1/invoices/{id}/cancel", tag = "sales",
+    operation_id = "cancel_invoice",
+    params(("id" = Uuid, Path, description = "The invoice's uuid")),
+    responses(
+        (status = 200, description = "The cancelled invoice", body = InvoiceJson),
+        (status = 404, description = "No invoice of this company has this uuid", body = ApiError),
+        (status = 422, description = "A return stands against it: cancel that first", body = ApiError),
+    ))]
 async fn cancel(
     state: web::Data<AppState>,
     till: Terminal,
@@ -87,13 +118,17 @@ async fn cancel(
 }
 
 /// A payment towards the account, as a till sends it.
-#[derive(Debug, Deserialize)]
-struct AccountPaymentBody {
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AccountPaymentBody {
     /// Idempotency key chosen by the till.
     id: Uuid,
+    /// Amount paid (more than zero).
+    #[schema(value_type = String, format = "decimal")]
     amount: Decimal,
+    /// cash, card, bank_transfer or cheque (cash when absent).
     #[serde(default = "cash")]
     mode: String,
+    /// Receipt or transfer reference.
     #[serde(default)]
     reference: String,
 }
@@ -102,17 +137,32 @@ fn cash() -> String {
     "cash".into()
 }
 
-/// A customer's account after a payment.
-#[derive(Debug, Serialize)]
+/// A customer's account: what they owe and may still buy on account.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Balances)]
 pub struct AccountAnswer {
     /// What they owe now.
+    #[schema(value_type = String, format = "decimal")]
     pub outstanding: Decimal,
     /// Their limit.
+    #[schema(value_type = String, format = "decimal")]
     pub credit_limit: Decimal,
     /// What they may still buy on account.
+    #[schema(value_type = String, format = "decimal")]
     pub available_credit: Decimal,
 }
 
+/// Record a payment towards what a customer owes on account (idempotent by its uuid).
+#[utoipa::path(post, path = "/api/v1/customers/{id}/account-payments", tag = "sales",
+    operation_id = "record_account_payment",
+    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    request_body = AccountPaymentBody,
+    responses(
+        (status = 201, description = "Recorded; the account now", body = AccountAnswer),
+        (status = 200, description = "A retry: already recorded", body = AccountAnswer),
+        (status = 404, description = "No customer has this uuid", body = ApiError),
+        (status = 422, description = "A field is wrong; `fields` names it", body = ApiError),
+    ))]
 async fn account_payment(
     state: web::Data<AppState>,
     till: Terminal,

@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::rules::PayMode;
 
 /// The invoice.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct InvoiceBody {
     /// The till's uuid for the sale: the same uuid is the same sale.
     pub id: Uuid,
@@ -36,6 +37,7 @@ pub struct InvoiceBody {
     pub loyalty_points_redeemed: i64,
     /// What the redeemed points are worth.
     #[serde(default)]
+    #[schema(value_type = String, format = "decimal")]
     pub loyalty_amount: Decimal,
     /// Label of one of the store's delivery charges; the rate comes from the profile.
     #[serde(default)]
@@ -51,16 +53,20 @@ pub struct InvoiceBody {
 }
 
 /// One line.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[schema(as = InvoiceLineBody)]
 pub struct LineBody {
     /// Item Code.
     pub item_code: String,
     /// Quantity (negative on returns).
+    #[schema(value_type = String, format = "decimal")]
     pub qty: Decimal,
     /// Price List Rate.
+    #[schema(value_type = String, format = "decimal")]
     pub price_list_rate: Decimal,
     /// Discount on the line.
     #[serde(default)]
+    #[schema(value_type = String, format = "decimal")]
     pub discount_amount: Decimal,
     /// Whether the line came from an offer (offer lines earn no points).
     #[serde(default)]
@@ -71,22 +77,28 @@ pub struct LineBody {
 }
 
 /// One payment.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[schema(as = InvoicePaymentBody)]
 pub struct PaymentBody {
     /// cash, card, on_account, store_credit or gift_card.
     pub mode: PayMode,
     /// Amount (negative for refunds).
+    #[schema(value_type = String, format = "decimal")]
     pub amount: Decimal,
 }
 
 /// The till's totals.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[schema(as = InvoiceTotalsBody)]
 pub struct TotalsBody {
     /// Sum of the line amounts.
+    #[schema(value_type = String, format = "decimal")]
     pub net_total: Decimal,
     /// Sum of the line discounts.
     #[serde(default)]
+    #[schema(value_type = String, format = "decimal")]
     pub discount_amount: Decimal,
     /// Net total plus delivery.
+    #[schema(value_type = String, format = "decimal")]
     pub grand_total: Decimal,
 }

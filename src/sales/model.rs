@@ -398,7 +398,8 @@ pub fn insert_account_payment(
 }
 
 /// An invoice as the API answers it: what the server computed and stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Invoice)]
 pub struct InvoiceJson {
     id: Uuid,
     number: String,
@@ -414,50 +415,68 @@ pub struct InvoiceJson {
     totals: TotalsJson,
     coupon_codes: Vec<String>,
     loyalty_points_redeemed: i64,
+    #[schema(value_type = String, format = "decimal")]
     loyalty_amount: Decimal,
     return_against: Option<Uuid>,
     cancelled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = InvoiceCustomer)]
 struct CustomerRef {
     id: Uuid,
     code: String,
     name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+#[schema(as = InvoiceLine)]
 struct LineJson {
     line_no: i32,
     item_code: String,
     item_name: String,
+    #[schema(value_type = String, format = "decimal")]
     qty: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     price_list_rate: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     discount_amount: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     amount: Decimal,
     is_offer: bool,
     offer: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = InvoiceDelivery)]
 struct DeliveryJson {
     label: String,
+    #[schema(value_type = String, format = "decimal")]
     amount: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+#[schema(as = InvoicePayment)]
 struct PaymentJson {
     mode: String,
+    #[schema(value_type = String, format = "decimal")]
     amount: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = InvoiceTotals)]
 struct TotalsJson {
+    #[schema(value_type = String, format = "decimal")]
     net_total: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     discount_amount: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     delivery_amount: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     grand_total: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     loyalty_amount: Decimal,
+    #[schema(value_type = String, format = "decimal")]
     paid: Decimal,
 }
 

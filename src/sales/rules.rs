@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::stores::rules::Currency;
 
 /// How a sale is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PayMode {
     /// Notes and coins: the only mode that gives change.

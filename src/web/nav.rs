@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 12] = [
+const AREAS: [(&str, &str, Option<Permission>); 13] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -42,6 +42,7 @@ const AREAS: [(&str, &str, Option<Permission>); 12] = [
         Some(Permission::StoresManage),
     ),
     ("Brands", "/brands", Some(Permission::StoresManage)),
+    ("API", "/api-docs", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),
 ];
@@ -89,6 +90,7 @@ mod tests {
                 "Items",
                 "Item Groups",
                 "Brands",
+                "API",
                 "Users",
                 "Audit"
             ]

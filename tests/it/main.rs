@@ -21,6 +21,7 @@ mod groups;
 mod import;
 mod invoices;
 mod migrations;
+mod openapi;
 mod permissions;
 mod sales_persons;
 mod sessions;

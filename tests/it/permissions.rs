@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company.
-const ROUTES: [(&str, &str, Option<Permission>); 89] = [
+const ROUTES: [(&str, &str, Option<Permission>); 90] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -35,6 +35,7 @@ const ROUTES: [(&str, &str, Option<Permission>); 89] = [
         Some(Permission::UsersManage),
     ),
     ("GET", "/audit", Some(Permission::AuditView)),
+    ("GET", "/api-docs", Some(Permission::StoresManage)),
     ("GET", "/customers", Some(Permission::CustomersView)),
     (
         "GET",

@@ -508,4 +508,19 @@ impl ApiClient {
         self.send(self.http.patch(format!("{}{path}", self.base)).json(body))
             .await
     }
+
+    /// `method path`, with a JSON body when one is given.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> ApiReply {
+        let request = self.http.request(method, format!("{}{path}", self.base));
+        self.send(match body {
+            Some(body) => request.json(body),
+            None => request,
+        })
+        .await
+    }
 }
