@@ -43,6 +43,10 @@ enum Command {
         /// Add this many synthetic items (set-based, for the search benchmark), with a progress bar.
         #[arg(long, value_name = "N")]
         items: Option<i64>,
+        /// Add this many synthetic invoices of about 5 lines (set-based, for benchmarks), with a
+        /// progress bar.
+        #[arg(long, value_name = "N")]
+        invoices: Option<i64>,
     },
     /// Manage users from the command line.
     User {
@@ -141,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             customers,
             items,
+            invoices,
         } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
@@ -162,7 +167,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(n) = customers {
                 add_customers(&mut conn, n)?;
-            } else if made.is_empty() && items.is_none() {
+            }
+            if let Some(n) = invoices {
+                add_invoices(&mut conn, n)?;
+            }
+            if made.is_empty() && items.is_none() && customers.is_none() && invoices.is_none() {
                 println!("Nothing to add: the users already exist.");
             }
             let base_url = format!("http://{}", config.bind);
@@ -185,6 +194,17 @@ fn progress_bar(what: &str, n: i64) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
+}
+
+fn add_invoices(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+    let bar = progress_bar("invoices", n);
+    let started = std::time::Instant::now();
+    patron::sales::synthetic::add_invoices(conn, n, |made| {
+        bar.set_position(u64::try_from(made).unwrap_or(0))
+    })?;
+    bar.finish();
+    println!("Added {n} invoices in {:.1?}.", started.elapsed());
+    Ok(())
 }
 
 fn add_items(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {

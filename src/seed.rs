@@ -149,6 +149,9 @@ const DEMO_TERRITORIES: [(&str, &str); 8] = [
     ("Asia Pacific", groups::ROOT_TERRITORY),
 ];
 
+/// Invoices the demo data holds (two years of sales, with returns and cancellations).
+pub const DEMO_INVOICES: i64 = 50_000;
+
 /// Customers the demo data holds.
 pub const DEMO_CUSTOMERS: i64 = 2_000;
 
@@ -218,7 +221,8 @@ pub struct Demo {
 }
 
 /// Demo data: a company with five stores and their POS profiles, one user per role, customer
-/// groups, territories, 2,000 customers, sales persons and a terminal token per store.
+/// groups, territories, 2,000 customers, 400 items, 50,000 invoices, sales persons and a
+/// terminal token per store.
 /// Existing rows are left alone, so running it twice adds nothing.
 pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     crate::stores::demo::stores(conn)?;
@@ -226,6 +230,9 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }
     crate::catalog::demo::seed(conn)?;
+    if crate::sales::model::count(conn)? == 0 {
+        crate::sales::synthetic::add_invoices(conn, DEMO_INVOICES, |_| {})?;
+    }
     let tokens = crate::stores::demo::profiles(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),

@@ -9,3 +9,4 @@ pub mod model;
 pub mod routes;
 pub mod rules;
 pub mod submit;
+pub mod synthetic;

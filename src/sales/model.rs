@@ -285,6 +285,11 @@ pub struct NewAccountPayment {
     pub created_by: String,
 }
 
+/// How many invoices there are.
+pub fn count(conn: &mut PgConnection) -> QueryResult<i64> {
+    invoices::table.count().get_result(conn)
+}
+
 /// Moves the sales and account payments of customer `from` to customer `to` (a merge).
 pub fn move_customer(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
     let sales = diesel::update(invoices::table.filter(invoices::customer_id.eq(from)))

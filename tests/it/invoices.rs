@@ -483,3 +483,27 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[actix_web::test]
+async fn synthetic_sales_add_up_like_real_ones() {
+    let (app, _) = shop().await;
+    let mut made = Vec::new();
+    patron::sales::synthetic::add_invoices(&mut app.conn(), 300, |n| made.push(n)).unwrap();
+    assert_eq!(made.last(), Some(&300));
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM invoices WHERE return_against_id IS NULL"),
+        300
+    );
+    assert!(app.count("SELECT count(*) AS n FROM invoices WHERE status = 'cancelled'") >= 2);
+    assert!(
+        app.count("SELECT count(*) AS n FROM invoices WHERE return_against_id IS NOT NULL") >= 5
+    );
+    let mismatched = app.count(
+        "SELECT count(*) AS n FROM invoices i WHERE grand_total <> \
+         (SELECT sum(amount) FROM invoice_lines l WHERE l.invoice_id = i.id) \
+         OR grand_total <> (SELECT sum(amount) FROM invoice_payments p WHERE p.invoice_id = i.id)",
+    );
+    assert_eq!(mismatched, 0, "every synthetic invoice adds up");
+    let lines = app.count("SELECT count(*) AS n FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.return_against_id IS NULL");
+    assert!((900..=2100).contains(&lines), "3 to 7 lines each: {lines}");
+}
