@@ -5,6 +5,7 @@ pub mod api;
 pub mod body;
 pub mod cancel;
 pub mod history;
+pub mod invoice_page;
 pub mod model;
 pub mod routes;
 pub mod rules;
