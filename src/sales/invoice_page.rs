@@ -20,9 +20,14 @@ use crate::web::{AppError, CurrentUser, PageCtx, render};
 /// Who may open an invoice: those who read customers' history, and those who read reports.
 pub const READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
 
-/// Mounts the invoice page.
+/// Mounts the invoices list, its CSV and the invoice page.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/invoices/{uuid}", web::get().to(show));
+    cfg.route("/invoices", web::get().to(super::list_routes::index))
+        .route(
+            "/invoices/export.csv",
+            web::get().to(super::list_routes::export),
+        )
+        .route("/invoices/{uuid}", web::get().to(show));
 }
 
 /// "Submitted", "Cancelled" or "Return": the badge of an invoice.

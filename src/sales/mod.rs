@@ -6,6 +6,8 @@ pub mod body;
 pub mod cancel;
 pub mod history;
 pub mod invoice_page;
+pub mod list;
+pub mod list_routes;
 pub mod model;
 pub mod routes;
 pub mod rules;

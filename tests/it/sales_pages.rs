@@ -156,3 +156,261 @@ async fn a_store_supervisor_sees_only_their_own_stores_invoices() {
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Invoice S1-000123");
 }
+
+/// Writes an invoice straight into the database: `number` at store `store` for the customer
+/// named `first_name`, sold at `posted_at` (an SQL expression), `status`, returning goods of
+/// invoice `against` when given.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a column the tests vary"
+)]
+fn invoice(
+    app: &TestApp,
+    number: &str,
+    store: &str,
+    first_name: &str,
+    posted_at: &str,
+    total: &str,
+    status: &str,
+    against: Option<&str>,
+) {
+    let against = against.map_or("NULL".to_owned(), |n| {
+        format!("(SELECT id FROM invoices WHERE number = '{n}')")
+    });
+    app.sql(&format!(
+        "INSERT INTO invoices (uuid, number, store_id, company_id, customer_id, posted_at, \
+         currency_code, net_total, discount_amount, grand_total, request_hash, response, status, \
+         return_against_id, cancelled_at) \
+         SELECT gen_random_uuid(), '{number}', s.id, s.company_id, \
+         (SELECT id FROM customers WHERE first_name = '{first_name}'), {posted_at}, 'USD', \
+         {total}, 0, {total}, '\\x00', '{{}}', '{status}', {against}, \
+         CASE WHEN '{status}' = 'cancelled' THEN now() END \
+         FROM stores s WHERE s.code = '{store}'"
+    ));
+}
+
+/// Invoice numbers in the order the page lists them.
+fn numbers(body: &str) -> Vec<String> {
+    body.split(r#"<a class="row-link" href="/invoices/"#)
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('>')? + 1;
+            let end = rest.find("</a>")?;
+            Some(rest[start..end].to_owned())
+        })
+        .collect()
+}
+
+/// 53 sales at NORTH in October, a return of the first, two sales at SOUTH in November (the
+/// second cancelled).
+async fn many() -> TestApp {
+    let (app, _) = shop().await;
+    app.store("SOUTH");
+    for n in 1..=53 {
+        invoice(
+            &app,
+            &format!("N-{n}"),
+            "NORTH",
+            "Ana",
+            &format!("'2026-10-01T00:00:00Z'::timestamptz + interval '{n} hours'"),
+            "10",
+            "submitted",
+            None,
+        );
+    }
+    invoice(
+        &app,
+        "R-1",
+        "NORTH",
+        "Ana",
+        "'2026-10-20T09:00:00Z'",
+        "-10",
+        "submitted",
+        Some("N-1"),
+    );
+    invoice(
+        &app,
+        "S-1",
+        "SOUTH",
+        "Walk-in",
+        "'2026-11-05T10:00:00Z'",
+        "25.5",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "S-2",
+        "SOUTH",
+        "Walk-in",
+        "'2026-11-05T11:00:00Z'",
+        "12",
+        "cancelled",
+        None,
+    );
+    app
+}
+
+#[actix_web::test]
+async fn the_invoices_list_filters_by_store_date_customer_and_status_and_pages() {
+    let app = many().await;
+    let south = app.count("SELECT id AS n FROM stores WHERE code = 'SOUTH'");
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let page = marketing.get("/invoices").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains(r#"<a href="/invoices" aria-current="page">Invoices</a>"#);
+    let first = numbers(&page.body);
+    assert_eq!(first.len(), 50);
+    assert_eq!(&first[..4], ["S-2", "S-1", "R-1", "N-53"]);
+    assert_eq!(first[49], "N-7");
+    page.assert_contains(r#"<span class="badge badge-inactive">Cancelled</span>"#);
+    page.assert_contains(r#"<span class="badge badge-warning">Return</span>"#);
+    page.assert_contains(r#"<td class="num">$25.50</td>"#);
+
+    // Next: the rest, nothing twice, no further link.
+    let at = page.body.find(r#"<a class="btn" href=""#).unwrap() + r#"<a class="btn" href=""#.len();
+    let next = page.body[at..at + page.body[at..].find('"').unwrap()].replace("&#38;", "&");
+    let second = marketing.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(
+        numbers(&second.body),
+        ["N-6", "N-5", "N-4", "N-3", "N-2", "N-1"]
+    );
+    second.assert_lacks(">Next</a>");
+
+    let by_store = marketing.get(&format!("/invoices?store={south}")).await;
+    assert_eq!(numbers(&by_store.body), ["S-2", "S-1"]);
+    by_store.assert_contains(&format!(r#"<option value="{south}" selected>"#));
+
+    let by_date = marketing
+        .get("/invoices?from=2026-10-20&to=2026-10-20")
+        .await;
+    assert_eq!(numbers(&by_date.body), ["R-1"]);
+    let by_date = marketing.get("/invoices?from=2026-11-01").await;
+    assert_eq!(numbers(&by_date.body), ["S-2", "S-1"]);
+    let by_date = marketing.get("/invoices?to=2026-10-01").await;
+    assert_eq!(
+        numbers(&by_date.body).len(),
+        23,
+        "N-1 to N-23 fall on 1 October"
+    );
+
+    assert_eq!(
+        numbers(&marketing.get("/invoices?status=cancelled").await.body),
+        ["S-2"]
+    );
+    assert_eq!(
+        numbers(&marketing.get("/invoices?status=return").await.body),
+        ["R-1"]
+    );
+    let standing = numbers(&marketing.get("/invoices?status=submitted").await.body);
+    assert_eq!(&standing[..2], ["S-1", "N-53"]);
+
+    let walk_in = marketing.get("/invoices?customer=cust-00001").await;
+    assert_eq!(numbers(&walk_in.body), ["S-2", "S-1"]);
+
+    // Bad input: a message next to the filter, never a 500.
+    let unknown = marketing.get("/invoices?customer=CUST-99999").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    unknown.assert_contains("No customer has the code CUST-99999.");
+    assert!(numbers(&unknown.body).is_empty());
+    let bad = marketing
+        .get("/invoices?from=yesterday&to=2026-13-45&before=nonsense&store=x")
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    bad.assert_contains(
+        r#"<p class="field-error" id="f-from-error">Dates look like 2026-11-23.</p>"#,
+    );
+    assert_eq!(numbers(&bad.body).len(), 50);
+    let swapped = marketing
+        .get("/invoices?from=2026-11-02&to=2026-11-01")
+        .await;
+    swapped.assert_contains("To comes before From: swap them.");
+
+    // htmx asks for the rows only.
+    let rows = marketing
+        .get_fragment(&format!("/invoices?store={south}&status=all"))
+        .await;
+    assert_eq!(rows.status, StatusCode::OK);
+    rows.assert_lacks("<html");
+    assert_eq!(numbers(&rows.body), ["S-2", "S-1"]);
+
+    // Reports only.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(
+        supervisor.get("/invoices").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn the_csv_has_a_header_and_one_row_per_invoice() {
+    let app = many().await;
+    let north = app.count("SELECT id AS n FROM stores WHERE code = 'NORTH'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let csv = hq.get(&format!("/invoices/export.csv?store={north}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Posted At,Invoice,Id,Store,Customer Code,Customer,Status,Currency,Net Total,Discount,Delivery Charge,Grand Total,Coupon Codes"
+    );
+    assert_eq!(lines.len(), 1 + 54);
+    assert!(
+        lines[1].starts_with("2026-10-20 09:00:00,R-1,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",NORTH,CUST-00002,Ana Lima,Return,USD,-10.00,0.00,0.00,-10.00,"));
+    let everything = hq.get("/invoices/export.csv").await;
+    assert_eq!(everything.body.lines().count(), 1 + 56);
+    let cancelled = hq.get("/invoices/export.csv?status=cancelled").await;
+    assert_eq!(cancelled.body.lines().count(), 2);
+}
+
+#[actix_web::test]
+async fn every_invoice_filter_has_an_index() {
+    let app = TestApp::spawn().await;
+    let newest = "ORDER BY posted_at DESC, id DESC LIMIT 51";
+    app.assert_indexed(&[
+        (
+            &format!("SELECT id FROM invoices {newest}"),
+            "invoices_posted_idx",
+        ),
+        (
+            &format!(
+                "SELECT id FROM invoices WHERE posted_at >= '2026-10-01' AND posted_at < '2026-11-01' {newest}"
+            ),
+            "invoices_posted_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE store_id = 1 AND posted_at >= '2026-10-01' {newest}"),
+            "invoices_store_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE customer_id = 1 AND posted_at < '2026-10-01' {newest}"),
+            "invoices_customer_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE status = 'cancelled' {newest}"),
+            "invoices_cancelled_idx",
+        ),
+        (
+            &format!(
+                "SELECT id FROM invoices WHERE status = 'submitted' AND return_against_id IS NOT NULL {newest}"
+            ),
+            "invoices_returns_idx",
+        ),
+        (
+            "SELECT sum(grand_total) FROM invoices WHERE customer_id = 1 AND posted_at >= '2024-12-01' AND status = 'submitted'",
+            "invoices_customer_idx",
+        ),
+    ]);
+}
