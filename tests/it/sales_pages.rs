@@ -414,3 +414,109 @@ async fn every_invoice_filter_has_an_index() {
         ),
     ]);
 }
+
+#[actix_web::test]
+async fn the_customer_page_charts_monthly_spend_with_one_bar_per_month_with_sales() {
+    let (app, _) = shop().await;
+    let month = |back: u32| {
+        format!("date_trunc('month', now()) - interval '{back} months' + interval '1 day'")
+    };
+    invoice(
+        &app,
+        "C-1",
+        "NORTH",
+        "Ana",
+        "date_trunc('month', now()) + interval '1 minute'",
+        "40",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-2",
+        "NORTH",
+        "Ana",
+        &month(2),
+        "15",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-3",
+        "NORTH",
+        "Ana",
+        &month(2),
+        "5",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-4",
+        "NORTH",
+        "Ana",
+        &month(4),
+        "-10",
+        "submitted",
+        Some("C-3"),
+    );
+    invoice(
+        &app,
+        "C-5",
+        "NORTH",
+        "Ana",
+        &month(5),
+        "99",
+        "cancelled",
+        None,
+    );
+    invoice(
+        &app,
+        "C-6",
+        "NORTH",
+        "Ana",
+        &month(30),
+        "77",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "W-1",
+        "NORTH",
+        "Walk-in",
+        &month(30),
+        "12",
+        "submitted",
+        None,
+    );
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let walk_in = app.count("SELECT id AS n FROM customers WHERE first_name = 'Walk-in'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+
+    let page = hq.get(&format!("/customers/{ana}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"<figure class="spend-chart">"#);
+    page.assert_contains(r#"role="img" aria-labelledby="spend-title""#);
+    assert_eq!(
+        page.body.matches("<rect class=\"bar").count(),
+        3,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("<rect class=\"bar bar-return\"").count(),
+        1
+    );
+    page.assert_contains(": $40.00</title>");
+    page.assert_contains(": $20.00</title>");
+    page.assert_contains(": -$10.00</title>");
+    page.assert_lacks("$99.00</title>");
+    page.assert_lacks("style=");
+
+    // Sales, but none in the last 24 months: the table without a chart.
+    let old = hq.get(&format!("/customers/{walk_in}")).await;
+    old.assert_contains(">W-1</a>");
+    old.assert_lacks("spend-chart");
+}
