@@ -94,7 +94,7 @@ pub struct Bar {
 /// A month label under the bars.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tick {
-    /// Centre of the label.
+    /// Start of the label (the left edge of its month's bar).
     pub x: u32,
     /// "Nov 2026".
     pub label: String,
@@ -183,7 +183,7 @@ pub fn chart(
         .enumerate()
         .step_by(6)
         .map(|(i, month)| Tick {
-            x: SLOT * i as u32 + SLOT / 2,
+            x: SLOT * i as u32 + GAP / 2,
             label: month.label(),
         })
         .collect();
@@ -258,7 +258,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["Dec 2024", "Jun 2025", "Dec 2025", "Jun 2026"]
         );
-        assert_eq!(chart.ticks[0].x, 15);
+        assert_eq!(chart.ticks[0].x, 3);
     }
 
     #[test]

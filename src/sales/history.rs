@@ -32,6 +32,8 @@ pub struct SaleLine {
     pub coupons: String,
     /// "Submitted", "Cancelled", "Return".
     pub status: &'static str,
+    /// Store id: a store supervisor opens only their own store's invoices.
+    pub store_id: i64,
 }
 
 /// A page of history.
@@ -94,6 +96,7 @@ pub fn page(
             discount: currency.format(row.discount_amount),
             grand_total: currency.format(row.grand_total),
             coupons: row.coupon_codes.join(", "),
+            store_id: row.store_id,
             status: match (row.status.as_str(), row.is_return) {
                 ("cancelled", _) => "Cancelled",
                 (_, true) => "Return",

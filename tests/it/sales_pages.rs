@@ -155,6 +155,14 @@ async fn a_store_supervisor_sees_only_their_own_stores_invoices() {
     let page = here.get(&format!("/invoices/{ID}")).await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Invoice S1-000123");
+
+    // On the customer's Sales history, the number links only where the invoice opens.
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let history = here.get(&format!("/customers/{ana}")).await;
+    history.assert_contains(&format!(r#"href="/invoices/{ID}">S1-000123</a>"#));
+    let history = elsewhere.get(&format!("/customers/{ana}")).await;
+    history.assert_contains("<td>S1-000123</td>");
+    history.assert_lacks(&format!("/invoices/{ID}"));
 }
 
 /// Writes an invoice straight into the database: `number` at store `store` for the customer
