@@ -467,6 +467,16 @@ struct ShowPage {
     sales: crate::sales::history::SalesHistory,
     can_edit: bool,
     can_deactivate: bool,
+    /// A store supervisor's store: the only one whose invoices they may open.
+    only_store: Option<Option<i64>>,
+}
+
+impl ShowPage {
+    /// Whether the user may open `sale`'s invoice page (the number links to it then).
+    fn opens(&self, sale: &crate::sales::history::SaleLine) -> bool {
+        self.only_store
+            .is_none_or(|store| store == Some(sale.store_id))
+    }
 }
 
 #[derive(Deserialize)]
@@ -569,6 +579,7 @@ async fn show(
             .collect(),
         can_edit: may_edit(&user, &customer),
         can_deactivate: user.can(Permission::CustomersDeactivate),
+        only_store: user.role.needs_store().then_some(user.store_id),
         customer,
     })
 }

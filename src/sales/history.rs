@@ -1,10 +1,11 @@
 //! A customer's sales history as their page shows it: newest first, 25 at a time, with a link to
 //! older sales (keyset on posted_at and id, never OFFSET).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use diesel::PgConnection;
 use diesel::QueryResult;
 
+use super::chart::{self, Chart, Month};
 use super::model;
 use crate::stores::model as stores;
 use crate::stores::rules::Currency;
@@ -31,6 +32,8 @@ pub struct SaleLine {
     pub coupons: String,
     /// "Submitted", "Cancelled", "Return".
     pub status: &'static str,
+    /// Store id: a store supervisor opens only their own store's invoices.
+    pub store_id: i64,
 }
 
 /// A page of history.
@@ -42,6 +45,8 @@ pub struct SalesHistory {
     pub older: Option<String>,
     /// What the customer owes.
     pub outstanding: rust_decimal::Decimal,
+    /// Their monthly spend over the last 24 months, when they bought anything in that time.
+    pub chart: Option<Chart>,
 }
 
 /// Reads `before` as sent back by the page ("2026-11-20T14:03:00Z,42").
@@ -91,6 +96,7 @@ pub fn page(
             discount: currency.format(row.discount_amount),
             grand_total: currency.format(row.grand_total),
             coupons: row.coupon_codes.join(", "),
+            store_id: row.store_id,
             status: match (row.status.as_str(), row.is_return) {
                 ("cancelled", _) => "Cancelled",
                 (_, true) => "Return",
@@ -98,11 +104,78 @@ pub fn page(
             },
         });
     }
+    let now = Utc::now();
+    let current = Month {
+        year: now.year(),
+        month: now.month(),
+    };
+    let since = current.window(chart::MONTHS)[0];
+    let spend = monthly_spend(conn, customer_id, since)?;
+    let currency = match currencies.first() {
+        Some(currency) => currency.clone(),
+        None => latest_currency(conn, customer_id)?,
+    };
     Ok(SalesHistory {
         rows: lines,
         older,
         outstanding: model::outstanding(conn, customer_id)?,
+        chart: chart::chart(current, &spend, |amount| currency.format(amount)),
     })
+}
+
+/// The currency of customer `customer_id`'s latest sale (dollars when there is none).
+fn latest_currency(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Currency> {
+    match model::history(conn, customer_id, None, 1)?.first() {
+        Some(row) => Ok(stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd)),
+        None => Ok(Currency::usd()),
+    }
+}
+
+/// Customer `customer_id`'s net spend per month (UTC) from the start of `since`: grand totals
+/// of invoices that stand, returns negative (read on `invoices_customer_idx`).
+pub fn monthly_spend(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    since: Month,
+) -> QueryResult<Vec<(Month, rust_decimal::Decimal)>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Integer, Numeric, Timestamptz};
+
+    #[derive(diesel::QueryableByName)]
+    struct Bucket {
+        #[diesel(sql_type = Integer)]
+        year: i32,
+        #[diesel(sql_type = Integer)]
+        month: i32,
+        #[diesel(sql_type = Numeric)]
+        total: rust_decimal::Decimal,
+    }
+    let start = chrono::NaiveDate::from_ymd_opt(since.year, since.month, 1)
+        .map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc())
+        .unwrap_or_default();
+    let buckets: Vec<Bucket> = diesel::sql_query(
+        "SELECT extract(year FROM posted_at AT TIME ZONE 'UTC')::int AS year, \
+                extract(month FROM posted_at AT TIME ZONE 'UTC')::int AS month, \
+                sum(grand_total) AS total \
+         FROM invoices \
+         WHERE customer_id = $1 AND posted_at >= $2 AND status = 'submitted' \
+         GROUP BY 1, 2",
+    )
+    .bind::<BigInt, _>(customer_id)
+    .bind::<Timestamptz, _>(start)
+    .load(conn)?;
+    Ok(buckets
+        .into_iter()
+        .map(|b| {
+            (
+                Month {
+                    year: b.year,
+                    month: u32::try_from(b.month).unwrap_or(1),
+                },
+                b.total,
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]

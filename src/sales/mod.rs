@@ -4,7 +4,11 @@
 pub mod api;
 pub mod body;
 pub mod cancel;
+pub mod chart;
 pub mod history;
+pub mod invoice_page;
+pub mod list;
+pub mod list_routes;
 pub mod model;
 pub mod routes;
 pub mod rules;

@@ -327,6 +327,8 @@ pub struct HistoryRow {
     pub is_return: bool,
     /// Currency.
     pub currency_code: String,
+    /// Store id (who may open the invoice).
+    pub store_id: i64,
 }
 
 /// Customer `customer_id`'s sales, newest first, `limit` of them, before the (posted_at, id)
@@ -354,6 +356,7 @@ pub fn history(
             invoices::status,
             invoices::return_against_id.is_not_null(),
             invoices::currency_code,
+            invoices::store_id,
         ))
         .into_boxed();
     if let Some((at, id)) = before {

@@ -19,7 +19,8 @@ use crate::web::{
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers/{id}/payments/new", web::get().to(new_page))
-        .route("/customers/{id}/payments", web::post().to(record));
+        .route("/customers/{id}/payments", web::post().to(record))
+        .configure(super::invoice_page::config);
 }
 
 /// The form as typed.

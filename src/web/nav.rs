@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 13] = [
+const AREAS: [(&str, &str, Option<Permission>); 14] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -42,6 +42,7 @@ const AREAS: [(&str, &str, Option<Permission>); 13] = [
         Some(Permission::StoresManage),
     ),
     ("Brands", "/brands", Some(Permission::StoresManage)),
+    ("Invoices", "/invoices", Some(Permission::ReportsView)),
     ("API", "/api-docs", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),
@@ -90,12 +91,14 @@ mod tests {
                 "Items",
                 "Item Groups",
                 "Brands",
+                "Invoices",
                 "API",
                 "Users",
                 "Audit"
             ]
         );
         assert_eq!(labels(Role::StoreSupervisor), ["Home", "Customers"]);
+        assert_eq!(labels(Role::Marketing), ["Home", "Customers", "Invoices"]);
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);

@@ -23,6 +23,7 @@ mod invoices;
 mod migrations;
 mod openapi;
 mod permissions;
+mod sales_pages;
 mod sales_persons;
 mod sessions;
 mod stores;

@@ -9,8 +9,8 @@ use crate::common::TestApp;
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory,
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
-/// company.
-const ROUTES: [(&str, &str, Option<Permission>); 90] = [
+/// company, `{inv}` the uuid of an invoice of the supervisors' store.
+const ROUTES: [(&str, &str, Option<Permission>); 92] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -237,6 +237,8 @@ const ROUTES: [(&str, &str, Option<Permission>); 90] = [
         "/customers/{c}/payments",
         Some(Permission::CustomersEdit),
     ),
+    ("GET", "/invoices", Some(Permission::ReportsView)),
+    ("GET", "/invoices/export.csv", Some(Permission::ReportsView)),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
@@ -246,13 +248,16 @@ const ANY_OF: [Permission; 3] = [
     Permission::OffersManage,
     Permission::ReportsView,
 ];
-const SHARED_ROUTES: [(&str, &str, &[Permission]); 6] = [
+/// Who may open an invoice: those who read customers' history or reports.
+const INVOICE_READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
+const SHARED_ROUTES: [(&str, &str, &[Permission]); 7] = [
     ("GET", "/items", &ANY_OF),
     ("GET", "/items/export.csv", &ANY_OF),
     ("GET", "/brands", &ANY_OF),
     ("GET", "/pickers/items", &ANY_OF),
     ("GET", "/pickers/item-groups", &ANY_OF),
     ("GET", "/pickers/brands", &ANY_OF),
+    ("GET", "/invoices/{inv}", &INVOICE_READERS),
 ];
 
 /// Every route with the permissions that open it (any one of them; none: any signed-in user).
@@ -329,7 +334,9 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
         }
     };
     let company = patron::stores::model::first_company(&mut conn).unwrap();
+    let invoice = invoice_target(app, store, customer);
     pattern
+        .replace("{inv}", &invoice)
         .replace("{co}", &company.to_string())
         .replace("{sp}", &sales_person.to_string())
         .replace("{dc}", &charge.to_string())
@@ -342,6 +349,20 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
         .replace("{c}", &customer.to_string())
         .replace("{g}", &group.to_string())
         .replace("{t}", &territory.to_string())
+}
+
+/// The uuid of an invoice of store `store` for `customer`, made on first use.
+fn invoice_target(app: &TestApp, store: i64, customer: i64) -> String {
+    app.text(&format!(
+        "WITH made AS (INSERT INTO invoices (uuid, number, store_id, company_id, customer_id, \
+         posted_at, currency_code, net_total, discount_amount, grand_total, request_hash, response) \
+         SELECT gen_random_uuid(), 'MATRIX-1', s.id, s.company_id, {customer}, now(), 'USD', 0, 0, 0, \
+         '\\x00', '{{}}' FROM stores s \
+         WHERE s.id = {store} AND NOT EXISTS (SELECT 1 FROM invoices WHERE number = 'MATRIX-1') \
+         RETURNING uuid) \
+         SELECT coalesce((SELECT uuid FROM made), \
+                         (SELECT uuid FROM invoices WHERE number = 'MATRIX-1'))::text AS t"
+    ))
 }
 
 /// The supervisors' store, one of its delivery charges and one of its tokens, made on first use.

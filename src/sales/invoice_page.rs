@@ -1,0 +1,307 @@
+//! The invoice page for people (`GET /invoices/{uuid}`): what was sold, paid and returned, as the
+//! server stored it. Customers.view or reports.view; a store supervisor sees their store's only.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::model::{self, InvoiceRow};
+use crate::app::AppState;
+use crate::db::schema::{
+    customers, invoice_lines, invoice_payments, invoices, sales_persons, stores,
+};
+use crate::stores::rules::Currency;
+use crate::users::rules::Permission;
+use crate::web::{AppError, CurrentUser, PageCtx, render};
+
+/// Who may open an invoice: those who read customers' history, and those who read reports.
+pub const READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
+
+/// Mounts the invoices list, its CSV and the invoice page.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/invoices", web::get().to(super::list_routes::index))
+        .route(
+            "/invoices/export.csv",
+            web::get().to(super::list_routes::export),
+        )
+        .route("/invoices/{uuid}", web::get().to(show));
+}
+
+/// "Submitted", "Cancelled" or "Return": the badge of an invoice.
+pub fn status_label(status: &str, is_return: bool) -> &'static str {
+    match (status, is_return) {
+        ("cancelled", _) => "Cancelled",
+        (_, true) => "Return",
+        _ => "Submitted",
+    }
+}
+
+/// One line as shown.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    /// Item code as sold.
+    pub item_code: String,
+    /// Item name as sold.
+    pub item_name: String,
+    /// Quantity.
+    pub qty: String,
+    /// Rate.
+    pub rate: String,
+    /// Discount.
+    pub discount: String,
+    /// Amount.
+    pub amount: String,
+    /// The offer that made it, when it is an offer line ("" for an offer without a name).
+    pub offer: Option<String>,
+}
+
+/// Another invoice this one links to (a return, or the sale it returns goods of).
+#[derive(Debug, Clone)]
+pub struct LinkedInvoice {
+    /// Uuid.
+    pub uuid: String,
+    /// Number.
+    pub number: String,
+    /// Badge label.
+    pub status: &'static str,
+}
+
+/// An invoice, ready to show.
+#[derive(Debug, Clone)]
+pub struct InvoiceView {
+    /// Uuid.
+    pub uuid: String,
+    /// The till's number.
+    pub number: String,
+    /// When sold.
+    pub date: String,
+    /// Store name.
+    pub store: String,
+    /// Store code.
+    pub store_code: String,
+    /// Customer id (for the link).
+    pub customer_id: i64,
+    /// Customer code.
+    pub customer_code: String,
+    /// Customer name.
+    pub customer_name: String,
+    /// Sales person ("Diego (EMP-004)").
+    pub sales_person: Option<String>,
+    /// Badge label.
+    pub status: &'static str,
+    /// Currency code.
+    pub currency: String,
+    /// Lines.
+    pub lines: Vec<LineView>,
+    /// Delivery charge label and amount.
+    pub delivery: Option<(String, String)>,
+    /// Payments: mode as read ("on account") and amount.
+    pub payments: Vec<(String, String)>,
+    /// Net total.
+    pub net_total: String,
+    /// Discounts.
+    pub discount: String,
+    /// Grand total.
+    pub grand_total: String,
+    /// Paid.
+    pub paid: String,
+    /// Loyalty points redeemed.
+    pub points: i64,
+    /// Their value.
+    pub points_amount: String,
+    /// Coupon codes.
+    pub coupons: Vec<String>,
+    /// Returns made against it.
+    pub returns: Vec<LinkedInvoice>,
+    /// The sale it returns goods of.
+    pub return_against: Option<LinkedInvoice>,
+    /// When cancelled.
+    pub cancelled_at: Option<String>,
+}
+
+/// How a time reads on the page.
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// Invoice `row` as its page shows it.
+pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView> {
+    let id = row.id;
+    let facts = row.facts;
+    let currency =
+        crate::stores::model::currency(conn, &facts.currency_code)?.unwrap_or_else(Currency::usd);
+    let money = |amount: Decimal| currency.format(amount);
+    let (store, store_code): (String, String) = stores::table
+        .find(facts.store_id)
+        .select((stores::name, stores::code))
+        .first(conn)?;
+    let (customer_code, first, last): (String, String, String) = customers::table
+        .find(facts.customer_id)
+        .select((customers::code, customers::first_name, customers::last_name))
+        .first(conn)?;
+    let sales_person = match facts.sales_person_id {
+        Some(sp) => {
+            let (code, name): (String, String) = sales_persons::table
+                .find(sp)
+                .select((sales_persons::employee_code, sales_persons::name))
+                .first(conn)?;
+            Some(format!("{name} ({code})"))
+        }
+        None => None,
+    };
+    type Line = (
+        String,
+        String,
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        bool,
+        Option<String>,
+    );
+    let lines: Vec<Line> = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(id))
+        .order(invoice_lines::line_no.asc())
+        .select((
+            invoice_lines::item_code,
+            invoice_lines::item_name,
+            invoice_lines::qty,
+            invoice_lines::price_list_rate,
+            invoice_lines::discount_amount,
+            invoice_lines::amount,
+            invoice_lines::is_offer,
+            invoice_lines::offer,
+        ))
+        .load(conn)?;
+    let payments: Vec<(String, Decimal)> = invoice_payments::table
+        .filter(invoice_payments::invoice_id.eq(id))
+        .order(invoice_payments::id.asc())
+        .select((invoice_payments::mode, invoice_payments::amount))
+        .load(conn)?;
+    let linked =
+        |(uuid, number, status, against): (Uuid, String, String, Option<i64>)| LinkedInvoice {
+            uuid: uuid.to_string(),
+            number,
+            status: status_label(&status, against.is_some()),
+        };
+    let returns: Vec<LinkedInvoice> = invoices::table
+        .filter(invoices::return_against_id.eq(id))
+        .order((invoices::posted_at.asc(), invoices::id.asc()))
+        .select((
+            invoices::uuid,
+            invoices::number,
+            invoices::status,
+            invoices::return_against_id,
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(linked)
+        .collect();
+    let return_against = match facts.return_against_id {
+        Some(original) => Some(linked(
+            invoices::table
+                .find(original)
+                .select((
+                    invoices::uuid,
+                    invoices::number,
+                    invoices::status,
+                    invoices::return_against_id,
+                ))
+                .first(conn)?,
+        )),
+        None => None,
+    };
+    let paid: Decimal = payments.iter().map(|(_, amount)| *amount).sum();
+    Ok(InvoiceView {
+        uuid: facts.uuid.to_string(),
+        number: facts.number,
+        date: when(facts.posted_at),
+        store,
+        store_code,
+        customer_id: facts.customer_id,
+        customer_code,
+        customer_name: format!("{first} {last}").trim().to_owned(),
+        sales_person,
+        status: status_label(&row.status, facts.return_against_id.is_some()),
+        lines: lines
+            .into_iter()
+            .map(
+                |(item_code, item_name, qty, rate, discount, amount, is_offer, offer)| LineView {
+                    item_code,
+                    item_name,
+                    qty: qty.normalize().to_string(),
+                    rate: money(rate),
+                    discount: money(discount),
+                    amount: money(amount),
+                    offer: is_offer.then(|| offer.unwrap_or_default()),
+                },
+            )
+            .collect(),
+        delivery: facts
+            .delivery_label
+            .map(|label| (label, money(facts.delivery_amount))),
+        payments: payments
+            .into_iter()
+            .map(|(mode, amount)| (mode.replace('_', " "), money(amount)))
+            .collect(),
+        net_total: money(facts.net_total),
+        discount: money(facts.discount_amount),
+        grand_total: money(facts.grand_total),
+        paid: money(paid),
+        points: facts.loyalty_points_redeemed,
+        points_amount: money(facts.loyalty_amount),
+        coupons: facts.coupon_codes,
+        returns,
+        return_against,
+        cancelled_at: row.cancelled_at.map(when),
+        currency: currency.code,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "sales/invoice.html")]
+struct InvoicePage {
+    ctx: PageCtx,
+    invoice: InvoiceView,
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    uuid: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let uuid = Uuid::parse_str(uuid.trim()).map_err(|_| AppError::NotFound)?;
+    // A store supervisor sees their own store's invoices; any other is "not found" to them.
+    let only_store = user.role.needs_store().then_some(user.store_id);
+    let invoice = state
+        .db
+        .run(move |conn| {
+            let row = model::find_by_uuid(conn, uuid)?;
+            if only_store.is_some_and(|store| store != Some(row.facts.store_id)) {
+                return Err(AppError::NotFound);
+            }
+            Ok(view(conn, row)?)
+        })
+        .await?;
+    render(&InvoicePage {
+        ctx: user.page(),
+        invoice,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_says_cancelled_before_return() {
+        assert_eq!(status_label("submitted", false), "Submitted");
+        assert_eq!(status_label("submitted", true), "Return");
+        assert_eq!(status_label("cancelled", true), "Cancelled");
+        assert_eq!(status_label("cancelled", false), "Cancelled");
+    }
+}

@@ -1,0 +1,530 @@
+//! The sales pages people read: one invoice with its lines, payments and returns; the invoices
+//! list with its filters, paging and CSV; the customer's monthly spend chart.
+
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{ApiClient, TestApp};
+
+/// A store NORTH with a Walk-in default customer, Ana Lima (CUST-00002), an allowed sales
+/// person, a delivery charge and two items; returns the app and a till of that store.
+async fn shop() -> (TestApp, ApiClient) {
+    let app = TestApp::spawn().await;
+    let store = app.store("NORTH");
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, credit_limit) \
+         SELECT x.f, x.l, (SELECT min(id) FROM customer_groups), (SELECT min(id) FROM territories), x.c \
+         FROM (VALUES ('Walk-in', 'Customer', 0), ('Ana', 'Lima', 100)) AS x(f, l, c)",
+    );
+    app.sql(&format!(
+        "UPDATE pos_profiles SET default_customer_id = (SELECT id FROM customers WHERE first_name = 'Walk-in') \
+         WHERE store_id = {store}"
+    ));
+    app.sql("INSERT INTO sales_persons (employee_code, name) VALUES ('EMP-004', 'Diego')");
+    app.sql(&format!(
+        "INSERT INTO pos_profile_sales_persons SELECT p.id, s.id FROM pos_profiles p, sales_persons s \
+         WHERE p.store_id = {store} AND s.employee_code = 'EMP-004'"
+    ));
+    app.sql(&format!(
+        "INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
+         SELECT id, 'Express', 12, 9.5 FROM pos_profiles WHERE store_id = {store}"
+    ));
+    app.sql(
+        "INSERT INTO items (item_code, name, item_group_id, standard_rate) \
+         SELECT x.c, x.n, (SELECT min(id) FROM item_groups), x.r \
+         FROM (VALUES ('TEE-BLK-M', 'Black Tee M', 19.99), ('CAP-RED', 'Red Cap', 7.50)) AS x(c, n, r)",
+    );
+    let till = app.terminal(&app.terminal_token("NORTH"));
+    (app, till)
+}
+
+/// A sale of two black tees to Ana at `posted_at`, paid in cash.
+fn sale(id: &str, number: &str, posted_at: &str) -> Value {
+    json!({
+        "id": id, "number": number, "posted_at": posted_at,
+        "customer_code": "CUST-00002", "sales_person": "EMP-004",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"}],
+        "coupon_codes": [], "loyalty_points_redeemed": 0, "loyalty_amount": "0", "delivery_charge": null,
+        "payments": [{"mode": "cash", "amount": "39.98"}],
+        "totals": {"net_total": "39.98", "discount_amount": "0", "grand_total": "39.98"}
+    })
+}
+
+/// Submits `body` and checks it was taken.
+async fn submit(till: &ApiClient, body: &Value) {
+    let made = till.post("/api/v1/invoices", body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+}
+
+const ID: &str = "0b6f3a52-0000-4000-8000-000000000001";
+const RETURN: &str = "0b6f3a52-0000-4000-8000-000000000002";
+
+#[actix_web::test]
+async fn the_invoice_page_shows_lines_totals_payments_and_returns() {
+    let (app, till) = shop().await;
+    let mut body = sale(ID, "S1-000123", "2026-11-20T14:03:00Z");
+    body["lines"] = json!([
+        {"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"},
+        {"item_code": "cap-red", "qty": 3, "price_list_rate": 7.5, "discount_amount": "2.25", "is_offer": true, "offer": "CAP3"}
+    ]);
+    body["delivery_charge"] = "express".into();
+    body["totals"] =
+        json!({"net_total": "60.23", "discount_amount": "2.25", "grand_total": "69.73"});
+    body["payments"] = json!([{"mode": "card", "amount": "50"}, {"mode": "cash", "amount": "20"}]);
+    submit(&till, &body).await;
+    let mut give_back = sale(RETURN, "R1-0001", "2026-11-21T10:00:00Z");
+    give_back["return_against"] = ID.into();
+    give_back["lines"] =
+        json!([{"item_code": "TEE-BLK-M", "qty": "-1", "price_list_rate": "19.99"}]);
+    give_back["totals"] = json!({"net_total": "-19.99", "grand_total": "-19.99"});
+    give_back["payments"] = json!([{"mode": "cash", "amount": "-19.99"}]);
+    submit(&till, &give_back).await;
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let page = hq.get(&format!("/invoices/{ID}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains("Invoice S1-000123");
+    page.assert_contains(r#"<span class="badge badge-active">Submitted</span>"#);
+    page.assert_contains(&format!(r#"<a href="/customers/{ana}">Ana Lima</a>"#));
+    page.assert_contains("Diego (EMP-004)");
+    page.assert_contains("<td class=\"nowrap\">TEE-BLK-M</td>");
+    page.assert_contains(
+        r#"Red Cap <span class="badge badge-warning">Offer</span> <span class="muted">CAP3</span>"#,
+    );
+    page.assert_contains(r#"<td class="num">$20.25</td>"#);
+    page.assert_contains(r#"<dt>Delivery Charge (Express)</dt><dd id="delivery">$9.50</dd>"#);
+    page.assert_contains(r#"<dd id="grand-total">$69.73</dd>"#);
+    page.assert_contains(r#"<dd id="paid">$70.00</dd>"#);
+    page.assert_contains("<tr><td>card</td><td class=\"num\">$50.00</td></tr>");
+    page.assert_contains(&format!(r#"<a href="/invoices/{RETURN}">R1-0001</a>"#));
+
+    let back = hq.get(&format!("/invoices/{RETURN}")).await;
+    back.assert_contains(r#"<span class="badge badge-warning">Return</span>"#);
+    back.assert_contains(&format!(r#"<a href="/invoices/{ID}">S1-000123</a>"#));
+    back.assert_contains(r#"<dd id="grand-total">-$19.99</dd>"#);
+
+    // The customer's Sales history opens it.
+    let history = hq.get(&format!("/customers/{ana}")).await;
+    history.assert_contains(&format!(r#"href="/invoices/{ID}">S1-000123</a>"#));
+
+    // Cancelled: grey badge and when.
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{RETURN}/cancel"), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    let back = hq.get(&format!("/invoices/{RETURN}")).await;
+    back.assert_contains(r#"<span class="badge badge-inactive">Cancelled</span>"#);
+    back.assert_contains(r#"<dd id="cancelled-at">"#);
+
+    // Marketing reads reports: allowed. Nonsense and unknown ids: 404, never 500.
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    assert_eq!(
+        marketing.get(&format!("/invoices/{ID}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        hq.get("/invoices/0b6f3a52-0000-4000-8000-00000000ffff")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        hq.get("/invoices/not-a-uuid").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[actix_web::test]
+async fn a_store_supervisor_sees_only_their_own_stores_invoices() {
+    let (app, till) = shop().await;
+    submit(&till, &sale(ID, "S1-000123", "2026-11-20T14:03:00Z")).await;
+
+    // The harness's supervisors work at store TEST.
+    let (elsewhere, _) = app.signed_in(Role::StoreSupervisor).await;
+    let page = elsewhere.get(&format!("/invoices/{ID}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    page.assert_lacks("S1-000123");
+
+    let (here, user) = app.signed_in(Role::StoreSupervisor).await;
+    app.sql(&format!(
+        "UPDATE users SET store_id = (SELECT id FROM stores WHERE code = 'NORTH') WHERE id = {}",
+        user.id
+    ));
+    let page = here.get(&format!("/invoices/{ID}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("Invoice S1-000123");
+
+    // On the customer's Sales history, the number links only where the invoice opens.
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let history = here.get(&format!("/customers/{ana}")).await;
+    history.assert_contains(&format!(r#"href="/invoices/{ID}">S1-000123</a>"#));
+    let history = elsewhere.get(&format!("/customers/{ana}")).await;
+    history.assert_contains("<td>S1-000123</td>");
+    history.assert_lacks(&format!("/invoices/{ID}"));
+}
+
+/// Writes an invoice straight into the database: `number` at store `store` for the customer
+/// named `first_name`, sold at `posted_at` (an SQL expression), `status`, returning goods of
+/// invoice `against` when given.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a column the tests vary"
+)]
+fn invoice(
+    app: &TestApp,
+    number: &str,
+    store: &str,
+    first_name: &str,
+    posted_at: &str,
+    total: &str,
+    status: &str,
+    against: Option<&str>,
+) {
+    let against = against.map_or("NULL".to_owned(), |n| {
+        format!("(SELECT id FROM invoices WHERE number = '{n}')")
+    });
+    app.sql(&format!(
+        "INSERT INTO invoices (uuid, number, store_id, company_id, customer_id, posted_at, \
+         currency_code, net_total, discount_amount, grand_total, request_hash, response, status, \
+         return_against_id, cancelled_at) \
+         SELECT gen_random_uuid(), '{number}', s.id, s.company_id, \
+         (SELECT id FROM customers WHERE first_name = '{first_name}'), {posted_at}, 'USD', \
+         {total}, 0, {total}, '\\x00', '{{}}', '{status}', {against}, \
+         CASE WHEN '{status}' = 'cancelled' THEN now() END \
+         FROM stores s WHERE s.code = '{store}'"
+    ));
+}
+
+/// Invoice numbers in the order the page lists them.
+fn numbers(body: &str) -> Vec<String> {
+    body.split(r#"<a class="row-link" href="/invoices/"#)
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('>')? + 1;
+            let end = rest.find("</a>")?;
+            Some(rest[start..end].to_owned())
+        })
+        .collect()
+}
+
+/// 53 sales at NORTH in October, a return of the first, two sales at SOUTH in November (the
+/// second cancelled).
+async fn many() -> TestApp {
+    let (app, _) = shop().await;
+    app.store("SOUTH");
+    for n in 1..=53 {
+        invoice(
+            &app,
+            &format!("N-{n}"),
+            "NORTH",
+            "Ana",
+            &format!("'2026-10-01T00:00:00Z'::timestamptz + interval '{n} hours'"),
+            "10",
+            "submitted",
+            None,
+        );
+    }
+    invoice(
+        &app,
+        "R-1",
+        "NORTH",
+        "Ana",
+        "'2026-10-20T09:00:00Z'",
+        "-10",
+        "submitted",
+        Some("N-1"),
+    );
+    invoice(
+        &app,
+        "S-1",
+        "SOUTH",
+        "Walk-in",
+        "'2026-11-05T10:00:00Z'",
+        "25.5",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "S-2",
+        "SOUTH",
+        "Walk-in",
+        "'2026-11-05T11:00:00Z'",
+        "12",
+        "cancelled",
+        None,
+    );
+    app
+}
+
+#[actix_web::test]
+async fn the_invoices_list_filters_by_store_date_customer_and_status_and_pages() {
+    let app = many().await;
+    let south = app.count("SELECT id AS n FROM stores WHERE code = 'SOUTH'");
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let page = marketing.get("/invoices").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains(r#"<a href="/invoices" aria-current="page">Invoices</a>"#);
+    let first = numbers(&page.body);
+    assert_eq!(first.len(), 50);
+    assert_eq!(&first[..4], ["S-2", "S-1", "R-1", "N-53"]);
+    assert_eq!(first[49], "N-7");
+    page.assert_contains(r#"<span class="badge badge-inactive">Cancelled</span>"#);
+    page.assert_contains(r#"<span class="badge badge-warning">Return</span>"#);
+    page.assert_contains(r#"<td class="num">$25.50</td>"#);
+
+    // Next: the rest, nothing twice, no further link.
+    let at = page.body.find(r#"<a class="btn" href=""#).unwrap() + r#"<a class="btn" href=""#.len();
+    let next = page.body[at..at + page.body[at..].find('"').unwrap()].replace("&#38;", "&");
+    let second = marketing.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(
+        numbers(&second.body),
+        ["N-6", "N-5", "N-4", "N-3", "N-2", "N-1"]
+    );
+    second.assert_lacks(">Next</a>");
+
+    let by_store = marketing.get(&format!("/invoices?store={south}")).await;
+    assert_eq!(numbers(&by_store.body), ["S-2", "S-1"]);
+    by_store.assert_contains(&format!(r#"<option value="{south}" selected>"#));
+
+    let by_date = marketing
+        .get("/invoices?from=2026-10-20&to=2026-10-20")
+        .await;
+    assert_eq!(numbers(&by_date.body), ["R-1"]);
+    let by_date = marketing.get("/invoices?from=2026-11-01").await;
+    assert_eq!(numbers(&by_date.body), ["S-2", "S-1"]);
+    let by_date = marketing.get("/invoices?to=2026-10-01").await;
+    assert_eq!(
+        numbers(&by_date.body).len(),
+        23,
+        "N-1 to N-23 fall on 1 October"
+    );
+
+    assert_eq!(
+        numbers(&marketing.get("/invoices?status=cancelled").await.body),
+        ["S-2"]
+    );
+    assert_eq!(
+        numbers(&marketing.get("/invoices?status=return").await.body),
+        ["R-1"]
+    );
+    let standing = numbers(&marketing.get("/invoices?status=submitted").await.body);
+    assert_eq!(&standing[..2], ["S-1", "N-53"]);
+
+    let walk_in = marketing.get("/invoices?customer=cust-00001").await;
+    assert_eq!(numbers(&walk_in.body), ["S-2", "S-1"]);
+
+    // Bad input: a message next to the filter, never a 500.
+    let unknown = marketing.get("/invoices?customer=CUST-99999").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    unknown.assert_contains("No customer has the code CUST-99999.");
+    assert!(numbers(&unknown.body).is_empty());
+    let bad = marketing
+        .get("/invoices?from=yesterday&to=2026-13-45&before=nonsense&store=x")
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    bad.assert_contains(
+        r#"<p class="field-error" id="f-from-error">Dates look like 2026-11-23.</p>"#,
+    );
+    assert_eq!(numbers(&bad.body).len(), 50);
+    let swapped = marketing
+        .get("/invoices?from=2026-11-02&to=2026-11-01")
+        .await;
+    swapped.assert_contains("To comes before From: swap them.");
+
+    // htmx asks for the rows only.
+    let rows = marketing
+        .get_fragment(&format!("/invoices?store={south}&status=all"))
+        .await;
+    assert_eq!(rows.status, StatusCode::OK);
+    rows.assert_lacks("<html");
+    assert_eq!(numbers(&rows.body), ["S-2", "S-1"]);
+
+    // Reports only.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(
+        supervisor.get("/invoices").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn the_csv_has_a_header_and_one_row_per_invoice() {
+    let app = many().await;
+    let north = app.count("SELECT id AS n FROM stores WHERE code = 'NORTH'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let csv = hq.get(&format!("/invoices/export.csv?store={north}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Posted At,Invoice,Id,Store,Customer Code,Customer,Status,Currency,Net Total,Discount,Delivery Charge,Grand Total,Coupon Codes"
+    );
+    assert_eq!(lines.len(), 1 + 54);
+    assert!(
+        lines[1].starts_with("2026-10-20 09:00:00,R-1,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",NORTH,CUST-00002,Ana Lima,Return,USD,-10.00,0.00,0.00,-10.00,"));
+    let everything = hq.get("/invoices/export.csv").await;
+    assert_eq!(everything.body.lines().count(), 1 + 56);
+    let cancelled = hq.get("/invoices/export.csv?status=cancelled").await;
+    assert_eq!(cancelled.body.lines().count(), 2);
+}
+
+#[actix_web::test]
+async fn every_invoice_filter_has_an_index() {
+    let app = TestApp::spawn().await;
+    let newest = "ORDER BY posted_at DESC, id DESC LIMIT 51";
+    app.assert_indexed(&[
+        (
+            &format!("SELECT id FROM invoices {newest}"),
+            "invoices_posted_idx",
+        ),
+        (
+            &format!(
+                "SELECT id FROM invoices WHERE posted_at >= '2026-10-01' AND posted_at < '2026-11-01' {newest}"
+            ),
+            "invoices_posted_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE store_id = 1 AND posted_at >= '2026-10-01' {newest}"),
+            "invoices_store_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE customer_id = 1 AND posted_at < '2026-10-01' {newest}"),
+            "invoices_customer_idx",
+        ),
+        (
+            &format!("SELECT id FROM invoices WHERE status = 'cancelled' {newest}"),
+            "invoices_cancelled_idx",
+        ),
+        (
+            &format!(
+                "SELECT id FROM invoices WHERE status = 'submitted' AND return_against_id IS NOT NULL {newest}"
+            ),
+            "invoices_returns_idx",
+        ),
+        (
+            "SELECT sum(grand_total) FROM invoices WHERE customer_id = 1 AND posted_at >= '2024-12-01' AND status = 'submitted'",
+            "invoices_customer_idx",
+        ),
+    ]);
+}
+
+#[actix_web::test]
+async fn the_customer_page_charts_monthly_spend_with_one_bar_per_month_with_sales() {
+    let (app, _) = shop().await;
+    let month = |back: u32| {
+        format!("date_trunc('month', now()) - interval '{back} months' + interval '1 day'")
+    };
+    invoice(
+        &app,
+        "C-1",
+        "NORTH",
+        "Ana",
+        "date_trunc('month', now()) + interval '1 minute'",
+        "40",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-2",
+        "NORTH",
+        "Ana",
+        &month(2),
+        "15",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-3",
+        "NORTH",
+        "Ana",
+        &month(2),
+        "5",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "C-4",
+        "NORTH",
+        "Ana",
+        &month(4),
+        "-10",
+        "submitted",
+        Some("C-3"),
+    );
+    invoice(
+        &app,
+        "C-5",
+        "NORTH",
+        "Ana",
+        &month(5),
+        "99",
+        "cancelled",
+        None,
+    );
+    invoice(
+        &app,
+        "C-6",
+        "NORTH",
+        "Ana",
+        &month(30),
+        "77",
+        "submitted",
+        None,
+    );
+    invoice(
+        &app,
+        "W-1",
+        "NORTH",
+        "Walk-in",
+        &month(30),
+        "12",
+        "submitted",
+        None,
+    );
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let walk_in = app.count("SELECT id AS n FROM customers WHERE first_name = 'Walk-in'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+
+    let page = hq.get(&format!("/customers/{ana}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"<figure class="spend-chart">"#);
+    page.assert_contains(r#"role="img" aria-labelledby="spend-title""#);
+    assert_eq!(
+        page.body.matches("<rect class=\"bar").count(),
+        3,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("<rect class=\"bar bar-return\"").count(),
+        1
+    );
+    page.assert_contains(": $40.00</title>");
+    page.assert_contains(": $20.00</title>");
+    page.assert_contains(": -$10.00</title>");
+    page.assert_lacks("$99.00</title>");
+    page.assert_lacks("style=");
+
+    // Sales, but none in the last 24 months: the table without a chart.
+    let old = hq.get(&format!("/customers/{walk_in}")).await;
+    old.assert_contains(">W-1</a>");
+    old.assert_lacks("spend-chart");
+}
