@@ -5,39 +5,8 @@ use patron::users::rules::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::common::shop::shop;
 use crate::common::{ApiClient, TestApp};
-
-/// A store NORTH with a Walk-in default customer, Ana Lima (CUST-00002), an allowed sales
-/// person, a delivery charge and two items; returns the app and a till of that store.
-async fn shop() -> (TestApp, ApiClient) {
-    let app = TestApp::spawn().await;
-    let store = app.store("NORTH");
-    app.sql(
-        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, credit_limit) \
-         SELECT x.f, x.l, (SELECT min(id) FROM customer_groups), (SELECT min(id) FROM territories), x.c \
-         FROM (VALUES ('Walk-in', 'Customer', 0), ('Ana', 'Lima', 100)) AS x(f, l, c)",
-    );
-    app.sql(&format!(
-        "UPDATE pos_profiles SET default_customer_id = (SELECT id FROM customers WHERE first_name = 'Walk-in') \
-         WHERE store_id = {store}"
-    ));
-    app.sql("INSERT INTO sales_persons (employee_code, name) VALUES ('EMP-004', 'Diego')");
-    app.sql(&format!(
-        "INSERT INTO pos_profile_sales_persons SELECT p.id, s.id FROM pos_profiles p, sales_persons s \
-         WHERE p.store_id = {store} AND s.employee_code = 'EMP-004'"
-    ));
-    app.sql(&format!(
-        "INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
-         SELECT id, 'Express', 12, 9.5 FROM pos_profiles WHERE store_id = {store}"
-    ));
-    app.sql(
-        "INSERT INTO items (item_code, name, item_group_id, standard_rate) \
-         SELECT x.c, x.n, (SELECT min(id) FROM item_groups), x.r \
-         FROM (VALUES ('TEE-BLK-M', 'Black Tee M', 19.99), ('CAP-RED', 'Red Cap', 7.50)) AS x(c, n, r)",
-    );
-    let till = app.terminal(&app.terminal_token("NORTH"));
-    (app, till)
-}
 
 /// A sale of two black tees to Ana at `posted_at`, paid in cash.
 fn sale(id: &str, number: &str, posted_at: &str) -> Value {

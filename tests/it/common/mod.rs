@@ -2,6 +2,7 @@
 //! sign in as a role and carry the CSRF token the way a browser form does.
 
 pub mod db;
+pub mod shop;
 
 use std::net::TcpListener;
 use std::sync::{Arc, LazyLock, Mutex};
