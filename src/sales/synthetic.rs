@@ -88,7 +88,7 @@ fn insert_batch(conn: &mut PgConnection, after: i64, batch: i64) -> QueryResult<
 /// (one unit, refunded by card) of about 1 in 50 others.
 fn cancel_and_return(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
     diesel::sql_query(
-        "UPDATE invoices SET status = 'cancelled', cancelled_at = posted_at + interval '1 hour',
+        "UPDATE invoices SET status = 'cancelled', cancelled_at = least(posted_at + interval '1 hour', now()),
                 cancelled_by = 'synthetic data'
          WHERE id > $1 AND id % 100 = 7 AND number LIKE 'SYN-%'",
     )
@@ -106,7 +106,7 @@ fn cancel_and_return(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
                                   return_against_id, currency_code, net_total, discount_amount,
                                   grand_total, request_hash, response)
             SELECT gen_random_uuid(), 'RET-' || o.id, o.store_id, o.company_id, o.customer_id,
-                   o.posted_at + interval '3 days', o.id, 'USD', -o.price_list_rate, 0,
+                   least(o.posted_at + interval '3 days', now()), o.id, 'USD', -o.price_list_rate, 0,
                    -o.price_list_rate, '\\x00', '{}'
             FROM orig o
             RETURNING id, return_against_id, grand_total),

@@ -476,4 +476,11 @@ async fn synthetic_sales_add_up_like_real_ones() {
     assert_eq!(mismatched, 0, "every synthetic invoice adds up");
     let lines = app.count("SELECT count(*) AS n FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.return_against_id IS NULL");
     assert!((900..=2100).contains(&lines), "3 to 7 lines each: {lines}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM invoices WHERE posted_at > now() OR cancelled_at > now()"
+        ),
+        0,
+        "nothing happens in the future"
+    );
 }
