@@ -10,9 +10,7 @@ use uuid::Uuid;
 
 use super::model::{self, InvoiceRow};
 use crate::app::AppState;
-use crate::db::schema::{
-    customers, invoice_lines, invoice_payments, invoices, sales_persons, stores,
-};
+use crate::db::schema::{customers, invoices, sales_persons, stores};
 use crate::stores::rules::Currency;
 use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
@@ -152,35 +150,8 @@ pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView
         }
         None => None,
     };
-    type Line = (
-        String,
-        String,
-        Decimal,
-        Decimal,
-        Decimal,
-        Decimal,
-        bool,
-        Option<String>,
-    );
-    let lines: Vec<Line> = invoice_lines::table
-        .filter(invoice_lines::invoice_id.eq(id))
-        .order(invoice_lines::line_no.asc())
-        .select((
-            invoice_lines::item_code,
-            invoice_lines::item_name,
-            invoice_lines::qty,
-            invoice_lines::price_list_rate,
-            invoice_lines::discount_amount,
-            invoice_lines::amount,
-            invoice_lines::is_offer,
-            invoice_lines::offer,
-        ))
-        .load(conn)?;
-    let payments: Vec<(String, Decimal)> = invoice_payments::table
-        .filter(invoice_payments::invoice_id.eq(id))
-        .order(invoice_payments::id.asc())
-        .select((invoice_payments::mode, invoice_payments::amount))
-        .load(conn)?;
+    let lines = model::lines_of(conn, id)?;
+    let payments = model::payments_of(conn, id)?;
     let linked =
         |(uuid, number, status, against): (Uuid, String, String, Option<i64>)| LinkedInvoice {
             uuid: uuid.to_string(),
@@ -214,7 +185,7 @@ pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView
         )),
         None => None,
     };
-    let paid: Decimal = payments.iter().map(|(_, amount)| *amount).sum();
+    let paid: Decimal = payments.iter().map(|p| p.amount).sum();
     Ok(InvoiceView {
         uuid: facts.uuid.to_string(),
         number: facts.number,
@@ -228,24 +199,22 @@ pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView
         status: status_label(&row.status, facts.return_against_id.is_some()),
         lines: lines
             .into_iter()
-            .map(
-                |(item_code, item_name, qty, rate, discount, amount, is_offer, offer)| LineView {
-                    item_code,
-                    item_name,
-                    qty: qty.normalize().to_string(),
-                    rate: money(rate),
-                    discount: money(discount),
-                    amount: money(amount),
-                    offer: is_offer.then(|| offer.unwrap_or_default()),
-                },
-            )
+            .map(|line| LineView {
+                qty: line.qty.normalize().to_string(),
+                rate: money(line.price_list_rate),
+                discount: money(line.discount_amount),
+                amount: money(line.amount),
+                offer: line.is_offer.then(|| line.offer.unwrap_or_default()),
+                item_code: line.item_code,
+                item_name: line.item_name,
+            })
             .collect(),
         delivery: facts
             .delivery_label
             .map(|label| (label, money(facts.delivery_amount))),
         payments: payments
             .into_iter()
-            .map(|(mode, amount)| (mode.replace('_', " "), money(amount)))
+            .map(|p| (p.mode.replace('_', " "), money(p.amount)))
             .collect(),
         net_total: money(facts.net_total),
         discount: money(facts.discount_amount),

@@ -437,22 +437,32 @@ struct CustomerRef {
     name: String,
 }
 
+/// One line of an invoice as stored.
 #[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 #[schema(as = InvoiceLine)]
-struct LineJson {
-    line_no: i32,
-    item_code: String,
-    item_name: String,
+pub struct LineJson {
+    /// 1, 2, ...
+    pub line_no: i32,
+    /// Item code as sold.
+    pub item_code: String,
+    /// Item name as sold.
+    pub item_name: String,
+    /// Quantity (negative on returns).
     #[schema(value_type = String, format = "decimal")]
-    qty: Decimal,
+    pub qty: Decimal,
+    /// Price List Rate.
     #[schema(value_type = String, format = "decimal")]
-    price_list_rate: Decimal,
+    pub price_list_rate: Decimal,
+    /// Discount.
     #[schema(value_type = String, format = "decimal")]
-    discount_amount: Decimal,
+    pub discount_amount: Decimal,
+    /// Amount.
     #[schema(value_type = String, format = "decimal")]
-    amount: Decimal,
-    is_offer: bool,
-    offer: Option<String>,
+    pub amount: Decimal,
+    /// Whether an offer gave it.
+    pub is_offer: bool,
+    /// Which offer.
+    pub offer: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -463,12 +473,15 @@ struct DeliveryJson {
     amount: Decimal,
 }
 
+/// One payment of an invoice.
 #[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 #[schema(as = InvoicePayment)]
-struct PaymentJson {
-    mode: String,
+pub struct PaymentJson {
+    /// cash, card, on_account, store_credit or gift_card.
+    pub mode: String,
+    /// Amount (negative for refunds).
     #[schema(value_type = String, format = "decimal")]
-    amount: Decimal,
+    pub amount: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -486,6 +499,34 @@ struct TotalsJson {
     loyalty_amount: Decimal,
     #[schema(value_type = String, format = "decimal")]
     paid: Decimal,
+}
+
+/// The lines of invoice `id`, in order.
+pub fn lines_of(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<LineJson>> {
+    invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(id))
+        .order(invoice_lines::line_no.asc())
+        .select((
+            invoice_lines::line_no,
+            invoice_lines::item_code,
+            invoice_lines::item_name,
+            invoice_lines::qty,
+            invoice_lines::price_list_rate,
+            invoice_lines::discount_amount,
+            invoice_lines::amount,
+            invoice_lines::is_offer,
+            invoice_lines::offer,
+        ))
+        .load(conn)
+}
+
+/// The payments of invoice `id`, in the order they were sent.
+pub fn payments_of(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<PaymentJson>> {
+    invoice_payments::table
+        .filter(invoice_payments::invoice_id.eq(id))
+        .order(invoice_payments::id.asc())
+        .select((invoice_payments::mode, invoice_payments::amount))
+        .load(conn)
 }
 
 /// Invoice `id` as the API shows it.
@@ -516,26 +557,8 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         ),
         None => None,
     };
-    let lines: Vec<LineJson> = invoice_lines::table
-        .filter(invoice_lines::invoice_id.eq(id))
-        .order(invoice_lines::line_no.asc())
-        .select((
-            invoice_lines::line_no,
-            invoice_lines::item_code,
-            invoice_lines::item_name,
-            invoice_lines::qty,
-            invoice_lines::price_list_rate,
-            invoice_lines::discount_amount,
-            invoice_lines::amount,
-            invoice_lines::is_offer,
-            invoice_lines::offer,
-        ))
-        .load(conn)?;
-    let payments: Vec<PaymentJson> = invoice_payments::table
-        .filter(invoice_payments::invoice_id.eq(id))
-        .order(invoice_payments::id.asc())
-        .select((invoice_payments::mode, invoice_payments::amount))
-        .load(conn)?;
+    let lines = lines_of(conn, id)?;
+    let payments = payments_of(conn, id)?;
     let return_against = match row.facts.return_against_id {
         Some(original) => Some(
             invoices::table
