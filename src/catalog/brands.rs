@@ -12,6 +12,7 @@ use super::routes::READERS;
 use crate::app::AppState;
 use crate::audit;
 use crate::users::rules::Permission;
+use crate::web::activation::Activation;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
@@ -22,8 +23,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/brands", web::post().to(create))
         .route("/brands/{id}", web::get().to(edit_page))
         .route("/brands/{id}", web::post().to(rename))
-        .route("/brands/{id}/deactivate", web::post().to(deactivate))
-        .route("/brands/{id}/reactivate", web::post().to(reactivate));
+        .route(
+            "/brands/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        );
 }
 
 #[derive(Template)]
@@ -192,38 +195,23 @@ async fn rename(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
+    let (id, activation) = path.into_inner();
+    let active = activation.active();
     let actor = user.actor();
     let brand = state
         .db
         .tx(move |conn| {
             let before = model::brand(conn, id)?;
             let after = model::set_brand_active(conn, id, active)?;
-            let action = if active { "reactivate" } else { "deactivate" };
+            let action = activation.action();
             audit::record_change(conn, &actor, "brand", id, action, &before, &after)?;
             Ok(after)
         })
         .await?;
-    let done = if active { "reactivated" } else { "deactivated" };
+    let done = activation.done();
     user.flash(Flash::success(format!("Brand {} {done}.", brand.name)));
     Ok(see_other("/brands"))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }

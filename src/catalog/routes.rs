@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::audit;
 use crate::customers::tree::{Node, display_order, subtree};
 use crate::users::rules::Permission;
+use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -38,8 +39,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(crate::imports::pages::mount::<super::import::ItemImport>)
         .route("/items/{id}", web::get().to(edit_page))
         .route("/items/{id}", web::post().to(update))
-        .route("/items/{id}/deactivate", web::post().to(deactivate))
-        .route("/items/{id}/reactivate", web::post().to(reactivate))
+        .route(
+            "/items/{id}/{action:deactivate|reactivate}",
+            web::post().to(set_active),
+        )
         .configure(|cfg| {
             crate::customers::tree_routes::mount(
                 cfg,
@@ -359,41 +362,26 @@ async fn update(
 async fn set_active(
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: i64,
-    active: bool,
+    path: web::Path<(i64, Activation)>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
+    let (id, activation) = path.into_inner();
+    let active = activation.active();
     let actor = user.actor();
     let item = state
         .db
         .tx(move |conn| {
             let before = model::find_for_update(conn, id)?;
             let after = model::set_active(conn, id, active)?;
-            let action = if active { "reactivate" } else { "deactivate" };
+            let action = activation.action();
             audit::record_change(conn, &actor, "item", id, action, &before, &after)?;
             Ok(after)
         })
         .await?;
-    let done = if active { "reactivated" } else { "deactivated" };
+    let done = activation.done();
     user.flash(Flash::success(format!(
         "Item {} {done}.",
         item.fields.item_code
     )));
     Ok(see_other(&format!("/items/{id}")))
-}
-
-async fn deactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), false).await
-}
-
-async fn reactivate(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_active(state, user, id.into_inner(), true).await
 }
