@@ -465,6 +465,9 @@ struct ShowPage {
     tab: String,
     activity: Vec<Activity>,
     sales: crate::sales::history::SalesHistory,
+    history: crate::sales::history::HistoryQuery,
+    history_errors: FieldErrors,
+    stores: Vec<(i64, String, String)>,
     can_edit: bool,
     can_deactivate: bool,
     /// A store supervisor's store: the only one whose invoices they may open.
@@ -477,14 +480,18 @@ impl ShowPage {
         self.only_store
             .is_none_or(|store| store == Some(sale.store_id))
     }
+
+    fn store_selected(&self, id: &i64) -> bool {
+        self.history.store.trim() == id.to_string()
+    }
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     #[serde(default)]
     tab: String,
-    #[serde(default)]
-    before: String,
+    #[serde(flatten)]
+    history: crate::sales::history::HistoryQuery,
 }
 
 async fn show(
@@ -495,8 +502,9 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersView)?;
     let id = id.into_inner();
-    let before = crate::sales::history::parse_before(&query.before);
-    let (customer, group, territory, store, country, merged_into, entries, sales) = state
+    let mut history_errors = FieldErrors::new();
+    let history_filter = query.history.read(&mut history_errors);
+    let (customer, group, territory, store, country, merged_into, entries, sales, stores) = state
         .db
         .run(move |conn| {
             use crate::db::schema::{countries, customers, stores as stores_table};
@@ -536,7 +544,8 @@ async fn show(
                 ..Default::default()
             };
             let entries = audit_model::list(conn, &filter, 50)?;
-            let sales = crate::sales::history::page(conn, id, before)?;
+            let sales = crate::sales::history::page(conn, id, &history_filter)?;
+            let stores = crate::sales::list::stores(conn)?;
             Ok((
                 customer,
                 group,
@@ -546,6 +555,7 @@ async fn show(
                 merged_into,
                 entries,
                 sales,
+                stores,
             ))
         })
         .await?;
@@ -569,6 +579,9 @@ async fn show(
             "sales".into()
         },
         sales,
+        history: query.into_inner().history,
+        history_errors,
+        stores,
         activity: entries
             .into_iter()
             .map(|e| Activity {

@@ -1,14 +1,16 @@
-//! A customer's sales history as their page shows it: newest first, 25 at a time, with a link to
-//! older sales (keyset on posted_at and id, never OFFSET).
+//! A customer's sales history as their page shows it: newest first, 25 at a time, filtered by
+//! store and date range, with a link to older sales (keyset on posted_at and id, never OFFSET).
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::PgConnection;
 use diesel::QueryResult;
 
 use super::chart::{self, Chart, Month};
+use super::list_routes::read_dates;
 use super::model;
 use crate::stores::model as stores;
 use crate::stores::rules::Currency;
+use crate::web::FieldErrors;
 
 /// Sales per page.
 pub const PAGE: i64 = 25;
@@ -49,6 +51,63 @@ pub struct SalesHistory {
     pub chart: Option<Chart>,
 }
 
+/// The history's filters as they arrive in the customer page's query string (empty = any).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct HistoryQuery {
+    /// Store id.
+    pub store: String,
+    /// First day, 2026-11-23.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// The page cursor.
+    pub before: String,
+}
+
+/// Which of a customer's sales to show.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    /// One store.
+    pub store_id: Option<i64>,
+    /// Sold on or after this day (UTC).
+    pub from: Option<NaiveDate>,
+    /// Sold on or before this day (UTC).
+    pub to: Option<NaiveDate>,
+    /// Older than this (posted_at, id).
+    pub before: Option<(DateTime<Utc>, i64)>,
+}
+
+impl HistoryQuery {
+    /// The filter; bad dates are left out and explained in `errors`.
+    pub fn read(&self, errors: &mut FieldErrors) -> HistoryFilter {
+        let (from, to) = read_dates(&self.from, &self.to, errors);
+        HistoryFilter {
+            store_id: self.store.trim().parse().ok(),
+            from,
+            to,
+            before: parse_before(self.before.trim()),
+        }
+    }
+
+    /// Whether any filter beyond paging is set.
+    pub fn is_filtered(&self) -> bool {
+        !(self.store.trim().is_empty() && self.from.trim().is_empty() && self.to.trim().is_empty())
+    }
+
+    /// The customer page's link to the sales before `before`, keeping the filters.
+    pub fn older_link(&self, customer_id: i64, before: &str) -> String {
+        let next = HistoryQuery {
+            before: before.to_owned(),
+            ..self.clone()
+        };
+        format!(
+            "/customers/{customer_id}?{}",
+            serde_urlencoded::to_string(&next).unwrap_or_default()
+        )
+    }
+}
+
 /// Reads `before` as sent back by the page ("2026-11-20T14:03:00Z,42").
 pub fn parse_before(raw: &str) -> Option<(DateTime<Utc>, i64)> {
     let (at, id) = raw.split_once(',')?;
@@ -58,13 +117,13 @@ pub fn parse_before(raw: &str) -> Option<(DateTime<Utc>, i64)> {
     ))
 }
 
-/// The page of customer `customer_id`'s sales before `before`.
+/// The page of customer `customer_id`'s sales that `filter` picks.
 pub fn page(
     conn: &mut PgConnection,
     customer_id: i64,
-    before: Option<(DateTime<Utc>, i64)>,
+    filter: &HistoryFilter,
 ) -> QueryResult<SalesHistory> {
-    let mut rows = model::history(conn, customer_id, before, PAGE + 1)?;
+    let mut rows = model::history(conn, customer_id, filter, PAGE + 1)?;
     let older = (rows.len() > PAGE as usize).then(|| {
         rows.truncate(PAGE as usize);
         rows.last()
@@ -125,7 +184,7 @@ pub fn page(
 
 /// The currency of customer `customer_id`'s latest sale (dollars when there is none).
 fn latest_currency(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Currency> {
-    match model::history(conn, customer_id, None, 1)?.first() {
+    match model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
         Some(row) => Ok(stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd)),
         None => Ok(Currency::usd()),
     }
@@ -181,6 +240,36 @@ pub fn monthly_spend(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_older_link_keeps_the_filters() {
+        let query = HistoryQuery {
+            store: "3".into(),
+            from: "2026-01-01".into(),
+            to: String::new(),
+            before: "ignored".into(),
+        };
+        assert_eq!(
+            query.older_link(7, "2026-11-20T14:03:00Z,42"),
+            "/customers/7?store=3&from=2026-01-01&to=&before=2026-11-20T14%3A03%3A00Z%2C42"
+        );
+        assert!(query.is_filtered());
+        assert!(!HistoryQuery::default().is_filtered());
+    }
+
+    #[test]
+    fn bad_dates_are_explained_and_left_out() {
+        let mut errors = FieldErrors::new();
+        let query = HistoryQuery {
+            from: "2026-12-01".into(),
+            to: "2026-11-01".into(),
+            ..HistoryQuery::default()
+        };
+        let filter = query.read(&mut errors);
+        assert_eq!(filter.from, NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(filter.to, None);
+        assert_eq!(errors.get("to"), Some("To comes before From: swap them."));
+    }
 
     #[test]
     fn the_older_link_reads_back() {

@@ -111,7 +111,7 @@ impl ListRow {
 }
 
 /// Midnight UTC starting `day`.
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 

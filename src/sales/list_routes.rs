@@ -63,6 +63,30 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, ()> {
         .map_err(|_| ())
 }
 
+/// Reads a From/To pair as typed: a bad date or a To before From is left out and explained next
+/// to its field under the names `from` and `to`.
+pub fn read_dates(
+    from: &str,
+    to: &str,
+    errors: &mut FieldErrors,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = parse_date(from).unwrap_or_else(|()| {
+        errors.add("from", "Dates look like 2026-11-23.");
+        None
+    });
+    let mut to = parse_date(to).unwrap_or_else(|()| {
+        errors.add("to", "Dates look like 2026-11-23.");
+        None
+    });
+    if let (Some(from), Some(until)) = (from, to)
+        && from > until
+    {
+        errors.add("to", "To comes before From: swap them.");
+        to = None;
+    }
+    (from, to)
+}
+
 /// Reads the query into a filter; the customer code is resolved against the database. Bad
 /// values leave their filter out and say why next to the field.
 fn resolve(
@@ -76,20 +100,7 @@ fn resolve(
         before: parse_before(query.before.trim()),
         ..InvoiceFilter::default()
     };
-    match parse_date(&query.from) {
-        Ok(day) => filter.from = day,
-        Err(()) => errors.add("from", "Dates look like 2026-11-23."),
-    }
-    match parse_date(&query.to) {
-        Ok(day) => filter.to = day,
-        Err(()) => errors.add("to", "Dates look like 2026-11-23."),
-    }
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && from > to
-    {
-        errors.add("to", "To comes before From: swap them.");
-        filter.to = None;
-    }
+    (filter.from, filter.to) = read_dates(&query.from, &query.to, &mut errors);
     let code = query.customer.trim();
     if !code.is_empty() {
         match crate::customers::model::find_by_code(conn, code)? {

@@ -331,12 +331,12 @@ pub struct HistoryRow {
     pub store_id: i64,
 }
 
-/// Customer `customer_id`'s sales, newest first, `limit` of them, before the (posted_at, id)
-/// cursor when given (keyset paging on `invoices_customer_idx`).
+/// Customer `customer_id`'s sales matching `filter`, newest first, `limit` of them (keyset paging
+/// on `invoices_customer_idx`).
 pub fn history(
     conn: &mut PgConnection,
     customer_id: i64,
-    before: Option<(DateTime<Utc>, i64)>,
+    filter: &super::history::HistoryFilter,
     limit: i64,
 ) -> QueryResult<Vec<HistoryRow>> {
     let mut query = invoices::table
@@ -359,7 +359,16 @@ pub fn history(
             invoices::store_id,
         ))
         .into_boxed();
-    if let Some((at, id)) = before {
+    if let Some(store) = filter.store_id {
+        query = query.filter(invoices::store_id.eq(store));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(invoices::posted_at.ge(super::list::start_of(from)));
+    }
+    if let Some(to) = filter.to.and_then(|to| to.succ_opt()) {
+        query = query.filter(invoices::posted_at.lt(super::list::start_of(to)));
+    }
+    if let Some((at, id)) = filter.before {
         query = query.filter(
             invoices::posted_at
                 .lt(at)

@@ -246,8 +246,7 @@ async fn the_invoices_list_filters_by_store_date_customer_and_status_and_pages()
     page.assert_contains(r#"<td class="num">$25.50</td>"#);
 
     // Next: the rest, nothing twice, no further link.
-    let at = page.body.find(r#"<a class="btn" href=""#).unwrap() + r#"<a class="btn" href=""#.len();
-    let next = page.body[at..at + page.body[at..].find('"').unwrap()].replace("&#38;", "&");
+    let next = first_button_link(&page.body);
     let second = marketing.get(&next).await;
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(
@@ -319,6 +318,84 @@ async fn the_invoices_list_filters_by_store_date_customer_and_status_and_pages()
         supervisor.get("/invoices").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// The href of the page's first button link, as a browser would follow it.
+fn first_button_link(body: &str) -> String {
+    let at = body.find(r#"<a class="btn" href=""#).unwrap() + r#"<a class="btn" href=""#.len();
+    body[at..at + body[at..].find('"').unwrap()].replace("&#38;", "&")
+}
+
+/// The href of the link whose text ends with `end` (`>Older sales</a>`), as a browser would follow it.
+fn link_before(body: &str, end: &str) -> String {
+    let head = &body[..body
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end} in {body}"))];
+    let at = head.rfind("href=\"").unwrap() + "href=\"".len();
+    head[at..].trim_end_matches('"').replace("&#38;", "&")
+}
+
+#[actix_web::test]
+async fn the_customer_sales_history_filters_by_store_and_dates_and_pages_with_its_filters() {
+    let app = many().await;
+    invoice(
+        &app,
+        "AS-1",
+        "SOUTH",
+        "Ana",
+        "'2026-11-06T10:00:00Z'",
+        "5",
+        "submitted",
+        None,
+    );
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let south = app.count("SELECT id AS n FROM stores WHERE code = 'SOUTH'");
+    let (supervisor, _) = app.signed_in(Role::HqManager).await;
+
+    let all = supervisor.get(&format!("/customers/{ana}")).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    let first = numbers(&all.body);
+    assert_eq!(first.len(), 25);
+    assert_eq!(&first[..3], ["AS-1", "R-1", "N-53"]);
+
+    let at_south = supervisor
+        .get(&format!("/customers/{ana}?store={south}"))
+        .await;
+    assert_eq!(numbers(&at_south.body), ["AS-1"]);
+    at_south.assert_contains(&format!(r#"<option value="{south}" selected>"#));
+    at_south.assert_lacks(">Older sales</a>");
+
+    // 1 and 2 October hold N-1 to N-47: two pages, and the second keeps the dates.
+    let october = supervisor
+        .get(&format!("/customers/{ana}?from=2026-10-01&to=2026-10-02"))
+        .await;
+    let page_one = numbers(&october.body);
+    assert_eq!(page_one.len(), 25);
+    assert_eq!(
+        (page_one[0].as_str(), page_one[24].as_str()),
+        ("N-47", "N-23")
+    );
+    let older = link_before(&october.body, ">Older sales</a>");
+    assert!(older.contains("from=2026-10-01&to=2026-10-02"), "{older}");
+    let page_two = numbers(&supervisor.get(&older).await.body);
+    assert_eq!(page_two.len(), 22);
+    assert_eq!(
+        (page_two[0].as_str(), page_two[21].as_str()),
+        ("N-22", "N-1")
+    );
+
+    let nothing = supervisor
+        .get(&format!("/customers/{ana}?from=2025-01-01&to=2025-01-31"))
+        .await;
+    nothing.assert_contains("No sales match these filters.");
+    let swapped = supervisor
+        .get(&format!("/customers/{ana}?from=2026-11-02&to=2026-11-01"))
+        .await;
+    assert_eq!(swapped.status, StatusCode::OK);
+    swapped.assert_contains(
+        r#"<p class="field-error" id="f-to-error">To comes before From: swap them.</p>"#,
+    );
+    assert_eq!(numbers(&swapped.body), ["AS-1"], "From alone still applies");
 }
 
 #[actix_web::test]
