@@ -33,7 +33,8 @@ curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
     --data-urlencode "email=admin@example.com" --data-urlencode "password=bench-admin-pass" "$base/login"
 cookie=$(awk '$6 == "patron_session" {print $7}' "$jar")
 older=$(curl -s -H "Cookie: patron_session=$cookie" "$base/customers/$customer" |
-    sed -n 's/.*href="\/customers\/[0-9]*?before=\([^"]*\)".*/\1/p' | head -n 1)
+    sed -n 's/.*href="\(\/customers\/[0-9]*?[^"]*before=[^"]*\)">Older sales.*/\1/p' |
+    sed 's/&#38;/\&/g' | head -n 1)
 
 percentiles="$data/percentiles.lua"
 cat >"$percentiles" <<'LUA'
@@ -50,4 +51,4 @@ measure() {
         grep -E 'requests/s|Non-2xx'
 }
 measure "customer page with sales history" "/customers/$customer"
-[ -z "$older" ] || measure "older sales" "/customers/$customer?before=$older"
+[ -z "$older" ] || measure "older sales" "$older"

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod db;
 pub mod home;
 pub mod imports;
+pub mod loyalty;
 pub mod ops;
 pub mod sales;
 pub mod seed;

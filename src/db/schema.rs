@@ -302,6 +302,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_groups,
     brands,
     items,
+    loyalty_programs,
+    loyalty_tiers,
+    loyalty_members,
+    loyalty_point_entries,
 );
 
 diesel::table! {
@@ -399,3 +403,73 @@ diesel::table! {
 
 diesel::joinable!(items -> item_groups (item_group_id));
 diesel::joinable!(items -> brands (brand_id));
+
+diesel::table! {
+    loyalty_programs (id) {
+        id -> Int8,
+        name -> Text,
+        company_id -> Int8,
+        multiple_tier -> Bool,
+        conversion_factor -> Numeric,
+        expiry_days -> Int4,
+        valid_from -> Date,
+        valid_upto -> Nullable<Date>,
+        customer_group_id -> Nullable<Int8>,
+        territory_id -> Nullable<Int8>,
+        auto_opt_in -> Bool,
+        forfeit_on_unenrol -> Bool,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    loyalty_tiers (id) {
+        id -> Int8,
+        program_id -> Int8,
+        name -> Text,
+        min_spent -> Numeric,
+        collection_factor -> Numeric,
+    }
+}
+
+diesel::table! {
+    loyalty_members (customer_id, company_id) {
+        customer_id -> Int8,
+        company_id -> Int8,
+        program_id -> Int8,
+        enrolled_at -> Timestamptz,
+        enrolled_by -> Text,
+    }
+}
+
+diesel::table! {
+    loyalty_point_entries (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        program_id -> Int8,
+        company_id -> Int8,
+        invoice_id -> Nullable<Int8>,
+        kind -> Text,
+        points -> Int8,
+        purchase_amount -> Numeric,
+        tier -> Nullable<Text>,
+        collection_factor -> Nullable<Numeric>,
+        posting_date -> Date,
+        expiry_date -> Nullable<Date>,
+        against_entry_id -> Nullable<Int8>,
+        reverses -> Nullable<Text>,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(loyalty_programs -> companies (company_id));
+diesel::joinable!(loyalty_tiers -> loyalty_programs (program_id));
+diesel::joinable!(loyalty_members -> loyalty_programs (program_id));
+diesel::joinable!(loyalty_members -> customers (customer_id));
+diesel::joinable!(loyalty_point_entries -> loyalty_programs (program_id));
+diesel::joinable!(loyalty_point_entries -> customers (customer_id));
+diesel::joinable!(loyalty_point_entries -> invoices (invoice_id));

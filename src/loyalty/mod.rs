@@ -1,0 +1,5 @@
+//! Loyalty programs: setup (programs and their tiers), enrolment, the points ledger that invoices
+//! earn and redeem through, expiry, and the reports that say what the points are worth.
+
+pub mod programs;
+pub mod rules;
