@@ -52,6 +52,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::sales::api::show,
         crate::sales::api::cancel,
         crate::sales::api::account_payment,
+        crate::loyalty::api::show,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken),

@@ -79,6 +79,7 @@ pub fn table() -> ApiRoutes {
     crate::catalog::api::routes(&mut routes);
     crate::customers::api::routes(&mut routes);
     crate::sales::api::routes(&mut routes);
+    crate::loyalty::api::routes(&mut routes);
     routes
 }
 

@@ -125,7 +125,8 @@ pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<C
 /// at customers (invoices, loyalty points, coupons, referrals) adds its UPDATE here, so that a
 /// merge can never leave a reference behind.
 pub fn move_references(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
-    crate::sales::model::move_customer(conn, from, to)
+    Ok(crate::sales::model::move_customer(conn, from, to)?
+        + crate::loyalty::ledger::move_customer(conn, from, to)?)
 }
 
 /// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after moving its

@@ -14,6 +14,7 @@ use super::model::{
 use super::rules::{initials, search_terms};
 use crate::app::AppState;
 use crate::audit::{self, model as audit_model};
+use crate::loyalty::enrolment as loyalty;
 use crate::stores::model::{self as stores, Store};
 use crate::users::rules::{Permission, Role};
 use crate::web::activation::Activation;
@@ -405,6 +406,7 @@ async fn create(
                 None,
                 audit::snapshot(&created),
             )?;
+            loyalty::auto_opt_in(conn, created.id, Utc::now().date_naive(), &actor)?;
             Ok(created)
         })
         .await
@@ -468,6 +470,7 @@ struct ShowPage {
     history: crate::sales::history::HistoryQuery,
     history_errors: FieldErrors,
     stores: Vec<(i64, String, String)>,
+    loyalty: crate::loyalty::panel::Panel,
     can_edit: bool,
     can_deactivate: bool,
     /// A store supervisor's store: the only one whose invoices they may open.
@@ -504,7 +507,10 @@ async fn show(
     let id = id.into_inner();
     let mut history_errors = FieldErrors::new();
     let history_filter = query.history.read(&mut history_errors);
-    let (customer, group, territory, store, country, merged_into, entries, sales, stores) = state
+    let can_adjust = user.can(Permission::LoyaltyManage);
+    let can_edit_any = user.can(Permission::CustomersEdit);
+    let supervisor_store = user.role.needs_store().then_some(user.store_id);
+    let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) = state
         .db
         .run(move |conn| {
             use crate::db::schema::{countries, customers, stores as stores_table};
@@ -546,6 +552,15 @@ async fn show(
             let entries = audit_model::list(conn, &filter, 50)?;
             let sales = crate::sales::history::page(conn, id, &history_filter)?;
             let stores = crate::sales::list::stores(conn)?;
+            let can_enrol = can_edit_any
+                && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
+            let loyalty = crate::loyalty::panel::load(
+                conn,
+                id,
+                Utc::now().date_naive(),
+                can_enrol,
+                can_adjust,
+            )?;
             Ok((
                 customer,
                 group,
@@ -556,6 +571,7 @@ async fn show(
                 entries,
                 sales,
                 stores,
+                loyalty,
             ))
         })
         .await?;
@@ -582,6 +598,7 @@ async fn show(
         history: query.into_inner().history,
         history_errors,
         stores,
+        loyalty,
         activity: entries
             .into_iter()
             .map(|e| Activity {
@@ -653,6 +670,7 @@ async fn update(
             let before = model::find_for_update(conn, id)?;
             let after = model::update(conn, id, &fields)?;
             audit::record_change(conn, &actor, "customer", id, "update", &before, &after)?;
+            loyalty::auto_opt_in(conn, id, Utc::now().date_naive(), &actor)?;
             Ok(after)
         })
         .await

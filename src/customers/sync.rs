@@ -239,6 +239,7 @@ pub fn create(
                 None,
                 audit::snapshot(&customer),
             )?;
+            crate::loyalty::enrolment::auto_opt_in(conn, id, today, actor)?;
             Ok((id, true))
         }
         None => Ok((id_of(conn, body.id)?, false)),
@@ -337,5 +338,6 @@ pub fn patch(
     check_country(conn, &fields, "changes.")?;
     let after = model::update(conn, id, &fields)?;
     audit::record_change(conn, actor, "customer", id, "update", &before, &after)?;
+    crate::loyalty::enrolment::auto_opt_in(conn, id, today, actor)?;
     Ok((id, merged.conflicts))
 }

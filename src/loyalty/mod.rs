@@ -1,5 +1,11 @@
 //! Loyalty programs: setup (programs and their tiers), enrolment, the points ledger that invoices
 //! earn and redeem through, expiry, and the reports that say what the points are worth.
 
+pub mod api;
+pub mod enrolment;
+pub mod invoice;
+pub mod ledger;
+pub mod panel;
 pub mod programs;
 pub mod rules;
+pub mod summary;

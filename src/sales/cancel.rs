@@ -1,6 +1,7 @@
 //! Cancelling an invoice: idempotent (a second cancel answers the same), refused while returns
 //! against it stand, audited. What submission did is undone by the status: balances and reports
-//! count only submitted invoices. Later issues reverse their own effects here (points, coupons).
+//! count only submitted invoices; loyalty points are reversed by entries. Later issues reverse
+//! their own effects here (coupons).
 
 use diesel::PgConnection;
 use uuid::Uuid;
@@ -33,6 +34,7 @@ pub fn cancel(
     let actor = till.actor();
     let (_, label) = actor.parts();
     let before = model::invoice_json(conn, row.id)?;
+    crate::loyalty::invoice::reverse(conn, row.id, chrono::Utc::now().date_naive(), &label)?;
     model::cancel(conn, row.id, &label)?;
     let after = model::invoice_json(conn, row.id)?;
     audit::record_change(conn, &actor, "invoice", row.id, "cancel", &before, &after)?;

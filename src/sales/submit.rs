@@ -1,7 +1,8 @@
 //! Submitting an invoice, as explicit steps that run in one transaction: replay check, resolve
 //! what the body names (customer, sales person, items, delivery charge, returned invoice),
-//! recompute totals, settle payments within the credit limit, write. Later issues add their steps
-//! (coupons, loyalty) between `settle` and `write`, on the same connection.
+//! recompute totals, settle payments within the credit limit, plan the loyalty points (redeem,
+//! earn, a return's cut), write. Later issues add their steps (coupons) between `settle` and
+//! `write`, on the same connection.
 
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
@@ -13,6 +14,7 @@ use super::model::{self, InvoiceFacts, InvoiceRow, NewInvoice, NewLine};
 use super::rules::{self, LineFigures, Settlement, Totals};
 use crate::api::terminal::Terminal;
 use crate::customers::model as customers;
+use crate::loyalty::invoice as loyalty;
 use crate::stores::rules::Currency;
 use crate::stores::{delivery, model as stores, profile, sales_persons};
 use crate::web::{AppError, FieldErrors};
@@ -42,6 +44,7 @@ struct Draft {
     original: Option<InvoiceRow>,
     totals: Totals,
     settlement: Settlement,
+    loyalty: Option<loyalty::Plan>,
 }
 
 /// Submits `body` from `till`; `hash` is the SHA-256 of the request that makes retries safe.
@@ -76,10 +79,12 @@ pub fn submit(
         original,
         totals: Totals::default(),
         settlement: Settlement::default(),
+        loyalty: None,
     };
     recompute(&mut draft, body)?;
     settle(conn, &mut draft, body)?;
-    write(conn, till, body, hash, &draft)
+    plan_loyalty(conn, till, body, &mut draft)?;
+    write(conn, till, body, hash, draft)
 }
 
 /// A retry: the same uuid with the same request gets the first answer; with another, 409.
@@ -339,17 +344,11 @@ fn resolve_delivery(
     }
 }
 
-/// Coupons and loyalty redemption arrive with their own issues; until then a sale using them is
-/// refused rather than half-applied.
+/// Coupons arrive with their own issue; until then a sale using them is refused rather than
+/// half-applied.
 fn check_not_yet_supported(body: &InvoiceBody, errors: &mut FieldErrors) {
     if !body.coupon_codes.is_empty() {
         errors.add("coupon_codes", "Coupons are not set up in Patron yet.");
-    }
-    if body.loyalty_points_redeemed != 0 || !body.loyalty_amount.is_zero() {
-        errors.add(
-            "loyalty_points_redeemed",
-            "Loyalty programs are not set up in Patron yet.",
-        );
     }
 }
 
@@ -413,13 +412,44 @@ fn settle(conn: &mut PgConnection, draft: &mut Draft, body: &InvoiceBody) -> Res
     Ok(())
 }
 
-/// Writes the invoice, its lines and payments, and keeps the answer for retries.
+/// Loyalty: checks the points redeemed against the customer's balance (their membership locked)
+/// and works out what the sale earns, or what a return takes back.
+fn plan_loyalty(
+    conn: &mut PgConnection,
+    till: &Terminal,
+    body: &InvoiceBody,
+    draft: &mut Draft,
+) -> Result<(), AppError> {
+    let offer_lines = draft
+        .lines
+        .iter()
+        .zip(&body.lines)
+        .filter(|(_, sent)| sent.is_offer)
+        .map(|((.., figures), _)| rules::line_amount(&draft.currency, figures))
+        .sum();
+    let sale = loyalty::Sale {
+        company_id: till.company_id,
+        customer_id: draft.customer_id,
+        posted_on: body.posted_at.date_naive(),
+        currency: &draft.currency,
+        grand_total: draft.totals.grand_total,
+        delivery: draft.totals.delivery_amount,
+        offer_lines,
+        points_redeemed: body.loyalty_points_redeemed,
+        loyalty_amount: body.loyalty_amount,
+        return_of: draft.original.as_ref().map(|o| o.id),
+    };
+    draft.loyalty = loyalty::plan(conn, &sale)?;
+    Ok(())
+}
+
+/// Writes the invoice, its lines and payments and its points, and keeps the answer for retries.
 fn write(
     conn: &mut PgConnection,
     till: &Terminal,
     body: &InvoiceBody,
     hash: &[u8],
-    draft: &Draft,
+    draft: Draft,
 ) -> Result<Outcome, AppError> {
     let facts = InvoiceFacts {
         uuid: body.id,
@@ -475,6 +505,10 @@ fn write(
         .map(|p| (id, p.mode.as_str(), p.amount))
         .collect();
     model::insert_details(conn, &lines, &payments)?;
+    if let Some(plan) = draft.loyalty {
+        let (_, by) = till.actor().parts();
+        loyalty::post(conn, id, body.posted_at.date_naive(), plan, &by)?;
+    }
     let answer = serde_json::to_value(model::invoice_json(conn, id)?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // The invoice row is the record of the sale: no audit entry doubles it.

@@ -20,6 +20,7 @@ mod errors;
 mod groups;
 mod import;
 mod invoices;
+mod loyalty;
 mod migrations;
 mod openapi;
 mod permissions;

@@ -1,0 +1,150 @@
+//! Who belongs to which program: enrolling by hand, unenrolling (forfeiting the points when the
+//! program says so), and auto opt-in — a new or edited customer joins the one active auto-opt-in
+//! program that matches them in a company, and none when two or more match (a person picks).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::ledger::{self, Member};
+use super::programs::{self, Program};
+use crate::audit::model::{self as audit, Actor};
+use crate::db::schema::loyalty_members;
+use crate::web::AppError;
+
+/// The audit log's view of a membership.
+fn snapshot(program: &Program, forfeited: Option<i64>) -> serde_json::Value {
+    let mut value = serde_json::json!({ "program_id": program.id, "program": program.fields.name });
+    if let Some(points) = forfeited {
+        value["points_forfeited"] = points.into();
+    }
+    value
+}
+
+/// Enrols customer `customer_id` in `program_id`, which must be one they may join and the
+/// only one of its company for them. Audited. Returns the membership.
+pub fn enrol(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    program_id: i64,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<Member, AppError> {
+    let (_, by) = actor.parts();
+    let eligible = programs::eligible_for(conn, customer_id, today)?;
+    let Some(program) = eligible.iter().find(|p| p.id == program_id) else {
+        return Err(AppError::field(
+            "program",
+            "This customer cannot join that program (inactive, not running today, or for another customer group or territory).",
+        ));
+    };
+    if let Some(current) = ledger::membership(conn, customer_id, program.fields.company_id)? {
+        let name = programs::find(conn, current.program_id)?.fields.name;
+        return Err(AppError::field(
+            "program",
+            format!("Already enrolled in {name}: one program per company. Unenroll first."),
+        ));
+    }
+    let made = diesel::insert_into(loyalty_members::table)
+        .values((
+            loyalty_members::customer_id.eq(customer_id),
+            loyalty_members::company_id.eq(program.fields.company_id),
+            loyalty_members::program_id.eq(program.id),
+            loyalty_members::enrolled_by.eq(&by),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    if made == 0 {
+        return Err(AppError::field(
+            "program",
+            "Enrolled in another program meanwhile: one program per company.",
+        ));
+    }
+    audit::record(
+        conn,
+        actor,
+        "customer",
+        customer_id,
+        "loyalty_enrol",
+        None,
+        Some(snapshot(program, None)),
+    )?;
+    Ok(Member {
+        customer_id,
+        company_id: program.fields.company_id,
+        program_id: program.id,
+    })
+}
+
+/// Unenrols customer `customer_id` from their program in `company_id`; when the program
+/// forfeits points on unenrolment, the points left are written off as expired. Audited. Returns
+/// the membership ended and the points forfeited.
+pub fn unenrol(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    company_id: i64,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<(Member, i64), AppError> {
+    let (_, by) = actor.parts();
+    let member =
+        ledger::lock_membership(conn, customer_id, company_id)?.ok_or(AppError::NotFound)?;
+    let program = programs::find(conn, member.program_id)?;
+    let forfeited = if program.fields.forfeit_on_unenrol {
+        ledger::forfeit(conn, &member, today, &by)?
+    } else {
+        0
+    };
+    diesel::delete(loyalty_members::table.find((customer_id, company_id))).execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "customer",
+        customer_id,
+        "loyalty_unenrol",
+        Some(snapshot(&program, Some(forfeited))),
+        None,
+    )?;
+    Ok((member, forfeited))
+}
+
+/// The active auto-opt-in programs matching customer `customer_id`, per company where they
+/// are not enrolled yet: (company, programs).
+pub fn auto_candidates(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<(i64, Vec<Program>)>> {
+    let enrolled: Vec<i64> = ledger::memberships(conn, customer_id)?
+        .iter()
+        .map(|m| m.company_id)
+        .collect();
+    let mut by_company: Vec<(i64, Vec<Program>)> = Vec::new();
+    for program in programs::eligible_for(conn, customer_id, today)? {
+        let company = program.fields.company_id;
+        if !program.fields.auto_opt_in || enrolled.contains(&company) {
+            continue;
+        }
+        match by_company.iter_mut().find(|(c, _)| *c == company) {
+            Some((_, list)) => list.push(program),
+            None => by_company.push((company, vec![program])),
+        }
+    }
+    Ok(by_company)
+}
+
+/// Auto opt-in for a customer just created or edited: in each company where exactly one
+/// auto-opt-in program matches and they are in none, they join it. Returns the memberships made.
+pub fn auto_opt_in(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<Vec<Member>, AppError> {
+    let mut made = Vec::new();
+    for (_, candidates) in auto_candidates(conn, customer_id, today)? {
+        if let [only] = candidates.as_slice() {
+            made.push(enrol(conn, customer_id, only.id, today, actor)?);
+        }
+    }
+    Ok(made)
+}

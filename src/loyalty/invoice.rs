@@ -1,0 +1,432 @@
+//! What invoices do to points, as steps of the submit and cancel pipelines in `sales`: a sale
+//! earns at the customer's tier and may redeem (soonest-expiring points first); a return cuts the
+//! original's points to what the kept amount earns; a cancel reverses the invoice's entries once,
+//! and is refused while points it earned are spent on another invoice.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::ledger::{self, Member, NewEntry};
+use super::programs;
+use super::rules;
+use crate::db::schema::{invoices, loyalty_point_entries as entries};
+use crate::stores::rules::Currency;
+use crate::web::{AppError, FieldErrors};
+
+/// What the loyalty steps need to know of a sale (or return) being submitted.
+#[derive(Debug, Clone)]
+pub struct Sale<'a> {
+    /// The invoice's company.
+    pub company_id: i64,
+    /// The customer.
+    pub customer_id: i64,
+    /// Posting date (UTC).
+    pub posted_on: NaiveDate,
+    /// Company currency.
+    pub currency: &'a Currency,
+    /// Grand total (negative on a return).
+    pub grand_total: Decimal,
+    /// Delivery charge.
+    pub delivery: Decimal,
+    /// What the offer lines come to.
+    pub offer_lines: Decimal,
+    /// `loyalty_points_redeemed`.
+    pub points_redeemed: i64,
+    /// `loyalty_amount`.
+    pub loyalty_amount: Decimal,
+    /// For a return: the original invoice.
+    pub return_of: Option<i64>,
+}
+
+/// The entries a submission will write once the invoice has its id.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    member: Member,
+    redeem: i64,
+    entries: Vec<NewEntry>,
+}
+
+/// A stored entry, as the cancel and return steps read it.
+#[derive(Debug, Clone, Queryable)]
+struct Entry {
+    id: i64,
+    customer_id: i64,
+    program_id: i64,
+    company_id: i64,
+    kind: String,
+    points: i64,
+    purchase_amount: Decimal,
+    tier: Option<String>,
+    collection_factor: Option<Decimal>,
+    expiry_date: Option<NaiveDate>,
+    against_entry_id: Option<i64>,
+    reverses: Option<String>,
+    invoice_id: Option<i64>,
+}
+
+type EntryColumns = (
+    entries::id,
+    entries::customer_id,
+    entries::program_id,
+    entries::company_id,
+    entries::kind,
+    entries::points,
+    entries::purchase_amount,
+    entries::tier,
+    entries::collection_factor,
+    entries::expiry_date,
+    entries::against_entry_id,
+    entries::reverses,
+    entries::invoice_id,
+);
+const ENTRY: EntryColumns = (
+    entries::id,
+    entries::customer_id,
+    entries::program_id,
+    entries::company_id,
+    entries::kind,
+    entries::points,
+    entries::purchase_amount,
+    entries::tier,
+    entries::collection_factor,
+    entries::expiry_date,
+    entries::against_entry_id,
+    entries::reverses,
+    entries::invoice_id,
+);
+
+impl Entry {
+    fn member(&self) -> Member {
+        Member {
+            customer_id: self.customer_id,
+            company_id: self.company_id,
+            program_id: self.program_id,
+        }
+    }
+}
+
+/// Checks the sale's redemption and works out what it earns. Refusals name the field.
+pub fn plan(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppError> {
+    let mut errors = FieldErrors::new();
+    if sale.points_redeemed < 0 {
+        errors.add("loyalty_points_redeemed", "Points redeemed cannot be negative.");
+    } else if sale.points_redeemed == 0 && !sale.loyalty_amount.is_zero() {
+        errors.add(
+            "loyalty_amount",
+            "Send the points redeemed with the loyalty amount.",
+        );
+    } else if sale.return_of.is_some() && sale.points_redeemed > 0 {
+        errors.add(
+            "loyalty_points_redeemed",
+            "A return cannot redeem points: the original's points are cut instead.",
+        );
+    }
+    errors.into_result(()).map_err(AppError::Validation)?;
+    match sale.return_of {
+        Some(original) => plan_return(conn, sale, original),
+        None => plan_sale(conn, sale),
+    }
+}
+
+fn plan_sale(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppError> {
+    let redeeming = sale.points_redeemed > 0;
+    let member = if redeeming {
+        ledger::lock_membership(conn, sale.customer_id, sale.company_id)?
+    } else {
+        ledger::membership(conn, sale.customer_id, sale.company_id)?
+    };
+    let Some(member) = member else {
+        if redeeming {
+            return Err(AppError::field(
+                "loyalty_points_redeemed",
+                "The customer is not enrolled in a loyalty program of this company.",
+            ));
+        }
+        return Ok(None);
+    };
+    let program = programs::find(conn, member.program_id)?;
+    if !program.runs_on(sale.posted_on) {
+        if redeeming {
+            return Err(AppError::field(
+                "loyalty_points_redeemed",
+                format!(
+                    "The loyalty program {} is not running on {}.",
+                    program.fields.name, sale.posted_on
+                ),
+            ));
+        }
+        return Ok(None);
+    }
+    if redeeming {
+        let value = sale
+            .currency
+            .round(Decimal::from(sale.points_redeemed) * program.fields.conversion_factor);
+        if value != sale.loyalty_amount {
+            return Err(AppError::field(
+                "loyalty_amount",
+                format!(
+                    "{} points are worth {}, not {}.",
+                    sale.points_redeemed,
+                    sale.currency.format(value),
+                    sale.currency.format(sale.loyalty_amount)
+                ),
+            ));
+        }
+        if value > sale.grand_total {
+            return Err(AppError::field(
+                "loyalty_amount",
+                format!(
+                    "The points are worth {}, more than the sale's {}.",
+                    sale.currency.format(value),
+                    sale.currency.format(sale.grand_total)
+                ),
+            ));
+        }
+        let available: i64 = ledger::credits(
+            conn,
+            member.customer_id,
+            member.program_id,
+            sale.posted_on,
+        )?
+        .iter()
+        .map(|c| c.remaining)
+        .sum();
+        if available < sale.points_redeemed {
+            return Err(AppError::field(
+                "loyalty_points_redeemed",
+                format!("Not enough loyalty points: the customer has {available}."),
+            ));
+        }
+    }
+    let mut planned = Vec::new();
+    let eligible = rules::eligible_amount(
+        sale.grand_total,
+        sale.delivery,
+        sale.offer_lines,
+        sale.loyalty_amount,
+    );
+    if eligible > Decimal::ZERO {
+        let tiers = programs::tiers(conn, member.program_id)?;
+        let spend = ledger::standing(conn, member.customer_id, member.program_id, sale.posted_on)?
+            .spend;
+        if let Some(tier) = rules::tier_for(&tiers, spend + eligible) {
+            planned.push(NewEntry {
+                purchase_amount: eligible,
+                tier: Some(tier.name.clone()),
+                collection_factor: Some(tier.collection_factor),
+                expiry_date: rules::expiry_date(sale.posted_on, program.fields.expiry_days),
+                ..NewEntry::new(
+                    &member,
+                    "earn",
+                    rules::points_for(eligible, tier.collection_factor),
+                    sale.posted_on,
+                    "",
+                )
+            });
+        }
+    }
+    Ok(Some(Plan {
+        member,
+        redeem: sale.points_redeemed,
+        entries: planned,
+    }))
+}
+
+/// A return cuts the original's points to what the amount kept would have earned at the
+/// original's rate.
+fn plan_return(
+    conn: &mut PgConnection,
+    sale: &Sale,
+    original: i64,
+) -> Result<Option<Plan>, AppError> {
+    let Some(credit) = entries::table
+        .filter(entries::invoice_id.eq(original))
+        .filter(entries::kind.eq("earn"))
+        .filter(entries::against_entry_id.is_null())
+        .select(ENTRY)
+        .first::<Entry>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let member = ledger::lock_membership(conn, credit.customer_id, credit.company_id)?
+        .filter(|m| m.program_id == credit.program_id)
+        .unwrap_or_else(|| credit.member());
+    let against = against(conn, credit.id)?;
+    let earned_so_far: Vec<&Entry> = against.iter().filter(|e| is_earning(e)).collect();
+    let points_now = credit.points + earned_so_far.iter().map(|e| e.points).sum::<i64>();
+    let returned = sale.grand_total - sale.delivery - sale.offer_lines;
+    let kept = credit.purchase_amount
+        + earned_so_far.iter().map(|e| e.purchase_amount).sum::<Decimal>()
+        + returned;
+    let factor = credit.collection_factor.unwrap_or(Decimal::ONE);
+    let cut = rules::points_for(kept.max(Decimal::ZERO), factor) - points_now;
+    let remaining = credit.points + against.iter().map(|e| e.points).sum::<i64>();
+    let unspent = remaining - against.iter().filter(|e| e.kind == "expire").map(|e| e.points).sum::<i64>();
+    if -cut > unspent {
+        return Err(AppError::field(
+            "return_against",
+            spent_message(conn, &against, "return")?,
+        ));
+    }
+    // Points that expired meanwhile are gone already: only what is left can be cut.
+    let cut = cut.max(-remaining).min(0);
+    Ok(Some(Plan {
+        member,
+        redeem: 0,
+        entries: vec![NewEntry {
+            purchase_amount: returned,
+            tier: credit.tier.clone(),
+            collection_factor: credit.collection_factor,
+            expiry_date: credit.expiry_date,
+            against_entry_id: Some(credit.id),
+            ..NewEntry::new(&member, "earn", cut, sale.posted_on, "")
+        }],
+    }))
+}
+
+/// Entries of kind earn against a credit and the reversals of those: what returns did to it.
+fn is_earning(entry: &Entry) -> bool {
+    entry.kind == "earn" || (entry.kind == "reversal" && entry.reverses.as_deref() == Some("earn"))
+}
+
+/// Entries that draw on or give back to credit `id`.
+fn against(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<Entry>> {
+    entries::table
+        .filter(entries::against_entry_id.eq(id))
+        .order(entries::id.asc())
+        .select(ENTRY)
+        .load(conn)
+}
+
+/// Why points cannot be taken back: the invoice (or adjustment) that spent them.
+fn spent_message(conn: &mut PgConnection, against: &[Entry], what: &str) -> QueryResult<String> {
+    let spender = against
+        .iter()
+        .rev()
+        .find(|e| e.kind == "redeem" || (e.kind == "adjust" && e.points < 0));
+    let number = match spender.and_then(|e| e.invoice_id) {
+        Some(invoice) => invoices::table
+            .find(invoice)
+            .select(invoices::number)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(match number {
+        Some(number) => format!(
+            "The points this invoice earned were already redeemed on invoice {number}: cancel that one before this {what}."
+        ),
+        None => format!(
+            "The points this invoice earned were already taken by a manual adjustment, so this {what} cannot take them back."
+        ),
+    })
+}
+
+/// Writes what `plan` worked out for invoice `invoice_id`: the redemption first (so that it
+/// cannot draw on the points this very sale earns), then the earning.
+pub fn post(
+    conn: &mut PgConnection,
+    invoice_id: i64,
+    posted_on: NaiveDate,
+    plan: Plan,
+    by: &str,
+) -> Result<(), AppError> {
+    if plan.redeem > 0 {
+        let template = NewEntry {
+            invoice_id: Some(invoice_id),
+            ..NewEntry::new(&plan.member, "redeem", 0, posted_on, by)
+        };
+        if let Err(short) = ledger::draw(conn, &plan.member, plan.redeem, &template)? {
+            return Err(AppError::field(
+                "loyalty_points_redeemed",
+                format!(
+                    "Not enough loyalty points: the customer has {}.",
+                    short.available
+                ),
+            ));
+        }
+    }
+    let written: Vec<NewEntry> = plan
+        .entries
+        .into_iter()
+        .map(|entry| NewEntry {
+            invoice_id: Some(invoice_id),
+            created_by: by.to_owned(),
+            ..entry
+        })
+        .collect();
+    ledger::insert(conn, &written)?;
+    Ok(())
+}
+
+/// Reverses what invoice `invoice_id` did to points, once (the reversal index refuses a second
+/// time); refused while points it earned are spent elsewhere.
+pub fn reverse(
+    conn: &mut PgConnection,
+    invoice_id: i64,
+    today: NaiveDate,
+    by: &str,
+) -> Result<(), AppError> {
+    let own: Vec<Entry> = entries::table
+        .filter(entries::invoice_id.eq(invoice_id))
+        .filter(entries::kind.eq_any(["earn", "redeem"]))
+        .order(entries::id.asc())
+        .select(ENTRY)
+        .load(conn)?;
+    let Some(first) = own.first() else {
+        return Ok(());
+    };
+    ledger::lock_membership(conn, first.customer_id, first.company_id)?;
+    let mut reversals = Vec::new();
+    for entry in &own {
+        let base = NewEntry {
+            invoice_id: Some(invoice_id),
+            reverses: Some(entry.kind.clone()),
+            expiry_date: entry.expiry_date,
+            tier: entry.tier.clone(),
+            ..NewEntry::new(&entry.member(), "reversal", -entry.points, today, by)
+        };
+        match entry.against_entry_id {
+            // A draw or a return's cut: give back to the same credit.
+            Some(credit) => reversals.push(NewEntry {
+                purchase_amount: -entry.purchase_amount,
+                against_entry_id: Some(credit),
+                ..base
+            }),
+            // Points this invoice earned: take back what is left, unless some were spent.
+            None => {
+                let against = against(conn, entry.id)?;
+                let drawn: i64 = against
+                    .iter()
+                    .filter(|e| !is_earning(e) && e.kind != "expire")
+                    .map(|e| e.points)
+                    .sum();
+                if drawn < 0 {
+                    return Err(AppError::field(
+                        "id",
+                        spent_message(conn, &against, "cancel")?,
+                    ));
+                }
+                let left = entry.points + against.iter().map(|e| e.points).sum::<i64>();
+                let bought = entry.purchase_amount
+                    + against
+                        .iter()
+                        .map(|e| e.purchase_amount)
+                        .sum::<Decimal>();
+                reversals.push(NewEntry {
+                    points: -left,
+                    purchase_amount: -bought,
+                    against_entry_id: Some(entry.id),
+                    ..base
+                });
+            }
+        }
+    }
+    diesel::insert_into(entries::table)
+        .values(&reversals)
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,405 @@
+//! The Loyalty panel on the customer page: the program a customer is in with their points, tier
+//! and what is about to expire, or the programs they may join. Enrol and Unenroll (customers.edit)
+//! and Adjust points (loyalty.manage) answer htmx with the panel redrawn, and plain form posts
+//! with a redirect back to the customer.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::enrolment;
+use super::ledger;
+use super::programs::{self, Program};
+use super::summary::{self, Summary};
+use crate::app::AppState;
+use crate::audit::model as audit;
+use crate::customers::model as customers;
+use crate::stores::model as stores;
+use crate::users::rules::{Permission, Role};
+use crate::web::format::count;
+use crate::web::request::is_fragment_request;
+use crate::web::page::with_toast;
+use crate::web::{AppError, CurrentUser, FieldErrors, Flash, render_status, see_other};
+
+/// Mounts the panel's routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/customers/{id}/loyalty", web::get().to(show))
+        .route("/customers/{id}/loyalty/enrol", web::post().to(enrol))
+        .route("/customers/{id}/loyalty/unenrol", web::post().to(unenrol))
+        .route("/customers/{id}/loyalty/adjust", web::post().to(adjust));
+}
+
+/// A program the customer is in, as the panel shows it.
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    /// Company (the Unenroll and Adjust forms send it).
+    pub company_id: i64,
+    /// Program name.
+    pub program: String,
+    /// "1,250".
+    pub balance: String,
+    /// "$12.50".
+    pub value: String,
+    /// Current tier.
+    pub tier: String,
+    /// Points whose last day is within 30 days, "120".
+    pub expiring_soon: String,
+    /// Whether unenrolling forfeits the points.
+    pub forfeits: bool,
+    /// "1 point = $0.01".
+    pub conversion: String,
+}
+
+/// A program the customer may join.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// Program id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// "1 point = $0.01".
+    pub conversion: String,
+    /// "Points expire 365 days after the purchase" or "Points never expire".
+    pub expiry: String,
+    /// "Silver from $0.00, Gold from $1,000.00".
+    pub tiers: String,
+}
+
+/// The panel.
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    /// Customer.
+    pub customer_id: i64,
+    /// Programs they are in.
+    pub enrolled: Vec<Enrolled>,
+    /// Programs they may join (in companies where they are in none).
+    pub offers: Vec<Offer>,
+    /// Two or more auto-opt-in programs match them: a person must pick.
+    pub must_pick: bool,
+    /// May enrol and unenroll.
+    pub can_enrol: bool,
+    /// May adjust points.
+    pub can_adjust: bool,
+    /// Messages next to the fields of the last action.
+    pub errors: FieldErrors,
+}
+
+fn enrolled(s: &Summary) -> Enrolled {
+    Enrolled {
+        company_id: s.member.company_id,
+        program: s.program.fields.name.clone(),
+        balance: count(s.balance),
+        value: s.currency.format(s.value),
+        tier: s.tier.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+        expiring_soon: count(s.expiring_soon),
+        forfeits: s.program.fields.forfeit_on_unenrol,
+        conversion: s.conversion(),
+    }
+}
+
+fn offer(conn: &mut diesel::PgConnection, program: &Program) -> diesel::QueryResult<Offer> {
+    let currency = stores::company_currency(conn, program.fields.company_id)?;
+    let tiers = programs::tiers(conn, program.id)?
+        .iter()
+        .map(|t| format!("{} from {}", t.name, currency.format(t.min_spent)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Offer {
+        id: program.id,
+        name: program.fields.name.clone(),
+        conversion: summary::conversion(&currency, program),
+        expiry: match program.fields.expiry_days {
+            0 => "Points never expire".into(),
+            days => format!("Points expire {days} days after the purchase"),
+        },
+        tiers,
+    })
+}
+
+/// Customer `customer_id`'s panel on `today`, for `user`.
+pub fn load(
+    conn: &mut diesel::PgConnection,
+    customer_id: i64,
+    today: NaiveDate,
+    can_enrol: bool,
+    can_adjust: bool,
+) -> diesel::QueryResult<Panel> {
+    let summaries = summary::summaries(conn, customer_id, today)?;
+    let companies: Vec<i64> = summaries.iter().map(|s| s.member.company_id).collect();
+    let mut offers = Vec::new();
+    for program in programs::eligible_for(conn, customer_id, today)? {
+        if !companies.contains(&program.fields.company_id) {
+            offers.push(offer(conn, &program)?);
+        }
+    }
+    let must_pick = enrolment::auto_candidates(conn, customer_id, today)?
+        .iter()
+        .any(|(_, candidates)| candidates.len() > 1);
+    Ok(Panel {
+        customer_id,
+        enrolled: summaries.iter().map(enrolled).collect(),
+        offers,
+        must_pick,
+        can_enrol,
+        can_adjust,
+        errors: FieldErrors::new(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "loyalty/panel.html")]
+struct PanelFragment {
+    loyalty: Panel,
+    csrf: String,
+}
+
+/// The panel of customer `id` for `user`, with `errors` from the last action.
+async fn panel_for(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    errors: FieldErrors,
+) -> Result<Panel, AppError> {
+    let can_adjust = user.can(Permission::LoyaltyManage);
+    let user_can_edit = user.can(Permission::CustomersEdit);
+    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
+    let mut panel = state
+        .db
+        .run(move |conn| {
+            let customer = customers::find(conn, id)?;
+            let can_enrol = user_can_edit
+                && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
+            Ok(load(conn, id, Utc::now().date_naive(), can_enrol, can_adjust)?)
+        })
+        .await?;
+    panel.errors = errors;
+    Ok(panel)
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersView)?;
+    let panel = panel_for(&state, &user, id.into_inner(), FieldErrors::new()).await?;
+    render_status(
+        actix_web::http::StatusCode::OK,
+        &PanelFragment {
+            loyalty: panel,
+            csrf: user.page().csrf,
+        },
+    )
+}
+
+/// The answer to an action: the panel redrawn for htmx (with a toast, or 422 with the
+/// messages), else a redirect to the customer with a flash.
+async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    req: &HttpRequest,
+    id: i64,
+    outcome: Result<String, AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (done, errors) = match outcome {
+        Ok(done) => (Some(done), FieldErrors::new()),
+        Err(AppError::Validation(errors)) => (None, errors),
+        Err(other) => return Err(other),
+    };
+    if !is_fragment_request(req) {
+        match (&done, errors.iter().next()) {
+            (Some(done), _) => user.flash(Flash::success(done.clone())),
+            (None, Some((_, message))) => user.flash(Flash::error(message.to_owned())),
+            (None, None) => {}
+        }
+        return Ok(see_other(&format!("/customers/{id}")));
+    }
+    let status = if done.is_some() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let panel = panel_for(state, user, id, errors).await?;
+    let page = render_status(
+        status,
+        &PanelFragment {
+            loyalty: panel,
+            csrf: user.page().csrf,
+        },
+    )?;
+    Ok(match done {
+        Some(done) => with_toast(page, &done),
+        None => page,
+    })
+}
+
+#[derive(Deserialize)]
+struct EnrolForm {
+    #[serde(default)]
+    program: String,
+}
+
+async fn enrol(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: web::Form<EnrolForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersEdit)?;
+    let id = id.into_inner();
+    let program_id: i64 = form.program.trim().parse().unwrap_or(0);
+    let actor = user.actor();
+    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
+    let outcome = state
+        .db
+        .tx(move |conn| {
+            let customer = customers::find(conn, id)?;
+            if supervisor_store.is_some_and(|store| customer.origin_store_id != store) {
+                return Err(AppError::Forbidden);
+            }
+            let member =
+                enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), &actor)?;
+            let name = programs::find(conn, member.program_id)?.fields.name;
+            Ok(format!("Enrolled in {name}."))
+        })
+        .await;
+    answer(&state, &user, &req, id, outcome).await
+}
+
+#[derive(Deserialize)]
+struct CompanyForm {
+    #[serde(default)]
+    company: String,
+}
+
+async fn unenrol(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: web::Form<CompanyForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CustomersEdit)?;
+    let id = id.into_inner();
+    let company: i64 = form.company.trim().parse().unwrap_or(0);
+    let actor = user.actor();
+    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
+    let outcome = state
+        .db
+        .tx(move |conn| {
+            let customer = customers::find(conn, id)?;
+            if supervisor_store.is_some_and(|store| customer.origin_store_id != store) {
+                return Err(AppError::Forbidden);
+            }
+            let (member, forfeited) =
+                enrolment::unenrol(conn, id, company, Utc::now().date_naive(), &actor)?;
+            let name = programs::find(conn, member.program_id)?.fields.name;
+            Ok(if forfeited > 0 {
+                format!("Unenrolled from {name}; {} points forfeited.", count(forfeited))
+            } else {
+                format!("Unenrolled from {name}.")
+            })
+        })
+        .await;
+    answer(&state, &user, &req, id, outcome).await
+}
+
+#[derive(Deserialize)]
+struct AdjustForm {
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    points: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Reads an adjustment as typed: signed whole points, not zero, and a reason.
+fn read_adjustment(form: &AdjustForm) -> Result<(i64, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let points = match form.points.trim().trim_start_matches('+').parse::<i64>() {
+        Ok(0) | Err(_) => {
+            errors.add(
+                "points",
+                "Enter whole points to add, like 500, or to take away, like -200.",
+            );
+            0
+        }
+        Ok(n) if n.abs() > 100_000_000 => {
+            errors.add("points", "At most 100,000,000 points at once.");
+            0
+        }
+        Ok(n) => n,
+    };
+    let reason = form.reason.trim().to_owned();
+    if reason.is_empty() {
+        errors.add(
+            "reason",
+            "Say why, like Customer Appreciation: the ledger shows it.",
+        );
+    } else if reason.chars().count() > 200 {
+        errors.add("reason", "Use at most 200 characters.");
+    }
+    errors.into_result((points, reason)).map_err(AppError::Validation)
+}
+
+async fn adjust(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: web::Form<AdjustForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::LoyaltyManage)?;
+    let id = id.into_inner();
+    let company: i64 = form.company.trim().parse().unwrap_or(0);
+    let actor = user.actor();
+    let outcome = match read_adjustment(&form) {
+        Err(errors) => Err(errors),
+        Ok((points, reason)) => {
+            state
+                .db
+                .tx(move |conn| {
+                    let member = ledger::lock_membership(conn, id, company)?
+                        .ok_or_else(|| AppError::field("points", "Enrol the customer first."))?;
+                    let program = programs::find(conn, member.program_id)?;
+                    let (_, by) = actor.parts();
+                    let today = Utc::now().date_naive();
+                    let days = program.fields.expiry_days;
+                    if let Err(short) =
+                        ledger::adjust(conn, &member, points, days, &reason, today, &by)?
+                    {
+                        return Err(AppError::field(
+                            "points",
+                            format!(
+                                "Not enough loyalty points: the customer has {}.",
+                                count(short.available)
+                            ),
+                        ));
+                    }
+                    audit::record(
+                        conn,
+                        &actor,
+                        "customer",
+                        id,
+                        "loyalty_adjust",
+                        None,
+                        Some(serde_json::json!({
+                            "program": program.fields.name,
+                            "points": points,
+                            "reason": reason,
+                        })),
+                    )?;
+                    Ok(if points > 0 {
+                        format!("Added {} points.", count(points))
+                    } else {
+                        format!("Took away {} points.", count(-points))
+                    })
+                })
+                .await
+        }
+    };
+    answer(&state, &user, &req, id, outcome).await
+}
