@@ -58,6 +58,18 @@ enum Command {
         #[command(subcommand)]
         action: TokenCommand,
     },
+    /// Loyalty upkeep.
+    Loyalty {
+        #[command(subcommand)]
+        action: LoyaltyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LoyaltyCommand {
+    /// Write expire entries for points past their expiry date (`patron serve` also does this
+    /// daily). Balances never wait for it; the ledger's readers see where points went.
+    Expire,
 }
 
 #[derive(Subcommand)]
@@ -181,6 +193,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { action } => user_command(&config, action),
         Command::Token { action } => token_command(&config, action),
+        Command::Loyalty {
+            action: LoyaltyCommand::Expire,
+        } => {
+            let database = Database::open(&config)?;
+            let mut conn = database.migrated()?;
+            let written = patron::loyalty::expiry::run(&mut conn, chrono::Utc::now().date_naive())?;
+            println!("Wrote {written} expire entries.");
+            Ok(())
+        }
     }
 }
 
@@ -301,6 +322,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
         .unwrap_or(10)
         .div_ceil(workers);
     let bind = config.bind.clone();
+    patron::loyalty::expiry::spawn_daily(pool.clone());
     let state = app::AppState::new(config, pool)?;
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))

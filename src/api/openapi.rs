@@ -62,6 +62,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "items", description = "The catalogue tills sell from"),
         (name = "customers", description = "Customers, synced both ways"),
         (name = "sales", description = "Invoices, returns and payments on account"),
+        (name = "loyalty", description = "Loyalty points: balances tills read before redeeming"),
     )
 )]
 pub struct ApiDoc;

@@ -510,71 +510,72 @@ async fn show(
     let can_adjust = user.can(Permission::LoyaltyManage);
     let can_edit_any = user.can(Permission::CustomersEdit);
     let supervisor_store = user.role.needs_store().then_some(user.store_id);
-    let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) = state
-        .db
-        .run(move |conn| {
-            use crate::db::schema::{countries, customers, stores as stores_table};
-            use diesel::prelude::*;
-            let customer = model::find(conn, id)?;
-            let group = groups::group(conn, customer.fields.customer_group_id)?.name;
-            let territory = groups::territory(conn, customer.fields.territory_id)?.name;
-            let store = match customer.origin_store_id {
-                Some(store) => Some(
-                    stores_table::table
-                        .find(store)
-                        .select(stores_table::name)
-                        .first::<String>(conn)?,
-                ),
-                None => None,
-            };
-            let country = match &customer.fields.country_code {
-                Some(code) => countries::table
-                    .find(code)
-                    .select(countries::name)
-                    .first::<String>(conn)
-                    .optional()?,
-                None => None,
-            };
-            let merged_into = match customer.merged_into_id {
-                Some(other) => Some(
-                    customers::table
-                        .find(other)
-                        .select(customers::code)
-                        .first::<String>(conn)?,
-                ),
-                None => None,
-            };
-            let filter = audit_model::AuditFilter {
-                entity: Some("customer".into()),
-                entity_id: Some(id.to_string()),
-                ..Default::default()
-            };
-            let entries = audit_model::list(conn, &filter, 50)?;
-            let sales = crate::sales::history::page(conn, id, &history_filter)?;
-            let stores = crate::sales::list::stores(conn)?;
-            let can_enrol = can_edit_any
-                && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
-            let loyalty = crate::loyalty::panel::load(
-                conn,
-                id,
-                Utc::now().date_naive(),
-                can_enrol,
-                can_adjust,
-            )?;
-            Ok((
-                customer,
-                group,
-                territory,
-                store,
-                country,
-                merged_into,
-                entries,
-                sales,
-                stores,
-                loyalty,
-            ))
-        })
-        .await?;
+    let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) =
+        state
+            .db
+            .run(move |conn| {
+                use crate::db::schema::{countries, customers, stores as stores_table};
+                use diesel::prelude::*;
+                let customer = model::find(conn, id)?;
+                let group = groups::group(conn, customer.fields.customer_group_id)?.name;
+                let territory = groups::territory(conn, customer.fields.territory_id)?.name;
+                let store = match customer.origin_store_id {
+                    Some(store) => Some(
+                        stores_table::table
+                            .find(store)
+                            .select(stores_table::name)
+                            .first::<String>(conn)?,
+                    ),
+                    None => None,
+                };
+                let country = match &customer.fields.country_code {
+                    Some(code) => countries::table
+                        .find(code)
+                        .select(countries::name)
+                        .first::<String>(conn)
+                        .optional()?,
+                    None => None,
+                };
+                let merged_into = match customer.merged_into_id {
+                    Some(other) => Some(
+                        customers::table
+                            .find(other)
+                            .select(customers::code)
+                            .first::<String>(conn)?,
+                    ),
+                    None => None,
+                };
+                let filter = audit_model::AuditFilter {
+                    entity: Some("customer".into()),
+                    entity_id: Some(id.to_string()),
+                    ..Default::default()
+                };
+                let entries = audit_model::list(conn, &filter, 50)?;
+                let sales = crate::sales::history::page(conn, id, &history_filter)?;
+                let stores = crate::sales::list::stores(conn)?;
+                let can_enrol = can_edit_any
+                    && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
+                let loyalty = crate::loyalty::panel::load(
+                    conn,
+                    id,
+                    Utc::now().date_naive(),
+                    can_enrol,
+                    can_adjust,
+                )?;
+                Ok((
+                    customer,
+                    group,
+                    territory,
+                    store,
+                    country,
+                    merged_into,
+                    entries,
+                    sales,
+                    stores,
+                    loyalty,
+                ))
+            })
+            .await?;
     let outstanding = sales.outstanding;
     render(&ShowPage {
         ctx: user.page(),

@@ -54,6 +54,10 @@ pub struct LoyaltyAnswer {
     pub expiring_soon: i64,
 }
 
+/// A customer's loyalty in the till's company: program, tier, balance, value, expiring soon
+///
+/// What a cashier reads out before redeeming; a customer in no program of this company answers
+/// `enrolled: false` with a zero balance.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/loyalty", tag = "loyalty",
     operation_id = "get_customer_loyalty",
     params(("id" = Uuid, Path, description = "The customer's uuid")),

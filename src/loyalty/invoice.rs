@@ -110,7 +110,10 @@ impl Entry {
 pub fn plan(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppError> {
     let mut errors = FieldErrors::new();
     if sale.points_redeemed < 0 {
-        errors.add("loyalty_points_redeemed", "Points redeemed cannot be negative.");
+        errors.add(
+            "loyalty_points_redeemed",
+            "Points redeemed cannot be negative.",
+        );
     } else if sale.points_redeemed == 0 && !sale.loyalty_amount.is_zero() {
         errors.add(
             "loyalty_amount",
@@ -183,15 +186,11 @@ fn plan_sale(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppEr
                 ),
             ));
         }
-        let available: i64 = ledger::credits(
-            conn,
-            member.customer_id,
-            member.program_id,
-            sale.posted_on,
-        )?
-        .iter()
-        .map(|c| c.remaining)
-        .sum();
+        let available: i64 =
+            ledger::credits(conn, member.customer_id, member.program_id, sale.posted_on)?
+                .iter()
+                .map(|c| c.remaining)
+                .sum();
         if available < sale.points_redeemed {
             return Err(AppError::field(
                 "loyalty_points_redeemed",
@@ -208,8 +207,8 @@ fn plan_sale(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppEr
     );
     if eligible > Decimal::ZERO {
         let tiers = programs::tiers(conn, member.program_id)?;
-        let spend = ledger::standing(conn, member.customer_id, member.program_id, sale.posted_on)?
-            .spend;
+        let spend =
+            ledger::standing(conn, member.customer_id, member.program_id, sale.posted_on)?.spend;
         if let Some(tier) = rules::tier_for(&tiers, spend + eligible) {
             planned.push(NewEntry {
                 purchase_amount: eligible,
@@ -258,12 +257,20 @@ fn plan_return(
     let points_now = credit.points + earned_so_far.iter().map(|e| e.points).sum::<i64>();
     let returned = sale.grand_total - sale.delivery - sale.offer_lines;
     let kept = credit.purchase_amount
-        + earned_so_far.iter().map(|e| e.purchase_amount).sum::<Decimal>()
+        + earned_so_far
+            .iter()
+            .map(|e| e.purchase_amount)
+            .sum::<Decimal>()
         + returned;
     let factor = credit.collection_factor.unwrap_or(Decimal::ONE);
     let cut = rules::points_for(kept.max(Decimal::ZERO), factor) - points_now;
     let remaining = credit.points + against.iter().map(|e| e.points).sum::<i64>();
-    let unspent = remaining - against.iter().filter(|e| e.kind == "expire").map(|e| e.points).sum::<i64>();
+    let unspent = remaining
+        - against
+            .iter()
+            .filter(|e| e.kind == "expire")
+            .map(|e| e.points)
+            .sum::<i64>();
     if -cut > unspent {
         return Err(AppError::field(
             "return_against",
@@ -411,10 +418,7 @@ pub fn reverse(
                 }
                 let left = entry.points + against.iter().map(|e| e.points).sum::<i64>();
                 let bought = entry.purchase_amount
-                    + against
-                        .iter()
-                        .map(|e| e.purchase_amount)
-                        .sum::<Decimal>();
+                    + against.iter().map(|e| e.purchase_amount).sum::<Decimal>();
                 reversals.push(NewEntry {
                     points: -left,
                     purchase_amount: -bought,

@@ -363,3 +363,14 @@ pub fn adjust(
         draw(conn, member, -points, &entry)
     }
 }
+
+/// Points invoice `invoice_id` earned (a return: the negative cut it made), reversals left out.
+pub fn points_earned(conn: &mut PgConnection, invoice_id: i64) -> QueryResult<i64> {
+    let sum: Option<i64> = loyalty_point_entries::table
+        .filter(loyalty_point_entries::invoice_id.eq(invoice_id))
+        .filter(loyalty_point_entries::kind.eq("earn"))
+        .select(diesel::dsl::sum(loyalty_point_entries::points))
+        .first::<Option<Decimal>>(conn)?
+        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_i64(&d));
+    Ok(sum.unwrap_or(0))
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod enrolment;
+pub mod expiry;
 pub mod invoice;
 pub mod ledger;
 pub mod panel;

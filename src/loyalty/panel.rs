@@ -18,8 +18,8 @@ use crate::customers::model as customers;
 use crate::stores::model as stores;
 use crate::users::rules::{Permission, Role};
 use crate::web::format::count;
-use crate::web::request::is_fragment_request;
 use crate::web::page::with_toast;
+use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, render_status, see_other};
 
 /// Mounts the panel's routes.
@@ -170,7 +170,13 @@ async fn panel_for(
             let customer = customers::find(conn, id)?;
             let can_enrol = user_can_edit
                 && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
-            Ok(load(conn, id, Utc::now().date_naive(), can_enrol, can_adjust)?)
+            Ok(load(
+                conn,
+                id,
+                Utc::now().date_naive(),
+                can_enrol,
+                can_adjust,
+            )?)
         })
         .await?;
     panel.errors = errors;
@@ -259,8 +265,7 @@ async fn enrol(
             if supervisor_store.is_some_and(|store| customer.origin_store_id != store) {
                 return Err(AppError::Forbidden);
             }
-            let member =
-                enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), &actor)?;
+            let member = enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), &actor)?;
             let name = programs::find(conn, member.program_id)?.fields.name;
             Ok(format!("Enrolled in {name}."))
         })
@@ -297,7 +302,10 @@ async fn unenrol(
                 enrolment::unenrol(conn, id, company, Utc::now().date_naive(), &actor)?;
             let name = programs::find(conn, member.program_id)?.fields.name;
             Ok(if forfeited > 0 {
-                format!("Unenrolled from {name}; {} points forfeited.", count(forfeited))
+                format!(
+                    "Unenrolled from {name}; {} points forfeited.",
+                    count(forfeited)
+                )
             } else {
                 format!("Unenrolled from {name}.")
             })
@@ -342,7 +350,9 @@ fn read_adjustment(form: &AdjustForm) -> Result<(i64, String), AppError> {
     } else if reason.chars().count() > 200 {
         errors.add("reason", "Use at most 200 characters.");
     }
-    errors.into_result((points, reason)).map_err(AppError::Validation)
+    errors
+        .into_result((points, reason))
+        .map_err(AppError::Validation)
 }
 
 async fn adjust(

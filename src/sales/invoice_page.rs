@@ -108,6 +108,8 @@ pub struct InvoiceView {
     pub paid: String,
     /// Loyalty points redeemed.
     pub points: i64,
+    /// Loyalty points earned (negative on a return).
+    pub points_earned: i64,
     /// Their value.
     pub points_amount: String,
     /// Coupon codes.
@@ -221,6 +223,7 @@ pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView
         grand_total: money(facts.grand_total),
         paid: money(paid),
         points: facts.loyalty_points_redeemed,
+        points_earned: crate::loyalty::ledger::points_earned(conn, row.id)?,
         points_amount: money(facts.loyalty_amount),
         coupons: facts.coupon_codes,
         returns,

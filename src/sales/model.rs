@@ -434,6 +434,8 @@ pub struct InvoiceJson {
     loyalty_points_redeemed: i64,
     #[schema(value_type = String, format = "decimal")]
     loyalty_amount: Decimal,
+    /// Points the sale earned (a return: the negative cut of the original's).
+    loyalty_points_earned: i64,
     return_against: Option<Uuid>,
     cancelled_at: Option<DateTime<Utc>>,
 }
@@ -629,6 +631,7 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         coupon_codes: row.facts.coupon_codes,
         loyalty_points_redeemed: row.facts.loyalty_points_redeemed,
         loyalty_amount: money(row.facts.loyalty_amount),
+        loyalty_points_earned: crate::loyalty::ledger::points_earned(conn, id)?,
         return_against,
         cancelled_at: row.cancelled_at,
     })

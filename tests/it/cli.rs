@@ -8,7 +8,8 @@ use reqwest::StatusCode;
 
 use crate::common::TestApp;
 
-fn patron(db_url: &str, args: &[&str]) -> (bool, String, String) {
+/// Runs the `patron` binary against `db_url`: (succeeded, stdout, stderr).
+pub fn patron(db_url: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_patron"))
         .args(args)
         .env("DATABASE_URL", db_url)
@@ -37,6 +38,7 @@ fn every_subcommand_has_help() {
         vec!["token", "--help"],
         vec!["token", "create", "--help"],
         vec!["token", "revoke", "--help"],
+        vec!["loyalty", "expire", "--help"],
     ] {
         let (ok, stdout, _) = patron("postgres://unused", &args);
         assert!(ok, "{args:?}");

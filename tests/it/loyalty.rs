@@ -54,8 +54,8 @@ fn days_ago(days: i64) -> String {
 /// A sale to Ana of `qty` black tees at `rate`, posted `days` ago, redeeming `points` worth
 /// `amount`; the rest is paid by card.
 fn sale(n: u32, days: i64, qty: &str, rate: &str, points: i64, amount: &str) -> Value {
-    let total: rust_decimal::Decimal =
-        qty.parse::<rust_decimal::Decimal>().unwrap() * rate.parse::<rust_decimal::Decimal>().unwrap();
+    let total: rust_decimal::Decimal = qty.parse::<rust_decimal::Decimal>().unwrap()
+        * rate.parse::<rust_decimal::Decimal>().unwrap();
     let paid = total - amount.parse::<rust_decimal::Decimal>().unwrap();
     json!({
         "id": format!("7a000000-0000-4000-8000-{n:012}"), "number": format!("S-{n}"),
@@ -114,7 +114,9 @@ async fn a_single_tier_program_earns_whole_points_and_offers_and_delivery_do_not
 
     // A customer in no program earns nothing and the API says so.
     let walk_in = app.text("SELECT uuid::text AS t FROM customers WHERE first_name = 'Walk-in'");
-    let none = till.get(&format!("/api/v1/customers/{walk_in}/loyalty")).await;
+    let none = till
+        .get(&format!("/api/v1/customers/{walk_in}/loyalty"))
+        .await;
     assert_eq!(none.json["enrolled"], false);
     assert_eq!(none.json["balance"], 0);
 }
@@ -130,6 +132,7 @@ async fn a_redemption_then_a_new_purchase_earns_on_what_was_paid() {
     assert_eq!(balance(&app, &till).await, 39 - 30 + 39);
     let stored = till.get(&format!("/api/v1/invoices/{}", uuid(2))).await;
     assert_eq!(stored.json["loyalty_points_redeemed"], 30);
+    assert_eq!(stored.json["loyalty_points_earned"], 39);
 }
 
 #[actix_web::test]
@@ -145,7 +148,10 @@ async fn tiers_start_at_their_min_spent_inclusive_and_move_up_as_spend_grows() {
     // 99.99 stays Silver: 99 points.
     submit(&till, &sale(1, 2, "1", "99.99", 0, "0")).await;
     let answer = loyalty(&app, &till).await;
-    assert_eq!((answer["balance"].as_i64(), answer["tier"].as_str()), (Some(99), Some("Silver")));
+    assert_eq!(
+        (answer["balance"].as_i64(), answer["tier"].as_str()),
+        (Some(99), Some("Silver"))
+    );
     // 0.01 more reaches exactly 100.00: Gold, two points per dollar (0.02 earns 0).
     submit(&till, &sale(2, 1, "1", "0.01", 0, "0")).await;
     assert_eq!(loyalty(&app, &till).await["tier"], "Gold");
@@ -178,15 +184,19 @@ async fn points_count_through_their_expiry_day_and_the_expire_task_explains_the_
         "Not enough loyalty points: the customer has 10."
     );
 
-    let today = Utc::now().date_naive();
-    let written = patron::loyalty::ledger::expire(&mut app.conn(), today).unwrap();
-    assert_eq!(written, 1, "only the lapsed credit gets an expire entry");
+    for expected in ["Wrote 1 expire entries.", "Wrote 0 expire entries."] {
+        let (ok, stdout, stderr) = crate::cli::patron(&app.db.url, &["loyalty", "expire"]);
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.contains(expected),
+            "only the lapsed credit, once: {stdout}"
+        );
+    }
     assert_eq!(
-        patron::loyalty::ledger::expire(&mut app.conn(), today).unwrap(),
-        0,
-        "a second run writes nothing"
+        balance(&app, &till).await,
+        10,
+        "the entry changes no balance"
     );
-    assert_eq!(balance(&app, &till).await, 10, "the entry changes no balance");
     assert_eq!(
         app.count("SELECT sum(points)::bigint AS n FROM loyalty_point_entries"),
         10,
@@ -198,7 +208,11 @@ async fn points_count_through_their_expiry_day_and_the_expire_task_explains_the_
 async fn redemption_draws_on_the_soonest_expiring_points_first() {
     let (app, till) = shop().await;
     let id = single_tier(&app);
-    for (points, expiry) in [(100, "NULL"), (50, "current_date + 10"), (30, "current_date + 5")] {
+    for (points, expiry) in [
+        (100, "NULL"),
+        (50, "current_date + 10"),
+        (30, "current_date + 5"),
+    ] {
         app.sql(&format!(
             "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, posting_date, expiry_date, reason, created_by) \
              SELECT c.id, {id}, (SELECT min(id) FROM companies), 'adjust', {points}, current_date, {expiry}, 'Opening balance', 'test' \
@@ -216,7 +230,10 @@ async fn redemption_draws_on_the_soonest_expiring_points_first() {
     );
     let answer = loyalty(&app, &till).await;
     assert_eq!(answer["balance"], 180 - 60 + 19);
-    assert_eq!(answer["expiring_soon"], 20, "the 50 expiring in 10 days has 20 left");
+    assert_eq!(
+        answer["expiring_soon"], 20,
+        "the 50 expiring in 10 days has 20 left"
+    );
 }
 
 #[actix_web::test]
@@ -262,7 +279,10 @@ async fn two_tills_redeeming_the_same_points_at_once_one_wins() {
     submit(&till, &sale(1, 1, "5", "19.99", 0, "0")).await;
     assert_eq!(balance(&app, &till).await, 99);
     let other = app.terminal(&app.terminal_token("NORTH"));
-    let (a, b) = (sale(2, 0, "1", "19.99", 80, "0.80"), sale(3, 0, "1", "19.99", 80, "0.80"));
+    let (a, b) = (
+        sale(2, 0, "1", "19.99", 80, "0.80"),
+        sale(3, 0, "1", "19.99", 80, "0.80"),
+    );
     let (first, second) = tokio::join!(
         till.post("/api/v1/invoices", &a),
         other.post("/api/v1/invoices", &b)
@@ -273,7 +293,11 @@ async fn two_tills_redeeming_the_same_points_at_once_one_wins() {
         statuses,
         [StatusCode::CREATED, StatusCode::UNPROCESSABLE_ENTITY]
     );
-    let refused = if first.status == StatusCode::CREATED { second } else { first };
+    let refused = if first.status == StatusCode::CREATED {
+        second
+    } else {
+        first
+    };
     assert_eq!(
         refused.json["error"]["fields"]["loyalty_points_redeemed"],
         "Not enough loyalty points: the customer has 38.",
@@ -319,7 +343,10 @@ async fn a_cancel_is_refused_while_its_points_are_spent_on_another_invoice() {
         "The points this invoice earned were already redeemed on invoice S-2: cancel that one before this cancel."
     );
     assert_eq!(
-        app.text(&format!("SELECT status AS t FROM invoices WHERE uuid = '{}'", uuid(1))),
+        app.text(&format!(
+            "SELECT status AS t FROM invoices WHERE uuid = '{}'",
+            uuid(1)
+        )),
         "submitted"
     );
     // Cancel the redemption first; then the first sale goes, and with it every point.
@@ -381,7 +408,9 @@ async fn create_customer(app: &TestApp, first_name: &str) -> i64 {
 async fn auto_opt_in_enrols_when_exactly_one_program_matches_and_asks_when_two_do() {
     let (app, _) = shop().await;
     let id = program(&app, "Auto", &[("Member", "0", "1")], 0);
-    app.sql(&format!("UPDATE loyalty_programs SET auto_opt_in = true WHERE id = {id}"));
+    app.sql(&format!(
+        "UPDATE loyalty_programs SET auto_opt_in = true WHERE id = {id}"
+    ));
     let one = create_customer(&app, "Una").await;
     assert_eq!(
         app.count(&format!(
@@ -397,7 +426,9 @@ async fn auto_opt_in_enrols_when_exactly_one_program_matches_and_asks_when_two_d
     );
 
     let second = program(&app, "Auto Two", &[("Member", "0", "2")], 0);
-    app.sql(&format!("UPDATE loyalty_programs SET auto_opt_in = true WHERE id = {second}"));
+    app.sql(&format!(
+        "UPDATE loyalty_programs SET auto_opt_in = true WHERE id = {second}"
+    ));
     let two = create_customer(&app, "Duo").await;
     assert_eq!(
         app.count(&format!(
@@ -408,7 +439,9 @@ async fn auto_opt_in_enrols_when_exactly_one_program_matches_and_asks_when_two_d
     let (hq, _) = app.signed_in(Role::HqManager).await;
     let page = hq.get(&format!("/customers/{two}")).await;
     page.assert_contains("Not enrolled in any loyalty program");
-    page.assert_contains("Two or more programs with auto opt-in match this customer: pick one below.");
+    page.assert_contains(
+        "Two or more programs with auto opt-in match this customer: pick one below.",
+    );
     page.assert_contains("1 point = $0.01");
 
     // Picking one by hand: the panel comes back enrolled.
@@ -455,10 +488,18 @@ async fn unenrolling_forfeits_points_only_when_the_program_says_so() {
             "SELECT coalesce(sum(points), 0)::bigint AS n FROM loyalty_point_entries \
              WHERE kind = 'expire' AND reason = 'Forfeited on unenrolment'",
         );
-        enrol(&app, "Ana", app.count("SELECT min(id) AS n FROM loyalty_programs"));
+        enrol(
+            &app,
+            "Ana",
+            app.count("SELECT min(id) AS n FROM loyalty_programs"),
+        );
         if forfeit {
             assert_eq!(forfeited, -39);
-            assert_eq!(balance(&app, &till).await, 0, "re-enrolling brings nothing back");
+            assert_eq!(
+                balance(&app, &till).await,
+                0,
+                "re-enrolling brings nothing back"
+            );
         } else {
             assert_eq!(forfeited, 0);
             assert_eq!(balance(&app, &till).await, 39);
@@ -480,7 +521,11 @@ async fn a_manual_adjustment_needs_a_reason_is_audited_and_cannot_overdraw() {
             marketing
                 .post_htmx(
                     &format!("/customers/{ana}/loyalty/adjust"),
-                    &[("company", company.as_str()), ("points", points), ("reason", reason)],
+                    &[
+                        ("company", company.as_str()),
+                        ("points", points),
+                        ("reason", reason),
+                    ],
                     &token,
                 )
                 .await
@@ -494,9 +539,7 @@ async fn a_manual_adjustment_needs_a_reason_is_audited_and_cannot_overdraw() {
     assert_eq!(given.status, StatusCode::OK, "{}", given.body);
     given.assert_contains(r#"<span class="value" id="points-balance">539</span>"#);
     assert_eq!(
-        app.text(
-            "SELECT after->>'reason' AS t FROM audit_log WHERE action = 'loyalty_adjust'"
-        ),
+        app.text("SELECT after->>'reason' AS t FROM audit_log WHERE action = 'loyalty_adjust'"),
         "Customer Appreciation"
     );
 

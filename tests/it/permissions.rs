@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company, `{inv}` the uuid of an invoice of the supervisors' store.
-const ROUTES: [(&str, &str, Option<Permission>); 92] = [
+const ROUTES: [(&str, &str, Option<Permission>); 96] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -239,6 +239,26 @@ const ROUTES: [(&str, &str, Option<Permission>); 92] = [
     ),
     ("GET", "/invoices", Some(Permission::ReportsView)),
     ("GET", "/invoices/export.csv", Some(Permission::ReportsView)),
+    (
+        "GET",
+        "/customers/{c}/loyalty",
+        Some(Permission::CustomersView),
+    ),
+    (
+        "POST",
+        "/customers/{c}/loyalty/enrol",
+        Some(Permission::CustomersEdit),
+    ),
+    (
+        "POST",
+        "/customers/{c}/loyalty/unenrol",
+        Some(Permission::CustomersEdit),
+    ),
+    (
+        "POST",
+        "/customers/{c}/loyalty/adjust",
+        Some(Permission::LoyaltyManage),
+    ),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
