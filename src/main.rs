@@ -181,7 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 add_customers(&mut conn, n)?;
             }
             if let Some(n) = invoices {
-                add_invoices(&mut conn, n)?;
+                add_invoices(&database, &mut conn, n)?;
             }
             if made.is_empty() && items.is_none() && customers.is_none() && invoices.is_none() {
                 println!("Nothing to add: the users already exist.");
@@ -217,10 +217,22 @@ fn progress_bar(what: &str, n: i64) -> indicatif::ProgressBar {
     bar
 }
 
-fn add_invoices(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+/// Invoices come in batches on one connection per core.
+fn add_invoices(
+    database: &Database,
+    conn: &mut diesel::PgConnection,
+    n: i64,
+) -> anyhow::Result<()> {
     let bar = progress_bar("invoices", n);
     let started = std::time::Instant::now();
-    patron::sales::synthetic::add_invoices(conn, n, |made| {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let mut others = (1..cores)
+        .map(|_| database.connect())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut conns: Vec<&mut diesel::PgConnection> =
+        std::iter::once(conn).chain(others.iter_mut()).collect();
+    let batch = patron::sales::synthetic::BATCH;
+    patron::sales::synthetic::add_invoices(&mut conns, n, batch, |made| {
         bar.set_position(u64::try_from(made).unwrap_or(0))
     })?;
     bar.finish();

@@ -231,7 +231,12 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     }
     crate::catalog::demo::seed(conn)?;
     if crate::sales::model::count(conn)? == 0 {
-        crate::sales::synthetic::add_invoices(conn, DEMO_INVOICES, |_| {})?;
+        crate::sales::synthetic::add_invoices(
+            &mut [conn],
+            DEMO_INVOICES,
+            crate::sales::synthetic::BATCH,
+            |_| {},
+        )?;
     }
     let tokens = crate::stores::demo::profiles(conn)?;
     let people = [

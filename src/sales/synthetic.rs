@@ -3,32 +3,66 @@
 //! Every invoice adds up: its totals are the sum of its lines, paid by card. Synthetic invoices
 //! keep no replay answer (a till never retries them).
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::mpsc;
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
 /// Invoices per statement.
-const BATCH: i64 = 20_000;
+pub const BATCH: i64 = 20_000;
 
 /// Adds `count` invoices of 3 to 7 lines over the last two years, spread over the active
 /// stores, the active customers and the active items; then cancels about 1 in 100 and returns
-/// one item of about 1 in 50. Reports progress (invoices made so far).
+/// one item of about 1 in 50. Batches of `batch` run on every connection of `conns` at once
+/// (one PostgreSQL backend works one statement on one core). Reports progress (invoices made so
+/// far).
 pub fn add_invoices(
-    conn: &mut PgConnection,
+    conns: &mut [&mut PgConnection],
     count: i64,
+    batch: i64,
     mut progress: impl FnMut(i64),
 ) -> QueryResult<()> {
+    let batch_size = batch.max(1);
+    let Some(first) = conns.first_mut() else {
+        return Ok(());
+    };
     let start: i64 = diesel::select(diesel::dsl::sql::<BigInt>(
         "coalesce(max(id), 0) FROM invoices",
     ))
-    .get_result(conn)?;
-    let mut made = 0;
-    while made < count {
-        let batch = (count - made).min(BATCH);
-        conn.transaction(|conn| insert_batch(conn, start + made, batch))?;
-        made += batch;
-        progress(made);
+    .get_result(*first)?;
+    let next = AtomicI64::new(0);
+    let (done, finished) = mpsc::channel::<QueryResult<i64>>();
+    std::thread::scope(|scope| {
+        for conn in conns.iter_mut() {
+            let (next, done) = (&next, done.clone());
+            scope.spawn(move || {
+                loop {
+                    let from = next.fetch_add(batch_size, Ordering::SeqCst);
+                    if from >= count {
+                        break;
+                    }
+                    let batch = (count - from).min(batch_size);
+                    let made = conn.transaction(|conn| insert_batch(conn, start + from, batch));
+                    let failed = made.is_err();
+                    if done.send(made.map(|()| batch)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut made = 0;
+        for batch in finished {
+            made += batch?;
+            progress(made);
+        }
+        Ok::<(), diesel::result::Error>(())
+    })?;
+    let first = conns.first_mut().map(|c| &mut **c);
+    if let Some(conn) = first {
+        conn.transaction(|conn| cancel_and_return(conn, start))?;
     }
-    conn.transaction(|conn| cancel_and_return(conn, start))?;
     Ok(())
 }
 

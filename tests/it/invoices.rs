@@ -458,8 +458,16 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
 async fn synthetic_sales_add_up_like_real_ones() {
     let (app, _) = shop().await;
     let mut made = Vec::new();
-    patron::sales::synthetic::add_invoices(&mut app.conn(), 300, |n| made.push(n)).unwrap();
-    assert_eq!(made.last(), Some(&300));
+    let (mut one, mut two) = (app.conn(), app.conn());
+    // Six batches of 50 on two connections at once, as `patron seed --invoices` runs them.
+    patron::sales::synthetic::add_invoices(&mut [&mut one, &mut two], 300, 50, |n| made.push(n))
+        .unwrap();
+    assert_eq!(made, [50, 100, 150, 200, 250, 300]);
+    assert_eq!(
+        app.count("SELECT count(DISTINCT number) AS n FROM invoices WHERE number LIKE 'SYN-%'"),
+        300,
+        "no batch overlaps another"
+    );
     assert_eq!(
         app.count("SELECT count(*) AS n FROM invoices WHERE return_against_id IS NULL"),
         300
