@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A loyal customer's points: on top of the demo data, one customer with 10,000 ledger entries
-# (earned over years, some redeemed, some expired). Measures the balance-and-tier query at the
+# (earned over years, some redeemed, some expired) among 200,000 entries of others. Measures the balance-and-tier query at the
 # database (EXPLAIN ANALYZE, best of 20) and, over HTTP with wrk at 4 connections, the Loyalty
 # panel fragment and the whole customer page. Targets (issue 6): under 2 ms at the database,
 # panel p95 under 20 ms. Needs wrk, curl and psql.
@@ -54,6 +54,13 @@ sql -c "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, 
                                            expiry_date, against_entry_id, created_by)
         SELECT customer_id, program_id, company_id, 'redeem', -10, posting_date, expiry_date, id, 'bench'
         FROM loyalty_point_entries WHERE customer_id = $customer AND kind = 'earn' AND id % 9 = 0"
+# Everyone else: 100 entries for each demo customer, so that the query must find this
+# customer's among 200,000 others.
+sql -c "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, purchase_amount,
+                                           posting_date, expiry_date, created_by)
+        SELECT c.id, $program, p.company_id, 'earn', 10, 10, current_date - g, current_date - g + 365, 'bench'
+        FROM customers c CROSS JOIN generate_series(1, 100) g, loyalty_programs p
+        WHERE p.id = $program AND c.id <> $customer"
 sql -c "VACUUM ANALYZE loyalty_point_entries"
 echo "== customer $customer: $(sql -c "SELECT count(*) FROM loyalty_point_entries WHERE customer_id = $customer") ledger entries"
 

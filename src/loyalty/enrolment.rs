@@ -118,18 +118,25 @@ pub fn auto_candidates(
         .iter()
         .map(|m| m.company_id)
         .collect();
+    let eligible = programs::eligible_for(conn, customer_id, today)?;
+    Ok(auto_by_company(&eligible, &enrolled))
+}
+
+/// Of the programs a customer may join, the auto-opt-in ones per company where they are in no
+/// program (`enrolled` lists the companies where they are).
+pub fn auto_by_company(eligible: &[Program], enrolled: &[i64]) -> Vec<(i64, Vec<Program>)> {
     let mut by_company: Vec<(i64, Vec<Program>)> = Vec::new();
-    for program in programs::eligible_for(conn, customer_id, today)? {
+    for program in eligible {
         let company = program.fields.company_id;
         if !program.fields.auto_opt_in || enrolled.contains(&company) {
             continue;
         }
         match by_company.iter_mut().find(|(c, _)| *c == company) {
-            Some((_, list)) => list.push(program),
-            None => by_company.push((company, vec![program])),
+            Some((_, list)) => list.push(program.clone()),
+            None => by_company.push((company, vec![program.clone()])),
         }
     }
-    Ok(by_company)
+    by_company
 }
 
 /// Auto opt-in for a customer just created or edited: in each company where exactly one

@@ -127,13 +127,14 @@ pub fn load(
 ) -> diesel::QueryResult<Panel> {
     let summaries = summary::summaries(conn, customer_id, today)?;
     let companies: Vec<i64> = summaries.iter().map(|s| s.member.company_id).collect();
+    let eligible = programs::eligible_for(conn, customer_id, today)?;
     let mut offers = Vec::new();
-    for program in programs::eligible_for(conn, customer_id, today)? {
+    for program in &eligible {
         if !companies.contains(&program.fields.company_id) {
-            offers.push(offer(conn, &program)?);
+            offers.push(offer(conn, program)?);
         }
     }
-    let must_pick = enrolment::auto_candidates(conn, customer_id, today)?
+    let must_pick = enrolment::auto_by_company(&eligible, &companies)
         .iter()
         .any(|(_, candidates)| candidates.len() > 1);
     Ok(Panel {
