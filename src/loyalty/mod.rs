@@ -1,5 +1,8 @@
 //! Loyalty programs: setup (programs and their tiers), enrolment, the points ledger that invoices
 //! earn and redeem through, expiry, and the reports that say what the points are worth.
 
+pub mod program_demo;
+pub mod program_form;
+pub mod program_routes;
 pub mod programs;
 pub mod rules;

@@ -20,6 +20,7 @@ mod errors;
 mod groups;
 mod import;
 mod invoices;
+mod loyalty_programs;
 mod migrations;
 mod openapi;
 mod permissions;
