@@ -49,6 +49,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
         forfeit_on_unenrol: false,
     };
     let id = programs::insert(conn, &fields, &tiers)?;
+    let after = programs::snapshot(conn, id)?;
     audit::record(
         conn,
         &Actor::System("demo data"),
@@ -56,7 +57,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
         id,
         "create",
         None,
-        Some(programs::snapshot(conn, id)?),
+        Some(after),
     )?;
     Ok(())
 }

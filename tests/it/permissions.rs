@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program.
-const ROUTES: [(&str, &str, Option<Permission>); 99] = [
+const ROUTES: [(&str, &str, Option<Permission>); 100] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
