@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::programs::{Program, ProgramFields};
 use super::rules::{self, TierRule};
+use crate::stores::rules::typed_number;
 use crate::web::FieldErrors;
 
 /// One row of the Collection Rules table as typed.
@@ -111,7 +112,12 @@ impl ProgramForm {
         ProgramForm {
             name: f.name.clone(),
             company_id: f.company_id.to_string(),
-            program_type: if f.multiple_tier { "multiple" } else { "single" }.into(),
+            program_type: if f.multiple_tier {
+                "multiple"
+            } else {
+                "single"
+            }
+            .into(),
             conversion_factor: f.conversion_factor.normalize().to_string(),
             expiry_days: f.expiry_days.to_string(),
             valid_from: f.valid_from.to_string(),
@@ -203,11 +209,16 @@ impl ProgramForm {
         } else if name.chars().count() > NAME_MAX {
             errors.add("name", format!("Use at most {NAME_MAX} characters."));
         }
-        let company_id = pick(&mut errors, "company_id", &self.company_id, &known.companies)
-            .unwrap_or_else(|| {
-                errors.add("company_id", "Choose the company.");
-                0
-            });
+        let company_id = pick(
+            &mut errors,
+            "company_id",
+            &self.company_id,
+            &known.companies,
+        )
+        .unwrap_or_else(|| {
+            errors.add("company_id", "Choose the company.");
+            0
+        });
         let multiple_tier = match self.program_type.as_str() {
             "multiple" => true,
             "single" => false,
@@ -323,16 +334,8 @@ impl ProgramForm {
 /// A decimal as typed (`1,000`, `$0.01`) with at most `scale` decimals; `label` names it.
 /// Its sign is the rules' business.
 fn number(raw: &str, label: &str, scale: u32) -> Result<Decimal, String> {
-    let cleaned: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '$' | ',' | ' '))
-        .collect();
-    if cleaned.is_empty() {
-        return Err(format!("enter the {label}."));
-    }
-    let value: Decimal = cleaned
-        .parse()
+    let value = typed_number(raw)
+        .ok_or_else(|| format!("enter the {label}."))?
         .map_err(|_| format!("enter the {label} as a number, like 0.5."))?;
     if value.normalize().scale() > scale {
         return Err(format!("use at most {scale} decimals for the {label}."));
@@ -399,7 +402,11 @@ mod tests {
             .collect()
     }
 
-    fn row(name: &'static str, min: &'static str, factor: &'static str) -> [(&'static str, &'static str); 3] {
+    fn row(
+        name: &'static str,
+        min: &'static str,
+        factor: &'static str,
+    ) -> [(&'static str, &'static str); 3] {
         [
             ("tier_name", name),
             ("tier_min_spent", min),
@@ -455,8 +462,18 @@ mod tests {
             }
         }
         let errors = ProgramForm::from_pairs(&all).0.parse(&known()).unwrap_err();
-        assert!(errors.get("conversion_factor").unwrap().contains("more than 0"));
-        assert!(errors.get("valid_upto").unwrap().contains("before Valid From"));
+        assert!(
+            errors
+                .get("conversion_factor")
+                .unwrap()
+                .contains("more than 0")
+        );
+        assert!(
+            errors
+                .get("valid_upto")
+                .unwrap()
+                .contains("before Valid From")
+        );
         assert!(errors.has("territory_id") && errors.has("expiry_days"));
         assert!(!errors.has("tiers") && !errors.has("name"));
     }

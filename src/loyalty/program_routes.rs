@@ -12,8 +12,8 @@ use diesel::PgConnection;
 use rust_decimal::Decimal;
 
 use super::program_form::{Intent, Known, ProgramForm, TierRow};
-use super::programs::{self, Program};
-use super::rules;
+use super::programs::{self, Program, ProgramFields};
+use super::rules::{self, TierRule};
 use crate::app::AppState;
 use crate::audit;
 use crate::customers::groups::{self, Group, Territory};
@@ -326,9 +326,9 @@ async fn update(
     save(&state, &user, Some(program), &form.into_inner()).await
 }
 
-/// Creates (`editing` is `None`) or saves a program with its tiers in one transaction, audited;
-/// bad input and a name the company already uses come back as the form with messages. The
-/// Add tier and Remove buttons of a page without JavaScript show the form again, unsaved.
+/// Creates (`editing` is `None`) or saves a program with its tiers; bad input and a name the
+/// company already uses come back as the form with messages. The Add tier and Remove buttons of
+/// a page without JavaScript show the form again, unsaved.
 async fn save(
     state: &AppState,
     user: &CurrentUser,
@@ -337,91 +337,58 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (mut form, intent) = ProgramForm::from_pairs(pairs);
     let choices = choices(state).await?;
-    match intent {
-        Intent::Save => {}
-        Intent::AddTier => {
-            return form_page(user, StatusCode::OK, editing, form, FieldErrors::new(), choices);
+    if intent != Intent::Save {
+        if let Intent::RemoveTier(row) = intent
+            && row < form.tiers.len()
+        {
+            form.tiers.remove(row);
         }
-        Intent::RemoveTier(row) => {
-            if row < form.tiers.len() {
-                form.tiers.remove(row);
-            }
-            return form_page(user, StatusCode::OK, editing, form, FieldErrors::new(), choices);
-        }
+        return form_page(
+            user,
+            StatusCode::OK,
+            editing,
+            form,
+            FieldErrors::new(),
+            choices,
+        );
     }
-    let (fields, tiers) = match form.parse(&choices.known()) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            return form_page(
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                editing,
-                form,
-                errors,
-                choices,
-            );
-        }
-    };
-    let (actor, id) = (user.actor(), editing.as_ref().map(|p| p.id));
-    let (name, company_id) = (fields.name.clone(), fields.company_id);
-    let moved = editing
-        .as_ref()
-        .is_some_and(|p| p.fields.company_id != company_id);
-    let saved = state
-        .db
-        .tx(move |conn| {
-            if programs::name_taken(conn, fields.company_id, &fields.name, id)? {
-                return Err(AppError::Conflict("program name taken".into()));
+    let errors = match form.parse(&choices.known()) {
+        Err(errors) => errors,
+        Ok((fields, tiers)) => {
+            let (name, company_id) = (fields.name.clone(), fields.company_id);
+            match write(state, user, editing.as_ref(), fields, tiers).await {
+                Ok(id) => {
+                    let verb = if editing.is_some() {
+                        "Saved"
+                    } else {
+                        "Created"
+                    };
+                    user.flash(Flash::success(format!("{verb} loyalty program {name}.")));
+                    return Ok(see_other(&match editing {
+                        Some(_) => format!("/loyalty/programs/{id}"),
+                        None => "/loyalty/programs".to_owned(),
+                    }));
+                }
+                // The check in `write`, or the unique index when two people save the same
+                // name at once.
+                Err(AppError::Conflict(_)) => {
+                    let company = choices
+                        .companies
+                        .iter()
+                        .find(|c| c.id == company_id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    let mut errors = FieldErrors::new();
+                    errors.add(
+                        "name",
+                        format!("{company} already has a program called {name}."),
+                    );
+                    errors
+                }
+                Err(AppError::Validation(errors)) => errors,
+                Err(other) => return Err(other),
             }
-            Ok(match id {
-                Some(id) => {
-                    if moved && programs::in_use(conn, id)? {
-                        return Err(AppError::field(
-                            "company_id",
-                            "Customers are enrolled in this program or hold its points: it stays with its company.",
-                        ));
-                    }
-                    let before = programs::snapshot(conn, id)?;
-                    programs::update(conn, id, &fields, &tiers)?;
-                    let after = programs::snapshot(conn, id)?;
-                    audit::record(conn, &actor, ENTITY, id, "update", Some(before), Some(after))?;
-                    id
-                }
-                None => {
-                    let id = programs::insert(conn, &fields, &tiers)?;
-                    let after = programs::snapshot(conn, id)?;
-                    audit::record(conn, &actor, ENTITY, id, "create", None, Some(after))?;
-                    id
-                }
-            })
-        })
-        .await;
-    let errors = match saved {
-        Ok(saved) => {
-            let verb = if id.is_some() { "Saved" } else { "Created" };
-            user.flash(Flash::success(format!("{verb} loyalty program {name}.")));
-            return Ok(see_other(&match id {
-                Some(_) => format!("/loyalty/programs/{saved}"),
-                None => "/loyalty/programs".to_owned(),
-            }));
         }
-        // The check above, or the unique index when two people save the same name at once.
-        Err(AppError::Conflict(_)) => {
-            let company = choices
-                .companies
-                .iter()
-                .find(|c| c.id == company_id)
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "name",
-                format!("{company} already has a program called {name}."),
-            );
-            errors
-        }
-        Err(AppError::Validation(errors)) => errors,
-        Err(other) => return Err(other),
     };
     form_page(
         user,
@@ -431,6 +398,45 @@ async fn save(
         errors,
         choices,
     )
+}
+
+/// Writes the program (new when `editing` is `None`) and its tiers in one transaction,
+/// audited with before and after; returns its id. A name the company already uses is a
+/// conflict; a program in use keeps its company.
+async fn write(
+    state: &AppState,
+    user: &CurrentUser,
+    editing: Option<&Program>,
+    fields: ProgramFields,
+    tiers: Vec<TierRule>,
+) -> Result<i64, AppError> {
+    let (actor, id) = (user.actor(), editing.map(|p| p.id));
+    let moved = editing.is_some_and(|p| p.fields.company_id != fields.company_id);
+    state
+        .db
+        .tx(move |conn| {
+            if programs::name_taken(conn, fields.company_id, &fields.name, id)? {
+                return Err(AppError::Conflict("program name taken".into()));
+            }
+            let Some(id) = id else {
+                let id = programs::insert(conn, &fields, &tiers)?;
+                let after = programs::snapshot(conn, id)?;
+                audit::record(conn, &actor, ENTITY, id, "create", None, Some(after))?;
+                return Ok(id);
+            };
+            if moved && programs::in_use(conn, id)? {
+                return Err(AppError::field(
+                    "company_id",
+                    "Customers are enrolled in this program or hold its points: it stays with its company.",
+                ));
+            }
+            let before = programs::snapshot(conn, id)?;
+            programs::update(conn, id, &fields, &tiers)?;
+            let after = programs::snapshot(conn, id)?;
+            audit::record(conn, &actor, ENTITY, id, "update", Some(before), Some(after))?;
+            Ok(id)
+        })
+        .await
 }
 
 async fn set_active(

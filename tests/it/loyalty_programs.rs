@@ -7,9 +7,17 @@ use reqwest::StatusCode;
 
 use crate::common::{TestApp, TestClient};
 
+/// A form as posted: its fields in order, names repeating.
+type Form = Vec<(String, String)>;
+
 /// The form of a program called `name` for the first company, with these tiers as
 /// (Tier Name, Min Spent, Collection Factor) rows and the spare row left empty.
-fn program(app: &TestApp, name: &str, kind: &str, tiers: &[(&str, &str, &str)]) -> Vec<(String, String)> {
+fn program(
+    app: &TestApp,
+    name: &str,
+    kind: &str,
+    tiers: &[(&str, &str, &str)],
+) -> Vec<(String, String)> {
     let company = patron::stores::model::first_company(&mut app.conn()).unwrap();
     let mut form: Vec<(String, String)> = [
         ("name", name),
@@ -57,7 +65,12 @@ const TIERS: [(&str, &str, &str); 3] = [
 
 /// Creates a program through the page; returns its id.
 async fn create(app: &TestApp, client: &TestClient, name: &str) -> i64 {
-    let page = post(client, "/loyalty/programs", &program(app, name, "multiple", &TIERS)).await;
+    let page = post(
+        client,
+        "/loyalty/programs",
+        &program(app, name, "multiple", &TIERS),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     app.count(&format!(
         "SELECT id AS n FROM loyalty_programs WHERE name = '{name}'"
@@ -98,7 +111,9 @@ async fn marketing_sets_up_a_multiple_tier_program_and_sees_it_listed() {
     let id = create(&app, &marketing, "Patron Rewards").await;
     let list = marketing.get("/loyalty/programs").await;
     list.assert_contains("Created loyalty program Patron Rewards.");
-    list.assert_contains(&format!(r#"<a href="/loyalty/programs/{id}">Patron Rewards</a>"#));
+    list.assert_contains(&format!(
+        r#"<a href="/loyalty/programs/{id}">Patron Rewards</a>"#
+    ));
     list.assert_contains("Multiple Tier");
     list.assert_contains("1 point = $0.01");
     list.assert_contains("365 days");
@@ -128,24 +143,39 @@ async fn marketing_sets_up_a_multiple_tier_program_and_sees_it_listed() {
 async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let (marketing, _) = app.signed_in(Role::Marketing).await;
-    let cases: [(Vec<(String, String)>, &str, &str); 6] = [
+    let cases: [(Form, &str, &str); 6] = [
         (
             program(&app, "None", "multiple", &[]),
             "tiers",
             "Add at least one tier.",
         ),
         (
-            program(&app, "From ten", "multiple", &[("Silver", "10", "1"), ("Gold", "100", "1")]),
+            program(
+                &app,
+                "From ten",
+                "multiple",
+                &[("Silver", "10", "1"), ("Gold", "100", "1")],
+            ),
             "tiers",
             "The lowest tier&#39;s Min Spent must be 0, so that every purchase earns.",
         ),
         (
-            program(&app, "Same", "multiple", &[("Silver", "0", "1"), ("Gold", "0.00", "1")]),
+            program(
+                &app,
+                "Same",
+                "multiple",
+                &[("Silver", "0", "1"), ("Gold", "0.00", "1")],
+            ),
             "tiers",
             "Two tiers start at 0: give each a different Min Spent.",
         ),
         (
-            program(&app, "Free", "multiple", &[("Silver", "0", "1"), ("Gold", "100", "0")]),
+            program(
+                &app,
+                "Free",
+                "multiple",
+                &[("Silver", "0", "1"), ("Gold", "100", "0")],
+            ),
             "tiers",
             "Gold: the Collection Factor must be more than 0.",
         ),
@@ -159,7 +189,12 @@ async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
             "The Conversion Factor must be more than 0: it is what one point is worth.",
         ),
         (
-            program(&app, "Single", "single", &[("Silver", "0", "1"), ("Gold", "100", "1")]),
+            program(
+                &app,
+                "Single",
+                "single",
+                &[("Silver", "0", "1"), ("Gold", "100", "1")],
+            ),
             "tiers",
             "A Single Tier program has one tier: remove the others or choose Multiple Tier.",
         ),
@@ -213,7 +248,11 @@ async fn a_name_the_company_already_uses_is_refused_next_to_program_name() {
         statuses,
         [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
     );
-    let refused = if a.status == StatusCode::SEE_OTHER { b } else { a };
+    let refused = if a.status == StatusCode::SEE_OTHER {
+        b
+    } else {
+        a
+    };
     refused.assert_contains("Main Company already has a program called Double.");
     assert_eq!(
         app.count("SELECT count(*) AS n FROM loyalty_programs WHERE name = 'Double'"),
@@ -228,7 +267,12 @@ async fn an_edit_replaces_the_tiers_and_is_audited_with_before_and_after() {
     let id = create(&app, &marketing, "Patron Rewards").await;
 
     let form = with(
-        program(&app, "Patron Rewards", "multiple", &[("Member", "0", "2"), ("VIP", "2500", "1")]),
+        program(
+            &app,
+            "Patron Rewards",
+            "multiple",
+            &[("Member", "0", "2"), ("VIP", "2500", "1")],
+        ),
         "expiry_days",
         "0",
     );
@@ -260,7 +304,9 @@ async fn a_deactivated_program_stays_listed_and_can_be_reactivated() {
     let id = create(&app, &marketing, "Patron Rewards").await;
 
     let page = marketing.get(&format!("/loyalty/programs/{id}")).await;
-    page.assert_contains(&format!(r#"action="/loyalty/programs/{id}/deactivate" data-confirm="Deactivate Patron Rewards?"#));
+    page.assert_contains(&format!(
+        r#"action="/loyalty/programs/{id}/deactivate" data-confirm="Deactivate Patron Rewards?"#
+    ));
     page.assert_lacks("Delete");
 
     let page = marketing
@@ -392,5 +438,8 @@ async fn store_supervisors_may_not_set_up_loyalty_programs() {
     .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) AS n FROM loyalty_programs"), 0);
-    supervisor.get("/").await.assert_lacks(r#"href="/loyalty/programs""#);
+    supervisor
+        .get("/")
+        .await
+        .assert_lacks(r#"href="/loyalty/programs""#);
 }
