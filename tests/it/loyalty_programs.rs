@@ -443,3 +443,33 @@ async fn store_supervisors_may_not_set_up_loyalty_programs() {
         .await
         .assert_lacks(r#"href="/loyalty/programs""#);
 }
+
+#[actix_web::test]
+async fn a_program_customers_are_enrolled_in_stays_with_its_company() {
+    let app = TestApp::spawn().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let id = create(&app, &marketing, "Patron Rewards").await;
+    let other = app.count(
+        "INSERT INTO companies (name, currency_code) VALUES ('Second Co', 'EUR') RETURNING id AS n",
+    );
+    let moved = with(
+        program(&app, "Patron Rewards", "multiple", &TIERS),
+        "company_id",
+        &other.to_string(),
+    );
+    app.sql(
+        "INSERT INTO customers (first_name, customer_group_id, territory_id) \
+         SELECT 'Member', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    app.sql(&format!(
+        "INSERT INTO loyalty_members (customer_id, company_id, program_id, enrolled_by) \
+         SELECT c.id, p.company_id, p.id, 'test' FROM customers c, loyalty_programs p WHERE p.id = {id}"
+    ));
+    let page = post(&marketing, &format!("/loyalty/programs/{id}"), &moved).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(r#"id="f-company_id-error">Customers are enrolled in this program"#);
+    let company = app.count(&format!(
+        "SELECT company_id AS n FROM loyalty_programs WHERE id = {id}"
+    ));
+    assert_ne!(company, other);
+}
