@@ -117,6 +117,7 @@ pub fn build(
         .configure(crate::catalog::routes::config)
         .configure(crate::stores::company_routes::config)
         .configure(crate::stores::sales_person_routes::config)
+        .configure(crate::loyalty::program_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

@@ -226,6 +226,7 @@ pub struct Demo {
 /// Existing rows are left alone, so running it twice adds nothing.
 pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     crate::stores::demo::stores(conn)?;
+    crate::loyalty::program_demo::seed(conn)?;
     if crate::customers::model::count_active(conn)? == 0 {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }

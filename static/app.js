@@ -135,6 +135,27 @@
     }
   });
 
+  // Rows of a table edited inside a form (a program's tiers): Remove takes the row out at once;
+  // without JavaScript the button posts the form, which comes back without the row.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-remove-row]");
+    var row = button && button.closest("tr");
+    if (!row) return;
+    event.preventDefault();
+    var next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    var input = next && next.querySelector("input");
+    if (input) input.focus();
+  });
+
+  // A row htmx adds to such a table ("Add tier") takes the focus.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !target.hasAttribute("data-focus-new-row")) return;
+    var input = target.lastElementChild && target.lastElementChild.querySelector("input");
+    if (input) input.focus();
+  });
+
   // Toasts: the server sends HX-Trigger {"toast": "Saved."} after an htmx change.
   document.addEventListener("toast", function (event) {
     var alerts = document.getElementById("alerts");

@@ -277,7 +277,7 @@ impl FormPage {
 }
 
 /// Groups or territories in tree order with their depth, for indented pickers.
-fn in_tree_order<T: Clone>(
+pub fn in_tree_order<T: Clone>(
     items: Vec<T>,
     node: impl Fn(&T) -> super::tree::Node,
 ) -> Vec<(T, usize)> {

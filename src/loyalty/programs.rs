@@ -6,9 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use super::rules::TierRule;
-use crate::db::schema::{loyalty_programs, loyalty_tiers};
+use crate::db::schema::{loyalty_members, loyalty_point_entries, loyalty_programs, loyalty_tiers};
 
 /// A program's settings as a form edits them.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -195,4 +196,88 @@ pub fn eligible_for(
         .order((loyalty_programs::name.asc(), loyalty_programs::id.asc()))
         .select(Program::as_select())
         .load(conn)
+}
+
+/// Whether another program than `except` of company `company_id` is called `name` (whatever
+/// its case), as the unique index `loyalty_programs_name_key` has it.
+pub fn name_taken(
+    conn: &mut PgConnection,
+    company_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let mut query = loyalty_programs::table
+        .filter(loyalty_programs::company_id.eq(company_id))
+        .filter(crate::db::lower(loyalty_programs::name).eq(crate::db::lower(name)))
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(loyalty_programs::id.ne(id));
+    }
+    diesel::select(diesel::dsl::exists(query)).get_result(conn)
+}
+
+/// How many customers each program has enrolled, by program id (programs with none absent).
+pub fn member_counts(conn: &mut PgConnection) -> QueryResult<Vec<(i64, i64)>> {
+    loyalty_members::table
+        .group_by(loyalty_members::program_id)
+        .select((loyalty_members::program_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// The points each program's members hold on `day`, by program id: the sum of the entries that
+/// have not expired by then (a debit carries its credit's expiry, so it lapses with it).
+pub fn points_outstanding(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<(i64, i64)>> {
+    let sums: Vec<(i64, Option<Decimal>)> = loyalty_point_entries::table
+        .filter(
+            loyalty_point_entries::expiry_date
+                .is_null()
+                .or(loyalty_point_entries::expiry_date.ge(day)),
+        )
+        .group_by(loyalty_point_entries::program_id)
+        .select((
+            loyalty_point_entries::program_id,
+            diesel::dsl::sum(loyalty_point_entries::points),
+        ))
+        .load(conn)?;
+    Ok(sums
+        .into_iter()
+        .map(|(id, sum)| (id, sum.and_then(|s| s.to_i64()).unwrap_or(0)))
+        .collect())
+}
+
+/// Whether program `id` is in use: customers are enrolled in it or its ledger has entries.
+pub fn in_use(conn: &mut PgConnection, id: i64) -> QueryResult<bool> {
+    let members = loyalty_members::table.filter(loyalty_members::program_id.eq(id));
+    let entries = loyalty_point_entries::table.filter(loyalty_point_entries::program_id.eq(id));
+    diesel::select(diesel::dsl::exists(members).or(diesel::dsl::exists(entries))).get_result(conn)
+}
+
+/// A program with its tiers as the audit log keeps it.
+pub fn snapshot(conn: &mut PgConnection, id: i64) -> QueryResult<serde_json::Value> {
+    let program = find(conn, id)?;
+    let tier_rules = tiers(conn, id)?;
+    let f = &program.fields;
+    Ok(serde_json::json!({
+        "id": program.id,
+        "name": f.name,
+        "company_id": f.company_id,
+        "program_type": if f.multiple_tier { "Multiple Tier" } else { "Single Tier" },
+        "conversion_factor": f.conversion_factor,
+        "expiry_days": f.expiry_days,
+        "valid_from": f.valid_from,
+        "valid_upto": f.valid_upto,
+        "customer_group_id": f.customer_group_id,
+        "territory_id": f.territory_id,
+        "auto_opt_in": f.auto_opt_in,
+        "forfeit_on_unenrol": f.forfeit_on_unenrol,
+        "active": program.active,
+        "tiers": tier_rules
+            .iter()
+            .map(|t| serde_json::json!({
+                "name": t.name,
+                "min_spent": t.min_spent,
+                "collection_factor": t.collection_factor,
+            }))
+            .collect::<Vec<_>>(),
+    }))
 }

@@ -84,18 +84,20 @@ pub fn normalize_code(raw: &str, max: usize) -> Result<String, String> {
     Ok(code)
 }
 
-/// A non-negative amount as typed (`12.5`, `$12.50`, `1,200`); `field` names it in the message.
-pub fn parse_amount(raw: &str, field: &str) -> Result<Decimal, String> {
+/// A number as people type it (`12.5`, `$12.50`, `1,200`): `None` when nothing is typed.
+pub fn typed_number(raw: &str) -> Option<Result<Decimal, rust_decimal::Error>> {
     let cleaned: String = raw
         .trim()
         .chars()
         .filter(|c| !matches!(c, '$' | ',' | ' '))
         .collect();
-    if cleaned.is_empty() {
-        return Err(format!("Enter the {field}."));
-    }
-    let value: Decimal = cleaned
-        .parse()
+    (!cleaned.is_empty()).then(|| cleaned.parse())
+}
+
+/// A non-negative amount as typed (`12.5`, `$12.50`, `1,200`); `field` names it in the message.
+pub fn parse_amount(raw: &str, field: &str) -> Result<Decimal, String> {
+    let value = typed_number(raw)
+        .ok_or_else(|| format!("Enter the {field}."))?
         .map_err(|_| format!("Enter the {field} as a number, like 12.50."))?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(format!("The {field} cannot be negative."));

@@ -21,6 +21,7 @@ mod groups;
 mod import;
 mod invoices;
 mod loyalty;
+mod loyalty_programs;
 mod migrations;
 mod openapi;
 mod permissions;

@@ -9,8 +9,8 @@ use crate::common::TestApp;
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory,
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
-/// company, `{inv}` the uuid of an invoice of the supervisors' store.
-const ROUTES: [(&str, &str, Option<Permission>); 96] = [
+/// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program.
+const ROUTES: [(&str, &str, Option<Permission>); 104] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -259,6 +259,38 @@ const ROUTES: [(&str, &str, Option<Permission>); 96] = [
         "/customers/{c}/loyalty/adjust",
         Some(Permission::LoyaltyManage),
     ),
+    ("GET", "/loyalty/programs", Some(Permission::LoyaltyManage)),
+    ("POST", "/loyalty/programs", Some(Permission::LoyaltyManage)),
+    (
+        "GET",
+        "/loyalty/programs/new",
+        Some(Permission::LoyaltyManage),
+    ),
+    (
+        "GET",
+        "/loyalty/programs/tier-row",
+        Some(Permission::LoyaltyManage),
+    ),
+    (
+        "GET",
+        "/loyalty/programs/{lp}",
+        Some(Permission::LoyaltyManage),
+    ),
+    (
+        "POST",
+        "/loyalty/programs/{lp}",
+        Some(Permission::LoyaltyManage),
+    ),
+    (
+        "POST",
+        "/loyalty/programs/{lp}/deactivate",
+        Some(Permission::LoyaltyManage),
+    ),
+    (
+        "POST",
+        "/loyalty/programs/{lp}/reactivate",
+        Some(Permission::LoyaltyManage),
+    ),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
@@ -355,7 +387,9 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     };
     let company = patron::stores::model::first_company(&mut conn).unwrap();
     let invoice = invoice_target(app, store, customer);
+    let program = loyalty_target(app);
     pattern
+        .replace("{lp}", &program.to_string())
         .replace("{inv}", &invoice)
         .replace("{co}", &company.to_string())
         .replace("{sp}", &sales_person.to_string())
@@ -369,6 +403,37 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
         .replace("{c}", &customer.to_string())
         .replace("{g}", &group.to_string())
         .replace("{t}", &territory.to_string())
+}
+
+/// A loyalty program of the first company, made on first use.
+fn loyalty_target(app: &TestApp) -> i64 {
+    use patron::loyalty::{programs, rules::TierRule};
+    let mut conn = app.conn();
+    let company_id = patron::stores::model::first_company(&mut conn).unwrap();
+    match app.count("SELECT coalesce(min(id), 0) AS n FROM loyalty_programs") {
+        0 => {
+            let fields = programs::ProgramFields {
+                name: "Matrix Points".into(),
+                company_id,
+                multiple_tier: false,
+                conversion_factor: rust_decimal::Decimal::ONE,
+                expiry_days: 0,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                valid_upto: None,
+                customer_group_id: None,
+                territory_id: None,
+                auto_opt_in: false,
+                forfeit_on_unenrol: false,
+            };
+            let tier = TierRule {
+                name: "Member".into(),
+                min_spent: rust_decimal::Decimal::ZERO,
+                collection_factor: rust_decimal::Decimal::ONE,
+            };
+            programs::insert(&mut conn, &fields, &[tier]).unwrap()
+        }
+        id => id,
+    }
 }
 
 /// The uuid of an invoice of store `store` for `customer`, made on first use.
