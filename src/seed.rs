@@ -240,6 +240,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
         )?;
     }
     let tokens = crate::stores::demo::profiles(conn)?;
+    crate::loyalty::program_demo::members(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),
         (

@@ -61,3 +61,55 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
     )?;
     Ok(())
 }
+
+/// Enrols nine in ten demo customers (never a store's Default Customer) in "Patron Rewards" and
+/// writes the points their demo sales earned — at the tier their spend had reached, valid a year
+/// — then the expire entries of those past their date, so that the panel, the ledger and the
+/// reports have something to show. Runs once: nothing happens when anyone is enrolled.
+pub fn members(conn: &mut PgConnection) -> anyhow::Result<()> {
+    use crate::db::schema::loyalty_members;
+    use diesel::QueryDsl;
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    let anyone = diesel::select(diesel::dsl::exists(
+        loyalty_members::table.select(loyalty_members::customer_id),
+    ))
+    .get_result::<bool>(conn)?;
+    if anyone {
+        return Ok(());
+    }
+    diesel::sql_query(
+        "INSERT INTO loyalty_members (customer_id, company_id, program_id, enrolled_at, enrolled_by)
+         SELECT c.id, p.company_id, p.id, least(c.created_at, p.valid_from), 'demo data'
+         FROM customers c, loyalty_programs p
+         WHERE p.name = $1 AND c.active AND c.id % 10 <> 0
+           AND c.id NOT IN (SELECT default_customer_id FROM pos_profiles
+                            WHERE default_customer_id IS NOT NULL)",
+    )
+    .bind::<Text, _>(NAME)
+    .execute(conn)?;
+    // Each sale at the tier the customer's spend reached with it (Platinum: two points a dollar).
+    diesel::sql_query(
+        "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, invoice_id, kind,
+                                           points, purchase_amount, tier, collection_factor,
+                                           posting_date, expiry_date, created_by)
+         SELECT s.customer_id, s.program_id, s.company_id, s.id, 'earn',
+                trunc(s.grand_total / t.collection_factor), s.grand_total, t.name,
+                t.collection_factor, s.day, s.day + p.expiry_days, 'demo data'
+         FROM (SELECT i.id, i.customer_id, m.program_id, m.company_id, i.grand_total,
+                      (i.posted_at AT TIME ZONE 'UTC')::date AS day,
+                      sum(i.grand_total) OVER (PARTITION BY i.customer_id
+                                               ORDER BY i.posted_at, i.id) AS spend
+               FROM invoices i
+               JOIN loyalty_members m ON m.customer_id = i.customer_id AND m.company_id = i.company_id
+               WHERE i.status = 'submitted' AND i.return_against_id IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.return_against_id = i.id)) s
+         JOIN loyalty_programs p ON p.id = s.program_id AND s.day >= p.valid_from
+         CROSS JOIN LATERAL (SELECT name, collection_factor FROM loyalty_tiers
+                             WHERE program_id = s.program_id AND min_spent <= s.spend
+                             ORDER BY min_spent DESC LIMIT 1) t",
+    )
+    .execute(conn)?;
+    super::ledger::expire(conn, chrono::Utc::now().date_naive())?;
+    Ok(())
+}

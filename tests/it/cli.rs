@@ -168,6 +168,23 @@ async fn seeding_demo_data_prints_working_credentials_for_every_role() {
         );
         assert_eq!(profile.json["store"]["company"]["currency"], "USD");
     }
+    // Loyalty: most customers are members with the points their sales earned at their tier;
+    // the Walk-in Customer is not.
+    let members = app.count("SELECT count(*) AS n FROM loyalty_members");
+    assert!(members > 1000, "{members} members");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM loyalty_members m JOIN customers c ON c.id = m.customer_id              WHERE c.first_name = 'Walk-in'"
+        ),
+        0
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM loyalty_point_entries              WHERE kind = 'earn' AND points <> trunc(purchase_amount / collection_factor)"
+        ),
+        0
+    );
+    assert!(app.count("SELECT count(*) AS n FROM loyalty_point_entries WHERE tier = 'Gold'") > 0);
     let (ok, stdout, _) = patron(&app.db.url, &["seed", "--demo"]);
     assert!(ok);
     assert!(
