@@ -119,6 +119,7 @@ pub fn build(
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
+        .configure(crate::loyalty::report_routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

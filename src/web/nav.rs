@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 14] = [
+const AREAS: [(&str, &str, Option<Permission>); 15] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -43,6 +43,11 @@ const AREAS: [(&str, &str, Option<Permission>); 14] = [
     ),
     ("Brands", "/brands", Some(Permission::StoresManage)),
     ("Invoices", "/invoices", Some(Permission::ReportsView)),
+    (
+        "Loyalty Reports",
+        "/loyalty/reports",
+        Some(Permission::ReportsView),
+    ),
     ("API", "/api-docs", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
     ("Audit", "/audit", Some(Permission::AuditView)),
@@ -92,13 +97,17 @@ mod tests {
                 "Item Groups",
                 "Brands",
                 "Invoices",
+                "Loyalty Reports",
                 "API",
                 "Users",
                 "Audit"
             ]
         );
         assert_eq!(labels(Role::StoreSupervisor), ["Home", "Customers"]);
-        assert_eq!(labels(Role::Marketing), ["Home", "Customers", "Invoices"]);
+        assert_eq!(
+            labels(Role::Marketing),
+            ["Home", "Customers", "Invoices", "Loyalty Reports"]
+        );
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);

@@ -20,6 +20,7 @@ mod errors;
 mod groups;
 mod import;
 mod invoices;
+mod loyalty_reports;
 mod migrations;
 mod openapi;
 mod permissions;
