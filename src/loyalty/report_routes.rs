@@ -126,7 +126,7 @@ fn liability_rows(
     day: NaiveDate,
 ) -> Result<Vec<(LiabilityRow, Currency)>, AppError> {
     let rows = reports::liability(conn, day)?;
-    with_currencies(conn, rows, |r| r.company_id)
+    with_currencies(conn, rows, |r| r.head.company_id)
 }
 
 fn expiring_rows(
@@ -134,7 +134,7 @@ fn expiring_rows(
     day: NaiveDate,
 ) -> Result<Vec<(ExpiringRow, Currency)>, AppError> {
     let rows = reports::expiring(conn, day)?;
-    with_currencies(conn, rows, |r| r.company_id)
+    with_currencies(conn, rows, |r| r.head.company_id)
 }
 
 fn tier_groups(rows: Vec<(TierRow, Currency)>) -> Vec<TierGroup> {
@@ -210,15 +210,15 @@ async fn index(
                                 count(*p),
                                 currency.format(reports::value(
                                     *p,
-                                    row.conversion_factor,
+                                    row.head.conversion_factor,
                                     &currency,
                                 )),
                             )
                         })
                         .collect(),
-                    program: row.program,
-                    active: row.active,
-                    company: row.company,
+                    program: row.head.program,
+                    active: row.head.active,
+                    company: row.head.company,
                 })
                 .collect();
         }
@@ -248,15 +248,15 @@ async fn index(
                 .map(|(row, currency)| LiabilityView {
                     members: count(row.members),
                     points: count(row.points),
-                    factor: row.conversion_factor.normalize().to_string(),
+                    factor: row.head.conversion_factor.normalize().to_string(),
                     liability: currency.format(reports::value(
                         row.points,
-                        row.conversion_factor,
+                        row.head.conversion_factor,
                         &currency,
                     )),
-                    program: row.program,
-                    active: row.active,
-                    company: row.company,
+                    program: row.head.program,
+                    active: row.head.active,
+                    company: row.head.company,
                 })
                 .collect();
         }

@@ -14,9 +14,9 @@ use crate::stores::rules::Currency;
 /// The windows of the expiring report, in days from today.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];
 
-/// What one program's outstanding points are worth.
+/// A program as the reports name it: the columns `HEAD` selects.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
-pub struct LiabilityRow {
+pub struct ProgramHead {
     /// Program id.
     #[diesel(sql_type = BigInt)]
     pub program_id: i64,
@@ -32,15 +32,27 @@ pub struct LiabilityRow {
     /// Company name.
     #[diesel(sql_type = Text)]
     pub company: String,
+    /// Money value of one point.
+    #[diesel(sql_type = Numeric)]
+    pub conversion_factor: Decimal,
+}
+
+/// The columns of `ProgramHead`, over `loyalty_programs p JOIN companies c`.
+const HEAD: &str = "p.id AS program_id, p.name AS program, p.active, p.company_id, \
+                    c.name AS company, p.conversion_factor";
+
+/// What one program's outstanding points are worth.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct LiabilityRow {
+    /// The program.
+    #[diesel(embed)]
+    pub head: ProgramHead,
     /// Members enrolled in the program now.
     #[diesel(sql_type = BigInt)]
     pub members: i64,
     /// Points that have not expired on the day asked.
     #[diesel(sql_type = BigInt)]
     pub points: i64,
-    /// Money value of one point.
-    #[diesel(sql_type = Numeric)]
-    pub conversion_factor: Decimal,
 }
 
 /// Every program with its members and the points that count on `day` (expiry NULL or on or
@@ -48,17 +60,16 @@ pub struct LiabilityRow {
 pub fn liability(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<LiabilityRow>> {
     // Two range scans per program rather than one with an OR, so that each is an index-only
     // range of (program_id, expiry_date).
-    diesel::sql_query(
-        "SELECT p.id AS program_id, p.name AS program, p.active, p.company_id, c.name AS company,
-                p.conversion_factor,
+    diesel::sql_query(format!(
+        "SELECT {HEAD},
                 (SELECT count(*) FROM loyalty_members m WHERE m.program_id = p.id) AS members,
                 (coalesce((SELECT sum(e.points) FROM loyalty_point_entries e
                            WHERE e.program_id = p.id AND e.expiry_date IS NULL), 0)
                  + coalesce((SELECT sum(e.points) FROM loyalty_point_entries e
                              WHERE e.program_id = p.id AND e.expiry_date >= $1), 0))::bigint AS points
          FROM loyalty_programs p JOIN companies c ON c.id = p.company_id
-         ORDER BY c.name, p.name, p.id",
-    )
+         ORDER BY c.name, p.name, p.id"
+    ))
     .bind::<Date, _>(day)
     .load(conn)
 }
@@ -71,24 +82,9 @@ pub fn value(points: i64, factor: Decimal, currency: &Currency) -> Decimal {
 /// One program's points that expire soon.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
 pub struct ExpiringRow {
-    /// Program id.
-    #[diesel(sql_type = BigInt)]
-    pub program_id: i64,
-    /// Program Name.
-    #[diesel(sql_type = Text)]
-    pub program: String,
-    /// Whether the program is active.
-    #[diesel(sql_type = Bool)]
-    pub active: bool,
-    /// Company id.
-    #[diesel(sql_type = BigInt)]
-    pub company_id: i64,
-    /// Company name.
-    #[diesel(sql_type = Text)]
-    pub company: String,
-    /// Money value of one point.
-    #[diesel(sql_type = Numeric)]
-    pub conversion_factor: Decimal,
+    /// The program.
+    #[diesel(embed)]
+    pub head: ProgramHead,
     /// Points expiring from the day asked through 30 days later.
     #[diesel(sql_type = BigInt)]
     pub within_30: i64,
@@ -111,9 +107,8 @@ impl ExpiringRow {
 /// 60 and 90 days (both ends included). Draws carry their credit's expiry date, so each sum is
 /// what is still to expire: credited less already redeemed.
 pub fn expiring(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<ExpiringRow>> {
-    diesel::sql_query(
-        "SELECT p.id AS program_id, p.name AS program, p.active, p.company_id, c.name AS company,
-                p.conversion_factor,
+    diesel::sql_query(format!(
+        "SELECT {HEAD},
                 coalesce(x.within_30, 0)::bigint AS within_30,
                 coalesce(x.within_60, 0)::bigint AS within_60,
                 coalesce(x.within_90, 0)::bigint AS within_90
@@ -124,8 +119,8 @@ pub fn expiring(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<Expi
                     sum(e.points) AS within_90
              FROM loyalty_point_entries e
              WHERE e.program_id = p.id AND e.expiry_date BETWEEN $1::date AND $1::date + 90) x
-         ORDER BY c.name, p.name, p.id",
-    )
+         ORDER BY c.name, p.name, p.id"
+    ))
     .bind::<Date, _>(day)
     .load(conn)
 }
@@ -221,7 +216,7 @@ pub struct Total {
 pub fn totals(rows: &[(LiabilityRow, Currency)]) -> Vec<Total> {
     let mut totals: Vec<Total> = Vec::new();
     for (row, currency) in rows {
-        let amount = value(row.points, row.conversion_factor, currency);
+        let amount = value(row.points, row.head.conversion_factor, currency);
         match totals.iter_mut().find(|t| t.currency.code == currency.code) {
             Some(total) => {
                 total.members += row.members;
@@ -237,16 +232,6 @@ pub fn totals(rows: &[(LiabilityRow, Currency)]) -> Vec<Total> {
         }
     }
     totals
-}
-
-/// Bar lengths (0 to `full`) for `counts`, the largest count full length; all 0 when every
-/// count is 0.
-pub fn bar_lengths(counts: &[i64], full: i64) -> Vec<i64> {
-    let max = counts.iter().copied().max().unwrap_or(0);
-    counts
-        .iter()
-        .map(|&n| if max <= 0 { 0 } else { n.max(0) * full / max })
-        .collect()
 }
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
@@ -281,14 +266,14 @@ pub fn liability_csv(rows: &[(LiabilityRow, Currency)]) -> Result<Vec<u8>, csv::
         rows.iter()
             .map(|(row, currency)| {
                 vec![
-                    row.program.clone(),
-                    row.company.clone(),
+                    row.head.program.clone(),
+                    row.head.company.clone(),
                     currency.code.clone(),
                     row.members.to_string(),
                     row.points.to_string(),
-                    row.conversion_factor.normalize().to_string(),
-                    value(row.points, row.conversion_factor, currency).to_string(),
-                    yes_no(row.active).to_owned(),
+                    row.head.conversion_factor.normalize().to_string(),
+                    value(row.points, row.head.conversion_factor, currency).to_string(),
+                    yes_no(row.head.active).to_owned(),
                 ]
             })
             .collect(),
@@ -315,15 +300,15 @@ pub fn expiring_csv(rows: &[(ExpiringRow, Currency)]) -> Result<Vec<u8>, csv::Er
         rows.iter()
             .map(|(row, currency)| {
                 let mut record = vec![
-                    row.program.clone(),
-                    row.company.clone(),
+                    row.head.program.clone(),
+                    row.head.company.clone(),
                     currency.code.clone(),
                 ];
                 record.extend(row.points().iter().map(ToString::to_string));
                 record.extend(
                     row.points()
                         .iter()
-                        .map(|p| value(*p, row.conversion_factor, currency).to_string()),
+                        .map(|p| value(*p, row.head.conversion_factor, currency).to_string()),
                 );
                 record
             })
@@ -366,14 +351,16 @@ mod tests {
 
     fn row(program: &str, members: i64, points: i64, factor: &str) -> LiabilityRow {
         LiabilityRow {
-            program_id: 1,
-            program: program.into(),
-            active: true,
-            company_id: 1,
-            company: "Acme".into(),
+            head: ProgramHead {
+                program_id: 1,
+                program: program.into(),
+                active: true,
+                company_id: 1,
+                company: "Acme".into(),
+                conversion_factor: d(factor),
+            },
             members,
             points,
-            conversion_factor: d(factor),
         }
     }
 
@@ -408,14 +395,6 @@ mod tests {
         );
         assert_eq!(totals[1].currency.code, "KWD");
         assert_eq!(totals[1].liability, d("0.500"));
-    }
-
-    #[test]
-    fn bars_are_relative_to_the_largest_count() {
-        assert_eq!(bar_lengths(&[0, 5, 10], 200), [0, 100, 200]);
-        assert_eq!(bar_lengths(&[0, 0], 200), [0, 0]);
-        assert_eq!(bar_lengths(&[], 200), Vec::<i64>::new());
-        assert_eq!(bar_lengths(&[1, 3], 100), [33, 100]);
     }
 
     #[test]
