@@ -69,21 +69,26 @@ struct ExpiringView {
     windows: Vec<(String, String)>,
 }
 
+/// Length of the largest tier's bar (SVG user units).
+const BAR: i64 = 240;
+
 /// One tier's line of a program's chart.
 struct TierView {
     name: String,
     min_spent: String,
     members: String,
-    /// Members (the meter's value).
+    /// Members, as counted.
     value: i64,
+    /// Share of the program's members.
+    share: String,
+    /// Length of its bar, 0 to `BAR`.
+    bar: i64,
 }
 
 /// One program's tiers.
 struct TierGroup {
     program: String,
     company: String,
-    /// The largest tier (the meters' maximum, at least 1).
-    max: i64,
     total: String,
     tiers: Vec<TierView>,
 }
@@ -91,6 +96,7 @@ struct TierGroup {
 #[derive(Template)]
 #[template(path = "loyalty/reports.html")]
 struct ReportsPage {
+    bar_full: i64,
     ctx: PageCtx,
     tab: &'static str,
     tabs: Vec<(&'static str, &'static str)>,
@@ -145,6 +151,8 @@ fn tier_groups(rows: Vec<(TierRow, Currency)>) -> Vec<TierGroup> {
             min_spent: currency.format(row.min_spent),
             members: count(row.members),
             value: row.members,
+            share: String::new(),
+            bar: 0,
         };
         match groups.last_mut() {
             Some((id, group)) if *id == row.program_id => group.tiers.push(view),
@@ -153,7 +161,6 @@ fn tier_groups(rows: Vec<(TierRow, Currency)>) -> Vec<TierGroup> {
                 TierGroup {
                     program: row.program,
                     company: row.company,
-                    max: 1,
                     total: String::new(),
                     tiers: vec![view],
                 },
@@ -164,8 +171,16 @@ fn tier_groups(rows: Vec<(TierRow, Currency)>) -> Vec<TierGroup> {
         .into_iter()
         .map(|(_, mut group)| {
             let counts: Vec<i64> = group.tiers.iter().map(|t| t.value).collect();
-            group.max = counts.iter().copied().max().unwrap_or(0).max(1);
-            group.total = count(counts.iter().sum());
+            let total = counts.iter().sum();
+            for (tier, bar) in group
+                .tiers
+                .iter_mut()
+                .zip(reports::bar_lengths(&counts, BAR))
+            {
+                tier.share = reports::share(tier.value, total);
+                tier.bar = bar;
+            }
+            group.total = count(total);
             group
         })
         .collect()
@@ -185,6 +200,7 @@ async fn index(
         .unwrap_or("liability");
     let day = today();
     let mut page = ReportsPage {
+        bar_full: BAR,
         ctx: user.page(),
         tab,
         tabs: TABS.to_vec(),

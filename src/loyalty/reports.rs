@@ -234,6 +234,26 @@ pub fn totals(rows: &[(LiabilityRow, Currency)]) -> Vec<Total> {
     totals
 }
 
+/// Bar lengths (0 to `full`) for `counts`, the largest count full length; all 0 when every
+/// count is 0.
+pub fn bar_lengths(counts: &[i64], full: i64) -> Vec<i64> {
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&n| if max <= 0 { 0 } else { n.max(0) * full / max })
+        .collect()
+}
+
+/// `part` of `whole` as a percentage with one decimal ("59.9%"); "0.0%" of nothing.
+pub fn share(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "0.0%".into();
+    }
+    let tenths = (Decimal::from(part) * Decimal::from(1000) / Decimal::from(whole))
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{:.1}%", tenths / Decimal::TEN)
+}
+
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
@@ -395,6 +415,17 @@ mod tests {
         );
         assert_eq!(totals[1].currency.code, "KWD");
         assert_eq!(totals[1].liability, d("0.500"));
+    }
+
+    #[test]
+    fn bars_and_shares_are_relative() {
+        assert_eq!(bar_lengths(&[0, 5, 10], 240), [0, 120, 240]);
+        assert_eq!(bar_lengths(&[0, 0], 240), [0, 0]);
+        assert_eq!(bar_lengths(&[1, 3], 100), [33, 100]);
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(5, 5), "100.0%");
+        assert_eq!(share(0, 0), "0.0%");
     }
 
     #[test]

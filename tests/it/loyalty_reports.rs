@@ -417,10 +417,10 @@ async fn members_are_counted_in_the_tier_their_spend_in_the_program_reaches() {
     let (marketing, _) = app.signed_in(Role::Marketing).await;
     let page = marketing.get("/loyalty/reports?tab=tiers").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    page.assert_contains("Tiered <span class=\"muted\">· Acme US · 5 members</span>");
+    page.assert_contains("<figcaption>Tiered <span class=\"muted\">· Acme US · 5 members</span>");
     assert_eq!(
-        row_cells(&page, "Silver")[..3],
-        ["Silver", "$0.00", "2"]
+        row_cells(&page, "Silver")[..4],
+        ["Silver", "$0.00", "2", "40.0%"]
     );
     assert_eq!(
         row_cells(&page, "Gold")[..3],
@@ -431,7 +431,8 @@ async fn members_are_counted_in_the_tier_their_spend_in_the_program_reaches() {
         ["Platinum", "$5,000.00", "1"]
     );
     assert_eq!(row_cells(&page, "Standard")[..3], ["Standard", "€0.00", "1"]);
-    page.assert_contains(r#"<meter min="0" max="2" value="1""#);
+    // Bars are relative to the largest tier: Platinum's is half of Gold's.
+    page.assert_contains(r#"<rect class="bar" x="0" y="1" width="120" height="12" rx="2"><title>Platinum: 1 (20.0%)</title>"#);
 
     let records = csv(&marketing, "/loyalty/reports/tiers.csv").await;
     assert_eq!(
