@@ -142,7 +142,7 @@ fn insert_batch(
                 posting_date, expiry_date, against_entry_id, reason, created_by)
          SELECT customer_id, $3, $4, 'redeem', -(points / 2),
                 least(posting_date + 10, current_date), expiry_date, id, '', 'synthetic data'
-         FROM made WHERE id % 5 = 0",
+         FROM made WHERE points % 5 = 0",
     )
     .bind::<BigInt, _>(after)
     .bind::<BigInt, _>(batch)
