@@ -145,9 +145,8 @@ async fn show(
     let page_size = usize::try_from(PAGE_SIZE).unwrap_or(200);
     let next_link = (rows.len() > page_size)
         .then(|| {
-            rows.get(page_size - 1).map(|(last, _)| {
-                format!("/customers/{id}/loyalty/ledger?after={}", last.cursor())
-            })
+            rows.get(page_size - 1)
+                .map(|(last, _)| format!("/customers/{id}/loyalty/ledger?after={}", last.cursor()))
         })
         .flatten();
     let only_store = user.role.needs_store().then_some(user.store_id);

@@ -291,9 +291,11 @@ where
 {
     let file = format!("{name}-{}.csv", today().format("%Y-%m-%d"));
     let mut make = Some(make);
-    csv_download(state.db.pool().clone(), &file, move |conn| match make.take() {
-        Some(make) => make(conn).map(|bytes| Some(bytes.into())),
-        None => Ok(None),
+    csv_download(state.db.pool().clone(), &file, move |conn| {
+        match make.take() {
+            Some(make) => make(conn).map(|bytes| Some(bytes.into())),
+            None => Ok(None),
+        }
     })
 }
 

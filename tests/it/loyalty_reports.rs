@@ -241,7 +241,14 @@ async fn liability_counts_unexpired_points_at_the_conversion_factor_rounded_in_t
     // 1234 points at 0.00125 = 1.5425: KWD 1.543.
     assert_eq!(
         row_cells(&page, "Rewards B"),
-        ["Rewards B", "Acme Kuwait", "1", "1,234", "0.00125", "KWD 1.543"]
+        [
+            "Rewards B",
+            "Acme Kuwait",
+            "1",
+            "1,234",
+            "0.00125",
+            "KWD 1.543"
+        ]
     );
     page.assert_contains("Total USD");
     page.assert_contains("<strong>$7.51</strong>");
@@ -422,15 +429,15 @@ async fn members_are_counted_in_the_tier_their_spend_in_the_program_reaches() {
         row_cells(&page, "Silver")[..4],
         ["Silver", "$0.00", "2", "40.0%"]
     );
-    assert_eq!(
-        row_cells(&page, "Gold")[..3],
-        ["Gold", "$1,000.00", "2"]
-    );
+    assert_eq!(row_cells(&page, "Gold")[..3], ["Gold", "$1,000.00", "2"]);
     assert_eq!(
         row_cells(&page, "Platinum")[..3],
         ["Platinum", "$5,000.00", "1"]
     );
-    assert_eq!(row_cells(&page, "Standard")[..3], ["Standard", "€0.00", "1"]);
+    assert_eq!(
+        row_cells(&page, "Standard")[..3],
+        ["Standard", "€0.00", "1"]
+    );
     // Bars are relative to the largest tier: Platinum's is half of Gold's.
     page.assert_contains(r#"<rect class="bar" x="0" y="1" width="120" height="12" rx="2"><title>Platinum: 1 (20.0%)</title>"#);
 
@@ -528,10 +535,15 @@ async fn the_ledger_lists_every_entry_oldest_first_with_its_running_balance() {
     // Bonus (day -10), then the earn and the redemption of day -5 in id order, then the
     // adjustment.
     assert_eq!(balances_in(&page), ["50", "150", "120", "145"]);
-    let kinds: Vec<usize> = ["<td>Bonus</td>", "<td>Earned</td>", "<td>Redeemed</td>", "<td>Adjustment</td>"]
-        .iter()
-        .map(|k| page.body.find(k).unwrap())
-        .collect();
+    let kinds: Vec<usize> = [
+        "<td>Bonus</td>",
+        "<td>Earned</td>",
+        "<td>Redeemed</td>",
+        "<td>Adjustment</td>",
+    ]
+    .iter()
+    .map(|k| page.body.find(k).unwrap())
+    .collect();
     assert!(kinds.windows(2).all(|w| w[0] < w[1]), "{kinds:?}");
     page.assert_contains(&format!(r#"<a href="/invoices/{own}">S1-0001</a>"#));
     page.assert_contains(&format!(r#"<a href="/invoices/{elsewhere}">S2-0009</a>"#));
@@ -679,7 +691,11 @@ async fn opening_balances_import_as_credits_and_bad_rows_are_refused_with_the_re
     let preview = marketing.get(&path).await;
     preview.assert_contains("7 rows: <strong>2 ready to import</strong>");
     for (line, column, message) in [
-        (4, "Customer Code", "No customer has the code CUST-99999.".to_owned()),
+        (
+            4,
+            "Customer Code",
+            "No customer has the code CUST-99999.".to_owned(),
+        ),
         (
             5,
             "Customer Code",
@@ -778,8 +794,42 @@ async fn store_supervisors_may_not_read_the_reports_nor_import() {
         .assert_lacks(r#"href="/loyalty/reports""#);
     // HQ reads the reports but does not set up loyalty.
     let (hq, _) = app.signed_in(Role::HqManager).await;
-    assert_eq!(hq.get("/loyalty/import").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        hq.get("/loyalty/import").await.status,
+        StatusCode::FORBIDDEN
+    );
     let empty = hq.get("/loyalty/reports").await;
     empty.assert_contains("No loyalty programs yet.");
     empty.assert_lacks("Import opening balances");
+}
+
+#[actix_web::test]
+async fn synthetic_ledgers_for_the_benchmark_hold_together() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.conn();
+    patron::seed::customers(&mut conn, 20, |_| {}).unwrap();
+    let made = patron::loyalty::synthetic::add_entries(&mut conn, 60, |_| {}).unwrap();
+    assert_eq!(made, 60);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM loyalty_programs WHERE name = 'Patron Rewards'"),
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM loyalty_members"), 12);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM loyalty_point_entries WHERE kind = 'redeem'"),
+        10
+    );
+    // Every redemption draws on a credit of its own customer, within it, with its expiry date.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM loyalty_point_entries r \
+             JOIN loyalty_point_entries c ON c.id = r.against_entry_id \
+             WHERE r.customer_id <> c.customer_id OR -r.points > c.points \
+                OR r.expiry_date IS DISTINCT FROM c.expiry_date OR r.posting_date < c.posting_date"
+        ),
+        0
+    );
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let page = hq.get("/loyalty/reports").await;
+    assert_eq!(row_cells(&page, "Patron Rewards")[2], "12");
 }
