@@ -121,6 +121,7 @@ pub fn build(
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)
+        .configure(crate::loyalty::report_routes::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

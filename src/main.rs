@@ -47,6 +47,11 @@ enum Command {
         /// progress bar.
         #[arg(long, value_name = "N")]
         invoices: Option<i64>,
+        /// Add about this many loyalty ledger entries (set-based, for the loyalty reports'
+        /// benchmark): enrols one customer per five entries in the first active program (making
+        /// "Patron Rewards" when there is none), five earns to one redemption.
+        #[arg(long, value_name = "N")]
+        loyalty_entries: Option<i64>,
     },
     /// Manage users from the command line.
     User {
@@ -158,6 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             customers,
             items,
             invoices,
+            loyalty_entries,
         } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
@@ -183,7 +189,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(n) = invoices {
                 add_invoices(&database, &mut conn, n)?;
             }
-            if made.is_empty() && items.is_none() && customers.is_none() && invoices.is_none() {
+            if let Some(n) = loyalty_entries {
+                add_loyalty_entries(&mut conn, n)?;
+            }
+            if made.is_empty()
+                && items.is_none()
+                && customers.is_none()
+                && invoices.is_none()
+                && loyalty_entries.is_none()
+            {
                 println!("Nothing to add: the users already exist.");
             }
             let base_url = format!("http://{}", config.bind);
@@ -237,6 +251,17 @@ fn add_invoices(
     })?;
     bar.finish();
     println!("Added {n} invoices in {:.1?}.", started.elapsed());
+    Ok(())
+}
+
+fn add_loyalty_entries(conn: &mut diesel::PgConnection, n: i64) -> anyhow::Result<()> {
+    let bar = progress_bar("loyalty entries", n);
+    let started = std::time::Instant::now();
+    let made = patron::loyalty::synthetic::add_entries(conn, n, |made| {
+        bar.set_position(u64::try_from(made).unwrap_or(0))
+    })?;
+    bar.finish();
+    println!("Added {made} loyalty entries in {:.1?}.", started.elapsed());
     Ok(())
 }
 

@@ -2,14 +2,20 @@
 //! earn and redeem through, expiry, and the reports that say what the points are worth.
 
 pub mod api;
+pub mod customer_ledger;
+pub mod customer_ledger_routes;
 pub mod enrolment;
 pub mod expiry;
 pub mod invoice;
 pub mod ledger;
+pub mod opening_import;
 pub mod panel;
 pub mod program_demo;
 pub mod program_form;
 pub mod program_routes;
 pub mod programs;
+pub mod report_routes;
+pub mod reports;
 pub mod rules;
 pub mod summary;
+pub mod synthetic;

@@ -15,7 +15,7 @@ pub struct NavLink {
 }
 
 /// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 15] = [
+const AREAS: [(&str, &str, Option<Permission>); 16] = [
     ("Home", "/", None),
     ("Customers", "/customers", Some(Permission::CustomersView)),
     (
@@ -47,6 +47,11 @@ const AREAS: [(&str, &str, Option<Permission>); 15] = [
         "Loyalty Programs",
         "/loyalty/programs",
         Some(Permission::LoyaltyManage),
+    ),
+    (
+        "Loyalty Reports",
+        "/loyalty/reports",
+        Some(Permission::ReportsView),
     ),
     ("API", "/api-docs", Some(Permission::StoresManage)),
     ("Users", "/users", Some(Permission::UsersManage)),
@@ -98,6 +103,7 @@ mod tests {
                 "Brands",
                 "Invoices",
                 "Loyalty Programs",
+                "Loyalty Reports",
                 "API",
                 "Users",
                 "Audit"
@@ -106,7 +112,13 @@ mod tests {
         assert_eq!(labels(Role::StoreSupervisor), ["Home", "Customers"]);
         assert_eq!(
             labels(Role::Marketing),
-            ["Home", "Customers", "Invoices", "Loyalty Programs"]
+            [
+                "Home",
+                "Customers",
+                "Invoices",
+                "Loyalty Programs",
+                "Loyalty Reports"
+            ]
         );
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);

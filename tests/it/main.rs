@@ -22,6 +22,7 @@ mod import;
 mod invoices;
 mod loyalty;
 mod loyalty_programs;
+mod loyalty_reports;
 mod migrations;
 mod openapi;
 mod permissions;

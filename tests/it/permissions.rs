@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program.
-const ROUTES: [(&str, &str, Option<Permission>); 104] = [
+const ROUTES: [(&str, &str, Option<Permission>); 111] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -291,6 +291,29 @@ const ROUTES: [(&str, &str, Option<Permission>); 104] = [
         "/loyalty/programs/{lp}/reactivate",
         Some(Permission::LoyaltyManage),
     ),
+    ("GET", "/loyalty/reports", Some(Permission::ReportsView)),
+    (
+        "GET",
+        "/loyalty/reports/liability.csv",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "GET",
+        "/loyalty/reports/expiring.csv",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "GET",
+        "/loyalty/reports/tiers.csv",
+        Some(Permission::ReportsView),
+    ),
+    ("GET", "/loyalty/import", Some(Permission::LoyaltyManage)),
+    ("POST", "/loyalty/import", Some(Permission::LoyaltyManage)),
+    (
+        "GET",
+        "/loyalty/import/template.csv",
+        Some(Permission::LoyaltyManage),
+    ),
 ];
 
 /// Routes that any one of several permissions opens: the catalogue's lists and pickers, which
@@ -300,9 +323,10 @@ const ANY_OF: [Permission; 3] = [
     Permission::OffersManage,
     Permission::ReportsView,
 ];
-/// Who may open an invoice: those who read customers' history or reports.
+/// Who may open an invoice or a customer's points ledger: those who read customers' history or
+/// reports.
 const INVOICE_READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
-const SHARED_ROUTES: [(&str, &str, &[Permission]); 7] = [
+const SHARED_ROUTES: [(&str, &str, &[Permission]); 9] = [
     ("GET", "/items", &ANY_OF),
     ("GET", "/items/export.csv", &ANY_OF),
     ("GET", "/brands", &ANY_OF),
@@ -310,6 +334,8 @@ const SHARED_ROUTES: [(&str, &str, &[Permission]); 7] = [
     ("GET", "/pickers/item-groups", &ANY_OF),
     ("GET", "/pickers/brands", &ANY_OF),
     ("GET", "/invoices/{inv}", &INVOICE_READERS),
+    ("GET", "/customers/{c}/loyalty/ledger", &INVOICE_READERS),
+    ("GET", "/customers/{c}/loyalty/ledger.csv", &INVOICE_READERS),
 ];
 
 /// Every route with the permissions that open it (any one of them; none: any signed-in user).

@@ -1,0 +1,225 @@
+//! `GET /customers/{id}/loyalty/ledger` (customers.view or reports.view: store supervisors
+//! explain points to customers) — every entry of the customer with its running balance, 200 a
+//! page, keyset paged — and `GET /customers/{id}/loyalty/ledger.csv`, streamed.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
+use super::reports::{CompanyCurrencies, value};
+use crate::app::AppState;
+use crate::stores::rules::Currency;
+use crate::users::rules::Permission;
+use crate::web::format::count;
+use crate::web::request::is_fragment_request;
+use crate::web::stream::csv_download;
+use crate::web::{AppError, CurrentUser, PageCtx, render};
+
+/// Entries per page.
+pub const PAGE_SIZE: i64 = 200;
+/// Entries per CSV chunk.
+const CHUNK: i64 = 5_000;
+/// Who may read a customer's ledger.
+const READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
+
+/// Mounts the ledger routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/customers/{id}/loyalty/ledger", web::get().to(show))
+        .route("/customers/{id}/loyalty/ledger.csv", web::get().to(export));
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LedgerQuery {
+    after: String,
+}
+
+/// A program's balance as shown above the ledger.
+struct BalanceView {
+    program: String,
+    points: String,
+    value: String,
+    enrolled: bool,
+}
+
+/// One entry as shown.
+struct RowView {
+    date: String,
+    program: String,
+    kind: &'static str,
+    invoice: Option<String>,
+    /// The invoice page, when the user may open it.
+    invoice_link: Option<String>,
+    purchase: String,
+    points: String,
+    negative: bool,
+    balance: String,
+    tier: String,
+    expiry: String,
+    reason: String,
+    created_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "loyalty/ledger.html", blocks = ["rows"])]
+struct LedgerPage {
+    ctx: PageCtx,
+    customer_id: i64,
+    code: String,
+    name: String,
+    balances: Vec<BalanceView>,
+    show_program: bool,
+    rows: Vec<RowView>,
+    next_link: Option<String>,
+    paged: bool,
+    customer_tabs: bool,
+}
+
+fn row_view(row: LedgerRow, currency: &Currency, only_store: Option<Option<i64>>) -> RowView {
+    let opens = only_store.is_none_or(|store| store.is_some() && store == row.invoice_store_id);
+    RowView {
+        date: row.posting_date.format("%-d %b %Y").to_string(),
+        kind: kind_label(&row.kind),
+        invoice_link: row
+            .invoice_uuid
+            .filter(|_| opens)
+            .map(|uuid| format!("/invoices/{uuid}")),
+        invoice: row.invoice_number,
+        purchase: if row.purchase_amount.is_zero() {
+            String::new()
+        } else {
+            currency.format(row.purchase_amount)
+        },
+        points: if row.points > 0 {
+            format!("+{}", count(row.points))
+        } else {
+            count(row.points)
+        },
+        negative: row.points < 0,
+        balance: count(row.balance),
+        tier: row.tier.unwrap_or_default(),
+        expiry: row
+            .expiry_date
+            .map(|d| d.format("%-d %b %Y").to_string())
+            .unwrap_or_default(),
+        reason: row.reason,
+        created_by: row.created_by,
+        program: row.program,
+    }
+}
+
+/// GET /customers/{id}/loyalty/ledger.
+async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let id = id.into_inner();
+    let after = parse_cursor(&query.after);
+    let today = Utc::now().date_naive();
+    let (customer, balances, rows) = state
+        .db
+        .run(move |conn| {
+            let customer = crate::customers::model::find(conn, id)?;
+            let balances = customer_ledger::balances(conn, id, today)?;
+            let found = customer_ledger::page(conn, id, after, PAGE_SIZE + 1)?;
+            let mut currencies = CompanyCurrencies::default();
+            let mut priced = Vec::with_capacity(balances.len());
+            for balance in balances {
+                let currency = currencies.get(conn, balance.company_id)?;
+                priced.push((balance, currency));
+            }
+            let mut rows = Vec::with_capacity(found.len());
+            for row in found {
+                let currency = currencies.get(conn, row.company_id)?;
+                rows.push((row, currency));
+            }
+            Ok((customer, priced, rows))
+        })
+        .await?;
+    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(200);
+    let next_link = (rows.len() > page_size)
+        .then(|| {
+            rows.get(page_size - 1)
+                .map(|(last, _)| format!("/customers/{id}/loyalty/ledger?after={}", last.cursor()))
+        })
+        .flatten();
+    let only_store = user.role.needs_store().then_some(user.store_id);
+    let page = LedgerPage {
+        ctx: user.page(),
+        customer_id: id,
+        code: customer.code.clone(),
+        name: format!(
+            "{} {}",
+            customer.fields.first_name, customer.fields.last_name
+        )
+        .trim()
+        .to_owned(),
+        show_program: balances.len() > 1,
+        balances: balances
+            .into_iter()
+            .map(|(b, currency)| BalanceView {
+                value: currency.format(value(b.balance, b.conversion_factor, &currency)),
+                points: count(b.balance),
+                program: b.program,
+                enrolled: b.enrolled,
+            })
+            .collect(),
+        rows: rows
+            .into_iter()
+            .take(page_size)
+            .map(|(row, currency)| row_view(row, &currency, only_store))
+            .collect(),
+        next_link,
+        paged: after.is_some(),
+        customer_tabs: user.can(Permission::CustomersView),
+    };
+    if is_fragment_request(&req) {
+        render(&page.as_rows())
+    } else {
+        render(&page)
+    }
+}
+
+/// GET /customers/{id}/loyalty/ledger.csv: every entry with its running balance, streamed.
+async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let id = id.into_inner();
+    let customer = state
+        .db
+        .run(move |conn| Ok(crate::customers::model::find(conn, id)?))
+        .await?;
+    let file = format!(
+        "loyalty-ledger-{}-{}.csv",
+        customer.code,
+        Utc::now().format("%Y-%m-%d")
+    );
+    let (mut first, mut done, mut after) = (true, false, None);
+    let mut currencies = CompanyCurrencies::default();
+    Ok(csv_download(state.db.pool().clone(), &file, move |conn| {
+        if done {
+            return Ok(None);
+        }
+        let rows = customer_ledger::page(conn, id, after, CHUNK)?;
+        // A short chunk is the last one.
+        done = i64::try_from(rows.len()).unwrap_or(0) < CHUNK;
+        after = rows.last().map(|r| (r.posting_date, r.id));
+        let mut priced = Vec::with_capacity(rows.len());
+        for row in rows {
+            let currency = currencies.get(conn, row.company_id)?;
+            priced.push((row, currency));
+        }
+        let bytes = customer_ledger::to_csv(&priced, std::mem::replace(&mut first, false))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Some(bytes.into()))
+    }))
+}
