@@ -33,8 +33,8 @@ psql_url="postgres://postgres@/patron?host=$data/pgdata"
 sql() { psql "$psql_url" -v ON_ERROR_STOP=1 -Atq "$@"; }
 # A program when the demo has none; the customer with the most invoices joins it.
 sql -c "INSERT INTO loyalty_programs (name, company_id, multiple_tier, conversion_factor, expiry_days, valid_from)
-        SELECT 'Bench Rewards', min(id), true, 0.01, 365, '2020-01-01' FROM companies
-        WHERE NOT EXISTS (SELECT 1 FROM loyalty_programs)"
+        SELECT 'Bench Rewards', id, true, 0.01, 365, '2020-01-01' FROM companies
+        WHERE NOT EXISTS (SELECT 1 FROM loyalty_programs) ORDER BY id LIMIT 1"
 program=$(sql -c "SELECT min(id) FROM loyalty_programs")
 sql -c "INSERT INTO loyalty_tiers (program_id, name, min_spent, collection_factor)
         SELECT $program, t.n, t.m, t.f FROM (VALUES ('Silver', 0, 1), ('Gold', 1000, 1), ('Platinum', 5000, 0.5)) t(n, m, f)
