@@ -179,7 +179,11 @@ impl Importer for ItemImport {
         Ok(check(text, &names, &existing))
     }
 
-    fn insert(conn: &mut PgConnection, rows: &[ImportRow]) -> QueryResult<()> {
+    fn insert(
+        conn: &mut PgConnection,
+        rows: &[ImportRow],
+        _actor: &crate::audit::Actor,
+    ) -> QueryResult<()> {
         model::insert_many(conn, rows).map(|_| ())
     }
 }

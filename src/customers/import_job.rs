@@ -60,7 +60,11 @@ impl Importer for CustomerImport {
         Ok(check(text, &lookups, Utc::now().date_naive()))
     }
 
-    fn insert(conn: &mut PgConnection, rows: &[ImportRow]) -> QueryResult<()> {
+    fn insert(
+        conn: &mut PgConnection,
+        rows: &[ImportRow],
+        _actor: &crate::audit::Actor,
+    ) -> QueryResult<()> {
         let values: Vec<ImportedCustomer> = rows
             .iter()
             .cloned()

@@ -56,8 +56,8 @@ pub trait Importer: Send + Sync + 'static {
         conn: &mut PgConnection,
         text: &str,
     ) -> QueryResult<Result<Checked<Self::Row>, String>>;
-    /// Writes one batch of rows.
-    fn insert(conn: &mut PgConnection, rows: &[Self::Row]) -> QueryResult<()>;
+    /// Writes one batch of rows for `actor` (the user who runs the import).
+    fn insert(conn: &mut PgConnection, rows: &[Self::Row], actor: &Actor) -> QueryResult<()>;
     /// Runs inside the run's transaction after the last batch.
     fn after_insert(_conn: &mut PgConnection) -> QueryResult<()> {
         Ok(())
@@ -220,7 +220,7 @@ pub fn run<I: Importer>(
         let imported = rows.len();
         data.transaction(|data| -> anyhow::Result<()> {
             for (done, batch) in rows.chunks(BATCH).enumerate() {
-                I::insert(data, batch)?;
+                I::insert(data, batch, actor)?;
                 let written = (done * BATCH + batch.len()).min(imported);
                 diesel::update(imports::table.find(id))
                     .set(imports::done_rows.eq(count(written)))

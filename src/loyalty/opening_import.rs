@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Binary, Text};
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
@@ -36,8 +35,6 @@ pub struct OpeningRow {
     pub points: i64,
     /// Last day they count; `None`: never expire.
     pub expiry_date: Option<NaiveDate>,
-    /// Who imported them (the user's label, as the audit log keeps it).
-    pub created_by: String,
 }
 
 /// What the codes of a file refer to.
@@ -47,8 +44,6 @@ pub struct Lookups {
     pub customers: HashMap<String, i64>,
     /// Customer id -> their memberships as (company, program).
     pub memberships: HashMap<i64, Vec<(i64, i64)>>,
-    /// The label of the user whose import this is.
-    pub created_by: String,
 }
 
 /// Reads a Points cell: a whole number above 0.
@@ -162,7 +157,6 @@ pub fn check(
                     company_id,
                     points,
                     expiry_date,
-                    created_by: lookups.created_by.clone(),
                 });
             }
             _ => checked.errors.append(&mut errors),
@@ -187,26 +181,6 @@ fn codes(text: &str) -> Vec<String> {
             .collect(),
         Err(_) => Vec::new(),
     }
-}
-
-/// The label of the user running the import of `text`: the shared run checks the file again
-/// inside its run, while the import is `running`; the preview finds none (it writes nothing).
-fn importing_user(conn: &mut PgConnection, text: &str) -> QueryResult<Option<String>> {
-    #[derive(QueryableByName)]
-    struct Label {
-        #[diesel(sql_type = Text)]
-        email: String,
-    }
-    let found: Option<Label> = diesel::sql_query(
-        "SELECT u.email FROM imports i JOIN users u ON u.id = i.created_by
-         WHERE i.kind = 'loyalty_opening' AND i.status = 'running'
-           AND (i.content = $1 OR i.content = '\\xefbbbf'::bytea || $1)
-         ORDER BY i.id DESC LIMIT 1",
-    )
-    .bind::<Binary, _>(text.as_bytes())
-    .get_result(conn)
-    .optional()?;
-    Ok(found.map(|l| l.email))
 }
 
 /// Everything the codes of `text` refer to, as the database holds it now.
@@ -237,7 +211,6 @@ pub fn lookups(conn: &mut PgConnection, text: &str) -> QueryResult<Lookups> {
     Ok(Lookups {
         customers,
         memberships,
-        created_by: importing_user(conn, text)?.unwrap_or_else(|| "import".to_owned()),
     })
 }
 
@@ -283,8 +256,13 @@ impl Importer for OpeningImport {
         Ok(check(text, &lookups, Utc::now().date_naive()))
     }
 
-    fn insert(conn: &mut PgConnection, rows: &[OpeningRow]) -> QueryResult<()> {
+    fn insert(
+        conn: &mut PgConnection,
+        rows: &[OpeningRow],
+        actor: &crate::audit::Actor,
+    ) -> QueryResult<()> {
         let today = Utc::now().date_naive();
+        let (_, created_by) = actor.parts();
         let values: Vec<_> = rows
             .iter()
             .map(|r| {
@@ -298,7 +276,7 @@ impl Importer for OpeningImport {
                     loyalty_point_entries::posting_date.eq(today),
                     loyalty_point_entries::expiry_date.eq(r.expiry_date),
                     loyalty_point_entries::reason.eq(REASON),
-                    loyalty_point_entries::created_by.eq(&r.created_by),
+                    loyalty_point_entries::created_by.eq(&created_by),
                 )
             })
             .collect();
@@ -326,7 +304,6 @@ mod tests {
                 ("CUST-00003".into(), 3),
             ]),
             memberships: HashMap::from([(1, vec![(10, 100)]), (3, vec![(10, 100), (11, 110)])]),
-            created_by: "marketing@example.com".into(),
         }
     }
 
@@ -352,7 +329,6 @@ mod tests {
                 company_id: 10,
                 points: 250,
                 expiry_date: Some(today),
-                created_by: "marketing@example.com".into(),
             }
         );
         assert_eq!(
