@@ -63,7 +63,7 @@ impl Importer for CustomerImport {
     fn insert(
         conn: &mut PgConnection,
         rows: &[ImportRow],
-        _actor: &crate::audit::Actor,
+        actor: &crate::audit::Actor,
     ) -> QueryResult<()> {
         let values: Vec<ImportedCustomer> = rows
             .iter()
@@ -76,9 +76,12 @@ impl Importer for CustomerImport {
                 fields: r.fields,
             })
             .collect();
-        diesel::insert_into(customers::table)
+        let made: Vec<i64> = diesel::insert_into(customers::table)
             .values(&values)
-            .execute(conn)?;
+            .returning(customers::id)
+            .get_results(conn)?;
+        let (_, by) = actor.parts();
+        crate::loyalty::enrolment::auto_opt_in_all(conn, &made, Utc::now().date_naive(), &by)?;
         Ok(())
     }
 

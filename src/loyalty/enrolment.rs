@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Text};
 
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
@@ -154,4 +155,46 @@ pub fn auto_opt_in(
         }
     }
     Ok(made)
+}
+
+/// Auto opt-in for many new customers at once (a CSV import): the same rule as `auto_opt_in`,
+/// set-based — each joins the one auto-opt-in program matching them in a company where they are
+/// in none; with two or more matching, none. Returns how many memberships were made; the
+/// import's audit entry covers them.
+pub fn auto_opt_in_all(
+    conn: &mut PgConnection,
+    customer_ids: &[i64],
+    today: NaiveDate,
+    by: &str,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "WITH RECURSIVE
+           auto AS (SELECT * FROM loyalty_programs
+                    WHERE active AND auto_opt_in AND valid_from <= $2
+                      AND (valid_upto IS NULL OR valid_upto >= $2)),
+           groups_in(program_id, group_id) AS (
+             SELECT id, customer_group_id FROM auto WHERE customer_group_id IS NOT NULL
+             UNION SELECT g.program_id, c.id FROM customer_groups c JOIN groups_in g ON c.parent_id = g.group_id),
+           territories_in(program_id, territory_id) AS (
+             SELECT id, territory_id FROM auto WHERE territory_id IS NOT NULL
+             UNION SELECT t.program_id, c.id FROM territories c JOIN territories_in t ON c.parent_id = t.territory_id),
+           matches AS (
+             SELECT cu.id AS customer_id, a.company_id, a.id AS program_id
+             FROM customers cu JOIN auto a
+               ON (a.customer_group_id IS NULL OR EXISTS (SELECT 1 FROM groups_in g
+                     WHERE g.program_id = a.id AND g.group_id = cu.customer_group_id))
+              AND (a.territory_id IS NULL OR EXISTS (SELECT 1 FROM territories_in t
+                     WHERE t.program_id = a.id AND t.territory_id = cu.territory_id))
+             WHERE cu.id = ANY($1) AND cu.active
+               AND NOT EXISTS (SELECT 1 FROM loyalty_members m
+                               WHERE m.customer_id = cu.id AND m.company_id = a.company_id))
+         INSERT INTO loyalty_members (customer_id, company_id, program_id, enrolled_by)
+         SELECT customer_id, company_id, min(program_id), $3 FROM matches
+         GROUP BY customer_id, company_id HAVING count(*) = 1
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<Array<BigInt>, _>(customer_ids)
+    .bind::<Date, _>(today)
+    .bind::<Text, _>(by)
+    .execute(conn)
 }

@@ -265,3 +265,34 @@ async fn an_import_whose_run_died_is_marked_failed_but_a_live_one_is_not() {
         .await
         .assert_contains("Patron stopped during this import; nothing was written.");
 }
+
+#[actix_web::test]
+async fn imported_customers_join_the_one_auto_opt_in_program_that_matches_them() {
+    let app = TestApp::spawn().await;
+    app.store("NORTH");
+    // One auto-opt-in program for the whole customer tree (its root, subtree included), and
+    // one for a territory nobody in the file lives in.
+    for statement in [
+        "INSERT INTO territories (name, parent_id) SELECT 'Elsewhere', min(id) FROM territories",
+        "INSERT INTO loyalty_programs (name, company_id, conversion_factor, valid_from, auto_opt_in, customer_group_id) \
+         SELECT 'Everyone', min(id), 0.01, '2020-01-01', true, (SELECT min(id) FROM customer_groups) FROM companies",
+        "INSERT INTO loyalty_programs (name, company_id, conversion_factor, valid_from, auto_opt_in, territory_id) \
+         SELECT 'Elsewhere Club', min(id), 0.01, '2020-01-01', true, (SELECT id FROM territories WHERE name = 'Elsewhere') FROM companies",
+    ] {
+        app.sql(statement);
+    }
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    let csv = format!(
+        "{HEADER}\nAna,A,All Customers,All Territories,,\nBo,B,All Customers,All Territories,,\n"
+    );
+    let path = upload(&client, &csv).await;
+    run(&app, &client, &path, "all").await;
+    assert_eq!(
+        app.text(
+            "SELECT string_agg(c.first_name || ':' || p.name, ',' ORDER BY c.first_name) AS t \
+             FROM loyalty_members m JOIN customers c ON c.id = m.customer_id \
+             JOIN loyalty_programs p ON p.id = m.program_id"
+        ),
+        "Ana:Everyone,Bo:Everyone"
+    );
+}
