@@ -13,7 +13,7 @@ use super::ledger;
 use super::programs::{self, Program};
 use super::summary::{self, Summary};
 use crate::app::AppState;
-use crate::audit::model as audit;
+use crate::audit::model::{self as audit, Actor};
 use crate::customers::model as customers;
 use crate::stores::model as stores;
 use crate::users::rules::{Permission, Role};
@@ -164,13 +164,11 @@ async fn panel_for(
 ) -> Result<Panel, AppError> {
     let can_adjust = user.can(Permission::LoyaltyManage);
     let user_can_edit = user.can(Permission::CustomersEdit);
-    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
+    let store = supervisor_store(user);
     let mut panel = state
         .db
         .run(move |conn| {
-            let customer = customers::find(conn, id)?;
-            let can_enrol = user_can_edit
-                && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
+            let can_enrol = user_can_edit && may_enrol(&customers::find(conn, id)?, store);
             Ok(load(
                 conn,
                 id,
@@ -247,6 +245,38 @@ struct EnrolForm {
     program: String,
 }
 
+/// The store a store supervisor is limited to (`None`: anyone else, limited to no store).
+fn supervisor_store(user: &CurrentUser) -> Option<Option<i64>> {
+    (user.role == Role::StoreSupervisor).then_some(user.store_id)
+}
+
+/// Whether a user limited to `store` may enrol and unenroll `customer`.
+fn may_enrol(customer: &customers::Customer, store: Option<Option<i64>>) -> bool {
+    store.is_none_or(|store| customer.origin_store_id == store)
+}
+
+/// Runs `change` on customer `id` in one transaction, when `user` may enrol them
+/// (customers.edit; a store supervisor only their store's customers). Answers what was done.
+async fn enrolment_change(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    change: impl FnOnce(&mut diesel::PgConnection, &Actor) -> Result<String, AppError> + Send + 'static,
+) -> Result<String, AppError> {
+    user.require(Permission::CustomersEdit)?;
+    let actor = user.actor();
+    let store = supervisor_store(user);
+    state
+        .db
+        .tx(move |conn| {
+            if !may_enrol(&customers::find(conn, id)?, store) {
+                return Err(AppError::Forbidden);
+            }
+            change(conn, &actor)
+        })
+        .await
+}
+
 async fn enrol(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -254,23 +284,14 @@ async fn enrol(
     id: web::Path<i64>,
     form: web::Form<EnrolForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CustomersEdit)?;
     let id = id.into_inner();
     let program_id: i64 = form.program.trim().parse().unwrap_or(0);
-    let actor = user.actor();
-    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
-    let outcome = state
-        .db
-        .tx(move |conn| {
-            let customer = customers::find(conn, id)?;
-            if supervisor_store.is_some_and(|store| customer.origin_store_id != store) {
-                return Err(AppError::Forbidden);
-            }
-            let member = enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), &actor)?;
-            let name = programs::find(conn, member.program_id)?.fields.name;
-            Ok(format!("Enrolled in {name}."))
-        })
-        .await;
+    let outcome = enrolment_change(&state, &user, id, move |conn, actor| {
+        let member = enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), actor)?;
+        let name = programs::find(conn, member.program_id)?.fields.name;
+        Ok(format!("Enrolled in {name}."))
+    })
+    .await;
     answer(&state, &user, &req, id, outcome).await
 }
 
@@ -287,31 +308,22 @@ async fn unenrol(
     id: web::Path<i64>,
     form: web::Form<CompanyForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CustomersEdit)?;
     let id = id.into_inner();
     let company: i64 = form.company.trim().parse().unwrap_or(0);
-    let actor = user.actor();
-    let supervisor_store = (user.role == Role::StoreSupervisor).then_some(user.store_id);
-    let outcome = state
-        .db
-        .tx(move |conn| {
-            let customer = customers::find(conn, id)?;
-            if supervisor_store.is_some_and(|store| customer.origin_store_id != store) {
-                return Err(AppError::Forbidden);
-            }
-            let (member, forfeited) =
-                enrolment::unenrol(conn, id, company, Utc::now().date_naive(), &actor)?;
-            let name = programs::find(conn, member.program_id)?.fields.name;
-            Ok(if forfeited > 0 {
-                format!(
-                    "Unenrolled from {name}; {} points forfeited.",
-                    count(forfeited)
-                )
-            } else {
-                format!("Unenrolled from {name}.")
-            })
+    let outcome = enrolment_change(&state, &user, id, move |conn, actor| {
+        let (member, forfeited) =
+            enrolment::unenrol(conn, id, company, Utc::now().date_naive(), actor)?;
+        let name = programs::find(conn, member.program_id)?.fields.name;
+        Ok(if forfeited > 0 {
+            format!(
+                "Unenrolled from {name}; {} points forfeited.",
+                count(forfeited)
+            )
+        } else {
+            format!("Unenrolled from {name}.")
         })
-        .await;
+    })
+    .await;
     answer(&state, &user, &req, id, outcome).await
 }
 
