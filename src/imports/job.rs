@@ -40,6 +40,10 @@ pub trait Importer: Send + Sync + 'static {
     const BASE: &'static str;
     /// The list the pages link back to, like `/customers`.
     const LIST: &'static str;
+    /// That link's words; empty: "All " and the plural noun.
+    const LIST_LABEL: &'static str = "";
+    /// Whether the area's CSV export has the same columns (an exported file imports back).
+    const ROUND_TRIPS: bool = true;
     /// Where to see what a run created.
     const DONE_LINK: &'static str;
     /// What the file holds, plural and singular: `customers`, `customer`.

@@ -31,6 +31,8 @@ pub fn mount<I: Importer>(cfg: &mut web::ServiceConfig) {
 struct Texts {
     base: &'static str,
     list: &'static str,
+    list_label: String,
+    round_trips: bool,
     done_link: &'static str,
     plural: &'static str,
     singular: &'static str,
@@ -40,6 +42,12 @@ fn texts<I: Importer>() -> Texts {
     Texts {
         base: I::BASE,
         list: I::LIST,
+        list_label: if I::LIST_LABEL.is_empty() {
+            format!("All {}", I::NOUNS.0)
+        } else {
+            I::LIST_LABEL.to_owned()
+        },
+        round_trips: I::ROUND_TRIPS,
         done_link: I::DONE_LINK,
         plural: I::NOUNS.0,
         singular: I::NOUNS.1,

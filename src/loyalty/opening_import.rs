@@ -223,6 +223,8 @@ impl Importer for OpeningImport {
     const ENTITY: &'static str = "loyalty_opening_import";
     const BASE: &'static str = "/loyalty/import";
     const LIST: &'static str = "/loyalty/reports";
+    const LIST_LABEL: &'static str = "Loyalty reports";
+    const ROUND_TRIPS: bool = false;
     const DONE_LINK: &'static str = "/loyalty/reports";
     const NOUNS: (&'static str, &'static str) = ("opening balances", "opening balance");
     const PERMISSION: Permission = Permission::LoyaltyManage;

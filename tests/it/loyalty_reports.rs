@@ -653,6 +653,8 @@ async fn upload(client: &TestClient, csv: &str) -> String {
     let form = client.get("/loyalty/import").await;
     assert_eq!(form.status, StatusCode::OK);
     form.assert_contains("Import opening balances");
+    form.assert_contains(r#"<a href="/loyalty/reports">Loyalty reports</a>"#);
+    form.assert_lacks("The same columns as the export");
     let page = client
         .upload("/loyalty/import", "opening.csv", csv.as_bytes().to_vec())
         .await;
