@@ -6,6 +6,8 @@ use crate::users::rules::Permission;
 /// One navigation link.
 #[derive(Debug, Clone)]
 pub struct NavLink {
+    /// The heading of the group this link opens, if it is the group's first.
+    pub heading: Option<&'static str>,
     /// Label.
     pub label: &'static str,
     /// Where it goes.
@@ -14,63 +16,122 @@ pub struct NavLink {
     pub current: bool,
 }
 
-/// Areas in menu order, with the permission each needs (`None`: every signed-in user).
-const AREAS: [(&str, &str, Option<Permission>); 16] = [
-    ("Home", "/", None),
-    ("Customers", "/customers", Some(Permission::CustomersView)),
+/// Areas in menu order, under their group's heading, with the permission each needs (`None`:
+/// every signed-in user).
+const AREAS: [(&str, &str, &str, Option<Permission>); 16] = [
+    ("", "Home", "/", None),
     (
+        "Customers",
+        "Customers",
+        "/customers",
+        Some(Permission::CustomersView),
+    ),
+    (
+        "Customers",
         "Customer Groups",
         "/customer-groups",
         Some(Permission::StoresManage),
     ),
     (
+        "Customers",
         "Territories",
         "/territories",
         Some(Permission::StoresManage),
     ),
-    ("Stores", "/stores", Some(Permission::StoresManage)),
-    ("Companies", "/companies", Some(Permission::StoresManage)),
     (
+        "Stores",
+        "Stores",
+        "/stores",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Stores",
+        "Companies",
+        "/companies",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Stores",
         "Sales Persons",
         "/sales-persons",
         Some(Permission::StoresManage),
     ),
-    ("Items", "/items", Some(Permission::StoresManage)),
     (
+        "Catalogue",
+        "Items",
+        "/items",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Catalogue",
         "Item Groups",
         "/item-groups",
         Some(Permission::StoresManage),
     ),
-    ("Brands", "/brands", Some(Permission::StoresManage)),
-    ("Invoices", "/invoices", Some(Permission::ReportsView)),
     (
+        "Catalogue",
+        "Brands",
+        "/brands",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Sales",
+        "Invoices",
+        "/invoices",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "Loyalty",
         "Loyalty Programs",
         "/loyalty/programs",
         Some(Permission::LoyaltyManage),
     ),
     (
+        "Loyalty",
         "Loyalty Reports",
         "/loyalty/reports",
         Some(Permission::ReportsView),
     ),
-    ("API", "/api-docs", Some(Permission::StoresManage)),
-    ("Users", "/users", Some(Permission::UsersManage)),
-    ("Audit", "/audit", Some(Permission::AuditView)),
+    (
+        "Administration",
+        "API",
+        "/api-docs",
+        Some(Permission::StoresManage),
+    ),
+    (
+        "Administration",
+        "Users",
+        "/users",
+        Some(Permission::UsersManage),
+    ),
+    (
+        "Administration",
+        "Audit",
+        "/audit",
+        Some(Permission::AuditView),
+    ),
 ];
 
-/// The links a user with `can` sees, marking the one `path` is under.
+/// The links a user with `can` sees, marking the one `path` is under; the first link of each
+/// group carries the group's heading.
 pub fn links(can: impl Fn(Permission) -> bool, path: &str) -> Vec<NavLink> {
+    let mut previous = "";
     AREAS
         .iter()
-        .filter(|(_, _, needs)| needs.is_none_or(&can))
-        .map(|(label, href, _)| NavLink {
-            label,
-            href,
-            current: if *href == "/" {
-                path == "/"
-            } else {
-                path == *href || path.starts_with(&format!("{href}/"))
-            },
+        .filter(|(_, _, _, needs)| needs.is_none_or(&can))
+        .map(|(group, label, href, _)| {
+            let heading = (*group != previous && !group.is_empty()).then_some(*group);
+            previous = group;
+            NavLink {
+                heading,
+                label,
+                href,
+                current: if *href == "/" {
+                    path == "/"
+                } else {
+                    path == *href || path.starts_with(&format!("{href}/"))
+                },
+            }
         })
         .collect()
 }
@@ -120,6 +181,11 @@ mod tests {
                 "Loyalty Reports"
             ]
         );
+        let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")
+            .iter()
+            .filter_map(|l| l.heading)
+            .collect();
+        assert_eq!(headings, ["Customers", "Sales", "Loyalty"]);
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);
