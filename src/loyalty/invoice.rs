@@ -396,12 +396,25 @@ pub fn reverse(
             ..NewEntry::new(&entry.member(), "reversal", -entry.points, today, by)
         };
         match entry.against_entry_id {
-            // A draw or a return's cut: give back to the same credit.
-            Some(credit) => reversals.push(NewEntry {
-                purchase_amount: -entry.purchase_amount,
-                against_entry_id: Some(credit),
-                ..base
-            }),
+            // A draw or a return's cut: give back to the same credit — and when that credit has
+            // lapsed, write the points given back off at once, as the expiry task would.
+            Some(credit) => {
+                let lapsed = entry.expiry_date.is_some_and(|last| last < today);
+                if lapsed && entry.points < 0 {
+                    reversals.push(NewEntry {
+                        invoice_id: Some(invoice_id),
+                        against_entry_id: Some(credit),
+                        expiry_date: entry.expiry_date,
+                        reason: "Points expired".into(),
+                        ..NewEntry::new(&entry.member(), "expire", entry.points, today, by)
+                    });
+                }
+                reversals.push(NewEntry {
+                    purchase_amount: -entry.purchase_amount,
+                    against_entry_id: Some(credit),
+                    ..base
+                });
+            }
             // Points this invoice earned: take back what is left, unless some were spent.
             None => {
                 let against = against(conn, entry.id)?;

@@ -283,7 +283,7 @@ pub fn expire(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<usize> {
                             WHERE against_entry_id = c.id) d ON true
          WHERE c.against_entry_id IS NULL AND c.expiry_date < $1
            AND c.points + coalesce(d.drawn, 0) > 0
-         ON CONFLICT (against_entry_id) WHERE kind = 'expire' DO NOTHING",
+         ON CONFLICT (against_entry_id, invoice_id) WHERE kind = 'expire' DO NOTHING",
     )
     .bind::<Date, _>(today)
     .execute(conn)

@@ -555,3 +555,39 @@ async fn a_manual_adjustment_needs_a_reason_is_audited_and_cannot_overdraw() {
     let page = supervisor.get(&format!("/customers/{ana}")).await;
     page.assert_lacks("Adjust points");
 }
+
+#[actix_web::test]
+async fn points_given_back_to_a_lapsed_credit_are_written_off_so_the_ledger_adds_up() {
+    let (app, till) = shop().await;
+    let id = single_tier(&app);
+    // 100 points posted ten days ago whose last day was yesterday.
+    app.sql(&format!(
+        "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, posting_date, expiry_date, reason, created_by) \
+         SELECT c.id, {id}, (SELECT min(id) FROM companies), 'adjust', 100, current_date - 10, current_date - 1, 'Opening balance', 'test' \
+         FROM customers c WHERE first_name = 'Ana'"
+    ));
+    // Two days ago 30 of them paid for part of a sale (which earned 19, never expiring).
+    submit(&till, &sale(1, 2, "1", "19.99", 30, "0.30")).await;
+    let (ok, stdout, stderr) = crate::cli::patron(&app.db.url, &["loyalty", "expire"]);
+    assert!(
+        ok && stdout.contains("Wrote 1 expire entries."),
+        "{stdout}{stderr}"
+    );
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{}/cancel", uuid(1)), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    assert_eq!(balance(&app, &till).await, 0);
+    assert_eq!(
+        app.count("SELECT sum(points)::bigint AS n FROM loyalty_point_entries"),
+        0,
+        "the 30 given back to the lapsed credit are written off beside the reversal"
+    );
+    // Cancelling again writes nothing more.
+    till.post(&format!("/api/v1/invoices/{}/cancel", uuid(1)), &json!({}))
+        .await;
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM loyalty_point_entries WHERE kind = 'expire'"),
+        2
+    );
+}
