@@ -29,13 +29,15 @@ pub struct InvoiceBody {
     pub sales_person: Option<String>,
     /// What was sold.
     pub lines: Vec<LineBody>,
-    /// Coupons used (the coupons issue checks them).
+    /// Coupons used (refused until coupons are set up in Patron).
     #[serde(default)]
     pub coupon_codes: Vec<String>,
-    /// Loyalty points redeemed (the loyalty issue checks them).
+    /// Loyalty points redeemed: at most the customer's balance on the posting date, in their
+    /// program of this company; the soonest-expiring points go first.
     #[serde(default)]
     pub loyalty_points_redeemed: i64,
-    /// What the redeemed points are worth.
+    /// What the redeemed points are worth: points x the program's conversion factor, rounded in
+    /// the company currency, at most the grand total. Payments cover the grand total less this.
     #[serde(default)]
     #[schema(value_type = String, format = "decimal")]
     pub loyalty_amount: Decimal,
