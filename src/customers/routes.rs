@@ -508,7 +508,9 @@ async fn show(
     let mut history_errors = FieldErrors::new();
     let history_filter = query.history.read(&mut history_errors);
     let can_adjust = user.can(Permission::LoyaltyManage);
-    let can_edit_any = user.can(Permission::CustomersEdit);
+    let can_edit_any = crate::loyalty::panel::ENROLLERS
+        .iter()
+        .any(|p| user.can(*p));
     let supervisor_store = user.role.needs_store().then_some(user.store_id);
     let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) =
         state

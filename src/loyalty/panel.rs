@@ -1,6 +1,6 @@
 //! The Loyalty panel on the customer page: the program a customer is in with their points, tier
-//! and what is about to expire, or the programs they may join. Enrol and Unenroll (customers.edit)
-//! and Adjust points (loyalty.manage) answer htmx with the panel redrawn, and plain form posts
+//! and what is about to expire, or the programs they may join. Enrol and Unenroll (customers.edit
+//! or loyalty.manage) and Adjust points (loyalty.manage) answer htmx with the panel redrawn, and plain form posts
 //! with a redirect back to the customer.
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -163,7 +163,7 @@ async fn panel_for(
     errors: FieldErrors,
 ) -> Result<Panel, AppError> {
     let can_adjust = user.can(Permission::LoyaltyManage);
-    let user_can_edit = user.can(Permission::CustomersEdit);
+    let user_can_edit = ENROLLERS.iter().any(|p| user.can(*p));
     let store = supervisor_store(user);
     let mut panel = state
         .db
@@ -255,15 +255,18 @@ fn may_enrol(customer: &customers::Customer, store: Option<Option<i64>>) -> bool
     store.is_none_or(|store| customer.origin_store_id == store)
 }
 
-/// Runs `change` on customer `id` in one transaction, when `user` may enrol them
-/// (customers.edit; a store supervisor only their store's customers). Answers what was done.
+/// Who may enrol and unenroll: those who edit customers, and marketing, who run the programs.
+pub const ENROLLERS: [Permission; 2] = [Permission::CustomersEdit, Permission::LoyaltyManage];
+
+/// Runs `change` on customer `id` in one transaction, when `user` may enrol them (`ENROLLERS`;
+/// a store supervisor only their store's customers). Answers what was done.
 async fn enrolment_change(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
     change: impl FnOnce(&mut diesel::PgConnection, &Actor) -> Result<String, AppError> + Send + 'static,
 ) -> Result<String, AppError> {
-    user.require(Permission::CustomersEdit)?;
+    user.require_any(&ENROLLERS)?;
     let actor = user.actor();
     let store = supervisor_store(user);
     state

@@ -1,5 +1,5 @@
 //! End-to-end checks in a real headless Chromium: signing in and out, live search from the
-//! keyboard, a delivery charge edited in place.
+//! keyboard, a delivery charge edited in place, the loyalty panel redrawn in place.
 //! Chromium and ChromeDriver come from Debian (.ci/run installs them); without them the test
 //! fails under CI and prints why it skipped elsewhere.
 
@@ -268,4 +268,70 @@ async fn click(browser: &Client, locator: Locator<'_>) {
 async fn text_of(browser: &Client, locator: Locator<'_>) -> String {
     let element = browser.wait().for_element(locator).await.unwrap();
     element.text().await.unwrap()
+}
+
+#[actix_web::test]
+async fn marketing_enrols_a_customer_and_adjusts_points_in_the_panel_without_leaving_the_page() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.store("NORTH");
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'Ana', 'Lima', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    app.sql(
+        "INSERT INTO loyalty_programs (name, company_id, conversion_factor, valid_from) \
+         SELECT 'Rewards', min(id), 0.01, '2020-01-01' FROM companies",
+    );
+    app.sql(
+        "INSERT INTO loyalty_tiers (program_id, name, min_spent, collection_factor) \
+         SELECT id, 'Member', 0, 1 FROM loyalty_programs",
+    );
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    browser.goto(&format!("{}/login", app.base)).await.unwrap();
+    type_into(&browser, "#email", &user.email).await;
+    type_into(&browser, "#password", PASSWORD).await;
+    click(&browser, Locator::Css("button[type=submit]")).await;
+    text_of(&browser, Locator::Css(".who strong")).await;
+    browser
+        .goto(&format!("{}/customers/{ana}", app.base))
+        .await
+        .unwrap();
+    text_of(
+        &browser,
+        Locator::XPath("//p[normalize-space()='Not enrolled in any loyalty program']"),
+    )
+    .await;
+
+    // Enroll redraws the panel in place; Enter in the reason field adjusts.
+    click(
+        &browser,
+        Locator::XPath("//button[normalize-space()='Enroll']"),
+    )
+    .await;
+    let badge = text_of(&browser, Locator::Css("#loyalty-panel .badge-active")).await;
+    assert_eq!(badge, "Rewards");
+    type_into(&browser, "#adjust-points", "500").await;
+    type_into(&browser, "#adjust-reason", "Customer Appreciation\u{E007}").await;
+    text_of(
+        &browser,
+        Locator::XPath("//span[@id='points-balance' and normalize-space()='500']"),
+    )
+    .await;
+    text_of(
+        &browser,
+        Locator::XPath("//span[normalize-space()='$5.00']"),
+    )
+    .await;
+    assert_eq!(path_of(&browser).await, format!("/customers/{ana}"));
+    assert_eq!(
+        app.count("SELECT sum(points)::bigint AS n FROM loyalty_point_entries"),
+        500
+    );
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
 }

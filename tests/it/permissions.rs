@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
 /// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program.
-const ROUTES: [(&str, &str, Option<Permission>); 111] = [
+const ROUTES: [(&str, &str, Option<Permission>); 109] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -246,16 +246,6 @@ const ROUTES: [(&str, &str, Option<Permission>); 111] = [
     ),
     (
         "POST",
-        "/customers/{c}/loyalty/enrol",
-        Some(Permission::CustomersEdit),
-    ),
-    (
-        "POST",
-        "/customers/{c}/loyalty/unenrol",
-        Some(Permission::CustomersEdit),
-    ),
-    (
-        "POST",
         "/customers/{c}/loyalty/adjust",
         Some(Permission::LoyaltyManage),
     ),
@@ -326,7 +316,17 @@ const ANY_OF: [Permission; 3] = [
 /// Who may open an invoice or a customer's points ledger: those who read customers' history or
 /// reports.
 const INVOICE_READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];
-const SHARED_ROUTES: [(&str, &str, &[Permission]); 9] = [
+const SHARED_ROUTES: [(&str, &str, &[Permission]); 11] = [
+    (
+        "POST",
+        "/customers/{c}/loyalty/enrol",
+        &patron::loyalty::panel::ENROLLERS,
+    ),
+    (
+        "POST",
+        "/customers/{c}/loyalty/unenrol",
+        &patron::loyalty::panel::ENROLLERS,
+    ),
     ("GET", "/items", &ANY_OF),
     ("GET", "/items/export.csv", &ANY_OF),
     ("GET", "/brands", &ANY_OF),
