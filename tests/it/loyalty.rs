@@ -591,3 +591,38 @@ async fn points_given_back_to_a_lapsed_credit_are_written_off_so_the_ledger_adds
         2
     );
 }
+
+#[actix_web::test]
+async fn merging_a_duplicate_moves_their_points_and_membership() {
+    let (app, till) = shop().await;
+    let id = single_tier(&app);
+    submit(&till, &sale(1, 0, "2", "19.99", 0, "0")).await;
+    // Ana's duplicate, made at the till while offline, is a member with 25 points of her own.
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'Ana2', 'Lima', customer_group_id, territory_id FROM customers WHERE first_name = 'Ana'",
+    );
+    enrol(&app, "Ana2", id);
+    app.sql(&format!(
+        "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, posting_date, reason, created_by) \
+         SELECT c.id, {id}, (SELECT min(id) FROM companies), 'adjust', 25, current_date, 'Welcome', 'test' \
+         FROM customers c WHERE first_name = 'Ana2'"
+    ));
+    let kept = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let dup = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana2'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let done = hq
+        .post_form(
+            "/customers/merge",
+            &[("keep", &kept.to_string()), ("merge", &dup.to_string())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(balance(&app, &till).await, 39 + 25);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM loyalty_members WHERE customer_id = {dup}"
+        )),
+        0
+    );
+}
