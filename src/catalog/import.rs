@@ -10,7 +10,7 @@ use super::export::COLUMNS;
 use super::forms::{ItemForm, Names};
 use super::model::{self, ItemFields};
 use super::routes::names;
-use crate::imports::job::{Column, Importer};
+use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
 use crate::users::rules::Permission;
 
@@ -134,27 +134,21 @@ impl Importer for ItemImport {
     const PERMISSION: Permission = Permission::StoresManage;
 
     fn columns() -> Vec<Column> {
-        COLUMNS
-            .iter()
-            .map(|label| Column {
-                label,
-                required: REQUIRED.contains(label),
-                format: match *label {
-                    "Item Code" => "A–Z, 0–9, - _ . /; new codes only",
-                    "Item Group" | "Brand" => "an existing name",
-                    "Standard Rate" => "a number >= 0, like 19.99",
-                    "Unit" => "like Nos or Kg; empty: Nos",
-                    "Active" => "Yes or No; empty: Yes",
-                    _ => "text",
-                },
-            })
-            .collect()
+        Column::list(&COLUMNS, &REQUIRED, |label| match label {
+            "Item Code" => "A–Z, 0–9, - _ . /; new codes only",
+            "Item Group" | "Brand" => "an existing name",
+            "Standard Rate" => "a number >= 0, like 19.99",
+            "Unit" => "like Nos or Kg; empty: Nos",
+            "Active" => "Yes or No; empty: Yes",
+            _ => "text",
+        })
     }
 
     fn template_csv() -> String {
-        let mut body = COLUMNS.join(",");
-        body.push_str("\nTSH-0001,Classic Cotton T-Shirt,All Item Groups,,19.99,Nos,Yes\n");
-        body
+        template(
+            &COLUMNS,
+            "TSH-0001,Classic Cotton T-Shirt,All Item Groups,,19.99,Nos,Yes\n",
+        )
     }
 
     fn check(

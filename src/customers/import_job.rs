@@ -11,7 +11,7 @@ use super::export::COLUMNS;
 use super::import::{Checked, ImportRow, Lookups, REQUIRED, check, keys};
 use super::model::CustomerFields;
 use crate::db::schema::{countries, customer_groups, customers, stores, territories};
-use crate::imports::job::{Column, Importer};
+use crate::imports::job::{Column, Importer, template};
 use crate::users::rules::Permission;
 
 /// Customers from a CSV file (customers.create).
@@ -28,31 +28,25 @@ impl Importer for CustomerImport {
     const PERMISSION: Permission = Permission::CustomersCreate;
 
     fn columns() -> Vec<Column> {
-        COLUMNS
-            .iter()
-            .map(|label| Column {
-                label,
-                required: REQUIRED.contains(label),
-                format: match *label {
-                    "Customer Code" => "CUST-00042; empty: the next code",
-                    "Customer Group" | "Territory" => "an existing name",
-                    "Origin Store" => "a store code; empty: created at HQ",
-                    "Country" => "ISO code, like US",
-                    "Birthday" => "YYYY-MM-DD",
-                    "Gender" => "female, male, other or empty",
-                    "Credit Limit" => "a number, like 1250.50",
-                    "Status" => "Active or Deactivated",
-                    "UUID" => "empty: a new one",
-                    _ => "text",
-                },
-            })
-            .collect()
+        Column::list(&COLUMNS, &REQUIRED, |label| match label {
+            "Customer Code" => "CUST-00042; empty: the next code",
+            "Customer Group" | "Territory" => "an existing name",
+            "Origin Store" => "a store code; empty: created at HQ",
+            "Country" => "ISO code, like US",
+            "Birthday" => "YYYY-MM-DD",
+            "Gender" => "female, male, other or empty",
+            "Credit Limit" => "a number, like 1250.50",
+            "Status" => "Active or Deactivated",
+            "UUID" => "empty: a new one",
+            _ => "text",
+        })
     }
 
     fn template_csv() -> String {
-        let mut body = COLUMNS.join(",");
-        body.push_str("\n,Ana,García,All Customers,All Territories,,+1 555 010 2030,ana@example.com,,1 Main Street,,Springfield,10001,US,1990-04-23,female,,500,,Active,\n");
-        body
+        template(
+            &COLUMNS,
+            ",Ana,García,All Customers,All Territories,,+1 555 010 2030,ana@example.com,,1 Main Street,,Springfield,10001,US,1990-04-23,female,,500,,Active,\n",
+        )
     }
 
     fn check(conn: &mut PgConnection, text: &str) -> QueryResult<Result<Checked, String>> {

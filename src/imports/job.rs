@@ -28,6 +28,29 @@ pub struct Column {
     pub format: &'static str,
 }
 
+impl Column {
+    /// The columns of a file: each of `all` in order, required when `required` names it, its
+    /// cells described by `format`.
+    pub fn list(
+        all: &[&'static str],
+        required: &[&str],
+        format: impl Fn(&str) -> &'static str,
+    ) -> Vec<Column> {
+        all.iter()
+            .map(|label| Column {
+                label,
+                required: required.contains(label),
+                format: format(label),
+            })
+            .collect()
+    }
+}
+
+/// A template file: the header of `all`, then `example` (rows, each ending in a newline).
+pub fn template(all: &[&str], example: &str) -> String {
+    format!("{}\n{example}", all.join(","))
+}
+
 /// What an area tells the shared import about its rows and its pages.
 pub trait Importer: Send + Sync + 'static {
     /// A row ready to write.
@@ -307,4 +330,29 @@ pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor) {
     });
     // Dropped sender (the thread failed early) ends the wait too.
     let _ = wait.recv_timeout(std::time::Duration::from_secs(10));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_and_templates_follow_the_area_lists() {
+        let columns = Column::list(&["Code", "Note"], &["Code"], |label| match label {
+            "Code" => "CUST-00042",
+            _ => "text",
+        });
+        let seen: Vec<(&str, bool, &str)> = columns
+            .iter()
+            .map(|c| (c.label, c.required, c.format))
+            .collect();
+        assert_eq!(
+            seen,
+            [("Code", true, "CUST-00042"), ("Note", false, "text")]
+        );
+        assert_eq!(
+            template(&["Code", "Note"], "C-1,hi\n"),
+            "Code,Note\nC-1,hi\n"
+        );
+    }
 }

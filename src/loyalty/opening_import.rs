@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
-use crate::imports::job::{Column, Importer};
+use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
 use crate::users::rules::Permission;
 
@@ -230,24 +230,15 @@ impl Importer for OpeningImport {
     const PERMISSION: Permission = Permission::LoyaltyManage;
 
     fn columns() -> Vec<Column> {
-        COLUMNS
-            .iter()
-            .map(|label| Column {
-                label,
-                required: REQUIRED.contains(label),
-                format: match *label {
-                    "Customer Code" => "CUST-00042, a customer enrolled in one company's program",
-                    "Points" => "a whole number above 0, like 250",
-                    _ => "YYYY-MM-DD, today or later; empty: never expire",
-                },
-            })
-            .collect()
+        Column::list(&COLUMNS, &REQUIRED, |label| match label {
+            "Customer Code" => "CUST-00042, a customer enrolled in one company's program",
+            "Points" => "a whole number above 0, like 250",
+            _ => "YYYY-MM-DD, today or later; empty: never expire",
+        })
     }
 
     fn template_csv() -> String {
-        let mut body = COLUMNS.join(",");
-        body.push_str("\nCUST-00042,250,2027-12-31\nCUST-00043,1200,\n");
-        body
+        template(&COLUMNS, "CUST-00042,250,2027-12-31\nCUST-00043,1200,\n")
     }
 
     fn check(
