@@ -42,8 +42,6 @@ pub struct Sale<'a> {
 /// The entries a submission will write once the invoice has its id.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    member: Member,
-    redeem: i64,
     entries: Vec<NewEntry>,
 }
 
@@ -186,19 +184,25 @@ fn plan_sale(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppEr
                 ),
             ));
         }
-        let available: i64 =
-            ledger::credits(conn, member.customer_id, member.program_id, sale.posted_on)?
-                .iter()
-                .map(|c| c.remaining)
-                .sum();
-        if available < sale.points_redeemed {
-            return Err(AppError::field(
-                "loyalty_points_redeemed",
-                format!("Not enough loyalty points: the customer has {available}."),
-            ));
+    }
+    // The redemption is worked out before the earning is written, so that it cannot draw on
+    // the points this very sale earns; the membership is locked until the sale commits.
+    let mut planned = Vec::new();
+    if redeeming {
+        let template = NewEntry::new(&member, "redeem", 0, sale.posted_on, "");
+        match ledger::draws(conn, &member, sale.points_redeemed, &template)? {
+            Ok(draws) => planned.extend(draws),
+            Err(short) => {
+                return Err(AppError::field(
+                    "loyalty_points_redeemed",
+                    format!(
+                        "Not enough loyalty points: the customer has {}.",
+                        short.available
+                    ),
+                ));
+            }
         }
     }
-    let mut planned = Vec::new();
     let eligible = rules::eligible_amount(
         sale.grand_total,
         sale.delivery,
@@ -225,11 +229,7 @@ fn plan_sale(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppEr
             });
         }
     }
-    Ok(Some(Plan {
-        member,
-        redeem: sale.points_redeemed,
-        entries: planned,
-    }))
+    Ok(Some(Plan { entries: planned }))
 }
 
 /// A return cuts the original's points to what the amount kept would have earned at the
@@ -280,8 +280,6 @@ fn plan_return(
     // Points that expired meanwhile are gone already: only what is left can be cut.
     let cut = cut.max(-remaining).min(0);
     Ok(Some(Plan {
-        member,
-        redeem: 0,
         entries: vec![NewEntry {
             purchase_amount: returned,
             tier: credit.tier.clone(),
@@ -331,30 +329,13 @@ fn spent_message(conn: &mut PgConnection, against: &[Entry], what: &str) -> Quer
     })
 }
 
-/// Writes what `plan` worked out for invoice `invoice_id`: the redemption first (so that it
-/// cannot draw on the points this very sale earns), then the earning.
+/// Writes what `plan` worked out (redemption and earning) for invoice `invoice_id`.
 pub fn post(
     conn: &mut PgConnection,
     invoice_id: i64,
-    posted_on: NaiveDate,
     plan: Plan,
     by: &str,
 ) -> Result<(), AppError> {
-    if plan.redeem > 0 {
-        let template = NewEntry {
-            invoice_id: Some(invoice_id),
-            ..NewEntry::new(&plan.member, "redeem", 0, posted_on, by)
-        };
-        if let Err(short) = ledger::draw(conn, &plan.member, plan.redeem, &template)? {
-            return Err(AppError::field(
-                "loyalty_points_redeemed",
-                format!(
-                    "Not enough loyalty points: the customer has {}.",
-                    short.available
-                ),
-            ));
-        }
-    }
     let written: Vec<NewEntry> = plan
         .entries
         .into_iter()

@@ -242,6 +242,19 @@ pub fn draw(
     points: i64,
     template: &NewEntry,
 ) -> QueryResult<Result<(), Shortfall>> {
+    Ok(match draws(conn, member, points, template)? {
+        Ok(entries) => Ok(insert(conn, &entries)?),
+        Err(short) => Err(short),
+    })
+}
+
+/// The entries `draw` would write, without writing them.
+pub fn draws(
+    conn: &mut PgConnection,
+    member: &Member,
+    points: i64,
+    template: &NewEntry,
+) -> QueryResult<Result<Vec<NewEntry>, Shortfall>> {
     let credits = credits(
         conn,
         member.customer_id,
@@ -253,7 +266,7 @@ pub fn draw(
             available: credits.iter().map(|c| c.remaining).sum(),
         }));
     };
-    let entries: Vec<NewEntry> = taken
+    Ok(Ok(taken
         .into_iter()
         .map(|(credit, take)| NewEntry {
             points: -take,
@@ -261,9 +274,7 @@ pub fn draw(
             expiry_date: credit.expiry,
             ..template.clone()
         })
-        .collect();
-    insert(conn, &entries)?;
-    Ok(Ok(()))
+        .collect()))
 }
 
 /// Writes the expire entries of every credit whose last day is before `today` and that still

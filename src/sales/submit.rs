@@ -507,7 +507,7 @@ fn write(
     model::insert_details(conn, &lines, &payments)?;
     if let Some(plan) = draft.loyalty {
         let (_, by) = till.actor().parts();
-        loyalty::post(conn, id, body.posted_at.date_naive(), plan, &by)?;
+        loyalty::post(conn, id, plan, &by)?;
     }
     let answer = serde_json::to_value(model::invoice_json(conn, id)?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
