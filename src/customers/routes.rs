@@ -507,11 +507,7 @@ async fn show(
     let id = id.into_inner();
     let mut history_errors = FieldErrors::new();
     let history_filter = query.history.read(&mut history_errors);
-    let can_adjust = user.can(Permission::LoyaltyManage);
-    let can_edit_any = crate::loyalty::panel::ENROLLERS
-        .iter()
-        .any(|p| user.can(*p));
-    let supervisor_store = user.role.needs_store().then_some(user.store_id);
+    let viewer = crate::loyalty::panel::Viewer::of(&user);
     let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) =
         state
             .db
@@ -555,15 +551,8 @@ async fn show(
                 let entries = audit_model::list(conn, &filter, 50)?;
                 let sales = crate::sales::history::page(conn, id, &history_filter)?;
                 let stores = crate::sales::list::stores(conn)?;
-                let can_enrol = can_edit_any
-                    && supervisor_store.is_none_or(|store| customer.origin_store_id == store);
-                let loyalty = crate::loyalty::panel::load(
-                    conn,
-                    id,
-                    Utc::now().date_naive(),
-                    can_enrol,
-                    can_adjust,
-                )?;
+                let loyalty =
+                    crate::loyalty::panel::load(conn, &customer, Utc::now().date_naive(), viewer)?;
                 Ok((
                     customer,
                     group,

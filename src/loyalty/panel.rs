@@ -118,13 +118,44 @@ fn offer(conn: &mut diesel::PgConnection, program: &Program) -> diesel::QueryRes
 }
 
 /// Customer `customer_id`'s panel on `today`, for `user`.
+/// What a user may do in the panel, read from them before going to the database.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    /// Holds one of `ENROLLERS`.
+    enrols: bool,
+    /// A store supervisor's store: they enrol only its customers.
+    store: Option<Option<i64>>,
+    /// Holds loyalty.manage.
+    adjusts: bool,
+}
+
+impl Viewer {
+    /// `user`'s view.
+    pub fn of(user: &CurrentUser) -> Viewer {
+        Viewer {
+            enrols: ENROLLERS.iter().any(|p| user.can(*p)),
+            store: (user.role == Role::StoreSupervisor).then_some(user.store_id),
+            adjusts: user.can(Permission::LoyaltyManage),
+        }
+    }
+
+    /// Whether they may enrol and unenroll `customer`.
+    fn may_enrol(&self, customer: &customers::Customer) -> bool {
+        self.enrols
+            && self
+                .store
+                .is_none_or(|store| customer.origin_store_id == store)
+    }
+}
+
+/// `customer`'s panel on `today`, as `viewer` sees it.
 pub fn load(
     conn: &mut diesel::PgConnection,
-    customer_id: i64,
+    customer: &customers::Customer,
     today: NaiveDate,
-    can_enrol: bool,
-    can_adjust: bool,
+    viewer: Viewer,
 ) -> diesel::QueryResult<Panel> {
+    let customer_id = customer.id;
     let summaries = summary::summaries(conn, customer_id, today)?;
     let companies: Vec<i64> = summaries.iter().map(|s| s.member.company_id).collect();
     let eligible = programs::eligible_for(conn, customer_id, today)?;
@@ -142,8 +173,8 @@ pub fn load(
         enrolled: summaries.iter().map(enrolled).collect(),
         offers,
         must_pick,
-        can_enrol,
-        can_adjust,
+        can_enrol: viewer.may_enrol(customer),
+        can_adjust: viewer.adjusts,
         errors: FieldErrors::new(),
     })
 }
@@ -162,20 +193,12 @@ async fn panel_for(
     id: i64,
     errors: FieldErrors,
 ) -> Result<Panel, AppError> {
-    let can_adjust = user.can(Permission::LoyaltyManage);
-    let user_can_edit = ENROLLERS.iter().any(|p| user.can(*p));
-    let store = supervisor_store(user);
+    let viewer = Viewer::of(user);
     let mut panel = state
         .db
         .run(move |conn| {
-            let can_enrol = user_can_edit && may_enrol(&customers::find(conn, id)?, store);
-            Ok(load(
-                conn,
-                id,
-                Utc::now().date_naive(),
-                can_enrol,
-                can_adjust,
-            )?)
+            let customer = customers::find(conn, id)?;
+            Ok(load(conn, &customer, Utc::now().date_naive(), viewer)?)
         })
         .await?;
     panel.errors = errors;
@@ -245,16 +268,6 @@ struct EnrolForm {
     program: String,
 }
 
-/// The store a store supervisor is limited to (`None`: anyone else, limited to no store).
-fn supervisor_store(user: &CurrentUser) -> Option<Option<i64>> {
-    (user.role == Role::StoreSupervisor).then_some(user.store_id)
-}
-
-/// Whether a user limited to `store` may enrol and unenroll `customer`.
-fn may_enrol(customer: &customers::Customer, store: Option<Option<i64>>) -> bool {
-    store.is_none_or(|store| customer.origin_store_id == store)
-}
-
 /// Who may enrol and unenroll: those who edit customers, and marketing, who run the programs.
 pub const ENROLLERS: [Permission; 2] = [Permission::CustomersEdit, Permission::LoyaltyManage];
 
@@ -268,11 +281,11 @@ async fn enrolment_change(
 ) -> Result<String, AppError> {
     user.require_any(&ENROLLERS)?;
     let actor = user.actor();
-    let store = supervisor_store(user);
+    let viewer = Viewer::of(user);
     state
         .db
         .tx(move |conn| {
-            if !may_enrol(&customers::find(conn, id)?, store) {
+            if !viewer.may_enrol(&customers::find(conn, id)?) {
                 return Err(AppError::Forbidden);
             }
             change(conn, &actor)
