@@ -25,6 +25,17 @@ pub struct Member {
     pub program_id: i64,
 }
 
+/// The columns a `Member` is read from.
+const MEMBER: (
+    loyalty_members::customer_id,
+    loyalty_members::company_id,
+    loyalty_members::program_id,
+) = (
+    loyalty_members::customer_id,
+    loyalty_members::company_id,
+    loyalty_members::program_id,
+);
+
 /// Customer `customer_id`'s membership in `company_id`, if any.
 pub fn membership(
     conn: &mut PgConnection,
@@ -33,11 +44,7 @@ pub fn membership(
 ) -> QueryResult<Option<Member>> {
     loyalty_members::table
         .find((customer_id, company_id))
-        .select((
-            loyalty_members::customer_id,
-            loyalty_members::company_id,
-            loyalty_members::program_id,
-        ))
+        .select(MEMBER)
         .first(conn)
         .optional()
 }
@@ -51,11 +58,7 @@ pub fn lock_membership(
 ) -> QueryResult<Option<Member>> {
     loyalty_members::table
         .find((customer_id, company_id))
-        .select((
-            loyalty_members::customer_id,
-            loyalty_members::company_id,
-            loyalty_members::program_id,
-        ))
+        .select(MEMBER)
         .for_update()
         .first(conn)
         .optional()
@@ -66,11 +69,7 @@ pub fn memberships(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Vec
     loyalty_members::table
         .filter(loyalty_members::customer_id.eq(customer_id))
         .order(loyalty_members::company_id.asc())
-        .select((
-            loyalty_members::customer_id,
-            loyalty_members::company_id,
-            loyalty_members::program_id,
-        ))
+        .select(MEMBER)
         .load(conn)
 }
 
