@@ -1,55 +1,44 @@
-//! The application: shared state and `build`, which mounts every area behind the middleware.
+//! The application: `build` mounts every area behind the middleware.
 //! `main` serves it; the tests start the very same app on a free port.
-
-use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_web::body::MessageBody;
-use actix_web::cookie::{Key, SameSite};
+use actix_web::cookie::SameSite;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, web};
 
-use crate::config::Config;
-use crate::db::{Db, DbPool};
-use crate::users::password::Passwords;
+use crate::customers::hooks::CustomerHooks;
+use crate::sales::submit::InvoiceSteps;
+use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::observe::Metrics;
 use crate::web::session_store::PgSessionStore;
 use crate::web::{assets, csrf, error_pages, observe, security_headers};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "patron_session";
 
-/// What every handler can reach.
-pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// Settings.
-    pub config: Arc<Config>,
-    /// Password hashing, a few at a time.
-    pub passwords: Passwords,
-    /// Request metrics.
-    pub metrics: Arc<Metrics>,
-    /// Key that signs the session cookie (shared by all instances through the database).
-    pub cookie_key: Key,
+/// How long an idle keep-alive connection stays open. Longer than what clients and load
+/// balancers keep an idle connection for (60 s is the common default), so that the client is the
+/// one that closes it: a server that closes first races the client's next request on that
+/// connection, which then fails with an incomplete message. actix-web's own default is 5 s.
+pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
+
+/// The invoice pipeline's area steps, in the order they run within their phase.
+pub fn invoice_steps() -> InvoiceSteps {
+    InvoiceSteps::new(vec![&crate::loyalty::invoice::LoyaltyStep])
 }
 
-impl AppState {
-    /// State over `pool`; reads (or makes) the shared cookie key.
-    pub fn new(config: Config, pool: DbPool) -> anyhow::Result<web::Data<AppState>> {
-        let mut conn = pool.get()?;
-        let cookie_key = crate::seed::cookie_key(&mut conn)?;
-        Ok(web::Data::new(AppState {
-            db: Db::new(pool),
-            config: Arc::new(config),
-            passwords: Passwords::new(2),
-            metrics: Arc::new(Metrics::default()),
-            cookie_key,
-        }))
-    }
-}
+/// What other areas do when customers are saved, imported or merged.
+pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
+    saved: &[crate::loyalty::enrolment::on_customer_saved],
+    imported: &[crate::loyalty::enrolment::auto_opt_in_all],
+    merged: &[
+        crate::sales::model::move_customer,
+        crate::loyalty::ledger::move_customer,
+    ],
+};
 
 /// Extra routes for one app instance (the tests mount a panicking handler, for one).
 pub type ExtraRoutes = fn(&mut web::ServiceConfig);
@@ -91,6 +80,10 @@ pub fn build(
     // Listed innermost first: the last `wrap` sees the request first.
     App::new()
         .app_data(state.clone())
+        .app_data(web::Data::new(invoice_steps()))
+        .app_data(web::Data::new(CUSTOMER_HOOKS))
+        // The importers whose rows nothing else reacts to take `()` as their hooks.
+        .app_data(web::Data::new(()))
         .app_data(web::FormConfig::default().error_handler(|err, _| {
             AppError::BadRequest(format!("The form could not be read: {err}")).into()
         }))

@@ -360,10 +360,11 @@ fn serve(config: Config) -> anyhow::Result<()> {
         .div_ceil(workers);
     let bind = config.bind.clone();
     patron::loyalty::expiry::spawn_daily(pool.clone());
-    let state = app::AppState::new(config, pool)?;
+    let state = patron::state::AppState::new(config, pool)?;
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))
             .workers(workers)
+            .keep_alive(app::KEEP_ALIVE)
             .worker_max_blocking_threads(pool_share + 2)
             .bind(&bind)
             .with_context(|| format!("listening on {bind}"))?

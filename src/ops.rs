@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -1,39 +1,17 @@
-//! Data Patron needs before anyone signs in: the shared cookie key, the first administrator, and
+//! Data Patron needs before anyone signs in: the first administrator, and
 //! the demo data (`patron seed --demo`, loaded automatically into an empty embedded database).
 
-use actix_web::cookie::Key;
 use diesel::prelude::*;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
 use crate::audit::{self, Actor};
 use crate::customers::{groups, synthetic};
-use crate::db::schema::app_secrets;
 use crate::stores::model as stores;
 use crate::users::forms::EmailAddress;
 use crate::users::model::{self as users, NewUser};
 use crate::users::password::hash_blocking;
 use crate::users::rules::{Role, check_password};
-
-const COOKIE_KEY: &str = "session_cookie_key";
-
-/// The key that signs session cookies: made once, stored, shared by every instance.
-pub fn cookie_key(conn: &mut PgConnection) -> anyhow::Result<Key> {
-    let fresh: [u8; 64] = rand::rng().random();
-    diesel::insert_into(app_secrets::table)
-        .values((
-            app_secrets::name.eq(COOKIE_KEY),
-            app_secrets::value.eq(hex::encode(fresh)),
-        ))
-        .on_conflict(app_secrets::name)
-        .do_nothing()
-        .execute(conn)?;
-    let stored: String = app_secrets::table
-        .find(COOKIE_KEY)
-        .select(app_secrets::value)
-        .first(conn)?;
-    Ok(Key::from(&hex::decode(stored)?))
-}
 
 /// A sign-in made by seeding, to print once.
 #[derive(Debug, Clone)]

@@ -15,13 +15,12 @@
 //!    `routes(&mut ApiRoutes)` (see `api::routes`; a new area adds its line to `routes::table`).
 //! 4. List the handler in `paths(...)` below. `tests/it/openapi.rs` fails until 3 and 4 agree.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 /// Name of the security scheme every operation requires.
 pub const TERMINAL_TOKEN: &str = "terminal_token";
@@ -46,12 +45,12 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::customers::api::changes,
         crate::customers::api::search,
         crate::customers::api::create,
-        crate::customers::api::show,
         crate::customers::api::patch,
         crate::sales::api::submit_invoice,
         crate::sales::api::show,
         crate::sales::api::cancel,
         crate::sales::api::account_payment,
+        crate::sales::api::show_customer,
         crate::loyalty::api::show,
     ),
     components(schemas(ApiError)),
@@ -67,24 +66,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
 )]
 pub struct ApiDoc;
 
-/// Every error answer: `{"error": {"code", "message", "fields"}}`.
-#[derive(Debug, ToSchema)]
-pub struct ApiError {
-    /// What went wrong.
-    pub error: ApiErrorDetail,
-}
-
-/// The inside of an error answer.
-#[derive(Debug, ToSchema)]
-pub struct ApiErrorDetail {
-    /// Stable, for programs: `unauthorized`, `not_found`, `bad_request`, `validation`,
-    /// `conflict`, `unavailable`, `internal`.
-    pub code: String,
-    /// For people.
-    pub message: String,
-    /// For `validation`: the field that is wrong (`lines[0].qty`) and what to fix; else empty.
-    pub fields: BTreeMap<String, String>,
-}
+pub use crate::web::till::error::{ApiError, ApiErrorDetail};
 
 /// Adds the bearer scheme, and the 401 that comes with it to every operation.
 struct TerminalToken;

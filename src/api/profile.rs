@@ -8,12 +8,12 @@ use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::routes::ApiRoutes;
-use super::terminal::Terminal;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::stores::profile::ProfileSettings;
 use crate::stores::{delivery, model as stores, profile, sales_persons};
 use crate::web::AppError;
+use crate::web::till::ApiRoutes;
+use crate::web::till::Terminal;
 
 /// Mounts the endpoint.
 pub fn routes(routes: &mut ApiRoutes) {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::{self, AuditEntry, AuditFilter};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, PageCtx, render};

@@ -12,13 +12,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::rules::rate_text;
-use crate::api::feed::{Cursor, FeedParams};
-use crate::api::openapi::ApiError;
-use crate::api::routes::ApiRoutes;
-use crate::api::terminal::Terminal;
-use crate::app::AppState;
 use crate::db::schema::{brands, item_groups, items};
+use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::ApiError;
+use crate::web::till::ApiRoutes;
+use crate::web::till::feed::{Cursor, FeedParams};
+use crate::web::till::terminal::Terminal;
 
 /// Mounts the endpoint.
 pub fn routes(routes: &mut ApiRoutes) {

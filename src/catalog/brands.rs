@@ -9,8 +9,8 @@ use askama::Template;
 use super::forms::BrandForm;
 use super::model::{self, Brand};
 use super::routes::READERS;
-use crate::app::AppState;
 use crate::audit;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::activation::Activation;
 use crate::web::{

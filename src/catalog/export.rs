@@ -8,8 +8,8 @@ use super::list::{self, ItemRow};
 use super::model::{self, ItemGroup};
 use super::routes::{ListQuery, READERS};
 use super::rules::rate_text;
-use crate::app::AppState;
-use crate::customers::tree::Node;
+use crate::kernel::tree::Node;
+use crate::state::AppState;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser};
 

@@ -124,6 +124,7 @@ pub fn check(
 }
 
 impl Importer for ItemImport {
+    type Hooks = ();
     type Row = ImportRow;
     const KIND: &'static str = "items";
     const ENTITY: &'static str = "item_import";
@@ -177,6 +178,7 @@ impl Importer for ItemImport {
         conn: &mut PgConnection,
         rows: &[ImportRow],
         _actor: &crate::audit::Actor,
+        _hooks: &(),
     ) -> QueryResult<()> {
         model::insert_many(conn, rows).map(|_| ())
     }

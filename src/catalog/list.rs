@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use super::model::patron_fold;
 use super::rules::ItemSearch;
-use crate::customers::rules::like_escape;
 use crate::db::schema::{brands, item_groups, items};
+use crate::kernel::search::like_escape;
 
 /// Which items by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

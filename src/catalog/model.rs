@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::customers::tree::Node;
 use crate::db::lower;
 use crate::db::schema::{brands, item_groups, items};
+use crate::kernel::tree::Node;
 
 diesel::define_sql_function! {
     /// Patron's folding (lower case, accents removed), as the search columns are built with.

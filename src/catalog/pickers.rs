@@ -11,7 +11,7 @@ use super::list::{self, ItemFilter};
 use super::model::{self, ItemGroup};
 use super::routes::{READERS, groups_in_order};
 use super::rules::{rate_text, search};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, render};
 
 /// Options one answer holds.

@@ -9,17 +9,18 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::feed::{self, CustomerRecord, FeedPage};
+use super::hooks::CustomerHooks;
 use super::model::{self, ListFilter};
 use super::rules::search_terms;
 use super::sync::{self, TillCustomer};
 use super::sync_rules::{Conflict, FieldChange};
-use crate::api::feed::{Cursor, FeedParams};
-use crate::api::json;
-use crate::api::openapi::ApiError;
-use crate::api::routes::ApiRoutes;
-use crate::api::terminal::Terminal;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::ApiError;
+use crate::web::till::ApiRoutes;
+use crate::web::till::feed::{Cursor, FeedParams};
+use crate::web::till::json;
+use crate::web::till::terminal::Terminal;
 
 /// How many customers a till's search returns.
 pub const SEARCH_LIMIT: i64 = 20;
@@ -30,7 +31,6 @@ pub fn routes(routes: &mut ApiRoutes) {
         .add(__path_changes, changes)
         .add(__path_search, search)
         .add(__path_create, create)
-        .add(__path_show, show)
         .add(__path_patch, patch);
 }
 
@@ -93,6 +93,7 @@ async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppEr
     ))]
 async fn create(
     state: web::Data<AppState>,
+    hooks: web::Data<CustomerHooks>,
     till: Terminal,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
@@ -107,7 +108,7 @@ async fn create(
     let store_id = till.store_id;
     let (id, made) = state
         .db
-        .tx(move |conn| sync::create(conn, &body, store_id, today(), &actor))
+        .tx(move |conn| sync::create(conn, &hooks, &body, store_id, today(), &actor))
         .await?;
     let record = fresh_record(&state, id).await?;
     Ok(if made {
@@ -149,6 +150,7 @@ struct PatchAnswer {
     ))]
 async fn patch(
     state: web::Data<AppState>,
+    hooks: web::Data<CustomerHooks>,
     till: Terminal,
     uuid: web::Path<Uuid>,
     body: web::Bytes,
@@ -158,49 +160,13 @@ async fn patch(
     let actor = till.actor();
     let (id, conflicts) = state
         .db
-        .tx(move |conn| sync::patch(conn, uuid, &body.changes, today(), &actor))
+        .tx(move |conn| sync::patch(conn, &hooks, uuid, &body.changes, today(), &actor))
         .await?;
     let customer = fresh_record(&state, id).await?;
     Ok(HttpResponse::Ok().json(PatchAnswer {
         customer,
         conflicts,
     }))
-}
-
-/// A customer with what they owe and may still buy on account.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = CustomerWithBalances)]
-struct WithBalances {
-    #[serde(flatten)]
-    customer: CustomerRecord,
-    balances: crate::sales::api::AccountAnswer,
-}
-
-/// One customer with balances, for tills that are online.
-#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
-    operation_id = "get_customer",
-    params(("id" = Uuid, Path, description = "The customer's uuid")),
-    responses(
-        (status = 200, description = "The customer", body = WithBalances),
-        (status = 404, description = "No customer has this uuid", body = ApiError),
-    ))]
-async fn show(
-    state: web::Data<AppState>,
-    _till: Terminal,
-    uuid: web::Path<Uuid>,
-) -> Result<HttpResponse, AppError> {
-    let uuid = uuid.into_inner();
-    let answer = state
-        .db
-        .run(move |conn| {
-            let id = sync::id_of(conn, uuid)?;
-            Ok(WithBalances {
-                customer: sync::record(conn, id)?,
-                balances: crate::sales::api::account(conn, id)?,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(answer))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::feed::Cursor;
+use crate::web::till::feed::Cursor;
 
 /// A customer as tills receive it: names instead of internal ids.
 #[derive(Debug, Clone, QueryableByName, Serialize, PartialEq, ToSchema)]

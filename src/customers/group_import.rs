@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 
 use super::groups::{self, GroupFields};
 use super::import::{MAX_BYTES, RowError, decode};
-use crate::app::AppState;
 use crate::audit;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};

@@ -4,9 +4,9 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::tree::Node;
 use crate::db::lower;
 use crate::db::schema::{customer_groups, customers, territories};
+use crate::kernel::tree::Node;
 
 /// Root group every new customer defaults to.
 pub const ROOT_GROUP: &str = "All Customers";

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::export::COLUMNS;
+use super::hooks::CustomerHooks;
 use super::import::{Checked, ImportRow, Lookups, REQUIRED, check, keys};
 use super::model::CustomerFields;
 use crate::db::schema::{countries, customer_groups, customers, stores, territories};
@@ -18,6 +19,7 @@ use crate::users::rules::Permission;
 pub struct CustomerImport;
 
 impl Importer for CustomerImport {
+    type Hooks = CustomerHooks;
     type Row = ImportRow;
     const KIND: &'static str = "customers";
     const ENTITY: &'static str = "customer_import";
@@ -58,6 +60,7 @@ impl Importer for CustomerImport {
         conn: &mut PgConnection,
         rows: &[ImportRow],
         actor: &crate::audit::Actor,
+        hooks: &CustomerHooks,
     ) -> QueryResult<()> {
         let values: Vec<ImportedCustomer> = rows
             .iter()
@@ -75,7 +78,7 @@ impl Importer for CustomerImport {
             .returning(customers::id)
             .get_results(conn)?;
         let (_, by) = actor.parts();
-        crate::loyalty::enrolment::auto_opt_in_all(conn, &made, Utc::now().date_naive(), &by)?;
+        hooks.imported(conn, &made, Utc::now().date_naive(), &by)?;
         Ok(())
     }
 

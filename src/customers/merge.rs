@@ -6,9 +6,10 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::hooks::CustomerHooks;
 use super::model::{self, Customer};
-use crate::app::AppState;
 use crate::audit;
+use crate::state::AppState;
 use crate::users::rules::{Permission, Role};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -105,6 +106,7 @@ async fn page(
 
 async fn merge(
     state: web::Data<AppState>,
+    hooks: web::Data<CustomerHooks>,
     user: CurrentUser,
     form: web::Form<MergeQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -139,7 +141,7 @@ async fn merge(
         .db
         .tx(move |conn| {
             let before = model::find(conn, merged_id)?;
-            let (kept, merged) = model::merge(conn, kept_id, merged_id, by)?;
+            let (kept, merged) = model::merge(conn, &hooks, kept_id, merged_id, by)?;
             audit::record(
                 conn,
                 &actor,

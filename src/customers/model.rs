@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::hooks::CustomerHooks;
 use super::rules::{Search, code_for_number, like_escape};
 use crate::db::schema::customers;
 
@@ -121,18 +122,12 @@ pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<C
         .optional()
 }
 
-/// Moves everything that points at customer `from` to customer `to`. Each area whose rows point
-/// at customers (invoices, loyalty points, coupons, referrals) adds its UPDATE here, so that a
-/// merge can never leave a reference behind.
-pub fn move_references(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
-    Ok(crate::sales::model::move_customer(conn, from, to)?
-        + crate::loyalty::ledger::move_customer(conn, from, to)?)
-}
-
-/// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after moving its
-/// references. Both rows are locked in id order first, so two merges cannot cross.
+/// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after every
+/// area's `merged` hook moved what points at it. Both rows are locked in id order first, so two
+/// merges cannot cross.
 pub fn merge(
     conn: &mut PgConnection,
+    hooks: &CustomerHooks,
     kept: i64,
     merged: i64,
     by: i64,
@@ -146,7 +141,7 @@ pub fn merge(
     if locked.len() != 2 {
         return Err(diesel::result::Error::NotFound);
     }
-    move_references(conn, merged, kept)?;
+    hooks.merged(conn, merged, kept)?;
     let after = diesel::update(customers::table.find(merged))
         .set((
             customers::active.eq(false),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::model::{self, ListFilter, ListRow};
 use super::rules::search_terms;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, render};
 

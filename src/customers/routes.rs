@@ -8,13 +8,13 @@ use serde::Deserialize;
 
 use super::forms::CustomerForm;
 use super::groups::{self, Group, Territory};
+use super::hooks::CustomerHooks;
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
 use super::rules::{initials, search_terms};
-use crate::app::AppState;
 use crate::audit::{self, model as audit_model};
-use crate::loyalty::enrolment as loyalty;
+use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
 use crate::users::rules::{Permission, Role};
 use crate::web::activation::Activation;
@@ -279,10 +279,10 @@ impl FormPage {
 /// Groups or territories in tree order with their depth, for indented pickers.
 pub fn in_tree_order<T: Clone>(
     items: Vec<T>,
-    node: impl Fn(&T) -> super::tree::Node,
+    node: impl Fn(&T) -> crate::kernel::tree::Node,
 ) -> Vec<(T, usize)> {
     let nodes: Vec<_> = items.iter().map(&node).collect();
-    super::tree::display_order(&nodes)
+    crate::kernel::tree::display_order(&nodes)
         .into_iter()
         .map(|(i, depth)| (items[i].clone(), depth))
         .collect()
@@ -358,6 +358,7 @@ fn field_for_missing_reference(err: AppError) -> AppError {
 
 async fn create(
     state: web::Data<AppState>,
+    hooks: web::Data<CustomerHooks>,
     user: CurrentUser,
     form: web::Form<CustomerForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -406,7 +407,7 @@ async fn create(
                 None,
                 audit::snapshot(&created),
             )?;
-            loyalty::auto_opt_in(conn, created.id, Utc::now().date_naive(), &actor)?;
+            hooks.saved(conn, created.id, Utc::now().date_naive(), &actor)?;
             Ok(created)
         })
         .await
@@ -642,6 +643,7 @@ async fn edit_page(
 
 async fn update(
     state: web::Data<AppState>,
+    hooks: web::Data<CustomerHooks>,
     user: CurrentUser,
     id: web::Path<i64>,
     form: web::Form<CustomerForm>,
@@ -662,7 +664,7 @@ async fn update(
             let before = model::find_for_update(conn, id)?;
             let after = model::update(conn, id, &fields)?;
             audit::record_change(conn, &actor, "customer", id, "update", &before, &after)?;
-            loyalty::auto_opt_in(conn, id, Utc::now().date_naive(), &actor)?;
+            hooks.saved(conn, id, Utc::now().date_naive(), &actor)?;
             Ok(after)
         })
         .await

@@ -69,17 +69,7 @@ pub fn code_for_number(digits: &str) -> Option<String> {
     (digits.len() <= 6).then(|| format!("CUST-{n:05}"))
 }
 
-/// Escapes `%`, `_` and `\` so that a term matches literally inside a LIKE pattern.
-pub fn like_escape(term: &str) -> String {
-    let mut out = String::with_capacity(term.len());
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::kernel::search::like_escape;
 
 /// Checks a phone number as typed: digits with spaces, dashes, dots, brackets, a leading +.
 pub fn check_phone(input: &str) -> Result<(), String> {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::feed::{CustomerRecord, RECORD_SELECT};
 use super::forms::CustomerForm;
 use super::groups;
+use super::hooks::CustomerHooks;
 use super::model::{self, CustomerFields, NewCustomer};
 use super::sync_rules::{self, Conflict, FieldChange, TILL_FIELDS};
 use crate::audit::{Actor, model as audit};
@@ -177,6 +178,7 @@ struct Count {
 /// Returns the customer's id and whether it was made now. One transaction, audited.
 pub fn create(
     conn: &mut PgConnection,
+    hooks: &CustomerHooks,
     body: &TillCustomer,
     store_id: i64,
     today: NaiveDate,
@@ -239,7 +241,7 @@ pub fn create(
                 None,
                 audit::snapshot(&customer),
             )?;
-            crate::loyalty::enrolment::auto_opt_in(conn, id, today, actor)?;
+            hooks.saved(conn, id, today, actor)?;
             Ok((id, true))
         }
         None => Ok((id_of(conn, body.id)?, false)),
@@ -273,6 +275,7 @@ fn as_text(value: &Value) -> String {
 /// transaction with the row locked; returns the customer's id and the conflicts.
 pub fn patch(
     conn: &mut PgConnection,
+    hooks: &CustomerHooks,
     uuid: Uuid,
     changes: &BTreeMap<String, FieldChange>,
     today: NaiveDate,
@@ -338,6 +341,6 @@ pub fn patch(
     check_country(conn, &fields, "changes.")?;
     let after = model::update(conn, id, &fields)?;
     audit::record_change(conn, actor, "customer", id, "update", &before, &after)?;
-    crate::loyalty::enrolment::auto_opt_in(conn, id, today, actor)?;
+    hooks.saved(conn, id, today, actor)?;
     Ok((id, merged.conflicts))
 }

@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::groups::{self, GroupFields, TerritoryFields};
-use super::tree::{Node, display_order, would_cycle};
-use crate::app::AppState;
 use crate::audit;
 use crate::catalog::model::{self as catalog, ItemGroupFields};
+use crate::kernel::tree::{Node, display_order, would_cycle};
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,

@@ -3,9 +3,9 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::AppState;
 use crate::audit::model as audit;
 use crate::customers::model as customers;
+use crate::state::AppState;
 use crate::stores::model as stores;
 use crate::users::model as users;
 use crate::users::rules::Permission;

@@ -55,6 +55,9 @@ pub fn template(all: &[&str], example: &str) -> String {
 pub trait Importer: Send + Sync + 'static {
     /// A row ready to write.
     type Row: Send + Clone;
+    /// What other areas do with the rows written (customers: `CustomerHooks`; `()` for none),
+    /// handed over by the app as app data.
+    type Hooks: Send + Sync + 'static;
     /// The `imports.kind` of its files.
     const KIND: &'static str;
     /// The audit log's entity for a run.
@@ -84,7 +87,12 @@ pub trait Importer: Send + Sync + 'static {
         text: &str,
     ) -> QueryResult<Result<Checked<Self::Row>, String>>;
     /// Writes one batch of rows for `actor` (the user who runs the import).
-    fn insert(conn: &mut PgConnection, rows: &[Self::Row], actor: &Actor) -> QueryResult<()>;
+    fn insert(
+        conn: &mut PgConnection,
+        rows: &[Self::Row],
+        actor: &Actor,
+        hooks: &Self::Hooks,
+    ) -> QueryResult<()>;
     /// Runs inside the run's transaction after the last batch.
     fn after_insert(_conn: &mut PgConnection) -> QueryResult<()> {
         Ok(())
@@ -230,6 +238,7 @@ pub fn run<I: Importer>(
     progress: &mut PgConnection,
     id: i64,
     actor: &Actor,
+    hooks: &I::Hooks,
 ) -> anyhow::Result<()> {
     let (content, all_or_nothing): (Vec<u8>, bool) = imports::table
         .find(id)
@@ -247,7 +256,7 @@ pub fn run<I: Importer>(
         let imported = rows.len();
         data.transaction(|data| -> anyhow::Result<()> {
             for (done, batch) in rows.chunks(BATCH).enumerate() {
-                I::insert(data, batch, actor)?;
+                I::insert(data, batch, actor, hooks)?;
                 let written = (done * BATCH + batch.len()).min(imported);
                 diesel::update(imports::table.find(id))
                     .set(imports::done_rows.eq(count(written)))
@@ -303,7 +312,7 @@ pub fn fail_abandoned(conn: &mut PgConnection) -> QueryResult<usize> {
 
 /// Starts the run of a claimed import on its own thread with two pooled connections, and
 /// returns once the run holds its lock (or could not start).
-pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor) {
+pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor, hooks: std::sync::Arc<I::Hooks>) {
     let (started, wait) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         let result = (|| -> anyhow::Result<()> {
@@ -311,7 +320,7 @@ pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor) {
             advisory(&mut progress, "pg_advisory_lock", id)?;
             let _ = started.send(());
             let mut data = pool.get()?;
-            let outcome = run::<I>(&mut data, &mut progress, id, &actor);
+            let outcome = run::<I>(&mut data, &mut progress, id, &actor, &hooks);
             advisory(&mut progress, "pg_advisory_unlock", id)?;
             outcome
         })();
@@ -328,8 +337,8 @@ pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor) {
             }
         }
     });
-    // Dropped sender (the thread failed early) ends the wait too.
-    let _ = wait.recv_timeout(std::time::Duration::from_secs(10));
+    // Waits on the thread itself: a dropped sender (the thread failed early) ends the wait too.
+    let _ = wait.recv();
 }
 
 #[cfg(test)]

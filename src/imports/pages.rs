@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::check::{MAX_BYTES, RowError};
 use super::job::{self, Column, Import, Importer};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::request::is_fragment_request;
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, PageCtx, render, render_status, see_other};
@@ -174,6 +174,7 @@ struct RunForm {
 
 async fn start<I: Importer>(
     state: web::Data<AppState>,
+    hooks: web::Data<I::Hooks>,
     user: CurrentUser,
     id: web::Path<i64>,
     form: web::Form<RunForm>,
@@ -187,7 +188,8 @@ async fn start<I: Importer>(
         .await?;
     if claimed {
         let (pool, actor) = (state.db.pool().clone(), user.actor());
-        web::block(move || job::spawn::<I>(pool, id, actor))
+        let hooks = hooks.into_inner();
+        web::block(move || job::spawn::<I>(pool, id, actor, hooks))
             .await
             .map_err(|_| AppError::Internal("starting the import panicked".into()))?;
     }

@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::ledger;
 use super::summary;
-use crate::api::openapi::ApiError;
-use crate::api::routes::ApiRoutes;
-use crate::api::terminal::Terminal;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::ApiError;
+use crate::web::till::ApiRoutes;
+use crate::web::till::terminal::Terminal;
 
 /// Mounts the routes.
 pub fn routes(routes: &mut ApiRoutes) {

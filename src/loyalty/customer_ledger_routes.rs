@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
 use super::reports::{CompanyCurrencies, value};
-use crate::app::AppState;
-use crate::stores::rules::Currency;
+use crate::kernel::Currency;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::request::is_fragment_request;

@@ -10,6 +10,7 @@ use super::ledger::{self, Member};
 use super::programs::{self, Program};
 use crate::audit::model::{self as audit, Actor};
 use crate::db::schema::loyalty_members;
+use crate::kernel::CustomerId;
 use crate::web::AppError;
 
 /// The audit log's view of a membership.
@@ -155,6 +156,16 @@ pub fn auto_opt_in(
         }
     }
     Ok(made)
+}
+
+/// Loyalty's `saved` hook for customers: auto opt-in once a customer is created or changed.
+pub fn on_customer_saved(
+    conn: &mut PgConnection,
+    customer: CustomerId,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    auto_opt_in(conn, customer.get(), today, actor).map(|_| ())
 }
 
 /// Auto opt-in for many new customers at once (a CSV import): the same rule as `auto_opt_in`,

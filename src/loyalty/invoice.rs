@@ -1,4 +1,4 @@
-//! What invoices do to points, as steps of the submit and cancel pipelines in `sales`: a sale
+//! What invoices do to points, as loyalty's step of the invoice pipeline in `sales`: a sale
 //! earns at the customer's tier and may redeem (soonest-expiring points first); a return cuts the
 //! original's points to what the kept amount earns; a cancel reverses the invoice's entries once,
 //! and is refused while points it earned are spent on another invoice.
@@ -11,32 +11,93 @@ use super::ledger::{self, Member, NewEntry};
 use super::programs;
 use super::rules;
 use crate::db::schema::{invoices, loyalty_point_entries as entries};
-use crate::stores::rules::Currency;
+use crate::kernel::{Currency, InvoiceId};
+use crate::sales::model::InvoiceRow;
+use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale as SubmittedSale};
+use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
 
-/// What the loyalty steps need to know of a sale (or return) being submitted.
+/// Loyalty's step in the invoice pipeline: after settlement, it checks a redemption and plans
+/// what the sale earns (or what a return cuts); a cancel reverses the invoice's entries.
+pub struct LoyaltyStep;
+
+impl InvoiceStep for LoyaltyStep {
+    fn phase(&self) -> Phase {
+        Phase::Rewards
+    }
+
+    fn plan(
+        &self,
+        conn: &mut PgConnection,
+        sale: &mut SubmittedSale,
+        _errors: &mut FieldErrors,
+    ) -> Result<Option<Box<dyn Posting>>, AppError> {
+        Ok(plan(conn, &Sale::of(sale))?.map(|plan| Box::new(plan) as Box<dyn Posting>))
+    }
+
+    fn on_return(
+        &self,
+        conn: &mut PgConnection,
+        sale: &mut SubmittedSale,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<Box<dyn Posting>>, AppError> {
+        self.plan(conn, sale, errors)
+    }
+
+    fn reverse(
+        &self,
+        conn: &mut PgConnection,
+        invoice: &InvoiceRow,
+        today: NaiveDate,
+        till: &Till,
+    ) -> Result<(), AppError> {
+        reverse(conn, invoice.id, today, &till.label())
+    }
+}
+
+impl Posting for Plan {
+    fn post(
+        self: Box<Self>,
+        conn: &mut PgConnection,
+        invoice: InvoiceId,
+        till: &Till,
+    ) -> Result<(), AppError> {
+        post(conn, invoice.get(), *self, &till.label())
+    }
+}
+
+/// What loyalty reads of a sale (or return) being submitted.
 #[derive(Debug, Clone)]
-pub struct Sale<'a> {
-    /// The invoice's company.
-    pub company_id: i64,
-    /// The customer.
-    pub customer_id: i64,
-    /// Posting date (UTC).
-    pub posted_on: NaiveDate,
-    /// Company currency.
-    pub currency: &'a Currency,
-    /// Grand total (negative on a return).
-    pub grand_total: Decimal,
-    /// Delivery charge.
-    pub delivery: Decimal,
-    /// What the offer lines come to.
-    pub offer_lines: Decimal,
-    /// `loyalty_points_redeemed`.
-    pub points_redeemed: i64,
-    /// `loyalty_amount`.
-    pub loyalty_amount: Decimal,
+struct Sale<'a> {
+    company_id: i64,
+    customer_id: i64,
+    posted_on: NaiveDate,
+    currency: &'a Currency,
+    /// Negative on a return.
+    grand_total: Decimal,
+    delivery: Decimal,
+    offer_lines: Decimal,
+    points_redeemed: i64,
+    loyalty_amount: Decimal,
     /// For a return: the original invoice.
-    pub return_of: Option<i64>,
+    return_of: Option<i64>,
+}
+
+impl<'a> Sale<'a> {
+    fn of(sale: &'a SubmittedSale) -> Sale<'a> {
+        Sale {
+            company_id: sale.store.company_id.get(),
+            customer_id: sale.customer.id.get(),
+            posted_on: sale.posted_on(),
+            currency: sale.currency(),
+            grand_total: sale.totals.grand_total,
+            delivery: sale.totals.delivery_amount,
+            offer_lines: sale.offer_lines_amount(),
+            points_redeemed: sale.body.loyalty_points_redeemed,
+            loyalty_amount: sale.body.loyalty_amount,
+            return_of: sale.original.as_ref().map(|o| o.id),
+        }
+    }
 }
 
 /// The entries a submission will write once the invoice has its id.
@@ -105,7 +166,7 @@ impl Entry {
 }
 
 /// Checks the sale's redemption and works out what it earns. Refusals name the field.
-pub fn plan(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppError> {
+fn plan(conn: &mut PgConnection, sale: &Sale) -> Result<Option<Plan>, AppError> {
     let mut errors = FieldErrors::new();
     if sale.points_redeemed < 0 {
         errors.add(
@@ -330,12 +391,7 @@ fn spent_message(conn: &mut PgConnection, against: &[Entry], what: &str) -> Quer
 }
 
 /// Writes what `plan` worked out (redemption and earning) for invoice `invoice_id`.
-pub fn post(
-    conn: &mut PgConnection,
-    invoice_id: i64,
-    plan: Plan,
-    by: &str,
-) -> Result<(), AppError> {
+fn post(conn: &mut PgConnection, invoice_id: i64, plan: Plan, by: &str) -> Result<(), AppError> {
     let written: Vec<NewEntry> = plan
         .entries
         .into_iter()
@@ -351,7 +407,7 @@ pub fn post(
 
 /// Reverses what invoice `invoice_id` did to points, once (the reversal index refuses a second
 /// time); refused while points it earned are spent elsewhere.
-pub fn reverse(
+fn reverse(
     conn: &mut PgConnection,
     invoice_id: i64,
     today: NaiveDate,

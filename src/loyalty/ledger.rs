@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use super::rules::{self, Credit};
 use crate::db::schema::{loyalty_members, loyalty_point_entries};
+use crate::kernel::CustomerId;
 
 /// A customer's membership of a program in one company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
@@ -328,7 +329,12 @@ pub fn forfeit(
 /// A merge: customer `from`'s entries become `to`'s, and so does each membership `to` does not
 /// have in that company already (when both were members there, `to` keeps theirs, and `from`'s
 /// points stay in `from`'s program under `to`'s name).
-pub fn move_customer(conn: &mut PgConnection, from: i64, to: i64) -> QueryResult<usize> {
+pub fn move_customer(
+    conn: &mut PgConnection,
+    from: CustomerId,
+    to: CustomerId,
+) -> QueryResult<usize> {
+    let (from, to) = (from.get(), to.get());
     let moved = diesel::update(
         loyalty_point_entries::table.filter(loyalty_point_entries::customer_id.eq(from)),
     )

@@ -218,6 +218,7 @@ pub fn lookups(conn: &mut PgConnection, text: &str) -> QueryResult<Lookups> {
 pub struct OpeningImport;
 
 impl Importer for OpeningImport {
+    type Hooks = ();
     type Row = OpeningRow;
     const KIND: &'static str = "loyalty_opening";
     const ENTITY: &'static str = "loyalty_opening_import";
@@ -253,6 +254,7 @@ impl Importer for OpeningImport {
         conn: &mut PgConnection,
         rows: &[OpeningRow],
         actor: &crate::audit::Actor,
+        _hooks: &(),
     ) -> QueryResult<()> {
         let today = Utc::now().date_naive();
         let (_, created_by) = actor.parts();

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::reports::{self, CompanyCurrencies, ExpiringRow, LiabilityRow, TierRow, WINDOWS};
-use crate::app::AppState;
-use crate::stores::rules::Currency;
+use crate::kernel::Currency;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::stream::csv_download;

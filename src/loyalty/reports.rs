@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Numeric, Text};
 use rust_decimal::Decimal;
 
-use crate::stores::rules::Currency;
+use crate::kernel::Currency;
 
 /// The windows of the expiring report, in days from today.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
 use super::rules::{self, TierRule};
+use crate::kernel::Currency;
 use crate::stores::model as stores;
-use crate::stores::rules::Currency;
 
 /// One membership, worked out.
 #[derive(Debug, Clone)]

@@ -10,14 +10,16 @@ use uuid::Uuid;
 
 use super::body::InvoiceBody;
 use super::model::{self, InvoiceJson, NewAccountPayment};
-use super::submit::{self, Outcome};
-use crate::api::json;
-use crate::api::openapi::ApiError;
-use crate::api::routes::ApiRoutes;
-use crate::api::terminal::Terminal;
-use crate::app::AppState;
-use crate::stores::rules::Currency;
+use super::submit::{self, InvoiceSteps, Outcome};
+use crate::customers::feed::CustomerRecord;
+use crate::customers::sync;
+use crate::kernel::Currency;
+use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::ApiError;
+use crate::web::till::ApiRoutes;
+use crate::web::till::json;
+use crate::web::till::terminal::Terminal;
 
 /// Adds the sales endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {
@@ -25,7 +27,8 @@ pub fn routes(routes: &mut ApiRoutes) {
         .add(__path_submit_invoice, submit_invoice)
         .add(__path_show, show)
         .add(__path_cancel, cancel)
-        .add(__path_account_payment, account_payment);
+        .add(__path_account_payment, account_payment)
+        .add(__path_show_customer, show_customer);
 }
 
 /// SHA-256 of the request with its keys in one order, so that a retry re-serialised by the till
@@ -52,14 +55,16 @@ fn request_hash(bytes: &[u8]) -> Vec<u8> {
     ))]
 async fn submit_invoice(
     state: web::Data<AppState>,
-    till: Terminal,
+    steps: web::Data<InvoiceSteps>,
+    terminal: Terminal,
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let body: InvoiceBody = json::parse(&bytes)?;
     let hash = request_hash(&bytes);
+    let till = terminal.till();
     let outcome = state
         .db
-        .tx(move |conn| submit::submit(conn, &till, &body, &hash))
+        .tx(move |conn| submit::submit(conn, &steps, &till, &body, &hash))
         .await?;
     Ok(match outcome {
         Outcome::Created(answer) => HttpResponse::Created().json(answer),
@@ -106,13 +111,15 @@ async fn show(
     ))]
 async fn cancel(
     state: web::Data<AppState>,
-    till: Terminal,
+    steps: web::Data<InvoiceSteps>,
+    terminal: Terminal,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let uuid = uuid.into_inner();
+    let till = terminal.till();
     let answer = state
         .db
-        .tx(move |conn| super::cancel::cancel(conn, &till, uuid))
+        .tx(move |conn| super::cancel::cancel(conn, &steps, &till, uuid))
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -220,4 +227,41 @@ pub fn account(
         credit_limit: cents(credit_limit),
         available_credit: cents((credit_limit - outstanding).max(Decimal::ZERO)),
     })
+}
+
+/// A customer with what they owe and may still buy on account.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerWithBalances)]
+struct WithBalances {
+    #[serde(flatten)]
+    customer: CustomerRecord,
+    balances: AccountAnswer,
+}
+
+/// One customer with balances, for tills that are online. (Sales answers it: the balances are
+/// its account; the record is the customers area's.)
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    operation_id = "get_customer",
+    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    responses(
+        (status = 200, description = "The customer", body = WithBalances),
+        (status = 404, description = "No customer has this uuid", body = ApiError),
+    ))]
+async fn show_customer(
+    state: web::Data<AppState>,
+    _till: Terminal,
+    uuid: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let uuid = uuid.into_inner();
+    let answer = state
+        .db
+        .run(move |conn| {
+            let id = sync::id_of(conn, uuid)?;
+            Ok(WithBalances {
+                customer: sync::record(conn, id)?,
+                balances: account(conn, id)?,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(answer))
 }

@@ -83,6 +83,7 @@ pub struct LineBody {
 #[schema(as = InvoicePaymentBody)]
 pub struct PaymentBody {
     /// cash, card, on_account, store_credit or gift_card.
+    #[schema(value_type = PayModeSchema)]
     pub mode: PayMode,
     /// Amount (negative for refunds).
     #[schema(value_type = String, format = "decimal")]
@@ -103,4 +104,22 @@ pub struct TotalsBody {
     /// Net total plus delivery.
     #[schema(value_type = String, format = "decimal")]
     pub grand_total: Decimal,
+}
+
+/// How a sale is paid, as the OpenAPI document shows `rules::PayMode` (the rules stay free of
+/// utoipa).
+#[derive(ToSchema)]
+#[schema(as = PayMode, rename_all = "snake_case")]
+#[expect(dead_code, reason = "only documents the values of `rules::PayMode`")]
+enum PayModeSchema {
+    /// Notes and coins: the only mode that gives change.
+    Cash,
+    /// Card.
+    Card,
+    /// On the customer's account (raises what they owe, within their credit limit).
+    OnAccount,
+    /// Store credit.
+    StoreCredit,
+    /// Gift card.
+    GiftCard,
 }

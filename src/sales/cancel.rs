@@ -1,24 +1,25 @@
 //! Cancelling an invoice: idempotent (a second cancel answers the same), refused while returns
-//! against it stand, audited. What submission did is undone by the status: balances and reports
-//! count only submitted invoices; loyalty points are reversed by entries. Later issues reverse
-//! their own effects here (coupons).
+//! against it stand, audited. What submission did is undone by the status (balances and reports
+//! count only submitted invoices) and by each area's `reverse` step, run once.
 
 use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::model::{self, InvoiceJson};
-use crate::api::terminal::Terminal;
+use super::submit::InvoiceSteps;
 use crate::audit::model as audit;
+use crate::stores::till::Till;
 use crate::web::AppError;
 
 /// Cancels invoice `uuid` for `till` (any store of the invoice's company).
 pub fn cancel(
     conn: &mut PgConnection,
-    till: &Terminal,
+    steps: &InvoiceSteps,
+    till: &Till,
     uuid: Uuid,
 ) -> Result<InvoiceJson, AppError> {
     let row = model::lock_by_uuid(conn, uuid)?;
-    if row.facts.company_id != till.company_id {
+    if row.facts.company_id != till.company_id.get() {
         return Err(AppError::NotFound);
     }
     if row.status == "cancelled" {
@@ -31,12 +32,18 @@ pub fn cancel(
             format!("Return {number} stands against this invoice: cancel the return first."),
         ));
     }
-    let actor = till.actor();
-    let (_, label) = actor.parts();
     let before = model::invoice_json(conn, row.id)?;
-    crate::loyalty::invoice::reverse(conn, row.id, chrono::Utc::now().date_naive(), &label)?;
-    model::cancel(conn, row.id, &label)?;
+    steps.reverse(conn, &row, chrono::Utc::now().date_naive(), till)?;
+    model::cancel(conn, row.id, &till.label())?;
     let after = model::invoice_json(conn, row.id)?;
-    audit::record_change(conn, &actor, "invoice", row.id, "cancel", &before, &after)?;
+    audit::record_change(
+        conn,
+        &till.actor(),
+        "invoice",
+        row.id,
+        "cancel",
+        &before,
+        &after,
+    )?;
     Ok(after)
 }

@@ -8,8 +8,8 @@ use diesel::QueryResult;
 use super::chart::{self, Chart, Month};
 use super::list_routes::read_dates;
 use super::model;
+use crate::kernel::Currency;
 use crate::stores::model as stores;
-use crate::stores::rules::Currency;
 use crate::web::FieldErrors;
 
 /// Sales per page.

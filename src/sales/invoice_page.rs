@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::model::{self, InvoiceRow};
-use crate::app::AppState;
 use crate::db::schema::{customers, invoices, sales_persons, stores};
-use crate::stores::rules::Currency;
+use crate::kernel::Currency;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
 

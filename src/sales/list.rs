@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::schema::{customers, invoices, stores};
-use crate::stores::rules::Currency;
+use crate::kernel::Currency;
 
 /// Which invoices, by the badge they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
 use super::list::{self, Currencies, InvoiceFilter, ListRow, StatusFilter};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;

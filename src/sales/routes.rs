@@ -7,9 +7,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::model::{self, ACCOUNT_MODES, NewAccountPayment};
-use crate::app::AppState;
 use crate::audit::model as audit;
 use crate::customers::model::{self as customers, Customer};
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::format::money;
 use crate::web::{

@@ -8,7 +8,7 @@ use askama::Template;
 use super::forms::CompanyForm;
 use super::model::{self, Company};
 use super::rules::Currency;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,

@@ -12,5 +12,6 @@ pub mod routes;
 pub mod rules;
 pub mod sales_person_routes;
 pub mod sales_persons;
+pub mod till;
 pub mod token_routes;
 pub mod tokens;

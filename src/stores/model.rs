@@ -100,7 +100,7 @@ pub fn list(conn: &mut PgConnection, query: &str) -> QueryResult<Vec<StoreRow>> 
         .into_boxed();
     let query = query.trim();
     if !query.is_empty() {
-        let pattern = format!("%{}%", crate::customers::rules::like_escape(query));
+        let pattern = format!("%{}%", crate::kernel::search::like_escape(query));
         select = select.filter(
             stores::code
                 .ilike(pattern.clone())
@@ -328,6 +328,22 @@ pub fn company_currency(conn: &mut PgConnection, company_id: i64) -> QueryResult
         .select((currencies::code, currencies::minor_unit, currencies::symbol))
         .first::<(String, i16, String)>(conn)
         .map(to_currency)
+}
+
+/// Store `store_id`'s warehouse and its company's currency: what a sale at the store needs.
+pub fn warehouse_and_currency(
+    conn: &mut PgConnection,
+    store_id: i64,
+) -> QueryResult<(String, Currency)> {
+    stores::table
+        .inner_join(companies::table.inner_join(currencies::table))
+        .filter(stores::id.eq(store_id))
+        .select((
+            stores::warehouse,
+            (currencies::code, currencies::minor_unit, currencies::symbol),
+        ))
+        .first::<(String, (String, i16, String))>(conn)
+        .map(|(warehouse, currency)| (warehouse, to_currency(currency)))
 }
 
 /// Every currency as (code, name), for the company form.

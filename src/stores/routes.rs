@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::forms::StoreForm;
 use super::model::{self, Company, Store, StoreFields, StoreRow};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;

@@ -1,69 +1,10 @@
-//! Pure rules of stores: currency rounding and display, store and employee codes, delivery charge
-//! tables, terminal token secrets. No web, no database.
+//! Pure rules of stores: store and employee codes, typed amounts and percentages, delivery
+//! charge tables, terminal token secrets. No web, no database.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-/// A company's currency: amounts round to its minor unit, half away from zero.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Currency {
-    /// ISO 4217 code (`USD`).
-    pub code: String,
-    /// Decimals of the minor unit: 2 for USD, 0 for JPY, 3 for KWD.
-    pub minor_unit: u32,
-    /// Printed before amounts (`$`); empty: the code is printed instead.
-    pub symbol: String,
-}
-
-impl Currency {
-    /// US dollars: what pages show where no company applies yet.
-    pub fn usd() -> Currency {
-        Currency {
-            code: "USD".into(),
-            minor_unit: 2,
-            symbol: "$".into(),
-        }
-    }
-
-    /// `amount` rounded to the minor unit, half away from zero. The one rounding of money in
-    /// Patron: totals, points values and displays all go through here.
-    pub fn round(&self, amount: Decimal) -> Decimal {
-        amount.round_dp_with_strategy(self.minor_unit, RoundingStrategy::MidpointAwayFromZero)
-    }
-
-    /// `amount` as people read it: `$1,234.50`, `-$3.00`, `KWD 1,234.500`, `¥1,235`.
-    pub fn format(&self, amount: Decimal) -> String {
-        let rounded = self.round(amount);
-        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-            "-"
-        } else {
-            ""
-        };
-        let text = format!("{:.*}", self.minor_unit as usize, rounded.abs());
-        let (whole, fraction) = match text.split_once('.') {
-            Some((whole, fraction)) => (whole, format!(".{fraction}")),
-            None => (text.as_str(), String::new()),
-        };
-        let prefix = if self.symbol.is_empty() {
-            format!("{} ", self.code)
-        } else {
-            self.symbol.clone()
-        };
-        format!("{sign}{prefix}{}{fraction}", group_thousands(whole))
-    }
-}
-
-/// Digits with a comma every three from the right: `1234567` -> `1,234,567`.
-pub fn group_thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::kernel::money::{Currency, group_thousands};
 
 /// A code people type (store `DOWNTOWN`, employee `EMP-004`): trimmed and upper-cased, then
 /// checked for 1 to `max` of A-Z, 0-9 and `-`.

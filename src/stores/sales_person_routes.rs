@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::forms::SalesPersonForm;
 use super::sales_persons::{self as model, LIST_LIMIT, SalesPerson};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;

@@ -51,7 +51,7 @@ pub fn search(
         .into_boxed();
     let query = query.trim();
     if !query.is_empty() {
-        let pattern = format!("%{}%", crate::customers::rules::like_escape(query));
+        let pattern = format!("%{}%", crate::kernel::search::like_escape(query));
         select = select.filter(
             sales_persons::name
                 .ilike(pattern.clone())

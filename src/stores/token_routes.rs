@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::model::{self as stores, Store};
 use super::tokens::{self, TokenRow};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::tabs::Tab;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};

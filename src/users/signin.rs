@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::forms::{ChangePasswordForm, SignInForm, safe_next};
 use super::model;
-use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::state::AppState;
 use crate::web::session_store::{self, USER_ID_KEY};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, csrf, render, render_status, see_other,

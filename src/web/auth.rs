@@ -10,8 +10,8 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::error::AppError;
 use super::page::{Flash, PageCtx};
 use super::session_store::USER_ID_KEY;
-use crate::app::AppState;
 use crate::audit::Actor;
+use crate::state::AppState;
 use crate::users::model;
 use crate::users::rules::{Permission, Role};
 

@@ -215,7 +215,7 @@ fn described(res: &HttpResponse<BoxBody>) -> Option<Result<ErrorInfo, StatusCode
 
 /// A generic description for `status`; a 500 from outside the handlers (the session store, say)
 /// mostly means that the database went away, so that is checked and said.
-async fn undescribed(status: StatusCode, db: Option<crate::db::Db>) -> ErrorInfo {
+async fn undescribed(status: StatusCode, db: Option<crate::web::db::Db>) -> ErrorInfo {
     if status.is_server_error()
         && status != StatusCode::SERVICE_UNAVAILABLE
         && let Some(db) = db
@@ -233,7 +233,7 @@ pub async fn render_errors(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let request = RequestInfo::of(req.request());
     let db = req
-        .app_data::<actix_web::web::Data<crate::app::AppState>>()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .map(|s| s.db.clone());
     match next.call(req).await {
         Ok(res) => {

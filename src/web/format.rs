@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::stores::rules::{Currency, group_thousands};
+use crate::kernel::money::{Currency, group_thousands};
 
 /// An amount in dollars, where no company's currency applies: `$1,234.50`, `-$3.00`.
 pub fn money(amount: Decimal) -> String {

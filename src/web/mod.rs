@@ -5,6 +5,7 @@ pub mod activation;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
+pub mod db;
 pub mod error;
 pub mod error_pages;
 pub mod format;
@@ -15,6 +16,7 @@ pub mod request;
 pub mod session_store;
 pub mod stream;
 pub mod tabs;
+pub mod till;
 pub mod upload;
 
 pub use auth::CurrentUser;

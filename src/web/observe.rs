@@ -119,7 +119,7 @@ pub async fn observe(
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
     let metrics = req
-        .app_data::<actix_web::web::Data<crate::app::AppState>>()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .map(|s| s.metrics.clone());
 
     let result: Result<ServiceResponse<BoxBody>, actix_web::Error> =

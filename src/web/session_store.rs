@@ -13,8 +13,9 @@ use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::sessions;
-use crate::db::{Db, DbPool};
+use crate::db::DbPool;
+use crate::db::schema::{app_secrets, sessions};
+use crate::web::db::Db;
 
 /// The session key under which the signed-in user's id is kept.
 pub const USER_ID_KEY: &str = "uid";
@@ -186,4 +187,24 @@ pub fn end_sessions_of(conn: &mut PgConnection, user_id: i64) -> QueryResult<usi
 /// Removes sessions past their absolute lifetime; run from time to time.
 pub fn purge_expired(conn: &mut PgConnection) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.lt(diesel::dsl::now))).execute(conn)
+}
+
+const COOKIE_KEY: &str = "session_cookie_key";
+
+/// The key that signs session cookies: made once, stored, shared by every instance.
+pub fn cookie_key(conn: &mut PgConnection) -> anyhow::Result<actix_web::cookie::Key> {
+    let fresh: [u8; 64] = rand::rng().random();
+    diesel::insert_into(app_secrets::table)
+        .values((
+            app_secrets::name.eq(COOKIE_KEY),
+            app_secrets::value.eq(hex::encode(fresh)),
+        ))
+        .on_conflict(app_secrets::name)
+        .do_nothing()
+        .execute(conn)?;
+    let stored: String = app_secrets::table
+        .find(COOKIE_KEY)
+        .select(app_secrets::value)
+        .first(conn)?;
+    Ok(actix_web::cookie::Key::from(&hex::decode(stored)?))
 }

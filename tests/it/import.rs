@@ -36,18 +36,21 @@ pub async fn run(
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER);
     let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
-    let mut conn = app.conn();
-    diesel::sql_query(format!(
-        "SELECT pg_advisory_lock({}, {id})",
-        patron::imports::job::LOCK_CLASS
-    ))
-    .execute(&mut conn)
-    .unwrap();
-    diesel::sql_query(format!(
-        "SELECT pg_advisory_unlock({}, {id})",
-        patron::imports::job::LOCK_CLASS
-    ))
-    .execute(&mut conn)
+    // The wait blocks a thread of the blocking pool, not the test's runtime, so that the
+    // client's connections stay looked after while the job runs.
+    let pool = app.pool.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        for call in ["pg_advisory_lock", "pg_advisory_unlock"] {
+            diesel::sql_query(format!(
+                "SELECT {call}({}, {id})",
+                patron::imports::job::LOCK_CLASS
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        }
+    })
+    .await
     .unwrap();
     client.get(path).await
 }

@@ -9,9 +9,10 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use actix_web::dev::ServerHandle;
 use diesel::prelude::*;
-use patron::app::{self, AppState, ExtraRoutes};
+use patron::app::{self, ExtraRoutes};
 use patron::config::Config;
 use patron::db::DbPool;
+use patron::state::AppState;
 use patron::users::model::{self as users, NewUser};
 use patron::users::rules::Role;
 use reqwest::StatusCode;
@@ -62,6 +63,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), extra))
             .workers(1)
+            .keep_alive(app::KEEP_ALIVE)
             .disable_signals()
             .listen(listener)
             .unwrap()
@@ -106,7 +108,7 @@ impl TestApp {
         ApiClient {
             base: self.base.clone(),
             token: Some(token.to_owned()),
-            http: reqwest::Client::new(),
+            http: http_client().build().unwrap(),
         }
     }
 
@@ -275,7 +277,7 @@ pub struct TestClient {
 impl TestClient {
     fn new(base: &str) -> TestClient {
         let jar = Arc::new(reqwest::cookie::Jar::default());
-        let http = reqwest::Client::builder()
+        let http = http_client()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -437,6 +439,14 @@ impl TestClient {
         }
         page
     }
+}
+
+/// Every test client: it lets go of an idle connection well before the server would close it
+/// (`app::KEEP_ALIVE`), so that a test that waited for a background job never sends its next
+/// request down a connection the server is closing. The check is made when a connection is taken
+/// from the pool, so it holds even when the test blocked its runtime while it waited.
+fn http_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().pool_idle_timeout(app::KEEP_ALIVE / 3)
 }
 
 fn meta_csrf(body: &str) -> Option<String> {

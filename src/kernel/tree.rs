@@ -1,5 +1,5 @@
-//! Customer groups and territories are trees; these pure helpers order them for display (each
-//! node under its parent, indented by depth) and stop a node from moving under itself.
+//! Trees of named nodes (customer groups, territories, item groups): display order with depth,
+//! the subtree under a node, and the check that stops a node from moving under itself.
 
 use std::collections::HashMap;
 

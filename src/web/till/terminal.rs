@@ -7,8 +7,10 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use crate::app::AppState;
 use crate::audit::Actor;
+use crate::kernel::{CompanyId, StoreId};
+use crate::state::AppState;
+use crate::stores::till::Till;
 use crate::stores::tokens;
 use crate::web::error::AppError;
 
@@ -34,6 +36,16 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 impl Terminal {
+    /// The till as domain code takes it.
+    pub fn till(&self) -> Till {
+        Till {
+            store_id: StoreId(self.store_id),
+            store_code: self.store_code.clone(),
+            company_id: CompanyId(self.company_id),
+            token_id: self.token_id,
+        }
+    }
+
     /// The till as the audit log records it.
     pub fn actor(&self) -> Actor {
         Actor::Till {

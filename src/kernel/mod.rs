@@ -1,0 +1,10 @@
+//! What every area uses and no area owns: money and currency, typed ids, search helpers, trees,
+//! the till as domain code knows it. Pure: no web, no database.
+
+pub mod ids;
+pub mod money;
+pub mod search;
+pub mod tree;
+
+pub use ids::{CompanyId, CustomerId, InvoiceId, ItemId, StoreId, UserId};
+pub use money::Currency;

@@ -1,0 +1,72 @@
+//! The totals and settlement steps: the server's own totals, which the till's must match to the
+//! cent, and the payments that settle what is due within the customer's credit limit.
+
+use diesel::PgConnection;
+use rust_decimal::Decimal;
+
+use super::sale::Sale;
+use crate::customers::model as customers;
+use crate::sales::model;
+use crate::sales::rules::{self, LineFigures};
+use crate::web::{AppError, FieldErrors};
+
+/// The server's totals; the till's must match them to the cent.
+pub fn totals(sale: &mut Sale) -> Result<(), AppError> {
+    let figures: Vec<LineFigures> = sale.lines.iter().map(|line| line.figures).collect();
+    let delivery = sale.delivery.as_ref().map_or(Decimal::ZERO, |d| d.rate);
+    sale.totals = rules::totals(sale.currency(), &figures, delivery);
+    let sent = &sale.body.totals;
+    let mut errors = FieldErrors::new();
+    for (field, ours, theirs) in [
+        ("totals.net_total", sale.totals.net_total, sent.net_total),
+        (
+            "totals.discount_amount",
+            sale.totals.discount_amount,
+            sent.discount_amount,
+        ),
+        (
+            "totals.grand_total",
+            sale.totals.grand_total,
+            sent.grand_total,
+        ),
+    ] {
+        if ours != theirs {
+            errors.add(
+                field,
+                format!("The lines come to {ours} here, not {theirs}."),
+            );
+        }
+    }
+    errors.into_result(()).map_err(AppError::Validation)
+}
+
+/// Payments cover what is due, and what goes on account stays within the credit limit (the
+/// customer's row is locked, so two tills cannot both use the last of it).
+pub fn settle(conn: &mut PgConnection, sale: &mut Sale) -> Result<(), AppError> {
+    let payments: Vec<_> = sale
+        .body
+        .payments
+        .iter()
+        .map(|p| (p.mode, p.amount))
+        .collect();
+    let due = sale.totals.grand_total - sale.body.loyalty_amount;
+    sale.settlement = rules::settle(sale.currency(), due, &payments)
+        .map_err(|message| AppError::field("payments", message))?;
+    if sale.settlement.on_account > Decimal::ZERO {
+        let customer = sale.customer.id.get();
+        customers::find_for_update(conn, customer)?;
+        let owed = model::outstanding(conn, customer)?;
+        if owed + sale.settlement.on_account > sale.customer.credit_limit {
+            let currency = sale.currency();
+            return Err(AppError::field(
+                "payments",
+                format!(
+                    "On account would take the customer past their credit limit: they owe {}, the limit is {}.",
+                    currency.format(owed),
+                    currency.format(sale.customer.credit_limit)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The sale as the pipeline builds it: the store context loaded once, the customer, the lines
+//! resolved to items (with their item group's ancestry and brand, what offers match on), then the
+//! totals and the settlement. Area steps read it; Pricing steps may change line discounts.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::kernel::{CompanyId, Currency, CustomerId, ItemId, StoreId};
+use crate::sales::body::InvoiceBody;
+use crate::sales::model::InvoiceRow;
+use crate::sales::rules::{self, LineFigures, Settlement, Totals};
+use crate::stores::profile::Profile;
+use crate::stores::till::Till;
+
+/// The store a sale is made at, loaded once per submission.
+#[derive(Debug, Clone)]
+pub struct StoreContext {
+    /// The store.
+    pub store_id: StoreId,
+    /// Its company.
+    pub company_id: CompanyId,
+    /// The store's warehouse.
+    pub warehouse: String,
+    /// The company's currency.
+    pub currency: Currency,
+    /// The store's POS profile (Default Customer, allowed sales persons, switches).
+    pub profile: Profile,
+}
+
+/// The customer a sale is for (a merged customer already followed to the one they were kept as).
+#[derive(Debug, Clone, Copy)]
+pub struct SaleCustomer {
+    /// Who.
+    pub id: CustomerId,
+    /// Their credit limit, for what goes on account.
+    pub credit_limit: Decimal,
+}
+
+/// An item as a line sells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoldItem {
+    /// The item.
+    pub id: ItemId,
+    /// Item Code.
+    pub code: String,
+    /// Name, as printed on the invoice.
+    pub name: String,
+    /// Its item group first, then that group's ancestors up to the root.
+    pub item_groups: Vec<i64>,
+    /// Its brand.
+    pub brand_id: Option<i64>,
+}
+
+/// One line of the sale.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// What is sold.
+    pub item: SoldItem,
+    /// Quantity, rate and discount.
+    pub figures: LineFigures,
+    /// Whether an offer gave the line.
+    pub is_offer: bool,
+    /// Which offer.
+    pub offer: Option<String>,
+}
+
+/// A delivery charge of the store's profile.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// Its label.
+    pub label: String,
+    /// What it costs.
+    pub rate: Decimal,
+}
+
+/// The sale being submitted.
+#[derive(Debug, Clone)]
+pub struct Sale<'a> {
+    /// The till that sends it.
+    pub till: &'a Till,
+    /// What the till sent.
+    pub body: &'a InvoiceBody,
+    /// Where it is made.
+    pub store: StoreContext,
+    /// For whom.
+    pub customer: SaleCustomer,
+    /// The sales person, if the till named one.
+    pub sales_person_id: Option<i64>,
+    /// The lines.
+    pub lines: Vec<Line>,
+    /// The delivery charge, if any.
+    pub delivery: Option<Delivery>,
+    /// For a return: the invoice returned against, locked.
+    pub original: Option<InvoiceRow>,
+    /// The server's totals (set by the totals step).
+    pub totals: Totals,
+    /// How the payments settle it (set by the settlement step).
+    pub settlement: Settlement,
+}
+
+impl Sale<'_> {
+    /// The company currency.
+    pub fn currency(&self) -> &Currency {
+        &self.store.currency
+    }
+
+    /// The day of the sale (UTC).
+    pub fn posted_on(&self) -> NaiveDate {
+        self.body.posted_at.date_naive()
+    }
+
+    /// What the lines an offer gave come to.
+    pub fn offer_lines_amount(&self) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|line| line.is_offer)
+            .map(|line| rules::line_amount(self.currency(), &line.figures))
+            .sum()
+    }
+}

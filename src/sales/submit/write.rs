@@ -1,0 +1,102 @@
+//! The replay check and the write step: a retry gets the first answer; a new sale is written
+//! (invoice, lines, payments), then each area posts what it planned, and the answer is kept for
+//! retries.
+
+use diesel::PgConnection;
+use uuid::Uuid;
+
+use super::Outcome;
+use super::sale::Sale;
+use super::step::Posting;
+use crate::kernel::InvoiceId;
+use crate::sales::model::{self, InvoiceFacts, NewInvoice, NewLine};
+use crate::sales::rules;
+use crate::web::AppError;
+
+/// A retry: the same uuid with the same request gets the first answer; with another, 409.
+pub fn replay(
+    conn: &mut PgConnection,
+    uuid: Uuid,
+    hash: &[u8],
+) -> Result<Option<Outcome>, AppError> {
+    match model::stored_answer(conn, uuid)? {
+        None => Ok(None),
+        Some((stored, answer)) if stored == hash => Ok(Some(Outcome::Replayed(answer))),
+        Some(_) => Err(AppError::Conflict(
+            "An invoice with this id was already submitted with different contents.".into(),
+        )),
+    }
+}
+
+/// Writes the invoice, its lines and payments and what each area planned, and keeps the answer
+/// for retries.
+pub fn invoice(
+    conn: &mut PgConnection,
+    hash: &[u8],
+    sale: Sale,
+    postings: Vec<Box<dyn Posting>>,
+) -> Result<Outcome, AppError> {
+    let body = sale.body;
+    let facts = InvoiceFacts {
+        uuid: body.id,
+        number: body.number.trim().to_owned(),
+        store_id: sale.store.store_id.get(),
+        company_id: sale.store.company_id.get(),
+        customer_id: sale.customer.id.get(),
+        sales_person_id: sale.sales_person_id,
+        posted_at: body.posted_at,
+        return_against_id: sale.original.as_ref().map(|o| o.id),
+        currency_code: sale.currency().code.clone(),
+        net_total: sale.totals.net_total,
+        discount_amount: sale.totals.discount_amount,
+        delivery_label: sale.delivery.as_ref().map(|d| d.label.clone()),
+        delivery_amount: sale.totals.delivery_amount,
+        grand_total: sale.totals.grand_total,
+        loyalty_points_redeemed: body.loyalty_points_redeemed,
+        loyalty_amount: body.loyalty_amount,
+        coupon_codes: body.coupon_codes.clone(),
+        request_hash: hash.to_vec(),
+    };
+    let new = NewInvoice {
+        facts,
+        response: serde_json::Value::Null,
+    };
+    let Some(id) = model::insert_invoice(conn, &new)? else {
+        // The same sale, sent twice at once: the other submission wrote it.
+        return replay(conn, body.id, hash)?.ok_or(AppError::Conflict(
+            "This invoice is being submitted right now; retry in a moment.".into(),
+        ));
+    };
+    let lines: Vec<NewLine> = sale
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| NewLine {
+            invoice_id: id,
+            line_no: i32::try_from(index + 1).unwrap_or(i32::MAX),
+            item_id: line.item.id.get(),
+            item_code: line.item.code.clone(),
+            item_name: line.item.name.clone(),
+            qty: line.figures.qty,
+            price_list_rate: line.figures.price_list_rate,
+            discount_amount: line.figures.discount_amount,
+            amount: rules::line_amount(sale.currency(), &line.figures),
+            is_offer: line.is_offer,
+            offer: line.offer.clone(),
+        })
+        .collect();
+    let payments: Vec<_> = body
+        .payments
+        .iter()
+        .map(|p| (id, p.mode.as_str(), p.amount))
+        .collect();
+    model::insert_details(conn, &lines, &payments)?;
+    for posting in postings {
+        posting.post(conn, InvoiceId(id), sale.till)?;
+    }
+    let answer = serde_json::to_value(model::invoice_json(conn, id)?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // The invoice row is the record of the sale: no audit entry doubles it.
+    model::store_response(conn, id, &answer)?;
+    Ok(Outcome::Created(answer))
+}
