@@ -10,6 +10,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, web};
 
 use crate::customers::hooks::CustomerHooks;
+use crate::customers::panels::CustomerPanels;
 use crate::sales::submit::InvoiceSteps;
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -39,6 +40,15 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
         crate::loyalty::ledger::move_customer,
     ],
 };
+
+/// The customer page's parts that other areas own, in page order.
+pub fn customer_panels() -> CustomerPanels {
+    CustomerPanels::new(vec![
+        &crate::sales::customer_panels::BalancesPanel,
+        &crate::loyalty::panel::LoyaltyCard,
+        &crate::sales::customer_panels::HistoryPanel,
+    ])
+}
 
 /// Extra routes for one app instance (the tests mount a panicking handler, for one).
 pub type ExtraRoutes = fn(&mut web::ServiceConfig);
@@ -82,6 +92,7 @@ pub fn build(
         .app_data(state.clone())
         .app_data(web::Data::new(invoice_steps()))
         .app_data(web::Data::new(CUSTOMER_HOOKS))
+        .app_data(web::Data::new(customer_panels()))
         // The importers whose rows nothing else reacts to take `()` as their hooks.
         .app_data(web::Data::new(()))
         .app_data(web::FormConfig::default().error_handler(|err, _| {

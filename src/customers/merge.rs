@@ -10,7 +10,7 @@ use super::hooks::CustomerHooks;
 use super::model::{self, Customer};
 use crate::audit;
 use crate::state::AppState;
-use crate::users::rules::{Permission, Role};
+use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
@@ -41,7 +41,7 @@ struct MergePage {
 
 /// A supervisor merges only customers of their own store.
 fn may_merge(user: &CurrentUser, c: &Customer) -> bool {
-    user.role != Role::StoreSupervisor || c.origin_store_id == user.store_id
+    user.may_act_on_store(c.origin_store_id)
 }
 
 /// Finds both customers by code (or id) and says what is wrong with the pair.

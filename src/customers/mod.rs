@@ -12,6 +12,7 @@ pub mod import_job;
 pub mod import_routes;
 pub mod merge;
 pub mod model;
+pub mod panels;
 pub mod picker;
 pub mod routes;
 pub mod rules;

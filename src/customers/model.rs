@@ -113,6 +113,63 @@ pub fn find_for_update(conn: &mut PgConnection, id: i64) -> QueryResult<Customer
         .first(conn)
 }
 
+/// What the customer page shows beside the record: names of the group, territory, origin store
+/// and country, and the code of the customer this one was merged into.
+#[derive(Debug, Clone)]
+pub struct CustomerFacts {
+    /// Customer Group.
+    pub group: String,
+    /// Territory.
+    pub territory: String,
+    /// Origin store's name (none: created at HQ).
+    pub origin_store: Option<String>,
+    /// Country name.
+    pub country: Option<String>,
+    /// The kept customer's code, after a merge.
+    pub merged_into: Option<String>,
+}
+
+/// The facts of `customer`.
+pub fn facts(conn: &mut PgConnection, customer: &Customer) -> QueryResult<CustomerFacts> {
+    use crate::db::schema::{countries, customer_groups, stores, territories};
+    let group = customer_groups::table
+        .find(customer.fields.customer_group_id)
+        .select(customer_groups::name)
+        .first(conn)?;
+    let territory = territories::table
+        .find(customer.fields.territory_id)
+        .select(territories::name)
+        .first(conn)?;
+    let origin_store = match customer.origin_store_id {
+        Some(store) => Some(stores::table.find(store).select(stores::name).first(conn)?),
+        None => None,
+    };
+    let country = match &customer.fields.country_code {
+        Some(code) => countries::table
+            .find(code)
+            .select(countries::name)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let merged_into = match customer.merged_into_id {
+        Some(other) => Some(
+            customers::table
+                .find(other)
+                .select(customers::code)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Ok(CustomerFacts {
+        group,
+        territory,
+        origin_store,
+        country,
+        merged_into,
+    })
+}
+
 /// The customer with `code` (any case), if any.
 pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<Customer>> {
     customers::table

@@ -12,13 +12,14 @@ use super::hooks::CustomerHooks;
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
+use super::panels::{CustomerPanels, Panel, PanelRequest, Slot, Viewer};
 use super::rules::{initials, search_terms};
 use crate::audit::{self, model as audit_model};
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
-use crate::users::rules::{Permission, Role};
+use crate::users::rules::Permission;
 use crate::web::activation::Activation;
-use crate::web::format::{count, money};
+use crate::web::format::count;
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{
@@ -381,11 +382,7 @@ async fn create(
         }
     }
     // A store supervisor's customers belong to their store; HQ's to none.
-    let origin_store_id = if user.role == Role::StoreSupervisor {
-        user.store_id
-    } else {
-        None
-    };
+    let origin_store_id = user.store_scope().only().flatten();
     let actor = user.actor();
     let saved = state
         .db
@@ -441,8 +438,7 @@ async fn rerender(
 
 /// A supervisor keeps the customers of their own store; HQ roles keep everyone.
 fn may_edit(user: &CurrentUser, customer: &Customer) -> bool {
-    user.can(Permission::CustomersEdit)
-        && (user.role != Role::StoreSupervisor || customer.origin_store_id == user.store_id)
+    user.can(Permission::CustomersEdit) && user.may_act_on_store(customer.origin_store_id)
 }
 
 struct Activity {
@@ -462,136 +458,72 @@ struct ShowPage {
     origin_store: Option<String>,
     country: Option<String>,
     merged_into: Option<String>,
-    outstanding: String,
-    credit_limit: String,
-    available: String,
     tab: String,
     activity: Vec<Activity>,
-    sales: crate::sales::history::SalesHistory,
-    history: crate::sales::history::HistoryQuery,
-    history_errors: FieldErrors,
-    stores: Vec<(i64, String, String)>,
-    loyalty: crate::loyalty::panel::Panel,
+    /// Other areas' cards (balances, loyalty), rendered by them.
+    cards: Vec<String>,
+    /// Other areas' history sections (sales), rendered by them.
+    history: Vec<String>,
     can_edit: bool,
     can_deactivate: bool,
-    /// A store supervisor's store: the only one whose invoices they may open.
-    only_store: Option<Option<i64>>,
-}
-
-impl ShowPage {
-    /// Whether the user may open `sale`'s invoice page (the number links to it then).
-    fn opens(&self, sale: &crate::sales::history::SaleLine) -> bool {
-        self.only_store
-            .is_none_or(|store| store == Some(sale.store_id))
-    }
-
-    fn store_selected(&self, id: &i64) -> bool {
-        self.history.store.trim() == id.to_string()
-    }
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     #[serde(default)]
     tab: String,
-    #[serde(flatten)]
-    history: crate::sales::history::HistoryQuery,
 }
 
 async fn show(
     state: web::Data<AppState>,
+    panels: web::Data<CustomerPanels>,
     user: CurrentUser,
     id: web::Path<i64>,
     query: web::Query<ShowQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersView)?;
     let id = id.into_inner();
-    let mut history_errors = FieldErrors::new();
-    let history_filter = query.history.read(&mut history_errors);
-    let viewer = crate::loyalty::panel::Viewer::of(&user);
-    let (customer, group, territory, store, country, merged_into, entries, sales, stores, loyalty) =
-        state
-            .db
-            .run(move |conn| {
-                use crate::db::schema::{countries, customers, stores as stores_table};
-                use diesel::prelude::*;
-                let customer = model::find(conn, id)?;
-                let group = groups::group(conn, customer.fields.customer_group_id)?.name;
-                let territory = groups::territory(conn, customer.fields.territory_id)?.name;
-                let store = match customer.origin_store_id {
-                    Some(store) => Some(
-                        stores_table::table
-                            .find(store)
-                            .select(stores_table::name)
-                            .first::<String>(conn)?,
-                    ),
-                    None => None,
-                };
-                let country = match &customer.fields.country_code {
-                    Some(code) => countries::table
-                        .find(code)
-                        .select(countries::name)
-                        .first::<String>(conn)
-                        .optional()?,
-                    None => None,
-                };
-                let merged_into = match customer.merged_into_id {
-                    Some(other) => Some(
-                        customers::table
-                            .find(other)
-                            .select(customers::code)
-                            .first::<String>(conn)?,
-                    ),
-                    None => None,
-                };
-                let filter = audit_model::AuditFilter {
-                    entity: Some("customer".into()),
-                    entity_id: Some(id.to_string()),
-                    ..Default::default()
-                };
-                let entries = audit_model::list(conn, &filter, 50)?;
-                let sales = crate::sales::history::page(conn, id, &history_filter)?;
-                let stores = crate::sales::list::stores(conn)?;
-                let loyalty =
-                    crate::loyalty::panel::load(conn, &customer, Utc::now().date_naive(), viewer)?;
-                Ok((
-                    customer,
-                    group,
-                    territory,
-                    store,
-                    country,
-                    merged_into,
-                    entries,
-                    sales,
-                    stores,
-                    loyalty,
-                ))
-            })
-            .await?;
-    let outstanding = sales.outstanding;
+    let viewer = Viewer::of(&user);
+    let query_string = req.query_string().to_owned();
+    let (customer, facts, entries, shown) = state
+        .db
+        .run(move |conn| {
+            let customer = model::find(conn, id)?;
+            let facts = model::facts(conn, &customer)?;
+            let filter = audit_model::AuditFilter {
+                entity: Some("customer".into()),
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            };
+            let entries = audit_model::list(conn, &filter, 50)?;
+            let request = PanelRequest {
+                customer: &customer,
+                viewer: &viewer,
+                query: &query_string,
+                today: Utc::now().date_naive(),
+            };
+            let shown = panels.render(conn, &request)?;
+            Ok((customer, facts, entries, shown))
+        })
+        .await?;
+    let (cards, history): (Vec<Panel>, Vec<Panel>) =
+        shown.into_iter().partition(|p| p.slot == Slot::Card);
     render(&ShowPage {
         ctx: user.page(),
         initials: initials(&customer.fields.first_name, &customer.fields.last_name),
-        group,
-        territory,
-        origin_store: store,
-        country,
-        merged_into,
-        outstanding: money(outstanding),
-        credit_limit: money(customer.fields.credit_limit),
-        available: money(
-            (customer.fields.credit_limit - outstanding).max(rust_decimal::Decimal::ZERO),
-        ),
+        group: facts.group,
+        territory: facts.territory,
+        origin_store: facts.origin_store,
+        country: facts.country,
+        merged_into: facts.merged_into,
         tab: if query.tab == "activity" {
             "activity".into()
         } else {
             "sales".into()
         },
-        sales,
-        history: query.into_inner().history,
-        history_errors,
-        stores,
-        loyalty,
+        cards: cards.into_iter().map(|p| p.html).collect(),
+        history: history.into_iter().map(|p| p.html).collect(),
         activity: entries
             .into_iter()
             .map(|e| Activity {
@@ -602,7 +534,6 @@ async fn show(
             .collect(),
         can_edit: may_edit(&user, &customer),
         can_deactivate: user.can(Permission::CustomersDeactivate),
-        only_store: user.role.needs_store().then_some(user.store_id),
         customer,
     })
 }

@@ -63,3 +63,52 @@ pub fn group_thousands(digits: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn currency(code: &str, minor_unit: u32, symbol: &str) -> Currency {
+        Currency {
+            code: code.into(),
+            minor_unit,
+            symbol: symbol.into(),
+        }
+    }
+
+    #[test]
+    fn amounts_round_half_away_from_zero_to_the_minor_unit() {
+        let usd = Currency::usd();
+        assert_eq!(usd.round(Decimal::new(1005, 3)), Decimal::new(101, 2));
+        assert_eq!(usd.round(Decimal::new(-1005, 3)), Decimal::new(-101, 2));
+        assert_eq!(usd.round(Decimal::new(1004, 3)), Decimal::new(100, 2));
+        let jpy = currency("JPY", 0, "¥");
+        assert_eq!(jpy.round(Decimal::new(12345, 1)), Decimal::new(1235, 0));
+        let kwd = currency("KWD", 3, "");
+        assert_eq!(kwd.round(Decimal::new(12345, 4)), Decimal::new(1235, 3));
+    }
+
+    #[test]
+    fn amounts_read_with_symbol_or_code() {
+        assert_eq!(Currency::usd().format(Decimal::new(12345, 1)), "$1,234.50");
+        assert_eq!(Currency::usd().format(Decimal::new(-5, 3)), "-$0.01");
+        assert_eq!(Currency::usd().format(Decimal::new(-4, 3)), "$0.00");
+        assert_eq!(
+            currency("JPY", 0, "¥").format(Decimal::new(12345, 1)),
+            "¥1,235"
+        );
+        assert_eq!(
+            currency("KWD", 3, "").format(Decimal::new(12345, 1)),
+            "KWD 1,234.500"
+        );
+    }
+
+    #[test]
+    fn big_amounts_are_grouped_by_thousands() {
+        assert_eq!(
+            Currency::usd().format(Decimal::new(100000000, 0)),
+            "$100,000,000.00"
+        );
+        assert_eq!(group_thousands("1234567"), "1,234,567");
+    }
+}

@@ -12,6 +12,7 @@ use super::reports::{CompanyCurrencies, value};
 use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
@@ -77,8 +78,8 @@ struct LedgerPage {
     customer_tabs: bool,
 }
 
-fn row_view(row: LedgerRow, currency: &Currency, only_store: Option<Option<i64>>) -> RowView {
-    let opens = only_store.is_none_or(|store| store.is_some() && store == row.invoice_store_id);
+fn row_view(row: LedgerRow, currency: &Currency, scope: StoreScope) -> RowView {
+    let opens = scope.allows(row.invoice_store_id);
     RowView {
         date: row.posting_date.format("%-d %b %Y").to_string(),
         kind: kind_label(&row.kind),
@@ -149,7 +150,7 @@ async fn show(
                 .map(|(last, _)| format!("/customers/{id}/loyalty/ledger?after={}", last.cursor()))
         })
         .flatten();
-    let only_store = user.role.needs_store().then_some(user.store_id);
+    let scope = user.store_scope();
     let page = LedgerPage {
         ctx: user.page(),
         customer_id: id,
@@ -173,7 +174,7 @@ async fn show(
         rows: rows
             .into_iter()
             .take(page_size)
-            .map(|(row, currency)| row_view(row, &currency, only_store))
+            .map(|(row, currency)| row_view(row, &currency, scope))
             .collect(),
         next_link,
         paged: after.is_some(),

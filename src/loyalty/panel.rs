@@ -14,9 +14,11 @@ use super::programs::{self, Program};
 use super::summary::{self, Summary};
 use crate::audit::model::{self as audit, Actor};
 use crate::customers::model as customers;
+use crate::customers::panels::{self as customer_panels, CustomerPanel, PanelRequest, Slot};
 use crate::state::AppState;
 use crate::stores::model as stores;
 use crate::users::rules::{Permission, Role};
+use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::page::with_toast;
 use crate::web::request::is_fragment_request;
@@ -123,8 +125,8 @@ fn offer(conn: &mut diesel::PgConnection, program: &Program) -> diesel::QueryRes
 pub struct Viewer {
     /// Holds one of `ENROLLERS`.
     enrols: bool,
-    /// A store supervisor's store: they enrol only its customers.
-    store: Option<Option<i64>>,
+    /// A store supervisor enrols only their store's customers.
+    scope: StoreScope,
     /// Holds loyalty.manage.
     adjusts: bool,
 }
@@ -132,19 +134,21 @@ pub struct Viewer {
 impl Viewer {
     /// `user`'s view.
     pub fn of(user: &CurrentUser) -> Viewer {
+        Viewer::for_role(user.role, user.store_scope())
+    }
+
+    /// The view of a user with `role` acting within `scope`.
+    pub fn for_role(role: Role, scope: StoreScope) -> Viewer {
         Viewer {
-            enrols: ENROLLERS.iter().any(|p| user.can(*p)),
-            store: (user.role == Role::StoreSupervisor).then_some(user.store_id),
-            adjusts: user.can(Permission::LoyaltyManage),
+            enrols: ENROLLERS.iter().any(|p| role.can(*p)),
+            scope,
+            adjusts: role.can(Permission::LoyaltyManage),
         }
     }
 
     /// Whether they may enrol and unenroll `customer`.
     fn may_enrol(&self, customer: &customers::Customer) -> bool {
-        self.enrols
-            && self
-                .store
-                .is_none_or(|store| customer.origin_store_id == store)
+        self.enrols && self.scope.allows(customer.origin_store_id)
     }
 }
 
@@ -184,6 +188,27 @@ pub fn load(
 struct PanelFragment {
     loyalty: Panel,
     csrf: String,
+}
+
+/// The Loyalty card of the customer page.
+pub struct LoyaltyCard;
+
+impl CustomerPanel for LoyaltyCard {
+    fn render(
+        &self,
+        conn: &mut diesel::PgConnection,
+        request: &PanelRequest,
+    ) -> Result<Option<customer_panels::Panel>, AppError> {
+        let viewer = Viewer::for_role(request.viewer.role, request.viewer.scope);
+        let fragment = PanelFragment {
+            loyalty: load(conn, request.customer, request.today, viewer)?,
+            csrf: request.viewer.csrf.clone(),
+        };
+        Ok(Some(customer_panels::Panel {
+            slot: Slot::Card,
+            html: customer_panels::html(&fragment)?,
+        }))
+    }
 }
 
 /// The panel of customer `id` for `user`, with `errors` from the last action.

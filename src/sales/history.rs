@@ -190,6 +190,24 @@ fn latest_currency(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Cur
     }
 }
 
+/// The currency a customer's account reads in: that of their latest sale, else their origin
+/// store's company's, else dollars.
+pub fn customer_currency(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    origin_store_id: Option<i64>,
+) -> QueryResult<Currency> {
+    if let Some(row) = model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
+        if let Some(currency) = stores::currency(conn, &row.currency_code)? {
+            return Ok(currency);
+        }
+    }
+    match origin_store_id {
+        Some(store) => Ok(stores::warehouse_and_currency(conn, store)?.1),
+        None => Ok(Currency::usd()),
+    }
+}
+
 /// Customer `customer_id`'s net spend per month (UTC) from the start of `since`: grand totals
 /// of invoices that stand, returns negative (read on `invoices_customer_idx`).
 pub fn monthly_spend(

@@ -248,12 +248,12 @@ async fn show(
     user.require_any(&READERS)?;
     let uuid = Uuid::parse_str(uuid.trim()).map_err(|_| AppError::NotFound)?;
     // A store supervisor sees their own store's invoices; any other is "not found" to them.
-    let only_store = user.role.needs_store().then_some(user.store_id);
+    let scope = user.store_scope();
     let invoice = state
         .db
         .run(move |conn| {
             let row = model::find_by_uuid(conn, uuid)?;
-            if only_store.is_some_and(|store| store != Some(row.facts.store_id)) {
+            if !scope.allows(Some(row.facts.store_id)) {
                 return Err(AppError::NotFound);
             }
             Ok(view(conn, row)?)

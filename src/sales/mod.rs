@@ -5,6 +5,7 @@ pub mod api;
 pub mod body;
 pub mod cancel;
 pub mod chart;
+pub mod customer_panels;
 pub mod history;
 pub mod invoice_page;
 pub mod list;

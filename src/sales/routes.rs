@@ -6,12 +6,12 @@ use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::history;
 use super::model::{self, ACCOUNT_MODES, NewAccountPayment};
 use crate::audit::model as audit;
 use crate::customers::model::{self as customers, Customer};
 use crate::state::AppState;
 use crate::users::rules::Permission;
-use crate::web::format::money;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
@@ -56,12 +56,17 @@ async fn page(
 ) -> Result<PaymentPage, AppError> {
     let (customer, outstanding) = state
         .db
-        .run(move |conn| Ok((customers::find(conn, id)?, model::outstanding(conn, id)?)))
+        .run(move |conn| {
+            let customer = customers::find(conn, id)?;
+            let currency = history::customer_currency(conn, id, customer.origin_store_id)?;
+            let outstanding = currency.format(model::outstanding(conn, id)?);
+            Ok((customer, outstanding))
+        })
         .await?;
     Ok(PaymentPage {
         ctx: user.page(),
         customer,
-        outstanding: money(outstanding),
+        outstanding,
         form,
         errors,
         modes: &ACCOUNT_MODES,
@@ -105,11 +110,11 @@ async fn record(
         }
     };
     let actor = user.actor();
-    let shown = money(amount);
-    state
+    let shown = state
         .db
         .tx(move |conn| {
-            customers::find(conn, id)?;
+            let customer = customers::find(conn, id)?;
+            let currency = history::customer_currency(conn, id, customer.origin_store_id)?;
             let payment = NewAccountPayment {
                 uuid: key,
                 customer_id: id,
@@ -134,7 +139,7 @@ async fn record(
                     })),
                 )?;
             }
-            Ok(())
+            Ok(currency.format(amount))
         })
         .await?;
     user.flash(Flash::success(format!("Payment of {shown} recorded.")));

@@ -32,7 +32,44 @@ pub struct CurrentUser {
     path: String,
 }
 
+/// Whose records a user acts on: a store supervisor only their own store's (customers created
+/// there, its invoices), everyone else every store's. Copy, so that it travels into a database
+/// closure or a template where the user does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreScope(Option<Option<i64>>);
+
+impl StoreScope {
+    /// Every store.
+    pub const ALL: StoreScope = StoreScope(None);
+
+    /// Whether a record of store `store_id` (none: made at HQ) is within the scope.
+    pub fn allows(self, store_id: Option<i64>) -> bool {
+        self.0.is_none_or(|own| own == store_id)
+    }
+
+    /// The one store, when the scope is a single store's.
+    pub fn only(self) -> Option<Option<i64>> {
+        self.0
+    }
+}
+
 impl CurrentUser {
+    /// Whose records the user acts on.
+    pub fn store_scope(&self) -> StoreScope {
+        StoreScope(self.role.needs_store().then_some(self.store_id))
+    }
+
+    /// Whether the user may act on a record of store `store_id` (see `StoreScope`).
+    pub fn may_act_on_store(&self, store_id: Option<i64>) -> bool {
+        self.store_scope().allows(store_id)
+    }
+
+    /// The session's CSRF token, for forms a page renders outside its `PageCtx` (reading it
+    /// takes no flash message, unlike `page`).
+    pub fn csrf_token(&self) -> String {
+        super::csrf::token(&self.session)
+    }
+
     /// Whether the user may do `permission`.
     pub fn can(&self, permission: Permission) -> bool {
         self.role.can(permission)

@@ -1,13 +1,6 @@
-//! How numbers and dates read on pages.
+//! How counts read on pages (amounts: `kernel::Currency::format`, in the record's currency).
 
-use rust_decimal::Decimal;
-
-use crate::kernel::money::{Currency, group_thousands};
-
-/// An amount in dollars, where no company's currency applies: `$1,234.50`, `-$3.00`.
-pub fn money(amount: Decimal) -> String {
-    Currency::usd().format(amount)
-}
+use crate::kernel::money::group_thousands;
 
 /// A count with thousands separators: `1,000,000`.
 pub fn count(n: i64) -> String {
@@ -18,15 +11,6 @@ pub fn count(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_rounded_half_away_from_zero_and_grouped() {
-        assert_eq!(money(Decimal::new(12345, 1)), "$1,234.50");
-        assert_eq!(money(Decimal::new(5, 3)), "$0.01");
-        assert_eq!(money(Decimal::new(-5, 3)), "-$0.01");
-        assert_eq!(money(Decimal::new(-4, 3)), "$0.00");
-        assert_eq!(money(Decimal::new(100000000, 0)), "$100,000,000.00");
-    }
 
     #[test]
     fn counts_are_grouped() {

@@ -1,0 +1,112 @@
+//! The parts of the customer page that other areas own — balances and the sales history from
+//! sales, the Loyalty card from loyalty. Each area renders its own part; the app lists them
+//! (`app::customer_panels`) and customers shows them in order, knowing none of those areas.
+
+use chrono::NaiveDate;
+use diesel::PgConnection;
+
+use super::model::Customer;
+use crate::users::rules::{Permission, Role};
+use crate::web::auth::StoreScope;
+use crate::web::{AppError, CurrentUser};
+
+/// Who looks at the page: what panels decide permissions by (the signed-in user itself stays on
+/// the async side; this travels to the database thread).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// Their role.
+    pub role: Role,
+    /// Whose records they act on.
+    pub scope: StoreScope,
+    /// The session's CSRF token, for the panels' forms.
+    pub csrf: String,
+}
+
+impl Viewer {
+    /// `user`'s view.
+    pub fn of(user: &CurrentUser) -> Viewer {
+        Viewer {
+            role: user.role,
+            scope: user.store_scope(),
+            csrf: user.csrf_token(),
+        }
+    }
+
+    /// Whether they may change `customer` (edit, record payments): customers.edit, within
+    /// their store scope.
+    pub fn may_edit(&self, customer: &Customer) -> bool {
+        self.role.can(Permission::CustomersEdit) && self.scope.allows(customer.origin_store_id)
+    }
+}
+
+/// Where on the page a panel goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A card in the row under the header, beside "Contact and address".
+    Card,
+    /// The history section under the tabs (its first tab).
+    History,
+}
+
+/// What a panel is asked to show.
+#[derive(Debug)]
+pub struct PanelRequest<'a> {
+    /// The customer.
+    pub customer: &'a Customer,
+    /// Who looks.
+    pub viewer: &'a Viewer,
+    /// The page's query string, for panels with filters or paging of their own.
+    pub query: &'a str,
+    /// Today (UTC).
+    pub today: NaiveDate,
+}
+
+/// A rendered panel.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// Where it goes.
+    pub slot: Slot,
+    /// Its HTML, rendered by the owning area's template (escaped there).
+    pub html: String,
+}
+
+/// One area's part of the customer page.
+pub trait CustomerPanel: Send + Sync {
+    /// The panel for `request`, or none when the area has nothing to show.
+    fn render(
+        &self,
+        conn: &mut PgConnection,
+        request: &PanelRequest,
+    ) -> Result<Option<Panel>, AppError>;
+}
+
+/// The panels in the order the app wired them.
+pub struct CustomerPanels(Vec<&'static dyn CustomerPanel>);
+
+impl CustomerPanels {
+    /// The panels, in order.
+    pub fn new(panels: Vec<&'static dyn CustomerPanel>) -> CustomerPanels {
+        CustomerPanels(panels)
+    }
+
+    /// Every panel for `request`, in order.
+    pub fn render(
+        &self,
+        conn: &mut PgConnection,
+        request: &PanelRequest,
+    ) -> Result<Vec<Panel>, AppError> {
+        let mut shown = Vec::new();
+        for panel in &self.0 {
+            shown.extend(panel.render(conn, request)?);
+        }
+        Ok(shown)
+    }
+}
+
+/// Renders an askama template for a panel; a template that fails to render is a bug, logged
+/// as a 500.
+pub fn html(template: &impl askama::Template) -> Result<String, AppError> {
+    template
+        .render()
+        .map_err(|e| AppError::Internal(format!("rendering a customer panel: {e}")))
+}
