@@ -3,4 +3,4 @@
 pub mod model;
 pub mod routes;
 
-pub use model::{Actor, record, record_change, snapshot};
+pub use model::{Actor, record, record_change, snapshot, switch};

@@ -1,5 +1,6 @@
 //! Audit rows: the one helper every write by a person goes through, and the filtered list.
 
+use crate::kernel::Activation;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -36,6 +37,32 @@ impl Actor {
             Actor::Till { store, token_id } => (None, format!("till {store} (token {token_id})")),
         }
     }
+}
+
+/// Deactivates or reactivates one row, audited in the same transaction: the one path every
+/// never-deleted entity takes. `read` loads the row as it is (locked, where it matters) and
+/// `write` sets its active flag and returns the row as it is afterwards.
+pub fn switch<T: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    id: i64,
+    activation: Activation,
+    read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+    write: impl FnOnce(&mut PgConnection, bool) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let before = read(conn)?;
+    let after = write(conn, activation.active())?;
+    record_change(
+        conn,
+        actor,
+        entity,
+        id,
+        activation.action(),
+        &before,
+        &after,
+    )?;
+    Ok(after)
 }
 
 /// Writes one audit entry, on the caller's connection so that it commits with the change.

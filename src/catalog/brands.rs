@@ -10,9 +10,9 @@ use super::forms::BrandForm;
 use super::model::{self, Brand};
 use super::routes::READERS;
 use crate::audit;
+use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
@@ -199,17 +199,10 @@ async fn set_active(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
     let (id, activation) = path.into_inner();
-    let active = activation.active();
     let actor = user.actor();
     let brand = state
         .db
-        .tx(move |conn| {
-            let before = model::brand(conn, id)?;
-            let after = model::set_brand_active(conn, id, active)?;
-            let action = activation.action();
-            audit::record_change(conn, &actor, "brand", id, action, &before, &after)?;
-            Ok(after)
-        })
+        .tx(move |conn| Ok(model::set_brand_active(conn, id, activation, &actor)?))
         .await?;
     let done = activation.done();
     user.flash(Flash::success(format!("Brand {} {done}.", brand.name)));

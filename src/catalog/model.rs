@@ -6,8 +6,10 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::audit::{self, Actor};
 use crate::db::lower;
 use crate::db::schema::{brands, item_groups, items};
+use crate::kernel::Activation;
 use crate::kernel::tree::Node;
 
 diesel::define_sql_function! {
@@ -194,14 +196,29 @@ pub fn rename_brand(conn: &mut PgConnection, id: i64, name: &str) -> QueryResult
 }
 
 /// Deactivates or reactivates a brand.
-pub fn set_brand_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<Brand> {
-    diesel::update(brands::table.find(id))
-        .set((
-            brands::active.eq(active),
-            brands::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Brand::as_returning())
-        .get_result(conn)
+pub fn set_brand_active(
+    conn: &mut PgConnection,
+    id: i64,
+    activation: Activation,
+    actor: &Actor,
+) -> QueryResult<Brand> {
+    audit::switch(
+        conn,
+        actor,
+        "brand",
+        id,
+        activation,
+        |conn| brand(conn, id),
+        |conn, active| {
+            diesel::update(brands::table.find(id))
+                .set((
+                    brands::active.eq(active),
+                    brands::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Brand::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// The item with `id`.
@@ -245,12 +262,27 @@ pub fn update(conn: &mut PgConnection, id: i64, fields: &ItemFields) -> QueryRes
         .get_result(conn)
 }
 
-/// Deactivates or reactivates an item.
-pub fn set_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<Item> {
-    diesel::update(items::table.find(id))
-        .set(items::active.eq(active))
-        .returning(Item::as_returning())
-        .get_result(conn)
+/// Deactivates or reactivates item `id`, audited.
+pub fn set_active(
+    conn: &mut PgConnection,
+    id: i64,
+    activation: Activation,
+    actor: &Actor,
+) -> QueryResult<Item> {
+    audit::switch(
+        conn,
+        actor,
+        "item",
+        id,
+        activation,
+        |conn| find_for_update(conn, id),
+        |conn, active| {
+            diesel::update(items::table.find(id))
+                .set(items::active.eq(active))
+                .returning(Item::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Item group ids by lower-case name.

@@ -11,10 +11,10 @@ use super::list::{self, ItemFilter, ItemRow, Status};
 use super::model::{self, Brand, ItemGroup};
 use super::rules::{rate_text, search};
 use crate::audit;
+use crate::kernel::Activation;
 use crate::kernel::tree::{Node, display_order, subtree};
 use crate::state::AppState;
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -366,17 +366,10 @@ async fn set_active(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::StoresManage)?;
     let (id, activation) = path.into_inner();
-    let active = activation.active();
     let actor = user.actor();
     let item = state
         .db
-        .tx(move |conn| {
-            let before = model::find_for_update(conn, id)?;
-            let after = model::set_active(conn, id, active)?;
-            let action = activation.action();
-            audit::record_change(conn, &actor, "item", id, action, &before, &after)?;
-            Ok(after)
-        })
+        .tx(move |conn| Ok(model::set_active(conn, id, activation, &actor)?))
         .await?;
     let done = activation.done();
     user.flash(Flash::success(format!(

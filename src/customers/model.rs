@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::hooks::CustomerHooks;
 use super::rules::{Search, code_for_number, like_escape};
+use crate::audit::{self, Actor};
 use crate::db::schema::customers;
+use crate::kernel::Activation;
 
 /// A customer as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -228,26 +230,36 @@ pub fn update(conn: &mut PgConnection, id: i64, fields: &CustomerFields) -> Quer
         .get_result(conn)
 }
 
-/// Deactivates (recording who) or reactivates a customer.
+/// Deactivates (recording who) or reactivates customer `id`, audited.
 pub fn set_active(
     conn: &mut PgConnection,
     id: i64,
-    active: bool,
-    by: Option<i64>,
+    activation: Activation,
+    actor: &Actor,
 ) -> QueryResult<Customer> {
-    let (who, when) = if active {
-        (None, None)
-    } else {
-        (by, Some(Utc::now()))
-    };
-    diesel::update(customers::table.find(id))
-        .set((
-            customers::active.eq(active),
-            customers::deactivated_by.eq(who),
-            customers::deactivated_at.eq(when),
-        ))
-        .returning(Customer::as_returning())
-        .get_result(conn)
+    audit::switch(
+        conn,
+        actor,
+        "customer",
+        id,
+        activation,
+        |conn| find_for_update(conn, id),
+        |conn, active| {
+            let (who, when) = if active {
+                (None, None)
+            } else {
+                (actor.parts().0, Some(Utc::now()))
+            };
+            diesel::update(customers::table.find(id))
+                .set((
+                    customers::active.eq(active),
+                    customers::deactivated_by.eq(who),
+                    customers::deactivated_at.eq(when),
+                ))
+                .returning(Customer::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Number of active customers.

@@ -15,10 +15,10 @@ use super::model::{
 use super::panels::{CustomerPanels, Panel, PanelRequest, Slot, Viewer};
 use super::rules::{initials, search_terms};
 use crate::audit::{self, model as audit_model};
+use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::format::count;
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
@@ -340,23 +340,6 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     render(&form_page(&state, &user, None, form, FieldErrors::new(), Vec::new()).await?)
 }
 
-/// Foreign keys that point nowhere are reported at their field.
-fn field_for_missing_reference(err: AppError) -> AppError {
-    match err {
-        AppError::Internal(detail) if detail.contains("foreign key") => {
-            let field = if detail.contains("territor") {
-                "territory_id"
-            } else if detail.contains("countr") {
-                "country_code"
-            } else {
-                "customer_group_id"
-            };
-            AppError::field(field, "Choose one from the list.")
-        }
-        other => other,
-    }
-}
-
 async fn create(
     state: web::Data<AppState>,
     hooks: web::Data<CustomerHooks>,
@@ -407,8 +390,7 @@ async fn create(
             hooks.saved(conn, created.id, Utc::now().date_naive(), &actor)?;
             Ok(created)
         })
-        .await
-        .map_err(field_for_missing_reference);
+        .await;
     match saved {
         Ok(created) => {
             user.flash(Flash::success(format!(
@@ -598,8 +580,7 @@ async fn update(
             hooks.saved(conn, id, Utc::now().date_naive(), &actor)?;
             Ok(after)
         })
-        .await
-        .map_err(field_for_missing_reference);
+        .await;
     match saved {
         Ok(saved) => {
             user.flash(Flash::success(format!("Saved {}.", saved.code)));
@@ -619,17 +600,10 @@ async fn set_active(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersDeactivate)?;
     let (id, activation) = path.into_inner();
-    let active = activation.active();
-    let (actor, by) = (user.actor(), user.id);
+    let actor = user.actor();
     let after = state
         .db
-        .tx(move |conn| {
-            let before = model::find_for_update(conn, id)?;
-            let after = model::set_active(conn, id, active, Some(by))?;
-            let action = activation.action();
-            audit::record_change(conn, &actor, "customer", id, action, &before, &after)?;
-            Ok(after)
-        })
+        .tx(move |conn| Ok(model::set_active(conn, id, activation, &actor)?))
         .await?;
     user.flash(Flash::success(format!(
         "{} {}.",

@@ -1,10 +1,12 @@
 //! What every area uses and no area owns: money and currency, typed ids, search helpers, trees,
 //! the till as domain code knows it. Pure: no web, no database.
 
+pub mod activation;
 pub mod ids;
 pub mod money;
 pub mod search;
 pub mod tree;
 
+pub use activation::Activation;
 pub use ids::{CompanyId, CustomerId, InvoiceId, ItemId, StoreId, UserId};
 pub use money::Currency;

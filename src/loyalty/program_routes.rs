@@ -17,18 +17,18 @@ use super::rules::{self, TierRule};
 use crate::audit;
 use crate::customers::groups::{self, Group, Territory};
 use crate::customers::routes::in_tree_order;
+use crate::kernel::Activation;
 use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::format::count;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
 
 /// The audit log's name for a program.
-const ENTITY: &str = "loyalty_program";
+use super::programs::ENTITY;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -450,11 +450,7 @@ async fn set_active(
     let name = state
         .db
         .tx(move |conn| {
-            let before = programs::snapshot(conn, id)?;
-            programs::set_active(conn, id, activation.active())?;
-            let after = programs::snapshot(conn, id)?;
-            let action = activation.action();
-            audit::record(conn, &actor, ENTITY, id, action, Some(before), Some(after))?;
+            programs::set_active(conn, id, activation, &actor)?;
             Ok(programs::find(conn, id)?.fields.name)
         })
         .await?;

@@ -9,7 +9,12 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::rules::TierRule;
+use crate::audit::{self, Actor};
 use crate::db::schema::{loyalty_members, loyalty_point_entries, loyalty_programs, loyalty_tiers};
+use crate::kernel::Activation;
+
+/// The audit log's name for a program.
+pub const ENTITY: &str = "loyalty_program";
 
 /// A program's settings as a form edits them.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -150,15 +155,31 @@ fn replace_tiers(conn: &mut PgConnection, id: i64, tiers: &[TierRule]) -> QueryR
     Ok(())
 }
 
-/// Activates or deactivates program `id` (a program in use is never deleted).
-pub fn set_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<()> {
-    diesel::update(loyalty_programs::table.find(id))
-        .set((
-            loyalty_programs::active.eq(active),
-            loyalty_programs::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)?;
-    Ok(())
+/// Activates or deactivates program `id` (a program in use is never deleted), audited with
+/// its tiers.
+pub fn set_active(
+    conn: &mut PgConnection,
+    id: i64,
+    activation: Activation,
+    actor: &Actor,
+) -> QueryResult<serde_json::Value> {
+    audit::switch(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        activation,
+        |conn| snapshot(conn, id),
+        |conn, active| {
+            diesel::update(loyalty_programs::table.find(id))
+                .set((
+                    loyalty_programs::active.eq(active),
+                    loyalty_programs::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?;
+            snapshot(conn, id)
+        },
+    )
 }
 
 /// The active programs running on `day` that customer `customer_id` may join: the program's

@@ -197,10 +197,10 @@ pub fn customer_currency(
     customer_id: i64,
     origin_store_id: Option<i64>,
 ) -> QueryResult<Currency> {
-    if let Some(row) = model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
-        if let Some(currency) = stores::currency(conn, &row.currency_code)? {
-            return Ok(currency);
-        }
+    if let Some(row) = model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first()
+        && let Some(currency) = stores::currency(conn, &row.currency_code)?
+    {
+        return Ok(currency);
     }
     match origin_store_id {
         Some(store) => Ok(stores::warehouse_and_currency(conn, store)?.1),

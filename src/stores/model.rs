@@ -4,9 +4,9 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::rules::Currency;
 use crate::audit::{Actor, model as audit};
 use crate::db::schema::{companies, currencies, pos_profiles, stores};
+use crate::kernel::{Activation, Currency};
 
 /// A store of the chain.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -173,20 +173,26 @@ pub fn update(
 pub fn set_active(
     conn: &mut PgConnection,
     id: i64,
-    active: bool,
+    activation: Activation,
     actor: &Actor,
 ) -> QueryResult<Store> {
-    let before = find(conn, id)?;
-    let after = diesel::update(stores::table.find(id))
-        .set((
-            stores::active.eq(active),
-            stores::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Store::as_returning())
-        .get_result(conn)?;
-    let action = if active { "reactivate" } else { "deactivate" };
-    audit::record_change(conn, actor, "store", id, action, &before, &after)?;
-    Ok(after)
+    audit::switch(
+        conn,
+        actor,
+        "store",
+        id,
+        activation,
+        |conn| find(conn, id),
+        |conn, active| {
+            diesel::update(stores::table.find(id))
+                .set((
+                    stores::active.eq(active),
+                    stores::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Store::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Creates a store unless one with the code exists; returns it either way. New stores join the

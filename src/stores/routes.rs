@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::forms::StoreForm;
 use super::model::{self, Company, Store, StoreFields, StoreRow};
+use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::tabs::Tab;
 use crate::web::{
@@ -266,7 +266,7 @@ async fn set_active(
     let actor = user.actor();
     let store = state
         .db
-        .tx(move |conn| Ok(model::set_active(conn, id, active, &actor)?))
+        .tx(move |conn| Ok(model::set_active(conn, id, action, &actor)?))
         .await?;
     user.flash(Flash::success(if active {
         format!("Store {} reactivated.", store.code)

@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::forms::SalesPersonForm;
 use super::sales_persons::{self as model, LIST_LIMIT, SalesPerson};
+use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::users::rules::Permission;
-use crate::web::activation::Activation;
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -258,7 +258,7 @@ async fn set_active(
     let actor = user.actor();
     let after = state
         .db
-        .tx(move |conn| Ok(model::set_active(conn, id, activation.active(), &actor)?))
+        .tx(move |conn| Ok(model::set_active(conn, id, activation, &actor)?))
         .await?;
     user.flash(Flash::success(format!(
         "{} {}.",

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::audit::{Actor, model as audit};
 use crate::db::schema::sales_persons;
+use crate::kernel::Activation;
 
 /// One sales person.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, PartialEq)]
@@ -152,18 +153,24 @@ pub fn update(
 pub fn set_active(
     conn: &mut PgConnection,
     id: i64,
-    active: bool,
+    activation: Activation,
     actor: &Actor,
 ) -> QueryResult<SalesPerson> {
-    let before = find(conn, id)?;
-    let after = diesel::update(sales_persons::table.find(id))
-        .set((
-            sales_persons::active.eq(active),
-            sales_persons::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(SalesPerson::as_returning())
-        .get_result(conn)?;
-    let action = if active { "reactivate" } else { "deactivate" };
-    audit::record_change(conn, actor, "sales_person", id, action, &before, &after)?;
-    Ok(after)
+    audit::switch(
+        conn,
+        actor,
+        "sales_person",
+        id,
+        activation,
+        |conn| find(conn, id),
+        |conn, active| {
+            diesel::update(sales_persons::table.find(id))
+                .set((
+                    sales_persons::active.eq(active),
+                    sales_persons::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(SalesPerson::as_returning())
+                .get_result(conn)
+        },
+    )
 }

@@ -5,8 +5,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::rules::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
+use crate::audit::{self, Actor};
 use crate::db::lower;
 use crate::db::schema::{stores, users};
+use crate::kernel::Activation;
 
 /// A user as stored (the hash never leaves through serialisation).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -141,15 +143,30 @@ pub fn update(conn: &mut PgConnection, id: i64, changes: &UserChanges<'_>) -> Qu
         .get_result(conn)
 }
 
-/// Deactivates or reactivates a user.
-pub fn set_active(conn: &mut PgConnection, id: i64, active: bool) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::active.eq(active),
-            users::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(User::as_returning())
-        .get_result(conn)
+/// Deactivates or reactivates user `id`, audited (their sessions are the caller's to end).
+pub fn set_active(
+    conn: &mut PgConnection,
+    id: i64,
+    activation: Activation,
+    actor: &Actor,
+) -> QueryResult<User> {
+    audit::switch(
+        conn,
+        actor,
+        "user",
+        id,
+        activation,
+        |conn| find_for_update(conn, id),
+        |conn, active| {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::active.eq(active),
+                    users::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(User::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Stores a new password hash and lifts any lock.

@@ -8,9 +8,9 @@ use super::forms::{ResetPasswordForm, UserForm, ValidUser};
 use super::model::{self, NewUser, User, UserChanges, UserListRow};
 use super::rules::{Permission, Role, check_password, check_user_change, may_assign};
 use crate::audit::{self, Actor};
+use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
-use crate::web::activation::Activation;
 use crate::web::session_store;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -351,13 +351,11 @@ async fn set_active(
             if !active {
                 guard_change(conn, acting, &before, true, role)?;
             }
-            let after = model::set_active(conn, id, active)?;
+            let after = model::set_active(conn, id, activation, &actor)?;
             if !active {
                 // Their open sessions end now, not at the next timeout.
                 session_store::end_sessions_of(conn, id)?;
             }
-            let action = activation.action();
-            audit::record_change(conn, &actor, "user", id, action, &before, &after)?;
             Ok(after)
         })
         .await;

@@ -125,12 +125,40 @@ impl AppError {
     }
 }
 
+/// Foreign keys a form fills from a list: when the chosen row is gone (deleted or made up by a
+/// hand-edited form), the field says so. Constraint names are PostgreSQL's defaults.
+const FORM_REFERENCES: [(&str, &str); 5] = [
+    ("customers_customer_group_id_fkey", "customer_group_id"),
+    ("customers_territory_id_fkey", "territory_id"),
+    ("customers_country_code_fkey", "country_code"),
+    (
+        "loyalty_programs_customer_group_id_fkey",
+        "customer_group_id",
+    ),
+    ("loyalty_programs_territory_id_fkey", "territory_id"),
+];
+
+/// The one mapping of database errors: a missing row is 404, a unique or foreign-key violation
+/// a field error when a form's field caused it and 409 otherwise, a lost connection 503, the
+/// rest a logged 500.
 impl From<DieselError> for AppError {
     fn from(err: DieselError) -> AppError {
         match err {
             DieselError::NotFound => AppError::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("already exists ({})", info.message()))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                let field = FORM_REFERENCES
+                    .iter()
+                    .find(|(constraint, _)| info.constraint_name() == Some(*constraint));
+                match field {
+                    Some((_, field)) => AppError::field(field, "Choose one from the list."),
+                    None => AppError::Conflict(
+                        "This refers to a record that does not exist, or is still referred to."
+                            .into(),
+                    ),
+                }
             }
             DieselError::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,

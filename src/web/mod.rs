@@ -1,7 +1,6 @@
 //! Plumbing shared by all pages: the signed-in user and permissions, sessions, CSRF, errors as
 //! pages/fragments/JSON, security headers, observability, static files.
 
-pub mod activation;
 pub mod assets;
 pub mod auth;
 pub mod csrf;

@@ -93,7 +93,13 @@ async fn items_are_found_by_code_and_by_any_part_of_the_name_on_their_indexes() 
         "89.5",
     );
     let old = item(&app, "OLD-0001", "Old T-Shirt", tops, None, "1");
-    model::set_active(&mut app.conn(), old.id, false).unwrap();
+    model::set_active(
+        &mut app.conn(),
+        old.id,
+        patron::kernel::Activation::Deactivate,
+        &patron::audit::Actor::System("test"),
+    )
+    .unwrap();
     let (client, _) = app.signed_in(Role::HqManager).await;
 
     assert_eq!(search(&client, "q=tsh-0042").await, ["TSH-0042"]);
@@ -592,7 +598,13 @@ async fn tills_page_through_the_change_feed_and_an_edit_moves_an_item_to_the_end
     assert_eq!(empty.json["next"].as_i64().unwrap(), after);
     assert!(!empty.json["has_more"].as_bool().unwrap());
 
-    model::set_active(&mut app.conn(), first.id, false).unwrap();
+    model::set_active(
+        &mut app.conn(),
+        first.id,
+        patron::kernel::Activation::Deactivate,
+        &patron::audit::Actor::System("test"),
+    )
+    .unwrap();
     let changed = till
         .get(&format!("/api/v1/items/changes?after={after}"))
         .await;

@@ -28,6 +28,7 @@ mod openapi;
 mod permissions;
 mod sales_pages;
 mod sales_persons;
+mod schema;
 mod sessions;
 mod stores;
 mod sync;

@@ -83,7 +83,13 @@ async fn the_profile_is_exactly_what_the_store_is_set_up_with() {
         &system,
     )
     .unwrap();
-    sales_persons::set_active(&mut conn, gone.id, false, &system).unwrap();
+    sales_persons::set_active(
+        &mut conn,
+        gone.id,
+        patron::kernel::Activation::Deactivate,
+        &system,
+    )
+    .unwrap();
     let settings = profile::ProfileSettings {
         default_customer_id: Some(walk_in),
         show_customer_balance: true,

@@ -1,5 +1,5 @@
 //! Deactivate and reactivate: the pair of actions every page of never-deleted rows offers, taken
-//! from one path segment so that one handler serves both.
+//! from one path segment so that one handler serves both; `audit::switch` carries it out.
 
 use serde::Deserialize;
 

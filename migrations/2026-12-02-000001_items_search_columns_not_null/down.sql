@@ -1,0 +1,3 @@
+ALTER TABLE items
+    ALTER COLUMN search_name DROP NOT NULL,
+    ALTER COLUMN search_text DROP NOT NULL;
