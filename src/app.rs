@@ -114,7 +114,7 @@ pub fn build(
         .configure(crate::users::routes::config)
         .configure(crate::customers::routes::config)
         .configure(crate::customers::group_import::config)
-        .configure(crate::customers::tree_routes::config)
+        .configure(crate::trees::routes::config)
         .configure(crate::stores::routes::config)
         .configure(crate::stores::profile_routes::config)
         .configure(crate::stores::token_routes::config)

@@ -18,5 +18,6 @@ pub mod sales;
 pub mod seed;
 pub mod state;
 pub mod stores;
+pub mod trees;
 pub mod users;
 pub mod web;

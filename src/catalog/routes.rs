@@ -43,12 +43,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             "/items/{id}/{action:deactivate|reactivate}",
             web::post().to(set_active),
         )
-        .configure(|cfg| {
-            crate::customers::tree_routes::mount(
-                cfg,
-                crate::customers::tree_routes::Kind::ItemGroup,
-            )
-        })
         .configure(super::brands::config)
         .configure(super::pickers::config);
 }

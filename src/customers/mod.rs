@@ -19,4 +19,3 @@ pub mod rules;
 pub mod sync;
 pub mod sync_rules;
 pub mod synthetic;
-pub mod tree_routes;

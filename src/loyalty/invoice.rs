@@ -13,7 +13,7 @@ use super::rules;
 use crate::db::schema::{invoices, loyalty_point_entries as entries};
 use crate::kernel::{Currency, InvoiceId};
 use crate::sales::model::InvoiceRow;
-use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale as SubmittedSale};
+use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Sale as SubmittedSale};
 use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
 
@@ -42,6 +42,16 @@ impl InvoiceStep for LoyaltyStep {
         errors: &mut FieldErrors,
     ) -> Result<Option<Box<dyn Posting>>, AppError> {
         self.plan(conn, sale, errors)
+    }
+
+    fn describe(
+        &self,
+        conn: &mut PgConnection,
+        invoice: InvoiceId,
+        extras: &mut InvoiceExtras,
+    ) -> QueryResult<()> {
+        extras.loyalty_points_earned = ledger::points_earned(conn, invoice.get())?;
+        Ok(())
     }
 
     fn reverse(

@@ -13,7 +13,7 @@ use super::model::{self, InvoiceJson, NewAccountPayment};
 use super::submit::{self, InvoiceSteps, Outcome};
 use crate::customers::feed::CustomerRecord;
 use crate::customers::sync;
-use crate::kernel::Currency;
+use crate::kernel::{Currency, InvoiceId};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
@@ -82,6 +82,7 @@ async fn submit_invoice(
     ))]
 async fn show(
     state: web::Data<AppState>,
+    steps: web::Data<InvoiceSteps>,
     till: Terminal,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
@@ -94,7 +95,7 @@ async fn show(
             if row.facts.company_id != till.company_id {
                 return Err(AppError::NotFound);
             }
-            Ok(model::invoice_json(conn, row.id)?)
+            Ok(steps.answer(conn, InvoiceId(row.id))?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(answer))

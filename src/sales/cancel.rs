@@ -6,8 +6,10 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::model::{self, InvoiceJson};
+use super::rules::InvoiceStatus;
 use super::submit::InvoiceSteps;
 use crate::audit::model as audit;
+use crate::kernel::InvoiceId;
 use crate::stores::till::Till;
 use crate::web::AppError;
 
@@ -22,8 +24,8 @@ pub fn cancel(
     if row.facts.company_id != till.company_id.get() {
         return Err(AppError::NotFound);
     }
-    if row.status == "cancelled" {
-        return Ok(model::invoice_json(conn, row.id)?);
+    if row.state() == InvoiceStatus::Cancelled {
+        return Ok(steps.answer(conn, InvoiceId(row.id))?);
     }
     let returns = model::live_returns(conn, row.id)?;
     if let Some((_, number)) = returns.first() {
@@ -32,10 +34,10 @@ pub fn cancel(
             format!("Return {number} stands against this invoice: cancel the return first."),
         ));
     }
-    let before = model::invoice_json(conn, row.id)?;
+    let before = steps.answer(conn, InvoiceId(row.id))?;
     steps.reverse(conn, &row, chrono::Utc::now().date_naive(), till)?;
     model::cancel(conn, row.id, &till.label())?;
-    let after = model::invoice_json(conn, row.id)?;
+    let after = steps.answer(conn, InvoiceId(row.id))?;
     audit::record_change(
         conn,
         &till.actor(),

@@ -9,8 +9,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::model::{self, InvoiceRow};
+use super::submit::{InvoiceExtras, InvoiceSteps};
 use crate::db::schema::{customers, invoices, sales_persons, stores};
 use crate::kernel::Currency;
+use crate::kernel::InvoiceId;
 use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
@@ -128,7 +130,11 @@ fn when(at: DateTime<Utc>) -> String {
 }
 
 /// Invoice `row` as its page shows it.
-pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView> {
+pub fn view(
+    conn: &mut PgConnection,
+    row: InvoiceRow,
+    extras: &InvoiceExtras,
+) -> QueryResult<InvoiceView> {
     let id = row.id;
     let facts = row.facts;
     let currency =
@@ -223,7 +229,7 @@ pub fn view(conn: &mut PgConnection, row: InvoiceRow) -> QueryResult<InvoiceView
         grand_total: money(facts.grand_total),
         paid: money(paid),
         points: facts.loyalty_points_redeemed,
-        points_earned: crate::loyalty::ledger::points_earned(conn, row.id)?,
+        points_earned: extras.loyalty_points_earned,
         points_amount: money(facts.loyalty_amount),
         coupons: facts.coupon_codes,
         returns,
@@ -242,6 +248,7 @@ struct InvoicePage {
 
 async fn show(
     state: web::Data<AppState>,
+    steps: web::Data<InvoiceSteps>,
     user: CurrentUser,
     uuid: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -256,7 +263,8 @@ async fn show(
             if !scope.allows(Some(row.facts.store_id)) {
                 return Err(AppError::NotFound);
             }
-            Ok(view(conn, row)?)
+            let extras = steps.extras(conn, InvoiceId(row.id))?;
+            Ok(view(conn, row, &extras)?)
         })
         .await?;
     render(&InvoicePage {

@@ -7,6 +7,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::rules::InvoiceStatus;
+use super::submit::InvoiceExtras;
 use crate::kernel::{Currency, CustomerId};
 
 use crate::db::schema::{
@@ -68,6 +70,13 @@ pub struct InvoiceRow {
     pub status: String,
     /// When cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl InvoiceRow {
+    /// Where the invoice stands.
+    pub fn state(&self) -> InvoiceStatus {
+        InvoiceStatus::from_stored(&self.status)
+    }
 }
 
 /// A new invoice.
@@ -192,7 +201,7 @@ pub fn lock_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceR
 pub fn cancel(conn: &mut PgConnection, id: i64, by: &str) -> QueryResult<()> {
     diesel::update(invoices::table.find(id))
         .set((
-            invoices::status.eq("cancelled"),
+            invoices::status.eq(InvoiceStatus::Cancelled.as_str()),
             invoices::cancelled_at.eq(diesel::dsl::now),
             invoices::cancelled_by.eq(by),
         ))
@@ -204,7 +213,7 @@ pub fn cancel(conn: &mut PgConnection, id: i64, by: &str) -> QueryResult<()> {
 pub fn live_returns(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<(Uuid, String)>> {
     invoices::table
         .filter(invoices::return_against_id.eq(id))
-        .filter(invoices::status.eq("submitted"))
+        .filter(invoices::status.eq(InvoiceStatus::Submitted.as_str()))
         .select((invoices::uuid, invoices::number))
         .load(conn)
 }
@@ -218,7 +227,7 @@ pub fn returnable(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<(i64, Dec
     let returned: Vec<(i64, Decimal)> = invoice_lines::table
         .inner_join(invoices::table)
         .filter(invoices::return_against_id.eq(id))
-        .filter(invoices::status.eq("submitted"))
+        .filter(invoices::status.eq(InvoiceStatus::Submitted.as_str()))
         .select((invoice_lines::item_id, invoice_lines::qty))
         .load(conn)?;
     let mut out: Vec<(i64, Decimal, Decimal)> = Vec::new();
@@ -286,7 +295,7 @@ pub fn outstanding(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Dec
     let owed: Option<Decimal> = invoice_payments::table
         .inner_join(invoices::table)
         .filter(invoices::customer_id.eq(customer_id))
-        .filter(invoices::status.eq("submitted"))
+        .filter(invoices::status.eq(InvoiceStatus::Submitted.as_str()))
         .filter(invoice_payments::mode.eq("on_account"))
         .select(diesel::dsl::sum(invoice_payments::amount))
         .first(conn)?;
@@ -578,7 +587,11 @@ pub fn payments_of(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<PaymentJ
 }
 
 /// Invoice `id` as the API shows it.
-pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson> {
+pub fn invoice_json(
+    conn: &mut PgConnection,
+    id: i64,
+    extras: &InvoiceExtras,
+) -> QueryResult<InvoiceJson> {
     let row: InvoiceRow = invoices::table
         .find(id)
         .select(InvoiceRow::as_select())
@@ -668,7 +681,7 @@ pub fn invoice_json(conn: &mut PgConnection, id: i64) -> QueryResult<InvoiceJson
         coupon_codes: row.facts.coupon_codes,
         loyalty_points_redeemed: row.facts.loyalty_points_redeemed,
         loyalty_amount: money(row.facts.loyalty_amount),
-        loyalty_points_earned: crate::loyalty::ledger::points_earned(conn, id)?,
+        loyalty_points_earned: extras.loyalty_points_earned,
         return_against,
         cancelled_at: row.cancelled_at,
     })

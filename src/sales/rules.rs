@@ -36,6 +36,34 @@ impl PayMode {
     }
 }
 
+/// Where an invoice stands: submitted (it counts) or cancelled (it does not). Stored as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    /// Written and counted in balances, points and reports.
+    Submitted,
+    /// Cancelled: kept for history, counted nowhere.
+    Cancelled,
+}
+
+impl InvoiceStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Submitted => "submitted",
+            InvoiceStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status stored as `text` (anything unknown reads as cancelled: it never counts).
+    pub fn from_stored(text: &str) -> InvoiceStatus {
+        if text == "submitted" {
+            InvoiceStatus::Submitted
+        } else {
+            InvoiceStatus::Cancelled
+        }
+    }
+}
+
 /// A line as sent: quantity, list rate and discount.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineFigures {

@@ -13,7 +13,7 @@ mod write;
 use diesel::PgConnection;
 
 pub use sale::Sale;
-pub use step::{InvoiceStep, InvoiceSteps, Phase, Posting};
+pub use step::{InvoiceExtras, InvoiceStep, InvoiceSteps, Phase, Posting};
 
 use super::body::InvoiceBody;
 use crate::stores::till::Till;
@@ -46,5 +46,5 @@ pub fn submit(
     postings.extend(steps.plan(conn, Phase::Payment, &mut sale)?);
     price::settle(conn, &mut sale)?;
     postings.extend(steps.plan(conn, Phase::Rewards, &mut sale)?);
-    write::invoice(conn, hash, sale, postings)
+    write::invoice(conn, steps, hash, sale, postings)
 }

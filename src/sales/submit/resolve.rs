@@ -11,7 +11,7 @@ use crate::customers::model as customers;
 use crate::kernel::{CustomerId, ItemId};
 use crate::sales::body::InvoiceBody;
 use crate::sales::model::{self, InvoiceRow};
-use crate::sales::rules::{self, LineFigures, Settlement, Totals};
+use crate::sales::rules::{self, InvoiceStatus, LineFigures, Settlement, Totals};
 use crate::stores::till::Till;
 use crate::stores::{delivery, model as stores, profile, sales_persons};
 use crate::web::{AppError, FieldErrors};
@@ -105,7 +105,7 @@ fn returned_invoice(
         }
         Err(other) => return Err(other.into()),
     };
-    if original.status != "submitted" {
+    if original.state() != InvoiceStatus::Submitted {
         errors.add(
             "return_against",
             "That invoice was cancelled: nothing to return.",

@@ -4,11 +4,11 @@
 //! Sales knows no area above it: the app hands it the list (`InvoiceSteps`).
 
 use chrono::NaiveDate;
-use diesel::PgConnection;
+use diesel::{PgConnection, QueryResult};
 
 use super::sale::Sale;
 use crate::kernel::InvoiceId;
-use crate::sales::model::InvoiceRow;
+use crate::sales::model::{self, InvoiceJson, InvoiceRow};
 use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
 
@@ -21,6 +21,13 @@ pub enum Phase {
     Payment,
     /// After settlement: what the sale earns or redeems (loyalty, referrals, rollups).
     Rewards,
+}
+
+/// What areas add to an invoice as the till's answer and the invoice page show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvoiceExtras {
+    /// Loyalty points the invoice earned (a return's cut is negative).
+    pub loyalty_points_earned: i64,
 }
 
 /// One area's step.
@@ -46,6 +53,16 @@ pub trait InvoiceStep: Send + Sync {
         _errors: &mut FieldErrors,
     ) -> Result<Option<Box<dyn Posting>>, AppError> {
         Ok(None)
+    }
+
+    /// Fills in what the area adds to the view of invoice `invoice`; by default nothing.
+    fn describe(
+        &self,
+        _conn: &mut PgConnection,
+        _invoice: InvoiceId,
+        _extras: &mut InvoiceExtras,
+    ) -> QueryResult<()> {
+        Ok(())
     }
 
     /// Undoes what `invoice` did to the area, once (a second cancel never reaches here).
@@ -96,6 +113,25 @@ impl InvoiceSteps {
             postings.extend(planned);
         }
         errors.into_result(postings).map_err(AppError::Validation)
+    }
+
+    /// What every area adds to the view of invoice `invoice`.
+    pub fn extras(
+        &self,
+        conn: &mut PgConnection,
+        invoice: InvoiceId,
+    ) -> QueryResult<InvoiceExtras> {
+        let mut extras = InvoiceExtras::default();
+        for step in &self.0 {
+            step.describe(conn, invoice, &mut extras)?;
+        }
+        Ok(extras)
+    }
+
+    /// The invoice as the till API answers it, with what every area adds.
+    pub fn answer(&self, conn: &mut PgConnection, invoice: InvoiceId) -> QueryResult<InvoiceJson> {
+        let extras = self.extras(conn, invoice)?;
+        model::invoice_json(conn, invoice.get(), &extras)
     }
 
     /// Runs every step's `reverse` for a cancel.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::Outcome;
 use super::sale::Sale;
-use super::step::Posting;
+use super::step::{InvoiceSteps, Posting};
 use crate::kernel::InvoiceId;
 use crate::sales::model::{self, InvoiceFacts, NewInvoice, NewLine};
 use crate::sales::rules;
@@ -32,6 +32,7 @@ pub fn replay(
 /// for retries.
 pub fn invoice(
     conn: &mut PgConnection,
+    steps: &InvoiceSteps,
     hash: &[u8],
     sale: Sale,
     postings: Vec<Box<dyn Posting>>,
@@ -94,7 +95,7 @@ pub fn invoice(
     for posting in postings {
         posting.post(conn, InvoiceId(id), sale.till)?;
     }
-    let answer = serde_json::to_value(model::invoice_json(conn, id)?)
+    let answer = serde_json::to_value(steps.answer(conn, InvoiceId(id))?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // The invoice row is the record of the sale: no audit entry doubles it.
     model::store_response(conn, id, &answer)?;

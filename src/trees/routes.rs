@@ -9,7 +9,7 @@ use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::groups::{self, GroupFields, TerritoryFields};
+use crate::customers::groups::{self, GroupFields, TerritoryFields};
 use crate::audit;
 use crate::catalog::model::{self as catalog, ItemGroupFields};
 use crate::kernel::tree::{Node, display_order, would_cycle};
@@ -19,10 +19,11 @@ use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
 
-/// Mounts the routes of customer groups and territories.
+/// Mounts the pages of the three trees.
 pub fn config(cfg: &mut web::ServiceConfig) {
     mount(cfg, Kind::Group);
     mount(cfg, Kind::Territory);
+    mount(cfg, Kind::ItemGroup);
 }
 
 /// Mounts the pages of one tree.
@@ -173,7 +174,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "customers/tree_index.html")]
+#[template(path = "trees/index.html")]
 struct IndexPage {
     ctx: PageCtx,
     kind_path: &'static str,
@@ -225,7 +226,7 @@ struct TreeForm {
 }
 
 #[derive(Template)]
-#[template(path = "customers/tree_form.html")]
+#[template(path = "trees/form.html")]
 struct FormPage {
     ctx: PageCtx,
     kind_path: &'static str,
