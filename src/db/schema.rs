@@ -370,6 +370,7 @@ diesel::table! {
         parent_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        lineage -> Array<Int8>,
     }
 }
 

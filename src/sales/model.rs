@@ -12,7 +12,8 @@ use super::submit::InvoiceExtras;
 use crate::kernel::{Currency, CustomerId};
 
 use crate::db::schema::{
-    account_payments, customers, invoice_lines, invoice_payments, invoices, sales_persons, stores,
+    account_payments, customers, invoice_lines, invoice_payments, invoices, item_groups, items,
+    sales_persons, stores,
 };
 
 /// What a sale is: written once at submission, read back by every view of it.
@@ -245,48 +246,34 @@ pub fn returnable(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<(i64, Dec
     Ok(out)
 }
 
-/// An item as a sale resolves it: with its item group's ancestry and its brand.
-#[derive(Debug, Clone, QueryableByName)]
+/// An item as a sale resolves it: with its item group's lineage and its brand.
+#[derive(Debug, Clone, Queryable)]
 pub struct ItemForSale {
     /// Id.
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub id: i64,
     /// Item Code.
-    #[diesel(sql_type = diesel::sql_types::Text)]
     pub item_code: String,
     /// Name.
-    #[diesel(sql_type = diesel::sql_types::Text)]
     pub name: String,
     /// Its item group, then that group's ancestors up to the root.
-    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::BigInt>)]
     pub item_groups: Vec<i64>,
     /// Brand.
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
     pub brand_id: Option<i64>,
 }
 
-/// Items by code, each with its item group's ancestry, in one statement.
+/// Items by code, each with its item group's lineage (kept by the database on every group).
 pub fn items_by_code(conn: &mut PgConnection, codes: &[String]) -> QueryResult<Vec<ItemForSale>> {
-    // The depth bound keeps a damaged tree (a cycle) from looping; groups are checked for cycles
-    // when they are saved.
-    diesel::sql_query(
-        "WITH RECURSIVE sold AS (
-             SELECT id, item_code, name, item_group_id, brand_id
-             FROM items WHERE item_code = ANY($1)
-         ), up(item_id, group_id, depth) AS (
-             SELECT id, item_group_id, 0 FROM sold
-             UNION ALL
-             SELECT up.item_id, g.parent_id, up.depth + 1
-             FROM up JOIN item_groups g ON g.id = up.group_id
-             WHERE g.parent_id IS NOT NULL AND up.depth < 32
-         )
-         SELECT s.id, s.item_code, s.name, s.brand_id,
-                array_agg(up.group_id ORDER BY up.depth) AS item_groups
-         FROM sold s JOIN up ON up.item_id = s.id
-         GROUP BY s.id, s.item_code, s.name, s.brand_id",
-    )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(codes)
-    .load(conn)
+    items::table
+        .inner_join(item_groups::table)
+        .filter(items::item_code.eq_any(codes))
+        .select((
+            items::id,
+            items::item_code,
+            items::name,
+            item_groups::lineage,
+            items::brand_id,
+        ))
+        .load(conn)
 }
 
 /// What customer `customer_id` owes: on-account payments of live invoices less what they paid

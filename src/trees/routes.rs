@@ -9,9 +9,9 @@ use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::customers::groups::{self, GroupFields, TerritoryFields};
 use crate::audit;
 use crate::catalog::model::{self as catalog, ItemGroupFields};
+use crate::customers::groups::{self, GroupFields, TerritoryFields};
 use crate::kernel::tree::{Node, display_order, would_cycle};
 use crate::state::AppState;
 use crate::users::rules::Permission;

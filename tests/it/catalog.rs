@@ -335,6 +335,34 @@ async fn an_edit_is_audited_and_deactivation_asks_first_and_keeps_the_item() {
 }
 
 #[actix_web::test]
+async fn a_sold_item_carries_its_group_and_every_ancestor_even_after_hq_moves_a_branch() {
+    let app = TestApp::spawn().await;
+    let root = model::root_item_group_id(&mut app.conn()).unwrap();
+    let apparel = group(&app, "Apparel", None);
+    let tops = group(&app, "Tops", Some(apparel));
+    let tees = group(&app, "Tees", Some(tops));
+    item(&app, "TEE-1", "Plain tee", tees, None, "9.99");
+    let lineage = || {
+        patron::sales::model::items_by_code(&mut app.conn(), &["TEE-1".into()]).unwrap()[0]
+            .item_groups
+            .clone()
+    };
+    assert_eq!(lineage(), [tees, tops, apparel, root]);
+
+    // HQ moves Tops (with Tees under it) to a new branch: the item follows.
+    let sale = group(&app, "Sale", None);
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    let moved = client
+        .post_form(
+            &format!("/item-groups/{tops}"),
+            &[("name", "Tops"), ("parent_id", &sale.to_string())],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(lineage(), [tees, tops, sale, root]);
+}
+
+#[actix_web::test]
 async fn item_groups_form_a_tree_and_only_unused_leaves_can_be_deleted() {
     let app = TestApp::spawn().await;
     let root = model::root_item_group_id(&mut app.conn()).unwrap();
