@@ -12,6 +12,9 @@
 # throughput as a share of it: what the HTTP layer, JSON, planning the sale and Diesel cost on
 # top of the database work one sale needs anyway. (The terminal-token lookup and the pool's
 # connection checks run outside the transaction, so they are Patron's side of the share.)
+# pgbench runs with -M prepared: each statement is parsed and planned once per connection, as
+# Diesel does with the statements it caches, and what varies from sale to sale is bound as a
+# parameter (see statements.py for what the replay still does differently).
 #
 # Needs wrk, curl, psql, pgbench, python3. Usage: bench/invoices.sh [seconds, default 20]
 # PATRON_BIN=path runs that binary instead of building target/release/patron with cargo;
@@ -118,7 +121,7 @@ echo "== stored: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoices") invoic
 # The anchor: the same statements straight from pgbench, same concurrency, same database.
 echo "== pgbench, the probe's statements as one transaction, 16 connections, ${seconds}s"
 before=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices")
-pgbench -n -c 16 -j 2 -T "$seconds" -f "$data/submission.sql" "$psql_url" >"$data/pgbench.out" 2>&1 ||
+pgbench -n -M prepared -c 16 -j 2 -T "$seconds" -f "$data/submission.sql" "$psql_url" >"$data/pgbench.out" 2>&1 ||
     { cat "$data/pgbench.out"; echo "pgbench failed"; exit 1; }
 after=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices")
 pgbench_tps=$(awk '$1 == "tps" {printf "%.0f", $3; exit}' "$data/pgbench.out")

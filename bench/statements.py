@@ -15,23 +15,37 @@ after the first of a multi-line message with a leading tab, which is how stateme
 parameter values spanning lines are put back together.
 
 Output (stdout): a pgbench custom script (-f) holding the statements the submitting backend ran
-between its BEGIN and its COMMIT, parameters inlined as literals (they are logged already
-quoted, '' inside), as one transaction. Health checks and the terminal-token lookup that
-run outside that transaction, and every other backend's statements, are left out. So that each
-pgbench transaction is a new sale:
-  - the sale's uuid (--uuid) becomes <tag>-<1000 + client_id>-4000-8000-<random 12 digits>,
-    wherever it appears in a parameter (the uuid itself, the stored response JSON); <tag> is
-    random per generated script, so the uuids differ from the ones wrk sends;
-  - the invoice number (--number) becomes Q-<1000 + client_id>-<same 12 digits>;
-  - the id the INSERT ... RETURNING gave (--invoice-id) is captured with \\gset and used by
-    every later statement whose parameter was that id.
-Both are pgbench variables substituted as text (pgbench's default simple protocol), inside the
-same quoted literals as before, so every literal keeps the type PostgreSQL inferred for it.
-The number of statements captured goes to stderr. Standard library only.
+between its BEGIN and its COMMIT, as one transaction, for pgbench -M prepared: each statement is
+prepared once per pgbench connection, as Diesel does with the statements it caches. Health
+checks and the terminal-token lookup that run outside that transaction, and every other
+backend's statements, are left out. A parameter that is the same in every sale is inlined as the
+literal it was logged as (quoted, '' inside), so PostgreSQL infers its type as it did for the
+parameter; a literal holding something pgbench would read as a variable (a colon before a
+letter) is written as U&'...' with that colon as \\003A. What varies from sale to sale is a whole
+bind parameter, never text inside a literal (pgbench cannot bind inside a literal), and is made
+without an extra statement, from one integer pgbench variable set per transaction,
+:sale_key = (1000 + client_id) * 10^12 + a random 12 digits:
+  - the sale's uuid (--uuid), where a parameter is exactly it, becomes
+    ('<tag>-4000-8000-' || :sale_key)::uuid, i.e. <tag>-4000-8000-<1000 + client_id>-<12 digits>;
+    <tag> is random per generated script, so the uuids differ from the ones wrk sends;
+  - the invoice number (--number), where a parameter is exactly it, becomes ('Q-' || :sale_key);
+  - a parameter that holds either inside it (the stored response JSON) is rebuilt as the
+    concatenation of its logged pieces and those two, cast to jsonb when it is a JSON object or
+    array (as the response is), else left text;
+  - the id the INSERT ... RETURNING gave (--invoice-id) is captured with \\gset, and every later
+    parameter that was that id becomes :returned_<column>.
+So the replay sends what Patron's statements bind per sale as bind parameters too, and runs the
+same number of statements. It is still not quite Patron's work: Diesel does not cache every
+statement (those it logs as `execute <unnamed>`, its INSERTs and the response UPDATE among them,
+are parsed and planned on every submission, which stays Patron's side of the share), and the
+constants inlined are folded once per prepared statement where Patron binds them each time.
+The script also runs in pgbench's simple protocol (-M simple), the variables then inlined as
+numbers. The number of statements captured goes to stderr. Standard library only.
 
 Usage: statements.py --uuid UUID --number NUMBER --invoice-id ID [--prefix PREFIX] [LOG]
 """
 import argparse
+import json
 import re
 import secrets
 import sys
@@ -48,11 +62,15 @@ ESCAPES = {
     "v": r".*?", "x": r"\d+", "Q": r"-?\d+", "%": r"%",
 }
 
-# pgbench variables the generated script defines (or pgbench itself does); a logged value
-# with ":name" for one of these in it would be substituted by pgbench too.
-UUID_SUFFIX_VAR = "sale_serial"
-CLIENT_VAR = "sale_client"
+# The pgbench variable the generated script sets per transaction, and the prefix \gset gives
+# the INSERT's returned columns.
+KEY_VAR = "sale_key"
 GSET_PREFIX = "returned_"
+
+# Where pgbench (parseQuery) takes a variable: a colon not in a run of colons, then a letter,
+# an underscore or a non-ASCII byte. In prepared mode every one becomes a bind parameter,
+# wherever it is, quoted or not.
+PGBENCH_VAR_RE = re.compile(r"(?<!:):([A-Za-z_\u0080-\U0010ffff][A-Za-z_0-9\u0080-\U0010ffff]*)")
 
 
 def fail(message):
@@ -251,42 +269,73 @@ def main():
              next(p for s, p in body if s is None))
 
     tag = secrets.token_hex(4)
-    new_uuid = f"{tag}-:{CLIENT_VAR}-4000-8000-:{UUID_SUFFIX_VAR}"
-    new_number = f"Q-:{CLIENT_VAR}-:{UUID_SUFFIX_VAR}"
+    uuid_expr = f"('{tag}-4000-8000-' || :{KEY_VAR})::uuid"
+    number_expr = f"('Q-' || :{KEY_VAR})"
+    varying = re.compile(re.escape(args.uuid) + "|" + re.escape(args.number))
+
+    def sql_literal(content):
+        """content as a string literal pgbench leaves alone; PostgreSQL reads it as before."""
+        if not PGBENCH_VAR_RE.search(content):
+            return literal(content)
+        escaped = content.replace("\\", "\\\\").replace("'", "''")
+        return "U&'" + PGBENCH_VAR_RE.sub(lambda m: "\\003A" + m.group(1), escaped) + "'"
+
+    def parameter(v):
+        """A logged parameter (quoted literal or NULL) as it goes into the script."""
+        if v == "NULL":
+            return v
+        content = v[1:-1].replace("''", "'")
+        if content == args.uuid:
+            return uuid_expr
+        if content == args.number:
+            return number_expr
+        if not varying.search(content):
+            return sql_literal(content)
+        pieces, pos = [], 0
+        for m in varying.finditer(content):
+            if m.start() > pos:
+                pieces.append(sql_literal(content[pos:m.start()]))
+            pieces.append(uuid_expr + "::text" if m.group(0) == args.uuid else number_expr)
+            pos = m.end()
+        if pos < len(content):
+            pieces.append(sql_literal(content[pos:]))
+        try:
+            is_json = isinstance(json.loads(content), (dict, list))
+        except ValueError:
+            is_json = False
+        return "(" + " || ".join(pieces) + ")" + ("::jsonb" if is_json else "")
 
     lines = [
         "-- One invoice submission as Patron runs it: the statements its connection executed",
-        f"-- between BEGIN and COMMIT (captured from backend {pid}), parameters inlined.",
+        f"-- between BEGIN and COMMIT (captured from backend {pid}), for pgbench -M prepared.",
         "-- Written by bench/statements.py for bench/invoices.sh; every transaction is a new",
-        "-- sale: fresh uuid and number, and the invoice id its INSERT returns.",
-        f"\\set {CLIENT_VAR} 1000 + :client_id",
-        f"\\set {UUID_SUFFIX_VAR} random(100000000000, 999999999999)",
+        "-- sale: fresh uuid and number, and the invoice id its INSERT returns, all bound as",
+        "-- parameters; what is the same in every sale is inlined.",
+        f"\\set {KEY_VAR} (1000 + :client_id) * 1000000000000 + random(0, 999999999999)",
         stmts[begin][0].strip() + ";",
     ]
-    pgbench_vars = {CLIENT_VAR, UUID_SUFFIX_VAR, "client_id", "scale", "random_seed",
-                    "default_seed"}
     gset_var = None
     id_uses = 0
     for sql, params in body:
-        for text in [sql, *params.values()]:
-            for name in re.findall(r"(?<!:):(\w+)", text):
-                if name in pgbench_vars or name.startswith(GSET_PREFIX):
-                    fail(f"the log has :{name} in it, which pgbench would substitute: "
-                         f"{text[:120]}")
         inlined = {}
         for n, v in params.items():
             if gset_var is None and v == id_lit:
                 print(f"statements.py: warning: a parameter before the INSERT equals the "
                       f"invoice id {args.invoice_id}; it was kept as is", file=sys.stderr)
             if gset_var and v == id_lit:
-                inlined[n] = f"':{gset_var}'"
+                inlined[n] = f":{gset_var}"
                 id_uses += 1
             else:
-                inlined[n] = v.replace(args.uuid, new_uuid).replace(args.number, new_number)
+                inlined[n] = parameter(v)
         text = inline(sql.strip().rstrip(";").rstrip(), inlined)
         returning = re.search(r'\bRETURNING\s+(?:"?\w+"?\.)?"?(\w+)"?\s*$', text, re.I)
-        if gset_var is None and returning and uuid_lit in params.values() and \
-                re.match(r"\s*INSERT\b", text, re.I):
+        is_sale_insert = gset_var is None and returning and uuid_lit in params.values() and \
+            re.match(r"\s*INSERT\b", text, re.I)
+        ours = {KEY_VAR} | ({gset_var} if gset_var else set())
+        for name in PGBENCH_VAR_RE.findall(text):
+            if name not in ours:
+                fail(f"pgbench would take :{name} for a variable in: {text[:160]}")
+        if is_sale_insert:
             gset_var = GSET_PREFIX + returning.group(1)
             lines.append(text + f" \\gset {GSET_PREFIX}")
         else:
