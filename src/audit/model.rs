@@ -1,11 +1,11 @@
 //! Audit rows: the one helper every write by a person goes through, and the filtered list.
 
-use crate::kernel::Activation;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{audit_log, users};
+use crate::kernel::Activation;
 
 /// Who made a change.
 #[derive(Debug, Clone)]

@@ -133,15 +133,9 @@ pub struct CustomerFacts {
 
 /// The facts of `customer`.
 pub fn facts(conn: &mut PgConnection, customer: &Customer) -> QueryResult<CustomerFacts> {
-    use crate::db::schema::{countries, customer_groups, stores, territories};
-    let group = customer_groups::table
-        .find(customer.fields.customer_group_id)
-        .select(customer_groups::name)
-        .first(conn)?;
-    let territory = territories::table
-        .find(customer.fields.territory_id)
-        .select(territories::name)
-        .first(conn)?;
+    use crate::db::schema::{countries, stores};
+    let group = super::groups::group(conn, customer.fields.customer_group_id)?.name;
+    let territory = super::groups::territory(conn, customer.fields.territory_id)?.name;
     let origin_store = match customer.origin_store_id {
         Some(store) => Some(stores::table.find(store).select(stores::name).first(conn)?),
         None => None,
