@@ -54,10 +54,14 @@ async fn page(
     form: PaymentForm,
     errors: FieldErrors,
 ) -> Result<PaymentPage, AppError> {
+    let scope = user.store_scope();
     let (customer, outstanding) = state
         .db
         .run(move |conn| {
             let customer = customers::find(conn, id)?;
+            if !scope.allows(customer.origin_store_id) {
+                return Err(AppError::Forbidden);
+            }
             let currency = history::customer_currency(conn, id, customer.origin_store_id)?;
             let outstanding = currency.format(model::outstanding(conn, id)?);
             Ok((customer, outstanding))
@@ -109,11 +113,15 @@ async fn record(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let actor = user.actor();
+    let (actor, scope) = (user.actor(), user.store_scope());
     let shown = state
         .db
         .tx(move |conn| {
             let customer = customers::find(conn, id)?;
+            // A supervisor records payments for their own store's customers only.
+            if !scope.allows(customer.origin_store_id) {
+                return Err(AppError::Forbidden);
+            }
             let currency = history::customer_currency(conn, id, customer.origin_store_id)?;
             let payment = NewAccountPayment {
                 uuid: key,

@@ -452,6 +452,35 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
             .status,
         StatusCode::FORBIDDEN
     );
+
+    // A store supervisor edits their own store's customers only, payments included.
+    let (other_store, _) = app
+        .signed_in(patron::users::rules::Role::StoreSupervisor)
+        .await;
+    assert_ne!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM customers WHERE id = {ana} AND origin_store_id IS NOT DISTINCT FROM (SELECT id FROM stores WHERE code = 'TEST')"
+        )),
+        1,
+        "Ana is not a customer of the supervisor's store"
+    );
+    let refused_page = other_store
+        .get(&format!("/customers/{ana}/payments/new"))
+        .await;
+    assert_eq!(refused_page.status, StatusCode::FORBIDDEN);
+    let refused = other_store
+        .post_form(
+            &format!("/customers/{ana}/payments"),
+            &[
+                ("amount", "5"),
+                ("mode", "cash"),
+                ("reference", ""),
+                ("key", &uuid::Uuid::new_v4().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) AS n FROM account_payments"), 1);
 }
 
 #[actix_web::test]
