@@ -8,10 +8,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::hooks::CustomerHooks;
-use super::rules::{Search, code_for_number, like_escape};
+use super::rules::{Search, code_for_number};
 use crate::audit::{self, Actor};
 use crate::db::schema::customers;
 use crate::kernel::Activation;
+use crate::kernel::search::like_escape;
 
 /// A customer as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -69,8 +69,6 @@ pub fn code_for_number(digits: &str) -> Option<String> {
     (digits.len() <= 6).then(|| format!("CUST-{n:05}"))
 }
 
-pub use crate::kernel::search::like_escape;
-
 /// Checks a phone number as typed: digits with spaces, dashes, dots, brackets, a leading +.
 pub fn check_phone(input: &str) -> Result<(), String> {
     let input = input.trim();
@@ -133,11 +131,6 @@ mod tests {
         assert_eq!(code_for_number("42").as_deref(), Some("CUST-00042"));
         assert_eq!(code_for_number("123456").as_deref(), Some("CUST-123456"));
         assert_eq!(code_for_number("5551234567"), None);
-    }
-
-    #[test]
-    fn like_patterns_match_literally() {
-        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::forms::CompanyForm;
 use super::model::{self, Company};
-use super::rules::Currency;
+use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{

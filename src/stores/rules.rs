@@ -4,8 +4,6 @@
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-pub use crate::kernel::money::{Currency, group_thousands};
-
 /// A code people type (store `DOWNTOWN`, employee `EMP-004`): trimmed and upper-cased, then
 /// checked for 1 to `max` of A-Z, 0-9 and `-`.
 pub fn normalize_code(raw: &str, max: usize) -> Result<String, String> {
