@@ -32,11 +32,16 @@ impl Viewer {
         }
     }
 
-    /// Whether they may change `customer` (edit, record payments): customers.edit, within
-    /// their store scope.
+    /// Whether they may change `customer` (see `may_edit`).
     pub fn may_edit(&self, customer: &Customer) -> bool {
-        self.role.can(Permission::CustomersEdit) && self.scope.allows(customer.origin_store_id)
+        may_edit(self.role, self.scope, customer)
     }
+}
+
+/// The one rule for changing a customer (edit, record payments): customers.edit, within the
+/// user's store scope (a supervisor keeps their own store's customers, HQ roles everyone).
+pub fn may_edit(role: Role, scope: StoreScope, customer: &Customer) -> bool {
+    role.can(Permission::CustomersEdit) && scope.allows(customer.origin_store_id)
 }
 
 /// Where on the page a panel goes.

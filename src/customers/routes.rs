@@ -418,9 +418,9 @@ async fn rerender(
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// A supervisor keeps the customers of their own store; HQ roles keep everyone.
+/// Whether `user` may change `customer` (`panels::may_edit`).
 fn may_edit(user: &CurrentUser, customer: &Customer) -> bool {
-    user.can(Permission::CustomersEdit) && user.may_act_on_store(customer.origin_store_id)
+    super::panels::may_edit(user.role, user.store_scope(), customer)
 }
 
 struct Activity {

@@ -45,8 +45,6 @@ pub struct SalesHistory {
     pub rows: Vec<SaleLine>,
     /// The `before` value of the next page, when there is one.
     pub older: Option<String>,
-    /// What the customer owes.
-    pub outstanding: rust_decimal::Decimal,
     /// Their monthly spend over the last 24 months, when they bought anything in that time.
     pub chart: Option<Chart>,
 }
@@ -172,21 +170,23 @@ pub fn page(
     let spend = monthly_spend(conn, customer_id, since)?;
     let currency = match currencies.first() {
         Some(currency) => currency.clone(),
-        None => latest_currency(conn, customer_id)?,
+        None => latest_sale_currency(conn, customer_id)?.unwrap_or_else(Currency::usd),
     };
     Ok(SalesHistory {
         rows: lines,
         older,
-        outstanding: model::outstanding(conn, customer_id)?,
         chart: chart::chart(current, &spend, |amount| currency.format(amount)),
     })
 }
 
-/// The currency of customer `customer_id`'s latest sale (dollars when there is none).
-fn latest_currency(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Currency> {
+/// The currency of customer `customer_id`'s latest sale, if they have one.
+fn latest_sale_currency(
+    conn: &mut PgConnection,
+    customer_id: i64,
+) -> QueryResult<Option<Currency>> {
     match model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
-        Some(row) => Ok(stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd)),
-        None => Ok(Currency::usd()),
+        Some(row) => stores::currency(conn, &row.currency_code),
+        None => Ok(None),
     }
 }
 
@@ -197,9 +197,7 @@ pub fn customer_currency(
     customer_id: i64,
     origin_store_id: Option<i64>,
 ) -> QueryResult<Currency> {
-    if let Some(row) = model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first()
-        && let Some(currency) = stores::currency(conn, &row.currency_code)?
-    {
+    if let Some(currency) = latest_sale_currency(conn, customer_id)? {
         return Ok(currency);
     }
     match origin_store_id {
