@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::profile::ProfileSettings;
 use crate::audit::{Actor, model as audit};
 use crate::db::schema::{companies, currencies, pos_profiles, stores};
 use crate::kernel::{Activation, Currency};
@@ -336,7 +337,29 @@ pub fn company_currency(conn: &mut PgConnection, company_id: i64) -> QueryResult
         .map(to_currency)
 }
 
-/// Store `store_id`'s warehouse and its company's currency: what a sale at the store needs.
+/// What a sale at store `store_id` needs of it, in one statement: its warehouse, its company's
+/// currency, and its POS profile's id and settings (the Default Customer among them).
+pub fn sale_context(
+    conn: &mut PgConnection,
+    store_id: i64,
+) -> QueryResult<(String, Currency, i64, ProfileSettings)> {
+    stores::table
+        .inner_join(companies::table.inner_join(currencies::table))
+        .inner_join(pos_profiles::table)
+        .filter(stores::id.eq(store_id))
+        .select((
+            stores::warehouse,
+            (currencies::code, currencies::minor_unit, currencies::symbol),
+            pos_profiles::id,
+            ProfileSettings::as_select(),
+        ))
+        .first::<(String, (String, i16, String), i64, ProfileSettings)>(conn)
+        .map(|(warehouse, currency, profile_id, settings)| {
+            (warehouse, to_currency(currency), profile_id, settings)
+        })
+}
+
+/// Store `store_id`'s warehouse and its company's currency.
 pub fn warehouse_and_currency(
     conn: &mut PgConnection,
     store_id: i64,

@@ -83,6 +83,25 @@ pub fn by_ids(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<SalesPers
         .load(conn)
 }
 
+/// The active sales person with employee code `code` (any case) whom POS profile `profile_id`
+/// allows, if any.
+pub fn allowed_by_code(
+    conn: &mut PgConnection,
+    profile_id: i64,
+    code: &str,
+) -> QueryResult<Option<SalesPerson>> {
+    use crate::db::lower;
+    use crate::db::schema::pos_profile_sales_persons as allowed;
+    allowed::table
+        .inner_join(sales_persons::table)
+        .filter(allowed::pos_profile_id.eq(profile_id))
+        .filter(lower(sales_persons::employee_code).eq(code.to_lowercase()))
+        .filter(sales_persons::active)
+        .select(SalesPerson::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Sales person `id`.
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<SalesPerson> {
     sales_persons::table

@@ -115,13 +115,28 @@ async fn the_default_customer_takes_unnamed_sales_and_sales_persons_must_be_allo
         "EMP-009 is not a sales person this store allows."
     );
 
+    // The code as a cashier types it, any case; a deactivated sales person no longer sells.
+    let mut typed = sale("0b6f3a52-0000-4000-8000-000000000004");
+    typed["sales_person"] = " emp-004 ".into();
+    let taken = till.post("/api/v1/invoices", &typed).await;
+    assert_eq!(taken.status, StatusCode::CREATED, "{:?}", taken.json);
+    assert_eq!(taken.json["sales_person"], "EMP-004");
+    app.sql("UPDATE sales_persons SET active = false WHERE employee_code = 'EMP-004'");
+    let mut gone = sale("0b6f3a52-0000-4000-8000-000000000005");
+    gone["sales_person"] = "EMP-004".into();
+    let refused = till.post("/api/v1/invoices", &gone).await;
+    assert_eq!(
+        refused.json["error"]["fields"]["sales_person"],
+        "EMP-004 is not a sales person this store allows."
+    );
+
     app.sql("UPDATE pos_profiles SET default_customer_id = NULL");
     let mut nobody = sale("0b6f3a52-0000-4000-8000-000000000003");
     nobody.as_object_mut().unwrap().remove("customer_code");
     let refused = till.post("/api/v1/invoices", &nobody).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.json["error"]["fields"]["customer_code"].is_string());
-    assert_eq!(app.count("SELECT count(*) AS n FROM invoices"), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM invoices"), 2);
 }
 
 #[actix_web::test]

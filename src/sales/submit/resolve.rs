@@ -13,7 +13,7 @@ use crate::sales::body::InvoiceBody;
 use crate::sales::model::{self, InvoiceRow};
 use crate::sales::rules::{self, InvoiceStatus, LineFigures, Settlement, Totals};
 use crate::stores::till::Till;
-use crate::stores::{delivery, model as stores, profile, sales_persons};
+use crate::stores::{delivery, model as stores, sales_persons};
 use crate::web::{AppError, FieldErrors};
 
 /// Largest quantity on one line, and largest rate: beyond them a till has surely gone wrong (and
@@ -55,13 +55,15 @@ pub fn sale<'a>(
 }
 
 fn store_context(conn: &mut PgConnection, till: &Till) -> Result<StoreContext, AppError> {
-    let (warehouse, currency) = stores::warehouse_and_currency(conn, till.store_id.get())?;
+    let (warehouse, currency, profile_id, settings) =
+        stores::sale_context(conn, till.store_id.get())?;
     Ok(StoreContext {
         store_id: till.store_id,
         company_id: till.company_id,
         warehouse,
         currency,
-        profile: profile::for_store(conn, till.store_id.get())?,
+        profile_id,
+        settings,
     })
 }
 
@@ -144,7 +146,7 @@ fn customer(
         }
         id
     } else {
-        let id = store.profile.settings.default_customer_id;
+        let id = store.settings.default_customer_id;
         if id.is_none() {
             errors.add(
                 "customer_code",
@@ -181,9 +183,7 @@ fn sales_person(
     else {
         return Ok(None);
     };
-    let person = sales_persons::by_ids(conn, &store.profile.allowed_sales_persons)?
-        .into_iter()
-        .find(|p| p.employee_code.eq_ignore_ascii_case(code) && p.active);
+    let person = sales_persons::allowed_by_code(conn, store.profile_id, code)?;
     if person.is_none() {
         errors.add(
             "sales_person",
@@ -307,7 +307,7 @@ fn delivery_charge(
     else {
         return Ok(None);
     };
-    let charge = delivery::list(conn, store.profile.id)?
+    let charge = delivery::list(conn, store.profile_id)?
         .into_iter()
         .find(|c| c.label.eq_ignore_ascii_case(label));
     match charge {

@@ -9,7 +9,7 @@ use crate::kernel::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 use crate::sales::body::InvoiceBody;
 use crate::sales::model::InvoiceRow;
 use crate::sales::rules::{self, LineFigures, Settlement, Totals};
-use crate::stores::profile::Profile;
+use crate::stores::profile::ProfileSettings;
 use crate::stores::till::Till;
 
 /// The store a sale is made at, loaded once per submission.
@@ -23,8 +23,10 @@ pub struct StoreContext {
     pub warehouse: String,
     /// The company's currency.
     pub currency: Currency,
-    /// The store's POS profile (Default Customer, allowed sales persons, switches).
-    pub profile: Profile,
+    /// The store's POS profile.
+    pub profile_id: i64,
+    /// Its settings (the Default Customer, the switches).
+    pub settings: ProfileSettings,
 }
 
 /// The customer a sale is for (a merged customer already followed to the one they were kept as).
