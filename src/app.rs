@@ -11,6 +11,7 @@ use actix_web::{App, Error, web};
 
 use crate::customers::hooks::CustomerHooks;
 use crate::customers::panels::CustomerPanels;
+use crate::home::tiles::HomeTiles;
 use crate::sales::submit::InvoiceSteps;
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -47,6 +48,16 @@ pub fn customer_panels() -> CustomerPanels {
         &crate::sales::customer_panels::BalancesPanel,
         &crate::loyalty::panel::LoyaltyCard,
         &crate::sales::customer_panels::HistoryPanel,
+    ])
+}
+
+/// The home page's parts that areas own, in page order.
+pub fn home_tiles() -> HomeTiles {
+    HomeTiles::new(vec![
+        &crate::customers::home::FindCustomer,
+        &crate::sales::home::SalesFigures,
+        &crate::loyalty::home::Programs,
+        &crate::audit::home::LatestActivity,
     ])
 }
 
@@ -93,6 +104,7 @@ pub fn build(
         .app_data(web::Data::new(invoice_steps()))
         .app_data(web::Data::new(CUSTOMER_HOOKS))
         .app_data(web::Data::new(customer_panels()))
+        .app_data(web::Data::new(home_tiles()))
         // The importers whose rows nothing else reacts to take `()` as their hooks.
         .app_data(web::Data::new(()))
         .app_data(web::FormConfig::default().error_handler(|err, _| {
@@ -137,6 +149,7 @@ pub fn build(
             Err::<actix_web::HttpResponse, _>(AppError::NotFound)
         }))
         .wrap(from_fn(csrf::guard))
+        .wrap(from_fn(error_pages::keep_layout))
         .wrap(sessions)
         .wrap(from_fn(error_pages::render_errors))
         .wrap(security_headers())

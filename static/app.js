@@ -170,3 +170,68 @@
     }, 5000);
   });
 })();
+
+// Phones: the Menu button opens and closes the navigation (without JavaScript it is a link to
+// #main-nav, which :target opens).
+(function () {
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    event.preventDefault();
+    var nav = toggle.closest(".sidebar");
+    var open = !nav.classList.contains("open");
+    nav.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      var first = nav.querySelector("#main-nav a");
+      if (first) first.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var nav = document.querySelector(".sidebar.open");
+    if (!nav) return;
+    nav.classList.remove("open");
+    var toggle = nav.querySelector(".menu-toggle");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  });
+
+  // Tables become stacked rows on narrow screens: each cell is labelled with its column's
+  // heading. Tables edited in place and matrices keep their columns (they scroll instead).
+  function labelTables(root) {
+    root.querySelectorAll(".table-wrap table:not(.inline-edit):not(.matrix)").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length) return;
+      table.setAttribute("data-stack", "");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var span = cell.colSpan || 1;
+          cell.setAttribute("data-label", span > 1 ? "" : (heads[col] || ""));
+          col += span;
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { labelTables(event.target.closest("main") || document); });
+})();
+
+// Editing a row in place: after Save or Cancel (or Escape) the table is redrawn, and focus goes
+// back to that row's Edit button instead of being lost at the top of the page.
+(function () {
+  var returnTo = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var row = event.target.closest && event.target.closest("[data-escape-cancels]");
+    if (row) returnTo = row.getAttribute("data-escape-cancels");
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!returnTo || document.querySelector("[data-escape-cancels]")) return;
+    var edit = document.querySelector('[data-edit-key="' + returnTo + '"]');
+    returnTo = null;
+    if (edit) edit.focus();
+  });
+})();

@@ -1,5 +1,6 @@
 //! The audit log: every change a person makes, and the page that lists them.
 
+pub mod home;
 pub mod model;
 pub mod routes;
 

@@ -1,86 +1,67 @@
-//! The home page: live figures of the back office and the latest activity.
+//! The home page: what the signed-in person works on, from the tiles their areas give them
+//! (see `tiles`): a supervisor's store today, HQ's sales and new customers, marketing's programs.
+
+pub mod tiles;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 
-use crate::audit::model as audit;
-use crate::customers::model as customers;
 use crate::state::AppState;
-use crate::stores::model as stores;
-use crate::users::model as users;
-use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use tiles::{Figure, HomeRequest, HomeTiles, Tile};
 
 /// Mounts the route.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home));
 }
 
-struct Activity {
-    at: String,
-    who: String,
-    what: String,
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     ctx: PageCtx,
-    active_customers: String,
-    active_users: i64,
-    active_stores: i64,
-    role: &'static str,
-    permissions: Vec<&'static str>,
-    activity: Option<Vec<Activity>>,
+    first_name: String,
+    today: String,
+    leads: Vec<String>,
+    figures: Vec<Figure>,
+    cards: Vec<String>,
 }
 
-async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let sees_audit = user.can(Permission::AuditView);
-    let (active_customers, active_users, active_stores, latest) = state
+async fn home(
+    state: web::Data<AppState>,
+    tiles: web::Data<HomeTiles>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let today = Utc::now().date_naive();
+    let request = HomeRequest {
+        role: user.role,
+        scope: user.store_scope(),
+        today,
+        day_start: start_of(today),
+        month_start: start_of(today.with_day(1).unwrap_or(today)),
+    };
+    let shown = state
         .db
-        .run(move |conn| {
-            let latest = if sees_audit {
-                Some(audit::latest(conn, 8)?)
-            } else {
-                None
-            };
-            Ok((
-                customers::count_active_roughly(conn, 10_000)?,
-                users::count_active(conn)?,
-                stores::count_active(conn)?,
-                latest,
-            ))
-        })
+        .run(move |conn| tiles.render(conn, &request))
         .await?;
+    let (mut leads, mut figures, mut cards) = (Vec::new(), Vec::new(), Vec::new());
+    for tile in shown {
+        match tile {
+            Tile::Lead(html) => leads.push(html),
+            Tile::Figure(figure) => figures.push(figure),
+            Tile::Card(html) => cards.push(html),
+        }
+    }
     render(&HomePage {
         ctx: user.page(),
-        active_customers: match active_customers {
-            (n, true) => crate::web::format::count(n),
-            (n, false) => format!("about {}", crate::web::format::count(n)),
-        },
-        active_users,
-        active_stores,
-        role: user.role.label(),
-        permissions: user
-            .role
-            .permissions()
-            .iter()
-            .map(|p| p.description())
-            .collect(),
-        activity: latest.map(|entries| {
-            entries
-                .into_iter()
-                .map(|e| Activity {
-                    at: e.at.format("%-d %b, %H:%M").to_string(),
-                    who: e.actor_label,
-                    what: format!(
-                        "{} {} {}",
-                        e.action.replace('_', " "),
-                        e.entity,
-                        e.entity_id
-                    ),
-                })
-                .collect()
-        }),
+        first_name: user.name.split_whitespace().next().unwrap_or("").to_owned(),
+        today: today.format("%A %-d %B %Y").to_string(),
+        leads,
+        figures,
+        cards,
     })
+}
+
+fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
 }

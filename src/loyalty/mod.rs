@@ -6,6 +6,7 @@ pub mod customer_ledger;
 pub mod customer_ledger_routes;
 pub mod enrolment;
 pub mod expiry;
+pub mod home;
 pub mod invoice;
 pub mod ledger;
 pub mod opening_import;

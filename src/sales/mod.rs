@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod chart;
 pub mod customer_panels;
 pub mod history;
+pub mod home;
 pub mod invoice_page;
 pub mod list;
 pub mod list_routes;

@@ -116,6 +116,11 @@ impl CurrentUser {
     pub fn page(&self) -> PageCtx {
         PageCtx::for_user(self, &self.session, &self.path)
     }
+
+    /// The layout context for an error page shown to this user (see `error_pages`).
+    pub fn error_page(&self) -> PageCtx {
+        PageCtx::for_error(self, &self.session, &self.path)
+    }
 }
 
 impl FromRequest for CurrentUser {

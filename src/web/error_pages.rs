@@ -8,12 +8,25 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::error::{ErrorInfo, FieldErrors};
+use super::page::PageCtx;
 use super::request::{Wants, wants};
 
 #[derive(Template)]
 #[template(path = "errors/page.html")]
 struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// The same page inside the layout, for a signed-in user: the navigation stays, so a 403 or 404
+/// is not a dead end.
+#[derive(Template)]
+#[template(path = "errors/page_in_layout.html")]
+struct ErrorPageInLayout<'a> {
+    ctx: PageCtx,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -136,6 +149,11 @@ impl actix_web::ResponseError for Reply {
 
 /// The answer to the request described by `req` for error `info`, in the format it wants.
 pub fn reply(req: &RequestInfo, info: &ErrorInfo) -> Reply {
+    reply_in(req, info, None)
+}
+
+/// As `reply`, a page inside the layout of `layout` when there is one.
+fn reply_in(req: &RequestInfo, info: &ErrorInfo, layout: Option<PageCtx>) -> Reply {
     const HTML: &str = "text/html; charset=utf-8";
     let (headers, body): (Vec<(&'static str, String)>, String) = match (req.wants, info.status) {
         (Wants::Json, _) => (
@@ -171,16 +189,28 @@ pub fn reply(req: &RequestInfo, info: &ErrorInfo) -> Reply {
             .render()
             .unwrap_or_default(),
         ),
-        (Wants::Page, status) => (
-            vec![("content-type", HTML.to_owned())],
-            ErrorPage {
-                status: status.as_u16(),
-                title: title(status),
-                message: &info.message,
-            }
-            .render()
-            .unwrap_or_else(|_| info.message.clone()),
-        ),
+        (Wants::Page, status) => {
+            let (title, message) = (title(status), info.message.as_str());
+            let page = match layout {
+                Some(ctx) => ErrorPageInLayout {
+                    ctx,
+                    status: status.as_u16(),
+                    title,
+                    message,
+                }
+                .render(),
+                None => ErrorPage {
+                    status: status.as_u16(),
+                    title,
+                    message,
+                }
+                .render(),
+            };
+            (
+                vec![("content-type", HTML.to_owned())],
+                page.unwrap_or_else(|_| info.message.clone()),
+            )
+        }
     };
     Reply {
         status: info.status,
@@ -243,8 +273,9 @@ pub async fn render_errors(
                 Some(Ok(info)) => info,
                 Some(Err(status)) => undescribed(status, db).await,
             };
+            let layout = res.response().extensions().get::<PageCtx>().cloned();
             let (http_req, old) = res.into_parts();
-            let mut answer = reply(&request, &info).to_response();
+            let mut answer = reply_in(&request, &info, layout).to_response();
             for cookie in old.headers().get_all(header::SET_COOKIE) {
                 answer
                     .headers_mut()
@@ -261,4 +292,26 @@ pub async fn render_errors(
             Err(reply(&request, &info).into())
         }
     }
+}
+
+/// Middleware inside the session layer: for a signed-in user's page that ends in a client error
+/// (403, 404...), leaves the layout context on the response so that `render_errors` (outside the
+/// session layer, where the session is gone) can keep the navigation on the error page.
+pub async fn keep_layout(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::FromRequest;
+    let wants_page = wants(req.request()) == Wants::Page;
+    let mut res = next.call(req).await?;
+    let status = res.status();
+    if wants_page && status.is_client_error() && status != StatusCode::UNAUTHORIZED {
+        let user = CurrentUser::extract(res.request()).await;
+        if let Ok(user) = user {
+            res.response_mut()
+                .extensions_mut()
+                .insert(user.error_page());
+        }
+    }
+    Ok(res)
 }

@@ -104,6 +104,21 @@ impl PageCtx {
         }
     }
 
+    /// The context for an error page (a 403 or 404 that keeps the navigation): flash messages
+    /// stay queued for the next real page.
+    pub fn for_error(user: &CurrentUser, session: &Session, path: &str) -> PageCtx {
+        PageCtx {
+            user: Some(UserBadge {
+                name: user.name.clone(),
+                role: user.role.label(),
+                initials: initials(&user.name),
+            }),
+            nav: nav::links(|p| user.can(p), path),
+            csrf: super::csrf::token(session),
+            flashes: Vec::new(),
+        }
+    }
+
     /// The context for a page seen before signing in.
     pub fn anonymous(session: &Session) -> PageCtx {
         PageCtx {

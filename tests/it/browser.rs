@@ -16,13 +16,13 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A running ChromeDriver, stopped on drop.
-struct Driver {
+pub struct Driver {
     url: String,
     _child: tokio::process::Child,
 }
 
 impl Driver {
-    async fn start() -> Option<Driver> {
+    pub async fn start() -> Option<Driver> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
             let why =
                 "Chromium or ChromeDriver is missing (apt-get install chromium chromium-driver)";
@@ -57,7 +57,7 @@ impl Driver {
 }
 
 /// A headless Chromium driven through `driver`, with a profile folder of its own.
-async fn open_browser(driver: &Driver) -> (Client, std::path::PathBuf) {
+pub async fn open_browser(driver: &Driver) -> (Client, std::path::PathBuf) {
     let profile =
         std::env::temp_dir().join(format!("patron-chromium-{:08x}", rand::random::<u32>()));
     let mut caps = serde_json::Map::new();
@@ -229,6 +229,15 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
             .await
             .is_err()
     );
+    // Escape gives focus back to the row's Edit button (once htmx has settled the swap).
+    let charge = app.count("SELECT min(id) AS n FROM delivery_charges");
+    browser
+        .wait()
+        .for_element(Locator::Css(&format!(
+            "[data-edit-key='charge-{charge}']:focus"
+        )))
+        .await
+        .unwrap();
 
     // Edit again, change the rate, Enter saves without leaving the page.
     click(&browser, Locator::Css("#delivery-charges a.btn")).await;
@@ -251,21 +260,21 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
     let _ = std::fs::remove_dir_all(profile);
 }
 
-async fn path_of(browser: &Client) -> String {
+pub async fn path_of(browser: &Client) -> String {
     browser.current_url().await.unwrap().path().to_owned()
 }
 
-async fn type_into(browser: &Client, css: &str, text: &str) {
+pub async fn type_into(browser: &Client, css: &str, text: &str) {
     let field = browser.find(Locator::Css(css)).await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(browser: &Client, locator: Locator<'_>) {
+pub async fn click(browser: &Client, locator: Locator<'_>) {
     browser.find(locator).await.unwrap().click().await.unwrap();
 }
 
 /// Waits for the element to appear (the page may still be loading) and reads its text.
-async fn text_of(browser: &Client, locator: Locator<'_>) -> String {
+pub async fn text_of(browser: &Client, locator: Locator<'_>) -> String {
     let element = browser.wait().for_element(locator).await.unwrap();
     element.text().await.unwrap()
 }

@@ -1,0 +1,291 @@
+//! One story per role, walked end to end in a real headless Chromium at a laptop's width
+//! (1366 px) and a phone's (390 px): no page may be wider than the screen, and each step leaves
+//! a screenshot under `target/screenshots/` for anyone to look at.
+//! - Store supervisor: finds a customer by part of a phone number and reads their history.
+//! - HQ manager: creates a customer, gets an error, fixes it.
+//! - Marketing: creates a program with two tiers and enrols a customer.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use fantoccini::{Client, Locator};
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::browser::{Driver, click, open_browser, text_of, type_into};
+use crate::common::shop::shop;
+use crate::common::{PASSWORD, TestApp};
+
+const WIDTHS: [u32; 2] = [1366, 390];
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map(|target| target.join("screenshots"))
+        .unwrap_or_else(|| PathBuf::from("screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Saves a screenshot named `story-width-step.png` and asserts that the page is no wider than
+/// the window (nothing scrolls sideways).
+async fn look(browser: &Client, story: &str, width: u32, step: &str) {
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(
+        screenshots().join(format!("{story}-{width}-{step}.png")),
+        png,
+    )
+    .unwrap();
+    let sizes = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page, window) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+    assert!(
+        page <= window,
+        "{story} at {width} px, {step}: the page is {page} px wide in a {window} px window"
+    );
+}
+
+async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
+    browser.goto(&format!("{}/login", app.base)).await.unwrap();
+    type_into(browser, "#email", email).await;
+    type_into(browser, "#password", PASSWORD).await;
+    click(browser, Locator::Css("button[type=submit]")).await;
+    text_of(browser, Locator::Css(".who strong")).await;
+}
+
+async fn visible(browser: &Client, locator: Locator<'_>) -> bool {
+    let element = browser.wait().for_element(locator).await.unwrap();
+    element.is_displayed().await.unwrap()
+}
+
+#[actix_web::test]
+async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_history() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, till) = shop().await;
+    let north = app.store("NORTH");
+    app.sql(&format!(
+        "UPDATE customers SET mobile = '+1 555 201 7788', origin_store_id = {north} WHERE first_name = 'Ana'"
+    ));
+    let sale = json!({
+        "id": "5a1e0000-0000-4000-8000-000000000001", "number": "S1-000777",
+        "posted_at": Utc::now().to_rfc3339(), "customer_code": "CUST-00002",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"}],
+        "coupon_codes": [], "loyalty_points_redeemed": 0, "loyalty_amount": "0", "delivery_charge": null,
+        "payments": [{"mode": "cash", "amount": "39.98"}],
+        "totals": {"net_total": "39.98", "discount_amount": "0", "grand_total": "39.98"}
+    });
+    let made = till.post("/api/v1/invoices", &sale).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    let user = app.user(Role::StoreSupervisor);
+    app.sql(&format!(
+        "UPDATE users SET store_id = {north} WHERE id = {}",
+        user.id
+    ));
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+
+    for width in WIDTHS {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser.goto(&format!("{}/", app.base)).await.unwrap();
+        text_of(&browser, Locator::Css("#home-q")).await;
+        look(&browser, "supervisor", width, "1-home").await;
+
+        type_into(&browser, "#home-q", "7788\u{E007}").await;
+        let found = text_of(&browser, Locator::Css("#customer-results .row-link")).await;
+        assert!(found.ends_with("Ana Lima"), "{found}");
+        look(&browser, "supervisor", width, "2-found").await;
+
+        click(&browser, Locator::Css("#customer-results .row-link")).await;
+        let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
+        assert!(heading.starts_with("Ana Lima"), "{heading}");
+        assert!(
+            visible(&browser, Locator::XPath("//td[normalize-space()='$39.98']")).await,
+            "the sale's Grand Total is on screen at {width} px"
+        );
+        look(&browser, "supervisor", width, "3-history").await;
+    }
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+#[actix_web::test]
+async fn hq_creates_a_customer_gets_an_error_and_fixes_it() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let user = app.user(Role::HqManager);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+
+    for width in WIDTHS {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/customers/new", app.base))
+            .await
+            .unwrap();
+        type_into(&browser, "#f-first_name", &format!("Bruno{width}")).await;
+        type_into(&browser, "#f-last_name", "Costa").await;
+        type_into(&browser, "#f-email", "bruno.costa@").await;
+        for select in ["#f-customer_group_id", "#f-territory_id"] {
+            let field = browser.find(Locator::Css(select)).await.unwrap();
+            if field
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+                .is_empty()
+            {
+                field.select_by_index(1).await.unwrap();
+            }
+        }
+        look(&browser, "hq", width, "1-form").await;
+        click(
+            &browser,
+            Locator::Css("form.customer-form button.btn-primary"),
+        )
+        .await;
+
+        let error = text_of(&browser, Locator::Css("#f-email-error")).await;
+        assert!(!error.is_empty());
+        let email = browser.find(Locator::Css("#f-email")).await.unwrap();
+        assert_eq!(
+            email.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        look(&browser, "hq", width, "2-error").await;
+
+        email.clear().await.unwrap();
+        email
+            .send_keys(&format!("bruno.costa.{width}@example.com"))
+            .await
+            .unwrap();
+        click(
+            &browser,
+            Locator::Css("form.customer-form button.btn-primary"),
+        )
+        .await;
+        let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
+        assert!(
+            heading.starts_with(&format!("Bruno{width} Costa")),
+            "{heading}"
+        );
+        look(&browser, "hq", width, "3-created").await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customers WHERE last_name = 'Costa'"),
+        2
+    );
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+#[actix_web::test]
+async fn marketing_creates_a_program_with_two_tiers_and_enrols_a_customer() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT x.f, 'Lima', min(g.id), min(t.id) FROM customer_groups g, territories t, \
+         (VALUES ('Ana'), ('Bea')) AS x(f) GROUP BY x.f",
+    );
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+
+    for (width, customer) in WIDTHS.into_iter().zip(["Ana", "Bea"]) {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/loyalty/programs/new", app.base))
+            .await
+            .unwrap();
+        let program = format!("Club {width}");
+        type_into(&browser, "#f-name", &program).await;
+        fill_tier(&browser, 0, "Silver", "0", "1").await;
+        click(
+            &browser,
+            Locator::XPath("//button[normalize-space()='Add tier']"),
+        )
+        .await;
+        browser
+            .wait()
+            .for_element(Locator::Css(
+                "#tier-rows tr:nth-child(2) input[name=tier_name]",
+            ))
+            .await
+            .unwrap();
+        fill_tier(&browser, 1, "Gold", "500", "2").await;
+        look(&browser, "marketing", width, "1-program-form").await;
+        click(
+            &browser,
+            Locator::Css("form button.btn-primary[type=submit]"),
+        )
+        .await;
+        text_of(
+            &browser,
+            Locator::XPath(&format!(
+                "//div[contains(@class, 'alert-success') and contains(., '{program}')]"
+            )),
+        )
+        .await;
+        look(&browser, "marketing", width, "2-program-saved").await;
+
+        let id = app.count(&format!(
+            "SELECT id AS n FROM customers WHERE first_name = '{customer}'"
+        ));
+        browser
+            .goto(&format!("{}/customers/{id}", app.base))
+            .await
+            .unwrap();
+        let select = browser
+            .wait()
+            .for_element(Locator::Css("#loyalty-panel select"))
+            .await
+            .unwrap();
+        select.select_by_label(&program).await.unwrap();
+        click(
+            &browser,
+            Locator::XPath("//button[normalize-space()='Enrol']"),
+        )
+        .await;
+        let badge = text_of(&browser, Locator::Css("#loyalty-panel .badge-active")).await;
+        assert_eq!(badge, program);
+        look(&browser, "marketing", width, "3-enrolled").await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM loyalty_tiers"),
+        4,
+        "two programs of two tiers each"
+    );
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+/// Types a tier into row `index` (0-based) of the program form's tier table.
+async fn fill_tier(browser: &Client, index: usize, name: &str, min_spent: &str, factor: &str) {
+    let row = index + 1;
+    for (field, value) in [
+        ("tier_name", name),
+        ("tier_min_spent", min_spent),
+        ("tier_factor", factor),
+    ] {
+        let input = browser
+            .find(Locator::Css(&format!(
+                "#tier-rows tr:nth-child({row}) input[name={field}]"
+            )))
+            .await
+            .unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+}
