@@ -99,10 +99,94 @@ fn customer_search_terms(c: &mut Criterion) {
     }
 }
 
+/// 200 active offers of every type over 40 items, 10 groups and 5 brands (a quarter of them
+/// Item Price offers on single items, as a chain runs them), and a 50-line cart.
+fn offer_engine(c: &mut Criterion) {
+    use patron::offers::rules::{
+        ApplyOn, Cart, CartLine, DiscountType, Offer, OfferType, Replace, evaluate,
+    };
+    let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
+    let offers: Vec<Offer> = (0..200)
+        .map(|i: i64| {
+            let (apply_on, offer_type) = match i % 8 {
+                0 => (ApplyOn::ItemGroup(i % 10), OfferType::ItemPrice),
+                1 => (ApplyOn::Brand(i % 5), OfferType::ItemPrice),
+                2 => (
+                    ApplyOn::ItemCode(format!("ITEM-{:03}", i % 40)),
+                    OfferType::GiveProduct,
+                ),
+                3 => (ApplyOn::Transaction, OfferType::GrandTotal),
+                4 => (ApplyOn::Transaction, OfferType::LoyaltyPoint),
+                _ => (
+                    ApplyOn::ItemCode(format!("ITEM-{:03}", i % 40)),
+                    OfferType::ItemPrice,
+                ),
+            };
+            Offer {
+                id: i,
+                version: 1,
+                title: format!("Offer {i:03}"),
+                disabled: false,
+                company_id: 1,
+                profile: None,
+                warehouse: None,
+                customer_group: None,
+                apply_on,
+                offer_type,
+                min_qty: Decimal::from(i % 3),
+                max_qty: Decimal::ZERO,
+                min_amount: Decimal::from(i % 4 * 25),
+                max_amount: Decimal::ZERO,
+                valid_from: day,
+                valid_upto: None,
+                discount_type: DiscountType::Percentage,
+                rate: Decimal::ZERO,
+                discount_percentage: Decimal::from(5 + i % 20),
+                discount_amount: Decimal::ZERO,
+                max_discount: Decimal::ZERO,
+                auto: true,
+                given_item: Some("GIFT".into()),
+                given_qty: Decimal::ONE,
+                recurring: i % 2 == 0,
+                replace: Replace::None,
+                loyalty_points: 100,
+                campaign: None,
+                priority: (i % 5) as i32,
+            }
+        })
+        .collect();
+    let lines: Vec<CartLine> = (0..50)
+        .map(|i: i64| CartLine {
+            item_code: format!("ITEM-{:03}", i % 40),
+            item_groups: vec![i % 10, 100 + i % 3],
+            brand_id: Some(i % 5),
+            qty: Decimal::from(1 + i % 3),
+            price_list_rate: Decimal::new(999 + 250 * i, 2),
+        })
+        .collect();
+    let usd = Currency::usd();
+    let cart = Cart {
+        company_id: 1,
+        profile_id: 1,
+        warehouse: "Main",
+        customer_groups: &[1],
+        posting_date: day,
+        coupon_offers: &[],
+        spent_campaigns: &[],
+        customer_discount: Decimal::ZERO,
+        currency: &usd,
+        lines: &lines,
+    };
+    c.bench_function("offers: a 50-line cart against 200 active offers", |b| {
+        b.iter(|| evaluate(black_box(&cart), black_box(&offers)))
+    });
+}
+
 criterion_group!(
     benches,
     sale_totals_and_settlement,
     loyalty_earn_and_redeem,
-    customer_search_terms
+    customer_search_terms,
+    offer_engine
 );
 criterion_main!(benches);

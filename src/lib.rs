@@ -13,6 +13,7 @@ pub mod home;
 pub mod imports;
 pub mod kernel;
 pub mod loyalty;
+pub mod offers;
 pub mod ops;
 pub mod sales;
 pub mod seed;

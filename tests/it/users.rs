@@ -262,7 +262,7 @@ async fn a_users_page_offers_reset_and_deactivate_with_confirmation() {
     let page = admin.get(&format!("/users/{}", target.id)).await;
     page.assert_contains("Reset password");
     page.assert_contains(r#"data-confirm="Deactivate "#);
-    page.assert_contains(r#"class="btn-danger">Deactivate</button>"#);
+    page.assert_contains(r#"class="btn-quiet-danger">Deactivate</button>"#);
 
     let page = admin
         .post_form(

@@ -1,0 +1,495 @@
+//! `evaluate`: the cart priced with the offers in force (see the module's head for the order).
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::{
+    ApplyOn, Cart, DiscountSource, DiscountType, FreeLine, Offer, OfferType, Priced, PricedLine,
+    Reason, Replace,
+};
+
+/// The cart's paid lines by item code, item group (every ancestor too) and brand, built once
+/// so that each offer finds its lines without scanning the cart.
+struct LineIndex<'a> {
+    by_code: HashMap<&'a str, Vec<usize>>,
+    by_group: HashMap<i64, Vec<usize>>,
+    by_brand: HashMap<i64, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(cart: &'a Cart) -> LineIndex<'a> {
+        let mut index = LineIndex {
+            by_code: HashMap::with_capacity(cart.lines.len()),
+            by_group: HashMap::new(),
+            by_brand: HashMap::new(),
+            all: Vec::with_capacity(cart.lines.len()),
+        };
+        for (i, line) in cart.lines.iter().enumerate() {
+            if line.qty <= Decimal::ZERO {
+                continue;
+            }
+            index.all.push(i);
+            index
+                .by_code
+                .entry(line.item_code.as_str())
+                .or_default()
+                .push(i);
+            for group in &line.item_groups {
+                index.by_group.entry(*group).or_default().push(i);
+            }
+            if let Some(brand) = line.brand_id {
+                index.by_brand.entry(brand).or_default().push(i);
+            }
+        }
+        index
+    }
+
+    fn lines_of(&self, apply_on: &ApplyOn) -> &[usize] {
+        let found = match apply_on {
+            ApplyOn::ItemCode(code) => self.by_code.get(code.as_str()),
+            ApplyOn::ItemGroup(group) => self.by_group.get(group),
+            ApplyOn::Brand(brand) => self.by_brand.get(brand),
+            ApplyOn::Transaction => return &self.all,
+        };
+        found.map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Prices `cart` with `offers` (the versions in force; other companies' are ignored).
+pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
+    let mut run = Run {
+        cart,
+        index: LineIndex::new(cart),
+        paid: cart
+            .lines
+            .iter()
+            .map(|l| l.qty.max(Decimal::ZERO))
+            .collect(),
+        out: Priced {
+            lines: cart
+                .lines
+                .iter()
+                .map(|l| PricedLine {
+                    qty: l.qty,
+                    discount: Decimal::ZERO,
+                    source: None,
+                })
+                .collect(),
+            free: Vec::new(),
+            grand_total: None,
+            bonus_points: Vec::new(),
+            applied: Vec::new(),
+            missed: Vec::new(),
+        },
+    };
+    let mut eligible: Vec<&Offer> = Vec::with_capacity(offers.len());
+    for offer in offers.iter().filter(|o| o.company_id == cart.company_id) {
+        match ineligible(cart, offer) {
+            Some(reason) => run.out.missed.push((offer.reference(), reason)),
+            None => eligible.push(offer),
+        }
+    }
+    eligible.sort_by(|a, b| ranks_before(a, b));
+    let of_type = |t: OfferType| eligible.iter().copied().filter(move |o| o.offer_type == t);
+
+    for offer in of_type(OfferType::GiveProduct) {
+        run.give_product(offer);
+    }
+    run.item_prices(of_type(OfferType::ItemPrice).collect());
+    run.customer_discount();
+    let net = run.net_total();
+    run.grand_total(of_type(OfferType::GrandTotal).collect(), net);
+    for offer in of_type(OfferType::LoyaltyPoint) {
+        run.loyalty_points(offer, net);
+    }
+    for (i, line) in run.out.lines.iter_mut().enumerate() {
+        if cart.lines[i].qty > Decimal::ZERO {
+            line.qty = run.paid[i];
+        }
+    }
+    run.out
+}
+
+/// Ties between offers giving the same: lower Priority first, then Title.
+fn ranks_before(a: &Offer, b: &Offer) -> std::cmp::Ordering {
+    a.priority
+        .cmp(&b.priority)
+        .then_with(|| a.title.cmp(&b.title))
+}
+
+/// Why `offer` cannot apply to this sale at all, if so.
+fn ineligible(cart: &Cart, offer: &Offer) -> Option<Reason> {
+    if offer.disabled {
+        return Some(Reason::Disabled);
+    }
+    if let Some((profile, store)) = &offer.profile
+        && *profile != cart.profile_id
+    {
+        return Some(Reason::OtherStore(store.clone()));
+    }
+    if let Some(warehouse) = &offer.warehouse
+        && warehouse != cart.warehouse
+    {
+        return Some(Reason::OtherWarehouse(warehouse.clone()));
+    }
+    if let Some((group, name)) = &offer.customer_group
+        && !cart.customer_groups.contains(group)
+    {
+        return Some(Reason::OtherCustomerGroup(name.clone()));
+    }
+    if cart.posting_date < offer.valid_from {
+        return Some(Reason::NotYetValid(offer.valid_from));
+    }
+    if let Some(upto) = offer.valid_upto
+        && cart.posting_date > upto
+    {
+        return Some(Reason::Expired(upto));
+    }
+    if !offer.auto && !cart.coupon_offers.contains(&offer.id) {
+        return Some(Reason::NeedsCoupon);
+    }
+    if let Some((campaign, name)) = &offer.campaign
+        && cart.spent_campaigns.contains(campaign)
+    {
+        return Some(Reason::BudgetSpent(name.clone()));
+    }
+    None
+}
+
+struct Run<'a> {
+    cart: &'a Cart<'a>,
+    index: LineIndex<'a>,
+    /// Units of each line still paid for (Replace offers make some free).
+    paid: Vec<Decimal>,
+    out: Priced,
+}
+
+impl Run<'_> {
+    fn money(&self, amount: Decimal) -> Decimal {
+        let mut rounded = self.cart.currency.round(amount);
+        rounded.rescale(self.cart.currency.minor_unit);
+        rounded
+    }
+
+    fn miss(&mut self, offer: &Offer, reason: Reason) {
+        self.out.missed.push((offer.reference(), reason));
+    }
+
+    /// The offer's lines that still have paid units.
+    fn lines_of(&self, offer: &Offer) -> Vec<usize> {
+        self.index
+            .lines_of(&offer.apply_on)
+            .iter()
+            .copied()
+            .filter(|&i| self.paid[i] > Decimal::ZERO)
+            .collect()
+    }
+
+    /// Units and amount (qty x price_list_rate) of `lines`.
+    fn figures(&self, lines: &[usize]) -> (Decimal, Decimal) {
+        lines
+            .iter()
+            .fold((Decimal::ZERO, Decimal::ZERO), |(q, a), &i| {
+                (
+                    q + self.paid[i],
+                    a + self.paid[i] * self.cart.lines[i].price_list_rate,
+                )
+            })
+    }
+
+    /// Why `offer` is not reached with `qty` units worth `amount`, if so.
+    fn unmet(&self, offer: &Offer, qty: Decimal, amount: Decimal) -> Option<Reason> {
+        let zero = Decimal::ZERO;
+        if offer.min_qty > zero && qty < offer.min_qty {
+            let gives = (offer.offer_type == OfferType::GiveProduct)
+                .then(|| format!("{} free", offer.given_qty.normalize()));
+            return Some(Reason::MinQty {
+                need: offer.min_qty,
+                have: qty,
+                gives,
+            });
+        }
+        if offer.max_qty > zero && qty > offer.max_qty {
+            return Some(Reason::MaxQty {
+                max: offer.max_qty,
+                have: qty,
+            });
+        }
+        if offer.min_amount > zero && amount < offer.min_amount {
+            return Some(Reason::MinAmount {
+                need: self.money(offer.min_amount),
+                have: self.money(amount),
+            });
+        }
+        if offer.max_amount > zero && amount > offer.max_amount {
+            return Some(Reason::MaxAmount {
+                max: self.money(offer.max_amount),
+                have: self.money(amount),
+            });
+        }
+        None
+    }
+
+    fn give_product(&mut self, offer: &Offer) {
+        let lines = self.lines_of(offer);
+        if lines.is_empty() {
+            return self.miss(offer, Reason::NotInCart);
+        }
+        let (qty, amount) = self.figures(&lines);
+        if let Some(reason) = self.unmet(offer, qty, amount) {
+            return self.miss(offer, reason);
+        }
+        let times = if offer.recurring && offer.min_qty > Decimal::ZERO {
+            (qty / offer.min_qty).floor()
+        } else {
+            Decimal::ONE
+        };
+        let mut left = offer.given_qty * times;
+        if left <= Decimal::ZERO {
+            return self.miss(offer, Reason::NoSaving);
+        }
+        let reference = offer.reference();
+        match offer.replace {
+            Replace::None => {
+                let Some(item) = &offer.given_item else {
+                    return self.miss(offer, Reason::NoSaving);
+                };
+                let rate = self
+                    .index
+                    .by_code
+                    .get(item.as_str())
+                    .and_then(|lines| lines.first())
+                    .map(|&i| self.cart.lines[i].price_list_rate);
+                self.out.free.push(FreeLine {
+                    item_code: item.clone(),
+                    qty: left,
+                    price_list_rate: rate,
+                    offer: reference,
+                    from_line: None,
+                });
+            }
+            Replace::SameItem | Replace::CheapestItem => {
+                let mut order = lines;
+                if offer.replace == Replace::CheapestItem {
+                    order.sort_by(|&a, &b| {
+                        let rate = |i: usize| self.cart.lines[i].price_list_rate;
+                        rate(a).cmp(&rate(b)).then(a.cmp(&b))
+                    });
+                }
+                for i in order {
+                    if left <= Decimal::ZERO {
+                        break;
+                    }
+                    let take = left.min(self.paid[i]);
+                    self.paid[i] -= take;
+                    left -= take;
+                    let line = &self.cart.lines[i];
+                    self.out.free.push(FreeLine {
+                        item_code: line.item_code.clone(),
+                        qty: take,
+                        price_list_rate: Some(line.price_list_rate),
+                        offer: reference,
+                        from_line: Some(i),
+                    });
+                }
+            }
+        }
+        self.out.applied.push(reference);
+    }
+
+    /// The discount per unit an Item Price offer gives on a unit priced `list`.
+    fn unit_discount(offer: &Offer, list: Decimal) -> Decimal {
+        let discount = if offer.rate > Decimal::ZERO {
+            list - offer.rate
+        } else {
+            match offer.discount_type {
+                DiscountType::Percentage => list * offer.discount_percentage / Decimal::ONE_HUNDRED,
+                DiscountType::Amount => offer.discount_amount,
+            }
+        };
+        discount.clamp(Decimal::ZERO, list.max(Decimal::ZERO))
+    }
+
+    fn item_prices(&mut self, offers: Vec<&Offer>) {
+        // The best (discount, offer) per line; offers come ranked, so the first of equals wins.
+        let mut best: Vec<Option<(Decimal, usize)>> = vec![None; self.cart.lines.len()];
+        let mut candidates: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (k, offer) in offers.iter().enumerate() {
+            let lines = self.lines_of(offer);
+            if lines.is_empty() {
+                self.miss(offer, Reason::NotInCart);
+                continue;
+            }
+            let (qty, amount) = self.figures(&lines);
+            if let Some(reason) = self.unmet(offer, qty, amount) {
+                self.miss(offer, reason);
+                continue;
+            }
+            let mut touched = Vec::new();
+            for i in lines {
+                let unit = Self::unit_discount(offer, self.cart.lines[i].price_list_rate);
+                let discount = self.money(unit * self.paid[i]);
+                if discount <= Decimal::ZERO {
+                    continue;
+                }
+                touched.push(i);
+                if best[i].is_none_or(|(top, _)| discount > top) {
+                    best[i] = Some((discount, k));
+                }
+            }
+            if touched.is_empty() {
+                self.miss(offer, Reason::NoSaving);
+            } else {
+                candidates.push((k, touched));
+            }
+        }
+        for (k, touched) in candidates {
+            let offer = offers[k];
+            let won: Vec<usize> = touched
+                .iter()
+                .copied()
+                .filter(|&i| best[i].is_some_and(|(_, w)| w == k))
+                .collect();
+            let Some(&first) = touched.first() else {
+                continue;
+            };
+            if won.is_empty() {
+                let by = best[first].map_or(String::new(), |(_, w)| offers[w].title.clone());
+                self.miss(
+                    offer,
+                    Reason::LargerDiscount {
+                        line: first + 1,
+                        by,
+                    },
+                );
+                continue;
+            }
+            // Max Discount caps the offer's total on the invoice, taken in line order.
+            let mut cap = (offer.max_discount > Decimal::ZERO).then_some(offer.max_discount);
+            for i in won {
+                let mut discount = best[i].map_or(Decimal::ZERO, |(d, _)| d);
+                if let Some(left) = cap.as_mut() {
+                    discount = discount.min(*left);
+                    *left -= discount;
+                }
+                self.out.lines[i].discount = discount;
+                self.out.lines[i].source = Some(DiscountSource::Offer(offer.reference()));
+            }
+            self.out.applied.push(offer.reference());
+        }
+    }
+
+    fn customer_discount(&mut self) {
+        let percent = self.cart.customer_discount;
+        if percent <= Decimal::ZERO {
+            return;
+        }
+        for &i in &self.index.all {
+            let line = &mut self.out.lines[i];
+            if line.source.is_some() || self.paid[i] <= Decimal::ZERO {
+                continue;
+            }
+            let amount = self.paid[i] * self.cart.lines[i].price_list_rate;
+            let mut discount = self
+                .cart
+                .currency
+                .round(amount * percent / Decimal::ONE_HUNDRED);
+            discount.rescale(self.cart.currency.minor_unit);
+            if discount > Decimal::ZERO {
+                line.discount = discount;
+                line.source = Some(DiscountSource::CustomerGroup);
+            }
+        }
+    }
+
+    /// The paid lines' amount after line discounts.
+    fn net_total(&self) -> Decimal {
+        let gross: Decimal = self
+            .index
+            .all
+            .iter()
+            .map(|&i| self.money(self.paid[i] * self.cart.lines[i].price_list_rate))
+            .sum();
+        gross - self.out.line_discounts()
+    }
+
+    /// Units and amount an offer's conditions count: for Transaction offers the amount is the
+    /// net total after line discounts.
+    fn condition_figures(
+        &self,
+        offer: &Offer,
+        lines: &[usize],
+        net: Decimal,
+    ) -> (Decimal, Decimal) {
+        let (qty, amount) = self.figures(lines);
+        if offer.apply_on == ApplyOn::Transaction {
+            (qty, net)
+        } else {
+            (qty, amount)
+        }
+    }
+
+    fn grand_total(&mut self, offers: Vec<&Offer>, net: Decimal) {
+        let mut chosen: Option<(Decimal, &Offer)> = None;
+        let mut reached = Vec::new();
+        for offer in offers {
+            let lines = self.lines_of(offer);
+            if lines.is_empty() {
+                self.miss(offer, Reason::NotInCart);
+                continue;
+            }
+            let (qty, amount) = self.condition_figures(offer, &lines, net);
+            if let Some(reason) = self.unmet(offer, qty, amount) {
+                self.miss(offer, reason);
+                continue;
+            }
+            let mut discount = match offer.discount_type {
+                DiscountType::Percentage => {
+                    self.money(net * offer.discount_percentage / Decimal::ONE_HUNDRED)
+                }
+                DiscountType::Amount => self.money(offer.discount_amount.min(net)),
+            };
+            if offer.max_discount > Decimal::ZERO {
+                discount = discount.min(offer.max_discount);
+            }
+            if discount <= Decimal::ZERO {
+                self.miss(offer, Reason::NoSaving);
+                continue;
+            }
+            reached.push(offer);
+            if chosen.is_none_or(|(top, _)| discount > top) {
+                chosen = Some((discount, offer));
+            }
+        }
+        let Some((discount, winner)) = chosen else {
+            return;
+        };
+        for offer in reached {
+            if offer.reference() != winner.reference() {
+                self.miss(offer, Reason::AnotherGrandTotal(winner.title.clone()));
+            }
+        }
+        self.out.grand_total = Some((discount, winner.reference()));
+        self.out.applied.push(winner.reference());
+    }
+
+    fn loyalty_points(&mut self, offer: &Offer, net: Decimal) {
+        let lines = self.lines_of(offer);
+        if lines.is_empty() {
+            return self.miss(offer, Reason::NotInCart);
+        }
+        let (qty, amount) = self.condition_figures(offer, &lines, net);
+        if let Some(reason) = self.unmet(offer, qty, amount) {
+            return self.miss(offer, reason);
+        }
+        if offer.loyalty_points <= 0 {
+            return self.miss(offer, Reason::NoSaving);
+        }
+        self.out
+            .bonus_points
+            .push((offer.loyalty_points, offer.reference()));
+        self.out.applied.push(offer.reference());
+    }
+}

@@ -1,0 +1,123 @@
+//! Why an offer did not apply, in words that name the figure ("Min Qty 3 not met: 2 in cart")
+//! and, where the cart misses by quantity or amount, what would reach it.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Why an offer considered for a cart gave nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The offer is disabled.
+    Disabled,
+    /// For another store's profile.
+    OtherStore(String),
+    /// For another warehouse.
+    OtherWarehouse(String),
+    /// For customers of another group.
+    OtherCustomerGroup(String),
+    /// Valid from a later day.
+    NotYetValid(NaiveDate),
+    /// Valid up to an earlier day.
+    Expired(NaiveDate),
+    /// Coupon Based, and the sale has no coupon for it.
+    NeedsCoupon,
+    /// Its campaign's budget is used up.
+    BudgetSpent(String),
+    /// None of its items are in the cart.
+    NotInCart,
+    /// Fewer units than Min Qty; `gives` says what reaching it gets ("1 free").
+    MinQty {
+        /// Min Qty.
+        need: Decimal,
+        /// Units in the cart.
+        have: Decimal,
+        /// What the offer gives once reached, for the hint.
+        gives: Option<String>,
+    },
+    /// More units than Max Qty.
+    MaxQty {
+        /// Max Qty.
+        max: Decimal,
+        /// Units in the cart.
+        have: Decimal,
+    },
+    /// Less than Min Amount.
+    MinAmount {
+        /// Min Amount.
+        need: Decimal,
+        /// The amount the cart has.
+        have: Decimal,
+    },
+    /// More than Max Amount.
+    MaxAmount {
+        /// Max Amount.
+        max: Decimal,
+        /// The amount the cart has.
+        have: Decimal,
+    },
+    /// Its price is not below the list price of any of its lines.
+    NoSaving,
+    /// Every line it could discount took a larger discount from another offer.
+    LargerDiscount {
+        /// The first such line, counted from 1.
+        line: usize,
+        /// The offer that gave more.
+        by: String,
+    },
+    /// Another Grand Total offer gives more (one per sale).
+    AnotherGrandTotal(String),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Disabled => write!(f, "disabled"),
+            Reason::OtherStore(store) => write!(f, "for store {store} only"),
+            Reason::OtherWarehouse(warehouse) => write!(f, "for warehouse {warehouse} only"),
+            Reason::OtherCustomerGroup(group) => write!(f, "for customer group {group} only"),
+            Reason::NotYetValid(day) => write!(f, "not valid until {day}"),
+            Reason::Expired(day) => write!(f, "expired on {day}"),
+            Reason::NeedsCoupon => write!(f, "needs its coupon"),
+            Reason::BudgetSpent(campaign) => write!(f, "budget of {campaign} used up"),
+            Reason::NotInCart => write!(f, "none of its items in the cart"),
+            Reason::MinQty { need, have, gives } => {
+                write!(
+                    f,
+                    "Min Qty {} not met: {} in cart",
+                    need.normalize(),
+                    have.normalize()
+                )?;
+                let more = (*need - *have).normalize();
+                match gives {
+                    Some(gives) => write!(f, " ({more} more to get {gives})"),
+                    None => write!(f, " ({more} more would reach it)"),
+                }
+            }
+            Reason::MaxQty { max, have } => write!(
+                f,
+                "Max Qty {} exceeded: {} in cart",
+                max.normalize(),
+                have.normalize()
+            ),
+            Reason::MinAmount { need, have } => {
+                write!(
+                    f,
+                    "Min Amount {need} not met: {have} ({} more would reach it)",
+                    *need - *have
+                )
+            }
+            Reason::MaxAmount { max, have } => {
+                write!(f, "Max Amount {max} exceeded: {have}")
+            }
+            Reason::NoSaving => write!(f, "its price is not below the list price"),
+            Reason::LargerDiscount { line, by } => {
+                write!(f, "line {line} got a larger discount from {by}")
+            }
+            Reason::AnotherGrandTotal(by) => {
+                write!(f, "another Grand Total offer gives more: {by}")
+            }
+        }
+    }
+}
