@@ -106,7 +106,7 @@ fn offer_engine(c: &mut Criterion) {
         ApplyOn, Cart, CartLine, DiscountType, Offer, OfferType, Replace, evaluate,
     };
     let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
-    let offers: Vec<Offer> = (0..200)
+    let mut offers: Vec<Offer> = (0..200)
         .map(|i: i64| {
             let (apply_on, offer_type) = match i % 8 {
                 0 => (ApplyOn::ItemGroup(i % 10), OfferType::ItemPrice),
@@ -155,6 +155,7 @@ fn offer_engine(c: &mut Criterion) {
             }
         })
         .collect();
+    offers.sort_by(|a, b| (a.priority, &a.title).cmp(&(b.priority, &b.title)));
     let lines: Vec<CartLine> = (0..50)
         .map(|i: i64| CartLine {
             item_code: format!("ITEM-{:03}", i % 40),

@@ -27,7 +27,7 @@ impl<'a> LineIndex<'a> {
             all: Vec::with_capacity(cart.lines.len()),
         };
         for (i, line) in cart.lines.iter().enumerate() {
-            if line.qty <= Decimal::ZERO {
+            if !positive(line.qty) {
                 continue;
             }
             index.all.push(i);
@@ -57,7 +57,8 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Prices `cart` with `offers` (the versions in force; other companies' are ignored).
+/// Prices `cart` with `offers` (the versions in force; other companies' are ignored), fastest
+/// when they come in rank order (Priority, then Title).
 pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
     let mut run = Run {
         cart,
@@ -67,6 +68,12 @@ pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
             .iter()
             .map(|l| l.qty.max(Decimal::ZERO))
             .collect(),
+        amounts: cart
+            .lines
+            .iter()
+            .map(|l| l.qty.max(Decimal::ZERO) * l.price_list_rate)
+            .collect(),
+        all_figures: None,
         out: Priced {
             lines: cart
                 .lines
@@ -91,7 +98,10 @@ pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
             None => eligible.push(offer),
         }
     }
-    eligible.sort_by(|a, b| ranks_before(a, b));
+    // Callers load offers in rank order; sorting is then only a check.
+    if !eligible.is_sorted_by(|a, b| ranks_before(a, b).is_le()) {
+        eligible.sort_by(|a, b| ranks_before(a, b));
+    }
     let of_type = |t: OfferType| eligible.iter().copied().filter(move |o| o.offer_type == t);
 
     for offer in of_type(OfferType::GiveProduct) {
@@ -105,11 +115,17 @@ pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
         run.loyalty_points(offer, net);
     }
     for (i, line) in run.out.lines.iter_mut().enumerate() {
-        if cart.lines[i].qty > Decimal::ZERO {
+        if positive(cart.lines[i].qty) {
             line.qty = run.paid[i];
         }
     }
     run.out
+}
+
+/// Whether `amount` is above zero: a sign and zero test, much cheaper than comparing decimals
+/// (the engine asks it for every line of every offer).
+fn positive(amount: Decimal) -> bool {
+    amount.is_sign_positive() && !amount.is_zero()
 }
 
 /// Ties between offers giving the same: lower Priority first, then Title.
@@ -163,6 +179,10 @@ struct Run<'a> {
     index: LineIndex<'a>,
     /// Units of each line still paid for (Replace offers make some free).
     paid: Vec<Decimal>,
+    /// Each line's paid units times its price_list_rate (kept in step with `paid`).
+    amounts: Vec<Decimal>,
+    /// Units and amount of every paid line: what Transaction offers count, summed once.
+    all_figures: Option<(Decimal, Decimal)>,
     out: Priced,
 }
 
@@ -179,30 +199,48 @@ impl Run<'_> {
 
     /// The offer's lines that still have paid units.
     fn lines_of(&self, offer: &Offer) -> Vec<usize> {
+        self.matching(offer).collect()
+    }
+
+    fn matching<'s>(&'s self, offer: &'s Offer) -> impl Iterator<Item = usize> + 's {
         self.index
             .lines_of(&offer.apply_on)
             .iter()
             .copied()
-            .filter(|&i| self.paid[i] > Decimal::ZERO)
-            .collect()
+            .filter(|&i| positive(self.paid[i]))
     }
 
-    /// Units and amount (qty x price_list_rate) of `lines`.
-    fn figures(&self, lines: &[usize]) -> (Decimal, Decimal) {
-        lines
-            .iter()
-            .fold((Decimal::ZERO, Decimal::ZERO), |(q, a), &i| {
-                (
-                    q + self.paid[i],
-                    a + self.paid[i] * self.cart.lines[i].price_list_rate,
-                )
-            })
+    /// Units and amount (qty x price_list_rate) of the offer's lines; none when it has none.
+    fn figures(&mut self, offer: &Offer) -> Option<(Decimal, Decimal)> {
+        if offer.apply_on == ApplyOn::Transaction {
+            if self.all_figures.is_none() {
+                self.all_figures = self.sum(self.index.all.iter().copied());
+            }
+            return self.all_figures;
+        }
+        self.sum(self.matching(offer))
+    }
+
+    fn sum(&self, lines: impl Iterator<Item = usize>) -> Option<(Decimal, Decimal)> {
+        lines.fold(None, |sum, i| {
+            if !positive(self.paid[i]) {
+                return sum;
+            }
+            let (q, a) = sum.unwrap_or_default();
+            Some((q + self.paid[i], a + self.amounts[i]))
+        })
+    }
+
+    /// Takes `units` of line `i` off what is paid for.
+    fn free_units(&mut self, i: usize, units: Decimal) {
+        self.paid[i] -= units;
+        self.amounts[i] = self.paid[i] * self.cart.lines[i].price_list_rate;
+        self.all_figures = None;
     }
 
     /// Why `offer` is not reached with `qty` units worth `amount`, if so.
     fn unmet(&self, offer: &Offer, qty: Decimal, amount: Decimal) -> Option<Reason> {
-        let zero = Decimal::ZERO;
-        if offer.min_qty > zero && qty < offer.min_qty {
+        if positive(offer.min_qty) && qty < offer.min_qty {
             let gives = (offer.offer_type == OfferType::GiveProduct)
                 .then(|| format!("{} free", offer.given_qty.normalize()));
             return Some(Reason::MinQty {
@@ -211,19 +249,19 @@ impl Run<'_> {
                 gives,
             });
         }
-        if offer.max_qty > zero && qty > offer.max_qty {
+        if positive(offer.max_qty) && qty > offer.max_qty {
             return Some(Reason::MaxQty {
                 max: offer.max_qty,
                 have: qty,
             });
         }
-        if offer.min_amount > zero && amount < offer.min_amount {
+        if positive(offer.min_amount) && amount < offer.min_amount {
             return Some(Reason::MinAmount {
                 need: self.money(offer.min_amount),
                 have: self.money(amount),
             });
         }
-        if offer.max_amount > zero && amount > offer.max_amount {
+        if positive(offer.max_amount) && amount > offer.max_amount {
             return Some(Reason::MaxAmount {
                 max: self.money(offer.max_amount),
                 have: self.money(amount),
@@ -233,21 +271,19 @@ impl Run<'_> {
     }
 
     fn give_product(&mut self, offer: &Offer) {
-        let lines = self.lines_of(offer);
-        if lines.is_empty() {
+        let Some((qty, amount)) = self.figures(offer) else {
             return self.miss(offer, Reason::NotInCart);
-        }
-        let (qty, amount) = self.figures(&lines);
+        };
         if let Some(reason) = self.unmet(offer, qty, amount) {
             return self.miss(offer, reason);
         }
-        let times = if offer.recurring && offer.min_qty > Decimal::ZERO {
+        let times = if offer.recurring && positive(offer.min_qty) {
             (qty / offer.min_qty).floor()
         } else {
             Decimal::ONE
         };
         let mut left = offer.given_qty * times;
-        if left <= Decimal::ZERO {
+        if !positive(left) {
             return self.miss(offer, Reason::NoSaving);
         }
         let reference = offer.reference();
@@ -271,7 +307,7 @@ impl Run<'_> {
                 });
             }
             Replace::SameItem | Replace::CheapestItem => {
-                let mut order = lines;
+                let mut order = self.lines_of(offer);
                 if offer.replace == Replace::CheapestItem {
                     order.sort_by(|&a, &b| {
                         let rate = |i: usize| self.cart.lines[i].price_list_rate;
@@ -279,11 +315,11 @@ impl Run<'_> {
                     });
                 }
                 for i in order {
-                    if left <= Decimal::ZERO {
+                    if !positive(left) {
                         break;
                     }
                     let take = left.min(self.paid[i]);
-                    self.paid[i] -= take;
+                    self.free_units(i, take);
                     left -= take;
                     let line = &self.cart.lines[i];
                     self.out.free.push(FreeLine {
@@ -299,17 +335,19 @@ impl Run<'_> {
         self.out.applied.push(reference);
     }
 
-    /// The discount per unit an Item Price offer gives on a unit priced `list`.
-    fn unit_discount(offer: &Offer, list: Decimal) -> Decimal {
-        let discount = if offer.rate > Decimal::ZERO {
+    /// The discount an Item Price offer gives on line `i` before rounding: per unit, never
+    /// more than the unit's price; `percent` is the offer's percentage as a fraction.
+    fn line_discount(&self, offer: &Offer, percent: Decimal, i: usize) -> Decimal {
+        let list = self.cart.lines[i].price_list_rate.max(Decimal::ZERO);
+        if !positive(offer.rate) && offer.discount_type == DiscountType::Percentage {
+            return (self.amounts[i] * percent).clamp(Decimal::ZERO, self.amounts[i]);
+        }
+        let unit = if positive(offer.rate) {
             list - offer.rate
         } else {
-            match offer.discount_type {
-                DiscountType::Percentage => list * offer.discount_percentage / Decimal::ONE_HUNDRED,
-                DiscountType::Amount => offer.discount_amount,
-            }
+            offer.discount_amount
         };
-        discount.clamp(Decimal::ZERO, list.max(Decimal::ZERO))
+        unit.clamp(Decimal::ZERO, list) * self.paid[i]
     }
 
     fn item_prices(&mut self, offers: Vec<&Offer>) {
@@ -317,21 +355,20 @@ impl Run<'_> {
         let mut best: Vec<Option<(Decimal, usize)>> = vec![None; self.cart.lines.len()];
         let mut candidates: Vec<(usize, Vec<usize>)> = Vec::new();
         for (k, offer) in offers.iter().enumerate() {
-            let lines = self.lines_of(offer);
-            if lines.is_empty() {
+            let Some((qty, amount)) = self.figures(offer) else {
                 self.miss(offer, Reason::NotInCart);
                 continue;
-            }
-            let (qty, amount) = self.figures(&lines);
+            };
             if let Some(reason) = self.unmet(offer, qty, amount) {
                 self.miss(offer, reason);
                 continue;
             }
+            let percent = offer.discount_percentage / Decimal::ONE_HUNDRED;
             let mut touched = Vec::new();
-            for i in lines {
-                let unit = Self::unit_discount(offer, self.cart.lines[i].price_list_rate);
-                let discount = self.money(unit * self.paid[i]);
-                if discount <= Decimal::ZERO {
+            let lines = self.index.lines_of(&offer.apply_on);
+            for i in lines.iter().copied().filter(|&i| positive(self.paid[i])) {
+                let discount = self.money(self.line_discount(offer, percent, i));
+                if !positive(discount) {
                     continue;
                 }
                 touched.push(i);
@@ -367,7 +404,7 @@ impl Run<'_> {
                 continue;
             }
             // Max Discount caps the offer's total on the invoice, taken in line order.
-            let mut cap = (offer.max_discount > Decimal::ZERO).then_some(offer.max_discount);
+            let mut cap = positive(offer.max_discount).then_some(offer.max_discount);
             for i in won {
                 let mut discount = best[i].map_or(Decimal::ZERO, |(d, _)| d);
                 if let Some(left) = cap.as_mut() {
@@ -383,21 +420,21 @@ impl Run<'_> {
 
     fn customer_discount(&mut self) {
         let percent = self.cart.customer_discount;
-        if percent <= Decimal::ZERO {
+        if !positive(percent) {
             return;
         }
         for &i in &self.index.all {
             let line = &mut self.out.lines[i];
-            if line.source.is_some() || self.paid[i] <= Decimal::ZERO {
+            if line.source.is_some() || !positive(self.paid[i]) {
                 continue;
             }
-            let amount = self.paid[i] * self.cart.lines[i].price_list_rate;
+            let amount = self.amounts[i];
             let mut discount = self
                 .cart
                 .currency
                 .round(amount * percent / Decimal::ONE_HUNDRED);
             discount.rescale(self.cart.currency.minor_unit);
-            if discount > Decimal::ZERO {
+            if positive(discount) {
                 line.discount = discount;
                 line.source = Some(DiscountSource::CustomerGroup);
             }
@@ -410,24 +447,19 @@ impl Run<'_> {
             .index
             .all
             .iter()
-            .map(|&i| self.money(self.paid[i] * self.cart.lines[i].price_list_rate))
+            .map(|&i| self.money(self.amounts[i]))
             .sum();
         gross - self.out.line_discounts()
     }
 
     /// Units and amount an offer's conditions count: for Transaction offers the amount is the
     /// net total after line discounts.
-    fn condition_figures(
-        &self,
-        offer: &Offer,
-        lines: &[usize],
-        net: Decimal,
-    ) -> (Decimal, Decimal) {
-        let (qty, amount) = self.figures(lines);
+    fn condition_figures(&mut self, offer: &Offer, net: Decimal) -> Option<(Decimal, Decimal)> {
+        let (qty, amount) = self.figures(offer)?;
         if offer.apply_on == ApplyOn::Transaction {
-            (qty, net)
+            Some((qty, net))
         } else {
-            (qty, amount)
+            Some((qty, amount))
         }
     }
 
@@ -435,12 +467,10 @@ impl Run<'_> {
         let mut chosen: Option<(Decimal, &Offer)> = None;
         let mut reached = Vec::new();
         for offer in offers {
-            let lines = self.lines_of(offer);
-            if lines.is_empty() {
+            let Some((qty, amount)) = self.condition_figures(offer, net) else {
                 self.miss(offer, Reason::NotInCart);
                 continue;
-            }
-            let (qty, amount) = self.condition_figures(offer, &lines, net);
+            };
             if let Some(reason) = self.unmet(offer, qty, amount) {
                 self.miss(offer, reason);
                 continue;
@@ -451,10 +481,10 @@ impl Run<'_> {
                 }
                 DiscountType::Amount => self.money(offer.discount_amount.min(net)),
             };
-            if offer.max_discount > Decimal::ZERO {
+            if positive(offer.max_discount) {
                 discount = discount.min(offer.max_discount);
             }
-            if discount <= Decimal::ZERO {
+            if !positive(discount) {
                 self.miss(offer, Reason::NoSaving);
                 continue;
             }
@@ -476,11 +506,9 @@ impl Run<'_> {
     }
 
     fn loyalty_points(&mut self, offer: &Offer, net: Decimal) {
-        let lines = self.lines_of(offer);
-        if lines.is_empty() {
+        let Some((qty, amount)) = self.condition_figures(offer, net) else {
             return self.miss(offer, Reason::NotInCart);
-        }
-        let (qty, amount) = self.condition_figures(offer, &lines, net);
+        };
         if let Some(reason) = self.unmet(offer, qty, amount) {
             return self.miss(offer, reason);
         }
