@@ -141,7 +141,7 @@ async fn a_store_supervisor_sees_only_their_own_stores_invoices() {
     clippy::too_many_arguments,
     reason = "each argument is a column the tests vary"
 )]
-fn invoice(
+pub(crate) fn invoice(
     app: &TestApp,
     number: &str,
     store: &str,
