@@ -1,124 +1,12 @@
-//! The customer page as people read it: lifetime spend and visits, the spend chart's value axis
-//! and figures, stores by name, one header on the page and its Loyalty tab, and why a user may
-//! not edit a customer (on the page and in the 403 of the edit page).
+//! The customer page as people read it: its key figures before any purchase, one header on the
+//! page and its Loyalty tab, and why a user may not edit a customer (on the page and in the 403
+//! of the edit page). The figures and chart with sales are tested with the sales pages.
 
-use chrono::Utc;
 use patron::users::rules::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;
 use crate::common::shop::shop;
-use crate::sales_pages::invoice;
-
-/// `back` months before the current one, a day into it (SQL).
-fn month(back: u32) -> String {
-    format!("date_trunc('month', now()) - interval '{back} months' + interval '1 day'")
-}
-
-#[actix_web::test]
-async fn lifetime_spend_and_visits_count_the_sales_that_stand_and_the_chart_has_an_axis() {
-    let (app, _) = shop().await;
-    let this_month = "date_trunc('month', now()) + interval '1 minute'";
-    invoice(
-        &app,
-        "C-1",
-        "NORTH",
-        "Ana",
-        this_month,
-        "40",
-        "submitted",
-        None,
-    );
-    invoice(
-        &app,
-        "C-2",
-        "NORTH",
-        "Ana",
-        &month(2),
-        "15",
-        "submitted",
-        None,
-    );
-    invoice(
-        &app,
-        "C-3",
-        "NORTH",
-        "Ana",
-        &month(2),
-        "5",
-        "submitted",
-        None,
-    );
-    // A return takes its amount off the spend but is no visit; a cancelled sale is neither.
-    let returned = Some("C-3");
-    invoice(
-        &app,
-        "C-4",
-        "NORTH",
-        "Ana",
-        &month(2),
-        "-10",
-        "submitted",
-        returned,
-    );
-    invoice(
-        &app,
-        "C-5",
-        "NORTH",
-        "Ana",
-        &month(5),
-        "99",
-        "cancelled",
-        None,
-    );
-    // Older than the chart, still part of the lifetime.
-    invoice(
-        &app,
-        "C-6",
-        "NORTH",
-        "Ana",
-        &month(30),
-        "77",
-        "submitted",
-        None,
-    );
-    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
-    let (hq, _) = app.signed_in(Role::HqManager).await;
-
-    let page = hq.get(&format!("/customers/{ana}")).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    // 40 + 15 + 5 - 10 + 77 over four visits.
-    page.assert_contains(r#"<dd id="lifetime-spend">$127.00</dd>"#);
-    page.assert_contains(r#"<dd id="visits">4</dd>"#);
-    page.assert_contains(r#"<dd id="average-sale">$31.75</dd>"#);
-    let first_of_month = Utc::now().format("1 %b %Y").to_string();
-    page.assert_contains(&format!(r#"<dd id="last-visit">{first_of_month}</dd>"#));
-
-    // The chart: 40 this month, 10 net two months ago (the return taken off); the amounts
-    // on its axis in round steps of $20 up to $40.
-    page.assert_contains(
-        r#"<div class="chart-values" aria-hidden="true"><span>$40</span><span>$20</span><span>$0</span></div>"#,
-    );
-    assert_eq!(page.body.matches(r#"<line class="grid""#).count(), 2);
-    assert_eq!(page.body.matches(r#"<line class="axis""#).count(), 1);
-    assert_eq!(
-        page.body
-            .split(r#"<div class="chart-months" aria-hidden="true">"#)
-            .nth(1)
-            .and_then(|rest| rest.split("</div>").next())
-            .map(|months| months.matches("<span>").count()),
-        Some(4)
-    );
-    page.assert_contains(": $40.00</title>");
-    page.assert_contains("Monthly spend as a table");
-    page.assert_contains(r#"<td class="num">$10.00</td>"#);
-    page.assert_lacks("<text");
-    page.assert_lacks("style=");
-
-    // Stores by name: in the header, the history table and the contact card alike.
-    page.assert_contains("<td>Store NORTH</td>");
-    page.assert_lacks("<td>NORTH</td>");
-}
 
 #[actix_web::test]
 async fn a_customer_who_never_bought_reads_zero_and_never() {
