@@ -20,7 +20,8 @@ const SLOT: u32 = WIDTH / MONTHS as u32;
 const GAP: u32 = 6;
 /// Months between two month labels (the labels split the width in four).
 const LABEL_EVERY: usize = 6;
-/// Intervals between value gridlines aimed for (a chart with returns may get one more).
+/// Most intervals between value gridlines: three above zero, or four across a chart with
+/// months below zero, so that the axis keeps three to five labels.
 const INTERVALS: u32 = 3;
 
 const MONTH_NAMES: [&str; 12] = [
@@ -193,9 +194,23 @@ pub fn chart(current: Month, totals: &[(Month, Decimal)], currency: &Currency) -
         .iter()
         .map(|(_, t)| *t)
         .fold(Decimal::ZERO, Decimal::min);
-    let step = nice_step((highest - lowest) / Decimal::from(INTERVALS));
+    let most = if lowest < Decimal::ZERO {
+        INTERVALS + 1
+    } else {
+        INTERVALS
+    };
     // At least one interval above zero, so that a chart of returns only still has a top.
-    let (up, down) = (steps(highest, step).max(1), steps(-lowest, step));
+    let span = |step| (steps(highest, step).max(1), steps(-lowest, step));
+    let mut step = nice_step((highest - lowest) / Decimal::from(most));
+    // Rounding each side up may need more lines than `most`: the next round step then.
+    for _ in 0..8 {
+        let (up, down) = span(step);
+        if up + down <= most {
+            break;
+        }
+        step = nice_step(step + step / Decimal::from(1000));
+    }
+    let (up, down) = span(step);
     let top = step * Decimal::from(up);
     let scale = Decimal::from(HEIGHT) / (step * Decimal::from(up + down));
     let baseline = pixels(top, scale);
@@ -359,6 +374,12 @@ mod tests {
         assert!(november.negative);
         assert_eq!((november.y, november.height), (80, 24));
         assert_eq!((chart.bars[0].y, chart.bars[0].height), (8, 72));
+    }
+
+    #[test]
+    fn a_small_return_month_costs_one_step_below_zero_not_a_quarter_of_the_chart() {
+        let chart = chart(m(2026, 11), &[(m(2026, 10), d(750)), (m(2026, 11), d(-20))]).unwrap();
+        assert_eq!(labels(&chart), ["$750", "$500", "$250", "$0", "-$250"]);
     }
 
     #[test]
