@@ -45,6 +45,7 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
 /// The customer page's parts that other areas own, in page order.
 pub fn customer_panels() -> CustomerPanels {
     CustomerPanels::new(vec![
+        &crate::sales::customer_panels::FiguresPanel,
         &crate::sales::customer_panels::BalancesPanel,
         &crate::loyalty::panel::LoyaltyCard,
         &crate::sales::customer_panels::HistoryPanel,

@@ -156,6 +156,23 @@
     if (input) input.focus();
   });
 
+  // A tier's Collection Factor read forwards as it is typed: "1 point for every 2.00 spent"
+  // (the server writes the same sentence in the page: rules::factor_reading).
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-factor-input]")) return;
+    var reading = input.parentElement.querySelector("[data-factor-reading]");
+    if (!reading) return;
+    var typed = input.value.replace(/[$,\s]/g, "");
+    var factor = Number(typed);
+    if (typed === "" || !isFinite(factor) || factor <= 0) {
+      reading.textContent = "";
+      return;
+    }
+    var decimals = (typed.split(".")[1] || "").replace(/0+$/, "").length;
+    reading.textContent = "1 point for every " + factor.toFixed(Math.max(2, decimals)) + " spent";
+  });
+
   // Toasts: the server sends HX-Trigger {"toast": "Saved."} after an htmx change.
   document.addEventListener("toast", function (event) {
     var alerts = document.getElementById("alerts");

@@ -6,6 +6,7 @@ pub mod feed;
 pub mod forms;
 pub mod group_import;
 pub mod groups;
+pub mod head;
 pub mod home;
 pub mod hooks;
 pub mod import;

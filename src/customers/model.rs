@@ -124,8 +124,8 @@ pub struct CustomerFacts {
     pub group: String,
     /// Territory.
     pub territory: String,
-    /// Origin store's name (none: created at HQ).
-    pub origin_store: Option<String>,
+    /// Origin store's name and code (none: created at HQ).
+    pub origin_store: Option<(String, String)>,
     /// Country name.
     pub country: Option<String>,
     /// The kept customer's code, after a merge.
@@ -138,7 +138,12 @@ pub fn facts(conn: &mut PgConnection, customer: &Customer) -> QueryResult<Custom
     let group = super::groups::group(conn, customer.fields.customer_group_id)?.name;
     let territory = super::groups::territory(conn, customer.fields.territory_id)?.name;
     let origin_store = match customer.origin_store_id {
-        Some(store) => Some(stores::table.find(store).select(stores::name).first(conn)?),
+        Some(store) => Some(
+            stores::table
+                .find(store)
+                .select((stores::name, stores::code))
+                .first(conn)?,
+        ),
         None => None,
     };
     let country = match &customer.fields.country_code {

@@ -44,9 +44,36 @@ pub fn may_edit(role: Role, scope: StoreScope, customer: &Customer) -> bool {
     role.can(Permission::CustomersEdit) && scope.allows(customer.origin_store_id)
 }
 
+/// Why `role` acting within `scope` may not change `customer` — the sentence the page shows in
+/// place of Edit and the edit pages answer 403 with — or `None` when they may. `store` is the
+/// name of the customer's origin store (none: created at HQ).
+pub fn edit_refusal(
+    role: Role,
+    scope: StoreScope,
+    customer: &Customer,
+    store: Option<&str>,
+) -> Option<String> {
+    if may_edit(role, scope, customer) {
+        return None;
+    }
+    Some(if !role.can(Permission::CustomersEdit) {
+        format!(
+            "Your role ({}) looks customers up; HQ and store supervisors edit them.",
+            role.label()
+        )
+    } else {
+        match store {
+            Some(name) => format!("Customers of {name} are edited by that store or HQ."),
+            None => "Customers created at HQ are edited by HQ.".to_owned(),
+        }
+    })
+}
+
 /// Where on the page a panel goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
+    /// The key figures right under the header (lifetime spend, visits).
+    Figures,
     /// A card in the row under the header, beside "Contact and address".
     Card,
     /// The history section under the tabs (its first tab).

@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use super::forms::CustomerForm;
 use super::groups::{self, Group, Territory};
+use super::head::{CustomerHead, CustomerTab};
 use super::hooks::CustomerHooks;
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
-use super::panels::{CustomerPanels, Panel, PanelRequest, Slot, Viewer};
+use super::panels::{CustomerPanels, PanelRequest, Slot, Viewer, edit_refusal, may_edit};
 use super::rules::{initials, search_terms};
 use crate::audit::{self, model as audit_model};
 use crate::kernel::Activation;
@@ -418,11 +419,6 @@ async fn rerender(
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// Whether `user` may change `customer` (`panels::may_edit`).
-fn may_edit(user: &CurrentUser, customer: &Customer) -> bool {
-    super::panels::may_edit(user.role, user.store_scope(), customer)
-}
-
 struct Activity {
     at: String,
     who: String,
@@ -433,21 +429,16 @@ struct Activity {
 #[template(path = "customers/show.html")]
 struct ShowPage {
     ctx: PageCtx,
+    head: CustomerHead,
     customer: Customer,
-    initials: String,
-    group: String,
-    territory: String,
-    origin_store: Option<String>,
     country: Option<String>,
-    merged_into: Option<String>,
-    tab: String,
     activity: Vec<Activity>,
+    /// Other areas' key figures (lifetime spend and visits), rendered by them.
+    figures: Vec<String>,
     /// Other areas' cards (balances, loyalty), rendered by them.
     cards: Vec<String>,
     /// Other areas' history sections (sales), rendered by them.
     history: Vec<String>,
-    can_edit: bool,
-    can_deactivate: bool,
 }
 
 #[derive(Deserialize)]
@@ -489,23 +480,25 @@ async fn show(
             Ok((customer, facts, entries, shown))
         })
         .await?;
-    let (cards, history): (Vec<Panel>, Vec<Panel>) =
-        shown.into_iter().partition(|p| p.slot == Slot::Card);
+    let in_slot = |slot: Slot| -> Vec<String> {
+        shown
+            .iter()
+            .filter(|p| p.slot == slot)
+            .map(|p| p.html.clone())
+            .collect()
+    };
+    let tab = if query.tab == "activity" {
+        CustomerTab::Activity
+    } else {
+        CustomerTab::Sales
+    };
     render(&ShowPage {
         ctx: user.page(),
-        initials: initials(&customer.fields.first_name, &customer.fields.last_name),
-        group: facts.group,
-        territory: facts.territory,
-        origin_store: facts.origin_store,
+        head: CustomerHead::new(&customer, &facts, user.role, user.store_scope(), tab),
         country: facts.country,
-        merged_into: facts.merged_into,
-        tab: if query.tab == "activity" {
-            "activity".into()
-        } else {
-            "sales".into()
-        },
-        cards: cards.into_iter().map(|p| p.html).collect(),
-        history: history.into_iter().map(|p| p.html).collect(),
+        figures: in_slot(Slot::Figures),
+        cards: in_slot(Slot::Card),
+        history: in_slot(Slot::History),
         activity: entries
             .into_iter()
             .map(|e| Activity {
@@ -514,24 +507,34 @@ async fn show(
                 action: e.action.replace('_', " "),
             })
             .collect(),
-        can_edit: may_edit(&user, &customer),
-        can_deactivate: user.can(Permission::CustomersDeactivate),
         customer,
     })
 }
 
+/// Customer `id`, when `user` may change them; otherwise 403 with the reason
+/// (`panels::edit_refusal`), the sentence the customer page shows in place of Edit.
 async fn load_editable(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
 ) -> Result<Customer, AppError> {
     user.require(Permission::CustomersEdit)?;
-    let customer = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
-    if may_edit(user, &customer) {
-        Ok(customer)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    let (role, scope) = (user.role, user.store_scope());
+    state
+        .db
+        .run(move |conn| {
+            let customer = model::find(conn, id)?;
+            if may_edit(role, scope, &customer) {
+                return Ok(customer);
+            }
+            let store = model::facts(conn, &customer)?.origin_store;
+            let store = store.as_ref().map(|(name, _)| name.as_str());
+            Err(match edit_refusal(role, scope, &customer, store) {
+                Some(reason) => AppError::Refused(reason),
+                None => AppError::Forbidden,
+            })
+        })
+        .await
 }
 
 async fn edit_page(

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
 use super::reports::{CompanyCurrencies, value};
+use crate::customers::head::{CustomerHead, CustomerTab};
+use crate::customers::model as customers;
 use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::users::rules::Permission;
@@ -67,15 +69,14 @@ struct RowView {
 #[template(path = "loyalty/ledger.html", blocks = ["rows"])]
 struct LedgerPage {
     ctx: PageCtx,
+    /// The customer's header and tabs, as on their page.
+    head: CustomerHead,
     customer_id: i64,
-    code: String,
-    name: String,
     balances: Vec<BalanceView>,
     show_program: bool,
     rows: Vec<RowView>,
     next_link: Option<String>,
     paged: bool,
-    customer_tabs: bool,
 }
 
 fn row_view(row: LedgerRow, currency: &Currency, scope: StoreScope) -> RowView {
@@ -123,10 +124,13 @@ async fn show(
     let id = id.into_inner();
     let after = parse_cursor(&query.after);
     let today = Utc::now().date_naive();
-    let (customer, balances, rows) = state
+    let (role, scope) = (user.role, user.store_scope());
+    let (head, balances, rows) = state
         .db
         .run(move |conn| {
-            let customer = crate::customers::model::find(conn, id)?;
+            let customer = customers::find(conn, id)?;
+            let facts = customers::facts(conn, &customer)?;
+            let head = CustomerHead::new(&customer, &facts, role, scope, CustomerTab::Loyalty);
             let balances = customer_ledger::balances(conn, id, today)?;
             let found = customer_ledger::page(conn, id, after, PAGE_SIZE + 1)?;
             let mut currencies = CompanyCurrencies::default();
@@ -140,7 +144,7 @@ async fn show(
                 let currency = currencies.get(conn, row.company_id)?;
                 rows.push((row, currency));
             }
-            Ok((customer, priced, rows))
+            Ok((head, priced, rows))
         })
         .await?;
     let page_size = usize::try_from(PAGE_SIZE).unwrap_or(200);
@@ -150,17 +154,10 @@ async fn show(
                 .map(|(last, _)| format!("/customers/{id}/loyalty/ledger?after={}", last.cursor()))
         })
         .flatten();
-    let scope = user.store_scope();
     let page = LedgerPage {
         ctx: user.page(),
+        head,
         customer_id: id,
-        code: customer.code.clone(),
-        name: format!(
-            "{} {}",
-            customer.fields.first_name, customer.fields.last_name
-        )
-        .trim()
-        .to_owned(),
         show_program: balances.len() > 1,
         balances: balances
             .into_iter()
@@ -178,7 +175,6 @@ async fn show(
             .collect(),
         next_link,
         paged: after.is_some(),
-        customer_tabs: user.can(Permission::CustomersView),
     };
     if is_fragment_request(&req) {
         render(&page.as_rows())
@@ -197,7 +193,7 @@ async fn export(
     let id = id.into_inner();
     let customer = state
         .db
-        .run(move |conn| Ok(crate::customers::model::find(conn, id)?))
+        .run(move |conn| Ok(customers::find(conn, id)?))
         .await?;
     let file = format!(
         "loyalty-ledger-{}-{}.csv",

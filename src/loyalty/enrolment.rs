@@ -43,7 +43,7 @@ pub fn enrol(
         let name = programs::find(conn, current.program_id)?.fields.name;
         return Err(AppError::field(
             "program",
-            format!("Already enrolled in {name}: one program per company. Unenroll first."),
+            format!("Already enrolled in {name}: one program per company. Unenrol first."),
         ));
     }
     let made = diesel::insert_into(loyalty_members::table)

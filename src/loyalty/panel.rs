@@ -1,5 +1,5 @@
 //! The Loyalty panel on the customer page: the program a customer is in with their points, tier
-//! and what is about to expire, or the programs they may join. Enrol and Unenroll (customers.edit
+//! and what is about to expire, or the programs they may join. Enrol and Unenrol (customers.edit
 //! or loyalty.manage) and Adjust points (loyalty.manage) answer htmx with the panel redrawn, and plain form posts
 //! with a redirect back to the customer.
 
@@ -35,7 +35,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 /// A program the customer is in, as the panel shows it.
 #[derive(Debug, Clone)]
 pub struct Enrolled {
-    /// Company (the Unenroll and Adjust forms send it).
+    /// Company (the Unenrol and Adjust forms send it).
     pub company_id: i64,
     /// Program name.
     pub program: String,
@@ -79,7 +79,7 @@ pub struct Panel {
     pub offers: Vec<Offer>,
     /// Two or more auto-opt-in programs match them: a person must pick.
     pub must_pick: bool,
-    /// May enrol and unenroll.
+    /// May enrol and unenrol.
     pub can_enrol: bool,
     /// May adjust points.
     pub can_adjust: bool,
@@ -146,7 +146,7 @@ impl Viewer {
         }
     }
 
-    /// Whether they may enrol and unenroll `customer`.
+    /// Whether they may enrol and unenrol `customer`.
     fn may_enrol(&self, customer: &customers::Customer) -> bool {
         self.enrols && self.scope.allows(customer.origin_store_id)
     }
@@ -293,7 +293,7 @@ struct EnrolForm {
     program: String,
 }
 
-/// Who may enrol and unenroll: those who edit customers, and marketing, who run the programs.
+/// Who may enrol and unenrol: those who edit customers, and marketing, who run the programs.
 pub const ENROLLERS: [Permission; 2] = [Permission::CustomersEdit, Permission::LoyaltyManage];
 
 /// Runs `change` on customer `id` in one transaction, when `user` may enrol them (`ENROLLERS`;
@@ -328,6 +328,12 @@ async fn enrol(
     let id = id.into_inner();
     let program_id: i64 = form.program.trim().parse().unwrap_or(0);
     let outcome = enrolment_change(&state, &user, id, move |conn, actor| {
+        if program_id == 0 {
+            return Err(AppError::field(
+                "program",
+                "Choose the program to enrol in.",
+            ));
+        }
         let member = enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), actor)?;
         let name = programs::find(conn, member.program_id)?.fields.name;
         Ok(format!("Enrolled in {name}."))

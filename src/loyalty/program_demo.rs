@@ -34,7 +34,10 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
             collection_factor: Decimal::new(*factor, 2),
         })
         .collect();
-    rules::check_tiers(&tiers, true).map_err(|(_, message)| anyhow::anyhow!(message))?;
+    rules::check_tiers(&tiers, true).map_err(|problems| {
+        let messages: Vec<String> = problems.into_iter().map(|(_, message)| message).collect();
+        anyhow::anyhow!(messages.join(" "))
+    })?;
     let fields = ProgramFields {
         name: NAME.to_owned(),
         company_id,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::programs::{Program, ProgramFields};
-use super::rules::{self, TierRule};
+use super::rules::{self, TierColumn, TierRule, TierSpot};
 use crate::stores::rules::typed_number;
 use crate::web::FieldErrors;
 
@@ -21,13 +21,38 @@ pub struct TierRow {
     pub factor: String,
 }
 
+/// The Collection Factor a new row starts with: a point for every unit of money spent.
+pub const DEFAULT_FACTOR: &str = "1";
+
 impl TierRow {
-    /// A row left empty: ignored, so that the form's spare row never counts.
+    /// The spare row the form offers, its defaults as values: Collection Factor 1, and Min
+    /// Spent 0 when it would be the `first` tier (the lowest tier starts at 0).
+    pub fn spare(first: bool) -> TierRow {
+        TierRow {
+            name: String::new(),
+            min_spent: if first { "0".into() } else { String::new() },
+            factor: DEFAULT_FACTOR.into(),
+        }
+    }
+
+    /// A row left empty, or holding only the Collection Factor it was offered with: ignored,
+    /// so that the form's spare row never counts.
     pub fn is_blank(&self) -> bool {
+        let factor = self.factor.trim();
         self.name.trim().is_empty()
             && self.min_spent.trim().is_empty()
-            && self.factor.trim().is_empty()
+            && (factor.is_empty() || factor == DEFAULT_FACTOR)
     }
+}
+
+/// The error key of a Collection Rules cell: `tier-2-min_spent`.
+pub fn cell_key(row: usize, column: TierColumn) -> String {
+    let column = match column {
+        TierColumn::Name => "name",
+        TierColumn::MinSpent => "min_spent",
+        TierColumn::Factor => "factor",
+    };
+    format!("tier-{row}-{column}")
 }
 
 /// What a post of the form asks for: saving, or (without JavaScript) another row or one row
@@ -90,8 +115,8 @@ const TIER_NAME_MAX: usize = 60;
 const EXPIRY_MAX: i32 = 36_500;
 
 impl ProgramForm {
-    /// A new program's form: Multiple Tier, points that never expire, valid from `today`,
-    /// the company preselected when there is only one.
+    /// A new program's form: Multiple Tier, a point worth 0.01, points that never expire,
+    /// valid from `today`, the company preselected when there is only one.
     pub fn blank(today: NaiveDate, companies: &[i64]) -> ProgramForm {
         ProgramForm {
             company_id: match companies {
@@ -99,6 +124,7 @@ impl ProgramForm {
                 _ => String::new(),
             },
             program_type: "multiple".into(),
+            conversion_factor: "0.01".into(),
             expiry_days: "0".into(),
             valid_from: today.to_string(),
             ..ProgramForm::default()
@@ -279,13 +305,21 @@ impl ProgramForm {
         let tiers = match self.tier_rules() {
             Ok(tiers) => match rules::check_tiers(&tiers, multiple_tier) {
                 Ok(()) => tiers,
-                Err((field, message)) => {
-                    errors.add(field, message);
+                Err(problems) => {
+                    for (spot, message) in problems {
+                        let field = match spot {
+                            TierSpot::Table => "tiers".to_owned(),
+                            TierSpot::Cell(row, column) => cell_key(row, column),
+                        };
+                        errors.add(&field, message);
+                    }
                     Vec::new()
                 }
             },
-            Err(message) => {
-                errors.add("tiers", message);
+            Err(cells) => {
+                for (field, message) in cells {
+                    errors.add(&field, message);
+                }
                 Vec::new()
             }
         };
@@ -305,29 +339,38 @@ impl ProgramForm {
         errors.into_result((fields, tiers))
     }
 
-    /// The rows as numbers; the first row that is not says why.
-    fn tier_rules(&self) -> Result<Vec<TierRule>, String> {
-        self.tiers
-            .iter()
-            .map(|row| {
-                let name = row.name.trim().to_owned();
-                let which = if name.is_empty() { "A tier" } else { &name };
-                if name.chars().count() > TIER_NAME_MAX {
-                    return Err(format!(
-                        "{which}: use at most {TIER_NAME_MAX} characters for the Tier Name."
-                    ));
-                }
-                let min_spent = number(&row.min_spent, "Min Spent", 4)
-                    .map_err(|message| format!("{which}: {message}"))?;
-                let collection_factor = number(&row.factor, "Collection Factor", 6)
-                    .map_err(|message| format!("{which}: {message}"))?;
-                Ok(TierRule {
+    /// The rows as numbers, or a message for each cell that is not one.
+    fn tier_rules(&self) -> Result<Vec<TierRule>, Vec<(String, String)>> {
+        let mut rules = Vec::with_capacity(self.tiers.len());
+        let mut cells = Vec::new();
+        for (index, row) in self.tiers.iter().enumerate() {
+            let name = row.name.trim().to_owned();
+            if name.chars().count() > TIER_NAME_MAX {
+                cells.push((
+                    cell_key(index, TierColumn::Name),
+                    format!("Use at most {TIER_NAME_MAX} characters."),
+                ));
+            }
+            let mut read = |raw: &str, label: &str, scale: u32, column: TierColumn| {
+                number(raw, label, scale)
+                    .map_err(|message| cells.push((cell_key(index, column), capitalized(&message))))
+                    .ok()
+            };
+            let min_spent = read(&row.min_spent, "Min Spent", 4, TierColumn::MinSpent);
+            let factor = read(&row.factor, "Collection Factor", 6, TierColumn::Factor);
+            if let (Some(min_spent), Some(collection_factor)) = (min_spent, factor) {
+                rules.push(TierRule {
                     name,
                     min_spent,
                     collection_factor,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        if cells.is_empty() {
+            Ok(rules)
+        } else {
+            Err(cells)
+        }
     }
 }
 
@@ -336,7 +379,7 @@ impl ProgramForm {
 fn number(raw: &str, label: &str, scale: u32) -> Result<Decimal, String> {
     let value = typed_number(raw)
         .ok_or_else(|| format!("enter the {label}."))?
-        .map_err(|_| format!("enter the {label} as a number, like 0.5."))?;
+        .map_err(|_| format!("enter the {label} as a number, like 250 or 0.5."))?;
     if value.normalize().scale() > scale {
         return Err(format!("use at most {scale} decimals for the {label}."));
     }
@@ -479,7 +522,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_that_are_not_numbers_are_named_in_the_tiers_message() {
+    fn rows_that_are_not_numbers_are_reported_at_their_cells() {
         let mut extra: Vec<(&str, &str)> = Vec::new();
         extra.extend(row("Silver", "0", "1"));
         extra.extend(row("Gold", "lots", "1"));
@@ -488,17 +531,32 @@ mod tests {
             .parse(&known())
             .unwrap_err();
         assert_eq!(
-            errors.get("tiers"),
-            Some("Gold: enter the Min Spent as a number, like 0.5.")
+            errors.get("tier-1-min_spent"),
+            Some("Enter the Min Spent as a number, like 250 or 0.5.")
         );
+        assert!(!errors.has("tiers") && !errors.has("tier-0-min_spent"));
         let errors = ProgramForm::from_pairs(&pairs(&row("Silver", "0", "0.0000001")))
             .0
             .parse(&known())
             .unwrap_err();
         assert_eq!(
-            errors.get("tiers"),
-            Some("Silver: use at most 6 decimals for the Collection Factor.")
+            errors.get("tier-0-factor"),
+            Some("Use at most 6 decimals for the Collection Factor.")
         );
+    }
+
+    #[test]
+    fn a_named_tier_without_min_spent_is_kept_and_marked_at_its_cell() {
+        let (form, _) = ProgramForm::from_pairs(&pairs(&row("Bronze", "", "1")));
+        assert_eq!(form.tiers.len(), 1, "a partly filled row is kept as typed");
+        let errors = form.parse(&known()).unwrap_err();
+        assert_eq!(errors.get("tier-0-min_spent"), Some("Enter the Min Spent."));
+        assert!(!errors.has("conversion_factor") && !errors.has("tiers"));
+        // The spare row as offered, untouched, is no tier.
+        assert!(TierRow::spare(false).is_blank());
+        assert!(!TierRow::spare(true).is_blank());
+        let blank = ProgramForm::blank(NaiveDate::default(), &[1]);
+        assert_eq!(blank.conversion_factor, "0.01");
     }
 
     #[test]

@@ -11,9 +11,9 @@ use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
 use rust_decimal::Decimal;
 
-use super::program_form::{Intent, Known, ProgramForm, TierRow};
+use super::program_form::{Intent, Known, ProgramForm, TierRow, cell_key};
 use super::programs::{self, Program, ProgramFields};
-use super::rules::{self, TierRule};
+use super::rules::{self, TierColumn, TierRule};
 use crate::audit;
 use crate::customers::groups::{self, Group, Territory};
 use crate::customers::routes::in_tree_order;
@@ -201,7 +201,60 @@ struct FormPage {
     blank: TierRow,
 }
 
+/// One Collection Rules row as the form shows it: what was typed, each cell's message, and
+/// what its Collection Factor means.
+struct TierView {
+    /// What its Remove button posts: the row's index, or `new` for the spare row.
+    index: String,
+    row: TierRow,
+    spare: bool,
+    name_error: Option<String>,
+    min_spent_error: Option<String>,
+    factor_error: Option<String>,
+    /// "1 point for every 2.00 spent" (empty until the factor is a number above 0).
+    reading: String,
+}
+
+impl TierView {
+    fn new(index: String, row: &TierRow, spare: bool, errors: &FieldErrors) -> TierView {
+        let error = |column| {
+            index
+                .parse()
+                .ok()
+                .and_then(|i| errors.get(&cell_key(i, column)))
+                .map(str::to_owned)
+        };
+        TierView {
+            name_error: error(TierColumn::Name),
+            min_spent_error: error(TierColumn::MinSpent),
+            factor_error: error(TierColumn::Factor),
+            reading: crate::stores::rules::typed_number(&row.factor)
+                .and_then(Result::ok)
+                .map(rules::factor_reading)
+                .unwrap_or_default(),
+            row: row.clone(),
+            spare,
+            index,
+        }
+    }
+}
+
 impl FormPage {
+    /// The typed rows, with their messages.
+    fn tier_views(&self) -> Vec<TierView> {
+        self.form
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(i, row)| TierView::new(i.to_string(), row, false, &self.errors))
+            .collect()
+    }
+
+    /// The spare row.
+    fn spare_view(&self) -> TierView {
+        TierView::new("new".into(), &self.blank, true, &self.errors)
+    }
+
     /// Whether the select `field` has `id` chosen.
     fn chosen(&self, field: &str, id: &i64) -> bool {
         let value = match field {
@@ -228,12 +281,13 @@ fn form_page(
         &FormPage {
             ctx: user.page(),
             editing,
-            form,
             errors,
             companies: choices.companies,
             groups: choices.groups,
             territories: choices.territories,
-            blank: TierRow::default(),
+            // The first tier starts at 0: a form without rows offers that row.
+            blank: TierRow::spare(form.tiers.is_empty()),
+            form,
         },
     )
 }
@@ -274,7 +328,7 @@ async fn tier_row(user: CurrentUser) -> Result<HttpResponse, AppError> {
         companies: Vec::new(),
         groups: Vec::new(),
         territories: Vec::new(),
-        blank: TierRow::default(),
+        blank: TierRow::spare(false),
     };
     render(&page.as_blank_tier())
 }

@@ -95,61 +95,99 @@ pub fn conversion_label(one_point: &str) -> String {
     format!("1 point = {one_point}")
 }
 
-/// Checks a program's tiers: at least one, the lowest from 0, Min Spent values distinct,
-/// factors above zero, one tier only for a Single Tier program. The field and why otherwise.
-pub fn check_tiers(tiers: &[TierRule], multiple_tier: bool) -> Result<(), (&'static str, String)> {
+/// A column of the Collection Rules table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierColumn {
+    /// Tier Name.
+    Name,
+    /// Min Spent.
+    MinSpent,
+    /// Collection Factor.
+    Factor,
+}
+
+/// Where a problem with the tiers sits, so that the form marks that cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierSpot {
+    /// The table as a whole (no tier, too many for a Single Tier program).
+    Table,
+    /// One cell: the row (in the order given) and its column.
+    Cell(usize, TierColumn),
+}
+
+/// Checks a program's tiers: at least one, the lowest from 0, Min Spent values and names
+/// distinct, factors above zero, one tier only for a Single Tier program. Every problem
+/// otherwise, each where it sits (a problem of the whole table comes alone).
+pub fn check_tiers(tiers: &[TierRule], multiple_tier: bool) -> Result<(), Vec<(TierSpot, String)>> {
     if tiers.is_empty() {
-        return Err(("tiers", "Add at least one tier.".into()));
+        return Err(vec![(TierSpot::Table, "Add at least one tier.".into())]);
     }
     if !multiple_tier && tiers.len() > 1 {
-        return Err((
-            "tiers",
+        return Err(vec![(
+            TierSpot::Table,
             "A Single Tier program has one tier: remove the others or choose Multiple Tier.".into(),
-        ));
+        )]);
     }
-    if let Some(tier) = tiers.iter().find(|t| t.name.trim().is_empty()) {
-        return Err((
-            "tiers",
-            format!("Name the tier from {}.", tier.min_spent.normalize()),
-        ));
-    }
-    let lowest = tiers.iter().map(|t| t.min_spent).min().unwrap_or_default();
-    if lowest != Decimal::ZERO {
-        return Err((
-            "tiers",
+    let mut problems = Vec::new();
+    let cell = TierSpot::Cell;
+    if let Some((index, _)) = tiers
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| a.min_spent.cmp(&b.min_spent))
+        .filter(|(_, lowest)| lowest.min_spent != Decimal::ZERO)
+    {
+        problems.push((
+            cell(index, TierColumn::MinSpent),
             "The lowest tier's Min Spent must be 0, so that every purchase earns.".into(),
         ));
     }
     for (index, tier) in tiers.iter().enumerate() {
+        let name = tier.name.trim();
+        if name.is_empty() {
+            problems.push((cell(index, TierColumn::Name), "Name this tier.".into()));
+        } else if tiers[..index]
+            .iter()
+            .any(|t| t.name.trim().eq_ignore_ascii_case(name))
+        {
+            problems.push((
+                cell(index, TierColumn::Name),
+                format!("Another tier is called {name}."),
+            ));
+        }
         if tiers[..index].iter().any(|t| t.min_spent == tier.min_spent) {
-            return Err((
-                "tiers",
+            problems.push((
+                cell(index, TierColumn::MinSpent),
                 format!(
-                    "Two tiers start at {}: give each a different Min Spent.",
+                    "Another tier starts at {}: give each a different Min Spent.",
                     tier.min_spent.normalize()
                 ),
             ));
         }
-        if tiers[..index]
-            .iter()
-            .any(|t| t.name.trim().eq_ignore_ascii_case(tier.name.trim()))
-        {
-            return Err((
-                "tiers",
-                format!("Two tiers are called {}.", tier.name.trim()),
-            ));
-        }
         if tier.collection_factor <= Decimal::ZERO {
-            return Err((
-                "tiers",
-                format!(
-                    "{}: the Collection Factor must be more than 0.",
-                    tier.name.trim()
-                ),
+            problems.push((
+                cell(index, TierColumn::Factor),
+                "The Collection Factor must be more than 0.".into(),
             ));
         }
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// What a Collection Factor means, read forwards: "1 point for every 2.00 spent" (points are
+/// the amount spent divided by the factor). Empty for a factor that earns nothing.
+pub fn factor_reading(factor: Decimal) -> String {
+    if factor <= Decimal::ZERO {
+        return String::new();
+    }
+    let mut amount = factor.normalize();
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    format!("1 point for every {amount} spent")
 }
 
 #[cfg(test)]
@@ -241,39 +279,50 @@ mod tests {
         assert_eq!(draw(&credits, 181), None);
     }
 
+    /// The first problem's spot and message.
+    fn first(tiers: &[TierRule], multiple: bool) -> (TierSpot, String) {
+        check_tiers(tiers, multiple).unwrap_err().remove(0)
+    }
+
     #[test]
-    fn tier_setups_are_checked() {
+    fn tier_setups_are_checked_and_each_problem_names_its_cell() {
+        use TierColumn::*;
         assert_eq!(check_tiers(&tiers(), true), Ok(()));
-        assert!(
-            check_tiers(&[], true)
-                .unwrap_err()
-                .1
-                .contains("at least one")
+        assert_eq!(
+            first(&[], true),
+            (TierSpot::Table, "Add at least one tier.".into())
         );
-        assert!(
-            check_tiers(&tiers(), false)
-                .unwrap_err()
-                .1
-                .contains("Single Tier")
-        );
+        assert_eq!(first(&tiers(), false).0, TierSpot::Table);
         let mut from_ten = tiers();
         from_ten[0].min_spent = d("10");
-        assert!(
-            check_tiers(&from_ten, true)
-                .unwrap_err()
-                .1
-                .contains("must be 0")
-        );
+        assert_eq!(first(&from_ten, true).0, TierSpot::Cell(0, MinSpent));
         let mut same = tiers();
         same[1].min_spent = d("0");
-        assert!(
-            check_tiers(&same, true)
-                .unwrap_err()
-                .1
-                .contains("Two tiers start at 0")
+        assert_eq!(
+            first(&same, true),
+            (
+                TierSpot::Cell(1, MinSpent),
+                "Another tier starts at 0: give each a different Min Spent.".into()
+            )
         );
-        let mut free = tiers();
-        free[1].collection_factor = d("0");
-        assert!(check_tiers(&free, true).unwrap_err().1.contains("Gold"));
+        // Every bad cell is reported, not only the first.
+        let mut broken = tiers();
+        broken[0].name = " ".into();
+        broken[1].collection_factor = d("0");
+        let spots: Vec<TierSpot> = check_tiers(&broken, true)
+            .unwrap_err()
+            .into_iter()
+            .map(|(spot, _)| spot)
+            .collect();
+        assert_eq!(spots, [TierSpot::Cell(0, Name), TierSpot::Cell(1, Factor)]);
+    }
+
+    #[test]
+    fn a_factor_reads_as_what_one_point_costs() {
+        assert_eq!(factor_reading(d("1")), "1 point for every 1.00 spent");
+        assert_eq!(factor_reading(d("2")), "1 point for every 2.00 spent");
+        assert_eq!(factor_reading(d("0.5")), "1 point for every 0.50 spent");
+        assert_eq!(factor_reading(d("0.125")), "1 point for every 0.125 spent");
+        assert_eq!(factor_reading(d("0")), "");
     }
 }

@@ -1,5 +1,6 @@
-//! Sales' parts of the customer page: the Balances card (what the customer owes on account,
-//! in their currency) and the Sales history section (chart, filters, table, paging).
+//! Sales' parts of the customer page: the key figures (lifetime spend and visits), the Balances
+//! card (what the customer owes on account, in their currency) and the Sales history section
+//! (chart, filters, table, paging).
 
 use askama::Template;
 use diesel::PgConnection;
@@ -9,8 +10,73 @@ use serde::Deserialize;
 use super::history::{self, HistoryQuery, SaleLine, SalesHistory};
 use super::{list, model};
 use crate::customers::panels::{CustomerPanel, Panel, PanelRequest, Slot, html};
+use crate::kernel::Currency;
+use crate::stores::model as stores;
 use crate::web::auth::StoreScope;
+use crate::web::format::count;
 use crate::web::{AppError, FieldErrors};
+
+/// The key figures under the customer's header.
+pub struct FiguresPanel;
+
+#[derive(Template)]
+#[template(path = "sales/customer_figures.html")]
+struct Figures {
+    /// "$1,234.50" (each currency they bought in, "$1,234.50 + €20.00").
+    spend: String,
+    /// "12".
+    visits: String,
+    /// Net spend per visit, when they bought in one currency.
+    average: Option<String>,
+    /// "3 Nov 2026".
+    last_visit: Option<String>,
+}
+
+impl CustomerPanel for FiguresPanel {
+    fn render(
+        &self,
+        conn: &mut PgConnection,
+        request: &PanelRequest,
+    ) -> Result<Option<Panel>, AppError> {
+        let customer = request.customer;
+        let lifetime = history::lifetime(conn, customer.id)?;
+        let mut spent = Vec::with_capacity(lifetime.len());
+        for each in &lifetime {
+            let currency =
+                stores::currency(conn, &each.currency_code)?.unwrap_or_else(Currency::usd);
+            spent.push((currency, each.spend, each.visits));
+        }
+        let visits: i64 = lifetime.iter().map(|l| l.visits).sum();
+        let figures = Figures {
+            spend: if spent.is_empty() {
+                history::customer_currency(conn, customer.id, customer.origin_store_id)?
+                    .format(Decimal::ZERO)
+            } else {
+                spent
+                    .iter()
+                    .map(|(currency, spend, _)| currency.format(*spend))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            },
+            visits: count(visits),
+            average: match spent.as_slice() {
+                [(currency, spend, visits)] if *visits > 0 => {
+                    Some(currency.format(*spend / Decimal::from(*visits)))
+                }
+                _ => None,
+            },
+            last_visit: lifetime
+                .iter()
+                .filter_map(|l| l.last_visit)
+                .max()
+                .map(|at| at.format("%-d %b %Y").to_string()),
+        };
+        Ok(Some(Panel {
+            slot: Slot::Figures,
+            html: html(&figures)?,
+        }))
+    }
+}
 
 /// The Balances card.
 pub struct BalancesPanel;

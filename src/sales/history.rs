@@ -22,7 +22,7 @@ pub struct SaleLine {
     pub id: String,
     /// Date.
     pub date: String,
-    /// Store code.
+    /// Store name (the customer page names stores, never codes them alone).
     pub store: String,
     /// Invoice number.
     pub number: String,
@@ -175,7 +175,7 @@ pub fn page(
     Ok(SalesHistory {
         rows: lines,
         older,
-        chart: chart::chart(current, &spend, |amount| currency.format(amount)),
+        chart: chart::chart(current, &spend, &currency),
     })
 }
 
@@ -251,6 +251,39 @@ pub fn monthly_spend(
             )
         })
         .collect())
+}
+
+/// What a customer has bought over all time, in one currency.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct Lifetime {
+    /// The currency of the invoices.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub currency_code: String,
+    /// Grand totals of the invoices that stand, returns taken off.
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    pub spend: rust_decimal::Decimal,
+    /// Sales that stand (returns and cancelled sales are no visit).
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub visits: i64,
+    /// When the latest of them was made.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub last_visit: Option<DateTime<Utc>>,
+}
+
+/// Customer `customer_id`'s lifetime spend and visits per currency they bought in, in one
+/// statement over `invoices_customer_idx`; empty when they never bought.
+pub fn lifetime(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Vec<Lifetime>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    diesel::sql_query(
+        "SELECT currency_code, sum(grand_total) AS spend, \
+                count(*) FILTER (WHERE return_against_id IS NULL) AS visits, \
+                max(posted_at) FILTER (WHERE return_against_id IS NULL) AS last_visit \
+         FROM invoices WHERE customer_id = $1 AND status = 'submitted' \
+         GROUP BY currency_code ORDER BY count(*) DESC, currency_code",
+    )
+    .bind::<BigInt, _>(customer_id)
+    .load(conn)
 }
 
 #[cfg(test)]

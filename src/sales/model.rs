@@ -344,7 +344,7 @@ pub struct HistoryRow {
     pub uuid: Uuid,
     /// When.
     pub posted_at: DateTime<Utc>,
-    /// Store code.
+    /// Store name.
     pub store: String,
     /// The till's number.
     pub number: String,
@@ -381,7 +381,7 @@ pub fn history(
             invoices::id,
             invoices::uuid,
             invoices::posted_at,
-            stores::code,
+            stores::name,
             invoices::number,
             invoices::discount_amount,
             invoices::grand_total,

@@ -67,6 +67,10 @@ pub enum AppError {
     /// Signed in, but the role lacks the permission.
     #[error("you do not have permission to do this")]
     Forbidden,
+    /// Signed in and permitted in general, but not for this record; the message says why
+    /// ("Customers of Harbor Point are edited by that store or HQ.").
+    #[error("{0}")]
+    Refused(String),
     /// Not signed in (or the session ended).
     #[error("sign-in required")]
     Unauthorized,
@@ -102,7 +106,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Refused(_) => "forbidden",
             AppError::Unauthorized => "unauthorized",
             AppError::Csrf => "csrf",
             AppError::Validation(_) => "validation",
@@ -192,7 +196,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,

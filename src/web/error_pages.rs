@@ -19,6 +19,8 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     message: &'a str,
+    /// The generic 403 (the role lacks the permission), not a refusal that says its own why.
+    role_hint: bool,
 }
 
 /// The same page inside the layout, for a signed-in user: the navigation stays, so a 403 or 404
@@ -30,6 +32,7 @@ struct ErrorPageInLayout<'a> {
     status: u16,
     title: &'a str,
     message: &'a str,
+    role_hint: bool,
 }
 
 #[derive(Template)]
@@ -191,18 +194,22 @@ fn reply_in(req: &RequestInfo, info: &ErrorInfo, layout: Option<PageCtx>) -> Rep
         ),
         (Wants::Page, status) => {
             let (title, message) = (title(status), info.message.as_str());
+            let role_hint = status == StatusCode::FORBIDDEN
+                && message == super::error::AppError::Forbidden.public_message();
             let page = match layout {
                 Some(ctx) => ErrorPageInLayout {
                     ctx,
                     status: status.as_u16(),
                     title,
                     message,
+                    role_hint,
                 }
                 .render(),
                 None => ErrorPage {
                     status: status.as_u16(),
                     title,
                     message,
+                    role_hint,
                 }
                 .render(),
             };

@@ -316,10 +316,10 @@ async fn marketing_enrols_a_customer_and_adjusts_points_in_the_panel_without_lea
     )
     .await;
 
-    // Enroll redraws the panel in place; Enter in the reason field adjusts.
+    // Enrol redraws the panel in place; Enter in the reason field adjusts.
     click(
         &browser,
-        Locator::XPath("//button[normalize-space()='Enroll']"),
+        Locator::XPath("//button[normalize-space()='Enrol']"),
     )
     .await;
     let badge = text_of(&browser, Locator::Css("#loyalty-panel .badge-active")).await;

@@ -443,6 +443,27 @@ async fn auto_opt_in_enrols_when_exactly_one_program_matches_and_asks_when_two_d
         "Two or more programs with auto opt-in match this customer: pick one below.",
     );
     page.assert_contains("1 point = $0.01");
+    // One action, not a button per program: pick the program, then Enrol.
+    assert_eq!(page.body.matches(">Enrol</button>").count(), 1);
+    page.assert_contains(r#"<select id="enrol-program" name="program">"#);
+    page.assert_contains(r#"<option value="">— Choose a program —</option>"#);
+    page.assert_contains(&format!(r#"<option value="{id}">Auto</option>"#));
+    page.assert_contains(&format!(r#"<option value="{second}">Auto Two</option>"#));
+    page.assert_contains("Compare the 2 programs");
+    page.assert_lacks("Enroll");
+    // Enrol without a choice: the panel says so at the select, and nothing is written.
+    let token = hq.csrf().unwrap();
+    let unchosen = hq
+        .post_htmx(
+            &format!("/customers/{two}/loyalty/enrol"),
+            &[("program", "")],
+            &token,
+        )
+        .await;
+    assert_eq!(unchosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    unchosen.assert_lacks("<html");
+    unchosen.assert_contains(r#"<select id="enrol-program" name="program" aria-invalid="true""#);
+    unchosen.assert_contains("Choose the program to enrol in.");
 
     // Picking one by hand: the panel comes back enrolled.
     let enrolled = hq

@@ -156,7 +156,7 @@ async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
                 "multiple",
                 &[("Silver", "10", "1"), ("Gold", "100", "1")],
             ),
-            "tiers",
+            "tier-0-min_spent",
             "The lowest tier&#39;s Min Spent must be 0, so that every purchase earns.",
         ),
         (
@@ -166,8 +166,8 @@ async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
                 "multiple",
                 &[("Silver", "0", "1"), ("Gold", "0.00", "1")],
             ),
-            "tiers",
-            "Two tiers start at 0: give each a different Min Spent.",
+            "tier-1-min_spent",
+            "Another tier starts at 0: give each a different Min Spent.",
         ),
         (
             program(
@@ -176,8 +176,8 @@ async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
                 "multiple",
                 &[("Silver", "0", "1"), ("Gold", "100", "0")],
             ),
-            "tiers",
-            "Gold: the Collection Factor must be more than 0.",
+            "tier-1-factor",
+            "The Collection Factor must be more than 0.",
         ),
         (
             with(
@@ -215,6 +215,50 @@ async fn each_setup_rule_is_refused_with_its_message_and_nothing_is_stored() {
         app.count("SELECT count(*) AS n FROM audit_log WHERE entity = 'loyalty_program'"),
         0
     );
+}
+
+#[actix_web::test]
+async fn the_new_form_holds_its_defaults_as_values_and_a_bad_tier_cell_is_marked() {
+    let app = TestApp::spawn().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // Defaults are values, never grey placeholders that look like them.
+    let page = marketing.get("/loyalty/programs/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(
+        r#"<input id="f-conversion_factor" name="conversion_factor" type="text" inputmode="decimal" value="0.01""#,
+    );
+    page.assert_contains(r#"name="tier_min_spent" inputmode="decimal" value="0""#);
+    page.assert_contains(r#"name="tier_factor" inputmode="decimal" value="1""#);
+    page.assert_contains("1 point for every 1.00 spent");
+    assert!(
+        !page.body.contains(r#"placeholder="0"#) && !page.body.contains(r#"placeholder="1"#),
+        "no placeholder that reads like a number"
+    );
+
+    // A named tier without its Min Spent: the message sits at that cell, which is marked,
+    // and the row keeps what was typed.
+    let form = program(
+        &app,
+        "Patron Rewards",
+        "multiple",
+        &[("Bronze", "0", "1"), ("Silver", "", "0.5")],
+    );
+    let page = post(&marketing, "/loyalty/programs", &form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(
+        r#"name="tier_min_spent" inputmode="decimal" value="" autocomplete="off" aria-invalid="true" aria-describedby="f-tier-1-min_spent-error">"#,
+    );
+    page.assert_contains(
+        r#"<p class="field-error" id="f-tier-1-min_spent-error">Enter the Min Spent.</p>"#,
+    );
+    page.assert_contains(r#"value="Silver""#);
+    page.assert_contains(r#"value="0.5""#);
+    page.assert_contains("1 point for every 0.50 spent");
+    // Only that cell: the Conversion Factor and the other row are fine.
+    assert_eq!(page.body.matches(r#"aria-invalid="true""#).count(), 1);
+    page.assert_lacks("f-conversion_factor-error");
+    assert_eq!(app.count("SELECT count(*) AS n FROM loyalty_programs"), 0);
 }
 
 #[actix_web::test]

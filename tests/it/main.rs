@@ -14,6 +14,7 @@ mod catalog;
 mod cli;
 mod companies;
 mod csrf;
+mod customer_page;
 mod customers;
 mod embedded;
 mod errors;

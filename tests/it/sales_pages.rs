@@ -466,11 +466,17 @@ async fn every_invoice_filter_has_an_index() {
             "SELECT sum(grand_total) FROM invoices WHERE customer_id = 1 AND posted_at >= '2024-12-01' AND status = 'submitted'",
             "invoices_customer_idx",
         ),
+        // The customer page's lifetime spend and visits.
+        (
+            "SELECT currency_code, sum(grand_total), count(*) FILTER (WHERE return_against_id IS NULL) \
+             FROM invoices WHERE customer_id = 1 AND status = 'submitted' GROUP BY currency_code",
+            "invoices_customer_idx",
+        ),
     ]);
 }
 
 #[actix_web::test]
-async fn the_customer_page_charts_monthly_spend_with_one_bar_per_month_with_sales() {
+async fn the_customer_page_charts_monthly_spend_on_a_value_axis_and_sums_the_lifetime() {
     let (app, _) = shop().await;
     let month = |back: u32| {
         format!("date_trunc('month', now()) - interval '{back} months' + interval '1 day'")
@@ -568,9 +574,38 @@ async fn the_customer_page_charts_monthly_spend_with_one_bar_per_month_with_sale
     page.assert_contains(": -$10.00</title>");
     page.assert_lacks("$99.00</title>");
     page.assert_lacks("style=");
+    // Amounts on the axis in round steps, the zero line among them; every word is HTML
+    // beside the drawing (no SVG text to shrink on a phone), the figures also as a table.
+    page.assert_contains(
+        r#"<div class="chart-values" aria-hidden="true"><span>$40</span><span>$20</span><span>$0</span><span>-$20</span></div>"#,
+    );
+    assert_eq!(page.body.matches(r#"<line class="grid""#).count(), 3);
+    assert_eq!(page.body.matches(r#"<line class="axis""#).count(), 1);
+    let months = page
+        .body
+        .split(r#"<div class="chart-months" aria-hidden="true">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or_default();
+    assert_eq!(months.matches("<span>").count(), 4, "{months}");
+    page.assert_lacks("<text");
+    page.assert_contains("Monthly spend as a table");
+    page.assert_contains(r#"<td class="num">-$10.00</td></tr>"#);
+
+    // The lifetime: 40 + 15 + 5 - 10 + 77 over four visits (the return takes its amount off
+    // but is no visit; the cancelled sale is neither; the sale older than the chart counts).
+    page.assert_contains(r#"<dd id="lifetime-spend">$127.00</dd>"#);
+    page.assert_contains(r#"<dd id="visits">4</dd>"#);
+    page.assert_contains(r#"<dd id="average-sale">$31.75</dd>"#);
+    let first_of_month = chrono::Utc::now().format("1 %b %Y").to_string();
+    page.assert_contains(&format!(r#"<dd id="last-visit">{first_of_month}</dd>"#));
+    // Stores by name, as everywhere on the customer page.
+    page.assert_contains("<td>Store NORTH</td>");
+    page.assert_lacks("<td>NORTH</td>");
 
     // Sales, but none in the last 24 months: the table without a chart.
     let old = hq.get(&format!("/customers/{walk_in}")).await;
     old.assert_contains(">W-1</a>");
     old.assert_lacks("spend-chart");
+    old.assert_contains(r#"<dd id="lifetime-spend">$12.00</dd>"#);
 }

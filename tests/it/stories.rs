@@ -107,7 +107,11 @@ async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_h
         let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
         assert!(heading.starts_with("Ana Lima"), "{heading}");
         assert!(
-            visible(&browser, Locator::XPath("//td[normalize-space()='$39.98']")).await,
+            visible(
+                &browser,
+                Locator::XPath("//div[@class='table-wrap']//td[normalize-space()='$39.98']")
+            )
+            .await,
             "the sale's Grand Total is on screen at {width} px"
         );
         look(&browser, "supervisor", width, "3-history").await;
@@ -211,6 +215,13 @@ async fn marketing_creates_a_program_with_two_tiers_and_enrols_a_customer() {
             .unwrap();
         let program = format!("Club {width}");
         type_into(&browser, "#f-name", &program).await;
+        browser
+            .find(Locator::Css("#f-program_type"))
+            .await
+            .unwrap()
+            .select_by_value("multiple")
+            .await
+            .unwrap();
         fill_tier(&browser, 0, "Silver", "0", "1").await;
         click(
             &browser,
