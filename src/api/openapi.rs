@@ -6,8 +6,9 @@
 //!    `#[utoipa::path(post, path = "/api/v1/...", tag = "...", operation_id = "unique_name",
 //!    request_body = Body,
 //!    params(...), responses((status = 201, description = "...", body = Answer),
-//!    (status = 422, description = "...", body = ApiError)))]`; 401 and the bearer token are
-//!    added to every operation here, so leave them out.
+//!    (status = 422, description = "...", body = ApiError)))]`; 400, 401 and the bearer token
+//!    are added to every operation here, so leave them out. A request body gets an `example`
+//!    that the demo data accepts (`.ci/fuzz-api` sends it).
 //! 2. `#[derive(ToSchema)]` on the body and answer types; amounts:
 //!    `#[schema(value_type = String, format = "decimal")]` on a `Decimal`,
 //!    `#[schema(format = "decimal")]` on a `String`.
@@ -18,8 +19,12 @@
 use std::sync::OnceLock;
 
 use actix_web::{HttpResponse, web};
+use serde_json::Value;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 /// Name of the security scheme every operation requires.
@@ -54,7 +59,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::loyalty::api::show,
     ),
     components(schemas(ApiError)),
-    modifiers(&TerminalToken),
+    modifiers(&TerminalToken, &Links),
     security(("terminal_token" = [])),
     tags(
         (name = "terminal", description = "The calling till and its store"),
@@ -68,8 +73,39 @@ pub struct ApiDoc;
 
 pub use crate::web::till::error::{ApiError, ApiErrorDetail};
 
-/// Adds the bearer scheme, and the 401 that comes with it to every operation.
+/// Adds the bearer scheme, and the errors every operation can answer (400, 401) to each.
 struct TerminalToken;
+
+/// An error answer: `ApiError` as JSON.
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(Ref::from_schema_name("ApiError"))))
+                .build(),
+        )
+        .build()
+}
+
+/// Every operation of `doc`.
+fn operations(doc: &mut Document) -> impl Iterator<Item = &mut Operation> {
+    doc.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
 
 impl Modify for TerminalToken {
     fn modify(&self, doc: &mut Document) {
@@ -86,34 +122,77 @@ impl Modify for TerminalToken {
                     .build(),
             ),
         );
-        let unauthorized = ResponseBuilder::new()
-            .description(
-                "No token, or one that is unknown or revoked, or its store is deactivated.",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(RefOr::Ref(Ref::from_schema_name("ApiError"))))
-                    .build(),
-            )
-            .build();
-        for item in doc.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for operation in operations.into_iter().flatten() {
+        let shared = [
+            (
+                "400",
+                error_response(
+                    "The request could not be read: a query parameter given twice or \
+                     malformed, or a body that is not JSON.",
+                ),
+            ),
+            (
+                "401",
+                error_response(
+                    "No token, or one that is unknown or revoked, or its store is deactivated.",
+                ),
+            ),
+        ];
+        for operation in operations(doc) {
+            for (status, response) in &shared {
                 operation
                     .responses
                     .responses
-                    .entry("401".to_owned())
-                    .or_insert_with(|| RefOr::T(unauthorized.clone()));
+                    .entry((*status).to_owned())
+                    .or_insert_with(|| RefOr::T(response.clone()));
+            }
+        }
+    }
+}
+
+/// Links from what a write answers to the operations that read or change the same record (the
+/// uuid in the answer's `id`), so that a client generator, and the fuzzer's stateful phase, can
+/// follow a created customer or invoice.
+struct Links;
+
+/// `(operation that creates, operations that take its id)`.
+const FOLLOW_UPS: [(&str, &[&str]); 2] = [
+    (
+        "create_customer",
+        &[
+            "get_customer",
+            "patch_customer",
+            "get_customer_loyalty",
+            "record_account_payment",
+        ],
+    ),
+    ("submit_invoice", &["get_invoice", "cancel_invoice"]),
+];
+
+impl Modify for Links {
+    fn modify(&self, doc: &mut Document) {
+        for operation in operations(doc) {
+            let Some((_, targets)) = FOLLOW_UPS
+                .iter()
+                .find(|(from, _)| operation.operation_id.as_deref() == Some(*from))
+            else {
+                continue;
+            };
+            for status in ["200", "201"] {
+                let Some(RefOr::T(response)) = operation.responses.responses.get_mut(status) else {
+                    continue;
+                };
+                for target in *targets {
+                    // utoipa 5.5 writes `LinkBuilder::operation_id` as `operation_id`, which no
+                    // OpenAPI reader knows: the field goes in under its OpenAPI name instead.
+                    let link = LinkBuilder::new()
+                        .parameter("id", "$response.body#/id")
+                        .extensions(Some(Extensions::from_iter([(
+                            "operationId",
+                            Value::from(*target),
+                        )])))
+                        .build();
+                    response.links.insert((*target).to_owned(), RefOr::T(link));
+                }
             }
         }
     }

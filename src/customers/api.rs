@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
+use crate::web::till::examples::CUSTOMER_ID;
 use crate::web::till::feed::{Cursor, FeedParams};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
@@ -84,7 +85,14 @@ async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppEr
 /// Idempotent by the till's uuid: a retry answers 200 with the same customer and code. Group and
 /// territory go by name (absent: the roots of the trees).
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
-    operation_id = "create_customer", request_body = TillCustomer,
+    operation_id = "create_customer",
+    request_body(content = TillCustomer, example = json!({
+        "id": CUSTOMER_ID, "first_name": "Ana", "last_name": "Lima",
+        "customer_group": "Individual", "territory": "United States",
+        "mobile": "+1 555 010 2030", "email": "ana.lima@example.com",
+        "city": "Springfield", "postcode": "62701", "country_code": "US",
+        "birthday": "1990-04-23", "gender": "female"
+    })),
     responses(
         (status = 201, description = "Created", body = CustomerRecord),
         (status = 200, description = "A retry: the customer made the first time", body = CustomerRecord),
@@ -140,8 +148,11 @@ struct PatchAnswer {
 /// value and is listed in `conflicts`. No lost update, no silent overwrite.
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers",
     operation_id = "patch_customer",
-    params(("id" = Uuid, Path, description = "The customer's uuid")),
-    request_body = PatchBody,
+    params(("id" = Uuid, Path, description = "The customer's uuid", example = json!(CUSTOMER_ID))),
+    request_body(content = PatchBody, example = json!({"changes": {
+        "email": {"from": "ana.lima@example.com", "to": "ana@example.com"},
+        "city": {"from": "Springfield", "to": "Shelbyville"}
+    }})),
     responses(
         (status = 200, description = "The merged customer and the conflicts", body = PatchAnswer),
         (status = 400, description = "The body is not JSON", body = ApiError),
@@ -172,9 +183,9 @@ async fn patch(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SearchQuery {
-    /// Part of a name, code, mobile or email.
+    /// Part of a name, code, mobile or email (not only spaces).
     #[serde(default)]
-    #[param(required = true)]
+    #[param(required = true, pattern = r"\S", example = "lima")]
     q: String,
 }
 

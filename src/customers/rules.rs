@@ -42,9 +42,11 @@ pub fn digits(input: &str) -> String {
     input.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Reads a search box entry; `None` when there is nothing to search for.
+/// Reads a search box entry; `None` when there is nothing to search for. NUL counts as a space:
+/// PostgreSQL text cannot hold it, so passing it on would fail the query.
 pub fn search_terms(input: &str) -> Option<Search> {
-    let whole = input.trim();
+    let cleaned = input.replace('\0', " ");
+    let whole = cleaned.trim();
     if whole.is_empty() {
         return None;
     }
@@ -120,10 +122,12 @@ mod tests {
             ("55", name(&["55"], "55")),
             ("ann 555", name(&["ann", "555"], "ann 555")),
             ("1+2", name(&["1+2"], "1+2")),
+            ("Ann\0Lee", name(&["Ann", "Lee"], "Ann Lee")),
         ] {
             assert_eq!(search_terms(entry), Some(expected), "{entry:?}");
         }
         assert_eq!(search_terms("   "), None);
+        assert_eq!(search_terms(" \0 "), None);
     }
 
     #[test]

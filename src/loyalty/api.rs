@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
+use crate::web::till::examples::CUSTOMER_ID;
 use crate::web::till::terminal::Terminal;
 
 /// Mounts the routes.
@@ -60,7 +61,7 @@ pub struct LoyaltyAnswer {
 /// `enrolled: false` with a zero balance.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/loyalty", tag = "loyalty",
     operation_id = "get_customer_loyalty",
-    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    params(("id" = Uuid, Path, description = "The customer's uuid", example = json!(CUSTOMER_ID))),
     responses(
         (status = 200, description = "The customer's program, tier, balance and value", body = LoyaltyAnswer),
         (status = 404, description = "No customer has this uuid", body = ApiError),

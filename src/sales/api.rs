@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
+use crate::web::till::examples::{CUSTOMER_ID, INVOICE_ID};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
 
@@ -45,7 +46,14 @@ fn request_hash(bytes: &[u8]) -> Vec<u8> {
 /// The server recomputes every total and refuses a mismatch by field. A retry with the same body
 /// gets the first answer (200); the same uuid with another body gets 409.
 #[utoipa::path(post, path = "/api/v1/invoices", tag = "sales",
-    operation_id = "submit_invoice", request_body = InvoiceBody,
+    operation_id = "submit_invoice",
+    request_body(content = InvoiceBody, example = json!({
+        "id": INVOICE_ID, "number": "S1-000123", "posted_at": "2026-01-15T10:15:00Z",
+        "lines": [{"item_code": "TOP-00001", "qty": "2", "price_list_rate": "14.99"}],
+        "delivery_charge": "Standard Delivery",
+        "payments": [{"mode": "card", "amount": "34.98"}],
+        "totals": {"net_total": "29.98", "grand_total": "34.98"}
+    })),
     responses(
         (status = 201, description = "Written", body = InvoiceJson),
         (status = 200, description = "A retry: the answer given the first time", body = InvoiceJson),
@@ -75,7 +83,7 @@ async fn submit_invoice(
 /// One invoice as the server computed it (any store of the same company may read it).
 #[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "sales",
     operation_id = "get_invoice",
-    params(("id" = Uuid, Path, description = "The invoice's uuid")),
+    params(("id" = Uuid, Path, description = "The invoice's uuid", example = json!(INVOICE_ID))),
     responses(
         (status = 200, description = "The invoice", body = InvoiceJson),
         (status = 404, description = "No invoice of this company has this uuid", body = ApiError),
@@ -104,7 +112,7 @@ async fn show(
 /// Cancel an invoice (a second cancel answers the same).
 #[utoipa::path(post, path = "/api/v1/invoices/{id}/cancel", tag = "sales",
     operation_id = "cancel_invoice",
-    params(("id" = Uuid, Path, description = "The invoice's uuid")),
+    params(("id" = Uuid, Path, description = "The invoice's uuid", example = json!(INVOICE_ID))),
     responses(
         (status = 200, description = "The cancelled invoice", body = InvoiceJson),
         (status = 404, description = "No invoice of this company has this uuid", body = ApiError),
@@ -130,11 +138,12 @@ async fn cancel(
 pub struct AccountPaymentBody {
     /// Idempotency key chosen by the till.
     id: Uuid,
-    /// Amount paid (more than zero).
-    #[schema(value_type = String, format = "decimal")]
+    /// Amount paid: more than zero, at most 1,000,000,000, at most 4 decimal places.
+    #[schema(value_type = String, format = "decimal", pattern = r"^[0-9]{1,10}(\.[0-9]{1,4})?$")]
     amount: Decimal,
     /// cash, card, bank_transfer or cheque (cash when absent).
     #[serde(default = "cash")]
+    #[schema(value_type = AccountPayMode)]
     mode: String,
     /// Receipt or transfer reference.
     #[serde(default)]
@@ -143,6 +152,24 @@ pub struct AccountPaymentBody {
 
 fn cash() -> String {
     "cash".into()
+}
+
+/// How a payment towards an account is made, as the document shows `model::ACCOUNT_MODES`.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[expect(
+    dead_code,
+    reason = "only documents the values of `model::ACCOUNT_MODES`"
+)]
+enum AccountPayMode {
+    /// Notes and coins.
+    Cash,
+    /// Card.
+    Card,
+    /// Bank transfer.
+    BankTransfer,
+    /// Cheque.
+    Cheque,
 }
 
 /// A customer's account: what they owe and may still buy on account.
@@ -163,8 +190,11 @@ pub struct AccountAnswer {
 /// Record a payment towards what a customer owes on account (idempotent by its uuid).
 #[utoipa::path(post, path = "/api/v1/customers/{id}/account-payments", tag = "sales",
     operation_id = "record_account_payment",
-    params(("id" = Uuid, Path, description = "The customer's uuid")),
-    request_body = AccountPaymentBody,
+    params(("id" = Uuid, Path, description = "The customer's uuid", example = json!(CUSTOMER_ID))),
+    request_body(content = AccountPaymentBody, example = json!({
+        "id": "c7a1e5d2-4b9f-4e3a-8d6c-1f2b3a4c5d6e", "amount": "25.00", "mode": "card",
+        "reference": "RCPT-0042"
+    })),
     responses(
         (status = 201, description = "Recorded; the account now", body = AccountAnswer),
         (status = 200, description = "A retry: already recorded", body = AccountAnswer),
@@ -243,7 +273,7 @@ struct WithBalances {
 /// its account; the record is the customers area's.)
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     operation_id = "get_customer",
-    params(("id" = Uuid, Path, description = "The customer's uuid")),
+    params(("id" = Uuid, Path, description = "The customer's uuid", example = json!(CUSTOMER_ID))),
     responses(
         (status = 200, description = "The customer", body = WithBalances),
         (status = 404, description = "No customer has this uuid", body = ApiError),

@@ -414,14 +414,23 @@ pub fn history(
 /// Modes a payment towards an account may take.
 pub const ACCOUNT_MODES: [&str; 4] = ["cash", "card", "bank_transfer", "cheque"];
 
+/// The largest payment towards an account.
+pub const MAX_ACCOUNT_PAYMENT: i64 = 1_000_000_000;
+
 /// Checks an account payment as typed or sent: (amount, mode, reference), or the field and why.
 pub fn check_account_payment(
     amount: Decimal,
     mode: &str,
     reference: &str,
 ) -> Result<(Decimal, String, String), (&'static str, String)> {
-    if amount <= Decimal::ZERO || amount.scale() > 4 || amount > Decimal::from(1_000_000_000i64) {
+    if amount <= Decimal::ZERO {
         return Err(("amount", "Enter an amount more than zero.".into()));
+    }
+    if amount > Decimal::from(MAX_ACCOUNT_PAYMENT) {
+        return Err(("amount", "Enter an amount of at most 1,000,000,000.".into()));
+    }
+    if amount.normalize().scale() > 4 {
+        return Err(("amount", "Use at most 4 decimal places.".into()));
     }
     let mode = mode.trim().to_lowercase();
     if !ACCOUNT_MODES.contains(&mode.as_str()) {

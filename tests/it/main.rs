@@ -7,6 +7,7 @@
 
 mod common;
 
+mod api_input;
 mod audit;
 mod auth;
 mod browser;

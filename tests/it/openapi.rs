@@ -255,3 +255,111 @@ async fn hq_reads_the_api_page_and_a_supervisor_may_not() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The operation `id` of the document: its method, path and body.
+fn operation<'a>(doc: &'a Value, id: &str) -> (Method, &'a str, &'a Value) {
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["operationId"] == id {
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                return (method, path, op);
+            }
+        }
+    }
+    panic!("no operation {id}")
+}
+
+#[actix_web::test]
+async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_the_api_accepts() {
+    let (app, till) = crate::common::shop::shop().await;
+    // The demo data the examples name: groups and territories, the catalogue, a delivery charge.
+    patron::seed::demo_trees(&mut app.conn()).unwrap();
+    patron::catalog::demo::seed(&mut app.conn()).unwrap();
+    app.sql(
+        "INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
+         SELECT p.id, 'Standard Delivery', 5, 5 FROM pos_profiles p \
+         JOIN stores s ON s.id = p.store_id WHERE s.code = 'NORTH'",
+    );
+    let doc = till.without_token().get("/api/openapi.json").await.json;
+
+    let mut with_body = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for status in ["400", "401"] {
+                assert_eq!(
+                    op["responses"][status]["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ApiError",
+                    "{method} {path} {status}"
+                );
+            }
+            if let Some(body) = op.get("requestBody") {
+                with_body += 1;
+                assert!(
+                    body["content"]["application/json"]["example"].is_object(),
+                    "{method} {path}: a request body example"
+                );
+            }
+            // Links name operations that exist, the way OpenAPI spells it.
+            for response in op["responses"].as_object().unwrap().values() {
+                for link in response["links"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|l| l.values())
+                {
+                    let target = link["operationId"].as_str().unwrap();
+                    operation(&doc, target);
+                    assert_eq!(link["parameters"]["id"], "$response.body#/id");
+                }
+            }
+        }
+    }
+    assert_eq!(with_body, 4);
+    let modes = &doc["components"]["schemas"]["AccountPayMode"]["enum"];
+    assert_eq!(modes, &json!(patron::sales::model::ACCOUNT_MODES));
+
+    // The examples in order: a customer made, edited, read, paid towards; a sale made, read,
+    // cancelled.
+    for (id, expected) in [
+        ("create_customer", StatusCode::CREATED),
+        ("patch_customer", StatusCode::OK),
+        ("get_customer", StatusCode::OK),
+        ("get_customer_loyalty", StatusCode::OK),
+        ("record_account_payment", StatusCode::CREATED),
+        ("search_customers", StatusCode::OK),
+        ("submit_invoice", StatusCode::CREATED),
+        ("get_invoice", StatusCode::OK),
+        ("cancel_invoice", StatusCode::OK),
+    ] {
+        let (method, path, op) = operation(&doc, id);
+        let mut url = path.to_owned();
+        let mut query = Vec::new();
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            let name = param["name"].as_str().unwrap();
+            let example = param["example"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: {name}"));
+            match param["in"].as_str().unwrap() {
+                "path" => url = url.replace(&format!("{{{name}}}"), example),
+                _ => query.push(format!("{name}={example}")),
+            }
+        }
+        if !query.is_empty() {
+            url = format!("{url}?{}", query.join("&"));
+        }
+        let body = op["requestBody"]["content"]["application/json"]
+            .get("example")
+            .cloned();
+        let answer = till.request(method, &url, body.as_ref()).await;
+        assert_eq!(answer.status, expected, "{id}: {:?}", answer.json);
+        match id {
+            "patch_customer" => {
+                assert_eq!(answer.json["conflicts"], json!([]));
+                assert_eq!(answer.json["customer"]["email"], "ana@example.com");
+            }
+            "search_customers" => assert_eq!(answer.json["customers"][0]["last_name"], "Lima"),
+            "submit_invoice" => assert_eq!(answer.json["totals"]["grand_total"], "34.98"),
+            "cancel_invoice" => assert_eq!(answer.json["status"], "cancelled"),
+            _ => {}
+        }
+    }
+}

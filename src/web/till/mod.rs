@@ -4,6 +4,7 @@
 //! them; areas import this, never `crate::api`.
 
 pub mod error;
+pub mod examples;
 pub mod feed;
 pub mod json;
 pub mod routes;
