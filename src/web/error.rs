@@ -168,6 +168,13 @@ impl From<DieselError> for AppError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => AppError::Unavailable(info.message().to_owned()),
+            // PostgreSQL refuses NUL in text (SQLSTATE 22021): typed or pasted input, not a bug.
+            DieselError::DatabaseError(_, info) if info.message().contains("0x00") => {
+                AppError::BadRequest(
+                    "Text cannot contain the NUL character (U+0000): remove it and try again."
+                        .into(),
+                )
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -709,3 +709,19 @@ async fn merging_keeps_one_customer_and_deactivates_the_other_with_a_pointer() {
         .await;
     unknown.assert_contains("No customer has this code.");
 }
+
+#[actix_web::test]
+async fn a_nul_character_typed_into_a_form_is_refused_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    let (group, territory) = roots(&app);
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    let page = client
+        .post_form(
+            "/customers",
+            &new_customer_form("Nul\u{0}l", "nul@example.com", "", &group, &territory),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    page.assert_contains("NUL character");
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 0);
+}
