@@ -71,7 +71,7 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
             entries
                 .into_iter()
                 .map(|e| Activity {
-                    at: e.at.format("%-d %b, %H:%M").to_string(),
+                    at: user.clock.short(e.at),
                     who: e.actor_label,
                     what: format!(
                         "{} {} {}",

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::schema::{customers, invoices, stores};
-use crate::kernel::Currency;
+use crate::kernel::{Clock, Currency};
 
 /// Which invoices, by the badge they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,10 +44,12 @@ impl StatusFilter {
 pub struct InvoiceFilter {
     /// One store.
     pub store_id: Option<i64>,
-    /// Sold on or after this day (UTC).
+    /// Sold on or after this day (the company's, as `clock` reads it).
     pub from: Option<NaiveDate>,
-    /// Sold on or before this day (UTC).
+    /// Sold on or before this day (the company's).
     pub to: Option<NaiveDate>,
+    /// The company's clock: where its days start.
+    pub clock: Clock,
     /// One customer.
     pub customer_id: Option<i64>,
     /// By status.
@@ -152,10 +154,10 @@ pub fn list(
         query = query.filter(invoices::customer_id.eq(customer));
     }
     if let Some(from) = filter.from {
-        query = query.filter(invoices::posted_at.ge(start_of(from)));
+        query = query.filter(invoices::posted_at.ge(filter.clock.start_of(from)));
     }
     if let Some(to) = filter.to.and_then(|to| to.succ_opt()) {
-        query = query.filter(invoices::posted_at.lt(start_of(to)));
+        query = query.filter(invoices::posted_at.lt(filter.clock.start_of(to)));
     }
     // Literals, not binds, so that the planner matches the partial indexes.
     query = match filter.status {

@@ -85,6 +85,8 @@ pub fn stores(conn: &mut PgConnection) -> anyhow::Result<()> {
             &CompanyFields {
                 name: "Patron Retail Co.".into(),
                 currency_code: "USD".into(),
+                time_zone: "America/New_York".into(),
+                ..CompanyFields::default()
             },
             &ACTOR,
         )?;
