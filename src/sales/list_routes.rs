@@ -97,6 +97,7 @@ fn find_customer(
     typed: &str,
 ) -> Result<Result<(i64, String, String), String>, AppError> {
     use crate::customers::model::{self as customers, ListFilter, Status};
+    use crate::customers::rules::Search;
     let typed = typed.split(" · ").next().unwrap_or_default().trim();
     let name = |first: &str, last: &str| format!("{first} {last}").trim().to_owned();
     if let Some(found) = customers::find_by_code(conn, typed)? {
@@ -105,6 +106,11 @@ fn find_customer(
     }
     let Some(search) = crate::customers::rules::search_terms(typed) else {
         return Ok(Err(format!("No customer has the code {typed}.")));
+    };
+    let nobody = if matches!(search, Search::Code(_)) {
+        format!("No customer has the code {typed}.")
+    } else {
+        format!("No customer matches {typed}.")
     };
     let filter = ListFilter {
         search: Some(search),
@@ -121,7 +127,7 @@ fn find_customer(
         (Some(_), false) => Err(format!(
             "More than one customer matches {typed}: pick one from the suggestions."
         )),
-        (None, _) => Err(format!("No customer matches {typed}.")),
+        (None, _) => Err(nobody),
     })
 }
 
@@ -242,7 +248,7 @@ pub async fn index(
     // whoever shares it: without JavaScript by a redirect, with htmx by the pushed address.
     let mut canonical = None;
     if let Some((code, _)) = &customer
-        && query.customer.trim() != code
+        && !query.customer.trim().eq_ignore_ascii_case(code)
     {
         query = ListQuery {
             customer: code.clone(),
