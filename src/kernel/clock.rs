@@ -149,7 +149,9 @@ mod tests {
     use super::*;
 
     fn instant(raw: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(raw).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(raw)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -193,7 +195,11 @@ mod tests {
     fn zone_names_are_checked_and_read_in_any_case() {
         assert_eq!(parse_zone(" europe/paris ").unwrap().name(), "Europe/Paris");
         assert_eq!(parse_zone("UTC").unwrap().name(), "UTC");
-        assert!(parse_zone("Mars/Olympus").unwrap_err().contains("Mars/Olympus"));
+        assert!(
+            parse_zone("Mars/Olympus")
+                .unwrap_err()
+                .contains("Mars/Olympus")
+        );
         assert!(parse_zone("").is_err());
         assert_eq!(Clock::from_name("Mars/Olympus"), Clock::UTC);
         assert!(zone_names().any(|n| n == "America/New_York"));

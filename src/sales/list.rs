@@ -112,11 +112,6 @@ impl ListRow {
     }
 }
 
-/// Midnight UTC starting `day`.
-pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
-}
-
 /// Up to `limit` invoices matching `filter`, newest first.
 pub fn list(
     conn: &mut PgConnection,
@@ -273,11 +268,5 @@ mod tests {
         assert_eq!(StatusFilter::parse("submitted"), StatusFilter::Submitted);
         assert_eq!(StatusFilter::parse(""), StatusFilter::All);
         assert_eq!(StatusFilter::parse("nonsense"), StatusFilter::All);
-    }
-
-    #[test]
-    fn a_day_starts_at_midnight_utc() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        assert_eq!(start_of(day).to_rfc3339(), "2026-11-20T00:00:00+00:00");
     }
 }

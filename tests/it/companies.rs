@@ -148,7 +148,9 @@ async fn a_company_keeps_its_time_zone_and_the_defaults_of_new_customers_and_ref
     page.assert_contains(r#"<label for="f-time_zone">Time Zone"#);
     page.assert_contains(r#"name="time_zone" type="text" value="UTC""#);
     page.assert_contains(r#"<option value="Europe/Stockholm"></option>"#);
-    page.assert_contains(r#"<label for="f-default_customer_group_id">Default Customer Group</label>"#);
+    page.assert_contains(
+        r#"<label for="f-default_customer_group_id">Default Customer Group</label>"#,
+    );
     page.assert_contains(r#"<option value="">None: people choose</option>"#);
     page.assert_contains(&format!(r#"<option value="{group}">— Retail</option>"#));
 
@@ -167,7 +169,9 @@ async fn a_company_keeps_its_time_zone_and_the_defaults_of_new_customers_and_ref
         r#"id="f-time_zone-error">Mars/Olympus is not a time zone name; choose one from the list, like Europe/Paris.</p>"#,
     );
     page.assert_contains(r#"value="Mars/Olympus""#);
-    page.assert_contains(&format!(r#"<option value="{group}" selected>— Retail</option>"#));
+    page.assert_contains(&format!(
+        r#"<option value="{group}" selected>— Retail</option>"#
+    ));
     assert_eq!(app.text("SELECT time_zone AS t FROM companies"), "UTC");
 
     fields[3] = ("time_zone", " europe/stockholm ");

@@ -722,7 +722,10 @@ async fn a_new_customer_starts_in_the_company_defaults_or_the_form_asks_for_a_gr
     let root = groups::root_group_id(&mut app.conn()).unwrap();
     page.assert_lacks(&format!(r#"<option value="{root}" selected>"#));
     let page = client
-        .post_form("/customers", &[("first_name", "Kwame"), ("territory_id", "")])
+        .post_form(
+            "/customers",
+            &[("first_name", "Kwame"), ("territory_id", "")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains(r#"aria-describedby="f-customer_group_id-error""#);
@@ -742,6 +745,10 @@ async fn a_new_customer_starts_in_the_company_defaults_or_the_form_asks_for_a_gr
     let group = app.count("SELECT id AS n FROM customer_groups WHERE name = 'Retail'");
     let territory = app.count("SELECT id AS n FROM territories WHERE name = 'Nordics'");
     let page = client.get("/customers/new").await;
-    page.assert_contains(&format!(r#"<option value="{group}" selected>— Retail</option>"#));
-    page.assert_contains(&format!(r#"<option value="{territory}" selected>— Nordics</option>"#));
+    page.assert_contains(&format!(
+        r#"<option value="{group}" selected>— Retail</option>"#
+    ));
+    page.assert_contains(&format!(
+        r#"<option value="{territory}" selected>— Nordics</option>"#
+    ));
 }

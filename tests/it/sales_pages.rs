@@ -614,12 +614,16 @@ async fn the_invoice_list_filters_by_a_customer_chosen_by_name_and_keeps_the_cod
     let (marketing, _) = app.signed_in(Role::Marketing).await;
 
     // The picker suggests customers by name; the field then holds the code.
-    let options = marketing.get_fragment("/customers/options?customer=walk").await;
+    let options = marketing
+        .get_fragment("/customers/options?customer=walk")
+        .await;
     options.assert_contains(r#"<option value="CUST-00001">CUST-00001 · Walk-in Customer"#);
 
     // A name only one customer has: the address is rewritten to the code (shareable), and the
     // name shows under the field.
-    let typed = marketing.get("/invoices?customer=walk-in+customer&status=all").await;
+    let typed = marketing
+        .get("/invoices?customer=walk-in+customer&status=all")
+        .await;
     assert_eq!(typed.status, StatusCode::SEE_OTHER);
     let location = typed.location().unwrap().to_owned();
     assert!(location.contains("customer=CUST-00001"), "{location}");
@@ -627,7 +631,9 @@ async fn the_invoice_list_filters_by_a_customer_chosen_by_name_and_keeps_the_cod
     let page = marketing.get(&location).await;
     assert_eq!(numbers(&page.body), ["S-2", "S-1"]);
     page.assert_contains(r#"value="CUST-00001""#);
-    page.assert_contains(r#"<p class="hint" id="f-customer-chosen">Walk-in Customer · CUST-00001</p>"#);
+    page.assert_contains(
+        r#"<p class="hint" id="f-customer-chosen">Walk-in Customer · CUST-00001</p>"#,
+    );
 
     // With htmx: the rows, the name out of band, and the code in the pushed address.
     let rows = marketing.get_fragment("/invoices?customer=Ana").await;
