@@ -631,6 +631,10 @@ async fn the_invoice_list_filters_by_a_customer_chosen_by_name_and_keeps_the_cod
     let page = marketing.get(&location).await;
     assert_eq!(numbers(&page.body), ["S-2", "S-1"]);
     page.assert_contains(r#"value="CUST-00001""#);
+    // Its suggestions come from the customer picker, which must not take over the address.
+    page.assert_contains(r#"list="f-customer-options""#);
+    page.assert_contains(r#"hx-get="/customers/options""#);
+    page.assert_contains(r#"hx-push-url="false""#);
     page.assert_contains(
         r#"<p class="hint" id="f-customer-chosen">Walk-in Customer · CUST-00001</p>"#,
     );
