@@ -208,6 +208,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     if crate::customers::model::count_active(conn)? == 0 {
         customers(conn, DEMO_CUSTOMERS, |_| {})?;
     }
+    crate::stores::demo::customer_defaults(conn)?;
     crate::catalog::demo::seed(conn)?;
     if crate::sales::model::count(conn)? == 0 {
         crate::sales::synthetic::add_invoices(

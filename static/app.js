@@ -171,6 +171,17 @@
     }
     var decimals = (typed.split(".")[1] || "").replace(/0+$/, "").length;
     reading.textContent = "1 point for every " + factor.toFixed(Math.max(2, decimals)) + " spent";
+  // Pickers: choosing one of a field's suggestions commits it at once (a change event), so that
+  // a filter form that refreshes on change (the invoice list's Customer) does not wait for the
+  // field to lose focus. Typing that merely passes through a suggestion's text commits nothing.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.list) return;
+    if (event.inputType && event.inputType !== "insertReplacementText") return;
+    var chosen = Array.prototype.some.call(input.list.options, function (option) {
+      return option.value === input.value;
+    });
+    if (chosen) input.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   // Toasts: the server sends HX-Trigger {"toast": "Saved."} after an htmx change.

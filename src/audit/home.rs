@@ -59,7 +59,7 @@ impl HomeTile for LatestActivity {
         let entries = latest_changes(conn, 8)?
             .into_iter()
             .map(|e| Line {
-                at: e.at.format("%-d %b, %H:%M").to_string(),
+                at: request.clock.short(e.at),
                 who: e.actor_label,
                 what: format!(
                     "{} {} {}",

@@ -38,7 +38,7 @@ struct Query {
 
 /// An entry as the table shows it.
 struct Row {
-    at: String,
+    at: chrono::DateTime<chrono::Utc>,
     who: String,
     entity: String,
     entity_id: String,
@@ -52,7 +52,7 @@ impl From<AuditEntry> for Row {
         let pretty =
             |v: Option<serde_json::Value>| v.and_then(|v| serde_json::to_string_pretty(&v).ok());
         Row {
-            at: e.at.format("%-d %b %Y, %H:%M:%S UTC").to_string(),
+            at: e.at,
             who: e.actor_label,
             entity: e.entity,
             entity_id: e.entity_id,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 
 use super::model::Customer;
+use crate::kernel::Clock;
 use crate::users::rules::{Permission, Role};
 use crate::web::auth::StoreScope;
 use crate::web::{AppError, CurrentUser};
@@ -20,6 +21,8 @@ pub struct Viewer {
     pub scope: StoreScope,
     /// The session's CSRF token, for the panels' forms.
     pub csrf: String,
+    /// Their company's clock: how the panels read times and days.
+    pub clock: Clock,
 }
 
 impl Viewer {
@@ -29,6 +32,7 @@ impl Viewer {
             role: user.role,
             scope: user.store_scope(),
             csrf: user.csrf_token(),
+            clock: user.clock,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The customer picker: suggestions for a field that takes a customer (a POS profile's Default
-//! Customer), as `<option>`s for a `<datalist>`. The field itself takes the customer code.
+//! Customer, the invoice list's Customer filter), as `<option>`s for a `<datalist>`. The field
+//! itself takes the customer code.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -22,7 +23,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize)]
 struct OptionsQuery {
     /// What was typed; pickers send their own field's name, so the known ones are aliases.
-    #[serde(default, alias = "default_customer")]
+    #[serde(default, alias = "default_customer", alias = "customer")]
     q: String,
 }
 

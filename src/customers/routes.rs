@@ -324,18 +324,17 @@ async fn form_page(
 
 async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersCreate)?;
-    let (group, territory) = state
+    // The company's defaults, when it has them; otherwise the person chooses ("Choose…"), since
+    // the top of the tree is never a choice anyone meant.
+    let store_id = user.store_id;
+    let company = state
         .db
-        .run(|conn| {
-            Ok((
-                groups::root_group_id(conn)?,
-                groups::root_territory_id(conn)?,
-            ))
-        })
+        .run(move |conn| Ok(stores::company_of(conn, store_id)?))
         .await?;
+    let chosen = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
     let form = CustomerForm {
-        customer_group_id: group.to_string(),
-        territory_id: territory.to_string(),
+        customer_group_id: chosen(company.as_ref().and_then(|c| c.default_customer_group_id)),
+        territory_id: chosen(company.as_ref().and_then(|c| c.default_territory_id)),
         ..CustomerForm::default()
     };
     render(&form_page(&state, &user, None, form, FieldErrors::new(), Vec::new()).await?)
@@ -502,7 +501,7 @@ async fn show(
         activity: entries
             .into_iter()
             .map(|e| Activity {
-                at: e.at.format("%-d %b %Y, %H:%M UTC").to_string(),
+                at: user.clock.at_labelled(e.at),
                 who: e.actor_label,
                 action: e.action.replace('_', " "),
             })

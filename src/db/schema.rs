@@ -45,6 +45,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        default_customer_group_id -> Nullable<Int8>,
+        default_territory_id -> Nullable<Int8>,
+        time_zone -> Text,
     }
 }
 
@@ -253,6 +256,8 @@ diesel::table! {
 
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(companies -> currencies (currency_code));
+diesel::joinable!(companies -> customer_groups (default_customer_group_id));
+diesel::joinable!(companies -> territories (default_territory_id));
 diesel::joinable!(imports -> users (created_by));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(customers -> customer_groups (customer_group_id));

@@ -5,7 +5,7 @@ pub mod tiles;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Utc};
 
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
@@ -32,13 +32,15 @@ async fn home(
     tiles: web::Data<HomeTiles>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let today = Utc::now().date_naive();
+    let clock = user.clock;
+    let today = clock.date(Utc::now());
     let request = HomeRequest {
         role: user.role,
         scope: user.store_scope(),
+        clock,
         today,
-        day_start: start_of(today),
-        month_start: start_of(today.with_day(1).unwrap_or(today)),
+        day_start: clock.start_of(today),
+        month_start: clock.start_of(today.with_day(1).unwrap_or(today)),
     };
     let shown = state
         .db
@@ -60,8 +62,4 @@ async fn home(
         figures,
         cards,
     })
-}
-
-fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
 }

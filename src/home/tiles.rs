@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 
+use crate::kernel::clock::Clock;
 use crate::users::rules::{Permission, Role};
 use crate::web::AppError;
 use crate::web::auth::StoreScope;
@@ -16,9 +17,11 @@ pub struct HomeRequest {
     pub role: Role,
     /// Whose records they work on (a supervisor: their store).
     pub scope: StoreScope,
-    /// Today.
+    /// The company's clock: "today" and the times shown are the company's.
+    pub clock: Clock,
+    /// Today, in the company's time zone.
     pub today: NaiveDate,
-    /// When today began, and when this month began.
+    /// When today began.
     pub day_start: DateTime<Utc>,
     /// The first moment of the current month.
     pub month_start: DateTime<Utc>,

@@ -321,6 +321,7 @@ async fn tier_row(user: CurrentUser) -> Result<HttpResponse, AppError> {
             nav: Vec::new(),
             csrf: String::new(),
             flashes: Vec::new(),
+            clock: crate::kernel::Clock::UTC,
         },
         editing: None,
         form: ProgramForm::default(),

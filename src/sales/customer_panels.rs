@@ -158,7 +158,7 @@ impl CustomerPanel for HistoryPanel {
             .map(|q| q.history)
             .map_err(|e| AppError::BadRequest(format!("The address could not be read: {e}")))?;
         let mut history_errors = FieldErrors::new();
-        let filter = query.read(&mut history_errors);
+        let filter = query.read(request.viewer.clock, &mut history_errors);
         let section = HistorySection {
             customer_id: request.customer.id,
             sales: history::page(conn, request.customer.id, &filter)?,

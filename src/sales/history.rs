@@ -8,7 +8,7 @@ use diesel::QueryResult;
 use super::chart::{self, Chart, Month};
 use super::list_routes::read_dates;
 use super::model;
-use crate::kernel::Currency;
+use crate::kernel::{Clock, Currency};
 use crate::stores::model as stores;
 use crate::web::FieldErrors;
 
@@ -68,23 +68,26 @@ pub struct HistoryQuery {
 pub struct HistoryFilter {
     /// One store.
     pub store_id: Option<i64>,
-    /// Sold on or after this day (UTC).
+    /// Sold on or after this day (the company's, as `clock` reads it).
     pub from: Option<NaiveDate>,
-    /// Sold on or before this day (UTC).
+    /// Sold on or before this day (the company's).
     pub to: Option<NaiveDate>,
     /// Older than this (posted_at, id).
     pub before: Option<(DateTime<Utc>, i64)>,
+    /// The company's clock: where its days start, how dates read.
+    pub clock: Clock,
 }
 
 impl HistoryQuery {
-    /// The filter; bad dates are left out and explained in `errors`.
-    pub fn read(&self, errors: &mut FieldErrors) -> HistoryFilter {
+    /// The filter, its days read on `clock`; bad dates are left out and explained in `errors`.
+    pub fn read(&self, clock: Clock, errors: &mut FieldErrors) -> HistoryFilter {
         let (from, to) = read_dates(&self.from, &self.to, errors);
         HistoryFilter {
             store_id: self.store.trim().parse().ok(),
             from,
             to,
             before: parse_before(self.before.trim()),
+            clock,
         }
     }
 
@@ -147,7 +150,7 @@ pub fn page(
         };
         lines.push(SaleLine {
             id: row.uuid.to_string(),
-            date: row.posted_at.format("%-d %b %Y").to_string(),
+            date: filter.clock.day(row.posted_at),
             store: row.store,
             number: row.number,
             discount: currency.format(row.discount_amount),
@@ -314,7 +317,7 @@ mod tests {
             to: "2026-11-01".into(),
             ..HistoryQuery::default()
         };
-        let filter = query.read(&mut errors);
+        let filter = query.read(Clock::UTC, &mut errors);
         assert_eq!(filter.from, NaiveDate::from_ymd_opt(2026, 12, 1));
         assert_eq!(filter.to, None);
         assert_eq!(errors.get("to"), Some("To comes before From: swap them."));

@@ -130,7 +130,7 @@ fn recent_card(
         let currency = stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd);
         sales.push(RecentLine {
             number: row.number,
-            time: row.posted_at.format("%H:%M").to_string(),
+            time: request.clock.local_time(row.posted_at),
             customer_id: row.customer_id,
             customer_name: row.customer_name,
             total: currency.format(row.grand_total),

@@ -9,10 +9,11 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::model::{self, InvoiceRow};
+use super::rules::mode_label;
 use super::submit::{InvoiceExtras, InvoiceSteps};
 use crate::db::schema::{customers, invoices, sales_persons, stores};
-use crate::kernel::Currency;
 use crate::kernel::InvoiceId;
+use crate::kernel::{Clock, Currency};
 use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
@@ -98,7 +99,7 @@ pub struct InvoiceView {
     pub lines: Vec<LineView>,
     /// Delivery charge label and amount.
     pub delivery: Option<(String, String)>,
-    /// Payments: mode as read ("on account") and amount.
+    /// Payments: mode in words ("On account") and amount.
     pub payments: Vec<(String, String)>,
     /// Net total.
     pub net_total: String,
@@ -124,17 +125,14 @@ pub struct InvoiceView {
     pub cancelled_at: Option<String>,
 }
 
-/// How a time reads on the page.
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
-}
-
-/// Invoice `row` as its page shows it.
+/// Invoice `row` as its page shows it, its times read on `clock`.
 pub fn view(
     conn: &mut PgConnection,
     row: InvoiceRow,
     extras: &InvoiceExtras,
+    clock: Clock,
 ) -> QueryResult<InvoiceView> {
+    let when = |at: DateTime<Utc>| clock.at_labelled(at);
     let id = row.id;
     let facts = row.facts;
     let currency =
@@ -222,7 +220,7 @@ pub fn view(
             .map(|label| (label, money(facts.delivery_amount))),
         payments: payments
             .into_iter()
-            .map(|p| (p.mode.replace('_', " "), money(p.amount)))
+            .map(|p| (mode_label(&p.mode), money(p.amount)))
             .collect(),
         net_total: money(facts.net_total),
         discount: money(facts.discount_amount),
@@ -255,7 +253,7 @@ async fn show(
     user.require_any(&READERS)?;
     let uuid = Uuid::parse_str(uuid.trim()).map_err(|_| AppError::NotFound)?;
     // A store supervisor sees their own store's invoices; any other is "not found" to them.
-    let scope = user.store_scope();
+    let (scope, clock) = (user.store_scope(), user.clock);
     let invoice = state
         .db
         .run(move |conn| {
@@ -264,7 +262,7 @@ async fn show(
                 return Err(AppError::NotFound);
             }
             let extras = steps.extras(conn, InvoiceId(row.id))?;
-            Ok(view(conn, row, &extras)?)
+            Ok(view(conn, row, &extras, clock)?)
         })
         .await?;
     render(&InvoicePage {

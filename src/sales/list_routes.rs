@@ -1,6 +1,7 @@
 //! `GET /invoices` (the list, live filtered by htmx, a plain GET form without JavaScript) and
 //! `GET /invoices/export.csv` (the same filters, streamed in keyset chunks). Reports.view.
 
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
@@ -8,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
 use super::list::{self, Currencies, InvoiceFilter, ListRow, StatusFilter};
+use crate::kernel::Clock;
 use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
-use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render};
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, see_other};
 
 /// Invoices per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -87,32 +89,83 @@ pub fn read_dates(
     (from, to)
 }
 
-/// Reads the query into a filter; the customer code is resolved against the database. Bad
-/// values leave their filter out and say why next to the field.
+/// The customer the Customer filter names, as (id, code, name): a code (what the picker fills
+/// in, "CUST-00002 · Ana Lima" included), or a name or phone number only one customer matches.
+/// Otherwise the message to show next to the field.
+fn find_customer(
+    conn: &mut diesel::PgConnection,
+    typed: &str,
+) -> Result<Result<(i64, String, String), String>, AppError> {
+    use crate::customers::model::{self as customers, ListFilter, Status};
+    use crate::customers::rules::Search;
+    let typed = typed.split(" · ").next().unwrap_or_default().trim();
+    let name = |first: &str, last: &str| format!("{first} {last}").trim().to_owned();
+    if let Some(found) = customers::find_by_code(conn, typed)? {
+        let shown = name(&found.fields.first_name, &found.fields.last_name);
+        return Ok(Ok((found.id, found.code, shown)));
+    }
+    let Some(search) = crate::customers::rules::search_terms(typed) else {
+        return Ok(Err(format!("No customer has the code {typed}.")));
+    };
+    let nobody = if matches!(search, Search::Code(_)) {
+        format!("No customer has the code {typed}.")
+    } else {
+        format!("No customer matches {typed}.")
+    };
+    let filter = ListFilter {
+        search: Some(search),
+        // Invoices outlive a customer's deactivation.
+        status: Status::All,
+        ..ListFilter::default()
+    };
+    let mut matches = customers::list(conn, &filter, 2)?;
+    Ok(match (matches.pop(), matches.is_empty()) {
+        (Some(only), true) => {
+            let shown = name(&only.first_name, &only.last_name);
+            Ok((only.id, only.code, shown))
+        }
+        (Some(_), false) => Err(format!(
+            "More than one customer matches {typed}: pick one from the suggestions."
+        )),
+        (None, _) => Err(nobody),
+    })
+}
+
+/// The filters as read: the list's, the messages next to bad fields, and the chosen customer as
+/// (code, name) when the Customer field names one.
+type Resolved = (InvoiceFilter, FieldErrors, Option<(String, String)>);
+
+/// Reads the query into a filter; the customer is resolved against the database, and days are
+/// the company's (`clock`). Bad values leave their filter out and say why next to the field.
 fn resolve(
     conn: &mut diesel::PgConnection,
     query: &ListQuery,
-) -> Result<(InvoiceFilter, FieldErrors), AppError> {
+    clock: Clock,
+) -> Result<Resolved, AppError> {
     let mut errors = FieldErrors::new();
     let mut filter = InvoiceFilter {
         store_id: query.store.trim().parse().ok(),
         status: StatusFilter::parse(&query.status),
         before: parse_before(query.before.trim()),
+        clock,
         ..InvoiceFilter::default()
     };
     (filter.from, filter.to) = read_dates(&query.from, &query.to, &mut errors);
-    let code = query.customer.trim();
-    if !code.is_empty() {
-        match crate::customers::model::find_by_code(conn, code)? {
-            Some(customer) => filter.customer_id = Some(customer.id),
-            None => {
-                errors.add("customer", format!("No customer has the code {code}."));
+    let mut chosen = None;
+    if !query.customer.trim().is_empty() {
+        match find_customer(conn, &query.customer)? {
+            Ok((id, code, name)) => {
+                filter.customer_id = Some(id);
+                chosen = Some((code, name));
+            }
+            Err(message) => {
+                errors.add("customer", message);
                 // Nobody's invoices rather than everybody's.
                 filter.customer_id = Some(0);
             }
         }
     }
-    Ok((filter, errors))
+    Ok((filter, errors, chosen))
 }
 
 /// A list row as shown.
@@ -136,9 +189,22 @@ struct IndexPage {
     rows: Vec<Row>,
     next_link: Option<String>,
     errors: FieldErrors,
+    /// The customer the list shows the invoices of: (code, name).
+    customer: Option<(String, String)>,
+    /// Whether only the rows are rendered (htmx): the chosen customer's name then travels
+    /// out of band to its place under the field.
+    fragment: bool,
 }
 
 impl IndexPage {
+    /// Under the Customer field: whose invoices these are, or what the field takes.
+    fn customer_hint(&self) -> String {
+        match &self.customer {
+            Some((code, name)) => format!("{name} · {code}"),
+            None => "A name, code or mobile number".to_owned(),
+        }
+    }
+
     fn store_selected(&self, id: &i64) -> bool {
         self.query.store.trim() == id.to_string()
     }
@@ -156,13 +222,13 @@ pub async fn index(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let query = query.into_inner();
+    let mut query = query.into_inner();
     let fragment = is_fragment_request(&req);
-    let asked = query.clone();
-    let (rows, stores, errors) = state
+    let (asked, clock) = (query.clone(), user.clock);
+    let (rows, stores, errors, customer) = state
         .db
         .run(move |conn| {
-            let (filter, errors) = resolve(conn, &asked)?;
+            let (filter, errors, customer) = resolve(conn, &asked, clock)?;
             let found = list::list(conn, &filter, PAGE_SIZE + 1)?;
             let stores = if fragment {
                 Vec::new()
@@ -175,9 +241,26 @@ pub async fn index(
                 let currency = currencies.get(conn, &row.currency_code)?;
                 rows.push((row, currency));
             }
-            Ok((rows, stores, errors))
+            Ok((rows, stores, errors, customer))
         })
         .await?;
+    // A customer found by name is kept in the address by code, so that the link is the same
+    // whoever shares it: without JavaScript by a redirect, with htmx by the pushed address.
+    let mut canonical = None;
+    if let Some((code, _)) = &customer
+        && !query.customer.trim().eq_ignore_ascii_case(code)
+    {
+        query = ListQuery {
+            customer: code.clone(),
+            before: String::new(),
+            ..query
+        };
+        let url = format!("/invoices?{}", query.filters());
+        if !fragment {
+            return Ok(see_other(&url));
+        }
+        canonical = Some(url);
+    }
     let page_size = usize::try_from(PAGE_SIZE).unwrap_or(50);
     let next_link = (rows.len() > page_size)
         .then(|| {
@@ -192,7 +275,7 @@ pub async fn index(
             .take(page_size)
             .map(|(row, currency)| Row {
                 uuid: row.uuid.to_string(),
-                date: row.posted_at.format("%-d %b %Y, %H:%M").to_string(),
+                date: clock.at(row.posted_at),
                 store: row.store.clone(),
                 number: row.number.clone(),
                 customer: row.customer_name(),
@@ -205,9 +288,18 @@ pub async fn index(
         query,
         next_link,
         errors,
+        customer,
+        fragment,
     };
     if fragment {
-        render(&page.as_rows())
+        let mut res = render(&page.as_rows())?;
+        if let Some(url) = canonical
+            && let Ok(value) = HeaderValue::from_str(&url)
+        {
+            res.headers_mut()
+                .insert(HeaderName::from_static("hx-push-url"), value);
+        }
+        Ok(res)
     } else {
         render(&page)
     }
@@ -220,8 +312,11 @@ pub async fn export(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let query = query.into_inner();
-    let (mut filter, _) = state.db.run(move |conn| resolve(conn, &query)).await?;
+    let (query, clock) = (query.into_inner(), user.clock);
+    let (mut filter, _, _) = state
+        .db
+        .run(move |conn| resolve(conn, &query, clock))
+        .await?;
     filter.before = None;
     let (mut first, mut done) = (true, false);
     let mut currencies = Currencies::default();

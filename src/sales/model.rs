@@ -396,10 +396,10 @@ pub fn history(
         query = query.filter(invoices::store_id.eq(store));
     }
     if let Some(from) = filter.from {
-        query = query.filter(invoices::posted_at.ge(super::list::start_of(from)));
+        query = query.filter(invoices::posted_at.ge(filter.clock.start_of(from)));
     }
     if let Some(to) = filter.to.and_then(|to| to.succ_opt()) {
-        query = query.filter(invoices::posted_at.lt(super::list::start_of(to)));
+        query = query.filter(invoices::posted_at.lt(filter.clock.start_of(to)));
     }
     if let Some((at, id)) = filter.before {
         query = query.filter(

@@ -47,6 +47,13 @@ struct PaymentPage {
     modes: &'static [&'static str],
 }
 
+impl PaymentPage {
+    /// A mode in words ("Bank transfer").
+    fn mode_label(&self, mode: &str) -> String {
+        super::rules::mode_label(mode)
+    }
+}
+
 async fn page(
     state: &AppState,
     user: &CurrentUser,

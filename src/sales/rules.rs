@@ -34,6 +34,49 @@ impl PayMode {
             PayMode::GiftCard => "gift_card",
         }
     }
+
+    /// The mode as people read it ("On account"): the one wording of every page.
+    pub fn label(self) -> &'static str {
+        match self {
+            PayMode::Cash => "Cash",
+            PayMode::Card => "Card",
+            PayMode::OnAccount => "On account",
+            PayMode::StoreCredit => "Store credit",
+            PayMode::GiftCard => "Gift card",
+        }
+    }
+
+    /// The mode stored as `text`, if it is one.
+    pub fn from_stored(text: &str) -> Option<PayMode> {
+        [
+            PayMode::Cash,
+            PayMode::Card,
+            PayMode::OnAccount,
+            PayMode::StoreCredit,
+            PayMode::GiftCard,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str() == text)
+    }
+}
+
+/// Any stored payment mode as people read it: a sale's (`PayMode::label`) or a payment towards
+/// an account's ("bank_transfer" reads "Bank transfer"); an unknown name reads with spaces.
+pub fn mode_label(stored: &str) -> String {
+    if let Some(mode) = PayMode::from_stored(stored) {
+        return mode.label().to_owned();
+    }
+    match stored {
+        "bank_transfer" => "Bank transfer".to_owned(),
+        "cheque" => "Cheque".to_owned(),
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        }
+    }
 }
 
 /// Where an invoice stands: submitted (it counts) or cancelled (it does not). Stored as text.
@@ -223,6 +266,24 @@ mod tests {
             price_list_rate: d(rate),
             discount_amount: d(discount),
         }
+    }
+
+    #[test]
+    fn payment_modes_read_in_words() {
+        for (stored, label) in [
+            ("cash", "Cash"),
+            ("card", "Card"),
+            ("on_account", "On account"),
+            ("store_credit", "Store credit"),
+            ("gift_card", "Gift card"),
+            ("bank_transfer", "Bank transfer"),
+            ("cheque", "Cheque"),
+            ("loyalty_points", "Loyalty points"),
+        ] {
+            assert_eq!(mode_label(stored), label, "{stored}");
+        }
+        assert_eq!(PayMode::from_stored("gift_card"), Some(PayMode::GiftCard));
+        assert_eq!(PayMode::from_stored("Gift card"), None);
     }
 
     #[test]

@@ -1,13 +1,19 @@
 //! The Companies pages (stores.manage): the list, create and edit. A company's currency decides
-//! how its stores' amounts round; a company is deactivated (never deleted) once no active store
-//! sells for it.
+//! how its stores' amounts round, its time zone how its pages read times, and its default group
+//! and territory where new customers start; a company is deactivated (never deleted) once no
+//! active store sells for it.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use diesel::OptionalExtension;
 
 use super::forms::CompanyForm;
 use super::model::{self, Company};
+use crate::customers::groups::{self, Group, Territory};
+use crate::customers::routes::in_tree_order;
+use crate::kernel::Clock;
 use crate::kernel::Currency;
+use crate::kernel::clock::{parse_zone, zone_names};
 use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::{
@@ -63,6 +69,14 @@ struct FormPage {
     currencies: Vec<(String, String)>,
     /// The chosen currency, for the rounding hint.
     currency: Option<Currency>,
+    /// Customer groups in tree order with their depth.
+    groups: Vec<(Group, usize)>,
+    /// Territories in tree order with their depth.
+    territories: Vec<(Territory, usize)>,
+    /// Time zone names for the picker.
+    zones: Vec<&'static str>,
+    /// The time now in the chosen zone, when it is one.
+    zone_now: Option<String>,
 }
 
 /// The form page with `status` (422 when it comes back with errors).
@@ -75,12 +89,17 @@ async fn form_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let code = form.currency_code.trim().to_uppercase();
-    let (currencies, currency) = state
+    let zone_now = parse_zone(&form.time_zone)
+        .ok()
+        .map(|zone| Clock::new(zone).at_labelled(chrono::Utc::now()));
+    let (currencies, currency, groups, territories) = state
         .db
         .run(move |conn| {
             Ok((
                 model::currency_choices(conn)?,
                 model::currency(conn, &code)?,
+                groups::groups(conn)?,
+                groups::territories(conn)?,
             ))
         })
         .await?;
@@ -93,6 +112,10 @@ async fn form_page(
             errors,
             currencies,
             currency,
+            groups: in_tree_order(groups, Group::node),
+            territories: in_tree_order(territories, Territory::node),
+            zones: zone_names().collect(),
+            zone_now,
         },
     )
 }
@@ -102,6 +125,7 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     let form = CompanyForm {
         currency_code: Currency::usd().code,
         active: Some("on".into()),
+        time_zone: "UTC".into(),
         ..CompanyForm::default()
     };
     form_page(
@@ -134,6 +158,9 @@ async fn edit_page(
         name: company.name.clone(),
         currency_code: company.currency_code.clone(),
         active: company.active.then(|| "on".to_owned()),
+        default_customer_group_id: id_text(company.default_customer_group_id),
+        default_territory_id: id_text(company.default_territory_id),
+        time_zone: company.time_zone.clone(),
     };
     let errors = FieldErrors::new();
     form_page(&state, &user, StatusCode::OK, Some(company), form, errors).await
@@ -157,6 +184,11 @@ async fn update(
     user.require(Permission::StoresManage)?;
     let company = load(&state, id.into_inner()).await?;
     save(&state, &user, Some(company), form.into_inner()).await
+}
+
+/// An optional id as the form holds it ("" for none).
+fn id_text(id: Option<i64>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
 }
 
 /// "1 active store sells" / "3 active stores sell".
@@ -203,6 +235,18 @@ async fn save(
                         fields.currency_code
                     ),
                 );
+            }
+            if let Some(group) = fields.default_customer_group_id
+                && groups::group(conn, group).optional()?.is_none()
+            {
+                let message = "That customer group no longer exists; choose another.";
+                errors.add("default_customer_group_id", message);
+            }
+            if let Some(territory) = fields.default_territory_id
+                && groups::territory(conn, territory).optional()?.is_none()
+            {
+                let message = "That territory no longer exists; choose another.";
+                errors.add("default_territory_id", message);
             }
             if let Some(id) = id
                 && !active

@@ -1,6 +1,7 @@
-//! Demo stores: one company (USD), five stores with POS profiles (Downtown with every switch on),
-//! a Walk-in Customer every profile defaults to, delivery charges, eight sales persons and one
-//! terminal token per store for trying the API. Running it again adds nothing.
+//! Demo stores: one company (USD, New York time, new customers in Individual / United States),
+//! five stores with POS profiles (Downtown with every switch on), a Walk-in Customer every profile
+//! defaults to, delivery charges, eight sales persons and one terminal token per store for trying
+//! the API. Running it again adds nothing.
 
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -85,6 +86,8 @@ pub fn stores(conn: &mut PgConnection) -> anyhow::Result<()> {
             &CompanyFields {
                 name: "Patron Retail Co.".into(),
                 currency_code: "USD".into(),
+                time_zone: "America/New_York".into(),
+                ..CompanyFields::default()
             },
             &ACTOR,
         )?;
@@ -153,6 +156,25 @@ pub fn profiles(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, String)>
         made.push((store.code, token.secret));
     }
     Ok(made)
+}
+
+/// The demo company's new customers start in "Individual" and "United States" (made with the
+/// demo customers, so call this after them). A company that has defaults keeps them.
+pub fn customer_defaults(conn: &mut PgConnection) -> anyhow::Result<()> {
+    let id = stores::first_company(conn)?;
+    let company = stores::find_company(conn, id)?;
+    if company.default_customer_group_id.is_some() || company.default_territory_id.is_some() {
+        return Ok(());
+    }
+    let fields = CompanyFields {
+        default_customer_group_id: groups::group_by_name(conn, "Individual")?.map(|g| g.id),
+        default_territory_id: groups::territory_by_name(conn, "United States")?.map(|t| t.id),
+        name: company.name,
+        currency_code: company.currency_code,
+        time_zone: company.time_zone,
+    };
+    stores::update_company(conn, id, &fields, company.active, &ACTOR)?;
+    Ok(())
 }
 
 /// The "Walk-in Customer" (made once) that sales without a named customer go to.

@@ -6,6 +6,7 @@ use super::delivery::ChargeFields;
 use super::model::{CompanyFields, StoreFields};
 use super::rules::{normalize_code, parse_amount, parse_percent};
 use super::sales_persons::SalesPersonFields;
+use crate::kernel::clock::parse_zone;
 use crate::web::FieldErrors;
 
 /// Longest store code.
@@ -98,10 +99,35 @@ pub struct CompanyForm {
     /// "on" when Active is ticked.
     #[serde(default)]
     pub active: Option<String>,
+    /// Default Customer Group id ("": none, people choose).
+    #[serde(default)]
+    pub default_customer_group_id: String,
+    /// Default Territory id ("": none, people choose).
+    #[serde(default)]
+    pub default_territory_id: String,
+    /// Time Zone (UTC when the field is not sent at all).
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+/// An optional id chosen from a list: "" is none.
+fn optional_id(errors: &mut FieldErrors, field: &str, value: &str, what: &str) -> Option<i64> {
+    match value.trim() {
+        "" => None,
+        raw => raw.parse::<i64>().map(Some).unwrap_or_else(|_| {
+            errors.add(field, format!("Choose a {what} from the list."));
+            None
+        }),
+    }
 }
 
 impl CompanyForm {
-    /// The fields to save (the currency is checked against the table by the handler).
+    /// The fields to save (the currency, group and territory are checked against their tables
+    /// by the handler).
     pub fn parse(&self) -> Result<CompanyFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = text(&mut errors, "name", "Company Name", &self.name, true, 120);
@@ -109,9 +135,30 @@ impl CompanyForm {
         if currency_code.len() != 3 {
             errors.add("currency_code", "Choose the currency.");
         }
+        let default_customer_group_id = optional_id(
+            &mut errors,
+            "default_customer_group_id",
+            &self.default_customer_group_id,
+            "customer group",
+        );
+        let default_territory_id = optional_id(
+            &mut errors,
+            "default_territory_id",
+            &self.default_territory_id,
+            "territory",
+        );
+        let time_zone = parse_zone(&self.time_zone)
+            .map(|zone| zone.name().to_owned())
+            .unwrap_or_else(|message| {
+                errors.add("time_zone", message);
+                String::new()
+            });
         errors.into_result(CompanyFields {
             name,
             currency_code,
+            default_customer_group_id,
+            default_territory_id,
+            time_zone,
         })
     }
 }

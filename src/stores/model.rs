@@ -61,16 +61,28 @@ pub struct Company {
     pub currency_code: String,
     /// Deactivated companies stay for history.
     pub active: bool,
+    /// The customer group new customers start in (none: the person chooses).
+    pub default_customer_group_id: Option<i64>,
+    /// The territory new customers start in (none: the person chooses).
+    pub default_territory_id: Option<i64>,
+    /// IANA time zone its pages show times in ("Europe/Paris").
+    pub time_zone: String,
 }
 
 /// The fields a person edits on a company.
 #[derive(Debug, Clone, Default, Insertable, AsChangeset, Serialize, PartialEq)]
-#[diesel(table_name = companies)]
+#[diesel(table_name = companies, treat_none_as_null = true)]
 pub struct CompanyFields {
     /// Name.
     pub name: String,
     /// Currency code.
     pub currency_code: String,
+    /// Default Customer Group.
+    pub default_customer_group_id: Option<i64>,
+    /// Default Territory.
+    pub default_territory_id: Option<i64>,
+    /// Time Zone, an IANA name.
+    pub time_zone: String,
 }
 
 /// A store with its company's name, for the list.
@@ -226,6 +238,8 @@ pub fn first_company(conn: &mut PgConnection) -> QueryResult<i64> {
             &CompanyFields {
                 name: "Main Company".into(),
                 currency_code: "USD".into(),
+                time_zone: "UTC".into(),
+                ..CompanyFields::default()
             },
             &Actor::System("setup"),
         )
@@ -247,6 +261,27 @@ pub fn companies(conn: &mut PgConnection) -> QueryResult<Vec<Company>> {
         .order((companies::active.desc(), companies::name.asc()))
         .select(Company::as_select())
         .load(conn)
+}
+
+/// The company a person works for: their store's (`store_id`), else the first active company
+/// (HQ people; in practice the back office has one company). `None` before any company exists.
+pub fn company_of(conn: &mut PgConnection, store_id: Option<i64>) -> QueryResult<Option<Company>> {
+    if let Some(store_id) = store_id {
+        let own = stores::table
+            .inner_join(companies::table)
+            .filter(stores::id.eq(store_id))
+            .select(Company::as_select())
+            .first(conn)
+            .optional()?;
+        if own.is_some() {
+            return Ok(own);
+        }
+    }
+    companies::table
+        .order((companies::active.desc(), companies::id.asc()))
+        .select(Company::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// The company with `id`.

@@ -11,7 +11,9 @@ use super::error::AppError;
 use super::page::{Flash, PageCtx};
 use super::session_store::USER_ID_KEY;
 use crate::audit::Actor;
+use crate::kernel::Clock;
 use crate::state::AppState;
+use crate::stores::model::company_of;
 use crate::users::model;
 use crate::users::rules::{Permission, Role};
 
@@ -28,6 +30,9 @@ pub struct CurrentUser {
     pub role: Role,
     /// Store of a store supervisor.
     pub store_id: Option<i64>,
+    /// The clock of the company the user works for: every time their pages show reads in its
+    /// zone (read once per request, with the user).
+    pub clock: Clock,
     session: Session,
     path: String,
 }
@@ -140,11 +145,15 @@ impl FromRequest for CurrentUser {
                 .db
                 .run(move |conn| {
                     use diesel::OptionalExtension;
-                    Ok(model::find(conn, user_id).optional()?)
+                    let Some(user) = model::find(conn, user_id).optional()? else {
+                        return Ok(None);
+                    };
+                    let zone = company_of(conn, user.store_id)?.map(|c| c.time_zone);
+                    Ok(Some((user, zone)))
                 })
                 .await?;
             match user {
-                Some(user) if user.active => {
+                Some((user, zone)) if user.active => {
                     let role = user.role().ok_or(AppError::Forbidden)?;
                     Ok(CurrentUser {
                         id: user.id,
@@ -152,6 +161,7 @@ impl FromRequest for CurrentUser {
                         email: user.email,
                         role,
                         store_id: user.store_id,
+                        clock: zone.map_or(Clock::UTC, |zone| Clock::from_name(&zone)),
                         session,
                         path,
                     })

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::nav::{self, NavLink};
+use crate::kernel::Clock;
 
 const FLASH_KEY: &str = "flash";
 
@@ -87,6 +88,8 @@ pub struct PageCtx {
     pub csrf: String,
     /// Messages to show once.
     pub flashes: Vec<Flash>,
+    /// How the page reads times: the company's time zone (`ctx.clock.at(..)` in templates).
+    pub clock: Clock,
 }
 
 impl PageCtx {
@@ -101,6 +104,7 @@ impl PageCtx {
             nav: nav::links(|p| user.can(p), path),
             csrf: super::csrf::token(session),
             flashes: take_flashes(session),
+            clock: user.clock,
         }
     }
 
@@ -116,6 +120,7 @@ impl PageCtx {
             nav: nav::links(|p| user.can(p), path),
             csrf: super::csrf::token(session),
             flashes: Vec::new(),
+            clock: user.clock,
         }
     }
 
@@ -126,6 +131,7 @@ impl PageCtx {
             nav: Vec::new(),
             csrf: super::csrf::token(session),
             flashes: take_flashes(session),
+            clock: Clock::UTC,
         }
     }
 

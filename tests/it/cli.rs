@@ -185,6 +185,15 @@ async fn seeding_demo_data_prints_working_credentials_for_every_role() {
         0
     );
     assert!(app.count("SELECT count(*) AS n FROM loyalty_point_entries WHERE tier = 'Gold'") > 0);
+    // The company reads New York time, and its new customers start in Individual / United States.
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', c.time_zone, g.name, t.name) AS t FROM companies c \
+             JOIN customer_groups g ON g.id = c.default_customer_group_id \
+             JOIN territories t ON t.id = c.default_territory_id"
+        ),
+        "America/New_York,Individual,United States"
+    );
     let (ok, stdout, _) = patron(&app.db.url, &["seed", "--demo"]);
     assert!(ok);
     assert!(

@@ -132,3 +132,76 @@ async fn a_company_with_active_stores_cannot_be_deactivated() {
         1
     );
 }
+
+#[actix_web::test]
+async fn a_company_keeps_its_time_zone_and_the_defaults_of_new_customers_and_refuses_a_bad_zone() {
+    let app = TestApp::spawn().await;
+    app.store("NORTH"); // makes "Main Company"
+    let id = app.count("SELECT id AS n FROM companies");
+    app.sql("INSERT INTO customer_groups (name, parent_id) SELECT 'Retail', min(id) FROM customer_groups");
+    app.sql("INSERT INTO territories (name, parent_id) SELECT 'Nordics', min(id) FROM territories");
+    let group = app.count("SELECT id AS n FROM customer_groups WHERE name = 'Retail'");
+    let territory = app.count("SELECT id AS n FROM territories WHERE name = 'Nordics'");
+    let (hq, hq_user) = app.signed_in(Role::HqManager).await;
+
+    let page = hq.get(&format!("/companies/{id}")).await;
+    page.assert_contains(r#"<label for="f-time_zone">Time Zone"#);
+    page.assert_contains(r#"name="time_zone" type="text" value="UTC""#);
+    page.assert_contains(r#"<option value="Europe/Stockholm"></option>"#);
+    page.assert_contains(
+        r#"<label for="f-default_customer_group_id">Default Customer Group</label>"#,
+    );
+    page.assert_contains(r#"<option value="">None: people choose</option>"#);
+    page.assert_contains(&format!(r#"<option value="{group}">— Retail</option>"#));
+
+    let (group_id, territory_id) = (group.to_string(), territory.to_string());
+    let mut fields = vec![
+        ("name", "Main Company"),
+        ("currency_code", "USD"),
+        ("active", "on"),
+        ("time_zone", "Mars/Olympus"),
+        ("default_customer_group_id", group_id.as_str()),
+        ("default_territory_id", territory_id.as_str()),
+    ];
+    let page = hq.post_form(&format!("/companies/{id}"), &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(
+        r#"id="f-time_zone-error">Mars/Olympus is not a time zone name; choose one from the list, like Europe/Paris.</p>"#,
+    );
+    page.assert_contains(r#"value="Mars/Olympus""#);
+    page.assert_contains(&format!(
+        r#"<option value="{group}" selected>— Retail</option>"#
+    ));
+    assert_eq!(app.text("SELECT time_zone AS t FROM companies"), "UTC");
+
+    fields[3] = ("time_zone", " europe/stockholm ");
+    let page = hq.post_form(&format!("/companies/{id}"), &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        app.text(&format!(
+            "SELECT concat_ws(',', time_zone, default_customer_group_id = {group}, \
+             default_territory_id = {territory}) AS t FROM companies"
+        )),
+        "Europe/Stockholm,t,t"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM audit_log WHERE entity = 'company' AND action = 'update' \
+             AND actor_id = {} AND after->>'time_zone' = 'Europe/Stockholm' \
+             AND before->>'time_zone' = 'UTC' AND after->>'default_customer_group_id' = '{group}'",
+            hq_user.id
+        )),
+        1
+    );
+    let page = hq.get(&format!("/companies/{id}")).await;
+    page.assert_contains(r#"value="Europe/Stockholm""#);
+    page.assert_contains(" CET there.");
+
+    // An id that is no group: next to its field, never a 500.
+    fields[4] = ("default_customer_group_id", "999999");
+    let page = hq.post_form(&format!("/companies/{id}"), &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(
+        r#"id="f-default_customer_group_id-error">That customer group no longer exists; choose another.</p>"#,
+    );
+}

@@ -725,3 +725,46 @@ async fn a_nul_character_typed_into_a_form_is_refused_not_a_server_error() {
     page.assert_contains("NUL character");
     assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 0);
 }
+
+#[actix_web::test]
+async fn a_new_customer_starts_in_the_company_defaults_or_the_form_asks_for_a_group() {
+    let app = TestApp::spawn().await;
+    app.store("NORTH"); // makes "Main Company", with no defaults
+    let (client, _) = app.signed_in(Role::HqManager).await;
+
+    // No defaults: nothing is preselected, so the top of the tree is never taken silently.
+    let page = client.get("/customers/new").await;
+    page.assert_contains(r#"<option value="">Choose…</option>"#);
+    let root = groups::root_group_id(&mut app.conn()).unwrap();
+    page.assert_lacks(&format!(r#"<option value="{root}" selected>"#));
+    let page = client
+        .post_form(
+            "/customers",
+            &[("first_name", "Kwame"), ("territory_id", "")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(r#"aria-describedby="f-customer_group_id-error""#);
+    page.assert_contains(
+        r#"<p class="field-error" id="f-customer_group_id-error">Choose a customer group.</p>"#,
+    );
+    page.assert_contains(r#"value="Kwame""#);
+
+    // The company's defaults are preselected.
+    app.sql("INSERT INTO customer_groups (name, parent_id) SELECT 'Retail', min(id) FROM customer_groups");
+    app.sql("INSERT INTO territories (name, parent_id) SELECT 'Nordics', min(id) FROM territories");
+    app.sql(
+        "UPDATE companies SET \
+         default_customer_group_id = (SELECT id FROM customer_groups WHERE name = 'Retail'), \
+         default_territory_id = (SELECT id FROM territories WHERE name = 'Nordics')",
+    );
+    let group = app.count("SELECT id AS n FROM customer_groups WHERE name = 'Retail'");
+    let territory = app.count("SELECT id AS n FROM territories WHERE name = 'Nordics'");
+    let page = client.get("/customers/new").await;
+    page.assert_contains(&format!(
+        r#"<option value="{group}" selected>— Retail</option>"#
+    ));
+    page.assert_contains(&format!(
+        r#"<option value="{territory}" selected>— Nordics</option>"#
+    ));
+}

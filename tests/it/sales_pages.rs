@@ -66,7 +66,7 @@ async fn the_invoice_page_shows_lines_totals_payments_and_returns() {
     page.assert_contains(r#"<dt>Delivery Charge (Express)</dt><dd id="delivery">$9.50</dd>"#);
     page.assert_contains(r#"<dd id="grand-total">$69.73</dd>"#);
     page.assert_contains(r#"<dd id="paid">$70.00</dd>"#);
-    page.assert_contains("<tr><td>card</td><td class=\"num\">$50.00</td></tr>");
+    page.assert_contains("<tr><td>Card</td><td class=\"num\">$50.00</td></tr>");
     page.assert_contains(&format!(r#"<a href="/invoices/{RETURN}">R1-0001</a>"#));
 
     let back = hq.get(&format!("/invoices/{RETURN}")).await;
@@ -608,4 +608,91 @@ async fn the_customer_page_charts_monthly_spend_on_a_value_axis_and_sums_the_lif
     old.assert_contains(">W-1</a>");
     old.assert_lacks("spend-chart");
     old.assert_contains(r#"<dd id="lifetime-spend">$12.00</dd>"#);
+}
+
+#[actix_web::test]
+async fn the_invoice_page_reads_its_time_in_the_company_zone_and_payment_modes_in_words() {
+    let (app, till) = shop().await;
+    let mut body = sale(ID, "S1-000124", "2026-11-20T14:03:00Z");
+    body["payments"] =
+        json!([{"mode": "gift_card", "amount": "20"}, {"mode": "on_account", "amount": "19.98"}]);
+    submit(&till, &body).await;
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+
+    let page = hq.get(&format!("/invoices/{ID}")).await;
+    page.assert_contains(r#"<dd id="invoice-date">20 Nov 2026, 14:03 UTC</dd>"#);
+    page.assert_contains(r#"<tr><td>Gift card</td><td class="num">$20.00</td></tr>"#);
+    page.assert_contains(r#"<tr><td>On account</td><td class="num">$19.98</td></tr>"#);
+    page.assert_lacks("gift_card");
+
+    // Tokyo is nine hours ahead: the same sale was made at 23:03 there.
+    app.sql("UPDATE companies SET time_zone = 'Asia/Tokyo'");
+    let page = hq.get(&format!("/invoices/{ID}")).await;
+    page.assert_contains(r#"<dd id="invoice-date">20 Nov 2026, 23:03 JST</dd>"#);
+    let list = hq.get("/invoices").await;
+    list.assert_contains("Date (Asia/Tokyo)");
+    list.assert_contains(r#"<td class="nowrap">20 Nov 2026, 23:03</td>"#);
+    // ...and on the company's 20 November, not UTC's 21st.
+    assert_eq!(
+        numbers(&hq.get("/invoices?from=2026-11-21").await.body),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        numbers(&hq.get("/invoices?from=2026-11-20&to=2026-11-20").await.body),
+        ["S1-000124"]
+    );
+}
+
+#[actix_web::test]
+async fn the_invoice_list_filters_by_a_customer_chosen_by_name_and_keeps_the_code_in_the_link() {
+    let app = many().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // The picker suggests customers by name; the field then holds the code.
+    let options = marketing
+        .get_fragment("/customers/options?customer=walk")
+        .await;
+    options.assert_contains(r#"<option value="CUST-00001">CUST-00001 · Walk-in Customer"#);
+
+    // A name only one customer has: the address is rewritten to the code (shareable), and the
+    // name shows under the field.
+    let typed = marketing
+        .get("/invoices?customer=walk-in+customer&status=all")
+        .await;
+    assert_eq!(typed.status, StatusCode::SEE_OTHER);
+    let location = typed.location().unwrap().to_owned();
+    assert!(location.contains("customer=CUST-00001"), "{location}");
+    assert!(location.contains("status=all"), "{location}");
+    let page = marketing.get(&location).await;
+    assert_eq!(numbers(&page.body), ["S-2", "S-1"]);
+    page.assert_contains(r#"value="CUST-00001""#);
+    // Its suggestions come from the customer picker, which must not take over the address.
+    page.assert_contains(r#"list="f-customer-options""#);
+    page.assert_contains(r#"hx-get="/customers/options""#);
+    page.assert_contains(r#"hx-push-url="false""#);
+    page.assert_contains(
+        r#"<p class="hint" id="f-customer-chosen">Walk-in Customer · CUST-00001</p>"#,
+    );
+
+    // With htmx: the rows, the name out of band, and the code in the pushed address.
+    let rows = marketing.get_fragment("/invoices?customer=Ana").await;
+    assert_eq!(rows.status, StatusCode::OK);
+    assert!(!rows.body.contains("<html"));
+    assert_eq!(numbers(&rows.body).len(), 50);
+    rows.assert_contains(r#"id="f-customer-chosen" hx-swap-oob="true">Ana Lima · CUST-00002</p>"#);
+    let pushed = rows.headers["hx-push-url"].to_str().unwrap();
+    assert!(pushed.contains("customer=CUST-00002"), "{pushed}");
+
+    // A name nobody has, or that several share: said next to the field, no invoices, no 500.
+    let nobody = marketing.get("/invoices?customer=Zebedee").await;
+    assert_eq!(nobody.status, StatusCode::OK);
+    nobody.assert_contains(r#"id="f-customer-error">No customer matches Zebedee.</p>"#);
+    assert!(numbers(&nobody.body).is_empty());
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'Ana', 'Silva', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    let several = marketing.get("/invoices?customer=Ana").await;
+    several.assert_contains("More than one customer matches Ana: pick one from the suggestions.");
+    assert!(numbers(&several.body).is_empty());
 }
