@@ -171,6 +171,8 @@
     }
     var decimals = (typed.split(".")[1] || "").replace(/0+$/, "").length;
     reading.textContent = "1 point for every " + factor.toFixed(Math.max(2, decimals)) + " spent";
+  });
+
   // Pickers: choosing one of a field's suggestions commits it at once (a change event), so that
   // a filter form that refreshes on change (the invoice list's Customer) does not wait for the
   // field to lose focus. Typing that merely passes through a suggestion's text commits nothing.
