@@ -7,9 +7,10 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
-use super::list::{self, Currencies, InvoiceFilter, ListRow, StatusFilter};
+use super::list::{self, Currencies, InvoiceFilter, StatusFilter};
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render};
@@ -28,27 +29,35 @@ pub struct ListQuery {
     to: String,
     customer: String,
     status: String,
-    before: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
     /// The filters without the page cursor, as a query string.
     fn filters(&self) -> String {
-        let without_page = ListQuery {
-            before: String::new(),
-            ..self.clone()
-        };
-        serde_urlencoded::to_string(&without_page).unwrap_or_default()
+        let link = self.link();
+        link.split_once('?')
+            .map(|(_, query)| query.to_owned())
+            .unwrap_or_default()
     }
 
-    fn next_link(&self, last: &ListRow) -> String {
-        let next = ListQuery {
-            before: last.cursor(),
-            ..self.clone()
-        };
-        format!(
-            "/invoices?{}",
-            serde_urlencoded::to_string(&next).unwrap_or_default()
+    /// The page's position: a row's key is its `ListRow::cursor`, `posted_at,id`.
+    fn keyset(&self) -> Keyset<(chrono::DateTime<Utc>, i64)> {
+        self.page.keyset(parse_before)
+    }
+
+    /// The list's address with its filters.
+    fn link(&self) -> String {
+        pager::link(
+            "/invoices",
+            &[
+                ("store", self.store.as_str()),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("customer", &self.customer),
+                ("status", &self.status),
+            ],
         )
     }
 }
@@ -97,9 +106,13 @@ fn resolve(
     let mut filter = InvoiceFilter {
         store_id: query.store.trim().parse().ok(),
         status: StatusFilter::parse(&query.status),
-        before: parse_before(query.before.trim()),
         ..InvoiceFilter::default()
     };
+    match query.keyset() {
+        Keyset::First => {}
+        Keyset::After(key) => filter.before = Some(key),
+        Keyset::Before(key) => filter.after = Some(key),
+    }
     (filter.from, filter.to) = read_dates(&query.from, &query.to, &mut errors);
     let code = query.customer.trim();
     if !code.is_empty() {
@@ -134,7 +147,7 @@ struct IndexPage {
     query: ListQuery,
     stores: Vec<(i64, String, String)>,
     rows: Vec<Row>,
-    next_link: Option<String>,
+    pager: Pager,
     errors: FieldErrors,
 }
 
@@ -178,18 +191,19 @@ pub async fn index(
             Ok((rows, stores, errors))
         })
         .await?;
-    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(50);
-    let next_link = (rows.len() > page_size)
-        .then(|| {
-            rows.get(page_size - 1)
-                .map(|(last, _)| query.next_link(last))
-        })
-        .flatten();
+    let (rows, pager) = pager::paginate(
+        &query.page,
+        &query.keyset(),
+        rows,
+        usize::try_from(PAGE_SIZE).unwrap_or(50),
+        |(row, _)| row.cursor(),
+        &query.link(),
+        "invoice-rows",
+    );
     let page = IndexPage {
         ctx: user.page(),
         rows: rows
             .into_iter()
-            .take(page_size)
             .map(|(row, currency)| Row {
                 uuid: row.uuid.to_string(),
                 date: row.posted_at.format("%-d %b %Y, %H:%M").to_string(),
@@ -203,7 +217,7 @@ pub async fn index(
             .collect(),
         stores,
         query,
-        next_link,
+        pager,
         errors,
     };
     if fragment {
@@ -222,7 +236,7 @@ pub async fn export(
     user.require(Permission::ReportsView)?;
     let query = query.into_inner();
     let (mut filter, _) = state.db.run(move |conn| resolve(conn, &query)).await?;
-    filter.before = None;
+    (filter.before, filter.after) = (None, None);
     let (mut first, mut done) = (true, false);
     let mut currencies = Currencies::default();
     let file = format!("invoices-{}.csv", Utc::now().format("%Y-%m-%d"));
