@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::audit::model as audit;
+use crate::audit;
 use crate::customers::model as customers;
 use crate::state::AppState;
 use crate::stores::model as stores;
@@ -40,7 +40,7 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
         .db
         .run(move |conn| {
             let latest = if sees_audit {
-                Some(audit::latest(conn, 8)?)
+                Some(audit::latest_activity(conn, 8)?)
             } else {
                 None
             };
@@ -72,13 +72,8 @@ async fn home(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRespo
                 .into_iter()
                 .map(|e| Activity {
                     at: e.at.format("%-d %b, %H:%M").to_string(),
-                    who: e.actor_label,
-                    what: format!(
-                        "{} {} {}",
-                        e.action.replace('_', " "),
-                        e.entity,
-                        e.entity_id
-                    ),
+                    what: e.what(),
+                    who: e.actor,
                 })
                 .collect()
         }),

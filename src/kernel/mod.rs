@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod ids;
+pub mod keyset;
 pub mod money;
 pub mod search;
 pub mod tree;

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::format::count;
+pub use crate::kernel::keyset::Keyset;
 
 /// The paging part of a list's query string. `after` (Next) and `before` (Previous) hold the key
 /// of the row the page starts after or ends before, as the list writes it; `start` is the
@@ -22,24 +23,6 @@ pub struct PageQuery {
     pub before: String,
     /// 1-based position of the first row shown.
     pub start: String,
-}
-
-/// Which rows a page holds, relative to a row's key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Keyset<K> {
-    /// From the beginning.
-    First,
-    /// The rows after this key, in display order.
-    After(K),
-    /// The rows before this key: read in reverse display order, nearest first.
-    Before(K),
-}
-
-impl<K> Keyset<K> {
-    /// Whether the query reads in reverse display order (Previous).
-    pub fn is_backward(&self) -> bool {
-        matches!(self, Keyset::Before(_))
-    }
 }
 
 impl PageQuery {
