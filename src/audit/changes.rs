@@ -104,7 +104,11 @@ pub fn references(
                     Value::Array(items) => items.iter().collect(),
                     other => vec![other],
                 };
-                out.extend(ids.into_iter().filter_map(Value::as_i64).map(|id| (kind, id)));
+                out.extend(
+                    ids.into_iter()
+                        .filter_map(Value::as_i64)
+                        .map(|id| (kind, id)),
+                );
             }
         }
     }
@@ -210,7 +214,11 @@ fn show(
         Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join(", "),
         other => one(other),
     };
-    shorten(if text.is_empty() { "—".to_owned() } else { text })
+    shorten(if text.is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    })
 }
 
 fn scalar(key: &str, value: &Value) -> String {
@@ -230,7 +238,9 @@ fn scalar(key: &str, value: &Value) -> String {
             }
             let rest: Vec<String> = map
                 .iter()
-                .filter(|(k, v)| k.as_str() != "name" && !HIDDEN.contains(&k.as_str()) && !is_empty(v))
+                .filter(|(k, v)| {
+                    k.as_str() != "name" && !HIDDEN.contains(&k.as_str()) && !is_empty(v)
+                })
                 .map(|(k, v)| format!("{} {}", field_label(k), scalar(k, v)))
                 .collect();
             if !rest.is_empty() {
@@ -245,7 +255,9 @@ fn scalar(key: &str, value: &Value) -> String {
 fn trim_decimal(s: &str) -> String {
     let numeric = !s.is_empty()
         && s.contains('.')
-        && s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
+        && s.trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
     if numeric {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
@@ -319,10 +331,11 @@ mod tests {
         );
         let before = json!({"settings": {"show_customer_balance": false}});
         let after = json!({"settings": {"show_customer_balance": true}});
-        let lines: Vec<String> = changes("pos_profile", "update", Some(&before), Some(&after), &names)
-            .iter()
-            .map(line)
-            .collect();
+        let lines: Vec<String> =
+            changes("pos_profile", "update", Some(&before), Some(&after), &names)
+                .iter()
+                .map(line)
+                .collect();
         assert_eq!(lines, ["Show customer balance: No → Yes"]);
     }
 
@@ -330,7 +343,13 @@ mod tests {
     fn deactivating_says_nothing_twice_and_long_values_are_cut() {
         let before = json!({"active": true, "notes": "x".repeat(200)});
         let after = json!({"active": false, "notes": "y".repeat(200)});
-        let lines = changes("customer", "deactivate", Some(&before), Some(&after), &names);
+        let lines = changes(
+            "customer",
+            "deactivate",
+            Some(&before),
+            Some(&after),
+            &names,
+        );
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].label, "Notes");
         assert_eq!(lines[0].to.as_ref().map(|t| t.chars().count()), Some(80));
@@ -339,10 +358,16 @@ mod tests {
 
     #[test]
     fn references_collect_ids_of_other_records() {
-        let after = json!({"customer_group_id": 2, "parent_id": 4, "allowed_sales_persons": [1, 3]});
+        let after =
+            json!({"customer_group_id": 2, "parent_id": 4, "allowed_sales_persons": [1, 3]});
         assert_eq!(
             references("customer_group", None, Some(&after)),
-            [("sales_person", 1), ("sales_person", 3), ("customer_group", 2), ("customer_group", 4)]
+            [
+                ("sales_person", 1),
+                ("sales_person", 3),
+                ("customer_group", 2),
+                ("customer_group", 4)
+            ]
         );
     }
 }

@@ -14,7 +14,11 @@ const KINDS: [(&str, &str, &str); 18] = [
     ("item", "Item", "item"),
     ("item_group", "Item group", "item group"),
     ("item_import", "Item import", "item import"),
-    ("loyalty_opening_import", "Loyalty opening balances import", "loyalty opening balances import"),
+    (
+        "loyalty_opening_import",
+        "Loyalty opening balances import",
+        "loyalty opening balances import",
+    ),
     ("loyalty_program", "Loyalty program", "loyalty program"),
     ("pos_profile", "POS profile", "POS profile"),
     ("sales_person", "Sales person", "sales person"),
@@ -36,11 +40,27 @@ const ACTIONS: [(&str, &str, &str); 20] = [
     ("export", "Exported", "exported"),
     ("cancel", "Cancelled", "cancelled"),
     ("revoke", "Revoked", "revoked"),
-    ("account payment", "Payment recorded", "recorded a payment from"),
-    ("loyalty_enrol", "Enrolled in loyalty", "enrolled in loyalty"),
+    (
+        "account payment",
+        "Payment recorded",
+        "recorded a payment from",
+    ),
+    (
+        "loyalty_enrol",
+        "Enrolled in loyalty",
+        "enrolled in loyalty",
+    ),
     ("loyalty_unenrol", "Left loyalty", "took out of loyalty"),
-    ("loyalty_adjust", "Points adjusted", "adjusted the points of"),
-    ("change_password", "Password changed", "changed the password of"),
+    (
+        "loyalty_adjust",
+        "Points adjusted",
+        "adjusted the points of",
+    ),
+    (
+        "change_password",
+        "Password changed",
+        "changed the password of",
+    ),
     ("reset_password", "Password reset", "reset the password of"),
     ("sign_in", "Signed in", "signed in"),
     ("sign_out", "Signed out", "signed out"),
@@ -61,13 +81,10 @@ pub fn kind_label(kind: &str) -> String {
 
 /// "loyalty program" for `loyalty_program`, as a sentence says it.
 pub fn kind_noun(kind: &str) -> String {
-    KINDS
-        .iter()
-        .find(|(code, _, _)| *code == kind)
-        .map_or_else(
-            || humanize(kind).to_lowercase(),
-            |(_, _, noun)| (*noun).to_owned(),
-        )
+    KINDS.iter().find(|(code, _, _)| *code == kind).map_or_else(
+        || humanize(kind).to_lowercase(),
+        |(_, _, noun)| (*noun).to_owned(),
+    )
 }
 
 /// "Deactivated" for `deactivate`.
@@ -144,13 +161,10 @@ const FIELDS: [(&str, &str); 40] = [
 
 /// The label of field `key`: "Customer Group" for `customer_group_id`.
 pub fn field_label(key: &str) -> String {
-    FIELDS
-        .iter()
-        .find(|(code, _)| *code == key)
-        .map_or_else(
-            || humanize(key.strip_suffix("_id").unwrap_or(key)),
-            |(_, label)| (*label).to_owned(),
-        )
+    FIELDS.iter().find(|(code, _)| *code == key).map_or_else(
+        || humanize(key.strip_suffix("_id").unwrap_or(key)),
+        |(_, label)| (*label).to_owned(),
+    )
 }
 
 /// `loyalty_opening` -> "Loyalty opening".
@@ -174,10 +188,16 @@ mod tests {
         assert_eq!(kind_label("gift_card"), "Gift card");
         assert_eq!(action_label("sign_in"), "Signed in");
         assert_eq!(action_verb("deactivate"), "deactivated");
-        assert_eq!(action_label("loyalty_points_expire"), "Loyalty points expire");
+        assert_eq!(
+            action_label("loyalty_points_expire"),
+            "Loyalty points expire"
+        );
         assert_eq!(field_label("email"), "Email");
         assert_eq!(field_label("customer_group_id"), "Customer Group");
-        assert_eq!(field_label("show_customer_balance"), "Show customer balance");
+        assert_eq!(
+            field_label("show_customer_balance"),
+            "Show customer balance"
+        );
         assert_eq!(field_label("warehouse_id"), "Warehouse");
     }
 }

@@ -241,4 +241,3 @@ pub fn actors(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String, String)>
         .order(users::name.asc())
         .load(conn)
 }
-

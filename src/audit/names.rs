@@ -136,10 +136,7 @@ struct Row {
 }
 
 /// Reads the names of `wanted` (kind, id), one query per kind; unknown kinds are skipped.
-pub fn resolve(
-    conn: &mut PgConnection,
-    wanted: &BTreeSet<(&str, i64)>,
-) -> QueryResult<Names> {
+pub fn resolve(conn: &mut PgConnection, wanted: &BTreeSet<(&str, i64)>) -> QueryResult<Names> {
     let mut by_kind: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for (kind, id) in wanted {
         by_kind.entry(kind).or_default().push(*id);

@@ -132,7 +132,11 @@ fn readable(e: AuditEntry, names: &Names) -> Readable {
         subject,
         href,
         changes: lines,
-        predicate: if session { action_verb(&e.action) } else { predicate },
+        predicate: if session {
+            action_verb(&e.action)
+        } else {
+            predicate
+        },
         names_subject: !session,
     }
 }

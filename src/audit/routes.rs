@@ -124,7 +124,12 @@ async fn index(
                 "audit-rows",
             );
             let readable = describe(conn, shown)?;
-            Ok((readable, pager, model::actors(conn)?, model::entities(conn)?))
+            Ok((
+                readable,
+                pager,
+                model::actors(conn)?,
+                model::entities(conn)?,
+            ))
         })
         .await?;
     let mut entities: Vec<(String, String)> = entities

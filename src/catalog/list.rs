@@ -123,7 +123,10 @@ pub fn list(conn: &mut PgConnection, filter: &ItemFilter, limit: i64) -> QueryRe
         // Sorting the trigram matches: walking the name index in order instead and filtering
         // takes most of the table when the matches sort late ("linen" at 100,000 items).
         query = if filter.backward {
-            query.order((sql::<Text>("items.search_name || '' DESC"), items::id.desc()))
+            query.order((
+                sql::<Text>("items.search_name || '' DESC"),
+                items::id.desc(),
+            ))
         } else {
             query.order((sql::<Text>("items.search_name || ''"), items::id.asc()))
         };

@@ -100,7 +100,6 @@ impl ListQuery {
             ("status", &self.status),
         ]
     }
-
 }
 
 /// A list row as shown.

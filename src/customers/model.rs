@@ -621,7 +621,10 @@ pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryRe
                     .push(")");
             }
             Some(Cursor::Code(id)) => {
-                sql.push(" AND (c.id)").push(beyond).bind(Bind::Int(*id)).push(")");
+                sql.push(" AND (c.id)")
+                    .push(beyond)
+                    .bind(Bind::Int(*id))
+                    .push(")");
             }
             Some(Cursor::Created(at, id)) => {
                 sql.push(" AND (c.created_at, c.id)")

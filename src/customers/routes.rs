@@ -21,8 +21,8 @@ use crate::stores::model::{self as stores, Store};
 use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::pager::{self, Keyset, PageQuery, Pager};
-use crate::web::sort::SortHeader;
 use crate::web::request::is_fragment_request;
+use crate::web::sort::SortHeader;
 use crate::web::stream::csv_download;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,

@@ -131,7 +131,10 @@ pub fn paginate<T, K>(
             base,
             &[
                 ("before", key(first)),
-                ("start", start.saturating_sub(size as u64).max(1).to_string()),
+                (
+                    "start",
+                    start.saturating_sub(size as u64).max(1).to_string(),
+                ),
             ],
         )),
         // The rows after the link's key are gone: the way back is the first page.
@@ -180,7 +183,10 @@ mod tests {
         assert_eq!(rows, [1, 2, 3]);
         assert_eq!(pager.previous, None);
         assert_eq!(pager.next.as_deref(), Some("/l?q=a&after=3&start=4"));
-        assert_eq!((pager.first.as_deref(), pager.last.as_str()), (Some("1"), "3"));
+        assert_eq!(
+            (pager.first.as_deref(), pager.last.as_str()),
+            (Some("1"), "3")
+        );
     }
 
     #[test]
@@ -189,7 +195,10 @@ mod tests {
         assert_eq!(rows, [4, 5, 6]);
         assert_eq!(pager.previous.as_deref(), Some("/l?q=a&before=4&start=1"));
         assert_eq!(pager.next.as_deref(), Some("/l?q=a&after=6&start=7"));
-        assert_eq!((pager.first.as_deref(), pager.last.as_str()), (Some("4"), "6"));
+        assert_eq!(
+            (pager.first.as_deref(), pager.last.as_str()),
+            (Some("4"), "6")
+        );
     }
 
     #[test]
@@ -212,7 +221,10 @@ mod tests {
     fn the_last_page_has_no_next_and_a_bad_key_is_the_first_page() {
         let (_, last) = run(&query("6", "", "7"), vec![7]);
         assert_eq!(last.next, None);
-        assert_eq!((last.first.as_deref(), last.last.as_str()), (Some("7"), "7"));
+        assert_eq!(
+            (last.first.as_deref(), last.last.as_str()),
+            (Some("7"), "7")
+        );
         let q = query("nonsense", "", "x");
         assert_eq!(q.keyset(|k| k.parse::<i64>().ok()), Keyset::First);
     }

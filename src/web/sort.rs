@@ -57,8 +57,14 @@ mod tests {
         assert_eq!(name.aria_sort, Some("ascending"));
         assert_eq!(name.href, "/l?sort=name-desc");
         let back = SortHeader::new("Name", "name", "name-desc", link);
-        assert_eq!((back.aria_sort, back.href.as_str()), (Some("descending"), "/l?sort=name"));
+        assert_eq!(
+            (back.aria_sort, back.href.as_str()),
+            (Some("descending"), "/l?sort=name")
+        );
         let other = SortHeader::new("Code", "code", "name", link);
-        assert_eq!((other.aria_sort, other.href.as_str()), (None, "/l?sort=code"));
+        assert_eq!(
+            (other.aria_sort, other.href.as_str()),
+            (None, "/l?sort=code")
+        );
     }
 }

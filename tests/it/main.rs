@@ -20,6 +20,7 @@ mod errors;
 mod groups;
 mod import;
 mod invoices;
+mod lists;
 mod loyalty;
 mod loyalty_programs;
 mod loyalty_reports;
