@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::labels::field_label;
+use crate::users::rules::Role;
 
 /// One changed (or, for a created or removed record, shown) field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +229,9 @@ fn scalar(key: &str, value: &Value) -> String {
         Value::Bool(true) => "Yes".to_owned(),
         Value::Bool(false) => "No".to_owned(),
         Value::Number(n) => n.to_string(),
+        Value::String(role) if key == "role" => {
+            Role::parse(role).map_or_else(|| role.clone(), |r| r.label().to_owned())
+        }
         Value::String(s) => trim_decimal(s),
         Value::Array(_) => String::new(),
         // A record inside a record (a tier): its fields on one line, its name first.
@@ -329,6 +333,12 @@ mod tests {
                 "Allowed Sales Persons: Olivia Bennett",
             ]
         );
+        let user = json!({"name": "Sam", "role": "hq_manager"});
+        let lines: Vec<String> = changes("user", "create", None, Some(&user), &names)
+            .iter()
+            .map(line)
+            .collect();
+        assert_eq!(lines, ["Name: Sam", "Role: HQ manager"]);
         let before = json!({"settings": {"show_customer_balance": false}});
         let after = json!({"settings": {"show_customer_balance": true}});
         let lines: Vec<String> =
