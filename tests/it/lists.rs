@@ -1,5 +1,6 @@
 //! Paging both ways and sorting by column on the customer list, as a person clicks through it:
-//! "Showing 51–100 of 120", Previous gives the same rows back, the last page has no Next.
+//! "Showing 51–100 of 120", Previous gives the same rows back, the last page has no Next; and
+//! the queries Previous and the reversed sorts run use the indexes the forward ones do.
 
 use patron::users::rules::Role;
 
@@ -87,4 +88,35 @@ async fn a_sorted_list_pages_in_its_order_and_the_header_turns_it_round() {
     filtered.assert_contains(
         r#"<th scope="col" aria-sort="descending"><a class="sort-link" href="/customers?status=all&#38;sort=name">Name"#,
     );
+}
+
+#[actix_web::test]
+async fn pages_back_and_reversed_sorts_walk_the_same_indexes() {
+    let app = TestApp::spawn().await;
+    app.assert_indexed(&[
+        (
+            "SELECT id FROM customers WHERE active AND (search_name, id) < ('m', 5) \
+             ORDER BY search_name DESC, id DESC LIMIT 51",
+            "customers_name_sort_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE active AND (created_at, id) > (now(), 5) \
+             ORDER BY created_at ASC, id ASC LIMIT 51",
+            "customers_created_sort_idx",
+        ),
+        (
+            "SELECT id FROM items WHERE active AND (search_name, id) < ('m', 5) \
+             ORDER BY search_name DESC, id DESC LIMIT 51",
+            "items_name_sort_idx",
+        ),
+        (
+            "SELECT id FROM invoices WHERE posted_at > now() OR (posted_at = now() AND id > 5) \
+             ORDER BY posted_at ASC, id ASC LIMIT 51",
+            "invoices_posted_idx",
+        ),
+        (
+            "SELECT id FROM audit_log WHERE id > 5 ORDER BY id ASC LIMIT 51",
+            "audit_log_pkey",
+        ),
+    ]);
 }
