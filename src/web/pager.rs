@@ -144,14 +144,17 @@ pub fn paginate<T, K>(
         (false, _) => None,
         (true, Some(last)) => Some(with_page(
             base,
-            &[("after", key(last)), ("start", (start + shown).to_string())],
+            &[
+                ("after", key(last)),
+                ("start", start.saturating_add(shown).to_string()),
+            ],
         )),
         (true, None) => Some(to_first_page()),
     };
     let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let pager = Pager {
         first: (shown > 0).then(|| count(to_i64(start))),
-        last: count(to_i64(start + shown.saturating_sub(1))),
+        last: count(to_i64(start.saturating_add(shown.saturating_sub(1)))),
         total: None,
         previous,
         next,
@@ -227,6 +230,12 @@ mod tests {
         );
         let q = query("nonsense", "", "x");
         assert_eq!(q.keyset(|k| k.parse::<i64>().ok()), Keyset::First);
+        // A position typed into the address bar never overflows.
+        let (_, huge) = run(&query("6", "", &u64::MAX.to_string()), vec![7, 8, 9, 10]);
+        assert!(
+            huge.next
+                .is_some_and(|n| n.ends_with(&format!("start={}", u64::MAX)))
+        );
     }
 
     #[test]
