@@ -41,6 +41,17 @@ pub struct Readable {
 }
 
 impl Readable {
+    /// The words between who and the record: "updated customer", "signed in".
+    pub fn predicate(&self) -> &str {
+        &self.predicate
+    }
+
+    /// Whether a sentence names the record after `predicate` (signing in names none): a
+    /// template that links the record shows `subject` after the predicate only then.
+    pub fn names_subject(&self) -> bool {
+        self.names_subject
+    }
+
     /// What the person did, without who: "updated customer Jane Doe".
     pub fn what(&self) -> String {
         if self.names_subject {
