@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::schema::{audit_log, users};
 use crate::kernel::Activation;
+use crate::kernel::keyset::Keyset;
 
 /// Who made a change.
 #[derive(Debug, Clone)]
@@ -124,6 +125,8 @@ pub struct AuditEntry {
     pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
+    /// The user who made the change (none for tills and the command line).
+    pub actor_id: Option<i64>,
     /// Who, as recorded.
     pub actor_label: String,
     /// What kind of thing changed (`user`).
@@ -139,7 +142,7 @@ pub struct AuditEntry {
 }
 
 /// Filters of the Audit page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditFilter {
     /// Only this user's changes.
     pub actor_id: Option<i64>,
@@ -151,16 +154,37 @@ pub struct AuditFilter {
     pub from: Option<NaiveDate>,
     /// Up to this day (inclusive, UTC).
     pub to: Option<NaiveDate>,
-    /// Entries older than this id (the "Next" cursor).
-    pub before_id: Option<i64>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// Not these actions.
+    pub except_actions: Vec<String>,
+    /// The page: entries older than an id (Next) or newer than it (Previous).
+    pub page: Keyset<i64>,
 }
 
-/// Newest entries first, `limit` of them, keyset-paginated by id.
+impl Default for AuditFilter {
+    fn default() -> AuditFilter {
+        AuditFilter {
+            actor_id: None,
+            entity: None,
+            entity_id: None,
+            from: None,
+            to: None,
+            action: None,
+            except_actions: Vec::new(),
+            page: Keyset::First,
+        }
+    }
+}
+
+/// Newest entries first, `limit` of them, keyset-paginated by id (a Previous page reads oldest
+/// first, from the newer side of its id).
 pub fn list(conn: &mut PgConnection, f: &AuditFilter, limit: i64) -> QueryResult<Vec<AuditEntry>> {
     let mut q = audit_log::table
         .select((
             audit_log::id,
             audit_log::at,
+            audit_log::actor_id,
             audit_log::actor_label,
             audit_log::entity,
             audit_log::entity_id,
@@ -187,10 +211,18 @@ pub fn list(conn: &mut PgConnection, f: &AuditFilter, limit: i64) -> QueryResult
     {
         q = q.filter(audit_log::at.lt(to.and_utc()));
     }
-    if let Some(before) = f.before_id {
-        q = q.filter(audit_log::id.lt(before));
+    if let Some(action) = &f.action {
+        q = q.filter(audit_log::action.eq(action.clone()));
     }
-    q.order(audit_log::id.desc()).limit(limit).load(conn)
+    if !f.except_actions.is_empty() {
+        q = q.filter(audit_log::action.ne_all(f.except_actions.clone()));
+    }
+    q = match f.page {
+        Keyset::First => q.order(audit_log::id.desc()),
+        Keyset::After(id) => q.filter(audit_log::id.lt(id)).order(audit_log::id.desc()),
+        Keyset::Before(id) => q.filter(audit_log::id.gt(id)).order(audit_log::id.asc()),
+    };
+    q.limit(limit).load(conn)
 }
 
 /// Distinct entity kinds, for the filter.
@@ -208,9 +240,4 @@ pub fn actors(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String, String)>
         .select((users::id, users::name, users::email))
         .order(users::name.asc())
         .load(conn)
-}
-
-/// The newest `n` entries, for the home page.
-pub fn latest(conn: &mut PgConnection, n: i64) -> QueryResult<Vec<AuditEntry>> {
-    list(conn, &AuditFilter::default(), n)
 }

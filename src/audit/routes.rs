@@ -1,14 +1,17 @@
-//! The Audit page (audit.view): entries newest first, filtered by user, entity and date, with a
-//! "Next" link that pages by id (keyset), never by offset.
+//! The Audit page (audit.view): entries newest first in words, filtered by user, kind of record,
+//! action and date, paged both ways by id (keyset), never by offset.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::model::{self, AuditEntry, AuditFilter};
+use super::labels::{actions, kind_label};
+use super::model::{self, AuditFilter};
+use super::readable::{Readable, describe};
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
 
@@ -21,46 +24,38 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// The filter form as it arrives in the query string (empty strings mean "any").
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct Query {
-    #[serde(default)]
     user: String,
-    #[serde(default)]
     entity: String,
-    #[serde(default)]
+    action: String,
     id: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
-    #[serde(default)]
-    before: String,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+impl Query {
+    /// The page's address with its filters.
+    fn link(&self) -> String {
+        pager::link(
+            "/audit",
+            &[
+                ("user", self.user.as_str()),
+                ("entity", &self.entity),
+                ("action", &self.action),
+                ("id", &self.id),
+                ("from", &self.from),
+                ("to", &self.to),
+            ],
+        )
+    }
 }
 
 /// An entry as the table shows it.
 struct Row {
-    at: chrono::DateTime<chrono::Utc>,
-    who: String,
-    entity: String,
-    entity_id: String,
-    action: String,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-impl From<AuditEntry> for Row {
-    fn from(e: AuditEntry) -> Row {
-        let pretty =
-            |v: Option<serde_json::Value>| v.and_then(|v| serde_json::to_string_pretty(&v).ok());
-        Row {
-            at: e.at,
-            who: e.actor_label,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            action: e.action.replace('_', " "),
-            before: pretty(e.before),
-            after: pretty(e.after),
-        }
-    }
+    entry: Readable,
 }
 
 #[derive(Template)]
@@ -69,9 +64,10 @@ struct IndexPage {
     ctx: PageCtx,
     rows: Vec<Row>,
     users: Vec<(i64, String, String)>,
-    entities: Vec<String>,
+    entities: Vec<(String, String)>,
+    actions: Vec<(&'static str, &'static str)>,
     query: Query,
-    next_link: Option<String>,
+    pager: Pager,
     date_error: Option<&'static str>,
 }
 
@@ -101,45 +97,56 @@ async fn index(
     let query = query.into_inner();
     let (from, to) = (parse_date(&query.from), parse_date(&query.to));
     let date_error = (from.is_err() || to.is_err()).then_some("Dates look like 2026-11-23.");
+    let keyset = query.page.keyset(|key| key.parse::<i64>().ok());
     let filter = AuditFilter {
         actor_id: query.user.parse().ok(),
         entity: Some(query.entity.clone()).filter(|e| !e.is_empty()),
         entity_id: Some(query.id.clone()).filter(|id| !id.is_empty()),
         from: from.unwrap_or(None),
         to: to.unwrap_or(None),
-        before_id: query.before.parse().ok(),
+        action: Some(query.action.clone()).filter(|a| !a.is_empty()),
+        except_actions: Vec::new(),
+        page: keyset,
     };
-    let (entries, users, entities) = state
+    let (page_query, link) = (query.page.clone(), query.link());
+    let (readable, pager, users, entities) = state
         .db
         .run(move |conn| {
             let entries = model::list(conn, &filter, PAGE_SIZE + 1)?;
-            Ok((entries, model::actors(conn)?, model::entities(conn)?))
+            let (shown, pager) = pager::paginate(
+                &page_query,
+                &filter.page,
+                entries,
+                usize::try_from(PAGE_SIZE).unwrap_or(50),
+                |e| e.id.to_string(),
+                &link,
+                "audit-rows",
+            );
+            let readable = describe(conn, shown)?;
+            Ok((
+                readable,
+                pager,
+                model::actors(conn)?,
+                model::entities(conn)?,
+            ))
         })
         .await?;
-    let has_more = entries.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
-    let shown: Vec<AuditEntry> = entries.into_iter().take(50).collect();
-    let next_link = match (has_more, shown.last()) {
-        (true, Some(last)) => Some(format!(
-            "/audit?{}",
-            serde_urlencoded::to_string([
-                ("user", query.user.as_str()),
-                ("entity", query.entity.as_str()),
-                ("id", query.id.as_str()),
-                ("from", query.from.as_str()),
-                ("to", query.to.as_str()),
-                ("before", &last.id.to_string()),
-            ])
-            .unwrap_or_default()
-        )),
-        _ => None,
-    };
+    let mut entities: Vec<(String, String)> = entities
+        .into_iter()
+        .map(|code| {
+            let label = kind_label(&code);
+            (code, label)
+        })
+        .collect();
+    entities.sort_by(|a, b| a.1.cmp(&b.1));
     let page = IndexPage {
         ctx: user.page(),
-        rows: shown.into_iter().map(Row::from).collect(),
+        rows: readable.into_iter().map(|entry| Row { entry }).collect(),
         users,
         entities,
+        actions: actions().collect(),
         query,
-        next_link,
+        pager,
         date_error,
     };
     if is_fragment_request(&req) {

@@ -64,6 +64,7 @@ pub async fn download(
     let nodes: Vec<Node> = groups.iter().map(ItemGroup::node).collect();
     let mut filter = query.filter(&nodes);
     filter.after = None;
+    filter.backward = false;
     let (mut first, mut done) = (true, false);
     let file = format!("items-{}.csv", Utc::now().format("%Y-%m-%d"));
     Ok(csv_download(state.db.pool().clone(), &file, move |conn| {

@@ -34,8 +34,10 @@ pub struct ItemFilter {
     pub brand_id: Option<i64>,
     /// Active, deactivated or both.
     pub status: Status,
-    /// Continue after this (folded name, id).
+    /// Continue after this (folded name, id), or before it when `backward`.
     pub after: Option<(String, i64)>,
+    /// Read the items before `after`, Z to A (the "Previous" page).
+    pub backward: bool,
 }
 
 /// One row of the list (and of the export).
@@ -108,8 +110,9 @@ pub fn list(conn: &mut PgConnection, filter: &ItemFilter, limit: i64) -> QueryRe
         }
     }
     if let Some((name, id)) = &filter.after {
+        let beyond = if filter.backward { "<" } else { ">" };
         query = query.filter(
-            sql::<Bool>("(items.search_name, items.id) > (")
+            sql::<Bool>(&format!("(items.search_name, items.id) {beyond} ("))
                 .bind::<Text, _>(name.clone())
                 .sql(", ")
                 .bind::<BigInt, _>(*id)
@@ -119,7 +122,16 @@ pub fn list(conn: &mut PgConnection, filter: &ItemFilter, limit: i64) -> QueryRe
     if let Some(ItemSearch::Parts(_)) = &filter.search {
         // Sorting the trigram matches: walking the name index in order instead and filtering
         // takes most of the table when the matches sort late ("linen" at 100,000 items).
-        query = query.order((sql::<Text>("items.search_name || ''"), items::id.asc()));
+        query = if filter.backward {
+            query.order((
+                sql::<Text>("items.search_name || '' DESC"),
+                items::id.desc(),
+            ))
+        } else {
+            query.order((sql::<Text>("items.search_name || ''"), items::id.asc()))
+        };
+    } else if filter.backward {
+        query = query.order((items::search_name.desc(), items::id.desc()));
     } else {
         query = query.order((items::search_name.asc(), items::id.asc()));
     }

@@ -15,6 +15,7 @@ use crate::kernel::Activation;
 use crate::kernel::tree::{Node, display_order, subtree};
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -55,8 +56,8 @@ pub struct ListQuery {
     group: String,
     brand: String,
     status: String,
-    after_name: String,
-    after_id: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
@@ -71,12 +72,24 @@ impl ListQuery {
                 "all" => Status::All,
                 _ => Status::Active,
             },
-            after: self
-                .after_id
-                .parse()
-                .ok()
-                .map(|id| (self.after_name.clone(), id)),
+            after: match self.keyset() {
+                Keyset::First => None,
+                Keyset::After(key) | Keyset::Before(key) => Some(key),
+            },
+            backward: self.keyset().is_backward(),
         }
+    }
+
+    /// The page's position: a row's key is `id,folded name` (see `key`).
+    fn keyset(&self) -> Keyset<(String, i64)> {
+        self.page.keyset(|raw| {
+            let (id, name) = raw.split_once(',')?;
+            Some((name.to_owned(), id.parse().ok()?))
+        })
+    }
+
+    fn key(row: &ItemRow) -> String {
+        format!("{},{}", row.id, row.search_name)
     }
 
     fn pairs(&self) -> Vec<(&'static str, &str)> {
@@ -86,16 +99,6 @@ impl ListQuery {
             ("brand", &self.brand),
             ("status", &self.status),
         ]
-    }
-
-    fn next_link(&self, last: &ItemRow) -> String {
-        let id = last.id.to_string();
-        let mut pairs = self.pairs();
-        pairs.extend([("after_name", last.search_name.as_str()), ("after_id", &id)]);
-        format!(
-            "/items?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
     }
 }
 
@@ -117,7 +120,7 @@ struct IndexPage {
     ctx: PageCtx,
     query: ListQuery,
     rows: Vec<Row>,
-    next_link: Option<String>,
+    pager: Pager,
     groups: Vec<(ItemGroup, usize)>,
     brands: Vec<Brand>,
     can_edit: bool,
@@ -162,11 +165,15 @@ async fn index(
             Ok((rows, groups, brands))
         })
         .await?;
-    let has_more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(50);
-    let shown = &rows[..rows.len().min(50)];
-    let next_link = has_more
-        .then(|| shown.last().map(|last| query.next_link(last)))
-        .flatten();
+    let (shown, pager) = pager::paginate(
+        &query.page,
+        &query.keyset(),
+        rows,
+        50,
+        ListQuery::key,
+        &pager::link("/items", &query.pairs()),
+        "item-results",
+    );
     let page = IndexPage {
         ctx: user.page(),
         rows: shown
@@ -182,7 +189,7 @@ async fn index(
                 active: r.active,
             })
             .collect(),
-        next_link,
+        pager,
         groups: groups_in_order(groups),
         brands,
         can_edit: user.can(Permission::StoresManage),

@@ -297,15 +297,15 @@ pub enum Status {
     All,
 }
 
-/// Order of the list.
+/// Order of the list, by one of its keys (the direction is `ListFilter::descending`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// By name, A to Z.
+    /// By name.
     #[default]
     Name,
-    /// By code, oldest code first.
+    /// By code (codes follow creation, so by id).
     Code,
-    /// Newest first.
+    /// By creation time.
     Created,
 }
 
@@ -318,14 +318,14 @@ pub enum Origin {
     Store(i64),
 }
 
-/// The position after the last row shown, for "Next".
+/// A row's position in the list's order: the page starts after it, or ends before it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cursor {
-    /// After this (name, id).
+    /// This (name, id).
     Name(String, i64),
-    /// After this id.
+    /// This id.
     Code(i64),
-    /// Before this (created, id), newest first.
+    /// This (created, id).
     Created(DateTime<Utc>, i64),
 }
 
@@ -344,8 +344,12 @@ pub struct ListFilter {
     pub status: Status,
     /// Order.
     pub sort: Sort,
-    /// Page after this position.
+    /// Z to A, highest code first, newest first.
+    pub descending: bool,
+    /// The page after this position, or before it when `backward`.
     pub after: Option<Cursor>,
+    /// Read the rows before `after`, in reverse order (the "Previous" page).
+    pub backward: bool,
 }
 
 /// One row of the customer list.
@@ -605,19 +609,31 @@ pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryRe
         }
         sql.push(" c.search_name, c.id");
     } else {
+        // Reading backwards (Previous) walks the same index the other way.
+        let reverse = filter.descending != filter.backward;
+        let (beyond, order) = if reverse {
+            (" < (", " DESC")
+        } else {
+            (" > (", " ASC")
+        };
         match &filter.after {
             Some(Cursor::Name(name, id)) => {
-                sql.push(" AND (c.search_name, c.id) > (")
+                sql.push(" AND (c.search_name, c.id)")
+                    .push(beyond)
                     .bind(Bind::Text(name.clone()))
                     .push(", ")
                     .bind(Bind::Int(*id))
                     .push(")");
             }
             Some(Cursor::Code(id)) => {
-                sql.push(" AND c.id > ").bind(Bind::Int(*id));
+                sql.push(" AND (c.id)")
+                    .push(beyond)
+                    .bind(Bind::Int(*id))
+                    .push(")");
             }
             Some(Cursor::Created(at, id)) => {
-                sql.push(" AND (c.created_at, c.id) < (")
+                sql.push(" AND (c.created_at, c.id)")
+                    .push(beyond)
                     .bind(Bind::Time(*at))
                     .push(", ")
                     .bind(Bind::Int(*id))
@@ -625,11 +641,15 @@ pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryRe
             }
             None => {}
         }
-        sql.push(match filter.sort {
-            Sort::Name => " ORDER BY c.search_name, c.id",
+        let key = match filter.sort {
+            Sort::Name => " ORDER BY c.search_name",
             Sort::Code => " ORDER BY c.id",
-            Sort::Created => " ORDER BY c.created_at DESC, c.id DESC",
-        });
+            Sort::Created => " ORDER BY c.created_at",
+        };
+        sql.push(key).push(order);
+        if filter.sort != Sort::Code {
+            sql.push(", c.id").push(order);
+        }
     }
     sql.push(" LIMIT ").bind(Bind::Int(limit));
     sql.query().load(conn)

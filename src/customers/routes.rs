@@ -21,7 +21,9 @@ use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
 use crate::users::rules::Permission;
 use crate::web::format::count;
+use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
+use crate::web::sort::SortHeader;
 use crate::web::stream::csv_download;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -59,27 +61,47 @@ struct ListQuery {
     territory: String,
     store: String,
     status: String,
+    /// `name`, `code` (ascending) or `name-desc`, `code-desc`; `created` is newest first.
     sort: String,
-    after_name: String,
-    after_id: String,
-    after_at: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
+    fn sort(&self) -> (Sort, bool) {
+        match self.sort.as_str() {
+            "code" => (Sort::Code, false),
+            "code-desc" => (Sort::Code, true),
+            "created" => (Sort::Created, true),
+            "name-desc" => (Sort::Name, true),
+            _ => (Sort::Name, false),
+        }
+    }
+
+    /// The page's position in the list: the key of a row as `cursor_key` writes it.
+    fn keyset(&self) -> Keyset<Cursor> {
+        let (sort, _) = self.sort();
+        self.page.keyset(|raw| {
+            let (id, key) = raw.split_once(',')?;
+            let id = id.parse::<i64>().ok()?;
+            match sort {
+                Sort::Name => Some(Cursor::Name(key.to_owned(), id)),
+                Sort::Code => Some(Cursor::Code(id)),
+                Sort::Created => DateTime::parse_from_rfc3339(key)
+                    .ok()
+                    .map(|at| Cursor::Created(at.with_timezone(&Utc), id)),
+            }
+        })
+    }
+
     fn filter(&self) -> ListFilter {
-        let sort = match self.sort.as_str() {
-            "code" => Sort::Code,
-            "created" => Sort::Created,
-            _ => Sort::Name,
+        let (sort, descending) = self.sort();
+        let keyset = self.keyset();
+        let backward = keyset.is_backward();
+        let after = match keyset {
+            Keyset::First => None,
+            Keyset::After(cursor) | Keyset::Before(cursor) => Some(cursor),
         };
-        let after_id = self.after_id.parse::<i64>().ok();
-        let after = after_id.and_then(|id| match sort {
-            Sort::Name => Some(Cursor::Name(self.after_name.clone(), id)),
-            Sort::Code => Some(Cursor::Code(id)),
-            Sort::Created => DateTime::parse_from_rfc3339(&self.after_at)
-                .ok()
-                .map(|at| Cursor::Created(at.with_timezone(&Utc), id)),
-        });
         ListFilter {
             search: search_terms(&self.q),
             group_id: self.group.parse().ok(),
@@ -94,30 +116,40 @@ impl ListQuery {
                 _ => Status::Active,
             },
             sort,
+            descending,
             after,
+            backward,
         }
     }
 
-    /// The query string of the page after `last`.
-    fn next_link(&self, last: &ListRow) -> String {
-        let id = last.id.to_string();
-        let at = last.created_at.to_rfc3339();
-        let pairs = [
-            ("q", self.q.as_str()),
-            ("group", &self.group),
-            ("territory", &self.territory),
-            ("store", &self.store),
-            ("status", &self.status),
-            ("sort", &self.sort),
-            ("after_name", &last.search_name),
-            ("after_id", &id),
-            ("after_at", &at),
-        ];
-        format!(
-            "/customers?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
+    /// A row's key in the current order, as `keyset` reads it back.
+    fn cursor_key(&self, row: &ListRow) -> String {
+        match self.sort().0 {
+            Sort::Name => format!("{},{}", row.id, row.search_name),
+            Sort::Code => format!("{},", row.id),
+            Sort::Created => format!("{},{}", row.id, row.created_at.to_rfc3339()),
+        }
+    }
+
+    /// The list's address with its filters, sorted by `sort`, from the first page.
+    fn link(&self, sort: &str) -> String {
+        pager::link(
+            "/customers",
+            &[
+                ("q", self.q.as_str()),
+                ("group", &self.group),
+                ("territory", &self.territory),
+                ("store", &self.store),
+                ("status", &self.status),
+                ("sort", sort),
+            ],
         )
     }
+}
+
+/// The sort value as the headers know it: the default order is by name.
+fn current_sort(sort: &str) -> &str {
+    if sort.is_empty() { "name" } else { sort }
 }
 
 /// A list row as shown.
@@ -173,7 +205,8 @@ struct IndexPage {
     query: ListQuery,
     rows: Vec<Row>,
     total: String,
-    next_link: Option<String>,
+    pager: Pager,
+    headers: [SortHeader; 2],
     searching: bool,
     more_matches: bool,
     groups: Vec<Group>,
@@ -222,11 +255,32 @@ async fn index(
         .await?;
     let searching = !query.q.trim().is_empty();
     let has_more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(50);
-    let shown = &rows[..rows.len().min(50)];
-    // A search shows its best matches; paging is for browsing.
-    let next_link = (has_more && !searching)
-        .then(|| shown.last().map(|last| query.next_link(last)))
-        .flatten();
+    let (shown, pager) = if searching {
+        // A search shows its best matches; paging is for browsing.
+        (rows.into_iter().take(50).collect(), Pager::default())
+    } else {
+        let (shown, pager) = pager::paginate(
+            &query.page,
+            &query.keyset(),
+            rows,
+            50,
+            |row| query.cursor_key(row),
+            &query.link(&query.sort),
+            "customer-results",
+        );
+        match total {
+            Some(n) if n <= COUNT_CAP => (shown, pager.with_total(n)),
+            _ => (shown, pager),
+        }
+    };
+    let headers = [
+        SortHeader::new("Name", "name", current_sort(&query.sort), |sort| {
+            query.link(sort)
+        }),
+        SortHeader::new("Code", "code", current_sort(&query.sort), |sort| {
+            query.link(sort)
+        }),
+    ];
     let page = IndexPage {
         ctx: user.page(),
         rows: shown.iter().map(Row::from).collect(),
@@ -237,7 +291,8 @@ async fn index(
             None => count(i64::try_from(shown.len()).unwrap_or(0)),
         },
         more_matches: searching && has_more,
-        next_link,
+        pager,
+        headers,
         searching,
         groups: choices.0,
         territories: choices.1,
@@ -627,6 +682,7 @@ async fn export_csv(
     user.require(Permission::CustomersView)?;
     let filter = ListFilter {
         after: None,
+        backward: false,
         ..query.filter()
     };
     let described = serde_json::json!({ "q": query.q, "group": query.group, "territory": query.territory, "store": query.store, "status": query.status });

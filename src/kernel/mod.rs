@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod clock;
 pub mod ids;
+pub mod keyset;
 pub mod money;
 pub mod search;
 pub mod tree;

@@ -91,16 +91,23 @@ pub fn kind_label(kind: &str) -> &'static str {
 }
 
 /// Up to `limit` entries of customer `customer_id` after `after` (posting date, id), oldest
-/// first, each with the balance of its program after it.
+/// first, each with the balance of its program after it. With `backward`, the entries before
+/// `after`, newest first (the "Previous" page, which the caller turns round).
 pub fn page(
     conn: &mut PgConnection,
     customer_id: i64,
     after: Option<(NaiveDate, i64)>,
+    backward: bool,
     limit: i64,
 ) -> QueryResult<Vec<LedgerRow>> {
+    let (beyond, order) = if backward {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
     // The window runs over all of the customer's entries, then the page is cut from it, so the
     // balance of a later page carries everything before it.
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "SELECT x.* FROM (
              SELECT e.id, e.program_id, p.name AS program, e.company_id, e.kind, e.points,
                     e.purchase_amount, e.tier, e.posting_date, e.expiry_date, e.reason,
@@ -112,10 +119,10 @@ pub fn page(
              JOIN loyalty_programs p ON p.id = e.program_id
              LEFT JOIN invoices i ON i.id = e.invoice_id
              WHERE e.customer_id = $1) x
-         WHERE $2::date IS NULL OR (x.posting_date, x.id) > ($2::date, $3)
-         ORDER BY x.posting_date, x.id
-         LIMIT $4",
-    )
+         WHERE $2::date IS NULL OR (x.posting_date, x.id) {beyond} ($2::date, $3)
+         ORDER BY x.posting_date {order}, x.id {order}
+         LIMIT $4"
+    ))
     .bind::<BigInt, _>(customer_id)
     .bind::<Nullable<Date>, _>(after.map(|(day, _)| day))
     .bind::<BigInt, _>(after.map_or(0, |(_, id)| id))

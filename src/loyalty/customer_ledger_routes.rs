@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::users::rules::Permission;
 use crate::web::auth::StoreScope;
 use crate::web::format::count;
+use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
@@ -36,7 +37,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct LedgerQuery {
-    after: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 /// A program's balance as shown above the ledger.
@@ -75,7 +77,7 @@ struct LedgerPage {
     balances: Vec<BalanceView>,
     show_program: bool,
     rows: Vec<RowView>,
-    next_link: Option<String>,
+    pager: Pager,
     paged: bool,
 }
 
@@ -122,7 +124,12 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&READERS)?;
     let id = id.into_inner();
-    let after = parse_cursor(&query.after);
+    let keyset = query.page.keyset(parse_cursor);
+    let (after, backward) = match &keyset {
+        Keyset::First => (None, false),
+        Keyset::After(key) => (Some(*key), false),
+        Keyset::Before(key) => (Some(*key), true),
+    };
     let today = Utc::now().date_naive();
     let (role, scope) = (user.role, user.store_scope());
     let (head, balances, rows) = state
@@ -132,7 +139,7 @@ async fn show(
             let facts = customers::facts(conn, &customer)?;
             let head = CustomerHead::new(&customer, &facts, role, scope, CustomerTab::Loyalty);
             let balances = customer_ledger::balances(conn, id, today)?;
-            let found = customer_ledger::page(conn, id, after, PAGE_SIZE + 1)?;
+            let found = customer_ledger::page(conn, id, after, backward, PAGE_SIZE + 1)?;
             let mut currencies = CompanyCurrencies::default();
             let mut priced = Vec::with_capacity(balances.len());
             for balance in balances {
@@ -147,13 +154,15 @@ async fn show(
             Ok((head, priced, rows))
         })
         .await?;
-    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(200);
-    let next_link = (rows.len() > page_size)
-        .then(|| {
-            rows.get(page_size - 1)
-                .map(|(last, _)| format!("/customers/{id}/loyalty/ledger?after={}", last.cursor()))
-        })
-        .flatten();
+    let (rows, pager) = pager::paginate(
+        &query.page,
+        &keyset,
+        rows,
+        usize::try_from(PAGE_SIZE).unwrap_or(200),
+        |(row, _)| row.cursor(),
+        &format!("/customers/{id}/loyalty/ledger"),
+        "ledger-rows",
+    );
     let page = LedgerPage {
         ctx: user.page(),
         head,
@@ -170,10 +179,9 @@ async fn show(
             .collect(),
         rows: rows
             .into_iter()
-            .take(page_size)
             .map(|(row, currency)| row_view(row, &currency, scope))
             .collect(),
-        next_link,
+        pager,
         paged: after.is_some(),
     };
     if is_fragment_request(&req) {
@@ -206,7 +214,7 @@ async fn export(
         if done {
             return Ok(None);
         }
-        let rows = customer_ledger::page(conn, id, after, CHUNK)?;
+        let rows = customer_ledger::page(conn, id, after, false, CHUNK)?;
         // A short chunk is the last one.
         done = i64::try_from(rows.len()).unwrap_or(0) < CHUNK;
         after = rows.last().map(|r| (r.posting_date, r.id));

@@ -56,6 +56,8 @@ pub struct InvoiceFilter {
     pub status: StatusFilter,
     /// Older than this (posted_at, id): the next page.
     pub before: Option<(DateTime<Utc>, i64)>,
+    /// Newer than this (posted_at, id), read oldest first: the previous page.
+    pub after: Option<(DateTime<Utc>, i64)>,
 }
 
 /// One invoice of the list.
@@ -112,7 +114,7 @@ impl ListRow {
     }
 }
 
-/// Up to `limit` invoices matching `filter`, newest first.
+/// Up to `limit` invoices matching `filter`, newest first (oldest first with `filter.after`).
 pub fn list(
     conn: &mut PgConnection,
     filter: &InvoiceFilter,
@@ -121,7 +123,6 @@ pub fn list(
     let mut query = invoices::table
         .inner_join(stores::table)
         .inner_join(customers::table)
-        .order((invoices::posted_at.desc(), invoices::id.desc()))
         .limit(limit)
         .select((
             invoices::id,
@@ -171,6 +172,17 @@ pub fn list(
                 .lt(at)
                 .or(invoices::posted_at.eq(at).and(invoices::id.lt(id))),
         );
+    }
+    if let Some((at, id)) = filter.after {
+        query = query
+            .filter(
+                invoices::posted_at
+                    .gt(at)
+                    .or(invoices::posted_at.eq(at).and(invoices::id.gt(id))),
+            )
+            .order((invoices::posted_at.asc(), invoices::id.asc()));
+    } else {
+        query = query.order((invoices::posted_at.desc(), invoices::id.desc()));
     }
     query.load(conn)
 }

@@ -8,10 +8,11 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
-use super::list::{self, Currencies, InvoiceFilter, ListRow, StatusFilter};
+use super::list::{self, Currencies, InvoiceFilter, StatusFilter};
 use crate::kernel::Clock;
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, see_other};
@@ -30,27 +31,35 @@ pub struct ListQuery {
     to: String,
     customer: String,
     status: String,
-    before: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
     /// The filters without the page cursor, as a query string.
     fn filters(&self) -> String {
-        let without_page = ListQuery {
-            before: String::new(),
-            ..self.clone()
-        };
-        serde_urlencoded::to_string(&without_page).unwrap_or_default()
+        let link = self.link();
+        link.split_once('?')
+            .map(|(_, query)| query.to_owned())
+            .unwrap_or_default()
     }
 
-    fn next_link(&self, last: &ListRow) -> String {
-        let next = ListQuery {
-            before: last.cursor(),
-            ..self.clone()
-        };
-        format!(
-            "/invoices?{}",
-            serde_urlencoded::to_string(&next).unwrap_or_default()
+    /// The page's position: a row's key is its `ListRow::cursor`, `posted_at,id`.
+    fn keyset(&self) -> Keyset<(chrono::DateTime<Utc>, i64)> {
+        self.page.keyset(parse_before)
+    }
+
+    /// The list's address with its filters.
+    fn link(&self) -> String {
+        pager::link(
+            "/invoices",
+            &[
+                ("store", self.store.as_str()),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("customer", &self.customer),
+                ("status", &self.status),
+            ],
         )
     }
 }
@@ -146,10 +155,14 @@ fn resolve(
     let mut filter = InvoiceFilter {
         store_id: query.store.trim().parse().ok(),
         status: StatusFilter::parse(&query.status),
-        before: parse_before(query.before.trim()),
         clock,
         ..InvoiceFilter::default()
     };
+    match query.keyset() {
+        Keyset::First => {}
+        Keyset::After(key) => filter.before = Some(key),
+        Keyset::Before(key) => filter.after = Some(key),
+    }
     (filter.from, filter.to) = read_dates(&query.from, &query.to, &mut errors);
     let mut chosen = None;
     if !query.customer.trim().is_empty() {
@@ -187,7 +200,7 @@ struct IndexPage {
     query: ListQuery,
     stores: Vec<(i64, String, String)>,
     rows: Vec<Row>,
-    next_link: Option<String>,
+    pager: Pager,
     errors: FieldErrors,
     /// The customer the list shows the invoices of: (code, name).
     customer: Option<(String, String)>,
@@ -252,7 +265,7 @@ pub async fn index(
     {
         query = ListQuery {
             customer: code.clone(),
-            before: String::new(),
+            page: PageQuery::default(),
             ..query
         };
         let url = format!("/invoices?{}", query.filters());
@@ -261,18 +274,19 @@ pub async fn index(
         }
         canonical = Some(url);
     }
-    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(50);
-    let next_link = (rows.len() > page_size)
-        .then(|| {
-            rows.get(page_size - 1)
-                .map(|(last, _)| query.next_link(last))
-        })
-        .flatten();
+    let (rows, pager) = pager::paginate(
+        &query.page,
+        &query.keyset(),
+        rows,
+        usize::try_from(PAGE_SIZE).unwrap_or(50),
+        |(row, _)| row.cursor(),
+        &query.link(),
+        "invoice-rows",
+    );
     let page = IndexPage {
         ctx: user.page(),
         rows: rows
             .into_iter()
-            .take(page_size)
             .map(|(row, currency)| Row {
                 uuid: row.uuid.to_string(),
                 date: clock.at(row.posted_at),
@@ -286,7 +300,7 @@ pub async fn index(
             .collect(),
         stores,
         query,
-        next_link,
+        pager,
         errors,
         customer,
         fragment,
@@ -317,7 +331,7 @@ pub async fn export(
         .db
         .run(move |conn| resolve(conn, &query, clock))
         .await?;
-    filter.before = None;
+    (filter.before, filter.after) = (None, None);
     let (mut first, mut done) = (true, false);
     let mut currencies = Currencies::default();
     let file = format!("invoices-{}.csv", Utc::now().format("%Y-%m-%d"));

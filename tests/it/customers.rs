@@ -462,12 +462,8 @@ async fn the_list_pages_with_next_and_never_repeats_a_row() {
             .map(|p| p[..p.find('"').unwrap()].to_owned())
             .collect();
         seen.extend(ids);
-        match page.body.split("<a class=\"btn\" href=\"").nth(1) {
-            Some(rest) => {
-                path = rest[..rest.find('"').unwrap()]
-                    .replace("&#38;", "&")
-                    .replace("&amp;", "&")
-            }
+        match page.pager_link("next") {
+            Some(next) => path = next,
             None => break,
         }
     }

@@ -23,6 +23,7 @@ mod groups;
 mod home;
 mod import;
 mod invoices;
+mod lists;
 mod loyalty;
 mod loyalty_programs;
 mod loyalty_reports;

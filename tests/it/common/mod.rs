@@ -254,6 +254,17 @@ impl Page {
         );
     }
 
+    /// The pager's link `rel` ("next" or "prev") as a browser follows it, if the page has one.
+    pub fn pager_link(&self, rel: &str) -> Option<String> {
+        let marker = format!("rel=\"{rel}\" href=\"");
+        let rest = self.body.split(&marker).nth(1)?;
+        Some(
+            rest[..rest.find('"')?]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
+    }
+
     /// Asserts the body does not contain `text`.
     #[track_caller]
     pub fn assert_lacks(&self, text: &str) {
