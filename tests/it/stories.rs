@@ -198,6 +198,7 @@ async fn marketing_creates_a_program_with_two_tiers_and_enrols_a_customer() {
         return;
     };
     let app = TestApp::spawn().await;
+    app.store("NORTH"); // and with it the company the program is for
     app.sql(
         "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
          SELECT x.f, 'Lima', min(g.id), min(t.id) FROM customer_groups g, territories t, \
