@@ -93,7 +93,7 @@ pub struct PanelRequest<'a> {
     pub viewer: &'a Viewer,
     /// The page's query string, for panels with filters or paging of their own.
     pub query: &'a str,
-    /// Today (UTC).
+    /// Today, in the company's time zone.
     pub today: NaiveDate,
 }
 

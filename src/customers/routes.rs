@@ -475,8 +475,7 @@ async fn rerender(
 
 struct Activity {
     at: String,
-    who: String,
-    action: String,
+    entry: crate::audit::readable::Readable,
 }
 
 #[derive(Template)]
@@ -523,12 +522,13 @@ async fn show(
                 entity_id: Some(id.to_string()),
                 ..Default::default()
             };
-            let entries = audit_model::list(conn, &filter, 50)?;
+            let logged = audit_model::list(conn, &filter, 50)?;
+            let entries = crate::audit::describe(conn, logged)?;
             let request = PanelRequest {
                 customer: &customer,
                 viewer: &viewer,
                 query: &query_string,
-                today: Utc::now().date_naive(),
+                today: viewer.clock.date(Utc::now()),
             };
             let shown = panels.render(conn, &request)?;
             Ok((customer, facts, entries, shown))
@@ -555,10 +555,9 @@ async fn show(
         history: in_slot(Slot::History),
         activity: entries
             .into_iter()
-            .map(|e| Activity {
-                at: user.clock.at_labelled(e.at),
-                who: e.actor_label,
-                action: e.action.replace('_', " "),
+            .map(|entry| Activity {
+                at: user.clock.at_labelled(entry.at),
+                entry,
             })
             .collect(),
         customer,

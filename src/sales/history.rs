@@ -164,13 +164,13 @@ pub fn page(
             },
         });
     }
-    let now = Utc::now();
+    let today = filter.clock.date(Utc::now());
     let current = Month {
-        year: now.year(),
-        month: now.month(),
+        year: today.year(),
+        month: today.month(),
     };
     let since = current.window(chart::MONTHS)[0];
-    let spend = monthly_spend(conn, customer_id, since)?;
+    let spend = monthly_spend(conn, customer_id, since, filter.clock)?;
     let currency = match currencies.first() {
         Some(currency) => currency.clone(),
         None => latest_sale_currency(conn, customer_id)?.unwrap_or_else(Currency::usd),
@@ -209,15 +209,17 @@ pub fn customer_currency(
     }
 }
 
-/// Customer `customer_id`'s net spend per month (UTC) from the start of `since`: grand totals
-/// of invoices that stand, returns negative (read on `invoices_customer_idx`).
+/// Customer `customer_id`'s net spend per month of the company's calendar (`clock`) from the
+/// start of `since`: grand totals of invoices that stand, returns negative (read on
+/// `invoices_customer_idx`).
 pub fn monthly_spend(
     conn: &mut PgConnection,
     customer_id: i64,
     since: Month,
+    clock: Clock,
 ) -> QueryResult<Vec<(Month, rust_decimal::Decimal)>> {
     use diesel::RunQueryDsl;
-    use diesel::sql_types::{BigInt, Integer, Numeric, Timestamptz};
+    use diesel::sql_types::{BigInt, Integer, Numeric, Text, Timestamptz};
 
     #[derive(diesel::QueryableByName)]
     struct Bucket {
@@ -229,11 +231,11 @@ pub fn monthly_spend(
         total: rust_decimal::Decimal,
     }
     let start = chrono::NaiveDate::from_ymd_opt(since.year, since.month, 1)
-        .map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc())
+        .map(|day| clock.start_of(day))
         .unwrap_or_default();
     let buckets: Vec<Bucket> = diesel::sql_query(
-        "SELECT extract(year FROM posted_at AT TIME ZONE 'UTC')::int AS year, \
-                extract(month FROM posted_at AT TIME ZONE 'UTC')::int AS month, \
+        "SELECT extract(year FROM posted_at AT TIME ZONE $3)::int AS year, \
+                extract(month FROM posted_at AT TIME ZONE $3)::int AS month, \
                 sum(grand_total) AS total \
          FROM invoices \
          WHERE customer_id = $1 AND posted_at >= $2 AND status = 'submitted' \
@@ -241,6 +243,7 @@ pub fn monthly_spend(
     )
     .bind::<BigInt, _>(customer_id)
     .bind::<Timestamptz, _>(start)
+    .bind::<Text, _>(clock.zone_name())
     .load(conn)?;
     Ok(buckets
         .into_iter()

@@ -269,8 +269,9 @@ async fn creating_a_customer_assigns_a_code_and_shows_the_detail_page() {
     let activity = client
         .get(&format!("{}?tab=activity", page.location().unwrap()))
         .await;
-    activity.assert_contains(&user.email);
-    activity.assert_contains("<td>create</td>");
+    activity.assert_contains(&user.name);
+    activity.assert_contains("<td>Created</td>");
+    activity.assert_contains("<li>First Name: Kwame</li>");
     assert_eq!(app.count("SELECT count(*) AS n FROM customers WHERE credit_limit = 1250.5 AND birthday = '1990-04-23'"), 1);
 }
 

@@ -700,3 +700,30 @@ async fn the_invoice_list_filters_by_a_customer_chosen_by_name_and_keeps_the_cod
     several.assert_contains("More than one customer matches Ana: pick one from the suggestions.");
     assert!(numbers(&several.body).is_empty());
 }
+
+#[actix_web::test]
+async fn the_spend_chart_counts_months_on_the_company_calendar() {
+    use chrono::{Datelike, Duration, NaiveTime, Utc};
+    let (app, till) = shop().await;
+    // 21:00 UTC on the last day of last month: already the 1st of this month in Tokyo.
+    let today = Utc::now().date_naive();
+    let first = today.with_day(1).unwrap();
+    let posted = first.and_time(NaiveTime::MIN).and_utc() - Duration::hours(3);
+    submit(&till, &sale(ID, "S1-000125", &posted.to_rfc3339())).await;
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let this_month = format!("<tr><td>{}</td>", first.format("%b %Y"));
+    let last_month = format!(
+        "<tr><td>{}</td>",
+        (first - Duration::days(1)).format("%b %Y")
+    );
+    let row = |month: &str| format!(r#"{month}<td class="num">$39.98</td></tr>"#);
+
+    hq.get(&format!("/customers/{ana}"))
+        .await
+        .assert_contains(&row(&last_month));
+    app.sql("UPDATE companies SET time_zone = 'Asia/Tokyo'");
+    hq.get(&format!("/customers/{ana}"))
+        .await
+        .assert_contains(&row(&this_month));
+}
