@@ -188,7 +188,12 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn money(&self, amount: Decimal) -> Decimal {
-        let mut rounded = self.cart.currency.round(amount);
+        // Most amounts (a price times whole units) are already in the minor unit.
+        let mut rounded = if amount.scale() <= self.cart.currency.minor_unit {
+            amount
+        } else {
+            self.cart.currency.round(amount)
+        };
         rounded.rescale(self.cart.currency.minor_unit);
         rounded
     }
