@@ -140,11 +140,7 @@ async fn a_supervisor_finds_a_customer_by_typing_and_opens_it_from_the_keyboard(
     );
     let user = app.user(Role::StoreSupervisor);
     let (browser, profile) = open_browser(&driver).await;
-    browser.goto(&format!("{}/login", app.base)).await.unwrap();
-    type_into(&browser, "#email", &user.email).await;
-    type_into(&browser, "#password", PASSWORD).await;
-    click(&browser, Locator::Css("button[type=submit]")).await;
-    text_of(&browser, Locator::Css(".who strong")).await;
+    sign_in(&app, &browser, &user.email).await;
 
     browser
         .goto(&format!("{}/customers", app.base))
@@ -200,11 +196,7 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
     ));
     let user = app.user(Role::HqManager);
     let (browser, profile) = open_browser(&driver).await;
-    browser.goto(&format!("{}/login", app.base)).await.unwrap();
-    type_into(&browser, "#email", &user.email).await;
-    type_into(&browser, "#password", PASSWORD).await;
-    click(&browser, Locator::Css("button[type=submit]")).await;
-    text_of(&browser, Locator::Css(".who strong")).await;
+    sign_in(&app, &browser, &user.email).await;
     let profile_url = format!("{}/stores/{store}/profile", app.base);
     browser.goto(&profile_url).await.unwrap();
 
@@ -260,6 +252,15 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
     let _ = std::fs::remove_dir_all(profile);
 }
 
+/// Signs `email` in with the harness password and waits for the signed-in page.
+pub async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
+    browser.goto(&format!("{}/login", app.base)).await.unwrap();
+    type_into(browser, "#email", email).await;
+    type_into(browser, "#password", PASSWORD).await;
+    click(browser, Locator::Css("button[type=submit]")).await;
+    text_of(browser, Locator::Css(".who strong")).await;
+}
+
 pub async fn path_of(browser: &Client) -> String {
     browser.current_url().await.unwrap().path().to_owned()
 }
@@ -301,11 +302,7 @@ async fn marketing_enrols_a_customer_and_adjusts_points_in_the_panel_without_lea
     let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
     let user = app.user(Role::Marketing);
     let (browser, profile) = open_browser(&driver).await;
-    browser.goto(&format!("{}/login", app.base)).await.unwrap();
-    type_into(&browser, "#email", &user.email).await;
-    type_into(&browser, "#password", PASSWORD).await;
-    click(&browser, Locator::Css("button[type=submit]")).await;
-    text_of(&browser, Locator::Css(".who strong")).await;
+    sign_in(&app, &browser, &user.email).await;
     browser
         .goto(&format!("{}/customers/{ana}", app.base))
         .await

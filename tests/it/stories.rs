@@ -13,9 +13,9 @@ use patron::users::rules::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::browser::{Driver, click, open_browser, text_of, type_into};
+use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
+use crate::common::TestApp;
 use crate::common::shop::shop;
-use crate::common::{PASSWORD, TestApp};
 
 const WIDTHS: [u32; 2] = [1366, 390];
 
@@ -49,14 +49,6 @@ async fn look(browser: &Client, story: &str, width: u32, step: &str) {
         page <= window,
         "{story} at {width} px, {step}: the page is {page} px wide in a {window} px window"
     );
-}
-
-async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
-    browser.goto(&format!("{}/login", app.base)).await.unwrap();
-    type_into(browser, "#email", email).await;
-    type_into(browser, "#password", PASSWORD).await;
-    click(browser, Locator::Css("button[type=submit]")).await;
-    text_of(browser, Locator::Css(".who strong")).await;
 }
 
 async fn visible(browser: &Client, locator: Locator<'_>) -> bool {
