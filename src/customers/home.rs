@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use super::model::{self, ListFilter, Origin};
 use crate::db::schema::customers;
 use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use crate::stores::model as stores;
 use crate::users::rules::Permission;
 use crate::web::AppError;
 use crate::web::format::count;
@@ -35,10 +34,7 @@ impl HomeTile for FindCustomer {
             return Ok(Vec::new());
         }
         let own = request.own_store();
-        let store_name = match own {
-            Some(id) => Some(stores::find(conn, id)?.name),
-            None => None,
-        };
+        let store_name = request.store_name.clone();
         let mut tiles = Vec::new();
         let active = match own {
             Some(id) => {

@@ -139,10 +139,4 @@ impl CustomerPanels {
     }
 }
 
-/// Renders an askama template for a panel; a template that fails to render is a bug, logged
-/// as a 500.
-pub fn html(template: &impl askama::Template) -> Result<String, AppError> {
-    template
-        .render()
-        .map_err(|e| AppError::Internal(format!("rendering a customer panel: {e}")))
-}
+pub use crate::web::page::html;

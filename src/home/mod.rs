@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::{Datelike, Utc};
 
 use crate::state::AppState;
+use crate::stores::model as stores;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
 use tiles::{Figure, HomeRequest, HomeTiles, Tile};
 
@@ -34,9 +35,10 @@ async fn home(
 ) -> Result<HttpResponse, AppError> {
     let clock = user.clock;
     let today = clock.date(Utc::now());
-    let request = HomeRequest {
+    let mut request = HomeRequest {
         role: user.role,
         scope: user.store_scope(),
+        store_name: None,
         clock,
         today,
         day_start: clock.start_of(today),
@@ -44,7 +46,12 @@ async fn home(
     };
     let shown = state
         .db
-        .run(move |conn| tiles.render(conn, &request))
+        .run(move |conn| {
+            if let Some(store) = request.own_store() {
+                request.store_name = Some(stores::find(conn, store)?.name);
+            }
+            tiles.render(conn, &request)
+        })
         .await?;
     let (mut leads, mut figures, mut cards) = (Vec::new(), Vec::new(), Vec::new());
     for tile in shown {

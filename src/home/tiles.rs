@@ -17,6 +17,8 @@ pub struct HomeRequest {
     pub role: Role,
     /// Whose records they work on (a supervisor: their store).
     pub scope: StoreScope,
+    /// The name of the viewer's own store (see `own_store`), read once for every tile.
+    pub store_name: Option<String>,
     /// The company's clock: "today" and the times shown are the company's.
     pub clock: Clock,
     /// Today, in the company's time zone.
@@ -93,10 +95,4 @@ impl HomeTiles {
     }
 }
 
-/// Renders an askama template for a card; a template that fails to render is a bug, logged as
-/// a 500.
-pub fn html(template: &impl askama::Template) -> Result<String, AppError> {
-    template
-        .render()
-        .map_err(|e| AppError::Internal(format!("rendering a home card: {e}")))
-}
+pub use crate::web::page::html;

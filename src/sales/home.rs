@@ -46,9 +46,25 @@ fn takings(
     .load(conn)
 }
 
+/// The currencies the tile's amounts are in, each read once per page.
+#[derive(Default)]
+struct Currencies(Vec<Currency>);
+
+impl Currencies {
+    fn get(&mut self, conn: &mut PgConnection, code: &str) -> QueryResult<Currency> {
+        if let Some(found) = self.0.iter().find(|c| c.code == code) {
+            return Ok(found.clone());
+        }
+        let currency = stores::currency(conn, code)?.unwrap_or_else(Currency::usd);
+        self.0.push(currency.clone());
+        Ok(currency)
+    }
+}
+
 /// One figure per currency sold in (one in practice); "no sales yet" reads as zero.
 fn figures(
     conn: &mut PgConnection,
+    currencies: &mut Currencies,
     rows: Vec<Takings>,
     label: &str,
     href: Option<String>,
@@ -63,7 +79,7 @@ fn figures(
     }
     let mut tiles = Vec::new();
     for row in rows {
-        let currency = stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd);
+        let currency = currencies.get(conn, &row.currency_code)?;
         tiles.push(Tile::Figure(Figure {
             value: currency.format(row.total),
             label: label.into(),
@@ -111,10 +127,10 @@ struct RecentCard {
 
 fn recent_card(
     conn: &mut PgConnection,
+    currencies: &mut Currencies,
     request: &HomeRequest,
     store_id: i64,
 ) -> Result<Tile, AppError> {
-    let store = stores::find(conn, store_id)?;
     let rows: Vec<RecentSale> = diesel::sql_query(
         "SELECT i.number, i.posted_at, i.customer_id, trim(c.first_name || ' ' || c.last_name) AS customer_name, \
                 i.currency_code, i.grand_total \
@@ -127,7 +143,7 @@ fn recent_card(
     .load(conn)?;
     let mut sales = Vec::with_capacity(rows.len());
     for row in rows {
-        let currency = stores::currency(conn, &row.currency_code)?.unwrap_or_else(Currency::usd);
+        let currency = currencies.get(conn, &row.currency_code)?;
         sales.push(RecentLine {
             number: row.number,
             time: request.clock.local_time(row.posted_at),
@@ -137,7 +153,7 @@ fn recent_card(
         });
     }
     let html = crate::home::tiles::html(&RecentCard {
-        store_name: store.name,
+        store_name: request.store_name.clone().unwrap_or_default(),
         sales,
     })?;
     Ok(Tile::Card(html))
@@ -149,10 +165,17 @@ impl HomeTile for SalesFigures {
         conn: &mut PgConnection,
         request: &HomeRequest,
     ) -> Result<Vec<Tile>, AppError> {
+        let mut currencies = Currencies::default();
         if let Some(store_id) = request.own_store() {
             let today = takings(conn, request.day_start, Some(store_id))?;
-            let mut tiles = figures(conn, today, "sales today at your store", None)?;
-            tiles.push(recent_card(conn, request, store_id)?);
+            let mut tiles = figures(
+                conn,
+                &mut currencies,
+                today,
+                "sales today at your store",
+                None,
+            )?;
+            tiles.push(recent_card(conn, &mut currencies, request, store_id)?);
             return Ok(tiles);
         }
         if !request.can(Permission::ReportsView) {
@@ -160,9 +183,16 @@ impl HomeTile for SalesFigures {
         }
         let today = takings(conn, request.day_start, None)?;
         let month = takings(conn, request.month_start, None)?;
-        let mut tiles = figures(conn, today, "sales today", Some("/invoices".into()))?;
+        let mut tiles = figures(
+            conn,
+            &mut currencies,
+            today,
+            "sales today",
+            Some("/invoices".into()),
+        )?;
         tiles.extend(figures(
             conn,
+            &mut currencies,
             month,
             &format!("sales in {}", request.today.format("%B")),
             Some(format!(

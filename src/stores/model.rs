@@ -247,14 +247,6 @@ pub fn first_company(conn: &mut PgConnection) -> QueryResult<i64> {
     }
 }
 
-/// How many active stores there are.
-pub fn count_active(conn: &mut PgConnection) -> QueryResult<i64> {
-    stores::table
-        .filter(stores::active.eq(true))
-        .count()
-        .get_result(conn)
-}
-
 /// Every company, by name.
 pub fn companies(conn: &mut PgConnection) -> QueryResult<Vec<Company>> {
     companies::table

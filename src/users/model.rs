@@ -231,11 +231,3 @@ pub fn lock_other_active_admins(conn: &mut PgConnection, except: i64) -> QueryRe
 pub fn count_all(conn: &mut PgConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
-
-/// Number of active users.
-pub fn count_active(conn: &mut PgConnection) -> QueryResult<i64> {
-    users::table
-        .filter(users::active.eq(true))
-        .count()
-        .get_result(conn)
-}

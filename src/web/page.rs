@@ -96,15 +96,8 @@ impl PageCtx {
     /// The context for a signed-in user's page at `path`.
     pub fn for_user(user: &CurrentUser, session: &Session, path: &str) -> PageCtx {
         PageCtx {
-            user: Some(UserBadge {
-                name: user.name.clone(),
-                role: user.role.label(),
-                initials: initials(&user.name),
-            }),
-            nav: nav::links(|p| user.can(p), path),
-            csrf: super::csrf::token(session),
             flashes: take_flashes(session),
-            clock: user.clock,
+            ..PageCtx::for_error(user, session, path)
         }
     }
 
@@ -150,14 +143,20 @@ pub fn initials(name: &str) -> String {
         .collect()
 }
 
+/// Renders `template` to HTML (a page, or a part another page embeds); a template that fails
+/// to render is a bug, logged as a 500.
+pub fn html(template: &impl Template) -> Result<String, AppError> {
+    template
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
 /// Renders `template` as an HTML response with `status`.
 pub fn render_status<T: Template>(
     status: StatusCode,
     template: &T,
 ) -> Result<HttpResponse, AppError> {
-    let body = template
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let body = html(template)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::VARY, "HX-Request"))
