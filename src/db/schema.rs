@@ -311,6 +311,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     loyalty_tiers,
     loyalty_members,
     loyalty_point_entries,
+    campaigns,
+    offers,
+    offer_versions,
+    offer_revisions,
+    invoice_offers,
 );
 
 diesel::table! {
@@ -365,6 +370,8 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamptz>,
         cancelled_by -> Nullable<Text>,
         created_at -> Timestamptz,
+        grand_total_discount -> Numeric,
+        grand_total_offer -> Nullable<Text>,
     }
 }
 
@@ -479,3 +486,91 @@ diesel::joinable!(loyalty_members -> customers (customer_id));
 diesel::joinable!(loyalty_point_entries -> loyalty_programs (program_id));
 diesel::joinable!(loyalty_point_entries -> customers (customer_id));
 diesel::joinable!(loyalty_point_entries -> invoices (invoice_id));
+
+diesel::table! {
+    campaigns (id) {
+        id -> Int8,
+        company_id -> Int8,
+        name -> Text,
+        description -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        active -> Bool,
+        budget -> Nullable<Numeric>,
+        discount_given -> Numeric,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Int8,
+        company_id -> Int8,
+        title -> Text,
+        description -> Text,
+        current_version -> Int4,
+        change_seq -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    offer_versions (offer_id, version) {
+        offer_id -> Int8,
+        version -> Int4,
+        in_force_from -> Timestamptz,
+        in_force_until -> Nullable<Timestamptz>,
+        title -> Text,
+        disabled -> Bool,
+        pos_profile_id -> Nullable<Int8>,
+        warehouse -> Nullable<Text>,
+        customer_group_id -> Nullable<Int8>,
+        apply_on -> Text,
+        apply_on_id -> Nullable<Int8>,
+        offer_type -> Text,
+        min_qty -> Numeric,
+        max_qty -> Numeric,
+        min_amount -> Numeric,
+        max_amount -> Numeric,
+        valid_from -> Date,
+        valid_upto -> Nullable<Date>,
+        discount_type -> Text,
+        rate -> Numeric,
+        discount_percentage -> Numeric,
+        discount_amount -> Numeric,
+        max_discount -> Numeric,
+        auto -> Bool,
+        given_item_id -> Nullable<Int8>,
+        given_qty -> Numeric,
+        recurring -> Bool,
+        replace -> Text,
+        loyalty_points -> Int8,
+        campaign_id -> Nullable<Int8>,
+        priority -> Int4,
+    }
+}
+
+diesel::table! {
+    offer_revisions (company_id) {
+        company_id -> Int8,
+        token -> Uuid,
+    }
+}
+
+diesel::table! {
+    invoice_offers (invoice_id, offer_id) {
+        invoice_id -> Int8,
+        offer_id -> Int8,
+        offer_version -> Int4,
+        campaign_id -> Nullable<Int8>,
+        discount -> Numeric,
+        free_qty -> Numeric,
+        bonus_points -> Int8,
+    }
+}
+
+diesel::joinable!(offer_versions -> offers (offer_id));
+diesel::joinable!(offer_versions -> campaigns (campaign_id));
+diesel::joinable!(invoice_offers -> invoices (invoice_id));

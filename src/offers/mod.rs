@@ -1,5 +1,8 @@
-//! Offers: POS promotions (item price, free product, grand-total discount, bonus points), the
-//! pure engine that prices a cart with them (`rules`), and — as they land — the editor, the till
-//! API and the invoice step that re-checks every claim.
+//! Offers: POS promotions (item price, free product, grand-total discount, bonus points) and the
+//! campaigns they run in. The pure engine that prices a cart (`rules`), offers kept by version
+//! (`versions`) and loaded for the engine (`in_force`), campaigns and their budgets.
 
+pub mod campaigns;
+pub mod in_force;
 pub mod rules;
+pub mod versions;
