@@ -29,7 +29,10 @@ pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
 
 /// The invoice pipeline's area steps, in the order they run within their phase.
 pub fn invoice_steps() -> InvoiceSteps {
-    InvoiceSteps::new(vec![&crate::loyalty::invoice::LoyaltyStep])
+    InvoiceSteps::new(vec![
+        &crate::offers::invoice::OffersStep,
+        &crate::loyalty::invoice::LoyaltyStep,
+    ])
 }
 
 /// What other areas do when customers are saved, imported or merged.

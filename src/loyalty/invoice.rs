@@ -1,7 +1,8 @@
 //! What invoices do to points, as loyalty's step of the invoice pipeline in `sales`: a sale
 //! earns at the customer's tier and may redeem (soonest-expiring points first); a return cuts the
-//! original's points to what the kept amount earns; a cancel reverses the invoice's entries once,
-//! and is refused while points it earned are spent on another invoice.
+//! original's points to what the kept amount earns; a cancel reverses the invoice's entries once
+//! (bonus points other areas gave with it too), and is refused while points it earned are spent
+//! on another invoice.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -425,7 +426,7 @@ fn reverse(
 ) -> Result<(), AppError> {
     let own: Vec<Entry> = entries::table
         .filter(entries::invoice_id.eq(invoice_id))
-        .filter(entries::kind.eq_any(["earn", "redeem"]))
+        .filter(entries::kind.eq_any(["earn", "redeem", "bonus"]))
         .order(entries::id.asc())
         .select(ENTRY)
         .load(conn)?;

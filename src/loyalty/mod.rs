@@ -2,6 +2,7 @@
 //! earn and redeem through, expiry, and the reports that say what the points are worth.
 
 pub mod api;
+pub mod bonus;
 pub mod customer_ledger;
 pub mod customer_ledger_routes;
 pub mod enrolment;

@@ -140,14 +140,19 @@ fn load(conn: &mut PgConnection, company: i64) -> QueryResult<CompanyOffers> {
     let mut loaded = CompanyOffers::default();
     for row in &rows {
         let offer = engine_offer(company, row, &names);
-        let change = row.in_force_until.unwrap_or(row.in_force_from);
+        // A sale posted before the offer was made (a till offline, or loaded late) is checked
+        // against its first terms: there were no others.
+        let from = if row.version == 1 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            row.in_force_from
+        };
+        let change = row.in_force_until.unwrap_or(from);
         loaded.latest_change = Some(loaded.latest_change.map_or(change, |l| l.max(change)));
         if row.in_force_until.is_none() {
             loaded.current.push(offer.clone());
         }
-        loaded
-            .versions
-            .push((row.in_force_from, row.in_force_until, offer));
+        loaded.versions.push((from, row.in_force_until, offer));
     }
     let rank = |a: &Offer, b: &Offer| a.priority.cmp(&b.priority).then(a.title.cmp(&b.title));
     loaded.current.sort_by(rank);

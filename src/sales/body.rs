@@ -44,6 +44,10 @@ pub struct InvoiceBody {
     /// Label of one of the store's delivery charges; the rate comes from the profile.
     #[serde(default)]
     pub delivery_charge: Option<String>,
+    /// The Grand Total offer the sale takes, if any: the grand total is the net total less its
+    /// amount, plus delivery.
+    #[serde(default)]
+    pub grand_total_offer: Option<GrandTotalOfferBody>,
     /// How it was paid.
     #[serde(default)]
     pub payments: Vec<PaymentBody>,
@@ -78,6 +82,16 @@ pub struct LineBody {
     pub offer: Option<String>,
 }
 
+/// A Grand Total offer claimed by a sale.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct GrandTotalOfferBody {
+    /// The offer's Title.
+    pub offer: String,
+    /// The discount it gives on the net total.
+    #[schema(value_type = String, format = "decimal")]
+    pub amount: Decimal,
+}
+
 /// One payment.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[schema(as = InvoicePaymentBody)]
@@ -101,7 +115,7 @@ pub struct TotalsBody {
     #[serde(default)]
     #[schema(value_type = String, format = "decimal")]
     pub discount_amount: Decimal,
-    /// Net total plus delivery.
+    /// Net total less the Grand Total offer's discount, plus delivery.
     #[schema(value_type = String, format = "decimal")]
     pub grand_total: Decimal,
 }

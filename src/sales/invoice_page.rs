@@ -55,8 +55,10 @@ pub struct LineView {
     pub discount: String,
     /// Amount.
     pub amount: String,
-    /// The offer that made it, when it is an offer line ("" for an offer without a name).
+    /// The offer it names.
     pub offer: Option<String>,
+    /// Whether it is a free line an offer gave.
+    pub free: bool,
 }
 
 /// Another invoice this one links to (a return, or the sale it returns goods of).
@@ -117,6 +119,10 @@ pub struct InvoiceView {
     pub points_amount: String,
     /// Coupon codes.
     pub coupons: Vec<String>,
+    /// The promotions the sale used.
+    pub promotions: Vec<crate::sales::submit::Promotion>,
+    /// The Grand Total offer's discount and name.
+    pub grand_total_offer: Option<(String, String)>,
     /// Returns made against it.
     pub returns: Vec<LinkedInvoice>,
     /// The sale it returns goods of.
@@ -210,7 +216,8 @@ pub fn view(
                 rate: money(line.price_list_rate),
                 discount: money(line.discount_amount),
                 amount: money(line.amount),
-                offer: line.is_offer.then(|| line.offer.unwrap_or_default()),
+                offer: line.offer,
+                free: line.is_offer,
                 item_code: line.item_code,
                 item_name: line.item_name,
             })
@@ -230,6 +237,10 @@ pub fn view(
         points_earned: extras.loyalty_points_earned,
         points_amount: money(facts.loyalty_amount),
         coupons: facts.coupon_codes,
+        promotions: extras.promotions.clone(),
+        grand_total_offer: facts
+            .grand_total_offer
+            .map(|offer| (offer, money(facts.grand_total_discount))),
         returns,
         return_against,
         cancelled_at: row.cancelled_at.map(when),

@@ -48,6 +48,10 @@ pub struct InvoiceFacts {
     pub delivery_amount: Decimal,
     /// Grand total.
     pub grand_total: Decimal,
+    /// A Grand Total offer's discount.
+    pub grand_total_discount: Decimal,
+    /// That offer's Title.
+    pub grand_total_offer: Option<String>,
     /// Loyalty points redeemed.
     pub loyalty_points_redeemed: i64,
     /// Their value.
@@ -472,6 +476,8 @@ pub struct InvoiceJson {
     delivery_charge: Option<DeliveryJson>,
     payments: Vec<PaymentJson>,
     totals: TotalsJson,
+    /// The Grand Total offer the sale took.
+    grand_total_offer: Option<String>,
     coupon_codes: Vec<String>,
     loyalty_points_redeemed: i64,
     #[schema(value_type = String, format = "decimal")]
@@ -544,6 +550,9 @@ struct TotalsJson {
     net_total: Decimal,
     #[schema(value_type = String, format = "decimal")]
     discount_amount: Decimal,
+    /// The Grand Total offer's discount.
+    #[schema(value_type = String, format = "decimal")]
+    grand_total_discount: Decimal,
     #[schema(value_type = String, format = "decimal")]
     delivery_amount: Decimal,
     #[schema(value_type = String, format = "decimal")]
@@ -669,11 +678,13 @@ pub fn invoice_json(
         totals: TotalsJson {
             net_total: money(row.facts.net_total),
             discount_amount: money(row.facts.discount_amount),
+            grand_total_discount: money(row.facts.grand_total_discount),
             delivery_amount: money(row.facts.delivery_amount),
             grand_total: money(row.facts.grand_total),
             loyalty_amount: money(row.facts.loyalty_amount),
             paid,
         },
+        grand_total_offer: row.facts.grand_total_offer,
         coupon_codes: row.facts.coupon_codes,
         loyalty_points_redeemed: row.facts.loyalty_points_redeemed,
         loyalty_amount: money(row.facts.loyalty_amount),

@@ -159,22 +159,32 @@ pub struct Totals {
     pub net_total: Decimal,
     /// Sum of the line discounts.
     pub discount_amount: Decimal,
+    /// A Grand Total offer's discount on the net total.
+    pub grand_total_discount: Decimal,
     /// The delivery charge.
     pub delivery_amount: Decimal,
-    /// What the sale comes to: net total plus delivery.
+    /// What the sale comes to: net total less the grand-total discount, plus delivery.
     pub grand_total: Decimal,
 }
 
-/// The totals of `lines` plus a delivery charge, each rounded to the currency.
-pub fn totals(currency: &Currency, lines: &[LineFigures], delivery: Decimal) -> Totals {
+/// The totals of `lines` less a grand-total discount plus a delivery charge, each rounded to the
+/// currency.
+pub fn totals(
+    currency: &Currency,
+    lines: &[LineFigures],
+    grand_total_discount: Decimal,
+    delivery: Decimal,
+) -> Totals {
     let net_total: Decimal = lines.iter().map(|l| line_amount(currency, l)).sum();
     let discount_amount = currency.round(lines.iter().map(|l| l.discount_amount).sum());
+    let grand_total_discount = currency.round(grand_total_discount);
     let delivery_amount = currency.round(delivery);
     Totals {
         net_total,
         discount_amount,
+        grand_total_discount,
         delivery_amount,
-        grand_total: net_total + delivery_amount,
+        grand_total: net_total - grand_total_discount + delivery_amount,
     }
 }
 
@@ -291,7 +301,7 @@ mod tests {
         let usd = Currency::usd();
         let lines = [line("2", "19.99", "0"), line("3", "0.335", "0.10")];
         // 39.98 + (1.005 - 0.10 = 0.905 -> 0.91)
-        let t = totals(&usd, &lines, d("5"));
+        let t = totals(&usd, &lines, d("0"), d("5"));
         assert_eq!(t.net_total, d("40.89"));
         assert_eq!(t.discount_amount, d("0.10"));
         assert_eq!(t.delivery_amount, d("5.00"));
@@ -302,7 +312,7 @@ mod tests {
             symbol: "¥".into(),
         };
         assert_eq!(
-            totals(&yen, &[line("3", "333.5", "0")], d("0")).grand_total,
+            totals(&yen, &[line("3", "333.5", "0")], d("0"), d("0")).grand_total,
             d("1001")
         );
     }

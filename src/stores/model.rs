@@ -410,7 +410,8 @@ pub fn currency_choices(conn: &mut PgConnection) -> QueryResult<Vec<(String, Str
         .load(conn)
 }
 
-fn to_currency((code, minor_unit, symbol): (String, i16, String)) -> Currency {
+/// A currency as stored (code, minor unit, symbol).
+pub fn to_currency((code, minor_unit, symbol): (String, i16, String)) -> Currency {
     Currency {
         code,
         minor_unit: u32::try_from(minor_unit).unwrap_or(2),

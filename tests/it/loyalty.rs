@@ -8,6 +8,7 @@ use patron::users::rules::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::common::offers;
 use crate::common::shop::shop;
 use crate::common::{ApiClient, TestApp};
 
@@ -100,15 +101,17 @@ async fn a_single_tier_program_earns_whole_points_and_offers_and_delivery_do_not
     assert_eq!(answer["balance"], 39, "39.98 earns 39 points, not 40");
     assert_eq!(answer["value"], "0.39");
 
-    // 19.99 tee + 7.50 offer cap + 9.50 Express: only the tee earns.
+    // 19.99 tee + a free cap + 9.50 Express: only the tee earns.
+    offers::free_with(&app, "CAP", "TEE-BLK-M", 1, "CAP-RED");
     let mut mixed = sale(2, 0, "1", "19.99", 0, "0");
     mixed["lines"] = json!([
         {"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "19.99"},
-        {"item_code": "CAP-RED", "qty": "1", "price_list_rate": "7.50", "is_offer": true, "offer": "CAP"}
+        {"item_code": "CAP-RED", "qty": "1", "price_list_rate": "7.50", "discount_amount": "7.50", "is_offer": true, "offer": "CAP"}
     ]);
     mixed["delivery_charge"] = "Express".into();
-    mixed["totals"] = json!({"net_total": "27.49", "discount_amount": "0", "grand_total": "36.99"});
-    mixed["payments"] = json!([{"mode": "cash", "amount": "36.99"}]);
+    mixed["totals"] =
+        json!({"net_total": "19.99", "discount_amount": "7.50", "grand_total": "29.49"});
+    mixed["payments"] = json!([{"mode": "cash", "amount": "29.49"}]);
     submit(&till, &mixed).await;
     assert_eq!(balance(&app, &till).await, 39 + 19);
 

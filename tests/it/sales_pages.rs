@@ -32,10 +32,11 @@ const RETURN: &str = "0b6f3a52-0000-4000-8000-000000000002";
 #[actix_web::test]
 async fn the_invoice_page_shows_lines_totals_payments_and_returns() {
     let (app, till) = shop().await;
+    let cap3 = crate::common::offers::percent_off(&app, "CAP3", "CAP-RED", 10);
     let mut body = sale(ID, "S1-000123", "2026-11-20T14:03:00Z");
     body["lines"] = json!([
         {"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"},
-        {"item_code": "cap-red", "qty": 3, "price_list_rate": 7.5, "discount_amount": "2.25", "is_offer": true, "offer": "CAP3"}
+        {"item_code": "cap-red", "qty": 3, "price_list_rate": 7.5, "discount_amount": "2.25", "offer": "CAP3"}
     ]);
     body["delivery_charge"] = "express".into();
     body["totals"] =
@@ -59,10 +60,11 @@ async fn the_invoice_page_shows_lines_totals_payments_and_returns() {
     page.assert_contains(&format!(r#"<a href="/customers/{ana}">Ana Lima</a>"#));
     page.assert_contains("Diego (EMP-004)");
     page.assert_contains("<td class=\"nowrap\">TEE-BLK-M</td>");
-    page.assert_contains(
-        r#"Red Cap <span class="badge badge-warning">Offer</span> <span class="muted">CAP3</span>"#,
-    );
+    page.assert_contains(r#"Red Cap <span class="muted">CAP3</span>"#);
     page.assert_contains(r#"<td class="num">$20.25</td>"#);
+    page.assert_contains(&format!(
+        r#"<a href="/offers/{cap3}/versions/1">CAP3 (version 1)</a> <span class="muted">$2.25 off</span>"#
+    ));
     page.assert_contains(r#"<dt>Delivery Charge (Express)</dt><dd id="delivery">$9.50</dd>"#);
     page.assert_contains(r#"<dd id="grand-total">$69.73</dd>"#);
     page.assert_contains(r#"<dd id="paid">$70.00</dd>"#);

@@ -13,7 +13,7 @@ mod write;
 use diesel::PgConnection;
 
 pub use sale::Sale;
-pub use step::{InvoiceExtras, InvoiceStep, InvoiceSteps, Phase, Posting};
+pub use step::{InvoiceExtras, InvoiceStep, InvoiceSteps, Phase, Posting, Promotion};
 
 use super::body::InvoiceBody;
 use crate::stores::till::Till;

@@ -10,13 +10,40 @@ use crate::sales::model;
 use crate::sales::rules::{self, LineFigures};
 use crate::web::{AppError, FieldErrors};
 
-/// The server's totals; the till's must match them to the cent.
+/// The server's totals; the till's must match them to the cent. A grand-total discount is at
+/// most the net total (the Pricing steps have checked that its offer gives it).
 pub fn totals(sale: &mut Sale) -> Result<(), AppError> {
     let figures: Vec<LineFigures> = sale.lines.iter().map(|line| line.figures).collect();
     let delivery = sale.delivery.as_ref().map_or(Decimal::ZERO, |d| d.rate);
-    sale.totals = rules::totals(sale.currency(), &figures, delivery);
+    let claimed = sale.body.grand_total_offer.as_ref().map(|g| g.amount);
+    sale.totals = rules::totals(
+        sale.currency(),
+        &figures,
+        claimed.unwrap_or_default(),
+        delivery,
+    );
     let sent = &sale.body.totals;
     let mut errors = FieldErrors::new();
+    if let Some(amount) = claimed {
+        let net = sale.totals.net_total;
+        if sale.original.is_some() {
+            errors.add(
+                "grand_total_offer",
+                "A return takes no Grand Total offer: its lines carry what is refunded.",
+            );
+        } else if amount.is_sign_negative()
+            || amount > net
+            || amount.scale() > sale.currency().minor_unit
+        {
+            errors.add(
+                "grand_total_offer.amount",
+                format!(
+                    "The discount is between 0 and the net total {net}, in {}.",
+                    sale.currency().code
+                ),
+            );
+        }
+    }
     for (field, ours, theirs) in [
         ("totals.net_total", sale.totals.net_total, sent.net_total),
         (

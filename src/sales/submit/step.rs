@@ -28,6 +28,19 @@ pub enum Phase {
 pub struct InvoiceExtras {
     /// Loyalty points the invoice earned (a return's cut is negative).
     pub loyalty_points_earned: i64,
+    /// The promotions the sale used, as its page lists them.
+    pub promotions: Vec<Promotion>,
+}
+
+/// A promotion a sale used (an offer version), as the invoice page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    /// Its name ("Winter 20% (version 2)").
+    pub name: String,
+    /// Its page.
+    pub href: String,
+    /// What it gave, in words ("12.50 off", "1 free", "50 bonus points").
+    pub gave: String,
 }
 
 /// One area's step.

@@ -53,6 +53,8 @@ pub fn invoice(
         delivery_label: sale.delivery.as_ref().map(|d| d.label.clone()),
         delivery_amount: sale.totals.delivery_amount,
         grand_total: sale.totals.grand_total,
+        grand_total_discount: sale.totals.grand_total_discount,
+        grand_total_offer: body.grand_total_offer.as_ref().map(|g| g.offer.clone()),
         loyalty_points_redeemed: body.loyalty_points_redeemed,
         loyalty_amount: body.loyalty_amount,
         coupon_codes: body.coupon_codes.clone(),

@@ -2,6 +2,7 @@
 //! sign in as a role and carry the CSRF token the way a browser form does.
 
 pub mod db;
+pub mod offers;
 pub mod shop;
 
 use std::net::TcpListener;

@@ -1,0 +1,238 @@
+//! Offers' step of the invoice pipeline. Every offer a sale claims — a paid line's `offer`, each
+//! free line (`is_offer`), the `grand_total_offer` — must be justified by the engine, run on the
+//! sale's lines at `posted_at` with the offer versions then in force; a claim the offer does not
+//! give, or gives less of, is refused naming the line, the offer and the reason. A sale that
+//! claims less than it could (a till with stale offers) is taken as sent. Loyalty Point offers the
+//! sale meets give their bonus points. What each offer gave is recorded on the invoice and counted
+//! against its campaign's budget; a cancel takes the count back (loyalty reverses the points).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::claims::{self, Claim, Claims};
+use super::in_force;
+use super::rules::Offer;
+use crate::db::schema::{currencies, invoice_offers, invoices, offer_versions};
+use crate::sales::model::InvoiceRow;
+use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Promotion, Sale};
+use crate::stores::till::Till;
+use crate::web::{AppError, FieldErrors};
+
+/// Offers' step: in the Pricing phase, before the totals.
+pub struct OffersStep;
+
+impl InvoiceStep for OffersStep {
+    fn phase(&self) -> Phase {
+        Phase::Pricing
+    }
+
+    fn plan(
+        &self,
+        conn: &mut PgConnection,
+        sale: &mut Sale,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<Box<dyn Posting>>, AppError> {
+        let company = sale.store.company_id.get();
+        let loaded = in_force::of_company(conn, company)?;
+        let offers = loaded.at(sale.body.posted_at);
+        let Some(claims) = Claims::read(sale, &offers, errors) else {
+            return Ok(None);
+        };
+        let checked = claims::check(conn, sale, &claims, errors)?;
+        if !errors.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(Uses::of(sale, &claims, &checked.bonus))))
+    }
+
+    fn describe(
+        &self,
+        conn: &mut PgConnection,
+        invoice: crate::kernel::InvoiceId,
+        extras: &mut InvoiceExtras,
+    ) -> QueryResult<()> {
+        extras.promotions = used_on(conn, invoice.get())?;
+        Ok(())
+    }
+
+    fn reverse(
+        &self,
+        conn: &mut PgConnection,
+        invoice: &InvoiceRow,
+        _today: NaiveDate,
+        _till: &Till,
+    ) -> Result<(), AppError> {
+        let given: Vec<(i64, Decimal)> = invoice_offers::table
+            .filter(invoice_offers::invoice_id.eq(invoice.id))
+            .filter(invoice_offers::campaign_id.is_not_null())
+            .select((
+                invoice_offers::campaign_id.assume_not_null(),
+                invoice_offers::discount,
+            ))
+            .load(conn)?;
+        for (campaign, discount) in given {
+            super::campaigns::add_given(conn, campaign, -discount)?;
+        }
+        Ok(())
+    }
+}
+
+/// What one offer gave on the invoice.
+#[derive(Debug, Clone, Default)]
+struct Use {
+    version: i32,
+    title: String,
+    campaign: Option<i64>,
+    discount: Decimal,
+    free_qty: Decimal,
+    bonus_points: i64,
+}
+
+/// What the sale's offers gave, written once the invoice exists.
+struct Uses {
+    customer_id: i64,
+    company_id: i64,
+    posted_on: NaiveDate,
+    by_offer: Vec<(i64, Use)>,
+}
+
+impl Uses {
+    fn of(sale: &Sale, claims: &Claims, bonus: &[(i64, &Offer)]) -> Uses {
+        let mut by_offer: HashMap<i64, Use> = HashMap::new();
+        for claim in &claims.lines {
+            let line = &sale.lines[claim.line].figures;
+            let used = entry(&mut by_offer, claim.offer);
+            used.discount += line.discount_amount;
+            if claim.free {
+                used.free_qty += line.qty;
+            }
+        }
+        if let Some(Claim { offer, amount }) = &claims.grand_total {
+            entry(&mut by_offer, offer).discount += *amount;
+        }
+        for (points, offer) in bonus {
+            entry(&mut by_offer, offer).bonus_points += points;
+        }
+        let mut by_offer: Vec<(i64, Use)> = by_offer.into_iter().collect();
+        by_offer.sort_by_key(|(id, _)| *id);
+        Uses {
+            customer_id: sale.customer.id.get(),
+            company_id: sale.store.company_id.get(),
+            posted_on: sale.posted_on(),
+            by_offer,
+        }
+    }
+}
+
+/// What `offer` gave so far on the invoice.
+fn entry<'a>(by_offer: &'a mut HashMap<i64, Use>, offer: &Offer) -> &'a mut Use {
+    by_offer.entry(offer.id).or_insert_with(|| Use {
+        version: i32::try_from(offer.version).unwrap_or(i32::MAX),
+        title: offer.title.clone(),
+        campaign: offer.campaign.as_ref().map(|(id, _)| *id),
+        ..Use::default()
+    })
+}
+
+impl Posting for Uses {
+    fn post(
+        self: Box<Self>,
+        conn: &mut PgConnection,
+        invoice: crate::kernel::InvoiceId,
+        till: &Till,
+    ) -> Result<(), AppError> {
+        let rows: Vec<_> = self
+            .by_offer
+            .iter()
+            .map(|(id, used)| {
+                (
+                    invoice_offers::invoice_id.eq(invoice.get()),
+                    invoice_offers::offer_id.eq(id),
+                    invoice_offers::offer_version.eq(used.version),
+                    invoice_offers::campaign_id.eq(used.campaign),
+                    invoice_offers::discount.eq(used.discount),
+                    invoice_offers::free_qty.eq(used.free_qty),
+                    invoice_offers::bonus_points.eq(used.bonus_points),
+                )
+            })
+            .collect();
+        diesel::insert_into(invoice_offers::table)
+            .values(&rows)
+            .execute(conn)?;
+        for (_, used) in &self.by_offer {
+            if let Some(campaign) = used.campaign
+                && !used.discount.is_zero()
+            {
+                super::campaigns::add_given(conn, campaign, used.discount)?;
+            }
+            crate::loyalty::bonus::award(
+                conn,
+                self.customer_id,
+                self.company_id,
+                invoice.get(),
+                self.posted_on,
+                used.bonus_points,
+                &format!("Offer: {}", used.title),
+                &till.label(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The offer versions invoice `invoice` used, with what each gave, for its page.
+fn used_on(conn: &mut PgConnection, invoice: i64) -> QueryResult<Vec<Promotion>> {
+    let rows: Vec<(
+        i64,
+        i32,
+        String,
+        Decimal,
+        Decimal,
+        i64,
+        (String, i16, String),
+    )> = invoice_offers::table
+        .inner_join(
+            offer_versions::table.on(offer_versions::offer_id
+                .eq(invoice_offers::offer_id)
+                .and(offer_versions::version.eq(invoice_offers::offer_version))),
+        )
+        .inner_join(
+            invoices::table
+                .inner_join(currencies::table.on(currencies::code.eq(invoices::currency_code))),
+        )
+        .filter(invoice_offers::invoice_id.eq(invoice))
+        .order(invoice_offers::offer_id.asc())
+        .select((
+            invoice_offers::offer_id,
+            invoice_offers::offer_version,
+            offer_versions::title,
+            invoice_offers::discount,
+            invoice_offers::free_qty,
+            invoice_offers::bonus_points,
+            (currencies::code, currencies::minor_unit, currencies::symbol),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, title, discount, free, points, currency)| {
+            let currency = crate::stores::model::to_currency(currency);
+            let mut gave = Vec::new();
+            if !free.is_zero() {
+                gave.push(format!("{} free", free.normalize()));
+            } else if !discount.is_zero() {
+                gave.push(format!("{} off", currency.format(discount)));
+            }
+            if points != 0 {
+                gave.push(format!("{points} bonus points"));
+            }
+            Promotion {
+                name: format!("{title} (version {version})"),
+                href: format!("/offers/{id}/versions/{version}"),
+                gave: gave.join(", "),
+            }
+        })
+        .collect())
+}
