@@ -228,9 +228,9 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     let store = user.store_id;
     let company = state
         .db
-        .run(move |conn| Ok(home_company(conn, store)?.0.id))
+        .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
         .await?;
-    let form = CampaignForm::blank(user.clock.date(Utc::now()), Some(company));
+    let form = CampaignForm::blank(user.clock.date(Utc::now()), company);
     form_page(&state, &user, StatusCode::OK, None, form, FieldErrors::new()).await
 }
 

@@ -414,12 +414,13 @@ async fn new_page(
         }
         None => {
             let store = user.store_id;
+            // No company yet: the Company select asks for one.
             let company = state
                 .db
-                .run(move |conn| Ok(home_company(conn, store)?.0.id))
+                .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
                 .await?;
             (
-                OfferForm::blank(user.clock.date(Utc::now()), Some(company)),
+                OfferForm::blank(user.clock.date(Utc::now()), company),
                 None,
             )
         }
