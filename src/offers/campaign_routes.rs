@@ -156,12 +156,14 @@ async fn show(
             let currency = stores::company_currency(conn, campaign.fields.company_id)?;
             let offers = queries::offers_of_campaign(conn, id)?
                 .into_iter()
-                .map(|(id, version, terms): (i64, i32, OfferTerms)| CampaignOffer {
-                    id,
-                    version,
-                    status: Status::of(&terms, today),
-                    title: terms.title,
-                })
+                .map(
+                    |(id, version, terms): (i64, i32, OfferTerms)| CampaignOffer {
+                        id,
+                        version,
+                        status: Status::of(&terms, today),
+                        title: terms.title,
+                    },
+                )
                 .collect();
             Ok((CampaignRow::new(campaign, &currency, today), offers))
         })
@@ -231,7 +233,15 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
         .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
         .await?;
     let form = CampaignForm::blank(user.clock.date(Utc::now()), company);
-    form_page(&state, &user, StatusCode::OK, None, form, FieldErrors::new()).await
+    form_page(
+        &state,
+        &user,
+        StatusCode::OK,
+        None,
+        form,
+        FieldErrors::new(),
+    )
+    .await
 }
 
 async fn edit_page(
@@ -328,7 +338,11 @@ async fn save(
         .await?;
     match outcome {
         Ok((id, name)) => {
-            let verb = if editing.is_some() { "Saved" } else { "Created" };
+            let verb = if editing.is_some() {
+                "Saved"
+            } else {
+                "Created"
+            };
             user.flash(Flash::success(format!("{verb} campaign {name}.")));
             Ok(see_other(&format!("/campaigns/{id}")))
         }

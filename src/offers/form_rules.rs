@@ -164,7 +164,10 @@ pub fn check(terms: &OfferTerms, minor_unit: u32) -> Vec<(&'static str, String)>
     match terms.offer_type.as_str() {
         "give_product" => {
             if terms.given_qty <= Decimal::ZERO {
-                problems.push(("given_qty", "Give Product needs a Given Qty above 0.".into()));
+                problems.push((
+                    "given_qty",
+                    "Give Product needs a Given Qty above 0.".into(),
+                ));
             }
             if terms.replace != "same_item" && terms.given_item_id.is_none() {
                 problems.push((
@@ -194,9 +197,7 @@ pub fn check(terms: &OfferTerms, minor_unit: u32) -> Vec<(&'static str, String)>
                 "Enter the discount (or a Rate): as it stands the offer gives nothing.".into(),
             ));
         }
-        "grand_total"
-            if terms.discount_percentage.is_zero() && terms.discount_amount.is_zero() =>
-        {
+        "grand_total" if terms.discount_percentage.is_zero() && terms.discount_amount.is_zero() => {
             let field = if terms.discount_type == "amount" {
                 "discount_amount"
             } else {
@@ -209,10 +210,7 @@ pub fn check(terms: &OfferTerms, minor_unit: u32) -> Vec<(&'static str, String)>
         }
         _ => {}
     }
-    if terms
-        .valid_upto
-        .is_some_and(|upto| upto < terms.valid_from)
-    {
+    if terms.valid_upto.is_some_and(|upto| upto < terms.valid_from) {
         problems.push((
             "valid_upto",
             "Valid Upto cannot be before Valid From.".into(),
@@ -247,7 +245,9 @@ pub fn check(terms: &OfferTerms, minor_unit: u32) -> Vec<(&'static str, String)>
             "Max Amount cannot be below Min Amount.".into(),
         ));
     }
-    if terms.max_qty > Decimal::ZERO && terms.min_qty > Decimal::ZERO && terms.max_qty < terms.min_qty
+    if terms.max_qty > Decimal::ZERO
+        && terms.min_qty > Decimal::ZERO
+        && terms.max_qty < terms.min_qty
     {
         problems.push(("max_qty", "Max Qty cannot be below Min Qty.".into()));
     }
@@ -303,7 +303,9 @@ mod tests {
 
     #[test]
     fn each_rule_is_reported_at_its_field() {
-        let cases: Vec<(fn(&mut OfferTerms), &[&str])> = vec![
+        /// A change to the plain offer, and the fields it should be refused at.
+        type Case = (fn(&mut OfferTerms), &'static [&'static str]);
+        let cases: Vec<Case> = vec![
             (
                 |t| {
                     t.apply_on = "transaction".into();

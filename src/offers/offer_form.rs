@@ -136,7 +136,11 @@ impl OfferForm {
 
     /// The form of a stored offer; `names` gives the picked names: (Apply On's item code,
     /// group or brand name, Given Item's code).
-    pub fn of(offer: &StoredOffer, target: Option<String>, given_item: Option<String>) -> OfferForm {
+    pub fn of(
+        offer: &StoredOffer,
+        target: Option<String>,
+        given_item: Option<String>,
+    ) -> OfferForm {
         let t = &offer.fields.terms;
         let id = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
         let target = target.unwrap_or_default();
@@ -266,7 +270,13 @@ impl OfferForm {
             errors.add("company_id", "Choose the company.");
             0
         });
-        let apply_on = choice(&mut errors, "apply_on", &self.apply_on, &APPLY_ON, "Apply On");
+        let apply_on = choice(
+            &mut errors,
+            "apply_on",
+            &self.apply_on,
+            &APPLY_ON,
+            "Apply On",
+        );
         let offer_type = choice(
             &mut errors,
             "offer_type",
@@ -321,7 +331,11 @@ impl OfferForm {
         let discount_amount = number("discount_amount", &self.discount_amount, "Discount Amount");
         let max_discount = number("max_discount", &self.max_discount, "Max Discount");
         let given_qty = number("given_qty", &self.given_qty, "Given Qty");
-        for (field, value) in [("min_qty", min_qty), ("max_qty", max_qty), ("given_qty", given_qty)] {
+        for (field, value) in [
+            ("min_qty", min_qty),
+            ("max_qty", max_qty),
+            ("given_qty", given_qty),
+        ] {
             if value < Decimal::ZERO {
                 errors.add(field, "Enter a quantity of 0 or more.");
             }
@@ -331,7 +345,10 @@ impl OfferForm {
             raw => match raw.replace(',', "").parse::<i64>() {
                 Ok(points) if (0..=1_000_000_000).contains(&points) => points,
                 _ => {
-                    errors.add("loyalty_points", "Enter a whole number of points, like 100.");
+                    errors.add(
+                        "loyalty_points",
+                        "Enter a whole number of points, like 100.",
+                    );
                     0
                 }
             },
@@ -421,7 +438,10 @@ fn choice(
         raw.to_owned()
     } else {
         errors.add(field, format!("Choose the {label}."));
-        choices.first().map(|(c, _)| (*c).to_owned()).unwrap_or_default()
+        choices
+            .first()
+            .map(|(c, _)| (*c).to_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -464,6 +484,8 @@ mod tests {
             ("applies", "coupon"),
             ("min_qty", "3"),
         ];
+        // An extra field replaces the one above.
+        all.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         all.extend_from_slice(extra);
         all.into_iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))

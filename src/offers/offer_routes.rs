@@ -24,7 +24,9 @@ use crate::stores::model::{self as stores, Company};
 use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::pager::{self, PageQuery, Pager};
-use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other};
+use crate::web::{
+    AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
+};
 
 /// Offers a page of the list holds.
 const PAGE_SIZE: usize = 50;
@@ -38,7 +40,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/offers/{id}", web::get().to(show))
         .route("/offers/{id}", web::post().to(update))
         .route("/offers/{id}/edit", web::get().to(edit_page))
-        .route("/offers/{id}/versions/{version}", web::get().to(version_page))
+        .route(
+            "/offers/{id}/versions/{version}",
+            web::get().to(version_page),
+        )
         .route(
             "/offers/{id}/{action:disable|enable}",
             web::post().to(switch),
@@ -419,10 +424,7 @@ async fn new_page(
                 .db
                 .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
                 .await?;
-            (
-                OfferForm::blank(user.clock.date(Utc::now()), company),
-                None,
-            )
+            (OfferForm::blank(user.clock.date(Utc::now()), company), None)
         }
     };
     let choices = choices(&state).await?;
@@ -509,7 +511,15 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (form, refresh) = OfferForm::from_pairs(pairs);
     if refresh {
-        return form_page(state, user, StatusCode::OK, editing, form, FieldErrors::new()).await;
+        return form_page(
+            state,
+            user,
+            StatusCode::OK,
+            editing,
+            form,
+            FieldErrors::new(),
+        )
+        .await;
     }
     let draft = match form.parse() {
         Ok(draft) => draft,
@@ -625,10 +635,11 @@ async fn show(
                     current: v.version == offer.current_version,
                 })
                 .collect();
-            let overlaps = overlap::overlaps(&queries::overlap_candidates(conn, company.id, today)?)
-                .into_iter()
-                .filter(|o| o.first.0 == id || o.second.0 == id)
-                .collect();
+            let overlaps =
+                overlap::overlaps(&queries::overlap_candidates(conn, company.id, today)?)
+                    .into_iter()
+                    .filter(|o| o.first.0 == id || o.second.0 == id)
+                    .collect();
             let given = queries::given_since(conn, &[id], Utc::now() - Duration::days(30))?;
             let (invoices, discount) = given.get(&id).cloned().unwrap_or_default();
             Ok(ShowPage {

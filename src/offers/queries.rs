@@ -15,8 +15,8 @@ use super::offer_form::Draft;
 use super::overlap::{Candidate, Target};
 use super::versions::{OfferFields, OfferTerms};
 use crate::db::schema::{
-    brands, campaigns, customer_groups, invoice_offers, invoices, item_groups, items, offer_versions,
-    offers, pos_profiles, stores,
+    brands, campaigns, customer_groups, invoice_offers, invoices, item_groups, items,
+    offer_versions, offers, pos_profiles, stores,
 };
 use crate::kernel::keyset::Keyset;
 use crate::web::FieldErrors;
@@ -48,7 +48,12 @@ pub fn profiles(conn: &mut PgConnection) -> QueryResult<Vec<ProfileChoice>> {
     let rows: Vec<(i64, i64, String, String)> = pos_profiles::table
         .inner_join(stores::table)
         .order(stores::name.asc())
-        .select((pos_profiles::id, stores::company_id, stores::name, stores::code))
+        .select((
+            pos_profiles::id,
+            stores::company_id,
+            stores::name,
+            stores::code,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -122,7 +127,10 @@ pub fn resolve(
             if let Some(code) = &draft.picked.item {
                 terms.apply_on_id = item_id(conn, code)?;
                 if terms.apply_on_id.is_none() {
-                    errors.add("apply_on_item", format!("There is no item with code {code}."));
+                    errors.add(
+                        "apply_on_item",
+                        format!("There is no item with code {code}."),
+                    );
                 }
             }
         }
@@ -184,9 +192,8 @@ pub fn resolve(
         }
     }
     if let Some(group) = terms.customer_group_id {
-        let known: bool =
-            diesel::select(diesel::dsl::exists(customer_groups::table.find(group)))
-                .get_result(conn)?;
+        let known: bool = diesel::select(diesel::dsl::exists(customer_groups::table.find(group)))
+            .get_result(conn)?;
         if !known {
             errors.add("customer_group_id", "Choose one of the list.");
         }
@@ -202,18 +209,21 @@ pub fn resolve(
         }
     }
     // A picker left empty, or a name that did not resolve, is reported once.
-    let unresolved: Vec<&str> = ["apply_on_item", "apply_on_group", "apply_on_brand", "given_item"]
-        .into_iter()
-        .filter(|f| errors.has(f))
-        .collect();
+    let unresolved: Vec<&str> = [
+        "apply_on_item",
+        "apply_on_group",
+        "apply_on_brand",
+        "given_item",
+    ]
+    .into_iter()
+    .filter(|f| errors.has(f))
+    .collect();
     for (field, message) in form_rules::check(&terms, currency.minor_unit) {
         if !unresolved.contains(&field) {
             errors.add(field, message);
         }
     }
-    if !errors.has("title")
-        && super::versions::title_taken(conn, company, &terms.title, except)?
-    {
+    if !errors.has("title") && super::versions::title_taken(conn, company, &terms.title, except)? {
         errors.add(
             "title",
             format!("Another offer of the company is called {}.", terms.title),
@@ -365,7 +375,10 @@ pub fn list(
         .into_boxed();
     let title = filter.title.trim();
     if !title.is_empty() {
-        let pattern = format!("%{}%", crate::kernel::search::like_escape(&title.to_lowercase()));
+        let pattern = format!(
+            "%{}%",
+            crate::kernel::search::like_escape(&title.to_lowercase())
+        );
         query = query.filter(crate::db::lower(offers::title).like(pattern));
     }
     if let Some(campaign) = filter.campaign_id {
@@ -527,7 +540,11 @@ pub fn version_authors(
         .left_join(users::table)
         .filter(audit_log::entity.eq(super::versions::ENTITY))
         .filter(audit_log::entity_id.eq(id.to_string()))
-        .select((audit_log::at, audit_log::actor_label, users::name.nullable()))
+        .select((
+            audit_log::at,
+            audit_log::actor_label,
+            users::name.nullable(),
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()

@@ -124,7 +124,10 @@ pub fn facts(
     if show.give_product {
         facts.push(("Given Item", given.unwrap_or_else(|| "—".into())));
         facts.push(("Given Qty", quantity(terms.given_qty)));
-        facts.push(("Recurring", if terms.recurring { "Yes" } else { "No" }.into()));
+        facts.push((
+            "Recurring",
+            if terms.recurring { "Yes" } else { "No" }.into(),
+        ));
         facts.push(("Replace", form_rules::label(&REPLACE, &terms.replace)));
     }
     if show.loyalty_points {

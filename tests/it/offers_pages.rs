@@ -100,7 +100,13 @@ async fn each_rule_of_the_editor_is_refused_with_its_message_next_to_the_field()
     catalogue(&app);
     let (marketing, _) = app.signed_in(Role::Marketing).await;
 
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (what changes, the field refused, its message)
+    type Case = (
+        Vec<(&'static str, &'static str)>,
+        &'static str,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         (
             vec![("apply_on", "transaction"), ("min_amount", "100")],
             "offer_type",
@@ -130,7 +136,11 @@ async fn each_rule_of_the_editor_is_refused_with_its_message_next_to_the_field()
             "loyalty_points",
             "Loyalty Point needs Loyalty Points above 0.",
         ),
-        (vec![("applies", "")], "applies", "Choose Auto or Coupon Based."),
+        (
+            vec![("applies", "")],
+            "applies",
+            "Choose Auto or Coupon Based.",
+        ),
         (
             vec![("valid_upto", "2025-12-31")],
             "valid_upto",
@@ -209,8 +219,12 @@ async fn an_edit_keeps_version_one_and_copy_and_disable_work() {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let page = marketing.get(&format!("/offers/{id}")).await;
     page.assert_contains("Saved offer Winter 20% (version 2).");
-    page.assert_contains(&format!(r#"<a href="/offers/{id}/versions/1">Version 1</a>"#));
-    page.assert_contains(&format!(r#"<a href="/offers/{id}/versions/2">Version 2</a>"#));
+    page.assert_contains(&format!(
+        r#"<a href="/offers/{id}/versions/1">Version 1</a>"#
+    ));
+    page.assert_contains(&format!(
+        r#"<a href="/offers/{id}/versions/2">Version 2</a>"#
+    ));
     page.assert_contains(&user.name);
     page.assert_contains("20%");
     let old = marketing.get(&format!("/offers/{id}/versions/1")).await;
@@ -357,7 +371,9 @@ async fn a_campaign_shows_its_offers_and_the_budget_bar_with_the_overrun() {
     };
     let page = post(&marketing, "/campaigns", &campaign("Black Friday", "-5")).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    page.assert_contains(r#"<p class="field-error" id="f-budget-error">The Budget cannot be negative.</p>"#);
+    page.assert_contains(
+        r#"<p class="field-error" id="f-budget-error">The Budget cannot be negative.</p>"#,
+    );
     let page = post(&marketing, "/campaigns", &campaign("Black Friday", "1,000")).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let id = app.count("SELECT id AS n FROM campaigns WHERE name = 'Black Friday'");
@@ -442,10 +458,7 @@ async fn a_supervisor_may_not_and_a_reader_may_only_read() {
         .get("/")
         .await
         .assert_contains(r#"href="/offers""#);
-    supervisor
-        .get("/")
-        .await
-        .assert_lacks(r#"href="/offers""#);
+    supervisor.get("/").await.assert_lacks(r#"href="/offers""#);
 }
 
 #[actix_web::test]
@@ -498,6 +511,27 @@ async fn without_javascript_update_fields_shows_the_fields_of_the_new_choices() 
     assert_eq!(app.count("SELECT count(*) AS n FROM offers"), 0);
 }
 
+/// Saves a screenshot `offers-WIDTH-STEP.png` under target/screenshots and asserts that the
+/// page is no wider than the window.
+async fn look(browser: &fantoccini::Client, width: u32, step: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("offers-{width}-{step}.png")), png).unwrap();
+    let sizes = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page, window) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+    assert!(page <= window, "{step} at {width} px: {page} px wide");
+}
+
 #[actix_web::test]
 async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browser() {
     let Some(driver) = Driver::start().await else {
@@ -533,7 +567,12 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
         text_of(&browser, Locator::Css("label[for=f-apply_on_group]")).await,
         "Item Group *"
     );
-    assert!(browser.find(Locator::Css("#f-apply_on_item")).await.is_err());
+    assert!(
+        browser
+            .find(Locator::Css("#f-apply_on_item"))
+            .await
+            .is_err()
+    );
     choose("f-offer_type", "give_product").await;
     assert_eq!(
         text_of(&browser, Locator::Css("label[for=f-given_qty]")).await,
@@ -550,6 +589,61 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
         text_of(&browser, Locator::Css("label[for=f-loyalty_points]")).await,
         "Loyalty Points"
     );
+
+    // Every page of the area at a laptop's and a phone's width: nothing scrolls sideways.
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let company = company(&app).to_string();
+    let form: Form = [
+        ("company_id", company.as_str()),
+        ("name", "Black Friday"),
+        ("start_date", "2026-11-27"),
+        ("active", "on"),
+        ("budget", "1000"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    assert_eq!(
+        post(&marketing, "/campaigns", &form).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let campaign = app.count("SELECT id AS n FROM campaigns");
+    app.sql("UPDATE campaigns SET discount_given = 1150");
+    let id = create(
+        &marketing,
+        &offer(
+            &app,
+            "Shirt X 10%",
+            &[("campaign_id", &campaign.to_string())],
+        ),
+    )
+    .await;
+    create(
+        &marketing,
+        &offer(
+            &app,
+            "All shirts with a rather long title to wrap",
+            &[("apply_on", "item_group"), ("apply_on_group", "Shirts")],
+        ),
+    )
+    .await;
+    for width in [1366, 390] {
+        browser.set_window_size(width, 900).await.unwrap();
+        for (step, path) in [
+            ("list", "/offers".to_owned()),
+            ("new", "/offers/new".to_owned()),
+            ("offer", format!("/offers/{id}")),
+            ("edit", format!("/offers/{id}/edit")),
+            ("version", format!("/offers/{id}/versions/1")),
+            ("campaigns", "/campaigns".to_owned()),
+            ("campaign", format!("/campaigns/{campaign}")),
+            ("campaign-form", format!("/campaigns/{campaign}/edit")),
+            ("home", "/".to_owned()),
+        ] {
+            browser.goto(&format!("{}{path}", app.base)).await.unwrap();
+            look(&browser, width, step).await;
+        }
+    }
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
