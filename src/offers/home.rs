@@ -5,7 +5,6 @@ use askama::Template;
 use diesel::prelude::*;
 
 use super::campaign_form::budget_use;
-use super::campaign_routes::home_company;
 use super::campaigns::Campaign;
 use super::queries::{self, OfferFilter, Status};
 use crate::db::schema::campaigns;
@@ -45,7 +44,11 @@ impl HomeTile for Offers {
         if !request.can(Permission::OffersManage) {
             return Ok(Vec::new());
         }
-        let (company, currency) = home_company(conn, request.own_store())?;
+        // Before any company exists there is nothing to count.
+        let Some(company) = crate::stores::model::company_of(conn, request.own_store())? else {
+            return Ok(Vec::new());
+        };
+        let currency = crate::stores::model::company_currency(conn, company.id)?;
         let filter = OfferFilter {
             company_id: company.id,
             status: Some(Status::Active),
