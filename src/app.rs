@@ -61,6 +61,7 @@ pub fn home_tiles() -> HomeTiles {
         &crate::customers::home::FindCustomer,
         &crate::sales::home::SalesFigures,
         &crate::loyalty::home::Programs,
+        &crate::offers::home::Offers,
         &crate::audit::home::LatestActivity,
     ])
 }
@@ -138,6 +139,7 @@ pub fn build(
         .configure(crate::stores::company_routes::config)
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::loyalty::program_routes::config)
+        .configure(crate::offers::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

@@ -3,8 +3,9 @@
 //! Pure: the log stores codes (`loyalty_program`, `deactivate`, `customer_group_id`).
 
 /// Kinds of entries the log holds: (code, label, noun in a sentence).
-const KINDS: [(&str, &str, &str); 18] = [
+const KINDS: [(&str, &str, &str); 20] = [
     ("brand", "Brand", "brand"),
+    ("campaign", "Campaign", "campaign"),
     ("company", "Company", "company"),
     ("customer", "Customer", "customer"),
     ("customer_group", "Customer group", "customer group"),
@@ -20,6 +21,7 @@ const KINDS: [(&str, &str, &str); 18] = [
         "loyalty opening balances import",
     ),
     ("loyalty_program", "Loyalty program", "loyalty program"),
+    ("offer", "Offer", "offer"),
     ("pos_profile", "POS profile", "POS profile"),
     ("sales_person", "Sales person", "sales person"),
     ("store", "Store", "store"),
@@ -116,7 +118,7 @@ pub fn actions() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// Field names as the forms label them; the rest read as words ("Credit limit").
-const FIELDS: [(&str, &str); 40] = [
+const FIELDS: [(&str, &str); 67] = [
     ("first_name", "First Name"),
     ("last_name", "Last Name"),
     ("email", "Email"),
@@ -157,6 +159,33 @@ const FIELDS: [(&str, &str); 40] = [
     ("active", "Status"),
     ("merged_into_id", "Merged into"),
     ("default_rate", "Default Rate"),
+    ("title", "Title"),
+    ("description", "Description"),
+    ("disabled", "Disable"),
+    ("warehouse", "Warehouse"),
+    ("apply_on", "Apply On"),
+    ("apply_on_id", "Apply On (item, group or brand)"),
+    ("offer_type", "Offer Type"),
+    ("min_qty", "Min Qty"),
+    ("max_qty", "Max Qty"),
+    ("min_amount", "Min Amount"),
+    ("max_amount", "Max Amount"),
+    ("discount_type", "Discount Type"),
+    ("rate", "Rate"),
+    ("discount_percentage", "Discount Percentage"),
+    ("discount_amount", "Discount Amount"),
+    ("max_discount", "Max Discount"),
+    ("auto", "Auto"),
+    ("given_item_id", "Given Item"),
+    ("given_qty", "Given Qty"),
+    ("recurring", "Recurring"),
+    ("replace", "Replace"),
+    ("loyalty_points", "Loyalty Points"),
+    ("campaign_id", "Campaign"),
+    ("priority", "Priority"),
+    ("start_date", "Start"),
+    ("end_date", "End"),
+    ("budget", "Budget"),
 ];
 
 /// The label of field `key`: "Customer Group" for `customer_group_id`.
@@ -199,5 +228,8 @@ mod tests {
             "Show customer balance"
         );
         assert_eq!(field_label("warehouse_id"), "Warehouse");
+        assert_eq!(kind_label("offer"), "Offer");
+        assert_eq!(kind_noun("campaign"), "campaign");
+        assert_eq!(field_label("given_item_id"), "Given Item");
     }
 }

@@ -1,12 +1,28 @@
 //! Offers: POS promotions (item price, free product, grand-total discount, bonus points) and the
 //! campaigns they run in. The pure engine that prices a cart (`rules`), offers kept by version
 //! (`versions`) and loaded for the engine (`in_force`), campaigns and their budgets, and the
-//! invoice step that checks every offer a sale claims (`invoice`, `claims`).
+//! invoice step that checks every offer a sale claims (`invoice`, `claims`), and the editor's
+//! pages for offers and campaigns.
 
+pub mod campaign_form;
+pub mod campaign_routes;
 pub mod campaigns;
 pub mod claims;
+pub mod form_rules;
+pub mod home;
 pub mod in_force;
 pub mod invoice;
+pub mod offer_form;
+pub mod offer_routes;
+pub mod overlap;
+pub mod queries;
 pub mod rules;
 pub mod shopper;
+pub mod terms_view;
 pub mod versions;
+
+/// Mounts the offer and campaign pages.
+pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    offer_routes::config(cfg);
+    campaign_routes::config(cfg);
+}

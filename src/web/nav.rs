@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 16] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 18] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -90,6 +90,15 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 16] = [
         "Loyalty",
         "Loyalty Reports",
         "/loyalty/reports",
+        Some(Permission::ReportsView),
+    ),
+    // Offers and campaigns: offers.manage edits them, reports.view reads them; every role that
+    // holds offers.manage also holds reports.view, so the one permission shows both.
+    ("Offers", "Offers", "/offers", Some(Permission::ReportsView)),
+    (
+        "Offers",
+        "Campaigns",
+        "/campaigns",
         Some(Permission::ReportsView),
     ),
     (
@@ -165,6 +174,8 @@ mod tests {
                 "Invoices",
                 "Loyalty Programs",
                 "Loyalty Reports",
+                "Offers",
+                "Campaigns",
                 "API",
                 "Users",
                 "Audit"
@@ -178,14 +189,16 @@ mod tests {
                 "Customers",
                 "Invoices",
                 "Loyalty Programs",
-                "Loyalty Reports"
+                "Loyalty Reports",
+                "Offers",
+                "Campaigns"
             ]
         );
         let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")
             .iter()
             .filter_map(|l| l.heading)
             .collect();
-        assert_eq!(headings, ["Customers", "Sales", "Loyalty"]);
+        assert_eq!(headings, ["Customers", "Sales", "Loyalty", "Offers"]);
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);
