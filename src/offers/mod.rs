@@ -15,6 +15,7 @@ pub mod invoice;
 pub mod offer_form;
 pub mod offer_routes;
 pub mod overlap;
+pub mod pricing;
 pub mod queries;
 pub mod rules;
 pub mod shopper;

@@ -174,7 +174,7 @@ pub struct Cart<'a> {
 }
 
 /// Which offer version gave something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OfferRef {
     /// The offer.
     pub id: i64,

@@ -1,0 +1,287 @@
+//! A cart priced for a store, as a till would submit it: the engine run with the offer versions in
+//! force at the cart's time, campaigns whose budget is used up left out, and the customer group's
+//! discount where the store's profile applies it. The till API (`carts/evaluate`) and the
+//! simulator page both read carts through here.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::rules::{self, Cart, CartLine, DiscountSource, Offer, OfferRef};
+use super::shopper::{self, Shopper};
+use super::{campaigns, in_force};
+use crate::db::schema::items;
+use crate::kernel::Currency;
+use crate::sales::model as sales;
+use crate::web::{AppError, FieldErrors};
+
+/// The store a cart is priced for.
+#[derive(Debug, Clone)]
+pub struct StoreScope {
+    /// Its company.
+    pub company_id: i64,
+    /// Its POS profile.
+    pub profile_id: i64,
+    /// Its warehouse.
+    pub warehouse: String,
+    /// The company currency.
+    pub currency: Currency,
+    /// Whether its profile applies the customer group's default discount.
+    pub apply_customer_discount: bool,
+}
+
+/// Store `store_id`'s scope.
+pub fn store_scope(conn: &mut PgConnection, store_id: i64) -> QueryResult<StoreScope> {
+    use crate::db::schema::stores;
+    let (warehouse, currency, profile_id, settings) =
+        crate::stores::model::sale_context(conn, store_id)?;
+    let company_id = stores::table
+        .find(store_id)
+        .select(stores::company_id)
+        .first(conn)?;
+    Ok(StoreScope {
+        company_id,
+        profile_id,
+        warehouse,
+        currency,
+        apply_customer_discount: settings.apply_customer_discount,
+    })
+}
+
+/// A line as the cart brings it.
+#[derive(Debug, Clone)]
+pub struct WantedLine {
+    /// Item Code.
+    pub item_code: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Price List Rate.
+    pub price_list_rate: Decimal,
+}
+
+/// A priced line, in the shape of an invoice line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PricedLine {
+    /// Item Code.
+    pub item_code: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Price List Rate.
+    pub price_list_rate: Decimal,
+    /// The line's discount.
+    pub discount_amount: Decimal,
+    /// What the line comes to.
+    pub amount: Decimal,
+    /// A free line an offer gave.
+    pub is_offer: bool,
+    /// The offer's Title ("Customer group discount" is no offer: none).
+    pub offer: Option<String>,
+}
+
+/// What happened to one offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferOutcome {
+    /// The offer and version.
+    pub offer: OfferRef,
+    /// Its Title.
+    pub title: String,
+    /// None when it applied; else why not.
+    pub reason: Option<String>,
+}
+
+/// A priced cart.
+#[derive(Debug, Clone)]
+pub struct PricedCart {
+    /// Paid lines, then free lines.
+    pub lines: Vec<PricedLine>,
+    /// The Grand Total offer's Title and discount.
+    pub grand_total_offer: Option<(String, Decimal)>,
+    /// Bonus points and the offer's Title.
+    pub bonus_points: Vec<(String, i64)>,
+    /// Sum of line amounts.
+    pub net_total: Decimal,
+    /// Sum of line discounts.
+    pub discount_amount: Decimal,
+    /// Net total less the grand-total discount.
+    pub grand_total: Decimal,
+    /// Every offer considered: applied first, in the order they applied, then the others.
+    pub offers: Vec<OfferOutcome>,
+    /// The currency amounts are in.
+    pub currency: Currency,
+}
+
+/// Prices `lines` for `customer` at `store` at `at`; unknown items are refused by line.
+pub fn price(
+    conn: &mut PgConnection,
+    store: &StoreScope,
+    customer: Option<i64>,
+    at: DateTime<Utc>,
+    lines: &[WantedLine],
+) -> Result<PricedCart, AppError> {
+    let codes: Vec<String> = lines
+        .iter()
+        .map(|l| l.item_code.trim().to_uppercase())
+        .collect();
+    let known = sales::items_by_code(conn, &codes)?;
+    let mut errors = FieldErrors::new();
+    let mut cart_lines = Vec::with_capacity(lines.len());
+    for (index, (line, code)) in lines.iter().zip(&codes).enumerate() {
+        let Some(item) = known.iter().find(|i| &i.item_code == code) else {
+            errors.add(
+                &format!("lines[{index}].item_code"),
+                format!("No item has the code {code}."),
+            );
+            continue;
+        };
+        if !line.qty.is_sign_positive() || line.qty.is_zero() || line.qty.scale() > 4 {
+            errors.add(
+                &format!("lines[{index}].qty"),
+                "The quantity is a number above 0.",
+            );
+        }
+        if line.price_list_rate.is_sign_negative() || line.price_list_rate.scale() > 4 {
+            errors.add(
+                &format!("lines[{index}].price_list_rate"),
+                "The rate is a number of 0 or more.",
+            );
+        }
+        cart_lines.push(CartLine {
+            item_code: item.item_code.clone(),
+            item_groups: item.item_groups.clone(),
+            brand_id: item.brand_id,
+            qty: line.qty,
+            price_list_rate: line.price_list_rate,
+        });
+    }
+    errors.into_result(()).map_err(AppError::Validation)?;
+    let shopper = match customer {
+        Some(id) => shopper::of_customer(conn, id)?,
+        None => Shopper::default(),
+    };
+    let spent = campaigns::spent(conn, store.company_id)?;
+    let loaded = in_force::of_company(conn, store.company_id)?;
+    let offers = loaded.at(at);
+    let cart = Cart {
+        company_id: store.company_id,
+        profile_id: store.profile_id,
+        warehouse: &store.warehouse,
+        customer_groups: &shopper.groups,
+        posting_date: at.date_naive(),
+        coupon_offers: &[],
+        spent_campaigns: &spent,
+        customer_discount: if store.apply_customer_discount {
+            shopper.default_discount
+        } else {
+            Decimal::ZERO
+        },
+        currency: &store.currency,
+        lines: &cart_lines,
+    };
+    let priced = rules::evaluate(&cart, &offers);
+    let free_rates = free_item_rates(conn, &priced)?;
+    Ok(shape(&cart, &offers, &priced, &free_rates, &store.currency))
+}
+
+/// The standard rate of free items that are not in the cart (a free line shows what it is worth).
+fn free_item_rates(
+    conn: &mut PgConnection,
+    priced: &rules::Priced,
+) -> QueryResult<HashMap<String, Decimal>> {
+    let wanted: Vec<&str> = priced
+        .free
+        .iter()
+        .filter(|f| f.price_list_rate.is_none())
+        .map(|f| f.item_code.as_str())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(items::table
+        .filter(items::item_code.eq_any(wanted))
+        .select((items::item_code, items::standard_rate))
+        .load::<(String, Decimal)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+fn shape(
+    cart: &Cart,
+    offers: &[Offer],
+    priced: &rules::Priced,
+    free_rates: &HashMap<String, Decimal>,
+    currency: &Currency,
+) -> PricedCart {
+    let titles: HashMap<OfferRef, &str> = offers
+        .iter()
+        .map(|o| (o.reference(), o.title.as_str()))
+        .collect();
+    let title = |r: &OfferRef| titles.get(r).map_or_else(String::new, |t| (*t).to_owned());
+    let mut lines = Vec::new();
+    for (line, out) in cart.lines.iter().zip(&priced.lines) {
+        if out.qty.is_zero() {
+            continue;
+        }
+        let gross = currency.round(out.qty * line.price_list_rate);
+        lines.push(PricedLine {
+            item_code: line.item_code.clone(),
+            qty: out.qty,
+            price_list_rate: line.price_list_rate,
+            discount_amount: out.discount,
+            amount: gross - out.discount,
+            is_offer: false,
+            offer: match out.source {
+                Some(DiscountSource::Offer(r)) => Some(title(&r)),
+                _ => None,
+            },
+        });
+    }
+    for free in &priced.free {
+        let rate = free
+            .price_list_rate
+            .or_else(|| free_rates.get(&free.item_code).copied())
+            .unwrap_or_default();
+        lines.push(PricedLine {
+            item_code: free.item_code.clone(),
+            qty: free.qty,
+            price_list_rate: rate,
+            discount_amount: currency.round(free.qty * rate),
+            amount: Decimal::ZERO,
+            is_offer: true,
+            offer: Some(title(&free.offer)),
+        });
+    }
+    let net_total: Decimal = lines.iter().map(|l| l.amount).sum();
+    let discount_amount: Decimal = lines.iter().map(|l| l.discount_amount).sum();
+    let grand_total_offer = priced.grand_total.map(|(amount, r)| (title(&r), amount));
+    let grand_total = net_total - grand_total_offer.as_ref().map_or(Decimal::ZERO, |g| g.1);
+    let mut outcomes: Vec<OfferOutcome> = priced
+        .applied
+        .iter()
+        .map(|r| OfferOutcome {
+            offer: *r,
+            title: title(r),
+            reason: None,
+        })
+        .collect();
+    outcomes.extend(priced.missed.iter().map(|(r, reason)| OfferOutcome {
+        offer: *r,
+        title: title(r),
+        reason: Some(reason.to_string()),
+    }));
+    PricedCart {
+        lines,
+        grand_total_offer,
+        bonus_points: priced
+            .bonus_points
+            .iter()
+            .map(|(points, r)| (title(r), *points))
+            .collect(),
+        net_total,
+        discount_amount,
+        grand_total,
+        offers: outcomes,
+        currency: currency.clone(),
+    }
+}
