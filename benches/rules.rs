@@ -28,10 +28,10 @@ fn sale_totals_and_settlement(c: &mut Criterion) {
     for n in [5, 50] {
         let lines = lines(n);
         c.bench_function(&format!("sales: totals of {n} lines"), |b| {
-            b.iter(|| sales::totals(&usd, black_box(&lines), Decimal::new(500, 2)))
+            b.iter(|| sales::totals(&usd, black_box(&lines), Decimal::ZERO, Decimal::new(500, 2)))
         });
     }
-    let due = sales::totals(&usd, &lines(5), Decimal::new(500, 2)).grand_total;
+    let due = sales::totals(&usd, &lines(5), Decimal::ZERO, Decimal::new(500, 2)).grand_total;
     let payments = [
         (PayMode::Card, due - Decimal::from(20)),
         (PayMode::Cash, Decimal::from(50)),

@@ -57,6 +57,8 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::sales::api::account_payment,
         crate::sales::api::show_customer,
         crate::loyalty::api::show,
+        crate::offers::api::changes,
+        crate::offers::api::evaluate,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken, &Links),
@@ -67,6 +69,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "customers", description = "Customers, synced both ways"),
         (name = "sales", description = "Invoices, returns and payments on account"),
         (name = "loyalty", description = "Loyalty points: balances tills read before redeeming"),
+        (name = "offers", description = "Offers tills price carts with, and the server's own pricing"),
     )
 )]
 pub struct ApiDoc;

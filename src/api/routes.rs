@@ -21,6 +21,7 @@ pub fn table() -> ApiRoutes {
     crate::customers::api::routes(&mut routes);
     crate::sales::api::routes(&mut routes);
     crate::loyalty::api::routes(&mut routes);
+    crate::offers::api::routes(&mut routes);
     routes
 }
 

@@ -8,19 +8,34 @@ use diesel::prelude::*;
 use super::ledger::{self, NewEntry};
 use super::{programs, rules};
 
-/// Credits `points` to customer `customer_id` in their program of `company_id` for invoice
-/// `invoice_id`, posted on `day`; nothing when they are in no program running that day.
-/// Returns whether points were credited.
-pub fn award(
-    conn: &mut PgConnection,
-    customer_id: i64,
-    company_id: i64,
-    invoice_id: i64,
-    day: NaiveDate,
-    points: i64,
-    reason: &str,
-    by: &str,
-) -> QueryResult<bool> {
+/// Bonus points given with an invoice.
+#[derive(Debug, Clone)]
+pub struct Bonus<'a> {
+    /// Who gets them.
+    pub customer_id: i64,
+    /// In their program of this company.
+    pub company_id: i64,
+    /// The invoice they come with.
+    pub invoice_id: i64,
+    /// Its posting day.
+    pub day: NaiveDate,
+    /// How many.
+    pub points: i64,
+    /// Why, as the ledger shows it ("Offer: Double points").
+    pub reason: &'a str,
+}
+
+/// Credits `bonus` to the customer in their program of the company; nothing when they are in no
+/// program running that day. Returns whether points were credited.
+pub fn award(conn: &mut PgConnection, bonus: &Bonus, by: &str) -> QueryResult<bool> {
+    let Bonus {
+        customer_id,
+        company_id,
+        invoice_id,
+        day,
+        points,
+        reason,
+    } = *bonus;
     if points <= 0 {
         return Ok(false);
     }

@@ -16,6 +16,7 @@ use super::claims::{self, Claim, Claims};
 use super::in_force;
 use super::rules::Offer;
 use crate::db::schema::{currencies, invoice_offers, invoices, offer_versions};
+use crate::loyalty::bonus::Bonus;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Promotion, Sale};
 use crate::stores::till::Till;
@@ -170,12 +171,14 @@ impl Posting for Uses {
             }
             crate::loyalty::bonus::award(
                 conn,
-                self.customer_id,
-                self.company_id,
-                invoice.get(),
-                self.posted_on,
-                used.bonus_points,
-                &format!("Offer: {}", used.title),
+                &Bonus {
+                    customer_id: self.customer_id,
+                    company_id: self.company_id,
+                    invoice_id: invoice.get(),
+                    day: self.posted_on,
+                    points: used.bonus_points,
+                    reason: &format!("Offer: {}", used.title),
+                },
                 &till.label(),
             )?;
         }
@@ -183,17 +186,20 @@ impl Posting for Uses {
     }
 }
 
+/// An invoice_offers row with its version's title and the invoice's currency.
+type UsedRow = (
+    i64,
+    i32,
+    String,
+    Decimal,
+    Decimal,
+    i64,
+    (String, i16, String),
+);
+
 /// The offer versions invoice `invoice` used, with what each gave, for its page.
 fn used_on(conn: &mut PgConnection, invoice: i64) -> QueryResult<Vec<Promotion>> {
-    let rows: Vec<(
-        i64,
-        i32,
-        String,
-        Decimal,
-        Decimal,
-        i64,
-        (String, i16, String),
-    )> = invoice_offers::table
+    let rows: Vec<UsedRow> = invoice_offers::table
         .inner_join(
             offer_versions::table.on(offer_versions::offer_id
                 .eq(invoice_offers::offer_id)

@@ -4,10 +4,12 @@
 //! invoice step that checks every offer a sale claims (`invoice`, `claims`), and the editor's
 //! pages for offers and campaigns.
 
+pub mod api;
 pub mod campaign_form;
 pub mod campaign_routes;
 pub mod campaigns;
 pub mod claims;
+pub mod feed;
 pub mod form_rules;
 pub mod home;
 pub mod in_force;

@@ -30,6 +30,8 @@ pub struct StoreScope {
     pub currency: Currency,
     /// Whether its profile applies the customer group's default discount.
     pub apply_customer_discount: bool,
+    /// Its profile's Default Customer.
+    pub default_customer_id: Option<i64>,
 }
 
 /// Store `store_id`'s scope.
@@ -47,6 +49,7 @@ pub fn store_scope(conn: &mut PgConnection, store_id: i64) -> QueryResult<StoreS
         warehouse,
         currency,
         apply_customer_discount: settings.apply_customer_discount,
+        default_customer_id: settings.default_customer_id,
     })
 }
 

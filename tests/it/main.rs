@@ -28,6 +28,7 @@ mod loyalty;
 mod loyalty_programs;
 mod loyalty_reports;
 mod migrations;
+mod offers_api;
 mod offers_pages;
 mod openapi;
 mod permissions;

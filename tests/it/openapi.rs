@@ -313,7 +313,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             }
         }
     }
-    assert_eq!(with_body, 4);
+    assert_eq!(with_body, 5);
     let modes = &doc["components"]["schemas"]["AccountPayMode"]["enum"];
     assert_eq!(modes, &json!(patron::sales::model::ACCOUNT_MODES));
 
@@ -326,6 +326,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
         ("get_customer_loyalty", StatusCode::OK),
         ("record_account_payment", StatusCode::CREATED),
         ("search_customers", StatusCode::OK),
+        ("evaluate_cart", StatusCode::OK),
         ("submit_invoice", StatusCode::CREATED),
         ("get_invoice", StatusCode::OK),
         ("cancel_invoice", StatusCode::OK),
@@ -358,6 +359,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             }
             "search_customers" => assert_eq!(answer.json["customers"][0]["last_name"], "Lima"),
             "submit_invoice" => assert_eq!(answer.json["totals"]["grand_total"], "34.98"),
+            "evaluate_cart" => assert_eq!(answer.json["totals"]["grand_total"], "44.97"),
             "cancel_invoice" => assert_eq!(answer.json["status"], "cancelled"),
             _ => {}
         }
