@@ -4,6 +4,10 @@
 # (each with its own uuid, so every one is a new sale) with wrk for a while. Target (issue 5): at
 # least 800 invoices/s sustained with p99 under 50 ms. Then counts what was stored against what
 # was answered 201 (the count includes the demo data's invoices and the one probe below).
+# Then (issue 12) 200 active offers are added and the same sales are posted again, each claiming
+# an Item Price offer on its first line and a free unit of a Give Product offer, which the server
+# re-checks with its engine: target at most 10% fewer invoices/s than the plain sales of the same
+# run. And POST /api/v1/carts/evaluate at 4 connections: target p95 under 10 ms.
 #
 # The figure's anchor: before the wrk run, one probe invoice is submitted with statement logging
 # on, and bench/statements.py turns the SQL it ran (between its BEGIN and COMMIT) into a pgbench
@@ -62,8 +66,65 @@ done <<<"$lines"
 total=$(python3 -c "from decimal import Decimal as D; print(D('$total').quantize(D('0.01')))")
 body_lines="[${body_lines%,}]"
 
-script="$data/invoices.lua"
-cat >"$script" <<LUA
+# 200 active auto offers (issue 12): Item Price offers on the catalogue's items, and the two the
+# offers case claims: 10 % off the first item, and the third item free for every 2 of the second.
+# Made in SQL as the editor would store them (version 1 each, the revision token set).
+company=$(psql "$psql_url" -Atc "SELECT company_id FROM stores ORDER BY id LIMIT 1")
+codes=$(psql "$psql_url" -Atc "SELECT string_agg(quote_literal(item_code), ',' ORDER BY id) FROM (SELECT id, item_code FROM items WHERE active ORDER BY id LIMIT 5) i")
+psql "$psql_url" -qAt >/dev/null <<SQL
+WITH made AS (
+    INSERT INTO offers (company_id, title)
+    SELECT $company, 'Bench ' || n FROM generate_series(1, 198) n RETURNING id, title)
+INSERT INTO offer_versions (offer_id, version, in_force_from, title, apply_on, apply_on_id,
+    offer_type, valid_from, discount_type, discount_percentage, auto)
+SELECT m.id, 1, now(), m.title, 'item_code',
+    (SELECT id FROM items WHERE active ORDER BY id OFFSET 5 + (m.id % 500) LIMIT 1),
+    'item_price', '2026-01-01', 'percentage', 5 + m.id % 15, true FROM made m;
+WITH made AS (INSERT INTO offers (company_id, title) VALUES ($company, 'BENCH 10%') RETURNING id)
+INSERT INTO offer_versions (offer_id, version, in_force_from, title, apply_on, apply_on_id,
+    offer_type, valid_from, discount_type, discount_percentage, auto)
+SELECT id, 1, now(), 'BENCH 10%', 'item_code',
+    (SELECT id FROM items WHERE item_code = (ARRAY[$codes])[1]), 'item_price', '2026-01-01',
+    'percentage', 10, true FROM made;
+WITH made AS (INSERT INTO offers (company_id, title) VALUES ($company, 'BENCH FREE') RETURNING id)
+INSERT INTO offer_versions (offer_id, version, in_force_from, title, apply_on, apply_on_id,
+    offer_type, min_qty, valid_from, discount_type, auto, given_item_id, given_qty)
+SELECT id, 1, now(), 'BENCH FREE', 'item_code',
+    (SELECT id FROM items WHERE item_code = (ARRAY[$codes])[2]), 'give_product', 2, '2026-01-01',
+    'percentage', true, (SELECT id FROM items WHERE item_code = (ARRAY[$codes])[3]), 1 FROM made;
+INSERT INTO offer_revisions VALUES ($company, gen_random_uuid())
+    ON CONFLICT (company_id) DO UPDATE SET token = excluded.token;
+SQL
+echo "== offers: $(psql "$psql_url" -Atc "SELECT count(*) FROM offer_versions WHERE in_force_until IS NULL") active"
+
+# The offers case's body: the same five lines, the first with its 10 % (an Item Price claim),
+# and one free unit of the third item (a Give Product claim).
+offer_lines=""
+offer_total="0"
+offer_discount="0"
+n=0
+while IFS='|' read -r code rate; do
+    n=$((n + 1))
+    if [ "$n" = 1 ]; then
+        d=$(python3 -c "from decimal import Decimal as D; print((2 * D('$rate') / 10).quantize(D('0.01')))")
+        offer_lines+="{\"item_code\": \"$code\", \"qty\": \"2\", \"price_list_rate\": \"$rate\", \"discount_amount\": \"$d\", \"offer\": \"BENCH 10%\"},"
+        offer_discount=$(python3 -c "from decimal import Decimal as D; print(D('$offer_discount') + D('$d'))")
+        offer_total=$(python3 -c "from decimal import Decimal as D; print(D('$offer_total') + 2 * D('$rate') - D('$d'))")
+    else
+        offer_lines+="{\"item_code\": \"$code\", \"qty\": \"2\", \"price_list_rate\": \"$rate\"},"
+        offer_total=$(python3 -c "from decimal import Decimal as D; print(D('$offer_total') + 2 * D('$rate'))")
+    fi
+    if [ "$n" = 3 ]; then free_code=$code; free_rate=$rate; fi
+done <<<"$lines"
+free_discount=$(python3 -c "from decimal import Decimal as D; print(D('$free_rate').quantize(D('0.01')))")
+offer_lines+="{\"item_code\": \"$free_code\", \"qty\": \"1\", \"price_list_rate\": \"$free_rate\", \"discount_amount\": \"$free_discount\", \"is_offer\": true, \"offer\": \"BENCH FREE\"}"
+offer_discount=$(python3 -c "from decimal import Decimal as D; print((D('$offer_discount') + D('$free_discount')).quantize(D('0.01')))")
+offer_total=$(python3 -c "from decimal import Decimal as D; print(D('$offer_total').quantize(D('0.01')))")
+offer_lines="[$offer_lines]"
+
+# write_script FILE LINES TOTAL DISCOUNT: a wrk script posting sales of those lines.
+write_script() {
+cat >"$1" <<LUA
 local counter = 0
 local threads = 0
 setup = function(thread)
@@ -72,12 +133,12 @@ setup = function(thread)
 end
 request = function()
   counter = counter + 1
-  local id = string.format("00000000-%04x-4000-8000-%012x", tid, counter)
+  local id = string.format("%08x-%04x-4000-8000-%012x", os.time() % 4294967296, tid, counter)
   local body = '{"id": "' .. id .. '", "number": "B-' .. tid .. '-' .. counter .. '", ' ..
     '"posted_at": "2026-11-20T14:03:00Z", ' ..
-    '"lines": $body_lines, ' ..
-    '"payments": [{"mode": "card", "amount": "$total"}], ' ..
-    '"totals": {"net_total": "$total", "discount_amount": "0", "grand_total": "$total"}}'
+    '"lines": $2, ' ..
+    '"payments": [{"mode": "card", "amount": "$3"}], ' ..
+    '"totals": {"net_total": "$3", "discount_amount": "$4", "grand_total": "$3"}}'
   return wrk.format("POST", "/api/v1/invoices", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer $token"}, body)
 end
@@ -88,6 +149,10 @@ done = function(summary, latency, requests)
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
 end
 LUA
+}
+script="$data/invoices.lua"
+write_script "$script" "$body_lines" "$total" 0
+write_script "$data/offers.lua" "$offer_lines" "$offer_total" "$offer_discount"
 
 # The probe: one submission of the same shape with every statement logged. Its uuid is new on
 # every run, its number unmistakable in the log, so statements.py can find and vary both.
@@ -116,6 +181,27 @@ echo "== POST /api/v1/invoices, 5 lines each, 16 connections, ${seconds}s"
 wrk -t2 -c16 -d"${seconds}s" -s "$script" "$base" >"$data/wrk.out"
 grep -E 'invoices/s|Non-2xx' "$data/wrk.out"
 patron_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk.out")
+
+echo "== the same sales claiming an Item Price offer and a free line, against 200 active offers, 16 connections, ${seconds}s"
+wrk -t2 -c16 -d"${seconds}s" -s "$data/offers.lua" "$base" >"$data/wrk-offers.out"
+grep -E 'invoices/s|Non-2xx' "$data/wrk-offers.out"
+offers_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-offers.out")
+echo "== claimed offers recorded: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_offers") uses"
+
+echo "== POST /api/v1/carts/evaluate, the five lines, 4 connections, ${seconds}s"
+cat >"$data/evaluate.lua" <<LUA
+request = function()
+  return wrk.format("POST", "/api/v1/carts/evaluate", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer $token"}, '{"lines": $body_lines, "posted_at": "2026-11-20T14:03:00Z"}')
+end
+done = function(summary, latency, requests)
+  io.write(string.format("  carts/s %.0f  p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  errors %d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+wrk -t2 -c4 -d"${seconds}s" -s "$data/evaluate.lua" "$base" | grep -E 'carts/s|Non-2xx'
 echo "== stored: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoices") invoices, $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_lines") lines"
 
 # The anchor: the same statements straight from pgbench, same concurrency, same database.
@@ -137,3 +223,6 @@ if [ "$((after - before))" != "$processed" ] || [ "${failed:-0}" != 0 ] || [ -z 
 fi
 share=$(awk -v p="$patron_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
 echo "== Patron: $patron_rate invoices/s; the same statements straight from pgbench: $pgbench_tps tx/s; Patron reaches $share% of it"
+offers_share=$(awk -v p="$offers_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
+ratio=$(awk -v o="$offers_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - o) / p}')
+echo "== with offers claimed: $offers_rate invoices/s ($offers_share% of pgbench), $ratio% fewer than plain sales"
