@@ -30,6 +30,8 @@ pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
 /// The invoice pipeline's area steps, in the order they run within their phase.
 pub fn invoice_steps() -> InvoiceSteps {
     InvoiceSteps::new(vec![
+        // Coupons first: a valid coupon makes its offer eligible for the offers step.
+        &crate::coupons::invoice::CouponsStep,
         &crate::offers::invoice::OffersStep,
         &crate::loyalty::invoice::LoyaltyStep,
     ])
@@ -42,6 +44,7 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     merged: &[
         crate::sales::model::move_customer,
         crate::loyalty::ledger::move_customer,
+        crate::coupons::model::move_customer,
     ],
 };
 
@@ -110,6 +113,9 @@ pub fn build(
         .app_data(web::Data::new(CUSTOMER_HOOKS))
         .app_data(web::Data::new(customer_panels()))
         .app_data(web::Data::new(home_tiles()))
+        .app_data(web::Data::new(crate::offers::pricing::Coupons(
+            crate::coupons::validate::for_cart,
+        )))
         // The importers whose rows nothing else reacts to take `()` as their hooks.
         .app_data(web::Data::new(()))
         .app_data(web::FormConfig::default().error_handler(|err, _| {

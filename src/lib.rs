@@ -7,6 +7,7 @@ pub mod app;
 pub mod audit;
 pub mod catalog;
 pub mod config;
+pub mod coupons;
 pub mod customers;
 pub mod db;
 pub mod home;

@@ -59,6 +59,8 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::loyalty::api::show,
         crate::offers::api::changes,
         crate::offers::api::evaluate,
+        crate::coupons::api::validate_coupon,
+        crate::coupons::api::customer_coupons,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken, &Links),
@@ -70,6 +72,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "sales", description = "Invoices, returns and payments on account"),
         (name = "loyalty", description = "Loyalty points: balances tills read before redeeming"),
         (name = "offers", description = "Offers tills price carts with, and the server's own pricing"),
+        (name = "coupons", description = "Coupons: checking a code before the sale, a customer's gift coupons"),
     )
 )]
 pub struct ApiDoc;

@@ -22,6 +22,7 @@ pub fn table() -> ApiRoutes {
     crate::sales::api::routes(&mut routes);
     crate::loyalty::api::routes(&mut routes);
     crate::offers::api::routes(&mut routes);
+    crate::coupons::api::routes(&mut routes);
     routes
 }
 

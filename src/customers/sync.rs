@@ -344,3 +344,36 @@ pub fn patch(
     hooks.saved(conn, id, today, actor)?;
     Ok((id, merged.conflicts))
 }
+
+/// The customer a till names by uuid, else by code, else `default` (the store's Default
+/// Customer), followed through merges to the one kept; an unknown uuid or code is a field error.
+pub fn named_by_till(
+    conn: &mut PgConnection,
+    uuid: Option<Uuid>,
+    code: Option<&str>,
+    default: Option<i64>,
+) -> Result<Option<i64>, crate::web::AppError> {
+    use crate::web::AppError;
+    let found = if let Some(uuid) = uuid {
+        Some(
+            id_of(conn, uuid)
+                .map_err(|_| AppError::field("customer_id", "No customer has this id."))?,
+        )
+    } else if let Some(code) = code.filter(|c| !c.trim().is_empty()) {
+        let id = super::model::find_by_code(conn, code)?.map(|c| c.id);
+        Some(id.ok_or_else(|| {
+            AppError::field("customer_code", format!("No customer has the code {code}."))
+        })?)
+    } else {
+        default
+    };
+    let Some(mut id) = found else {
+        return Ok(None);
+    };
+    let mut row = super::model::find(conn, id)?;
+    while let Some(kept) = row.merged_into_id {
+        id = kept;
+        row = super::model::find(conn, id)?;
+    }
+    Ok(Some(id))
+}

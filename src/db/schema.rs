@@ -316,6 +316,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_versions,
     offer_revisions,
     invoice_offers,
+    coupon_batches,
+    coupons,
+    coupon_redemptions,
 );
 
 diesel::table! {
@@ -574,3 +577,65 @@ diesel::table! {
 diesel::joinable!(offer_versions -> offers (offer_id));
 diesel::joinable!(offer_versions -> campaigns (campaign_id));
 diesel::joinable!(invoice_offers -> invoices (invoice_id));
+
+diesel::table! {
+    coupon_batches (id) {
+        id -> Int8,
+        company_id -> Int8,
+        offer_id -> Int8,
+        campaign_id -> Nullable<Int8>,
+        name -> Text,
+        prefix -> Text,
+        requested -> Int4,
+        maximum_use -> Int4,
+        one_use -> Bool,
+        valid_from -> Nullable<Date>,
+        valid_upto -> Nullable<Date>,
+        made -> Int4,
+        finished_at -> Nullable<Timestamptz>,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    coupons (id) {
+        id -> Int8,
+        company_id -> Int8,
+        name -> Text,
+        coupon_type -> Text,
+        code -> Text,
+        offer_id -> Int8,
+        campaign_id -> Nullable<Int8>,
+        valid_from -> Nullable<Date>,
+        valid_upto -> Nullable<Date>,
+        maximum_use -> Int4,
+        used -> Int4,
+        one_use -> Bool,
+        customer_id -> Nullable<Int8>,
+        disabled -> Bool,
+        batch_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    coupon_redemptions (id) {
+        id -> Int8,
+        coupon_id -> Int8,
+        invoice_id -> Int8,
+        customer_id -> Int8,
+        one_use -> Bool,
+        released_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(coupon_batches -> offers (offer_id));
+diesel::joinable!(coupons -> offers (offer_id));
+diesel::joinable!(coupons -> campaigns (campaign_id));
+diesel::joinable!(coupons -> customers (customer_id));
+diesel::joinable!(coupons -> coupon_batches (batch_id));
+diesel::joinable!(coupon_redemptions -> coupons (coupon_id));
+diesel::joinable!(coupon_redemptions -> invoices (invoice_id));
+diesel::joinable!(coupon_redemptions -> customers (customer_id));

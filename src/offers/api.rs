@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::feed::{self, FeedOffer};
 use super::pricing::{self, PricedCart, WantedLine};
-use crate::customers::model as customers;
 use crate::customers::sync;
 use crate::state::AppState;
 use crate::web::till::feed::{Cursor, FeedParams};
@@ -88,7 +87,8 @@ pub struct CartBody {
     /// When the sale is made (absent: now).
     #[serde(default)]
     pub posted_at: Option<DateTime<Utc>>,
-    /// Coupons for the sale (none can be used until coupons are set up in Patron).
+    /// Coupons for the sale: each must pass the validation chain (as `coupons/validate`) and
+    /// makes its coupon-based offer eligible.
     #[serde(default)]
     pub coupon_codes: Vec<String>,
 }
@@ -250,23 +250,19 @@ impl From<PricedCart> for PricedCartJson {
     ))]
 async fn evaluate(
     state: web::Data<AppState>,
+    coupons: web::Data<pricing::Coupons>,
     terminal: Terminal,
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let body: CartBody = json::parse(&bytes)?;
     let till = terminal.till();
+    let coupons = **coupons;
     let priced = state
         .db
         .run(move |conn| {
             let mut errors = FieldErrors::new();
             if body.lines.is_empty() || body.lines.len() > 1000 {
                 errors.add("lines", "A cart has 1 to 1,000 lines.");
-            }
-            if !body.coupon_codes.is_empty() {
-                errors.add(
-                    "coupon_codes",
-                    "Coupons cannot be used yet: they are not set up in Patron.",
-                );
             }
             let at = body.posted_at.unwrap_or_else(Utc::now);
             if at.date_naive() < NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() {
@@ -284,43 +280,26 @@ async fn evaluate(
                     price_list_rate: l.price_list_rate,
                 })
                 .collect();
-            pricing::price(conn, &scope, customer, at, &lines)
+            let coupons = pricing::CouponCodes {
+                codes: &body.coupon_codes,
+                check: coupons.0,
+            };
+            pricing::price(conn, &scope, customer, at, &lines, coupons)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PricedCartJson::from(priced)))
 }
 
-/// The cart's customer: by uuid, by code, else the store's Default Customer (a merged customer
-/// followed to the one kept).
+/// The cart's customer: by uuid, by code, else the store's Default Customer.
 fn customer(
     conn: &mut diesel::PgConnection,
     body: &CartBody,
     scope: &pricing::StoreScope,
 ) -> Result<Option<i64>, AppError> {
-    let found = if let Some(uuid) = body.customer_id {
-        Some(
-            sync::id_of(conn, uuid)
-                .map_err(|_| AppError::field("customer_id", "No customer has this id."))?,
-        )
-    } else if let Some(code) = body
-        .customer_code
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-    {
-        let id = customers::find_by_code(conn, code)?.map(|c| c.id);
-        Some(id.ok_or_else(|| {
-            AppError::field("customer_code", format!("No customer has the code {code}."))
-        })?)
-    } else {
-        scope.default_customer_id
-    };
-    let Some(mut id) = found else {
-        return Ok(None);
-    };
-    let mut row = customers::find(conn, id)?;
-    while let Some(kept) = row.merged_into_id {
-        id = kept;
-        row = customers::find(conn, id)?;
-    }
-    Ok(Some(id))
+    sync::named_by_till(
+        conn,
+        body.customer_id,
+        body.customer_code.as_deref(),
+        scope.default_customer_id,
+    )
 }

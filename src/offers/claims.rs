@@ -244,7 +244,7 @@ pub fn check<'o>(
         warehouse: &sale.store.warehouse,
         customer_groups: &shopper.groups,
         posting_date: sale.posted_on(),
-        coupon_offers: &[],
+        coupon_offers: &sale.coupon_offers,
         // A budget never refuses a sale: it already happened at the till.
         spent_campaigns: &[],
         customer_discount: Decimal::ZERO,

@@ -145,31 +145,11 @@ impl Posting for Uses {
         invoice: crate::kernel::InvoiceId,
         till: &Till,
     ) -> Result<(), AppError> {
-        let rows: Vec<_> = self
-            .by_offer
-            .iter()
-            .map(|(id, used)| {
-                (
-                    invoice_offers::invoice_id.eq(invoice.get()),
-                    invoice_offers::offer_id.eq(id),
-                    invoice_offers::offer_version.eq(used.version),
-                    invoice_offers::campaign_id.eq(used.campaign),
-                    invoice_offers::discount.eq(used.discount),
-                    invoice_offers::free_qty.eq(used.free_qty),
-                    invoice_offers::bonus_points.eq(used.bonus_points),
-                )
-            })
-            .collect();
-        diesel::insert_into(invoice_offers::table)
-            .values(&rows)
-            .execute(conn)?;
-        for (_, used) in &self.by_offer {
-            if let Some(campaign) = used.campaign
-                && !used.discount.is_zero()
-            {
-                super::campaigns::add_given(conn, campaign, used.discount)?;
-            }
-            crate::loyalty::bonus::award(
+        let mut rows = Vec::new();
+        for (id, mut used) in self.by_offer {
+            // Points count as given only when the customer's program took them: a customer in no
+            // program gets none, and the invoice must not say otherwise.
+            let credited = crate::loyalty::bonus::award(
                 conn,
                 &Bonus {
                     customer_id: self.customer_id,
@@ -181,6 +161,31 @@ impl Posting for Uses {
                 },
                 &till.label(),
             )?;
+            if !credited {
+                used.bonus_points = 0;
+            }
+            if used.discount.is_zero() && used.free_qty.is_zero() && used.bonus_points == 0 {
+                continue;
+            }
+            if let Some(campaign) = used.campaign
+                && !used.discount.is_zero()
+            {
+                super::campaigns::add_given(conn, campaign, used.discount)?;
+            }
+            rows.push((
+                invoice_offers::invoice_id.eq(invoice.get()),
+                invoice_offers::offer_id.eq(id),
+                invoice_offers::offer_version.eq(used.version),
+                invoice_offers::campaign_id.eq(used.campaign),
+                invoice_offers::discount.eq(used.discount),
+                invoice_offers::free_qty.eq(used.free_qty),
+                invoice_offers::bonus_points.eq(used.bonus_points),
+            ));
+        }
+        if !rows.is_empty() {
+            diesel::insert_into(invoice_offers::table)
+                .values(&rows)
+                .execute(conn)?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
@@ -16,6 +16,38 @@ use crate::db::schema::items;
 use crate::kernel::Currency;
 use crate::sales::model as sales;
 use crate::web::{AppError, FieldErrors};
+
+/// Checks one coupon code of a cart against the offer versions in force: the offer it makes
+/// eligible, or why it may not be used. The coupons area answers; the app wires it in
+/// (`Coupons`), since offers know nothing of coupons.
+pub type CouponCheck =
+    fn(&mut PgConnection, &CouponAsk, &[Offer]) -> QueryResult<Result<i64, String>>;
+
+/// A coupon code asked for on a cart.
+#[derive(Debug, Clone, Copy)]
+pub struct CouponAsk<'a> {
+    /// The code as the till sent it.
+    pub code: &'a str,
+    /// Where.
+    pub store: &'a StoreScope,
+    /// For whom (none: nobody in particular).
+    pub customer: Option<i64>,
+    /// The sale's date.
+    pub on: NaiveDate,
+}
+
+/// The coupon check, as app data.
+#[derive(Clone, Copy)]
+pub struct Coupons(pub CouponCheck);
+
+/// A cart's coupon codes and who checks them.
+#[derive(Clone, Copy)]
+pub struct CouponCodes<'a> {
+    /// The codes.
+    pub codes: &'a [String],
+    /// The check.
+    pub check: CouponCheck,
+}
 
 /// The store a cart is priced for.
 #[derive(Debug, Clone)]
@@ -122,6 +154,7 @@ pub fn price(
     customer: Option<i64>,
     at: DateTime<Utc>,
     lines: &[WantedLine],
+    coupons: CouponCodes,
 ) -> Result<PricedCart, AppError> {
     let codes: Vec<String> = lines
         .iter()
@@ -166,13 +199,28 @@ pub fn price(
     let spent = campaigns::spent(conn, store.company_id)?;
     let loaded = in_force::of_company(conn, store.company_id)?;
     let offers = loaded.at(at);
+    let mut errors = FieldErrors::new();
+    let mut coupon_offers = Vec::new();
+    for (index, code) in coupons.codes.iter().enumerate() {
+        let ask = CouponAsk {
+            code,
+            store,
+            customer,
+            on: at.date_naive(),
+        };
+        match (coupons.check)(conn, &ask, &offers)? {
+            Ok(offer) => coupon_offers.push(offer),
+            Err(message) => errors.add(&format!("coupon_codes[{index}]"), message),
+        }
+    }
+    errors.into_result(()).map_err(AppError::Validation)?;
     let cart = Cart {
         company_id: store.company_id,
         profile_id: store.profile_id,
         warehouse: &store.warehouse,
         customer_groups: &shopper.groups,
         posting_date: at.date_naive(),
-        coupon_offers: &[],
+        coupon_offers: &coupon_offers,
         spent_campaigns: &spent,
         customer_discount: if store.apply_customer_discount {
             shopper.default_discount

@@ -376,7 +376,7 @@ async fn malformed_invoices_get_a_4xx_naming_the_field_and_nothing_is_stored() {
         ),
         (
             with(&["coupon_codes"], json!(["WELCOME10"])),
-            "coupon_codes",
+            "coupon_codes[0]",
         ),
     ] {
         let reply = till.post("/api/v1/invoices", &body).await;

@@ -313,7 +313,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             }
         }
     }
-    assert_eq!(with_body, 5);
+    assert_eq!(with_body, 6);
     let modes = &doc["components"]["schemas"]["AccountPayMode"]["enum"];
     assert_eq!(modes, &json!(patron::sales::model::ACCOUNT_MODES));
 

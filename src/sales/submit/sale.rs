@@ -98,6 +98,8 @@ pub struct Sale<'a> {
     pub totals: Totals,
     /// How the payments settle it (set by the settlement step).
     pub settlement: Settlement,
+    /// The offers the sale's coupons make eligible (set by the coupons step, before offers).
+    pub coupon_offers: Vec<i64>,
 }
 
 impl Sale<'_> {
