@@ -33,6 +33,7 @@ pub fn invoice_steps() -> InvoiceSteps {
         // Coupons first: a valid coupon makes its offer eligible for the offers step.
         &crate::coupons::invoice::CouponsStep,
         &crate::offers::invoice::OffersStep,
+        &crate::gift_cards::invoice::GiftCardsStep,
         &crate::loyalty::invoice::LoyaltyStep,
     ])
 }
@@ -45,6 +46,7 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
         crate::sales::model::move_customer,
         crate::loyalty::ledger::move_customer,
         crate::coupons::model::move_customer,
+        crate::gift_cards::model::move_customer,
     ],
 };
 
@@ -53,6 +55,7 @@ pub fn customer_panels() -> CustomerPanels {
     CustomerPanels::new(vec![
         &crate::sales::customer_panels::FiguresPanel,
         &crate::sales::customer_panels::BalancesPanel,
+        &crate::gift_cards::panel::StoreCredit,
         &crate::loyalty::panel::LoyaltyCard,
         &crate::sales::customer_panels::HistoryPanel,
     ])
@@ -65,6 +68,7 @@ pub fn home_tiles() -> HomeTiles {
         &crate::sales::home::SalesFigures,
         &crate::loyalty::home::Programs,
         &crate::offers::home::Offers,
+        &crate::gift_cards::home::Outstanding,
         &crate::audit::home::LatestActivity,
     ])
 }
@@ -146,6 +150,7 @@ pub fn build(
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::loyalty::program_routes::config)
         .configure(crate::offers::config)
+        .configure(crate::gift_cards::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

@@ -76,6 +76,16 @@ pub struct Config {
     /// Folder holding the PostgreSQL server binaries (initdb, pg_ctl); searched for when absent.
     #[arg(long, env = "PATRON_PG_BINDIR", global = true)]
     pub pg_bindir: Option<PathBuf>,
+
+    /// Gift card numbers matching no card a till may look up in 10 minutes; past them its
+    /// lookups are refused (429) until the oldest miss is 10 minutes old.
+    #[arg(
+        long,
+        env = "PATRON_GIFT_CARD_LOOKUP_LIMIT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub gift_card_lookup_limit: u32,
 }
 
 impl Config {
@@ -93,6 +103,7 @@ impl Config {
             db_pool_size: 4,
             db_timeout_secs: 2,
             pg_bindir: None,
+            gift_card_lookup_limit: 20,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod coupons;
 pub mod customers;
 pub mod db;
+pub mod gift_cards;
 pub mod home;
 pub mod imports;
 pub mod kernel;

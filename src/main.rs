@@ -68,6 +68,18 @@ enum Command {
         #[command(subcommand)]
         action: LoyaltyCommand,
     },
+    /// Gift card upkeep.
+    GiftCards {
+        #[command(subcommand)]
+        action: GiftCardCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum GiftCardCommand {
+    /// Write off what is left on cards a week past their Valid Upto, as expiry entries
+    /// (`patron serve` also does this daily). Cards stop paying the day after Valid Upto anyway.
+    Expire,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +228,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Wrote {written} expire entries.");
             Ok(())
         }
+        Command::GiftCards {
+            action: GiftCardCommand::Expire,
+        } => {
+            let database = Database::open(&config)?;
+            let mut conn = database.migrated()?;
+            let written = diesel::Connection::transaction(&mut conn, |conn| {
+                patron::gift_cards::expiry::run(conn, chrono::Utc::now().date_naive())
+            })?;
+            println!("Wrote off the balances of {written} expired gift cards.");
+            Ok(())
+        }
     }
 }
 
@@ -360,6 +383,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
         .div_ceil(workers);
     let bind = config.bind.clone();
     patron::loyalty::expiry::spawn_daily(pool.clone());
+    patron::gift_cards::expiry::spawn_daily(pool.clone());
     let state = patron::state::AppState::new(config, pool)?;
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))

@@ -61,6 +61,8 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::offers::api::evaluate,
         crate::coupons::api::validate_coupon,
         crate::coupons::api::customer_coupons,
+        crate::gift_cards::api::issue_card,
+        crate::gift_cards::api::lookup_card,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken, &Links),
@@ -73,6 +75,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "loyalty", description = "Loyalty points: balances tills read before redeeming"),
         (name = "offers", description = "Offers tills price carts with, and the server's own pricing"),
         (name = "coupons", description = "Coupons: checking a code before the sale, a customer's gift coupons"),
+        (name = "gift_cards", description = "Gift cards: issuing one, reading its balance before a sale pays with it"),
     )
 )]
 pub struct ApiDoc;

@@ -3,7 +3,7 @@
 //! Pure: the log stores codes (`loyalty_program`, `deactivate`, `customer_group_id`).
 
 /// Kinds of entries the log holds: (code, label, noun in a sentence).
-const KINDS: [(&str, &str, &str); 20] = [
+const KINDS: [(&str, &str, &str); 21] = [
     ("brand", "Brand", "brand"),
     ("campaign", "Campaign", "campaign"),
     ("company", "Company", "company"),
@@ -11,6 +11,7 @@ const KINDS: [(&str, &str, &str); 20] = [
     ("customer_group", "Customer group", "customer group"),
     ("customer_import", "Customer import", "customer import"),
     ("delivery_charge", "Delivery charge", "delivery charge"),
+    ("gift_card", "Gift card", "gift card"),
     ("invoice", "Invoice", "invoice"),
     ("item", "Item", "item"),
     ("item_group", "Item group", "item group"),
@@ -31,7 +32,7 @@ const KINDS: [(&str, &str, &str); 20] = [
 ];
 
 /// Actions: (code, label in the filter, verb in a sentence).
-const ACTIONS: [(&str, &str, &str); 20] = [
+const ACTIONS: [(&str, &str, &str); 24] = [
     ("create", "Created", "created"),
     ("update", "Updated", "updated"),
     ("deactivate", "Deactivated", "deactivated"),
@@ -42,6 +43,10 @@ const ACTIONS: [(&str, &str, &str); 20] = [
     ("export", "Exported", "exported"),
     ("cancel", "Cancelled", "cancelled"),
     ("revoke", "Revoked", "revoked"),
+    ("disable", "Disabled", "disabled"),
+    ("enable", "Enabled", "enabled"),
+    ("top_up", "Topped up", "topped up"),
+    ("adjust", "Adjusted", "adjusted the balance of"),
     (
         "account payment",
         "Payment recorded",
@@ -118,7 +123,7 @@ pub fn actions() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// Field names as the forms label them; the rest read as words ("Credit limit").
-const FIELDS: [(&str, &str); 67] = [
+const FIELDS: [(&str, &str); 68] = [
     ("first_name", "First Name"),
     ("last_name", "Last Name"),
     ("email", "Email"),
@@ -186,6 +191,7 @@ const FIELDS: [(&str, &str); 67] = [
     ("start_date", "Start"),
     ("end_date", "End"),
     ("budget", "Budget"),
+    ("initial_value", "Initial Value"),
 ];
 
 /// The label of field `key`: "Customer Group" for `customer_group_id`.

@@ -30,7 +30,7 @@ impl Names {
 }
 
 /// For each kind: the query answering `id, name, href, place` for the ids bound as `$1`.
-const QUERIES: [(&str, &str); 18] = [
+const QUERIES: [(&str, &str); 19] = [
     (
         "customer",
         "SELECT id, coalesce(nullif(trim(first_name || ' ' || last_name), ''), code) AS name, \
@@ -88,6 +88,11 @@ const QUERIES: [(&str, &str); 18] = [
         "invoice",
         "SELECT id, number AS name, '/invoices/' || uuid AS href, NULL AS place FROM invoices \
          WHERE id = ANY($1)",
+    ),
+    (
+        "gift_card",
+        "SELECT id, 'Gift card ' || number AS name, '/gift-cards/' || id AS href, NULL AS place \
+         FROM gift_cards WHERE id = ANY($1)",
     ),
     (
         "pos_profile",

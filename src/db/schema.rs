@@ -319,6 +319,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     coupon_batches,
     coupons,
     coupon_redemptions,
+    gift_card_entries,
+    gift_card_lookup_misses,
+    gift_cards,
 );
 
 diesel::table! {
@@ -639,3 +642,54 @@ diesel::joinable!(coupons -> coupon_batches (batch_id));
 diesel::joinable!(coupon_redemptions -> coupons (coupon_id));
 diesel::joinable!(coupon_redemptions -> invoices (invoice_id));
 diesel::joinable!(coupon_redemptions -> customers (customer_id));
+
+diesel::table! {
+    gift_card_entries (id) {
+        id -> Int8,
+        card_id -> Int8,
+        kind -> Text,
+        amount -> Numeric,
+        balance_after -> Numeric,
+        invoice_id -> Nullable<Int8>,
+        reverses_id -> Nullable<Int8>,
+        note -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gift_card_lookup_misses (id) {
+        id -> Int8,
+        token_id -> Int8,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gift_cards (id) {
+        id -> Int8,
+        number -> Text,
+        company_id -> Int8,
+        currency_code -> Text,
+        initial_value -> Numeric,
+        balance -> Numeric,
+        customer_id -> Nullable<Int8>,
+        valid_upto -> Nullable<Date>,
+        disabled -> Bool,
+        store_id -> Nullable<Int8>,
+        issued_by -> Text,
+        issued_at -> Timestamptz,
+        request_uuid -> Nullable<Uuid>,
+        request_hash -> Nullable<Bytea>,
+        response -> Nullable<Jsonb>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(gift_card_entries -> gift_cards (card_id));
+diesel::joinable!(gift_card_entries -> invoices (invoice_id));
+diesel::joinable!(gift_card_lookup_misses -> terminal_tokens (token_id));
+diesel::joinable!(gift_cards -> companies (company_id));
+diesel::joinable!(gift_cards -> customers (customer_id));
+diesel::joinable!(gift_cards -> stores (store_id));

@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Bool, Date, Numeric, Text};
 use rust_decimal::Decimal;
 
 use crate::kernel::Currency;
+use crate::web::stream::csv_bytes;
 
 /// The windows of the expiring report, in days from today.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];
@@ -252,19 +253,6 @@ pub fn share(part: i64, whole: i64) -> String {
     let tenths = (Decimal::from(part) * Decimal::from(1000) / Decimal::from(whole))
         .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     format!("{:.1}%", tenths / Decimal::TEN)
-}
-
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    writer.write_record(header)?;
-    for row in rows {
-        writer.write_record(row)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
 }
 
 /// Columns of the liability CSV.

@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, web};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -30,15 +29,6 @@ pub fn routes(routes: &mut ApiRoutes) {
         .add(__path_cancel, cancel)
         .add(__path_account_payment, account_payment)
         .add(__path_show_customer, show_customer);
-}
-
-/// SHA-256 of the request with its keys in one order, so that a retry re-serialised by the till
-/// still matches.
-fn request_hash(bytes: &[u8]) -> Vec<u8> {
-    let canonical = serde_json::from_slice::<serde_json::Value>(bytes)
-        .map(|v| v.to_string().into_bytes())
-        .unwrap_or_else(|_| bytes.to_vec());
-    Sha256::digest(canonical).to_vec()
 }
 
 /// Submit a sale: exactly once by its uuid.
@@ -68,7 +58,7 @@ async fn submit_invoice(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let body: InvoiceBody = json::parse(&bytes)?;
-    let hash = request_hash(&bytes);
+    let hash = json::request_hash(&bytes);
     let till = terminal.till();
     let outcome = state
         .db

@@ -102,6 +102,10 @@ pub struct PaymentBody {
     /// Amount (negative for refunds).
     #[schema(value_type = String, format = "decimal")]
     pub amount: Decimal,
+    /// For `gift_card` (and only there): the number of the card that pays, or on a return the
+    /// card the refund goes back onto. Several payments may name the same card.
+    #[serde(default)]
+    pub card: Option<String>,
 }
 
 /// The till's totals.

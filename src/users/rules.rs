@@ -18,8 +18,10 @@ pub enum Permission {
     LoyaltyManage,
     /// Set up offers.
     OffersManage,
-    /// Set up coupons and gift cards.
+    /// Set up coupons.
     CouponsManage,
+    /// Issue gift cards, top them up, adjust, disable and enable them.
+    GiftCardsManage,
     /// Set up campaigns and referral codes.
     ReferralsManage,
     /// Keep stores, POS profiles, delivery charges, sales persons, items, groups, territories.
@@ -34,7 +36,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the Users page lists them.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::CustomersView,
         Permission::CustomersCreate,
         Permission::CustomersEdit,
@@ -42,6 +44,7 @@ impl Permission {
         Permission::LoyaltyManage,
         Permission::OffersManage,
         Permission::CouponsManage,
+        Permission::GiftCardsManage,
         Permission::ReferralsManage,
         Permission::StoresManage,
         Permission::ReportsView,
@@ -59,6 +62,7 @@ impl Permission {
             Permission::LoyaltyManage => "loyalty.manage",
             Permission::OffersManage => "offers.manage",
             Permission::CouponsManage => "coupons.manage",
+            Permission::GiftCardsManage => "gift_cards.manage",
             Permission::ReferralsManage => "referrals.manage",
             Permission::StoresManage => "stores.manage",
             Permission::ReportsView => "reports.view",
@@ -76,7 +80,8 @@ impl Permission {
             Permission::CustomersDeactivate => "Deactivate and reactivate customers",
             Permission::LoyaltyManage => "Set up loyalty programs",
             Permission::OffersManage => "Set up offers",
-            Permission::CouponsManage => "Set up coupons and gift cards",
+            Permission::CouponsManage => "Set up coupons",
+            Permission::GiftCardsManage => "Issue, top up and keep gift cards",
             Permission::ReferralsManage => "Set up campaigns and referral codes",
             Permission::StoresManage => "Keep stores, POS profiles and the catalogue",
             Permission::ReportsView => "Read reports",
@@ -144,6 +149,7 @@ impl Role {
                 CustomersCreate,
                 CustomersEdit,
                 CustomersDeactivate,
+                GiftCardsManage,
                 StoresManage,
                 ReportsView,
                 UsersManage,
@@ -155,6 +161,7 @@ impl Role {
                 LoyaltyManage,
                 OffersManage,
                 CouponsManage,
+                GiftCardsManage,
                 ReferralsManage,
                 ReportsView,
             ],
@@ -234,6 +241,7 @@ mod tests {
                     CustomersCreate,
                     CustomersEdit,
                     CustomersDeactivate,
+                    GiftCardsManage,
                     StoresManage,
                     ReportsView,
                     UsersManage,
@@ -251,6 +259,7 @@ mod tests {
                     LoyaltyManage,
                     OffersManage,
                     CouponsManage,
+                    GiftCardsManage,
                     ReferralsManage,
                     ReportsView,
                 ],

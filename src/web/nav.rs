@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 18] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 20] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -102,6 +102,18 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 18] = [
         Some(Permission::ReportsView),
     ),
     (
+        "Gift Cards",
+        "Gift Cards",
+        "/gift-cards",
+        Some(Permission::GiftCardsManage),
+    ),
+    (
+        "Gift Cards",
+        "Gift Card Liability",
+        "/reports/gift-cards",
+        Some(Permission::ReportsView),
+    ),
+    (
         "Administration",
         "API",
         "/api-docs",
@@ -176,6 +188,8 @@ mod tests {
                 "Loyalty Reports",
                 "Offers",
                 "Campaigns",
+                "Gift Cards",
+                "Gift Card Liability",
                 "API",
                 "Users",
                 "Audit"
@@ -191,14 +205,19 @@ mod tests {
                 "Loyalty Programs",
                 "Loyalty Reports",
                 "Offers",
-                "Campaigns"
+                "Campaigns",
+                "Gift Cards",
+                "Gift Card Liability"
             ]
         );
         let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")
             .iter()
             .filter_map(|l| l.heading)
             .collect();
-        assert_eq!(headings, ["Customers", "Sales", "Loyalty", "Offers"]);
+        assert_eq!(
+            headings,
+            ["Customers", "Sales", "Loyalty", "Offers", "Gift Cards"]
+        );
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);
         assert!(!admin.iter().find(|l| l.label == "Home").unwrap().current);

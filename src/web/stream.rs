@@ -1,5 +1,6 @@
 //! Streaming a large download (CSV exports) from a blocking task in chunks, so memory stays flat
-//! however many rows there are and a browser that goes away stops the reading.
+//! however many rows there are and a browser that goes away stops the reading; and a small
+//! report's CSV made in one piece.
 
 use actix_web::HttpResponse;
 use actix_web::web::Bytes;
@@ -50,4 +51,18 @@ where
             format!("attachment; filename=\"{file_name}\""),
         ))
         .streaming(body)
+}
+
+/// A small report as CSV: the `header` row, then `rows`.
+pub fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
 }

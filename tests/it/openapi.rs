@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 
+/// The gift card the document's operations are called with.
+const GIFT_CARD: &str = "CARD2345ABCDEFGH";
+
 /// `(METHOD, path)` of every operation in the document.
 fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     let mut ops = BTreeSet::new();
@@ -51,6 +54,8 @@ fn filled(path: &str, customer: &str, invoice: &str) -> String {
         path.replace("{id}", customer)
     } else if path.starts_with("/api/v1/invoices/") {
         path.replace("{id}", invoice)
+    } else if path.starts_with("/api/v1/gift-cards/") {
+        path.replace("{number}", GIFT_CARD)
     } else {
         path.to_owned()
     };
@@ -67,6 +72,7 @@ async fn the_document_lists_exactly_the_mounted_routes_and_each_answers() {
     patron::seed::customers(&mut app.conn(), 1, |_| {}).unwrap();
     let customer = app.text("SELECT uuid::text AS t FROM customers LIMIT 1");
     let till = app.terminal(&app.terminal_token("NORTH"));
+    crate::common::gift_cards::issue(&app, GIFT_CARD, "10", None, None);
     let invoice = app.text(
         "INSERT INTO invoices (uuid, number, store_id, company_id, customer_id, posted_at, \
          currency_code, net_total, discount_amount, grand_total, request_hash, response) \
@@ -313,12 +319,12 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             }
         }
     }
-    assert_eq!(with_body, 6);
+    assert_eq!(with_body, 7);
     let modes = &doc["components"]["schemas"]["AccountPayMode"]["enum"];
     assert_eq!(modes, &json!(patron::sales::model::ACCOUNT_MODES));
 
     // The examples in order: a customer made, edited, read, paid towards; a sale made, read,
-    // cancelled.
+    // cancelled; a gift card issued and read.
     for (id, expected) in [
         ("create_customer", StatusCode::CREATED),
         ("patch_customer", StatusCode::OK),
@@ -330,6 +336,8 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
         ("submit_invoice", StatusCode::CREATED),
         ("get_invoice", StatusCode::OK),
         ("cancel_invoice", StatusCode::OK),
+        ("issue_gift_card", StatusCode::CREATED),
+        ("get_gift_card", StatusCode::OK),
     ] {
         let (method, path, op) = operation(&doc, id);
         let mut url = path.to_owned();
@@ -361,6 +369,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             "submit_invoice" => assert_eq!(answer.json["totals"]["grand_total"], "34.98"),
             "evaluate_cart" => assert_eq!(answer.json["totals"]["grand_total"], "44.97"),
             "cancel_invoice" => assert_eq!(answer.json["status"], "cancelled"),
+            "get_gift_card" => assert_eq!(answer.json["balance"], "50.00"),
             _ => {}
         }
     }

@@ -9,8 +9,9 @@ use crate::common::TestApp;
 /// `{c}` a customer of the supervisors' store, `{g}` a customer group, `{t}` a territory,
 /// `{i}` an item, `{ig}` an item group, `{b}` a brand, `{s}` the supervisors' store, `{dc}` one
 /// of its delivery charges, `{k}` one of its terminal tokens, `{sp}` a sales person, `{co}` a
-/// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program.
-const ROUTES: [(&str, &str, Option<Permission>); 109] = [
+/// company, `{inv}` the uuid of an invoice of the supervisors' store, `{lp}` a loyalty program,
+/// `{gc}` a gift card.
+const ROUTES: [(&str, &str, Option<Permission>); 119] = [
     ("GET", "/", None),
     ("GET", "/account/password", None),
     ("POST", "/account/password", None),
@@ -238,6 +239,36 @@ const ROUTES: [(&str, &str, Option<Permission>); 109] = [
         Some(Permission::CustomersEdit),
     ),
     ("GET", "/invoices", Some(Permission::ReportsView)),
+    ("GET", "/gift-cards", Some(Permission::GiftCardsManage)),
+    ("GET", "/gift-cards/new", Some(Permission::GiftCardsManage)),
+    ("POST", "/gift-cards", Some(Permission::GiftCardsManage)),
+    ("GET", "/gift-cards/{gc}", Some(Permission::GiftCardsManage)),
+    (
+        "POST",
+        "/gift-cards/{gc}/top-up",
+        Some(Permission::GiftCardsManage),
+    ),
+    (
+        "POST",
+        "/gift-cards/{gc}/adjust",
+        Some(Permission::GiftCardsManage),
+    ),
+    (
+        "POST",
+        "/gift-cards/{gc}/disable",
+        Some(Permission::GiftCardsManage),
+    ),
+    (
+        "POST",
+        "/gift-cards/{gc}/enable",
+        Some(Permission::GiftCardsManage),
+    ),
+    ("GET", "/reports/gift-cards", Some(Permission::ReportsView)),
+    (
+        "GET",
+        "/reports/gift-cards/months.csv",
+        Some(Permission::ReportsView),
+    ),
     ("GET", "/invoices/export.csv", Some(Permission::ReportsView)),
     (
         "GET",
@@ -414,7 +445,9 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     let company = patron::stores::model::first_company(&mut conn).unwrap();
     let invoice = invoice_target(app, store, customer);
     let program = loyalty_target(app);
+    let gift_card = gift_card_target(app);
     pattern
+        .replace("{gc}", &gift_card.to_string())
         .replace("{lp}", &program.to_string())
         .replace("{inv}", &invoice)
         .replace("{co}", &company.to_string())
@@ -429,6 +462,14 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
         .replace("{c}", &customer.to_string())
         .replace("{g}", &group.to_string())
         .replace("{t}", &territory.to_string())
+}
+
+/// A gift card of the first company, made on first use.
+fn gift_card_target(app: &TestApp) -> i64 {
+    match app.count("SELECT coalesce(min(id), 0) AS n FROM gift_cards") {
+        0 => crate::common::gift_cards::issue(app, "MATR2X3456789ABC", "10", None, None),
+        id => id,
+    }
 }
 
 /// A loyalty program of the first company, made on first use.

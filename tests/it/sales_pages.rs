@@ -619,9 +619,12 @@ async fn the_customer_page_charts_monthly_spend_on_a_value_axis_and_sums_the_lif
 #[actix_web::test]
 async fn the_invoice_page_reads_its_time_in_the_company_zone_and_payment_modes_in_words() {
     let (app, till) = shop().await;
+    crate::common::gift_cards::issue(&app, "CARD2345ABCDEFGH", "20", None, None);
     let mut body = sale(ID, "S1-000124", "2026-11-20T14:03:00Z");
-    body["payments"] =
-        json!([{"mode": "gift_card", "amount": "20"}, {"mode": "on_account", "amount": "19.98"}]);
+    body["payments"] = json!([
+        {"mode": "gift_card", "amount": "20", "card": "CARD2345ABCDEFGH"},
+        {"mode": "on_account", "amount": "19.98"}
+    ]);
     submit(&till, &body).await;
     let (hq, _) = app.signed_in(Role::HqManager).await;
 

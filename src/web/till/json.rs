@@ -3,6 +3,7 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::web::AppError;
 
@@ -55,6 +56,15 @@ fn nul_field(value: &Value, at: &str) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// SHA-256 of a request body with its keys in one order: what makes an idempotent write's retry
+/// recognisable even when the till serialised it again.
+pub fn request_hash(bytes: &[u8]) -> Vec<u8> {
+    let canonical = serde_json::from_slice::<Value>(bytes)
+        .map(|v| v.to_string().into_bytes())
+        .unwrap_or_else(|_| bytes.to_vec());
+    Sha256::digest(canonical).to_vec()
 }
 
 /// `bytes` as a `T`, or the error naming what could not be read.

@@ -2,6 +2,7 @@
 //! sign in as a role and carry the CSRF token the way a browser form does.
 
 pub mod db;
+pub mod gift_cards;
 pub mod offers;
 pub mod shop;
 

@@ -2,12 +2,19 @@
 //! (credit limit 100), sales persons EMP-004 (allowed) and EMP-009 (not), an Express delivery
 //! charge and two items; and a till of that store.
 
+use patron::config::Config;
+
 use super::{ApiClient, TestApp};
 
 /// A store NORTH with a Walk-in default customer, an allowed sales person, a delivery charge and
 /// two items; returns the app and a till of that store.
 pub async fn shop() -> (TestApp, ApiClient) {
-    let app = TestApp::spawn().await;
+    shop_with(|_| {}).await
+}
+
+/// The same shop on an app whose settings `tune` changed.
+pub async fn shop_with(tune: impl FnOnce(&mut Config)) -> (TestApp, ApiClient) {
+    let app = TestApp::spawn_with(tune, None).await;
     let store = app.store("NORTH");
     app.sql(
         "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, credit_limit) \

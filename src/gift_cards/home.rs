@@ -1,0 +1,45 @@
+//! Gift cards on the home page of the people who keep them: what the cards that have not
+//! expired still hold (the liability report's figure), once there are cards.
+
+use chrono::Utc;
+use diesel::PgConnection;
+
+use super::queries::Currencies;
+use super::report;
+use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile};
+use crate::users::rules::Permission;
+use crate::web::AppError;
+use crate::web::format::count;
+
+/// The gift card liability figure.
+pub struct Outstanding;
+
+impl HomeTile for Outstanding {
+    fn render(
+        &self,
+        conn: &mut PgConnection,
+        request: &HomeRequest,
+    ) -> Result<Vec<Tile>, AppError> {
+        if !request.can(Permission::GiftCardsManage) {
+            return Ok(Vec::new());
+        }
+        // The day sales read Valid Upto against, as the report does.
+        let rows = report::summary(conn, Utc::now().date_naive())?;
+        let mut currencies = Currencies::default();
+        let mut tiles = Vec::with_capacity(rows.len());
+        for row in rows {
+            let currency = currencies.get(conn, &row.head.currency_code)?;
+            tiles.push(Tile::Figure(Figure {
+                value: currency.format(row.outstanding),
+                label: "on gift cards".into(),
+                detail: Some(format!("{} cards not expired", count(row.cards))),
+                href: Some(if request.can(Permission::ReportsView) {
+                    "/reports/gift-cards".into()
+                } else {
+                    "/gift-cards".into()
+                }),
+            }));
+        }
+        Ok(tiles)
+    }
+}

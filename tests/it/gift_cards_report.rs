@@ -1,0 +1,270 @@
+//! Gift cards beyond their own pages: the customer page's Store credit, a merge taking the cards
+//! along, the expiry run writing off what expired cards held, and the liability report's figures
+//! and CSVs on a small known set of cards.
+
+use chrono::{Duration, Utc};
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::gift_cards::{balance_and_ledger, issue, sale};
+use crate::common::shop::shop;
+
+#[actix_web::test]
+async fn the_customer_page_shows_store_credit_and_only_keepers_see_the_numbers() {
+    let (app, _) = shop().await;
+    let ana = app.count("SELECT id AS n FROM customers WHERE code = 'CUST-00002'");
+    let active = issue(&app, "CARD2345ABCDEFGH", "30.00", Some("CUST-00002"), None);
+    issue(&app, "CARD6789ABCDEFGH", "12.50", Some("CUST-00002"), None);
+    issue(
+        &app,
+        "EXPD2345ABCDEFGH",
+        "10.00",
+        Some("CUST-00002"),
+        Some("2026-01-31"),
+    );
+    app.sql("UPDATE gift_cards SET disabled = true WHERE number = 'CARD6789ABCDEFGH'");
+
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let page = hq.get(&format!("/customers/{ana}")).await;
+    page.assert_contains("<h2 id=\"store-credit-title\">Store credit</h2>");
+    // Only the active card can be spent.
+    page.assert_contains(r#"<span class="value" id="store-credit">$30.00</span>"#);
+    page.assert_contains(&format!(
+        r#"<a class="card-number" href="/gift-cards/{active}">CARD 2345 ABCD EFGH</a>"#
+    ));
+    page.assert_contains(r#"<span class="badge badge-inactive">Disabled</span>"#);
+    page.assert_contains(r#"<span class="badge badge-warning">Expired</span>"#);
+    page.assert_contains(r#"href="/gift-cards/new?customer=CUST-00002""#);
+
+    // A supervisor looks the customer up but cannot spend their cards: the last four only.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    let page = supervisor.get(&format!("/customers/{ana}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"<span class="card-number">•••• EFGH</span>"#);
+    page.assert_lacks("CARD 2345");
+    page.assert_lacks("/gift-cards/");
+
+    // Someone without cards: no panel for the supervisor, an Issue link for HQ.
+    let walk_in = app.count("SELECT id AS n FROM customers WHERE code = 'CUST-00001'");
+    supervisor
+        .get(&format!("/customers/{walk_in}"))
+        .await
+        .assert_lacks("Store credit");
+    hq.get(&format!("/customers/{walk_in}"))
+        .await
+        .assert_contains("No gift cards.");
+}
+
+#[actix_web::test]
+async fn merging_customers_moves_their_cards() {
+    let (app, _) = shop().await;
+    let kept = app.count("SELECT id AS n FROM customers WHERE code = 'CUST-00002'");
+    let merged = app.count("SELECT id AS n FROM customers WHERE code = 'CUST-00001'");
+    issue(&app, "CARD2345ABCDEFGH", "30.00", Some("CUST-00001"), None);
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    hq.get("/customers/merge").await;
+    let done = hq
+        .post_form(
+            "/customers/merge",
+            &[("keep", &kept.to_string()), ("merge", &merged.to_string())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        app.count("SELECT customer_id AS n FROM gift_cards"),
+        kept,
+        "the card follows its customer"
+    );
+    hq.get(&format!("/customers/{kept}"))
+        .await
+        .assert_contains(r#"<span class="value" id="store-credit">$30.00</span>"#);
+}
+
+/// `days` from today (UTC), as a date.
+fn day(days: i64) -> chrono::NaiveDate {
+    Utc::now().date_naive() + Duration::days(days)
+}
+
+#[actix_web::test]
+async fn the_liability_report_adds_up_a_known_set_of_cards_and_exports_each_part() {
+    let (app, till) = shop().await;
+    let today = day(0);
+    // A: Ana's, spent down to 70. B: nobody's, expiring in 20 days. C: Ana's, disabled, in 45.
+    // D: expired 16 days ago, written off by the expiry run. E: expired 5 days ago, not yet.
+    issue(&app, "AAAA2345ABCDEFGH", "100.00", Some("CUST-00002"), None);
+    let b = day(20).to_string();
+    issue(&app, "BBBB2345ABCDEFGH", "50.00", None, Some(&b));
+    let c = day(45).to_string();
+    issue(
+        &app,
+        "CCCC2345ABCDEFGH",
+        "40.00",
+        Some("CUST-00002"),
+        Some(&c),
+    );
+    app.sql("UPDATE gift_cards SET disabled = true WHERE number = 'CCCC2345ABCDEFGH'");
+    let d = day(-16).to_string();
+    issue(
+        &app,
+        "DDDD2345ABCDEFGH",
+        "25.00",
+        Some("CUST-00001"),
+        Some(&d),
+    );
+    let e = day(-5).to_string();
+    issue(&app, "EEEE2345ABCDEFGH", "15.00", None, Some(&e));
+    app.sql(
+        "UPDATE gift_cards SET issued_at = '2026-10-15T12:00:00Z' \
+         WHERE number IN ('DDDD2345ABCDEFGH', 'EEEE2345ABCDEFGH')",
+    );
+    let paid = till
+        .post(
+            "/api/v1/invoices",
+            &sale(
+                1,
+                "30.00",
+                json!([{"mode": "gift_card", "amount": "30", "card": "AAAA2345ABCDEFGH"}]),
+            ),
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{:?}", paid.json);
+
+    // The expiry run takes only the card more than a week past its Valid Upto, once.
+    let written = patron::gift_cards::expiry::run(&mut app.conn(), today).unwrap();
+    assert_eq!(written, 1);
+    assert_eq!(
+        patron::gift_cards::expiry::run(&mut app.conn(), today).unwrap(),
+        0
+    );
+    assert_eq!(
+        balance_and_ledger(&app, "DDDD2345ABCDEFGH"),
+        ("0.0000".into(), "0.0000".into())
+    );
+    assert_eq!(balance_and_ledger(&app, "EEEE2345ABCDEFGH").0, "15.0000");
+
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let page = marketing.get("/reports/gift-cards").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Owed: 70 + 50 + 40 on three cards; breakage: the 25 written off and the 15 still on E.
+    page.assert_contains(
+        r#"<td class="num">3</td><td class="num" id="outstanding-total">$160.00</td>"#,
+    );
+    page.assert_contains(
+        r#"<td class="num">2</td><td class="num" id="breakage-total">$40.00</td>"#,
+    );
+    page.assert_contains("<td>Oct 2026</td><td class=\"num\">2</td><td class=\"num\">$40.00</td><td class=\"num\">$0.00</td>");
+    let this_month = today.format("%b %Y").to_string();
+    page.assert_contains(&format!(
+        "<td>{this_month}</td><td class=\"num\">3</td><td class=\"num\">$190.00</td><td class=\"num\">$160.00</td>"
+    ));
+    page.assert_contains(
+        r#"Ana Lima (CUST-00002)</a></td><td class="num">2</td><td class="num">$110.00</td>"#,
+    );
+    page.assert_contains(
+        r#"<td>No customer</td><td class="num">1</td><td class="num">$50.00</td>"#,
+    );
+    page.assert_contains(r#"<td class="num">$50.00 on 1 card</td><td class="num">$90.00 on 2 cards</td><td class="num">$90.00 on 2 cards</td>"#);
+    page.assert_contains("•••• EFGH");
+
+    let months = marketing.get("/reports/gift-cards/months.csv").await;
+    assert_eq!(months.status, StatusCode::OK);
+    assert!(
+        months.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let this_month_key = today.format("%Y-%m").to_string();
+    let company = app.text("SELECT name AS t FROM companies");
+    assert_eq!(
+        months.body,
+        format!(
+            "Company,Currency,Month Issued,Cards,Issued Value,Outstanding\n\
+             {company},USD,2026-10,2,40.00,0.00\n\
+             {company},USD,{this_month_key},3,190.00,160.00\n"
+        )
+    );
+    let customers = marketing.get("/reports/gift-cards/customers.csv").await;
+    assert_eq!(
+        customers.body,
+        format!(
+            "Company,Currency,Customer Code,Customer,Cards,Outstanding\n\
+             {company},USD,CUST-00002,Ana Lima,2,110.00\n\
+             {company},USD,,No customer,1,50.00\n"
+        )
+    );
+    let expiring = marketing.get("/reports/gift-cards/expiring.csv").await;
+    assert_eq!(
+        expiring.body,
+        format!(
+            "Company,Currency,Card,Customer Code,Valid Upto,Days Left,Within,Balance\n\
+             {company},USD,•••• EFGH,,{b},20,30 days,50.00\n\
+             {company},USD,•••• EFGH,CUST-00002,{c},45,60 days,40.00\n"
+        )
+    );
+    let breakage = marketing.get("/reports/gift-cards/breakage.csv").await;
+    let month_of = |date: &str| date[..7].to_owned();
+    let mut expected = vec![(month_of(&d), 25), (month_of(&e), 15)];
+    if expected[0].0 == expected[1].0 {
+        expected = vec![(expected[0].0.clone(), 40)];
+        assert_eq!(
+            breakage.body,
+            format!(
+                "Company,Currency,Month Expired,Cards,Breakage\n{company},USD,{},2,40.00\n",
+                expected[0].0
+            )
+        );
+    } else {
+        assert_eq!(
+            breakage.body,
+            format!(
+                "Company,Currency,Month Expired,Cards,Breakage\n\
+                 {company},USD,{},1,15.00\n{company},USD,{},1,25.00\n",
+                expected[1].0, expected[0].0
+            )
+        );
+    }
+
+    // A store supervisor reads no reports.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(
+        supervisor.get("/reports/gift-cards").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn every_gift_card_list_filter_has_an_index() {
+    let (app, _) = shop().await;
+    app.assert_indexed(&[
+        (
+            "SELECT id FROM gift_cards WHERE number LIKE 'CARD23%' ORDER BY id DESC LIMIT 51",
+            "gift_cards_number_key",
+        ),
+        (
+            "SELECT id FROM gift_cards WHERE customer_id = ANY('{1,2}') ORDER BY id DESC LIMIT 51",
+            "gift_cards_customer_idx",
+        ),
+        (
+            "SELECT id FROM gift_cards WHERE disabled ORDER BY id DESC LIMIT 51",
+            "gift_cards_disabled_idx",
+        ),
+        (
+            "SELECT id FROM gift_cards WHERE NOT disabled AND valid_upto < '2026-12-01' LIMIT 51",
+            "gift_cards_valid_upto_idx",
+        ),
+        (
+            "SELECT id FROM gift_card_entries WHERE card_id = 1 ORDER BY id DESC LIMIT 101",
+            "gift_card_entries_card_idx",
+        ),
+        (
+            "SELECT id FROM gift_card_entries WHERE invoice_id = 1",
+            "gift_card_entries_invoice_idx",
+        ),
+        (
+            "SELECT count(*) FROM gift_card_lookup_misses WHERE token_id = 1 AND at > now()",
+            "gift_card_lookup_misses_token_idx",
+        ),
+    ]);
+}
