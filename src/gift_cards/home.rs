@@ -9,7 +9,6 @@ use super::report;
 use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile};
 use crate::users::rules::Permission;
 use crate::web::AppError;
-use crate::web::format::count;
 
 /// The gift card liability figure.
 pub struct Outstanding;
@@ -32,7 +31,7 @@ impl HomeTile for Outstanding {
             tiles.push(Tile::Figure(Figure {
                 value: currency.format(row.outstanding),
                 label: "on gift cards".into(),
-                detail: Some(format!("{} cards not expired", count(row.cards))),
+                detail: Some(format!("{} not expired", report::cards(row.cards))),
                 href: Some(if request.can(Permission::ReportsView) {
                     "/reports/gift-cards".into()
                 } else {

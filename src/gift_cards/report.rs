@@ -255,6 +255,15 @@ pub fn breakage(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<Brea
     .load(conn)
 }
 
+/// "1 card", "1,200 cards".
+pub fn cards(n: i64) -> String {
+    if n == 1 {
+        "1 card".into()
+    } else {
+        format!("{} cards", crate::web::format::count(n))
+    }
+}
+
 /// An amount in a CSV: rounded to the currency, with all its decimals (`20.00`).
 pub fn plain(amount: Decimal, currency: &Currency) -> String {
     let mut rounded = currency.round(amount);

@@ -118,15 +118,6 @@ fn figures(conn: &mut PgConnection, day: NaiveDate, customers: i64) -> Result<Fi
     })
 }
 
-/// "1 card", "12 cards".
-fn cards_text(cards: i64) -> String {
-    if cards == 1 {
-        "1 card".into()
-    } else {
-        format!("{} cards", count(cards))
-    }
-}
-
 fn month(day: NaiveDate) -> String {
     day.format("%b %Y").to_string()
 }
@@ -203,7 +194,7 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
                     windows
                         .iter()
                         .map(|(cards, balance)| {
-                            format!("{} on {}", cur.format(*balance), cards_text(*cards))
+                            format!("{} on {}", cur.format(*balance), report::cards(*cards))
                         })
                         .collect(),
                 ));

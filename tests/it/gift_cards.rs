@@ -251,3 +251,91 @@ async fn a_store_supervisor_may_not_open_gift_cards() {
     assert_eq!(top_up.status, StatusCode::FORBIDDEN);
     assert_eq!(balance_and_ledger(&app, "CARD2345ABCDEFGH").0, "20.0000");
 }
+
+#[actix_web::test]
+async fn in_a_browser_a_card_is_issued_paid_with_and_topped_up_and_no_page_is_wider_than_the_screen()
+ {
+    use fantoccini::Locator;
+
+    use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
+    use crate::stories::look;
+
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, till) = shop().await;
+    issue(
+        &app,
+        "EXPD2345ABCDEFGH",
+        "15.00",
+        Some("CUST-00002"),
+        Some("2026-11-30"),
+    );
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+
+    for (n, (width, height)) in [(1280, 800), (390, 844)].into_iter().enumerate() {
+        browser.set_window_size(width, height).await.unwrap();
+        browser
+            .goto(&format!("{}/gift-cards/new", app.base))
+            .await
+            .unwrap();
+        type_into(&browser, "#f-initial_value", "50").await;
+        type_into(&browser, "#f-customer", "CUST-00002").await;
+        look(&browser, "gift-cards", width, "1-issue").await;
+        click(&browser, Locator::Css("form button.btn-primary")).await;
+        // The card's page, once it has come: its flash says what was issued.
+        let issued = text_of(
+            &browser,
+            Locator::XPath(
+                "//div[contains(@class, 'alert-success') and contains(., 'Issued gift card')]",
+            ),
+        )
+        .await;
+        assert!(issued.ends_with("with $50.00."), "{issued}");
+        let number = app.text("SELECT number AS t FROM gift_cards ORDER BY id DESC LIMIT 1");
+        let paid = till
+            .post(
+                "/api/v1/invoices",
+                &crate::common::gift_cards::sale(
+                    u32::try_from(n + 1).unwrap(),
+                    "45.00",
+                    serde_json::json!([
+                        {"mode": "gift_card", "amount": "30.00", "card": number},
+                        {"mode": "cash", "amount": "15.00"}
+                    ]),
+                ),
+            )
+            .await;
+        assert_eq!(paid.status, StatusCode::CREATED, "{:?}", paid.json);
+
+        browser.refresh().await.unwrap();
+        type_into(&browser, "#top-up-amount", "5").await;
+        click(
+            &browser,
+            Locator::XPath("//button[normalize-space()='Top up']"),
+        )
+        .await;
+        let topped = text_of(
+            &browser,
+            Locator::XPath("//div[contains(@class, 'alert-success') and contains(., 'Topped up')]"),
+        )
+        .await;
+        assert!(topped.ends_with("the balance is $25.00."), "{topped}");
+        look(&browser, "gift-cards", width, "2-card").await;
+
+        let ana = app.count("SELECT id AS n FROM customers WHERE code = 'CUST-00002'");
+        for (step, path) in [
+            ("3-list", "/gift-cards".to_owned()),
+            ("4-customer", format!("/customers/{ana}")),
+            ("5-report", "/reports/gift-cards".to_owned()),
+            ("6-home", "/".to_owned()),
+        ] {
+            browser.goto(&format!("{}{path}", app.base)).await.unwrap();
+            look(&browser, "gift-cards", width, step).await;
+        }
+    }
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}

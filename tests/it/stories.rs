@@ -30,7 +30,7 @@ fn screenshots() -> PathBuf {
 
 /// Saves a screenshot named `story-width-step.png` and asserts that the page is no wider than
 /// the window (nothing scrolls sideways).
-async fn look(browser: &Client, story: &str, width: u32, step: &str) {
+pub async fn look(browser: &Client, story: &str, width: u32, step: &str) {
     let png = browser.screenshot().await.unwrap();
     std::fs::write(
         screenshots().join(format!("{story}-{width}-{step}.png")),
