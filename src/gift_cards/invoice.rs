@@ -143,7 +143,14 @@ fn plan(
         match card.status(on) {
             Status::Active => {}
             Status::Disabled => {
-                errors.add(&field, "This gift card is disabled: it pays nothing.");
+                errors.add(
+                    &field,
+                    if is_return {
+                        "This gift card is disabled: refund another way."
+                    } else {
+                        "This gift card is disabled: it pays nothing."
+                    },
+                );
                 continue;
             }
             Status::Expired => {

@@ -216,7 +216,8 @@ pub fn find_by_number(conn: &mut PgConnection, number: &CardNumber) -> QueryResu
         .optional()
 }
 
-/// Disables card `id` (or enables it again), audited with the card before and after.
+/// Disables card `id` (or enables it again), audited with the card before and after; a card
+/// already so is left as it is.
 pub fn set_disabled(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -228,6 +229,9 @@ pub fn set_disabled(
         .select(Card::as_select())
         .for_update()
         .first(conn)?;
+    if before.disabled == disabled {
+        return Ok(before);
+    }
     let after: Card = diesel::update(gift_cards::table.find(id))
         .set((
             gift_cards::disabled.eq(disabled),

@@ -263,6 +263,10 @@ async fn every_gift_card_list_filter_has_an_index() {
             "gift_card_entries_invoice_idx",
         ),
         (
+            "SELECT id FROM gift_card_entries WHERE reverses_id = 1",
+            "gift_card_entries_reverses_key",
+        ),
+        (
             "SELECT count(*) FROM gift_card_lookup_misses WHERE token_id = 1 AND at > now()",
             "gift_card_lookup_misses_token_idx",
         ),

@@ -16,7 +16,7 @@ pub struct ApiError {
 #[derive(Debug, ToSchema)]
 pub struct ApiErrorDetail {
     /// Stable, for programs: `unauthorized`, `not_found`, `bad_request`, `validation`,
-    /// `conflict`, `unavailable`, `internal`.
+    /// `conflict`, `too_many_requests`, `unavailable`, `internal`.
     pub code: String,
     /// For people.
     pub message: String,

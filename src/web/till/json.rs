@@ -1,5 +1,6 @@
 //! Reading a till's JSON body so that a wrong one is answered with the field it got wrong:
-//! `{"error": {"code": "validation", "fields": {"lines[0].qty": "..."}}}`, never a bare 400.
+//! `{"error": {"code": "validation", "fields": {"lines[0].qty": "..."}}}`, never a bare 400; and
+//! the hash that recognises the retry of an idempotent write.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
