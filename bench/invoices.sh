@@ -9,8 +9,9 @@
 # re-checks with its engine: target at most 10% fewer invoices/s than the plain sales of the same
 # run. And POST /api/v1/carts/evaluate at 4 connections: target p95 under 10 ms.
 # Then (issue 13) the plain sales again, each paid with a gift card (1,000 cards taken in turn,
-# so that concurrent sales seldom queue on one card's row): target at most 10% fewer invoices/s
-# than the plain sales, and every card's balance still the sum of its ledger.
+# so that concurrent sales seldom queue on one card's row), and the plain sales once more after
+# it: target at most 10% fewer invoices/s than the plain runs on either side, and every card's
+# balance still the sum of its ledger.
 #
 # The figure's anchor: before the wrk run, one probe invoice is submitted with statement logging
 # on, and bench/statements.py turns the SQL it ran (between its BEGIN and COMMIT) into a pgbench
@@ -234,6 +235,13 @@ echo "== the plain sales paid with a gift card (1,000 cards in turn), 16 connect
 wrk -t2 -c16 -d"${seconds}s" -s "$data/gift_cards.lua" "$base" >"$data/wrk-gift.out"
 grep -E 'invoices/s|Non-2xx' "$data/wrk-gift.out"
 gift_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-gift.out")
+# Each case runs on tables the cases before it grew, with autovacuum catching up, so a later
+# slot is slower for that alone: the plain sales run once more here, and the gift card case is
+# held against the mean of the plain runs on either side of it.
+echo "== the plain sales again, 16 connections, ${seconds}s"
+wrk -t2 -c16 -d"${seconds}s" -s "$script" "$base" >"$data/wrk-again.out"
+grep -E 'invoices/s|Non-2xx' "$data/wrk-again.out"
+again_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-again.out")
 echo "== gift cards: $(psql "$psql_url" -Atc "SELECT count(*) FROM gift_card_entries WHERE kind = 'redeem'") redeems; cards whose balance is not the sum of their ledger: $(psql "$psql_url" -Atc "SELECT count(*) FROM gift_cards g WHERE g.balance <> (SELECT sum(e.amount) FROM gift_card_entries e WHERE e.card_id = g.id)")"
 
 echo "== POST /api/v1/carts/evaluate, the five lines, 4 connections, ${seconds}s"
@@ -275,5 +283,5 @@ offers_share=$(awk -v p="$offers_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f"
 ratio=$(awk -v o="$offers_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - o) / p}')
 echo "== with offers claimed: $offers_rate invoices/s ($offers_share% of pgbench), $ratio% fewer than plain sales"
 gift_share=$(awk -v p="$gift_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
-gift_ratio=$(awk -v g="$gift_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - g) / p}')
-echo "== paid with a gift card: $gift_rate invoices/s ($gift_share% of pgbench), $gift_ratio% fewer than plain sales"
+gift_ratio=$(awk -v g="$gift_rate" -v p="$patron_rate" -v a="$again_rate" 'BEGIN {printf "%.1f", 100 * ((p + a) / 2 - g) / ((p + a) / 2)}')
+echo "== paid with a gift card: $gift_rate invoices/s ($gift_share% of pgbench), $gift_ratio% fewer than plain sales (mean of $patron_rate before and $again_rate after)"
