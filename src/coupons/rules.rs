@@ -204,7 +204,7 @@ fn check_offer(offer: &Offer, asked: &Asked) -> Result<(), Refusal> {
     if let Some((profile, store)) = &offer.profile
         && *profile != asked.profile_id
     {
-        return Err(Refusal::OfferElsewhere(title(), format!("store {store}")));
+        return Err(Refusal::OfferElsewhere(title(), store.clone()));
     }
     if let Some(warehouse) = &offer.warehouse
         && warehouse != asked.warehouse

@@ -14,6 +14,7 @@ mod browser;
 mod catalog;
 mod cli;
 mod companies;
+mod coupons_api;
 mod csrf;
 mod customer_page;
 mod customers;

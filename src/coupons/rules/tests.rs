@@ -168,7 +168,7 @@ fn the_offer_must_be_enabled_valid_and_for_the_store() {
     let refused = check(Some(&coupon()), Some(&elsewhere), &asked()).unwrap_err();
     assert_eq!(
         refused.message("WELCOME"),
-        "Coupon WELCOME is for the offer Welcome 10%, which is for store UPTOWN only."
+        "Coupon WELCOME is for the offer Welcome 10%, which is for UPTOWN only."
     );
 }
 
