@@ -146,6 +146,7 @@ pub fn build(
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::loyalty::program_routes::config)
         .configure(crate::offers::config)
+        .configure(crate::coupons::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

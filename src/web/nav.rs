@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 18] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 19] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -99,6 +99,12 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 18] = [
         "Offers",
         "Campaigns",
         "/campaigns",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "Offers",
+        "Coupons",
+        "/coupons",
         Some(Permission::ReportsView),
     ),
     (

@@ -15,6 +15,7 @@ mod catalog;
 mod cli;
 mod companies;
 mod coupons_api;
+mod coupons_pages;
 mod csrf;
 mod customer_page;
 mod customers;
