@@ -182,6 +182,7 @@ mod tests {
                 "Loyalty Reports",
                 "Offers",
                 "Campaigns",
+                "Coupons",
                 "API",
                 "Users",
                 "Audit"
@@ -197,7 +198,8 @@ mod tests {
                 "Loyalty Programs",
                 "Loyalty Reports",
                 "Offers",
-                "Campaigns"
+                "Campaigns",
+                "Coupons"
             ]
         );
         let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")

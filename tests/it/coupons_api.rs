@@ -346,3 +346,53 @@ async fn a_till_fetches_a_customers_gift_coupons_where_its_profile_says_so() {
     assert_eq!(on.json["coupons"][0]["code"], "GIFT-ANA");
     assert_eq!(on.json["coupons"][0]["offer"], "Tees 10% coupon");
 }
+
+#[actix_web::test]
+async fn merging_customers_moves_their_gift_coupons_and_uses() {
+    let (app, till) = shop().await;
+    let offer = coupons::offer(&app);
+    let ana = uuid_of(&app, "Ana");
+    coupons::make(&app, offer, "ONCE", 0);
+    coupons::make(&app, offer, "GIFT-ANA", 0);
+    app.sql("UPDATE coupons SET one_use = true WHERE code = 'ONCE'");
+    app.sql(
+        "UPDATE coupons SET coupon_type = 'gift_card', maximum_use = 1, \
+         customer_id = (SELECT id FROM customers WHERE first_name = 'Ana') WHERE code = 'GIFT-ANA'",
+    );
+    let used = sale(&till, &Uuid::new_v4().to_string(), 1, Some(&ana), &["ONCE"]).await;
+    assert_eq!(
+        till.post("/api/v1/invoices", &used).await.status,
+        StatusCode::CREATED
+    );
+    // Ana's duplicate record is merged into the Walk-in's (as HQ would merge two records).
+    let (hq, _) = app.signed_in(patron::users::rules::Role::HqManager).await;
+    let keep = app
+        .count("SELECT id AS n FROM customers WHERE first_name = 'Walk-in'")
+        .to_string();
+    let merge = app
+        .count("SELECT id AS n FROM customers WHERE first_name = 'Ana'")
+        .to_string();
+    let done = hq
+        .post_form("/customers/merge", &[("keep", &keep), ("merge", &merge)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM coupons WHERE code = 'GIFT-ANA' AND customer_id = {keep}"
+        )),
+        1
+    );
+    // The kept customer now holds Ana's use of ONCE, so One Use refuses them.
+    let again = till
+        .post("/api/v1/coupons/validate", &ask("ONCE", None))
+        .await;
+    assert_eq!(
+        again.json["error"]["code"], "already_used",
+        "{:?}",
+        again.json
+    );
+    let gift = till
+        .post("/api/v1/coupons/validate", &ask("GIFT-ANA", None))
+        .await;
+    assert_eq!(gift.status, StatusCode::OK, "{:?}", gift.json);
+}
