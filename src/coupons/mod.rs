@@ -7,6 +7,7 @@ pub mod api;
 pub mod batch;
 pub mod batch_routes;
 pub mod codes;
+pub mod demo;
 pub mod form;
 pub mod invoice;
 pub mod list;
