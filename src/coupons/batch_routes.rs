@@ -12,6 +12,7 @@ use crate::audit;
 use crate::offers::campaign_routes::home_company;
 use crate::state::AppState;
 use crate::users::rules::Permission;
+use crate::web::format::count as count_text;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status, see_other};
 
 /// Mounts the routes (before `/coupons/{id}`).
@@ -63,7 +64,7 @@ struct FormPage {
     errors: FieldErrors,
     offers: Vec<(i64, String)>,
     campaigns: Vec<(i64, String)>,
-    most: i32,
+    most: String,
 }
 
 impl FormPage {
@@ -98,7 +99,7 @@ async fn form_page(
             errors,
             offers,
             campaigns,
-            most: MOST,
+            most: count_text(i64::from(MOST)),
         },
     )
 }
@@ -134,7 +135,13 @@ async fn create(
                 .ok()
                 .filter(|n| (1..=MOST).contains(n));
             if count.is_none() {
-                errors.add("count", format!("Enter how many codes: 1 to {MOST}."));
+                errors.add(
+                    "count",
+                    format!(
+                        "Enter how many codes: 1 to {}.",
+                        count_text(i64::from(MOST))
+                    ),
+                );
             }
             let prefix = codes::normalize(&form.prefix);
             if prefix.chars().count() > 12

@@ -260,5 +260,56 @@ async fn codes_made_in_bulk_are_unique_unguessable_and_download_as_csv() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    bad.assert_contains("Enter how many codes: 1 to 100000.");
+    bad.assert_contains("Enter how many codes: 1 to 100,000.");
+}
+
+#[actix_web::test]
+async fn marketing_generates_codes_in_the_browser_and_finds_one() {
+    use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
+    use crate::stories::{WIDTHS, look};
+    use fantoccini::Locator;
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, _till) = shop().await;
+    coupons::offer(&app);
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+    for width in WIDTHS {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/coupons/batches/new", app.base))
+            .await
+            .unwrap();
+        type_into(&browser, "#f-name", &format!("Spring {width}")).await;
+        let count = browser.find(Locator::Css("#f-count")).await.unwrap();
+        count.clear().await.unwrap();
+        count.send_keys("300").await.unwrap();
+        type_into(&browser, "#f-prefix", &format!("S{width}-")).await;
+        browser
+            .find(Locator::Css("#f-offer_id"))
+            .await
+            .unwrap()
+            .select_by_label("Tees 10% coupon")
+            .await
+            .unwrap();
+        look(&browser, "coupons", width, "1-generate").await;
+        click(&browser, Locator::Css("button.btn-primary")).await;
+        // The page follows the batch until it is done.
+        let result = text_of(&browser, Locator::Css("#batch-result")).await;
+        assert_eq!(result, "Made 300 codes.");
+        look(&browser, "coupons", width, "2-made").await;
+
+        click(&browser, Locator::LinkText("See the coupons")).await;
+        let first = text_of(&browser, Locator::Css("table.coupons tbody a.mono")).await;
+        assert!(first.starts_with(&format!("S{width}-")), "{first}");
+        look(&browser, "coupons", width, "3-list").await;
+        click(&browser, Locator::Css("table.coupons tbody a.mono")).await;
+        let heading = text_of(&browser, Locator::Css("h1")).await;
+        assert_eq!(heading, format!("Coupon {first}"));
+        look(&browser, "coupons", width, "4-coupon").await;
+    }
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
 }
