@@ -159,9 +159,9 @@ async fn an_item_price_offer_with_min_amount_is_honoured_only_on_a_cart_that_mee
     assert_eq!(made["lines"][0]["amount"], "53.97");
     assert_eq!(made["totals"]["grand_total"], "53.97");
     assert_eq!(
-        app.text(&format!(
+        app.text(
             "SELECT discount::text || ' by ' || offer_id || ' v' || offer_version AS t FROM invoice_offers"
-        )),
+        ),
         format!("6.0000 by {offer} v1")
     );
 
