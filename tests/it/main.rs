@@ -30,6 +30,7 @@ mod loyalty_reports;
 mod migrations;
 mod offers_api;
 mod offers_pages;
+mod offers_simulator;
 mod offers_till;
 mod openapi;
 mod permissions;
