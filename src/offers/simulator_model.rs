@@ -232,7 +232,7 @@ pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
             Some(_) => {
                 errors.add(
                     &line_field("rate", row),
-                    "Enter a Rate of 0 or more, like 19.99, or leave it blank for the item's price.",
+                    "Enter a Rate of 0 or more, like 19.99.",
                 );
                 None
             }

@@ -193,6 +193,30 @@ async fn try_on_invoice_loads_a_sales_lines_store_customer_and_day() {
 }
 
 #[actix_web::test]
+async fn bonus_points_say_when_the_customer_would_not_get_them() {
+    let (app, _till) = shop().await;
+    crate::loyalty::single_tier(&app);
+    let mut t = offers::terms("50 bonus over 20", "loyalty_point");
+    t.min_amount = Decimal::from(20);
+    t.loyalty_points = 50;
+    offers::make(&app, t);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let walk_in = marketing.get(CART).await;
+    walk_in.assert_contains("<li><strong>50</strong> bonus points from 50 bonus over 20</li>");
+    walk_in.assert_contains("Not credited: the customer is in no loyalty program of this company.");
+    let ana = marketing
+        .get(&CART.replace("customer=", "customer=cust-00002"))
+        .await;
+    ana.assert_contains("Ana Lima (CUST-00002)");
+    ana.assert_contains("<li><strong>50</strong> bonus points from 50 bonus over 20</li>");
+    ana.assert_lacks("Not credited");
+    ana.assert_contains(
+        r#"<span><span class="badge badge-active">Applied</span> 50 bonus points</span>"#,
+    );
+}
+
+#[actix_web::test]
 async fn the_rate_of_a_chosen_item_and_a_new_line_come_as_fragments() {
     let (app, _till) = shop().await;
     let (marketing, _) = app.signed_in(Role::Marketing).await;
@@ -294,8 +318,19 @@ async fn in_a_browser_a_line_is_added_its_rate_filled_and_the_cart_priced() {
     let Some(driver) = Driver::start().await else {
         return;
     };
-    let (app, _till) = shop().await;
+    let (app, till) = shop().await;
     promotions(&app);
+    let sale = json!({
+        "id": "7e570000-0000-4000-8000-000000000009", "number": "S1-9", "posted_at": "2026-11-20T14:03:00Z",
+        "customer_code": "CUST-00002",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99"}],
+        "payments": [{"mode": "cash", "amount": "39.98"}],
+        "totals": {"net_total": "39.98", "grand_total": "39.98"}
+    });
+    assert_eq!(
+        till.post("/api/v1/invoices", &sale).await.status,
+        StatusCode::CREATED
+    );
     let user = app.user(Role::Marketing);
     let (browser, profile) = open_browser(&driver).await;
     sign_in(&app, &browser, &user.email).await;
@@ -407,6 +442,28 @@ async fn in_a_browser_a_line_is_added_its_rate_filled_and_the_cart_priced() {
             .unwrap()
             .len();
         assert_eq!(after, before - 1);
+
+        // A past sale loaded, and a cart with mistakes, as they look.
+        browser
+            .goto(&format!("{}/offers/simulator?invoice=S1-9", app.base))
+            .await
+            .unwrap();
+        look(&browser, width, "invoice").await;
+        browser
+            .goto(&format!(
+                "{}/offers/simulator?store=NORTH&item=NOSUCH&qty=0&rate=x&coupons=NOPE",
+                app.base
+            ))
+            .await
+            .unwrap();
+        browser
+            .execute(
+                "document.getElementById('sim-lines').scrollIntoView({block: 'center'});",
+                vec![],
+            )
+            .await
+            .unwrap();
+        look(&browser, width, "mistakes").await;
     }
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
