@@ -32,6 +32,8 @@ mod loyalty_reports;
 mod migrations;
 mod offers_api;
 mod offers_pages;
+mod offers_simulator;
+mod offers_till;
 mod openapi;
 mod permissions;
 mod sales_pages;
