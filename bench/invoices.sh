@@ -8,7 +8,9 @@
 # an Item Price offer on its first line and a free unit of a Give Product offer, which the server
 # re-checks with its engine: target at most 10% fewer invoices/s than the plain sales of the same
 # run. And POST /api/v1/carts/evaluate at 4 connections: target p95 under 10 ms.
-# Then (issue 13) the plain sales again, each paid with a gift card (1,000 cards taken in turn,
+# Then (issue 13) the plain sales again, each using its own coupon (a coupon-based 5 % offer on
+# the fourth line): target at most 10% fewer invoices/s than the plain sales of the same run.
+# Then (issue 13) the plain sales paid with a gift card each (1,000 cards taken in turn,
 # so that concurrent sales seldom queue on one card's row), and the plain sales once more after
 # it: target at most 10% fewer invoices/s than the plain runs on either side, and every card's
 # balance still the sum of its ledger.
@@ -101,6 +103,24 @@ INSERT INTO offer_revisions VALUES ($company, gen_random_uuid())
 SQL
 echo "== offers: $(psql "$psql_url" -Atc "SELECT count(*) FROM offer_versions WHERE in_force_until IS NULL") active"
 
+# The coupon case (issue 13): a coupon-based offer of 5 % on the fourth item, and one coupon per
+# sale that wrk can send (BC-<thread>-<n>), each usable once, so that every sale counts a use.
+psql "$psql_url" -qAt >/dev/null <<SQL
+WITH made AS (INSERT INTO offers (company_id, title) VALUES ($company, 'BENCH COUPON') RETURNING id)
+INSERT INTO offer_versions (offer_id, version, in_force_from, title, apply_on, apply_on_id,
+    offer_type, valid_from, discount_type, discount_percentage, auto)
+SELECT id, 1, now(), 'BENCH COUPON', 'item_code',
+    (SELECT id FROM items WHERE item_code = (ARRAY[$codes])[4]), 'item_price', '2026-01-01',
+    'percentage', 5, false FROM made;
+INSERT INTO coupons (company_id, name, coupon_type, code, offer_id, maximum_use)
+SELECT $company, 'Bench', 'promotional', 'BC-' || t || '-' || n,
+    (SELECT id FROM offers WHERE title = 'BENCH COUPON'), 1
+FROM generate_series(1, 2) t, generate_series(1, 2000 * $seconds) n;
+INSERT INTO offer_revisions VALUES ($company, gen_random_uuid())
+    ON CONFLICT (company_id) DO UPDATE SET token = excluded.token;
+SQL
+echo "== coupons: $(psql "$psql_url" -Atc "SELECT count(*) FROM coupons") made for the coupon case"
+
 # The offers case's body: the same five lines, the first with its 10 % (an Item Price claim),
 # and one free unit of the third item (a Give Product claim).
 offer_lines=""
@@ -126,8 +146,31 @@ offer_discount=$(python3 -c "from decimal import Decimal as D; print((D('$offer_
 offer_total=$(python3 -c "from decimal import Decimal as D; print(D('$offer_total').quantize(D('0.01')))")
 offer_lines="[$offer_lines]"
 
-# write_script FILE LINES TOTAL DISCOUNT: a wrk script posting sales of those lines.
+# The coupon case's body: the five lines, the fourth with the coupon offer's 5 %.
+coupon_lines=""
+coupon_total="0"
+coupon_discount="0"
+n=0
+while IFS='|' read -r code rate; do
+    n=$((n + 1))
+    if [ "$n" = 4 ]; then
+        d=$(python3 -c "from decimal import Decimal as D, ROUND_HALF_UP as H; print((2 * D('$rate') * 5 / 100).quantize(D('0.01'), H))")
+        coupon_lines+="{\"item_code\": \"$code\", \"qty\": \"2\", \"price_list_rate\": \"$rate\", \"discount_amount\": \"$d\", \"offer\": \"BENCH COUPON\"},"
+        coupon_discount=$d
+        coupon_total=$(python3 -c "from decimal import Decimal as D; print(D('$coupon_total') + 2 * D('$rate') - D('$d'))")
+    else
+        coupon_lines+="{\"item_code\": \"$code\", \"qty\": \"2\", \"price_list_rate\": \"$rate\"},"
+        coupon_total=$(python3 -c "from decimal import Decimal as D; print(D('$coupon_total') + 2 * D('$rate'))")
+    fi
+done <<<"$lines"
+coupon_total=$(python3 -c "from decimal import Decimal as D; print(D('$coupon_total').quantize(D('0.01')))")
+coupon_lines="[${coupon_lines%,}]"
+
+# write_script FILE LINES TOTAL DISCOUNT [COUPONS]: a wrk script posting sales of those lines;
+# with COUPONS, each sale uses its own coupon BC-<thread>-<n>.
 write_script() {
+local coupon_part=""
+[ -z "${5:-}" ] || coupon_part="'\"coupon_codes\": [\"BC-' .. tid .. '-' .. counter .. '\"], ' .."
 cat >"$1" <<LUA
 local counter = 0
 local threads = 0
@@ -140,6 +183,7 @@ request = function()
   local id = string.format("%08x-%04x-4000-8000-%012x", os.time() % 4294967296, tid, counter)
   local body = '{"id": "' .. id .. '", "number": "B-' .. tid .. '-' .. counter .. '", ' ..
     '"posted_at": "2026-11-20T14:03:00Z", ' ..
+    $coupon_part
     '"lines": $2, ' ..
     '"payments": [{"mode": "card", "amount": "$3"}], ' ..
     '"totals": {"net_total": "$3", "discount_amount": "$4", "grand_total": "$3"}}'
@@ -157,6 +201,7 @@ LUA
 script="$data/invoices.lua"
 write_script "$script" "$body_lines" "$total" 0
 write_script "$data/offers.lua" "$offer_lines" "$offer_total" "$offer_discount"
+write_script "$data/coupons.lua" "$coupon_lines" "$coupon_total" "$coupon_discount" coupons
 
 # The probe: one submission of the same shape with every statement logged. Its uuid is new on
 # every run, its number unmistakable in the log, so statements.py can find and vary both.
@@ -192,6 +237,11 @@ grep -E 'invoices/s|Non-2xx' "$data/wrk-offers.out"
 offers_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-offers.out")
 echo "== claimed offers recorded: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_offers") uses"
 
+echo "== the plain sales each using its own coupon (a 5 % offer on the fourth line), 16 connections, ${seconds}s"
+wrk -t2 -c16 -d"${seconds}s" -s "$data/coupons.lua" "$base" >"$data/wrk-coupons.out"
+grep -E 'invoices/s|Non-2xx' "$data/wrk-coupons.out"
+coupons_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-coupons.out")
+echo "== coupon uses counted: $(psql "$psql_url" -Atc "SELECT sum(used) FROM coupons"), redemptions: $(psql "$psql_url" -Atc "SELECT count(*) FROM coupon_redemptions")"
 # The gift card case: 1,000 cards holding plenty, as the Issue page would store them.
 psql "$psql_url" -qAt >/dev/null <<SQL
 INSERT INTO gift_cards (number, company_id, currency_code, initial_value, balance, issued_by)
@@ -282,6 +332,8 @@ echo "== Patron: $patron_rate invoices/s; the same statements straight from pgbe
 offers_share=$(awk -v p="$offers_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
 ratio=$(awk -v o="$offers_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - o) / p}')
 echo "== with offers claimed: $offers_rate invoices/s ($offers_share% of pgbench), $ratio% fewer than plain sales"
+coupons_ratio=$(awk -v o="$coupons_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - o) / p}')
+echo "== with a coupon each: $coupons_rate invoices/s, $coupons_ratio% fewer than plain sales"
 gift_share=$(awk -v p="$gift_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
 gift_ratio=$(awk -v g="$gift_rate" -v p="$patron_rate" -v a="$again_rate" 'BEGIN {printf "%.1f", 100 * ((p + a) / 2 - g) / ((p + a) / 2)}')
 echo "== paid with a gift card: $gift_rate invoices/s ($gift_share% of pgbench), $gift_ratio% fewer than plain sales (mean of $patron_rate before and $again_rate after)"

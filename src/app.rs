@@ -150,6 +150,7 @@ pub fn build(
         .configure(crate::stores::sales_person_routes::config)
         .configure(crate::loyalty::program_routes::config)
         .configure(crate::offers::config)
+        .configure(crate::coupons::config)
         .configure(crate::gift_cards::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)

@@ -210,6 +210,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
     }
     crate::stores::demo::customer_defaults(conn)?;
     crate::catalog::demo::seed(conn)?;
+    crate::coupons::demo::seed(conn)?;
     if crate::sales::model::count(conn)? == 0 {
         crate::sales::synthetic::add_invoices(
             &mut [conn],

@@ -135,11 +135,11 @@
     }
   });
 
-  // Rows of a table edited inside a form (a program's tiers): Remove takes the row out at once;
-  // without JavaScript the button posts the form, which comes back without the row.
+  // Rows edited inside a form (a program's tiers, the simulator's cart lines): Remove takes the
+  // row out at once; without JavaScript the button submits the form, which comes back without it.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-remove-row]");
-    var row = button && button.closest("tr");
+    var row = button && button.closest("tr, [data-row]");
     if (!row) return;
     event.preventDefault();
     var next = row.nextElementSibling || row.previousElementSibling;

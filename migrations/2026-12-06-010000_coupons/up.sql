@@ -17,9 +17,11 @@ CREATE TABLE coupon_batches (
     one_use      boolean NOT NULL DEFAULT false,
     valid_from   date,
     valid_upto   date CHECK (valid_upto >= valid_from),
-    -- How many are made so far (a long batch shows its progress).
+    -- running, done or failed. The codes are written in one transaction: a failed batch made none.
+    status       text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
+    message      text NOT NULL DEFAULT '',
+    -- How many are made so far (a long batch shows its progress from a second connection).
     made         integer NOT NULL DEFAULT 0,
-    -- Set when every code is made; empty while it runs.
     finished_at  timestamptz,
     created_by   text NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now()

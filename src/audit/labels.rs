@@ -3,10 +3,12 @@
 //! Pure: the log stores codes (`loyalty_program`, `deactivate`, `customer_group_id`).
 
 /// Kinds of entries the log holds: (code, label, noun in a sentence).
-const KINDS: [(&str, &str, &str); 21] = [
+const KINDS: [(&str, &str, &str); 23] = [
     ("brand", "Brand", "brand"),
     ("campaign", "Campaign", "campaign"),
     ("company", "Company", "company"),
+    ("coupon", "Coupon", "coupon"),
+    ("coupon_batch", "Coupon batch", "coupon batch"),
     ("customer", "Customer", "customer"),
     ("customer_group", "Customer group", "customer group"),
     ("customer_import", "Customer import", "customer import"),

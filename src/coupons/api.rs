@@ -93,7 +93,7 @@ async fn validate_coupon(
     let checked = state
         .db
         .run(move |conn| {
-            let scope = pricing::store_scope(conn, till.store_id.get())?;
+            let scope = pricing::till_scope(conn, &till)?;
             let customer = sync::named_by_till(
                 conn,
                 body.customer_id,
@@ -184,7 +184,7 @@ async fn customer_coupons(
                 ));
             }
             let customer = sync::id_of(conn, uuid).map_err(|_| AppError::NotFound)?;
-            let company = pricing::store_scope(conn, till.store_id.get())?.company_id;
+            let company = till.company_id.get();
             Ok(queries::gifts_of(
                 conn,
                 company,

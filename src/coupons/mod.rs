@@ -4,9 +4,23 @@
 //! and counts a sale's coupons (`invoice`), the till API (`api`) and the pages.
 
 pub mod api;
+pub mod batch;
+pub mod batch_routes;
 pub mod codes;
+pub mod demo;
+pub mod form;
 pub mod invoice;
+pub mod list;
 pub mod model;
 pub mod queries;
+pub mod routes;
 pub mod rules;
+pub mod store;
 pub mod validate;
+
+/// Mounts the coupon pages.
+pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    // Batches first: `/coupons/batches/...` before `/coupons/{id}`.
+    batch_routes::config(cfg);
+    routes::config(cfg);
+}

@@ -204,7 +204,7 @@ fn check_offer(offer: &Offer, asked: &Asked) -> Result<(), Refusal> {
     if let Some((profile, store)) = &offer.profile
         && *profile != asked.profile_id
     {
-        return Err(Refusal::OfferElsewhere(title(), format!("store {store}")));
+        return Err(Refusal::OfferElsewhere(title(), store.clone()));
     }
     if let Some(warehouse) = &offer.warehouse
         && warehouse != asked.warehouse
@@ -215,6 +215,107 @@ fn check_offer(offer: &Offer, asked: &Asked) -> Result<(), Refusal> {
         ));
     }
     Ok(())
+}
+
+/// Where a coupon stands today, as the list shows and filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// May be used today.
+    Valid,
+    /// Not valid yet.
+    Scheduled,
+    /// Past its Valid Upto.
+    Expired,
+    /// Every use taken.
+    UsedUp,
+    /// Disabled.
+    Disabled,
+}
+
+impl Status {
+    /// Every status, in the filter's order.
+    pub const ALL: [Status; 5] = [
+        Status::Valid,
+        Status::Scheduled,
+        Status::Expired,
+        Status::UsedUp,
+        Status::Disabled,
+    ];
+
+    /// `coupon`'s status on `today`, its blank dates taken from its offer's `offer_from` and
+    /// `offer_upto`: disabled first, then used up, expired, scheduled.
+    pub fn of(
+        coupon: &Coupon,
+        offer_from: NaiveDate,
+        offer_upto: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Status {
+        if coupon.disabled {
+            Status::Disabled
+        } else if coupon.maximum_use > 0 && coupon.used >= coupon.maximum_use {
+            Status::UsedUp
+        } else if coupon
+            .valid_upto
+            .or(offer_upto)
+            .is_some_and(|upto| today > upto)
+        {
+            Status::Expired
+        } else if today < coupon.valid_from.unwrap_or(offer_from) {
+            Status::Scheduled
+        } else {
+            Status::Valid
+        }
+    }
+
+    /// The filter's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Scheduled => "scheduled",
+            Status::Expired => "expired",
+            Status::UsedUp => "used_up",
+            Status::Disabled => "disabled",
+        }
+    }
+
+    /// As people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Valid => "Valid",
+            Status::Scheduled => "Scheduled",
+            Status::Expired => "Expired",
+            Status::UsedUp => "Used up",
+            Status::Disabled => "Disabled",
+        }
+    }
+
+    /// The badge's class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Status::Valid => "badge-active",
+            Status::Scheduled | Status::UsedUp => "badge-warning",
+            Status::Expired | Status::Disabled => "badge-inactive",
+        }
+    }
+
+    /// The SQL condition of the status on `today` for the list's filter (`c`: coupons, `v`: the
+    /// offer's current version); the same precedence as `of`.
+    pub fn condition(self, today: NaiveDate) -> String {
+        let used_up = "(c.maximum_use > 0 AND c.used >= c.maximum_use)";
+        let expired = format!("COALESCE(c.valid_upto, v.valid_upto) < DATE '{today}'");
+        let scheduled = format!("COALESCE(c.valid_from, v.valid_from) > DATE '{today}'");
+        match self {
+            Status::Disabled => "c.disabled".to_owned(),
+            Status::UsedUp => format!("NOT c.disabled AND {used_up}"),
+            Status::Expired => format!("NOT c.disabled AND NOT {used_up} AND {expired}"),
+            Status::Scheduled => format!(
+                "NOT c.disabled AND NOT {used_up} AND NOT COALESCE({expired}, false) AND {scheduled}"
+            ),
+            Status::Valid => format!(
+                "NOT c.disabled AND NOT {used_up} AND NOT COALESCE({expired}, false) AND NOT {scheduled}"
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -594,6 +594,8 @@ diesel::table! {
         one_use -> Bool,
         valid_from -> Nullable<Date>,
         valid_upto -> Nullable<Date>,
+        status -> Text,
+        message -> Text,
         made -> Int4,
         finished_at -> Nullable<Timestamptz>,
         created_by -> Text,

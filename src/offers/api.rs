@@ -61,7 +61,7 @@ async fn changes(
     let rows = state
         .db
         .run(move |conn| {
-            let scope = pricing::store_scope(conn, till.store_id.get())?;
+            let scope = pricing::till_scope(conn, &till)?;
             Ok(feed::load(conn, &scope, cursor)?)
         })
         .await?;
@@ -269,7 +269,7 @@ async fn evaluate(
                 errors.add("posted_at", "The date is out of range.");
             }
             errors.into_result(()).map_err(AppError::Validation)?;
-            let scope = pricing::store_scope(conn, till.store_id.get())?;
+            let scope = pricing::till_scope(conn, &till)?;
             let customer = customer(conn, &body, &scope)?;
             let lines: Vec<WantedLine> = body
                 .lines

@@ -1,8 +1,8 @@
 //! Offers: POS promotions (item price, free product, grand-total discount, bonus points) and the
 //! campaigns they run in. The pure engine that prices a cart (`rules`), offers kept by version
 //! (`versions`) and loaded for the engine (`in_force`), campaigns and their budgets, and the
-//! invoice step that checks every offer a sale claims (`invoice`, `claims`), and the editor's
-//! pages for offers and campaigns.
+//! invoice step that checks every offer a sale claims (`invoice`, `claims`), the editor's pages
+//! for offers and campaigns, and the offer simulator that prices a cart as the tills would.
 
 pub mod api;
 pub mod campaign_form;
@@ -21,11 +21,15 @@ pub mod pricing;
 pub mod queries;
 pub mod rules;
 pub mod shopper;
+pub mod simulator;
+pub mod simulator_lookup;
+pub mod simulator_model;
 pub mod terms_view;
 pub mod versions;
 
-/// Mounts the offer and campaign pages.
+/// Mounts the offer and campaign pages (the simulator's before `/offers/{id}`).
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    simulator::config(cfg);
     offer_routes::config(cfg);
     campaign_routes::config(cfg);
 }

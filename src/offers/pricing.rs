@@ -15,6 +15,7 @@ use super::{campaigns, in_force};
 use crate::db::schema::items;
 use crate::kernel::Currency;
 use crate::sales::model as sales;
+use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
 
 /// Checks one coupon code of a cart against the offer versions in force: the offer it makes
@@ -69,12 +70,21 @@ pub struct StoreScope {
 /// Store `store_id`'s scope.
 pub fn store_scope(conn: &mut PgConnection, store_id: i64) -> QueryResult<StoreScope> {
     use crate::db::schema::stores;
-    let (warehouse, currency, profile_id, settings) =
-        crate::stores::model::sale_context(conn, store_id)?;
     let company_id = stores::table
         .find(store_id)
         .select(stores::company_id)
         .first(conn)?;
+    scope(conn, store_id, company_id)
+}
+
+/// The calling till's store's scope (the till knows its company: one query fewer).
+pub fn till_scope(conn: &mut PgConnection, till: &Till) -> QueryResult<StoreScope> {
+    scope(conn, till.store_id.get(), till.company_id.get())
+}
+
+fn scope(conn: &mut PgConnection, store_id: i64, company_id: i64) -> QueryResult<StoreScope> {
+    let (warehouse, currency, profile_id, settings) =
+        crate::stores::model::sale_context(conn, store_id)?;
     Ok(StoreScope {
         company_id,
         profile_id,
@@ -147,7 +157,8 @@ pub struct PricedCart {
     pub currency: Currency,
 }
 
-/// Prices `lines` for `customer` at `store` at `at`; unknown items are refused by line.
+/// Prices `lines` for `customer` at `store` at `at`; unknown items are refused by line, and a
+/// coupon code that may not be used by its place in `coupon_codes`.
 pub fn price(
     conn: &mut PgConnection,
     store: &StoreScope,
@@ -156,6 +167,20 @@ pub fn price(
     lines: &[WantedLine],
     coupons: CouponCodes,
 ) -> Result<PricedCart, AppError> {
+    let (priced, refused) = price_without_refused(conn, store, customer, at, lines, coupons)?;
+    refused.into_result(priced).map_err(AppError::Validation)
+}
+
+/// As `price`, but a coupon code that may not be used leaves the cart priced without it: its
+/// reason comes back beside the cart (by `coupon_codes[i]`), as the simulator shows it.
+pub fn price_without_refused(
+    conn: &mut PgConnection,
+    store: &StoreScope,
+    customer: Option<i64>,
+    at: DateTime<Utc>,
+    lines: &[WantedLine],
+    coupons: CouponCodes,
+) -> Result<(PricedCart, FieldErrors), AppError> {
     let codes: Vec<String> = lines
         .iter()
         .map(|l| l.item_code.trim().to_uppercase())
@@ -199,7 +224,7 @@ pub fn price(
     let spent = campaigns::spent(conn, store.company_id)?;
     let loaded = in_force::of_company(conn, store.company_id)?;
     let offers = loaded.at(at);
-    let mut errors = FieldErrors::new();
+    let mut refused = FieldErrors::new();
     let mut coupon_offers = Vec::new();
     for (index, code) in coupons.codes.iter().enumerate() {
         let ask = CouponAsk {
@@ -210,10 +235,9 @@ pub fn price(
         };
         match (coupons.check)(conn, &ask, &offers)? {
             Ok(offer) => coupon_offers.push(offer),
-            Err(message) => errors.add(&format!("coupon_codes[{index}]"), message),
+            Err(message) => refused.add(&format!("coupon_codes[{index}]"), message),
         }
     }
-    errors.into_result(()).map_err(AppError::Validation)?;
     let cart = Cart {
         company_id: store.company_id,
         profile_id: store.profile_id,
@@ -232,7 +256,10 @@ pub fn price(
     };
     let priced = rules::evaluate(&cart, &offers);
     let free_rates = free_item_rates(conn, &priced)?;
-    Ok(shape(&cart, &offers, &priced, &free_rates, &store.currency))
+    Ok((
+        shape(&cart, &offers, &priced, &free_rates, &store.currency),
+        refused,
+    ))
 }
 
 /// The standard rate of free items that are not in the cart (a free line shows what it is worth).

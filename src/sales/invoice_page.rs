@@ -253,6 +253,8 @@ pub fn view(
 struct InvoicePage {
     ctx: PageCtx,
     invoice: InvoiceView,
+    /// Whether to offer "Try these lines in the offer simulator" (its readers only).
+    can_simulate: bool,
 }
 
 async fn show(
@@ -278,6 +280,7 @@ async fn show(
         .await?;
     render(&InvoicePage {
         ctx: user.page(),
+        can_simulate: user.can(Permission::OffersManage) || user.can(Permission::ReportsView),
         invoice,
     })
 }

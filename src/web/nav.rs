@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 20] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 21] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -99,6 +99,12 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 20] = [
         "Offers",
         "Campaigns",
         "/campaigns",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "Offers",
+        "Coupons",
+        "/coupons",
         Some(Permission::ReportsView),
     ),
     (
@@ -188,6 +194,7 @@ mod tests {
                 "Loyalty Reports",
                 "Offers",
                 "Campaigns",
+                "Coupons",
                 "Gift Cards",
                 "Gift Card Liability",
                 "API",
@@ -206,6 +213,7 @@ mod tests {
                 "Loyalty Reports",
                 "Offers",
                 "Campaigns",
+                "Coupons",
                 "Gift Cards",
                 "Gift Card Liability"
             ]

@@ -41,7 +41,7 @@ fn enrol(app: &TestApp, first_name: &str, id: i64) {
 }
 
 /// One point per dollar, points worth a cent, never expiring; Ana enrolled.
-fn single_tier(app: &TestApp) -> i64 {
+pub(crate) fn single_tier(app: &TestApp) -> i64 {
     let id = program(app, "Rewards", &[("Member", "0", "1")], 0);
     enrol(app, "Ana", id);
     id

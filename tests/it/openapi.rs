@@ -281,6 +281,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
     // The demo data the examples name: groups and territories, the catalogue, a delivery charge.
     patron::seed::demo_trees(&mut app.conn()).unwrap();
     patron::catalog::demo::seed(&mut app.conn()).unwrap();
+    patron::coupons::demo::seed(&mut app.conn()).unwrap();
     app.sql(
         "INSERT INTO delivery_charges (pos_profile_id, label, default_rate, rate) \
          SELECT p.id, 'Standard Delivery', 5, 5 FROM pos_profiles p \
@@ -333,6 +334,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
         ("record_account_payment", StatusCode::CREATED),
         ("search_customers", StatusCode::OK),
         ("evaluate_cart", StatusCode::OK),
+        ("validate_coupon", StatusCode::OK),
         ("submit_invoice", StatusCode::CREATED),
         ("get_invoice", StatusCode::OK),
         ("cancel_invoice", StatusCode::OK),
@@ -369,6 +371,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
             "submit_invoice" => assert_eq!(answer.json["totals"]["grand_total"], "34.98"),
             "evaluate_cart" => assert_eq!(answer.json["totals"]["grand_total"], "44.97"),
             "cancel_invoice" => assert_eq!(answer.json["status"], "cancelled"),
+            "validate_coupon" => assert_eq!(answer.json["offer"]["title"], "Welcome 10%"),
             "get_gift_card" => assert_eq!(answer.json["balance"], "50.00"),
             _ => {}
         }

@@ -17,7 +17,7 @@ use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
 use crate::common::TestApp;
 use crate::common::shop::shop;
 
-const WIDTHS: [u32; 2] = [1366, 390];
+pub(crate) const WIDTHS: [u32; 2] = [1366, 390];
 
 fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -30,7 +30,7 @@ fn screenshots() -> PathBuf {
 
 /// Saves a screenshot named `story-width-step.png` and asserts that the page is no wider than
 /// the window (nothing scrolls sideways).
-pub async fn look(browser: &Client, story: &str, width: u32, step: &str) {
+pub(crate) async fn look(browser: &Client, story: &str, width: u32, step: &str) {
     let png = browser.screenshot().await.unwrap();
     std::fs::write(
         screenshots().join(format!("{story}-{width}-{step}.png")),

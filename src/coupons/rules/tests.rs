@@ -168,7 +168,7 @@ fn the_offer_must_be_enabled_valid_and_for_the_store() {
     let refused = check(Some(&coupon()), Some(&elsewhere), &asked()).unwrap_err();
     assert_eq!(
         refused.message("WELCOME"),
-        "Coupon WELCOME is for the offer Welcome 10%, which is for store UPTOWN only."
+        "Coupon WELCOME is for the offer Welcome 10%, which is for UPTOWN only."
     );
 }
 
@@ -214,4 +214,24 @@ fn the_first_refusal_wins() {
         ..coupon()
     };
     assert_eq!(refusal(Some(&unlimited), &offer(), &asked()), None);
+}
+
+#[test]
+fn status_puts_disabled_then_used_up_then_dates() {
+    let offer = offer();
+    let on =
+        |c: &Coupon, today: &str| Status::of(c, offer.valid_from, offer.valid_upto, day(today));
+    assert_eq!(on(&coupon(), "2026-12-06"), Status::Valid);
+    assert_eq!(on(&coupon(), "2026-11-30"), Status::Scheduled);
+    assert_eq!(on(&coupon(), "2027-01-01"), Status::Expired);
+    let full = Coupon {
+        used: 5,
+        ..coupon()
+    };
+    assert_eq!(on(&full, "2027-01-01"), Status::UsedUp);
+    let off = Coupon {
+        disabled: true,
+        ..full
+    };
+    assert_eq!(on(&off, "2026-12-06"), Status::Disabled);
 }

@@ -1,6 +1,7 @@
 //! The harness: a real Patron on a free port over a database of its own, and HTTP clients that
 //! sign in as a role and carry the CSRF token the way a browser form does.
 
+pub mod coupons;
 pub mod db;
 pub mod gift_cards;
 pub mod offers;

@@ -1,0 +1,269 @@
+//! Bulk coupon codes: a batch of up to 100,000 promotional coupons for one offer, each code
+//! unguessable (11 random characters, about 54 bits, after an optional prefix) and unique in the
+//! company. The codes are written in one transaction on a background thread, while a second
+//! connection reports how many are made, so that the batch page shows progress and a failed
+//! batch leaves no half of itself behind.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Text};
+use serde::Serialize;
+
+use super::codes;
+use crate::audit::{self, Actor};
+use crate::db::DbPool;
+use crate::db::schema::coupon_batches;
+
+/// The audit log's name for a batch.
+pub const ENTITY: &str = "coupon_batch";
+
+/// Most codes in one batch.
+pub const MOST: i32 = 100_000;
+
+/// Codes written per statement (and per progress report).
+const CHUNK: usize = 10_000;
+
+/// A batch as its form makes it.
+#[derive(Debug, Clone, PartialEq, Insertable, Serialize)]
+#[diesel(table_name = coupon_batches)]
+pub struct BatchFields {
+    /// Company.
+    pub company_id: i64,
+    /// POS Offer.
+    pub offer_id: i64,
+    /// Campaign.
+    pub campaign_id: Option<i64>,
+    /// The coupons' name.
+    pub name: String,
+    /// Prefix (upper-case, may be empty).
+    pub prefix: String,
+    /// How many codes.
+    pub requested: i32,
+    /// Each coupon's Maximum Use.
+    pub maximum_use: i32,
+    /// Each coupon's One Use.
+    pub one_use: bool,
+    /// Each coupon's Valid From.
+    pub valid_from: Option<NaiveDate>,
+    /// Each coupon's Valid Upto.
+    pub valid_upto: Option<NaiveDate>,
+    /// Who asked for it.
+    pub created_by: String,
+}
+
+/// A batch as its page shows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = coupon_batches)]
+pub struct Batch {
+    /// Id.
+    pub id: i64,
+    /// Company.
+    pub company_id: i64,
+    /// The coupons' name.
+    pub name: String,
+    /// Prefix.
+    pub prefix: String,
+    /// How many codes were asked for.
+    pub requested: i32,
+    /// How many are made so far.
+    pub made: i32,
+    /// running, done or failed.
+    pub status: String,
+    /// Why it failed.
+    pub message: String,
+    /// POS Offer.
+    pub offer_id: i64,
+    /// When it was asked for.
+    pub created_at: DateTime<Utc>,
+    /// When it ended.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl Batch {
+    /// Share made, 0-100.
+    pub fn percent(&self) -> i64 {
+        i64::from(self.made) * 100 / i64::from(self.requested.max(1))
+    }
+}
+
+/// Batch `id`.
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Batch> {
+    coupon_batches::table
+        .find(id)
+        .select(Batch::as_select())
+        .first(conn)
+}
+
+/// Records a batch to make, audited; returns its id. `spawn` then makes the codes.
+pub fn create(conn: &mut PgConnection, actor: &Actor, fields: &BatchFields) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(coupon_batches::table)
+        .values(fields)
+        .returning(coupon_batches::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        "create",
+        None,
+        audit::snapshot(fields),
+    )?;
+    Ok(id)
+}
+
+/// Writes `count` fresh codes of batch `id` (prefix `prefix`), all or none: a code another
+/// coupon of the company has already is made again. Returns how many were written.
+fn write_codes(
+    data: &mut PgConnection,
+    progress: &mut PgConnection,
+    id: i64,
+    prefix: &str,
+    count: usize,
+) -> QueryResult<usize> {
+    let mut made = 0;
+    while made < count {
+        let wanted = (count - made).min(CHUNK);
+        let chunk: Vec<String> = (0..wanted)
+            .map(|_| format!("{prefix}{}", codes::random(codes::BULK_LENGTH)))
+            .collect();
+        // Collisions (with 54 random bits, next to never) are skipped by the unique index and
+        // made up in the next round.
+        made += diesel::sql_query(
+            "INSERT INTO coupons (company_id, name, coupon_type, code, offer_id, campaign_id, \
+             valid_from, valid_upto, maximum_use, one_use, batch_id) \
+             SELECT b.company_id, b.name, 'promotional', c.code, b.offer_id, b.campaign_id, \
+             b.valid_from, b.valid_upto, b.maximum_use, b.one_use, b.id \
+             FROM coupon_batches b, unnest($2) AS c(code) WHERE b.id = $1 \
+             ON CONFLICT (company_id, code) DO NOTHING",
+        )
+        .bind::<BigInt, _>(id)
+        .bind::<Array<Text>, _>(&chunk)
+        .execute(data)?;
+        diesel::update(coupon_batches::table.find(id))
+            .set(coupon_batches::made.eq(i32::try_from(made).unwrap_or(i32::MAX)))
+            .execute(progress)?;
+    }
+    Ok(made)
+}
+
+/// Makes batch `id`'s codes in one transaction on `data`, reporting progress on `progress`.
+pub fn run(data: &mut PgConnection, progress: &mut PgConnection, id: i64) -> QueryResult<()> {
+    let (prefix, requested): (String, i32) = coupon_batches::table
+        .find(id)
+        .select((coupon_batches::prefix, coupon_batches::requested))
+        .first(data)?;
+    let count = usize::try_from(requested).unwrap_or(0);
+    let outcome = data.transaction(|data| write_codes(data, progress, id, &prefix, count));
+    let (status, made, message) = match outcome {
+        Ok(made) => ("done", made, String::new()),
+        Err(e) => {
+            tracing::error!(batch = id, "coupon batch failed: {e}");
+            (
+                "failed",
+                0,
+                "Making the codes failed and none were kept; it has been logged. Try again."
+                    .to_owned(),
+            )
+        }
+    };
+    diesel::update(coupon_batches::table.find(id))
+        .set((
+            coupon_batches::status.eq(status),
+            coupon_batches::made.eq(i32::try_from(made).unwrap_or(i32::MAX)),
+            coupon_batches::message.eq(message),
+            coupon_batches::finished_at.eq(Some(Utc::now())),
+        ))
+        .execute(progress)?;
+    Ok(())
+}
+
+/// The advisory lock a run holds until it has finished: `SELECT pg_advisory_lock(7304, id)`
+/// returns once it is over, which is how anyone waits for a batch.
+pub const LOCK_CLASS: i32 = 7304;
+
+fn advisory(conn: &mut PgConnection, function: &str, id: i64) -> QueryResult<()> {
+    diesel::sql_query(format!("SELECT {function}($1, $2)"))
+        .bind::<diesel::sql_types::Integer, _>(LOCK_CLASS)
+        .bind::<diesel::sql_types::Integer, _>(i32::try_from(id).unwrap_or(i32::MAX))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Starts making batch `id`'s codes on its own thread with two pooled connections, and returns
+/// once the run holds its lock (or could not start).
+pub fn spawn(pool: DbPool, id: i64) {
+    let (started, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let result = (|| -> anyhow::Result<()> {
+            let mut progress = pool.get()?;
+            advisory(&mut progress, "pg_advisory_lock", id)?;
+            let _ = started.send(());
+            let mut data = pool.get()?;
+            let outcome = run(&mut data, &mut progress, id);
+            advisory(&mut progress, "pg_advisory_unlock", id)?;
+            Ok(outcome?)
+        })();
+        if let Err(e) = result {
+            tracing::error!(batch = id, "coupon batch could not run: {e:#}");
+            if let Ok(mut conn) = pool.get() {
+                let _ = diesel::update(coupon_batches::table.find(id))
+                    .set((
+                        coupon_batches::status.eq("failed"),
+                        coupon_batches::message.eq("The batch could not start; try again."),
+                        coupon_batches::finished_at.eq(Some(Utc::now())),
+                    ))
+                    .execute(&mut conn);
+            }
+        }
+    });
+    // Waits on the thread itself: a dropped sender (the thread failed early) ends the wait too.
+    let _ = wait.recv();
+}
+
+/// Batch `id`'s codes as CSV (Code, Coupon Name, POS Offer, Valid From, Valid Upto, Maximum
+/// Use), in the order they were made.
+pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        code: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        offer: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        valid_from: Option<NaiveDate>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        valid_upto: Option<NaiveDate>,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        maximum_use: i32,
+    }
+    let lines: Vec<Line> = diesel::sql_query(
+        "SELECT c.code, c.name, o.title AS offer, c.valid_from, c.valid_upto, c.maximum_use \
+         FROM coupons c JOIN offers o ON o.id = c.offer_id WHERE c.batch_id = $1 ORDER BY c.id",
+    )
+    .bind::<BigInt, _>(id)
+    .load(conn)?;
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(lines.len() * 48));
+    out.write_record([
+        "Code",
+        "Coupon Name",
+        "POS Offer",
+        "Valid From",
+        "Valid Upto",
+        "Maximum Use",
+    ])?;
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    for l in lines {
+        out.write_record([
+            l.code,
+            l.name,
+            l.offer,
+            day(l.valid_from),
+            day(l.valid_upto),
+            l.maximum_use.to_string(),
+        ])?;
+    }
+    Ok(out.into_inner()?)
+}

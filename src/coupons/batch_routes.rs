@@ -1,0 +1,271 @@
+//! The Generate codes pages (coupons.manage): the batch form, the batch's page with its progress
+//! while the codes are made, and the codes as CSV once they are.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+
+use super::batch::{self, Batch, BatchFields, MOST};
+use super::codes;
+use super::form::{self, CouponForm};
+use super::queries;
+use crate::audit;
+use crate::offers::campaign_routes::home_company;
+use crate::state::AppState;
+use crate::users::rules::Permission;
+use crate::web::format::count as count_text;
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status, see_other};
+
+/// Mounts the routes (before `/coupons/{id}`).
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/coupons/batches", web::post().to(create))
+        .route("/coupons/batches/new", web::get().to(new_page))
+        .route("/coupons/batches/{id}", web::get().to(show))
+        .route("/coupons/batches/{id}/codes.csv", web::get().to(download));
+}
+
+/// The batch form as typed.
+#[derive(Debug, Clone, Default)]
+struct BatchForm {
+    /// What the coupons share (name, offer, campaign, dates, Maximum Use, One Use).
+    coupon: CouponForm,
+    /// How many codes.
+    count: String,
+    /// Prefix.
+    prefix: String,
+}
+
+impl BatchForm {
+    fn from_pairs(pairs: &[(String, String)], company: i64) -> BatchForm {
+        let mut coupon = CouponForm::from_pairs(pairs);
+        coupon.coupon_type = "promotional".into();
+        coupon.company_id = company.to_string();
+        coupon.code.clear();
+        coupon.customer.clear();
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        BatchForm {
+            coupon,
+            count: value("count"),
+            prefix: value("prefix"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coupons/batch_form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    form: BatchForm,
+    errors: FieldErrors,
+    offers: Vec<(i64, String)>,
+    campaigns: Vec<(i64, String)>,
+    most: String,
+}
+
+impl FormPage {
+    fn picked(&self, value: &str, id: &i64) -> bool {
+        value.trim() == id.to_string()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    form: BatchForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let store = user.store_id;
+    let (offers, campaigns) = state
+        .db
+        .run(move |conn| {
+            let (company, _) = home_company(conn, store)?;
+            Ok((
+                queries::coupon_offers(conn, company.id)?,
+                queries::campaigns_of(conn, company.id)?,
+            ))
+        })
+        .await?;
+    render_status(
+        status,
+        &FormPage {
+            ctx: user.page(),
+            form,
+            errors,
+            offers,
+            campaigns,
+            most: count_text(i64::from(MOST)),
+        },
+    )
+}
+
+async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CouponsManage)?;
+    let form = BatchForm {
+        coupon: CouponForm::blank(None),
+        count: "1000".into(),
+        prefix: String::new(),
+    };
+    form_page(&state, &user, StatusCode::OK, form, FieldErrors::new()).await
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CouponsManage)?;
+    let (store, actor) = (user.store_id, user.actor());
+    let pairs = pairs.into_inner();
+    let outcome = state
+        .db
+        .tx(move |conn| {
+            let (company, _) = home_company(conn, store)?;
+            let form = BatchForm::from_pairs(&pairs, company.id);
+            let mut errors = FieldErrors::new();
+            let count = form
+                .count
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=MOST).contains(n));
+            if count.is_none() {
+                errors.add(
+                    "count",
+                    format!(
+                        "Enter how many codes: 1 to {}.",
+                        count_text(i64::from(MOST))
+                    ),
+                );
+            }
+            let prefix = codes::normalize(&form.prefix);
+            if prefix.chars().count() > 12
+                || prefix
+                    .chars()
+                    .any(|c| !(c.is_ascii_alphanumeric() || c == '-'))
+            {
+                errors.add(
+                    "prefix",
+                    "A prefix has at most 12 letters, digits or dashes (like SPRING-).",
+                );
+            }
+            let parsed = match form.coupon.parse() {
+                Ok(mut parsed) => {
+                    form::check_against(conn, &mut parsed, &mut errors)?;
+                    Some(parsed)
+                }
+                Err(more) => {
+                    for (field, message) in more.iter() {
+                        errors.add(field, message);
+                    }
+                    None
+                }
+            };
+            let (Some(parsed), Some(count), true) = (parsed, count, errors.is_empty()) else {
+                return Ok(Err((form, errors)));
+            };
+            let c = parsed.fields;
+            let fields = BatchFields {
+                company_id: c.company_id,
+                offer_id: c.offer_id,
+                campaign_id: c.campaign_id,
+                name: c.name,
+                prefix,
+                requested: count,
+                maximum_use: c.maximum_use,
+                one_use: c.one_use,
+                valid_from: c.valid_from,
+                valid_upto: c.valid_upto,
+                created_by: actor.parts().1,
+            };
+            Ok(Ok(batch::create(conn, &actor, &fields)?))
+        })
+        .await?;
+    match outcome {
+        Ok(id) => {
+            batch::spawn(state.db.pool().clone(), id);
+            Ok(see_other(&format!("/coupons/batches/{id}")))
+        }
+        Err((form, errors)) => {
+            form_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coupons/batch.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    batch: Batch,
+    offer: String,
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CouponsManage)?;
+    let id = id.into_inner();
+    let (batch, offer) = state
+        .db
+        .run(move |conn| {
+            let batch = batch::find(conn, id)?;
+            let offer = crate::offers::versions::find(conn, batch.offer_id, false)?
+                .fields
+                .terms
+                .title;
+            Ok((batch, offer))
+        })
+        .await?;
+    render_status(
+        StatusCode::OK,
+        &ShowPage {
+            ctx: user.page(),
+            batch,
+            offer,
+        },
+    )
+}
+
+async fn download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CouponsManage)?;
+    let (id, actor) = (id.into_inner(), user.actor());
+    let bytes = state
+        .db
+        .tx(move |conn| {
+            let found = batch::find(conn, id)?;
+            if found.status != "done" {
+                return Err(AppError::Conflict(
+                    "The codes are not all made yet: download them once the batch is done.".into(),
+                ));
+            }
+            let bytes = batch::csv(conn, id).map_err(|e| AppError::Internal(format!("{e:#}")))?;
+            audit::record(conn, &actor, batch::ENTITY, id, "export", None, None)?;
+            Ok(bytes)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"coupon-batch-{id}.csv\""),
+        ))
+        .body(bytes))
+}

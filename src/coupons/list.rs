@@ -1,0 +1,225 @@
+//! The coupon list: one company's coupons newest first, searched by code (its start) or name
+//! (anywhere), filtered by campaign, offer, type and status, paged by id.
+
+use chrono::NaiveDate;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
+use serde::Deserialize;
+
+use super::rules::{Coupon, CouponType, Status};
+use crate::kernel::keyset::Keyset;
+
+/// Rows per page.
+pub const PAGE: usize = 50;
+
+/// What the list is asked for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListFilter {
+    /// Code or name.
+    pub q: String,
+    /// Campaign id.
+    pub campaign: String,
+    /// Offer id.
+    pub offer: String,
+    /// promotional or gift_card.
+    pub coupon_type: String,
+    /// A `Status` value.
+    pub status: String,
+    /// Batch id (the batch page links its coupons).
+    pub batch: String,
+}
+
+impl ListFilter {
+    /// The filters as the list's links carry them.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("q", self.q.trim()),
+            ("campaign", self.campaign.trim()),
+            ("offer", self.offer.trim()),
+            ("coupon_type", self.coupon_type.trim()),
+            ("status", self.status.trim()),
+            ("batch", self.batch.trim()),
+        ]
+    }
+}
+
+/// One coupon as the list shows it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ListRow {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Code.
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    /// Coupon Name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Coupon Type as stored.
+    #[diesel(sql_type = Text)]
+    pub coupon_type: String,
+    /// Its offer's id.
+    #[diesel(sql_type = BigInt)]
+    pub offer_id: i64,
+    /// Its offer's current Title.
+    #[diesel(sql_type = Text)]
+    pub offer: String,
+    /// Its campaign's name.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub campaign: Option<String>,
+    /// Valid From (none: the offer's).
+    #[diesel(sql_type = Nullable<Date>)]
+    pub valid_from: Option<NaiveDate>,
+    /// Valid Upto (none: the offer's).
+    #[diesel(sql_type = Nullable<Date>)]
+    pub valid_upto: Option<NaiveDate>,
+    /// The offer's Valid From.
+    #[diesel(sql_type = Date)]
+    pub offer_from: NaiveDate,
+    /// The offer's Valid Upto.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub offer_upto: Option<NaiveDate>,
+    /// Maximum Use.
+    #[diesel(sql_type = Integer)]
+    pub maximum_use: i32,
+    /// Used.
+    #[diesel(sql_type = Integer)]
+    pub used: i32,
+    /// Disabled.
+    #[diesel(sql_type = Bool)]
+    pub disabled: bool,
+    /// One Use.
+    #[diesel(sql_type = Bool)]
+    pub one_use: bool,
+    /// Company.
+    #[diesel(sql_type = BigInt)]
+    pub company_id: i64,
+    /// Gift card coupons' customer.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub customer_id: Option<i64>,
+}
+
+impl ListRow {
+    /// The coupon as the validation chain reads it.
+    pub fn coupon(&self) -> Coupon {
+        Coupon {
+            code: self.code.clone(),
+            company_id: self.company_id,
+            coupon_type: CouponType::from_stored(&self.coupon_type),
+            valid_from: self.valid_from,
+            valid_upto: self.valid_upto,
+            maximum_use: self.maximum_use,
+            used: self.used,
+            disabled: self.disabled,
+            customer_id: self.customer_id,
+            one_use: self.one_use,
+        }
+    }
+
+    /// Where it stands on `today`.
+    pub fn status(&self, today: NaiveDate) -> Status {
+        Status::of(&self.coupon(), self.offer_from, self.offer_upto, today)
+    }
+
+    /// "3 of 50", "3 (no limit)".
+    pub fn uses(&self) -> String {
+        if self.maximum_use == 0 {
+            format!("{} (no limit)", self.used)
+        } else {
+            format!("{} of {}", self.used, self.maximum_use)
+        }
+    }
+
+    /// Coupon Type as people read it.
+    pub fn type_label(&self) -> &'static str {
+        CouponType::from_stored(&self.coupon_type).label()
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.code, c.name, c.coupon_type, c.offer_id, v.title AS offer, \
+    k.name AS campaign, c.valid_from, c.valid_upto, v.valid_from AS offer_from, \
+    v.valid_upto AS offer_upto, c.maximum_use, c.used, c.disabled, c.one_use, c.company_id, \
+    c.customer_id \
+    FROM coupons c \
+    JOIN offers o ON o.id = c.offer_id \
+    JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
+    LEFT JOIN campaigns k ON k.id = c.campaign_id";
+
+/// `%` and `_` typed by a person match themselves.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// One page of `company`'s coupons as `filter` asks, one row more than a page when there is
+/// more, in the direction `keyset` says.
+pub fn page(
+    conn: &mut PgConnection,
+    company: i64,
+    filter: &ListFilter,
+    today: NaiveDate,
+    keyset: &Keyset<i64>,
+) -> QueryResult<Vec<ListRow>> {
+    // Placeholders are numbered in the text as binds are added ($1 is the company).
+    let mut n = 1;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    let mut query = diesel::sql_query(format!("{SELECT} WHERE c.company_id = $1"))
+        .into_boxed::<Pg>()
+        .bind::<BigInt, _>(company);
+    let q = filter.q.trim();
+    if !q.is_empty() {
+        let (code, name) = (next(), next());
+        query = query
+            .sql(format!(" AND (c.code LIKE {code} OR c.name ILIKE {name})"))
+            .bind::<Text, _>(format!("{}%", escape_like(&q.to_uppercase())))
+            .bind::<Text, _>(format!("%{}%", escape_like(q)));
+    }
+    for (column, raw) in [
+        ("c.campaign_id", &filter.campaign),
+        ("c.offer_id", &filter.offer),
+        ("c.batch_id", &filter.batch),
+    ] {
+        if let Ok(id) = raw.trim().parse::<i64>() {
+            query = query
+                .sql(format!(" AND {column} = {}", next()))
+                .bind::<BigInt, _>(id);
+        }
+    }
+    if let Some(kind) = ["promotional", "gift_card"]
+        .into_iter()
+        .find(|k| *k == filter.coupon_type.trim())
+    {
+        query = query.sql(format!(" AND c.coupon_type = '{kind}'"));
+    }
+    if let Some(status) = Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == filter.status.trim())
+    {
+        query = query.sql(format!(" AND {}", status.condition(today)));
+    }
+    query = match keyset {
+        Keyset::First => query.sql(" ORDER BY c.id DESC"),
+        Keyset::After(id) => query
+            .sql(format!(" AND c.id < {} ORDER BY c.id DESC", next()))
+            .bind::<BigInt, _>(*id),
+        Keyset::Before(id) => query
+            .sql(format!(" AND c.id > {} ORDER BY c.id ASC", next()))
+            .bind::<BigInt, _>(*id),
+    };
+    query
+        .sql(format!(" LIMIT {}", PAGE + 1))
+        .load::<ListRow>(conn)
+}
+
+/// Coupon `id` as the list shows it.
+pub fn one(conn: &mut PgConnection, id: i64) -> QueryResult<ListRow> {
+    diesel::sql_query(format!("{SELECT} WHERE c.id = $1"))
+        .bind::<BigInt, _>(id)
+        .get_result(conn)
+}

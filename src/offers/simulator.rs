@@ -1,0 +1,523 @@
+//! The offer simulator (offers.manage or reports.view): a cart built in a GET form (lines with
+//! the item picker and the item's price as Rate, a store, a posting date, a customer, coupon
+//! codes) or loaded from a past invoice ("Try on invoice"), priced by the till API's own pricing
+//! (`pricing`), and shown with each line's discount and its offer, free lines, the Grand Total
+//! offer, bonus points, totals, and why every other offer did not apply. Nothing is written.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use chrono::{NaiveDate, Utc};
+use diesel::PgConnection;
+use serde::Deserialize;
+
+use super::campaign_routes::READERS;
+use super::pricing::{self, CouponCheck, CouponCodes, WantedLine};
+use super::simulator_lookup::{self as lookup, Candidate, Found, StoreChoice};
+use super::simulator_model::{self as model, Action, LineInput, Outcome, SimForm, line_field};
+use crate::catalog::rules::rate_text;
+use crate::state::AppState;
+use crate::users::rules::Permission;
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, render_status};
+
+/// Mounts the routes (before `/offers/{id}`, which would take "simulator" for an id).
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/offers/simulator", web::get().to(page))
+        .route("/offers/simulator/rate", web::get().to(rate))
+        .route("/offers/simulator/line", web::get().to(line));
+}
+
+/// Whether htmx asked for a fragment (not a boosted page or a history restore).
+fn wants_fragment(req: &HttpRequest) -> bool {
+    let has = |name: &str| req.headers().contains_key(name);
+    has("HX-Request") && !has("HX-Boosted") && !has("HX-History-Restore-Request")
+}
+
+/// One cart line of the form, with its messages.
+struct LineRow {
+    /// Unique on the page: the inputs' ids end with it.
+    key: String,
+    /// Where the line is (from 0): what its Remove button sends without JavaScript.
+    index: usize,
+    /// "line 2" (a line htmx added: "new line"), for what screen readers read out.
+    label: String,
+    /// What was typed.
+    line: LineInput,
+    item_error: Option<String>,
+    qty_error: Option<String>,
+    rate_error: Option<String>,
+}
+
+impl LineRow {
+    /// A line "Add line" brings in.
+    fn added(key: String) -> LineRow {
+        LineRow {
+            key,
+            index: 0,
+            label: "new line".into(),
+            line: LineInput::default(),
+            item_error: None,
+            qty_error: None,
+            rate_error: None,
+        }
+    }
+}
+
+/// A priced cart with what it was priced for.
+struct Priced {
+    outcome: Outcome,
+    /// "Store North (NORTH) · Ana Lima (CUST-00002) · 6 Dec 2026".
+    context: String,
+    /// Bonus points the customer would not get, and why.
+    bonus_note: Option<String>,
+    /// Coupon codes that made their offer eligible.
+    coupons_used: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "offers/simulator.html", blocks = ["sim"])]
+struct SimPage {
+    ctx: PageCtx,
+    form: SimForm,
+    rows: Vec<LineRow>,
+    stores: Vec<StoreChoice>,
+    errors: FieldErrors,
+    /// Coupon codes refused, each with its reason.
+    refused: Vec<(String, String)>,
+    candidates: Vec<Candidate>,
+    /// "Invoice S1-9 of ...": the invoice just loaded, and the link that prices it today.
+    loaded: Option<(String, Option<String>)>,
+    priced: Option<Priced>,
+    /// Whether the customer picker may suggest (it needs customers.view).
+    customer_picker: bool,
+}
+
+impl SimPage {
+    fn store_chosen(&self, code: &str) -> bool {
+        self.form.store == code
+    }
+}
+
+/// Everything a rendering needs from the database, and the status to answer with.
+struct Built {
+    form: SimForm,
+    rows: Vec<LineRow>,
+    stores: Vec<StoreChoice>,
+    errors: FieldErrors,
+    refused: Vec<(String, String)>,
+    candidates: Vec<Candidate>,
+    loaded: Option<(String, Option<String>)>,
+    priced: Option<Priced>,
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    coupons: web::Data<pricing::Coupons>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let (mut form, action, asked) = SimForm::from_pairs(&query);
+    form.apply(action);
+    let (check, home_store) = (coupons.0, user.store_id);
+    let built = state
+        .db
+        .run(move |conn| build(conn, form, action, asked, home_store, check))
+        .await?;
+    let status = if built.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SimPage {
+        ctx: user.page(),
+        form: built.form,
+        rows: built.rows,
+        stores: built.stores,
+        errors: built.errors,
+        refused: built.refused,
+        candidates: built.candidates,
+        loaded: built.loaded,
+        priced: built.priced,
+        customer_picker: user.can(Permission::CustomersView),
+    };
+    if wants_fragment(&req) {
+        render_status(status, &page.as_sim())
+    } else {
+        render_status(status, &page)
+    }
+}
+
+/// Reads the form against the database and prices it when it holds a cart without mistakes.
+fn build(
+    conn: &mut PgConnection,
+    mut form: SimForm,
+    mut action: Action,
+    asked: bool,
+    home_store: Option<i64>,
+    check: CouponCheck,
+) -> Result<Built, AppError> {
+    let stores = lookup::stores(conn)?;
+    let mut errors = FieldErrors::new();
+    let mut candidates = Vec::new();
+    let mut loaded = None;
+    // Any request prices what the form holds (a line removed or added without JavaScript too);
+    // only "Price the cart" insists on a line.
+    let mut wanted = asked;
+    if !form.invoice.trim().is_empty() {
+        match lookup::invoice(conn, &form.invoice)? {
+            Found::One(tried) => {
+                form = tried.form;
+                action = Action::Price;
+                wanted = true;
+                loaded = Some(tried.said);
+            }
+            Found::Not(message, found) => {
+                errors.add("invoice", message);
+                candidates = found;
+                // Only the invoice was asked for: the empty cart needs no message of its own.
+                wanted = false;
+            }
+        }
+    }
+    let typed_store = form.store.trim().to_uppercase();
+    let store = match typed_store.as_str() {
+        "" => stores
+            .iter()
+            .find(|s| Some(s.id) == home_store)
+            .or_else(|| stores.first()),
+        code => stores.iter().find(|s| s.code.eq_ignore_ascii_case(code)),
+    }
+    .cloned();
+    let Some(store) = store else {
+        let message = if stores.is_empty() {
+            "No store has a POS profile yet: set up a store first."
+        } else {
+            "Choose a store from the list."
+        };
+        errors.add("store", message);
+        return Ok(finish(form, action, stores, errors, candidates, None, None));
+    };
+    form.store = store.code.clone();
+    let clock = store.clock();
+    let now = Utc::now();
+    let today = clock.date(now);
+    if form.date.trim().is_empty() {
+        form.date = today.format("%Y-%m-%d").to_string();
+    }
+    let loaded = loaded.map(|said| {
+        let mut today_form = form.clone();
+        today_form.date = today.format("%Y-%m-%d").to_string();
+        let link = (today_form.date != form.date)
+            .then(|| format!("/offers/simulator?{}", today_form.query()));
+        (said, link)
+    });
+    let draft = match model::parse(&form, wanted && action == Action::Price) {
+        Ok(draft) => Some(draft),
+        Err(found) => {
+            for (field, message) in found.iter() {
+                errors.add(field, message);
+            }
+            None
+        }
+    };
+    let Some(draft) = draft.filter(|d| wanted && errors.is_empty() && !d.lines.is_empty()) else {
+        return Ok(finish(
+            form, action, stores, errors, candidates, loaded, None,
+        ));
+    };
+    let codes: Vec<String> = draft.lines.iter().map(|l| l.item_code.clone()).collect();
+    let mut known = lookup::items(conn, &codes)?;
+    for line in &draft.lines {
+        if !known.contains_key(&line.item_code) {
+            errors.add(
+                &line_field("item", line.row),
+                format!("No item has the code {}.", line.item_code),
+            );
+        }
+    }
+    let customer = match &draft.customer {
+        Some(code) => match lookup::customer_by_code(conn, code)? {
+            Some((id, _)) => Some(id),
+            None => {
+                errors.add("customer", format!("No customer has the code {code}."));
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Ok(finish(
+            form, action, stores, errors, candidates, loaded, None,
+        ));
+    }
+    let scope = pricing::store_scope(conn, store.id)?;
+    let customer = customer.or(scope.default_customer_id);
+    let mut wanted_lines = Vec::with_capacity(draft.lines.len());
+    for line in &draft.lines {
+        let rate = match (line.rate, known.get(&line.item_code)) {
+            (Some(rate), _) => rate,
+            (None, Some(item)) => item.standard_rate,
+            (None, None) => rust_decimal::Decimal::ZERO,
+        };
+        // A Rate left blank shows the price it was priced at.
+        if let Some(typed) = form.lines.get_mut(line.row)
+            && typed.rate.trim().is_empty()
+        {
+            typed.rate = rate_text(rate);
+        }
+        wanted_lines.push(WantedLine {
+            item_code: line.item_code.clone(),
+            qty: line.qty,
+            price_list_rate: rate,
+        });
+    }
+    let day = draft.day.unwrap_or(today);
+    let at = model::instant(day, clock, now);
+    let coupon_codes = CouponCodes {
+        codes: &draft.coupons,
+        check,
+    };
+    let priced =
+        pricing::price_without_refused(conn, &scope, customer, at, &wanted_lines, coupon_codes);
+    let (cart, refused_by_place) = match priced {
+        Ok(priced) => priced,
+        Err(AppError::Validation(found)) => {
+            // The form was checked as the pricing checks it; should it still refuse a line,
+            // the message goes to that line.
+            for (field, message) in found.iter() {
+                errors.add(&line_message_field(field, &draft.lines), message);
+            }
+            return Ok(finish(
+                form, action, stores, errors, candidates, loaded, None,
+            ));
+        }
+        Err(other) => return Err(other),
+    };
+    let refused: Vec<(String, String)> = draft
+        .coupons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, code)| {
+            refused_by_place
+                .get(&format!("coupon_codes[{i}]"))
+                .map(|why| (code.clone(), why.to_owned()))
+        })
+        .collect();
+    let coupons_used = draft
+        .coupons
+        .iter()
+        .filter(|c| !refused.iter().any(|(r, _)| r == *c))
+        .cloned()
+        .collect();
+    let missing: Vec<String> = cart
+        .lines
+        .iter()
+        .map(|l| l.item_code.clone())
+        .filter(|c| !known.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        known.extend(lookup::items(conn, &missing)?);
+    }
+    let names: HashMap<String, String> = known
+        .into_iter()
+        .map(|(code, item)| (code, item.name))
+        .collect();
+    let who = match customer {
+        Some(id) => {
+            let (code, name) = lookup::customer(conn, id)?;
+            let default = if draft.customer.is_none() {
+                ", the store's Default Customer"
+            } else {
+                ""
+            };
+            format!("{name} ({code}{default})")
+        }
+        None => "No customer (the store has no Default Customer)".to_owned(),
+    };
+    let bonus_note = if cart.bonus_points.is_empty() {
+        None
+    } else {
+        bonus_note(conn, customer, store.company_id, day)?
+    };
+    let priced = Priced {
+        outcome: model::outcome(&cart, &names),
+        context: format!(
+            "{} · {who} · {}",
+            store.label(),
+            crate::offers::campaign_routes::day(day)
+        ),
+        bonus_note,
+        coupons_used,
+    };
+    let mut built = finish(
+        form,
+        action,
+        stores,
+        errors,
+        candidates,
+        loaded,
+        Some(priced),
+    );
+    built.refused = refused;
+    Ok(built)
+}
+
+/// Why the customer would not get the bonus points the cart shows (none: they would).
+fn bonus_note(
+    conn: &mut PgConnection,
+    customer: Option<i64>,
+    company: i64,
+    day: NaiveDate,
+) -> Result<Option<String>, AppError> {
+    let Some(customer) = customer else {
+        return Ok(Some(
+            "Not credited: the sale has no customer to credit them to.".into(),
+        ));
+    };
+    let Some(member) = crate::loyalty::ledger::membership(conn, customer, company)? else {
+        return Ok(Some(
+            "Not credited: the customer is in no loyalty program of this company.".into(),
+        ));
+    };
+    let program = crate::loyalty::programs::find(conn, member.program_id)?;
+    if program.runs_on(day) {
+        Ok(None)
+    } else {
+        Ok(Some(format!(
+            "Not credited: {} does not run on that day.",
+            program.fields.name
+        )))
+    }
+}
+
+/// `lines[2].qty` as the form's field of that line (`qty_5`).
+fn line_message_field(field: &str, lines: &[model::DraftLine]) -> String {
+    let parsed = field
+        .strip_prefix("lines[")
+        .and_then(|rest| rest.split_once("]."))
+        .and_then(|(i, name)| Some((i.parse::<usize>().ok()?, name)));
+    match parsed {
+        Some((i, name)) => {
+            let row = lines.get(i).map_or(0, |l| l.row);
+            let name = match name {
+                "item_code" => "item",
+                "price_list_rate" => "rate",
+                other => other,
+            };
+            line_field(name, row)
+        }
+        None => "lines".to_owned(),
+    }
+}
+
+/// The page's parts, with the lines shown as rows carrying their messages.
+fn finish(
+    form: SimForm,
+    action: Action,
+    stores: Vec<StoreChoice>,
+    errors: FieldErrors,
+    candidates: Vec<Candidate>,
+    loaded: Option<(String, Option<String>)>,
+    priced: Option<Priced>,
+) -> Built {
+    let message = |name: &str, i: usize| errors.get(&line_field(name, i)).map(str::to_owned);
+    let rows = form
+        .lines_shown(action)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| LineRow {
+            key: index.to_string(),
+            index,
+            label: format!("line {}", index + 1),
+            item_error: message("item", index),
+            qty_error: message("qty", index),
+            rate_error: message("rate", index),
+            line,
+        })
+        .collect();
+    Built {
+        form,
+        rows,
+        stores,
+        errors,
+        refused: Vec::new(),
+        candidates,
+        loaded,
+        priced,
+    }
+}
+
+/// A row's key as sent back by the page: letters, digits, `-` and `_` only.
+fn row_key(raw: &str) -> String {
+    let key: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(24)
+        .collect();
+    if key.is_empty() { "x".into() } else { key }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RateQuery {
+    item: String,
+    row: String,
+}
+
+#[derive(Template)]
+#[template(path = "offers/simulator_rate.html")]
+struct RateInput {
+    key: String,
+    value: String,
+}
+
+/// The Rate input of line `row`, filled with the price of `item` (empty for an unknown item).
+async fn rate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<RateQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let code = query
+        .item
+        .split(" · ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_uppercase();
+    let found = if code.is_empty() {
+        HashMap::new()
+    } else {
+        state
+            .db
+            .run(move |conn| Ok(lookup::items(conn, &[code])?))
+            .await?
+    };
+    let value = found
+        .into_values()
+        .next()
+        .map(|item| rate_text(item.standard_rate))
+        .unwrap_or_default();
+    render(&RateInput {
+        key: row_key(&query.row),
+        value,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "offers/simulator_line.html")]
+struct NewLine {
+    row: LineRow,
+}
+
+/// A blank cart line for "Add line", keyed so that it cannot clash with the page's own.
+async fn line(user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let key = format!("n{:08x}", rand::random::<u32>());
+    render(&NewLine {
+        row: LineRow::added(key),
+    })
+}

@@ -1,0 +1,470 @@
+//! The offer simulator as marketing uses it: a cart priced as the tills would price it, with
+//! each line's discount and its offer, free lines and why an offer missed; a past invoice
+//! loaded with "Try on invoice"; the Rate filled from the item's price; who may use it; and, in
+//! Chromium, a line added and the cart priced at a laptop's and a phone's width.
+
+use fantoccini::{Client, Locator};
+use patron::users::rules::Role;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
+use crate::common::TestApp;
+use crate::common::offers;
+use crate::common::shop::shop;
+
+/// Tees 10% over 50.00, a cap free with every 3 tees, and a Grand Total offer far out of reach.
+fn promotions(app: &TestApp) {
+    let mut tees = offers::terms("Tees 10% over 50", "item_price");
+    tees.apply_on = "item_code".into();
+    tees.apply_on_id = Some(offers::item(app, "TEE-BLK-M"));
+    tees.discount_percentage = Decimal::from(10);
+    tees.min_amount = Decimal::from(50);
+    offers::make(app, tees);
+    offers::free_with(app, "Cap with 3 tees", "TEE-BLK-M", 3, "CAP-RED");
+    let mut big = offers::terms("5% over 500", "grand_total");
+    big.discount_percentage = Decimal::from(5);
+    big.min_amount = Decimal::from(500);
+    offers::make(app, big);
+}
+
+const CART: &str = "/offers/simulator?store=NORTH&date=&customer=&coupons=\
+                    &item=TEE-BLK-M&qty=3&rate=&item=cap-red&qty=1&rate=";
+
+#[actix_web::test]
+async fn a_cart_is_priced_with_each_lines_offer_and_why_the_others_missed() {
+    let (app, _till) = shop().await;
+    promotions(&app);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let page = marketing.get(CART).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The blank Rate took the item's price, and the form shows it.
+    page.assert_contains(
+        r#"id="f-rate-0" name="rate" type="text" inputmode="decimal" value="19.99""#,
+    );
+    page.assert_contains(
+        "<td class=\"num\">$19.99</td>\n          <td class=\"num\">$6.00</td>\n          <td class=\"num\">$53.97</td>\n          <td>Tees 10% over 50</td>",
+    );
+    page.assert_contains(r#"<span>Red Cap <span class="badge badge-warning">Free</span></span>"#);
+    page.assert_contains(r#"<dd id="sim-net-total">$61.47</dd>"#);
+    page.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+    page.assert_contains("Walk-in Customer (CUST-00001, the store&#39;s Default Customer)");
+    page.assert_contains(
+        r#"<span><span class="badge badge-active">Applied</span> $6.00 off</span>"#,
+    );
+    page.assert_contains(r#"<span><span class="badge badge-active">Applied</span> 1 free</span>"#);
+    page.assert_contains(
+        r#"<span><span class="badge badge-inactive">Not applied</span> Min Amount 500.00 not met: 61.47 (438.53 more would reach it)</span>"#,
+    );
+
+    // Two tees miss both item offers, each with the figure that would reach it.
+    let two = marketing
+        .get("/offers/simulator?store=NORTH&item=TEE-BLK-M&qty=2&rate=19.99")
+        .await;
+    two.assert_contains("Min Amount 50.00 not met: 39.98 (10.02 more would reach it)");
+    two.assert_contains("Min Qty 3 not met: 2 in cart (1 more to get 1 free)");
+
+    // htmx asks for the form and result only.
+    let fragment = marketing.get_fragment(CART).await;
+    assert_eq!(fragment.status, StatusCode::OK);
+    fragment.assert_lacks("<html");
+    fragment.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+    assert_eq!(
+        fragment.headers.get("vary").unwrap().to_str().unwrap(),
+        "HX-Request"
+    );
+
+    // A coupon code that does not exist is named by the field; the cart is priced without it.
+    let coupon = marketing
+        .get(&CART.replace("coupons=", "coupons=NOPE-123"))
+        .await;
+    assert_eq!(coupon.status, StatusCode::OK);
+    coupon.assert_contains(r#"<li><code>NOPE-123</code> not used: "#);
+    coupon.assert_contains(r#"aria-describedby="f-coupons-hint f-coupons-error""#);
+    coupon.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+
+    // Mistakes come back by their field, the cart as typed, and nothing priced.
+    let wrong = marketing
+        .get("/offers/simulator?store=NORTH&item=TEE-BLK-M&qty=0&rate=&item=NOSUCH&qty=1&rate=&customer=CUST-99999")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains(
+        r#"<p class="field-error" id="f-qty-0-error">Enter a Qty above 0, like 1 or 2.5.</p>"#,
+    );
+    wrong.assert_lacks("sim-grand-total");
+    let unknown = marketing
+        .get("/offers/simulator?store=NORTH&item=NOSUCH&qty=1&rate=&customer=CUST-99999")
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    unknown.assert_contains(
+        r#"<p class="field-error" id="f-item-0-error">No item has the code NOSUCH.</p>"#,
+    );
+    unknown.assert_contains(
+        r#"<p class="field-error" id="f-customer-error">No customer has the code CUST-99999.</p>"#,
+    );
+
+    // Without JavaScript, Remove and Add line come back through the server, the cart priced.
+    let removed = marketing.get(&format!("{CART}&remove=0")).await;
+    assert_eq!(removed.status, StatusCode::OK);
+    removed.assert_lacks(r#"value="TEE-BLK-M""#);
+    removed.assert_contains(r#"<dd id="sim-grand-total">$7.50</dd>"#);
+    let added = marketing.get(&format!("{CART}&add=1")).await;
+    added.assert_contains(r#"id="f-item-3""#);
+    added.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+
+    // The offers list leads here.
+    marketing
+        .get("/offers")
+        .await
+        .assert_contains(r#"<a href="/offers/simulator">Offer simulator</a>"#);
+}
+
+#[actix_web::test]
+async fn try_on_invoice_loads_a_sales_lines_store_customer_and_day() {
+    let (app, till) = shop().await;
+    promotions(&app);
+    let sale = |id: &str, number: &str| {
+        json!({
+            "id": id, "number": number, "posted_at": "2026-11-20T14:03:00Z", "customer_code": "CUST-00002",
+            "lines": [{"item_code": "TEE-BLK-M", "qty": "3", "price_list_rate": "19.99", "discount_amount": "6.00", "offer": "Tees 10% over 50"},
+                      {"item_code": "CAP-RED", "qty": "1", "price_list_rate": "7.50", "discount_amount": "7.50", "is_offer": true, "offer": "Cap with 3 tees"}],
+            "payments": [{"mode": "cash", "amount": "53.97"}],
+            "totals": {"net_total": "53.97", "discount_amount": "13.50", "grand_total": "53.97"}
+        })
+    };
+    let uuid = "7e570000-0000-4000-8000-000000000001";
+    let made = till
+        .post("/api/v1/invoices", &sale(uuid, "S1-000123"))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // The invoice page offers the simulator to those who may use it.
+    let invoice = marketing.get(&format!("/invoices/{uuid}")).await;
+    invoice.assert_contains(&format!(
+        r#"<a href="/offers/simulator?invoice={uuid}">Try these lines in the offer simulator</a>"#
+    ));
+    let tried = marketing
+        .get(&format!("/offers/simulator?invoice={uuid}"))
+        .await;
+    assert_eq!(tried.status, StatusCode::OK, "{}", tried.body);
+    // Its sold lines (not the free cap), store, customer and posting date fill the form.
+    tried.assert_contains(r#"name="item" type="text" value="TEE-BLK-M""#);
+    tried.assert_contains(r#"value="3" autocomplete="off" placeholder="1""#);
+    tried.assert_lacks(r#"name="item" type="text" value="CAP-RED""#);
+    tried.assert_contains(r#"<option value="NORTH" selected>"#);
+    tried.assert_contains(r#"name="customer" type="text" value="CUST-00002""#);
+    tried.assert_contains(r#"name="date" type="date" value="2026-11-20""#);
+    tried.assert_contains("Invoice S1-000123 of 20 Nov 2026, 14:03 UTC at Store NORTH");
+    tried.assert_contains("Ana Lima (CUST-00002)");
+    tried.assert_contains(r#"<dd id="sim-grand-total">$53.97</dd>"#);
+    tried.assert_contains("Price these lines today</a>");
+
+    // By number too; a number two stores used asks which one.
+    let by_number = marketing.get("/offers/simulator?invoice=S1-000123").await;
+    by_number.assert_contains(r#"<dd id="sim-grand-total">$53.97</dd>"#);
+    let south = app.terminal(&app.terminal_token("SOUTH"));
+    let made = south
+        .post(
+            "/api/v1/invoices",
+            &sale("7e570000-0000-4000-8000-000000000002", "S1-000123"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    let both = marketing.get("/offers/simulator?invoice=S1-000123").await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    both.assert_contains("2 invoices have the number S1-000123: choose one.");
+    both.assert_contains(&format!(r#"<a href="/offers/simulator?invoice={uuid}">"#));
+    both.assert_contains("Store SOUTH");
+    let none = marketing.get("/offers/simulator?invoice=S9-1").await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    none.assert_contains(
+        r#"<p class="field-error" id="f-invoice-error">No invoice has the number or uuid S9-1.</p>"#,
+    );
+    none.assert_lacks("f-item-0-error");
+
+    // The lookup by number has its index.
+    app.assert_indexed(&[(
+        "SELECT id FROM invoices WHERE number = 'S1-000123' ORDER BY posted_at DESC, id DESC LIMIT 11",
+        "invoices_number_idx",
+    )]);
+}
+
+#[actix_web::test]
+async fn bonus_points_say_when_the_customer_would_not_get_them() {
+    let (app, _till) = shop().await;
+    crate::loyalty::single_tier(&app);
+    let mut t = offers::terms("50 bonus over 20", "loyalty_point");
+    t.min_amount = Decimal::from(20);
+    t.loyalty_points = 50;
+    offers::make(&app, t);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let walk_in = marketing.get(CART).await;
+    walk_in.assert_contains("<li><strong>50</strong> bonus points from 50 bonus over 20</li>");
+    walk_in.assert_contains("Not credited: the customer is in no loyalty program of this company.");
+    let ana = marketing
+        .get(&CART.replace("customer=", "customer=cust-00002"))
+        .await;
+    ana.assert_contains("Ana Lima (CUST-00002)");
+    ana.assert_contains("<li><strong>50</strong> bonus points from 50 bonus over 20</li>");
+    ana.assert_lacks("Not credited");
+    ana.assert_contains(
+        r#"<span><span class="badge badge-active">Applied</span> 50 bonus points</span>"#,
+    );
+}
+
+#[actix_web::test]
+async fn the_rate_of_a_chosen_item_and_a_new_line_come_as_fragments() {
+    let (app, _till) = shop().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let rate = marketing
+        .get_fragment("/offers/simulator/rate?item=cap-red&row=3")
+        .await;
+    assert_eq!(rate.status, StatusCode::OK);
+    rate.assert_lacks("<html");
+    assert_eq!(
+        rate.body.trim(),
+        r#"<input id="f-rate-3" name="rate" type="text" inputmode="decimal" value="7.50" autocomplete="off" placeholder="Item's price">"#
+    );
+    let unknown = marketing
+        .get_fragment("/offers/simulator/rate?item=NOSUCH&row=n1%22x")
+        .await;
+    unknown.assert_contains(
+        r#"<input id="f-rate-n1x" name="rate" type="text" inputmode="decimal" value="""#,
+    );
+
+    let line = marketing.get_fragment("/offers/simulator/line").await;
+    assert_eq!(line.status, StatusCode::OK);
+    line.assert_lacks("<html");
+    line.assert_contains(r#"<div class="sim-line" data-row>"#);
+    line.assert_contains(r#"name="item""#);
+    line.assert_contains("Item Code<span class=\"sr-only\">, new line</span>");
+}
+
+#[actix_web::test]
+async fn a_store_supervisor_may_not_use_the_simulator_and_hq_may() {
+    let (app, till) = shop().await;
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    for path in [
+        "/offers/simulator",
+        CART,
+        "/offers/simulator/rate?item=CAP-RED&row=0",
+        "/offers/simulator/line",
+    ] {
+        assert_eq!(
+            supervisor.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    // Nor is it offered on their store's invoice page.
+    let uuid = "7e570000-0000-4000-8000-000000000003";
+    let sale = json!({
+        "id": uuid, "number": "S1-1", "posted_at": "2026-11-20T14:03:00Z",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "19.99"}],
+        "payments": [{"mode": "cash", "amount": "19.99"}],
+        "totals": {"net_total": "19.99", "grand_total": "19.99"}
+    });
+    assert_eq!(
+        till.post("/api/v1/invoices", &sale).await.status,
+        StatusCode::CREATED
+    );
+    app.sql("UPDATE users SET store_id = (SELECT id FROM stores WHERE code = 'NORTH') WHERE role = 'store_supervisor'");
+    let invoice = supervisor.get(&format!("/invoices/{uuid}")).await;
+    assert_eq!(invoice.status, StatusCode::OK);
+    invoice.assert_lacks("offer simulator");
+
+    // HQ reads reports, and so may try carts.
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let page = hq.get(CART).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"<dd id="sim-grand-total">$67.47</dd>"#);
+    let first = hq.get("/offers/simulator").await;
+    assert_eq!(first.status, StatusCode::OK);
+    first.assert_contains("Enter an item and press Price the cart");
+    first.assert_lacks("field-error");
+}
+
+/// Saves `offers-simulator-WIDTH-STEP.png` under target/screenshots and asserts that the page
+/// is no wider than the window.
+async fn look(browser: &Client, width: u32, step: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(
+        dir.join(format!("offers-simulator-{width}-{step}.png")),
+        png,
+    )
+    .unwrap();
+    let sizes = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page, window) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+    assert!(page <= window, "{step} at {width} px: {page} px wide");
+}
+
+#[actix_web::test]
+async fn in_a_browser_a_line_is_added_its_rate_filled_and_the_cart_priced() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, till) = shop().await;
+    promotions(&app);
+    let sale = json!({
+        "id": "7e570000-0000-4000-8000-000000000009", "number": "S1-9", "posted_at": "2026-11-20T14:03:00Z",
+        "customer_code": "CUST-00002",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99"}],
+        "payments": [{"mode": "cash", "amount": "39.98"}],
+        "totals": {"net_total": "39.98", "grand_total": "39.98"}
+    });
+    assert_eq!(
+        till.post("/api/v1/invoices", &sale).await.status,
+        StatusCode::CREATED
+    );
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+    for width in [1366, 390] {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/offers/simulator", app.base))
+            .await
+            .unwrap();
+        look(&browser, width, "empty").await;
+
+        // The first line: a tee, its Rate filled from the item's price when the code is in.
+        type_into(&browser, "#f-item-0", "TEE-BLK-M").await;
+        type_into(&browser, "#f-qty-0", "3").await;
+        browser
+            .wait()
+            .for_element(Locator::Css("#f-rate-0[value='19.99']"))
+            .await
+            .unwrap();
+
+        // Add line brings a line with the focus in its Item Code.
+        click(&browser, Locator::Css("button[name=add]")).await;
+        let added = browser
+            .wait()
+            .for_element(Locator::Css(
+                "#sim-lines .sim-line:nth-child(2) input[name=item]",
+            ))
+            .await
+            .unwrap();
+        let focused = browser.active_element().await.unwrap();
+        assert_eq!(
+            focused.attr("id").await.unwrap(),
+            added.attr("id").await.unwrap()
+        );
+        added.send_keys("CAP-RED").await.unwrap();
+        // Tab leaves the field (a change): the Rate comes.
+        added.send_keys("\u{e004}").await.unwrap();
+        browser
+            .wait()
+            .for_element(Locator::Css(
+                "#sim-lines .sim-line:nth-child(2) input[name=rate][value='7.50']",
+            ))
+            .await
+            .unwrap();
+
+        if width == 390 {
+            // Enter in a field prices the cart (it does not remove a line).
+            browser
+                .find(Locator::Css(
+                    "#sim-lines .sim-line:nth-child(2) input[name=qty]",
+                ))
+                .await
+                .unwrap()
+                .send_keys("\u{e007}")
+                .await
+                .unwrap();
+        } else {
+            click(&browser, Locator::Css("#sim-form .btn-primary")).await;
+        }
+        assert_eq!(
+            text_of(&browser, Locator::Id("sim-grand-total")).await,
+            "$61.47"
+        );
+        let offers = text_of(&browser, Locator::Id("sim-offers")).await;
+        assert!(offers.contains("Tees 10% over 50"), "{offers}");
+        assert!(
+            offers.contains("Min Amount 500.00 not met: 61.47"),
+            "{offers}"
+        );
+        let url = browser.current_url().await.unwrap();
+        assert!(
+            url.query().unwrap_or_default().contains("item=CAP-RED"),
+            "{url}"
+        );
+        for (step, id) in [
+            ("cart", "sim-lines"),
+            ("priced", "sim-result-title"),
+            ("offers", "sim-offers"),
+        ] {
+            browser
+                .execute(
+                    "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+                    vec![json!(id)],
+                )
+                .await
+                .unwrap();
+            look(&browser, width, step).await;
+        }
+
+        // Remove takes a line out at once.
+        let before = browser
+            .find_all(Locator::Css("#sim-lines .sim-line"))
+            .await
+            .unwrap()
+            .len();
+        // From the keyboard: Enter on the line's Remove.
+        browser
+            .find(Locator::Css(
+                "#sim-lines .sim-line:first-child [data-remove-row]",
+            ))
+            .await
+            .unwrap()
+            .send_keys("\u{e007}")
+            .await
+            .unwrap();
+        let after = browser
+            .find_all(Locator::Css("#sim-lines .sim-line"))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(after, before - 1);
+
+        // A past sale loaded, and a cart with mistakes, as they look.
+        browser
+            .goto(&format!("{}/offers/simulator?invoice=S1-9", app.base))
+            .await
+            .unwrap();
+        look(&browser, width, "invoice").await;
+        browser
+            .goto(&format!(
+                "{}/offers/simulator?store=NORTH&item=NOSUCH&qty=0&rate=x&coupons=NOPE",
+                app.base
+            ))
+            .await
+            .unwrap();
+        browser
+            .execute(
+                "document.getElementById('sim-lines').scrollIntoView({block: 'center'});",
+                vec![],
+            )
+            .await
+            .unwrap();
+        look(&browser, width, "mistakes").await;
+    }
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
