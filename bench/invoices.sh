@@ -166,14 +166,34 @@ done <<<"$lines"
 coupon_total=$(python3 -c "from decimal import Decimal as D; print(D('$coupon_total').quantize(D('0.01')))")
 coupon_lines="[${coupon_lines%,}]"
 
-# write_script FILE LINES TOTAL DISCOUNT [COUPONS]: a wrk script posting sales of those lines;
-# with COUPONS, each sale uses its own coupon BC-<thread>-<n>.
+# The gift card case: 1,000 cards holding plenty, as the Issue page would store them.
+psql "$psql_url" -qAt >/dev/null <<SQL
+INSERT INTO gift_cards (number, company_id, currency_code, initial_value, balance, issued_by)
+SELECT 'BENCH' || lpad(translate(g::text, '0123456789', 'ABCDEFGHJK'), 11, 'A'), c.id,
+       c.currency_code, 1000000, 0, 'bench'
+FROM generate_series(1, 1000) g, companies c WHERE c.id = $company;
+WITH issued AS (UPDATE gift_cards SET balance = initial_value WHERE issued_by = 'bench'
+                RETURNING id, initial_value)
+INSERT INTO gift_card_entries (card_id, kind, amount, balance_after, created_by)
+SELECT id, 'issue', initial_value, initial_value, 'bench' FROM issued;
+SQL
+cards=$(psql "$psql_url" -Atc "SELECT string_agg('\"' || number || '\"', ', ' ORDER BY id) FROM gift_cards WHERE issued_by = 'bench'")
+# write_script FILE LINES TOTAL DISCOUNT [coupons|gift_cards]: a wrk script posting sales of
+# those lines; with coupons each sale uses its own coupon BC-<thread>-<n>, with gift_cards each is
+# paid with one of the cards above, taken in turn.
 write_script() {
-local coupon_part=""
-[ -z "${5:-}" ] || coupon_part="'\"coupon_codes\": [\"BC-' .. tid .. '-' .. counter .. '\"], ' .."
+local coupon_part="" cards_part="" payment="{\"mode\": \"card\", \"amount\": \"$3\"}"
+case "${5:-}" in
+    coupons) coupon_part="'\"coupon_codes\": [\"BC-' .. tid .. '-' .. counter .. '\"], ' .." ;;
+    gift_cards)
+        cards_part="local cards = {$cards}"
+        payment="{\"mode\": \"gift_card\", \"amount\": \"$3\", \"card\": \"' .. cards[(counter * 2 + tid) % #cards + 1] .. '\"}"
+        ;;
+esac
 cat >"$1" <<LUA
 local counter = 0
 local threads = 0
+$cards_part
 setup = function(thread)
   threads = threads + 1
   thread:set("tid", threads)
@@ -185,7 +205,7 @@ request = function()
     '"posted_at": "2026-11-20T14:03:00Z", ' ..
     $coupon_part
     '"lines": $2, ' ..
-    '"payments": [{"mode": "card", "amount": "$3"}], ' ..
+    '"payments": [$payment], ' ..
     '"totals": {"net_total": "$3", "discount_amount": "$4", "grand_total": "$3"}}'
   return wrk.format("POST", "/api/v1/invoices", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer $token"}, body)
@@ -202,6 +222,7 @@ script="$data/invoices.lua"
 write_script "$script" "$body_lines" "$total" 0
 write_script "$data/offers.lua" "$offer_lines" "$offer_total" "$offer_discount"
 write_script "$data/coupons.lua" "$coupon_lines" "$coupon_total" "$coupon_discount" coupons
+write_script "$data/gift_cards.lua" "$body_lines" "$total" 0 gift_cards
 
 # The probe: one submission of the same shape with every statement logged. Its uuid is new on
 # every run, its number unmistakable in the log, so statements.py can find and vary both.
@@ -242,45 +263,6 @@ wrk -t2 -c16 -d"${seconds}s" -s "$data/coupons.lua" "$base" >"$data/wrk-coupons.
 grep -E 'invoices/s|Non-2xx' "$data/wrk-coupons.out"
 coupons_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-coupons.out")
 echo "== coupon uses counted: $(psql "$psql_url" -Atc "SELECT sum(used) FROM coupons"), redemptions: $(psql "$psql_url" -Atc "SELECT count(*) FROM coupon_redemptions")"
-# The gift card case: 1,000 cards holding plenty, as the Issue page would store them.
-psql "$psql_url" -qAt >/dev/null <<SQL
-INSERT INTO gift_cards (number, company_id, currency_code, initial_value, balance, issued_by)
-SELECT 'BENCH' || lpad(translate(g::text, '0123456789', 'ABCDEFGHJK'), 11, 'A'), c.id,
-       c.currency_code, 1000000, 0, 'bench'
-FROM generate_series(1, 1000) g, companies c WHERE c.id = $company;
-WITH issued AS (UPDATE gift_cards SET balance = initial_value WHERE issued_by = 'bench'
-                RETURNING id, initial_value)
-INSERT INTO gift_card_entries (card_id, kind, amount, balance_after, created_by)
-SELECT id, 'issue', initial_value, initial_value, 'bench' FROM issued;
-SQL
-cards=$(psql "$psql_url" -Atc "SELECT string_agg('\"' || number || '\"', ', ' ORDER BY id) FROM gift_cards WHERE issued_by = 'bench'")
-cat >"$data/gift_cards.lua" <<LUA
-local counter = 0
-local threads = 0
-local cards = {$cards}
-setup = function(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-request = function()
-  counter = counter + 1
-  local id = string.format("%08x-%04x-4000-9000-%012x", os.time() % 4294967296, tid, counter)
-  local card = cards[(counter * 2 + tid) % #cards + 1]
-  local body = '{"id": "' .. id .. '", "number": "G-' .. tid .. '-' .. counter .. '", ' ..
-    '"posted_at": "2026-11-20T14:03:00Z", ' ..
-    '"lines": $body_lines, ' ..
-    '"payments": [{"mode": "gift_card", "amount": "$total", "card": "' .. card .. '"}], ' ..
-    '"totals": {"net_total": "$total", "discount_amount": "0", "grand_total": "$total"}}'
-  return wrk.format("POST", "/api/v1/invoices", {["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer $token"}, body)
-end
-done = function(summary, latency, requests)
-  io.write(string.format("  invoices/s %.0f  p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  errors %d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-end
-LUA
 echo "== the plain sales paid with a gift card (1,000 cards in turn), 16 connections, ${seconds}s"
 wrk -t2 -c16 -d"${seconds}s" -s "$data/gift_cards.lua" "$base" >"$data/wrk-gift.out"
 grep -E 'invoices/s|Non-2xx' "$data/wrk-gift.out"
