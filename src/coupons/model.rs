@@ -120,38 +120,29 @@ pub enum Counted {
     AlreadyUsed,
 }
 
-/// Counts one use of `coupon` by `invoice` for `customer`: one conditional UPDATE (so that sales
-/// arriving together can never take more uses than the coupon has: each waits for the row and
-/// re-reads it) and a redemption row whose unique indexes hold "once per invoice" and One Use.
+/// Counts one use of `coupon` by `invoice` for `customer` in one statement: a conditional UPDATE
+/// (so that sales arriving together can never take more uses than the coupon has: each waits
+/// for the row and re-reads it) feeding the redemption row, whose unique indexes hold "once per
+/// invoice" and One Use.
 pub fn count_use(
     conn: &mut PgConnection,
     coupon: i64,
     invoice: i64,
     customer: i64,
 ) -> QueryResult<Counted> {
-    let one_use: Option<bool> = diesel::update(coupons::table)
-        .filter(coupons::id.eq(coupon))
-        .filter(
-            coupons::maximum_use
-                .eq(0)
-                .or(coupons::used.lt(coupons::maximum_use)),
-        )
-        .set(coupons::used.eq(coupons::used + 1))
-        .returning(coupons::one_use)
-        .get_result(conn)
-        .optional()?;
-    let Some(one_use) = one_use else {
-        return Ok(Counted::UsedUp);
-    };
-    let inserted = diesel::insert_into(coupon_redemptions::table)
-        .values((
-            coupon_redemptions::coupon_id.eq(coupon),
-            coupon_redemptions::invoice_id.eq(invoice),
-            coupon_redemptions::customer_id.eq(customer),
-            coupon_redemptions::one_use.eq(one_use),
-        ))
-        .execute(conn);
-    match inserted {
+    let counted = diesel::sql_query(
+        "WITH counted AS ( \
+             UPDATE coupons SET used = used + 1 \
+             WHERE id = $1 AND (maximum_use = 0 OR used < maximum_use) RETURNING id, one_use) \
+         INSERT INTO coupon_redemptions (coupon_id, invoice_id, customer_id, one_use) \
+         SELECT id, $2, $3, one_use FROM counted",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(coupon)
+    .bind::<diesel::sql_types::BigInt, _>(invoice)
+    .bind::<diesel::sql_types::BigInt, _>(customer)
+    .execute(conn);
+    match counted {
+        Ok(0) => Ok(Counted::UsedUp),
         Ok(_) => Ok(Counted::Done),
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
             if info.constraint_name() == Some("coupon_redemptions_one_use_key") =>

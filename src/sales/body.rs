@@ -29,7 +29,8 @@ pub struct InvoiceBody {
     pub sales_person: Option<String>,
     /// What was sold.
     pub lines: Vec<LineBody>,
-    /// Coupons used (refused until coupons are set up in Patron).
+    /// Coupon codes the sale uses (any case): each must pass the validation chain at `posted_at`
+    /// and counts one use; a code used up meanwhile refuses the sale.
     #[serde(default)]
     pub coupon_codes: Vec<String>,
     /// Loyalty points redeemed: at most the customer's balance on the posting date, in their
