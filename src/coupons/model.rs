@@ -98,12 +98,13 @@ pub fn find(conn: &mut PgConnection, company: i64, code: &str) -> QueryResult<Op
     ))
 }
 
-/// Whether `customer` holds a live (not cancelled) redemption of `coupon`.
+/// Whether `customer` holds a live (not cancelled) One Use redemption of `coupon`.
 pub fn used_by(conn: &mut PgConnection, coupon: i64, customer: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         coupon_redemptions::table
             .filter(coupon_redemptions::coupon_id.eq(coupon))
             .filter(coupon_redemptions::customer_id.eq(customer))
+            .filter(coupon_redemptions::one_use.eq(true))
             .filter(coupon_redemptions::released_at.is_null()),
     ))
     .get_result(conn)

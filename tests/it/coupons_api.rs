@@ -396,3 +396,21 @@ async fn merging_customers_moves_their_gift_coupons_and_uses() {
         .await;
     assert_eq!(gift.status, StatusCode::OK, "{:?}", gift.json);
 }
+
+#[actix_web::test]
+async fn what_a_sale_reads_of_coupons_is_indexed() {
+    let app = crate::common::TestApp::spawn().await;
+    app.assert_indexed(&[
+        ("SELECT id FROM coupons WHERE code = 'WELCOME10'", "coupons_code_key"),
+        (
+            "SELECT 1 FROM coupon_redemptions WHERE coupon_id = 1 AND customer_id = 2 \
+             AND one_use AND released_at IS NULL",
+            "coupon_redemptions_one_use_key",
+        ),
+        (
+            "UPDATE coupon_redemptions SET released_at = now() WHERE invoice_id = 7 AND released_at IS NULL",
+            "coupon_redemptions_invoice_id_coupon_id_key",
+        ),
+        ("SELECT id FROM coupons WHERE batch_id = 3", "coupons_batch_idx"),
+    ]);
+}
