@@ -30,7 +30,7 @@ impl Names {
 }
 
 /// For each kind: the query answering `id, name, href, place` for the ids bound as `$1`.
-const QUERIES: [(&str, &str); 19] = [
+const QUERIES: [(&str, &str); 23] = [
     (
         "customer",
         "SELECT id, coalesce(nullif(trim(first_name || ' ' || last_name), ''), code) AS name, \
@@ -93,6 +93,26 @@ const QUERIES: [(&str, &str); 19] = [
         "gift_card",
         "SELECT id, 'Gift card ' || number AS name, '/gift-cards/' || id AS href, NULL AS place \
          FROM gift_cards WHERE id = ANY($1)",
+    ),
+    (
+        "offer",
+        "SELECT id, title AS name, '/offers/' || id AS href, NULL AS place FROM offers \
+         WHERE id = ANY($1)",
+    ),
+    (
+        "campaign",
+        "SELECT id, name, '/campaigns/' || id AS href, NULL AS place FROM campaigns \
+         WHERE id = ANY($1)",
+    ),
+    (
+        "coupon",
+        "SELECT id, code || ' (' || name || ')' AS name, '/coupons/' || id AS href, \
+         NULL AS place FROM coupons WHERE id = ANY($1)",
+    ),
+    (
+        "coupon_batch",
+        "SELECT id, name || ' (' || requested || ' codes)' AS name, \
+         '/coupons/batches/' || id AS href, NULL AS place FROM coupon_batches WHERE id = ANY($1)",
     ),
     (
         "pos_profile",

@@ -107,6 +107,11 @@ async fn marketing_makes_a_coupon_with_a_made_code_and_the_till_can_use_it() {
         .await;
     assert_eq!(refused.json["error"]["code"], "disabled");
     marketing.get(&coupon).await.assert_contains("Disabled");
+    // The audit log names the coupon and links its page.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let audit = admin.get("/audit").await;
+    audit.assert_contains(&format!(r#"href="{coupon}""#));
+    audit.assert_contains(&format!("{code} (Welcome flyer 2)"));
 }
 
 #[actix_web::test]
