@@ -262,7 +262,8 @@ echo "== the plain sales each using its own coupon (a 5 % offer on the fourth li
 wrk -t2 -c16 -d"${seconds}s" -s "$data/coupons.lua" "$base" >"$data/wrk-coupons.out"
 grep -E 'invoices/s|Non-2xx' "$data/wrk-coupons.out"
 coupons_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-coupons.out")
-echo "== coupon uses counted: $(psql "$psql_url" -Atc "SELECT sum(used) FROM coupons"), redemptions: $(psql "$psql_url" -Atc "SELECT count(*) FROM coupon_redemptions")"
+# Read in one snapshot: sales still in flight when wrk stopped commit between two queries.
+echo "== coupons: $(psql "$psql_url" -Atc "SELECT sum(used) || ' uses counted, ' || (SELECT count(*) FROM coupon_redemptions) || ' redemptions' FROM coupons")"
 echo "== the plain sales paid with a gift card (1,000 cards in turn), 16 connections, ${seconds}s"
 wrk -t2 -c16 -d"${seconds}s" -s "$data/gift_cards.lua" "$base" >"$data/wrk-gift.out"
 grep -E 'invoices/s|Non-2xx' "$data/wrk-gift.out"
