@@ -34,17 +34,20 @@ pub fn invoice_steps() -> InvoiceSteps {
         &crate::coupons::invoice::CouponsStep,
         &crate::offers::invoice::OffersStep,
         &crate::loyalty::invoice::LoyaltyStep,
+        &crate::referrals::invoice::ReferralsStep,
     ])
 }
 
 /// What other areas do when customers are saved, imported or merged.
 pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     saved: &[crate::loyalty::enrolment::on_customer_saved],
+    created: &[crate::referrals::register::on_customer_created],
     imported: &[crate::loyalty::enrolment::auto_opt_in_all],
     merged: &[
         crate::sales::model::move_customer,
         crate::loyalty::ledger::move_customer,
         crate::coupons::model::move_customer,
+        crate::referrals::model::move_customer,
     ],
 };
 
@@ -147,6 +150,7 @@ pub fn build(
         .configure(crate::loyalty::program_routes::config)
         .configure(crate::offers::config)
         .configure(crate::coupons::config)
+        .configure(crate::referrals::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

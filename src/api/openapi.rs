@@ -61,6 +61,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::offers::api::evaluate,
         crate::coupons::api::validate_coupon,
         crate::coupons::api::customer_coupons,
+        crate::referrals::api::check_code,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken, &Links),
@@ -73,6 +74,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "loyalty", description = "Loyalty points: balances tills read before redeeming"),
         (name = "offers", description = "Offers tills price carts with, and the server's own pricing"),
         (name = "coupons", description = "Coupons: checking a code before the sale, a customer's gift coupons"),
+        (name = "referrals", description = "Referral codes: checking one before registering a customer with it"),
     )
 )]
 pub struct ApiDoc;

@@ -23,6 +23,7 @@ pub fn table() -> ApiRoutes {
     crate::loyalty::api::routes(&mut routes);
     crate::offers::api::routes(&mut routes);
     crate::coupons::api::routes(&mut routes);
+    crate::referrals::routes(&mut routes);
     routes
 }
 

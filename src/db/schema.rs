@@ -319,6 +319,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     coupon_batches,
     coupons,
     coupon_redemptions,
+    referral_codes,
+    referral_registrations,
+    referral_defaults,
 );
 
 diesel::table! {
@@ -641,3 +644,56 @@ diesel::joinable!(coupons -> coupon_batches (batch_id));
 diesel::joinable!(coupon_redemptions -> coupons (coupon_id));
 diesel::joinable!(coupon_redemptions -> invoices (invoice_id));
 diesel::joinable!(coupon_redemptions -> customers (customer_id));
+
+diesel::table! {
+    referral_codes (id) {
+        id -> Int8,
+        company_id -> Int8,
+        code -> Text,
+        customer_id -> Int8,
+        campaign_id -> Nullable<Int8>,
+        customer_offer_id -> Int8,
+        primary_offer_id -> Nullable<Int8>,
+        disabled -> Bool,
+        max_registrations -> Nullable<Int4>,
+        registrations -> Int4,
+        reward_referrer -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_registrations (id) {
+        id -> Int8,
+        referral_code_id -> Int8,
+        referrer_id -> Int8,
+        customer_id -> Int8,
+        customer_coupon_id -> Int8,
+        referrer_coupon_id -> Nullable<Int8>,
+        reward_invoice_id -> Nullable<Int8>,
+        store_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_defaults (company_id) {
+        company_id -> Int8,
+        auto_create -> Bool,
+        campaign_id -> Nullable<Int8>,
+        customer_offer_id -> Nullable<Int8>,
+        primary_offer_id -> Nullable<Int8>,
+        max_registrations -> Nullable<Int4>,
+        reward_referrer -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(referral_codes -> campaigns (campaign_id));
+diesel::joinable!(referral_codes -> customers (customer_id));
+diesel::joinable!(referral_codes -> companies (company_id));
+diesel::joinable!(referral_registrations -> referral_codes (referral_code_id));
+diesel::joinable!(referral_registrations -> invoices (reward_invoice_id));
+diesel::joinable!(referral_registrations -> stores (store_id));
+diesel::joinable!(referral_defaults -> companies (company_id));

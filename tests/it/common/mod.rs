@@ -4,6 +4,7 @@
 pub mod coupons;
 pub mod db;
 pub mod offers;
+pub mod referrals;
 pub mod shop;
 
 use std::net::TcpListener;

@@ -1,0 +1,20 @@
+//! Referrals: codes customers share, new customers registered with one (at HQ or a till) getting
+//! a welcome coupon and the referrer a reward coupon (at registration or with the first
+//! purchase). The pure rules (`rules`), codes and registrations as stored (`model`), the
+//! customers `created` hook (`register`), the coupons handed out (`rewards`), the invoice step
+//! that rewards a first purchase (`invoice`) and the till API (`api`).
+
+pub mod api;
+pub mod invoice;
+pub mod model;
+pub mod register;
+pub mod rewards;
+pub mod rules;
+
+/// Mounts the referral pages.
+pub fn config(_cfg: &mut actix_web::web::ServiceConfig) {}
+
+/// Adds the referral endpoints to the till API.
+pub fn routes(routes: &mut crate::web::till::ApiRoutes) {
+    api::routes(routes);
+}
