@@ -41,7 +41,11 @@ pub fn invoice_steps() -> InvoiceSteps {
 /// What other areas do when customers are saved, imported or merged.
 pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     saved: &[crate::loyalty::enrolment::on_customer_saved],
-    created: &[crate::referrals::register::on_customer_created],
+    // Registration first: a new customer's own code is made after they are registered.
+    created: &[
+        crate::referrals::register::on_customer_created,
+        crate::referrals::defaults::on_customer_created,
+    ],
     imported: &[crate::loyalty::enrolment::auto_opt_in_all],
     merged: &[
         crate::sales::model::move_customer,
@@ -57,6 +61,7 @@ pub fn customer_panels() -> CustomerPanels {
         &crate::sales::customer_panels::FiguresPanel,
         &crate::sales::customer_panels::BalancesPanel,
         &crate::loyalty::panel::LoyaltyCard,
+        &crate::referrals::panel::ReferralsCard,
         &crate::sales::customer_panels::HistoryPanel,
     ])
 }

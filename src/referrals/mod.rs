@@ -5,14 +5,25 @@
 //! that rewards a first purchase (`invoice`) and the till API (`api`).
 
 pub mod api;
+pub mod codes;
+pub mod defaults;
+pub mod defaults_routes;
+pub mod form;
 pub mod invoice;
+pub mod list;
 pub mod model;
+pub mod panel;
+pub mod queries;
 pub mod register;
 pub mod rewards;
+pub mod routes;
 pub mod rules;
 
 /// Mounts the referral pages.
-pub fn config(_cfg: &mut actix_web::web::ServiceConfig) {}
+pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::config(cfg);
+    defaults_routes::config(cfg);
+}
 
 /// Adds the referral endpoints to the till API.
 pub fn routes(routes: &mut crate::web::till::ApiRoutes) {

@@ -20,11 +20,10 @@ fn refused(refusal: &Refusal) -> AppError {
     AppError::field(FIELD, refusal.message())
 }
 
-/// The company a customer created for `store` belongs to (HQ's: the main company).
-pub fn company_of(conn: &mut PgConnection, store: Option<i64>) -> Result<i64, AppError> {
-    crate::stores::model::company_of(conn, store)?
-        .map(|c| c.id)
-        .ok_or_else(|| AppError::Internal("no company exists".into()))
+/// The company a customer created for `store` belongs to (HQ's: the main company); none in a
+/// back office with no company yet, which has no referral codes either.
+pub fn company_of(conn: &mut PgConnection, store: Option<i64>) -> QueryResult<Option<i64>> {
+    Ok(crate::stores::model::company_of(conn, store)?.map(|c| c.id))
 }
 
 /// The `created` hook: registers the new customer with the referral code they came with.
@@ -42,7 +41,9 @@ pub fn on_customer_created(
     if typed.chars().count() > 40 {
         return Err(refused(&Refusal::Unknown(typed.chars().take(40).collect())));
     }
-    let company = company_of(conn, creation.store_id)?;
+    let Some(company) = company_of(conn, creation.store_id)? else {
+        return Err(refused(&Refusal::Unknown(typed)));
+    };
     let customer = creation.customer.get();
     let (mobile, email, first, last): (Option<String>, Option<String>, String, String) =
         customers::table

@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 19] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 20] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -108,6 +108,12 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 19] = [
         Some(Permission::ReportsView),
     ),
     (
+        "Offers",
+        "Referral Codes",
+        "/referrals",
+        Some(Permission::ReportsView),
+    ),
+    (
         "Administration",
         "API",
         "/api-docs",
@@ -183,6 +189,7 @@ mod tests {
                 "Offers",
                 "Campaigns",
                 "Coupons",
+                "Referral Codes",
                 "API",
                 "Users",
                 "Audit"
@@ -199,7 +206,8 @@ mod tests {
                 "Loyalty Reports",
                 "Offers",
                 "Campaigns",
-                "Coupons"
+                "Coupons",
+                "Referral Codes"
             ]
         );
         let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")

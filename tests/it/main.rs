@@ -36,6 +36,7 @@ mod offers_simulator;
 mod offers_till;
 mod openapi;
 mod permissions;
+mod referral_pages;
 mod referrals;
 mod sales_pages;
 mod sales_persons;
