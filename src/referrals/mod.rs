@@ -9,6 +9,9 @@ pub mod codes;
 pub mod defaults;
 pub mod defaults_routes;
 pub mod form;
+pub mod funnel;
+pub mod funnel_chart;
+pub mod funnel_routes;
 pub mod invoice;
 pub mod list;
 pub mod model;
@@ -23,6 +26,7 @@ pub mod rules;
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
     routes::config(cfg);
     defaults_routes::config(cfg);
+    funnel_routes::config(cfg);
 }
 
 /// Adds the referral endpoints to the till API.

@@ -291,3 +291,90 @@ async fn the_hq_customer_form_registers_with_a_referral_code_or_shows_why_not() 
         2
     );
 }
+
+#[actix_web::test]
+async fn the_funnel_counts_a_small_known_campaign_and_downloads_as_csv() {
+    let (app, till) = shop().await;
+    let offers = referrals::offers(&app);
+    let alice = alice(&app);
+    referrals::code(&app, alice, "ALICE2026", &offers);
+    app.sql(
+        "INSERT INTO campaigns (company_id, name, start_date) SELECT company_id, 'Spring friends', \
+         '2026-01-01' FROM offers LIMIT 1",
+    );
+    app.sql("UPDATE referral_codes SET campaign_id = (SELECT id FROM campaigns)");
+    // A second code nobody used yet, outside any campaign.
+    let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
+    referrals::code(&app, ana, "ANA2026", &offers);
+    app.sql("UPDATE referral_codes SET campaign_id = NULL WHERE code = 'ANA2026'");
+    for first in ["Bob", "Carol"] {
+        let made = register(&till, &Uuid::new_v4().to_string(), first, "", "ALICE2026").await;
+        assert_eq!(made.status, StatusCode::CREATED);
+    }
+    // Bob buys a tee with his welcome coupon (10% off 19.99); Carol buys nothing.
+    let bob = uuid_of(&app, "Bob");
+    let welcome = app.text(
+        "SELECT c.code AS t FROM coupons c JOIN customers p ON p.id = c.customer_id \
+         WHERE p.first_name = 'Bob'",
+    );
+    let bought = sale(
+        &till,
+        &Uuid::new_v4().to_string(),
+        1,
+        Some(&bob),
+        &[&welcome],
+    )
+    .await;
+    let posted = till.post("/api/v1/invoices", &bought).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.json);
+
+    let (client, _) = app.signed_in(Role::Marketing).await;
+    let page = client
+        .get("/reports/referrals?from=2026-11-01&to=2026-12-31")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains("<svg class=\"funnel-chart\"");
+    page.assert_contains(
+        r#"<span class="funnel-label">Codes issued</span> <strong class="num">2</strong>"#,
+    );
+    page.assert_contains(
+        r#"<span class="funnel-label">Registrations</span> <strong class="num">2</strong> <span class="muted">100%</span>"#,
+    );
+    page.assert_contains(
+        r#"<span class="funnel-label">First purchases</span> <strong class="num">1</strong> <span class="muted">50%</span>"#,
+    );
+    page.assert_contains(r#"<dd id="funnel-revenue">$17.99</dd>"#);
+    page.assert_contains(r#"<dd id="funnel-coupons-issued">4</dd>"#);
+    page.assert_contains(r#"<dd id="funnel-coupons-used">1</dd>"#);
+    page.assert_contains("<td>Spring friends</td>");
+    page.assert_contains(&format!(
+        r#"<a href="/customers/{alice}">Alice Moreau (CUST-"#
+    ));
+
+    let csv = client
+        .get("/reports/referrals.csv?from=2026-11-01&to=2026-12-31")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Group,Name,Codes issued,Registrations,First purchases,Revenue,Currency,Reward coupons issued,Reward coupons used"
+    );
+    assert_eq!(lines[1], "Total,All referrals,2,2,1,17.99,USD,4,1");
+    assert_eq!(lines[2], "Campaign,Spring friends,1,2,1,17.99,USD,4,1");
+    assert_eq!(lines[3], "Campaign,No campaign,1,0,0,0.00,USD,0,0");
+
+    // A range before anything happened is empty; a bad date is told by its field.
+    let page = client
+        .get("/reports/referrals?from=2025-01-01&to=2025-01-31")
+        .await;
+    page.assert_contains("Nobody referred anyone in this range.");
+    let page = client.get("/reports/referrals?from=yesterday").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("Enter a date like 2026-01-31.");
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(
+        supervisor.get("/reports/referrals").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
