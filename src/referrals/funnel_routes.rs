@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::funnel::{self, By, Figures, Range};
+use super::funnel::{self, Figures, Range};
 use super::funnel_chart::{self, Chart};
 use crate::coupons::queries::campaigns_of;
 use crate::kernel::Currency;
@@ -18,8 +18,6 @@ use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
 
 /// How many referrers the top table lists.
 const TOP: i64 = 20;
-/// How many campaigns the report lists.
-const CAMPAIGNS: i64 = 200;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -124,15 +122,13 @@ fn load(
         to,
         campaign,
     };
+    let lines = funnel::report(conn, &range, TOP)?;
     Ok(Report {
         currency,
         campaigns,
-        total: funnel::figures(conn, &range, By::Total, 1)?
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-        by_campaign: funnel::figures(conn, &range, By::Campaign, CAMPAIGNS)?,
-        referrers: funnel::figures(conn, &range, By::Referrer, TOP)?,
+        total: lines.total,
+        by_campaign: lines.campaigns,
+        referrers: lines.referrers,
     })
 }
 

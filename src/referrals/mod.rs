@@ -21,6 +21,7 @@ pub mod register;
 pub mod rewards;
 pub mod routes;
 pub mod rules;
+pub mod synthetic;
 
 /// Mounts the referral pages.
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {

@@ -378,3 +378,26 @@ async fn the_funnel_counts_a_small_known_campaign_and_downloads_as_csv() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[actix_web::test]
+async fn the_seed_makes_registrations_the_funnel_counts() {
+    let (app, _till) = shop().await;
+    let made = patron::referrals::synthetic::add_registrations(&mut app.conn(), 30).unwrap();
+    assert_eq!(made, 30);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM referral_registrations"),
+        30
+    );
+    // One code per ten registrations, on the customers there are (the shop has two).
+    assert_eq!(app.count("SELECT count(*) AS n FROM referral_codes"), 2);
+    // Three in five bought: 18 of 30.
+    let (client, _) = app.signed_in(Role::Marketing).await;
+    let page = client
+        .get("/reports/referrals?from=2025-01-01&to=2027-12-31")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(
+        r#"<span class="funnel-label">First purchases</span> <strong class="num">18</strong>"#,
+    );
+    page.assert_contains(r#"<dd id="funnel-coupons-issued">60</dd>"#);
+}
