@@ -401,3 +401,43 @@ async fn the_seed_makes_registrations_the_funnel_counts() {
     );
     page.assert_contains(r#"<dd id="funnel-coupons-issued">60</dd>"#);
 }
+
+#[actix_web::test]
+async fn max_registrations_holds_exactly_when_tills_register_at_once() {
+    let (app, till) = shop().await;
+    let offers = referrals::offers(&app);
+    let alice = alice(&app);
+    referrals::code(&app, alice, "ALICE2026", &offers);
+    app.sql("UPDATE referral_codes SET max_registrations = 3");
+    let guests: Vec<(String, String)> = (0..8)
+        .map(|i| (Uuid::new_v4().to_string(), format!("Guest{i}")))
+        .collect();
+    let answers = futures_util::future::join_all(
+        guests
+            .iter()
+            .map(|(id, name)| register(&till, id, name, "", "ALICE2026")),
+    )
+    .await;
+    let created = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| {
+            a.status == StatusCode::UNPROCESSABLE_ENTITY
+                && a.json["error"]["fields"]["referral_code"]
+                    == "Referral code ALICE2026 has reached its limit of 3 registrations."
+        })
+        .count();
+    assert_eq!((created, refused), (3, 5), "{answers:?}");
+    assert_eq!(
+        app.count("SELECT registrations::bigint AS n FROM referral_codes"),
+        3
+    );
+    assert_eq!(coupons_of(&app, "Alice", offers.thanks), 3);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customers WHERE first_name LIKE 'Guest%'"),
+        3
+    );
+}
