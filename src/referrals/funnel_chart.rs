@@ -24,7 +24,9 @@ pub struct Bar {
     pub y: u32,
     /// Width (0 for an empty stage).
     pub width: u32,
-    /// Share of the first stage, "45%" ("" when the first stage is empty).
+    /// Share of the stage before, "45%" ("" for the first stage and after an empty one): codes
+    /// issued in a range may be fewer than the registrations it sees (older codes register
+    /// too), so each step's conversion reads better than a share of the top.
     pub share: String,
 }
 
@@ -40,11 +42,14 @@ pub struct Chart {
 /// The chart of `stages` (name, count), first stage on top.
 pub fn chart(stages: &[(&'static str, i64)]) -> Chart {
     let largest = stages.iter().map(|(_, v)| *v).max().unwrap_or(0).max(0);
-    let first = stages.first().map(|(_, v)| *v).unwrap_or(0);
     let bars = stages
         .iter()
         .zip(0u32..)
         .map(|((label, value), index)| {
+            let before = index
+                .checked_sub(1)
+                .and_then(|i| stages.get(i as usize))
+                .map_or(0, |(_, v)| (*v).max(0));
             let value = (*value).max(0);
             let width = if value == 0 || largest == 0 {
                 0
@@ -52,8 +57,8 @@ pub fn chart(stages: &[(&'static str, i64)]) -> Chart {
                 let scaled = i128::from(value) * i128::from(WIDTH) / i128::from(largest);
                 u32::try_from(scaled).unwrap_or(WIDTH).max(MIN_WIDTH)
             };
-            let share = if first > 0 {
-                format!("{}%", i128::from(value) * 100 / i128::from(first))
+            let share = if before > 0 {
+                format!("{}%", i128::from(value) * 100 / i128::from(before))
             } else {
                 String::new()
             };
@@ -94,7 +99,7 @@ mod tests {
         assert_eq!(ys, [0, 44, 88, 132]);
         assert_eq!(chart.height, 168);
         let shares: Vec<&str> = chart.bars.iter().map(|b| b.share.as_str()).collect();
-        assert_eq!(shares, ["100%", "50%", "0%", "0%"]);
+        assert_eq!(shares, ["", "50%", "1%", "0%"]);
     }
 
     #[test]
