@@ -35,18 +35,25 @@ pub fn invoice_steps() -> InvoiceSteps {
         &crate::offers::invoice::OffersStep,
         &crate::gift_cards::invoice::GiftCardsStep,
         &crate::loyalty::invoice::LoyaltyStep,
+        &crate::referrals::invoice::ReferralsStep,
     ])
 }
 
 /// What other areas do when customers are saved, imported or merged.
 pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     saved: &[crate::loyalty::enrolment::on_customer_saved],
+    // Registration first: a new customer's own code is made after they are registered.
+    created: &[
+        crate::referrals::register::on_customer_created,
+        crate::referrals::defaults::on_customer_created,
+    ],
     imported: &[crate::loyalty::enrolment::auto_opt_in_all],
     merged: &[
         crate::sales::model::move_customer,
         crate::loyalty::ledger::move_customer,
         crate::coupons::model::move_customer,
         crate::gift_cards::model::move_customer,
+        crate::referrals::model::move_customer,
     ],
 };
 
@@ -57,6 +64,7 @@ pub fn customer_panels() -> CustomerPanels {
         &crate::sales::customer_panels::BalancesPanel,
         &crate::gift_cards::panel::StoreCredit,
         &crate::loyalty::panel::LoyaltyCard,
+        &crate::referrals::panel::ReferralsCard,
         &crate::sales::customer_panels::HistoryPanel,
     ])
 }
@@ -152,6 +160,7 @@ pub fn build(
         .configure(crate::offers::config)
         .configure(crate::coupons::config)
         .configure(crate::gift_cards::config)
+        .configure(crate::referrals::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::routes::config)
         .configure(crate::loyalty::panel::config)

@@ -17,6 +17,7 @@ pub mod kernel;
 pub mod loyalty;
 pub mod offers;
 pub mod ops;
+pub mod referrals;
 pub mod sales;
 pub mod seed;
 pub mod state;

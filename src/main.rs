@@ -52,6 +52,11 @@ enum Command {
         /// "Patron Rewards" when there is none), five earns to one redemption.
         #[arg(long, value_name = "N")]
         loyalty_entries: Option<i64>,
+        /// Add this many referral registrations (set-based, for the funnel's benchmark): new
+        /// referred customers, one code per ten of them, both sides' coupons, and a first
+        /// purchase for three in five.
+        #[arg(long, value_name = "N")]
+        referrals: Option<i64>,
     },
     /// Manage users from the command line.
     User {
@@ -176,6 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             items,
             invoices,
             loyalty_entries,
+            referrals,
         } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
@@ -204,11 +210,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(n) = loyalty_entries {
                 add_loyalty_entries(&mut conn, n)?;
             }
+            if let Some(n) = referrals {
+                let started = std::time::Instant::now();
+                let made = patron::referrals::synthetic::add_registrations(&mut conn, n)?;
+                println!(
+                    "Added {made} referral registrations in {:.1?}.",
+                    started.elapsed()
+                );
+            }
             if made.is_empty()
                 && items.is_none()
                 && customers.is_none()
                 && invoices.is_none()
                 && loyalty_entries.is_none()
+                && referrals.is_none()
             {
                 println!("Nothing to add: the users already exist.");
             }

@@ -264,4 +264,15 @@
     returnTo = null;
     if (edit) edit.focus();
   });
+
+  // Copy buttons (data-copy): put the text on the clipboard and say so on the button.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+    if (!button || !navigator.clipboard) return;
+    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
 })();

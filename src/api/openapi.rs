@@ -63,6 +63,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         crate::coupons::api::customer_coupons,
         crate::gift_cards::api::issue_card,
         crate::gift_cards::api::lookup_card,
+        crate::referrals::api::check_code,
     ),
     components(schemas(ApiError)),
     modifiers(&TerminalToken, &Links),
@@ -76,6 +77,7 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
         (name = "offers", description = "Offers tills price carts with, and the server's own pricing"),
         (name = "coupons", description = "Coupons: checking a code before the sale, a customer's gift coupons"),
         (name = "gift_cards", description = "Gift cards: issuing one, reading its balance before a sale pays with it"),
+        (name = "referrals", description = "Referral codes: checking one before registering a customer with it"),
     )
 )]
 pub struct ApiDoc;

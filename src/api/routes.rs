@@ -24,6 +24,7 @@ pub fn table() -> ApiRoutes {
     crate::offers::api::routes(&mut routes);
     crate::coupons::api::routes(&mut routes);
     crate::gift_cards::routes(&mut routes);
+    crate::referrals::routes(&mut routes);
     routes
 }
 

@@ -49,6 +49,8 @@ pub struct CustomerForm {
     pub credit_limit: String,
     /// Set by "Create anyway" after the duplicate warning.
     pub confirm_duplicates: String,
+    /// Referral Code (new customers only; the referrals area checks it).
+    pub referral_code: String,
 }
 
 fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
@@ -88,6 +90,7 @@ impl CustomerForm {
             notes: f.notes.clone(),
             credit_limit: f.credit_limit.normalize().to_string(),
             confirm_duplicates: String::new(),
+            referral_code: String::new(),
         }
     }
 

@@ -237,6 +237,8 @@ pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked,
             notes: cell("Internal Notes"),
             credit_limit: cell("Credit Limit"),
             confirm_duplicates: String::new(),
+            // Imports never register referrals: an import makes no coupons.
+            referral_code: String::new(),
         };
         match form.parse(today) {
             Ok(fields) if errors.is_empty() => checked.rows.push(ImportRow {

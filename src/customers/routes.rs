@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::forms::CustomerForm;
 use super::groups::{self, Group, Territory};
 use super::head::{CustomerHead, CustomerTab};
-use super::hooks::CustomerHooks;
+use super::hooks::{Creation, CustomerHooks};
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
@@ -422,6 +422,7 @@ async fn create(
     // A store supervisor's customers belong to their store; HQ's to none.
     let origin_store_id = user.store_scope().only().flatten();
     let actor = user.actor();
+    let referral_code = form.referral_code.clone();
     let saved = state
         .db
         .tx(move |conn| {
@@ -442,7 +443,18 @@ async fn create(
                 None,
                 audit::snapshot(&created),
             )?;
-            hooks.saved(conn, created.id, Utc::now().date_naive(), &actor)?;
+            let today = Utc::now().date_naive();
+            hooks.saved(conn, created.id, today, &actor)?;
+            hooks.created(
+                conn,
+                &Creation {
+                    customer: crate::kernel::CustomerId(created.id),
+                    store_id: origin_store_id,
+                    referral_code: Some(referral_code.as_str()),
+                    today,
+                    actor: &actor,
+                },
+            )?;
             Ok(created)
         })
         .await;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::feed::{CustomerRecord, RECORD_SELECT};
 use super::forms::CustomerForm;
 use super::groups;
-use super::hooks::CustomerHooks;
+use super::hooks::{Creation, CustomerHooks};
 use super::model::{self, CustomerFields, NewCustomer};
 use super::sync_rules::{self, Conflict, FieldChange, TILL_FIELDS};
 use crate::audit::{Actor, model as audit};
@@ -61,6 +61,9 @@ pub struct TillCustomer {
     pub gender: String,
     /// Notes.
     pub notes: String,
+    /// A referral code the customer came with (create only): checked, and the welcome coupons
+    /// made, in the same transaction; a refusal is an error on this field and nothing is made.
+    pub referral_code: Option<String>,
 }
 
 /// The API's name for a form field (ids go by name in the API).
@@ -242,6 +245,16 @@ pub fn create(
                 audit::snapshot(&customer),
             )?;
             hooks.saved(conn, id, today, actor)?;
+            hooks.created(
+                conn,
+                &Creation {
+                    customer: crate::kernel::CustomerId(id),
+                    store_id: Some(store_id),
+                    referral_code: body.referral_code.as_deref(),
+                    today,
+                    actor,
+                },
+            )?;
             Ok((id, true))
         }
         None => Ok((id_of(conn, body.id)?, false)),

@@ -322,6 +322,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     gift_card_entries,
     gift_card_lookup_misses,
     gift_cards,
+    referral_codes,
+    referral_registrations,
+    referral_defaults,
 );
 
 diesel::table! {
@@ -695,3 +698,56 @@ diesel::joinable!(gift_card_lookup_misses -> terminal_tokens (token_id));
 diesel::joinable!(gift_cards -> companies (company_id));
 diesel::joinable!(gift_cards -> customers (customer_id));
 diesel::joinable!(gift_cards -> stores (store_id));
+
+diesel::table! {
+    referral_codes (id) {
+        id -> Int8,
+        company_id -> Int8,
+        code -> Text,
+        customer_id -> Int8,
+        campaign_id -> Nullable<Int8>,
+        customer_offer_id -> Int8,
+        primary_offer_id -> Nullable<Int8>,
+        disabled -> Bool,
+        max_registrations -> Nullable<Int4>,
+        registrations -> Int4,
+        reward_referrer -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_registrations (id) {
+        id -> Int8,
+        referral_code_id -> Int8,
+        referrer_id -> Int8,
+        customer_id -> Int8,
+        customer_coupon_id -> Int8,
+        referrer_coupon_id -> Nullable<Int8>,
+        reward_invoice_id -> Nullable<Int8>,
+        store_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_defaults (company_id) {
+        company_id -> Int8,
+        auto_create -> Bool,
+        campaign_id -> Nullable<Int8>,
+        customer_offer_id -> Nullable<Int8>,
+        primary_offer_id -> Nullable<Int8>,
+        max_registrations -> Nullable<Int4>,
+        reward_referrer -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(referral_codes -> campaigns (campaign_id));
+diesel::joinable!(referral_codes -> customers (customer_id));
+diesel::joinable!(referral_codes -> companies (company_id));
+diesel::joinable!(referral_registrations -> referral_codes (referral_code_id));
+diesel::joinable!(referral_registrations -> invoices (reward_invoice_id));
+diesel::joinable!(referral_registrations -> stores (store_id));
+diesel::joinable!(referral_defaults -> companies (company_id));

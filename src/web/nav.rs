@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permission each needs (`None`:
 /// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 21] = [
+const AREAS: [(&str, &str, &str, Option<Permission>); 22] = [
     ("", "Home", "/", None),
     (
         "Customers",
@@ -105,6 +105,12 @@ const AREAS: [(&str, &str, &str, Option<Permission>); 21] = [
         "Offers",
         "Coupons",
         "/coupons",
+        Some(Permission::ReportsView),
+    ),
+    (
+        "Offers",
+        "Referral Codes",
+        "/referrals",
         Some(Permission::ReportsView),
     ),
     (
@@ -195,6 +201,7 @@ mod tests {
                 "Offers",
                 "Campaigns",
                 "Coupons",
+                "Referral Codes",
                 "Gift Cards",
                 "Gift Card Liability",
                 "API",
@@ -214,6 +221,7 @@ mod tests {
                 "Offers",
                 "Campaigns",
                 "Coupons",
+                "Referral Codes",
                 "Gift Cards",
                 "Gift Card Liability"
             ]

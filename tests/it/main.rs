@@ -40,6 +40,8 @@ mod offers_simulator;
 mod offers_till;
 mod openapi;
 mod permissions;
+mod referral_pages;
+mod referrals;
 mod sales_pages;
 mod sales_persons;
 mod schema;

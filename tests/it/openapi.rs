@@ -56,6 +56,9 @@ fn filled(path: &str, customer: &str, invoice: &str) -> String {
         path.replace("{id}", invoice)
     } else if path.starts_with("/api/v1/gift-cards/") {
         path.replace("{number}", GIFT_CARD)
+    } else if path.starts_with("/api/v1/referral-codes/") {
+        // Any code answers (an unknown one with 422), so a 404 still means "not mounted".
+        path.replace("{code}", "NOSUCHCODE")
     } else {
         path.to_owned()
     };

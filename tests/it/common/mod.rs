@@ -5,6 +5,7 @@ pub mod coupons;
 pub mod db;
 pub mod gift_cards;
 pub mod offers;
+pub mod referrals;
 pub mod shop;
 
 use std::net::TcpListener;

@@ -1,0 +1,3 @@
+DROP TABLE referral_defaults;
+DROP TABLE referral_registrations;
+DROP TABLE referral_codes;

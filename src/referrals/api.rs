@@ -1,0 +1,119 @@
+//! Referrals in the till API: `GET /api/v1/referral-codes/{code}` lets a till check a code before
+//! it registers a customer with it (`POST /api/v1/customers` with `referral_code`).
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::model;
+use super::rules::{self, Refusal};
+use crate::coupons::codes;
+use crate::db::schema::{customers, offers};
+use crate::state::AppState;
+use crate::web::AppError;
+use crate::web::till::terminal::Terminal;
+use crate::web::till::{ApiError, ApiRoutes};
+
+/// Adds the referral endpoints to the till API's route table.
+pub fn routes(routes: &mut ApiRoutes) {
+    routes.add(__path_check_code, check_code);
+}
+
+/// A referral code a new customer may be registered with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsableCode {
+    /// The code, as stored (upper-case).
+    code: String,
+    /// Who referred: their uuid, code and name (no contact details).
+    referrer: Referrer,
+    /// The offer the new customer's welcome coupon is for.
+    customer_offer: String,
+    /// Registrations left before the cap; absent: no cap.
+    registrations_left: Option<i32>,
+}
+
+/// The customer a code belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Referrer {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+/// Check a referral code.
+///
+/// Whether a new customer of this till's company may be registered with the code, each refusal
+/// with its `error.code`: `unknown_code`, `other_company`, `disabled`, `limit_reached`. The
+/// customer's own checks (self-referral by mobile or email) run when the customer is created;
+/// a usable answer reserves nothing.
+#[utoipa::path(get, path = "/api/v1/referral-codes/{code}", tag = "referrals",
+    operation_id = "check_referral_code",
+    params(("code" = String, Path, description = "The code as the customer gave it (any case)")),
+    responses(
+        (status = 200, description = "The code may register a customer", body = UsableCode),
+        (status = 422, description = "The code may not be used (`error.code` says why)", body = ApiError),
+    ))]
+async fn check_code(
+    state: web::Data<AppState>,
+    terminal: Terminal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let typed = codes::normalize(&path);
+    let company = terminal.till().company_id.get();
+    let checked = state
+        .db
+        .run(move |conn| {
+            if typed.is_empty() || typed.chars().count() > 40 {
+                return Ok(Err(Refusal::Unknown(typed)));
+            }
+            let found = model::find_by_code(conn, company, &typed)?;
+            if let Err(refusal) =
+                rules::check_code(found.as_ref().map(|f| &f.facts), &typed, company)
+            {
+                return Ok(Err(refusal));
+            }
+            let Some(found) = found else {
+                return Ok(Err(Refusal::Unknown(typed)));
+            };
+            let fields = &found.stored.fields;
+            let (id, code, first, last): (Uuid, String, String, String) = customers::table
+                .find(fields.customer_id)
+                .select((
+                    customers::uuid,
+                    customers::code,
+                    customers::first_name,
+                    customers::last_name,
+                ))
+                .first(conn)?;
+            let customer_offer: String = offers::table
+                .find(fields.customer_offer_id)
+                .select(offers::title)
+                .first(conn)?;
+            Ok(Ok(UsableCode {
+                code: found.stored.code.clone(),
+                referrer: Referrer {
+                    id,
+                    code,
+                    name: format!("{first} {last}").trim().to_owned(),
+                },
+                customer_offer,
+                registrations_left: fields
+                    .max_registrations
+                    .map(|cap| cap - found.stored.registrations),
+            }))
+        })
+        .await?;
+    Ok(match checked {
+        Ok(usable) => HttpResponse::Ok().json(usable),
+        Err(refusal) => HttpResponse::UnprocessableEntity().json(json!({
+            "error": {
+                "code": refusal.code(),
+                "message": refusal.message(),
+                "fields": {"code": refusal.message()},
+            }
+        })),
+    })
+}

@@ -1,0 +1,92 @@
+//! Referral codes as marketing keeps them: created (code typed or generated), edited (never the
+//! code: it is shared and printed), disabled and enabled again; never deleted; every change
+//! audited.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::model::{CodeFields, ENTITY, code_taken};
+use crate::audit::{self, Actor};
+use crate::coupons::codes;
+use crate::db::schema::referral_codes;
+
+/// A code the company does not use yet for referrals: 10 characters without look-alikes.
+pub fn fresh_code(conn: &mut PgConnection, company: i64) -> QueryResult<String> {
+    loop {
+        let code = codes::random(codes::SINGLE_LENGTH);
+        if !code_taken(conn, company, &code)? {
+            return Ok(code);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    code: &'a str,
+    #[serde(flatten)]
+    fields: &'a CodeFields,
+}
+
+/// Creates referral code `code` (normalised, checked free by the caller), audited; returns its
+/// id.
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    code: &str,
+    fields: &CodeFields,
+) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(referral_codes::table)
+        .values((fields, referral_codes::code.eq(code)))
+        .returning(referral_codes::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        "create",
+        None,
+        audit::snapshot(&Snapshot { code, fields }),
+    )?;
+    Ok(id)
+}
+
+/// Saves code `id` (its text and company stay), audited with before and after.
+pub fn save(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    fields: &CodeFields,
+) -> QueryResult<()> {
+    let before = referral_codes::table
+        .find(id)
+        .select(CodeFields::as_select())
+        .for_update()
+        .first(conn)?;
+    diesel::update(referral_codes::table.find(id))
+        .set((fields, referral_codes::updated_at.eq(diesel::dsl::now)))
+        .execute(conn)?;
+    audit::record_change(conn, actor, ENTITY, id, "update", &before, fields)
+}
+
+/// Disables (or enables) code `id`, audited; false when it already was.
+pub fn set_disabled(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    disabled: bool,
+) -> QueryResult<bool> {
+    let changed = diesel::update(referral_codes::table.find(id))
+        .filter(referral_codes::disabled.ne(disabled))
+        .set((
+            referral_codes::disabled.eq(disabled),
+            referral_codes::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let action = if disabled { "deactivate" } else { "reactivate" };
+    audit::record(conn, actor, ENTITY, id, action, None, None)?;
+    Ok(true)
+}
