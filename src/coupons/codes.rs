@@ -26,6 +26,17 @@ pub fn random(length: usize) -> String {
         .collect()
 }
 
+/// A fresh code of `SINGLE_LENGTH` characters that `taken` says is free (one already taken is
+/// drawn again).
+pub fn unused<E>(mut taken: impl FnMut(&str) -> Result<bool, E>) -> Result<String, E> {
+    loop {
+        let code = random(SINGLE_LENGTH);
+        if !taken(&code)? {
+            return Ok(code);
+        }
+    }
+}
+
 /// What is wrong with a code typed by staff, if anything.
 pub fn problem(code: &str) -> Option<String> {
     let length = code.chars().count();

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::rules::{Coupon, CouponType, Status};
 use crate::kernel::keyset::Keyset;
+use crate::kernel::search::like_escape;
 
 /// Rows per page.
 pub const PAGE: usize = 50;
@@ -147,13 +148,6 @@ const SELECT: &str = "SELECT c.id, c.code, c.name, c.coupon_type, c.offer_id, v.
     JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
     LEFT JOIN campaigns k ON k.id = c.campaign_id";
 
-/// `%` and `_` typed by a person match themselves.
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 /// One page of `company`'s coupons as `filter` asks, one row more than a page when there is
 /// more, in the direction `keyset` says.
 pub fn page(
@@ -177,8 +171,8 @@ pub fn page(
         let (code, name) = (next(), next());
         query = query
             .sql(format!(" AND (c.code LIKE {code} OR c.name ILIKE {name})"))
-            .bind::<Text, _>(format!("{}%", escape_like(&q.to_uppercase())))
-            .bind::<Text, _>(format!("%{}%", escape_like(q)));
+            .bind::<Text, _>(format!("{}%", like_escape(&q.to_uppercase())))
+            .bind::<Text, _>(format!("%{}%", like_escape(q)));
     }
     for (column, raw) in [
         ("c.campaign_id", &filter.campaign),

@@ -78,12 +78,7 @@ pub fn code_taken(conn: &mut PgConnection, company: i64, code: &str) -> QueryRes
 
 /// A code the company does not use yet: 10 characters of the alphabet without look-alikes.
 pub fn fresh_code(conn: &mut PgConnection, company: i64) -> QueryResult<String> {
-    loop {
-        let code = codes::random(codes::SINGLE_LENGTH);
-        if !code_taken(conn, company, &code)? {
-            return Ok(code);
-        }
-    }
+    codes::unused(|code| code_taken(conn, company, code))
 }
 
 #[derive(Serialize)]

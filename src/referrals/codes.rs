@@ -12,12 +12,7 @@ use crate::db::schema::referral_codes;
 
 /// A code the company does not use yet for referrals: 10 characters without look-alikes.
 pub fn fresh_code(conn: &mut PgConnection, company: i64) -> QueryResult<String> {
-    loop {
-        let code = codes::random(codes::SINGLE_LENGTH);
-        if !code_taken(conn, company, &code)? {
-            return Ok(code);
-        }
-    }
+    codes::unused(|code| code_taken(conn, company, code))
 }
 
 #[derive(Serialize)]

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::rules::RewardReferrer;
 use crate::kernel::keyset::Keyset;
+use crate::kernel::search::like_escape;
 
 /// Rows per page.
 pub const PAGE: usize = 50;
@@ -113,13 +114,6 @@ const SELECT: &str = "SELECT r.id, r.code, r.customer_id, p.code AS customer_cod
     LEFT JOIN offers q ON q.id = r.primary_offer_id \
     LEFT JOIN campaigns k ON k.id = r.campaign_id";
 
-/// `%` and `_` typed by a person match themselves.
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 /// One page of `company`'s codes as `filter` asks, one row more than a page when there is more.
 pub fn page(
     conn: &mut PgConnection,
@@ -142,9 +136,9 @@ pub fn page(
             .sql(format!(
                 " AND (r.code LIKE {code} OR p.code = {customer} OR p.search_name LIKE '%' || patron_fold({name}) || '%')"
             ))
-            .bind::<Text, _>(format!("{}%", escape_like(&q.to_uppercase())))
+            .bind::<Text, _>(format!("{}%", like_escape(&q.to_uppercase())))
             .bind::<Text, _>(q.to_uppercase())
-            .bind::<Text, _>(escape_like(q));
+            .bind::<Text, _>(like_escape(q));
     }
     if let Ok(id) = filter.campaign.trim().parse::<i64>() {
         query = query
