@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::codes;
 use crate::audit::{self, Actor};
 use crate::db::schema::coupons;
+use crate::kernel::Activation;
 
 /// The audit log's name for a coupon.
 pub const ENTITY: &str = "coupon";
@@ -130,23 +131,49 @@ pub fn save(
 }
 
 /// Disables (or enables) coupon `id`, audited; false when it already was.
+/// The switch goes the one path every never-deleted record takes (`audit::switch`).
 pub fn set_disabled(
     conn: &mut PgConnection,
     actor: &Actor,
     id: i64,
     disabled: bool,
 ) -> QueryResult<bool> {
-    let changed = diesel::update(coupons::table.find(id))
-        .filter(coupons::disabled.ne(disabled))
-        .set((
-            coupons::disabled.eq(disabled),
-            coupons::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)?;
-    if changed == 0 {
+    let current: bool = coupons::table
+        .find(id)
+        .select(coupons::disabled)
+        .for_update()
+        .first(conn)?;
+    if current == disabled {
         return Ok(false);
     }
-    let action = if disabled { "deactivate" } else { "reactivate" };
-    audit::record(conn, actor, ENTITY, id, action, None, None)?;
+    let activation = if disabled {
+        Activation::Deactivate
+    } else {
+        Activation::Reactivate
+    };
+    audit::switch(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        activation,
+        |_| Ok(Switched { disabled: current }),
+        |conn, active| {
+            diesel::update(coupons::table.find(id))
+                .set((
+                    coupons::disabled.eq(!active),
+                    coupons::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Switched::as_returning())
+                .get_result(conn)
+        },
+    )?;
     Ok(true)
+}
+
+/// What Disable changes, as the audit log shows it before and after.
+#[derive(Debug, Queryable, Selectable, Serialize)]
+#[diesel(table_name = coupons)]
+struct Switched {
+    disabled: bool,
 }

@@ -9,6 +9,7 @@ use super::model::{CodeFields, ENTITY, code_taken};
 use crate::audit::{self, Actor};
 use crate::coupons::codes;
 use crate::db::schema::referral_codes;
+use crate::kernel::Activation;
 
 /// A code the company does not use yet for referrals: 10 characters without look-alikes.
 pub fn fresh_code(conn: &mut PgConnection, company: i64) -> QueryResult<String> {
@@ -65,23 +66,49 @@ pub fn save(
 }
 
 /// Disables (or enables) code `id`, audited; false when it already was.
+/// The switch goes the one path every never-deleted record takes (`audit::switch`).
 pub fn set_disabled(
     conn: &mut PgConnection,
     actor: &Actor,
     id: i64,
     disabled: bool,
 ) -> QueryResult<bool> {
-    let changed = diesel::update(referral_codes::table.find(id))
-        .filter(referral_codes::disabled.ne(disabled))
-        .set((
-            referral_codes::disabled.eq(disabled),
-            referral_codes::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)?;
-    if changed == 0 {
+    let current: bool = referral_codes::table
+        .find(id)
+        .select(referral_codes::disabled)
+        .for_update()
+        .first(conn)?;
+    if current == disabled {
         return Ok(false);
     }
-    let action = if disabled { "deactivate" } else { "reactivate" };
-    audit::record(conn, actor, ENTITY, id, action, None, None)?;
+    let activation = if disabled {
+        Activation::Deactivate
+    } else {
+        Activation::Reactivate
+    };
+    audit::switch(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        activation,
+        |_| Ok(Switched { disabled: current }),
+        |conn, active| {
+            diesel::update(referral_codes::table.find(id))
+                .set((
+                    referral_codes::disabled.eq(!active),
+                    referral_codes::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Switched::as_returning())
+                .get_result(conn)
+        },
+    )?;
     Ok(true)
+}
+
+/// What Disable changes, as the audit log shows it before and after.
+#[derive(Debug, Queryable, Selectable, Serialize)]
+#[diesel(table_name = referral_codes)]
+struct Switched {
+    disabled: bool,
 }
