@@ -11,11 +11,11 @@ use actix_web::{App, Error, web};
 
 use crate::customers::hooks::CustomerHooks;
 use crate::customers::panels::CustomerPanels;
-use crate::home::tiles::HomeTiles;
 use crate::sales::submit::InvoiceSteps;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::session_store::PgSessionStore;
+use crate::web::tiles::HomeTiles;
 use crate::web::{assets, csrf, error_pages, observe, security_headers};
 
 /// Name of the session cookie.
@@ -121,6 +121,10 @@ pub fn build(
     // Listed innermost first: the last `wrap` sees the request first.
     App::new()
         .app_data(state.clone())
+        .app_data(web::Data::from(
+            std::sync::Arc::new(crate::stores::accounts::StoreAccounts)
+                as std::sync::Arc<dyn crate::web::accounts::Accounts>,
+        ))
         .app_data(web::Data::new(invoice_steps()))
         .app_data(web::Data::new(CUSTOMER_HOOKS))
         .app_data(web::Data::new(customer_panels()))
@@ -147,24 +151,22 @@ pub fn build(
         .configure(crate::home::config)
         .configure(crate::users::signin::config)
         .configure(crate::users::routes::config)
-        .configure(crate::customers::routes::config)
+        .configure(crate::customers::config)
         .configure(crate::customers::group_import::config)
         .configure(crate::trees::routes::config)
         .configure(crate::stores::routes::config)
         .configure(crate::stores::profile_routes::config)
         .configure(crate::stores::token_routes::config)
-        .configure(crate::catalog::routes::config)
+        .configure(crate::catalog::config)
         .configure(crate::stores::company_routes::config)
         .configure(crate::stores::sales_person_routes::config)
-        .configure(crate::loyalty::program_routes::config)
+        .configure(crate::loyalty::config)
         .configure(crate::offers::config)
         .configure(crate::coupons::config)
         .configure(crate::gift_cards::config)
         .configure(crate::referrals::config)
         .configure(crate::audit::routes::config)
-        .configure(crate::sales::routes::config)
-        .configure(crate::loyalty::panel::config)
-        .configure(crate::loyalty::report_routes::config)
+        .configure(crate::sales::config)
         .configure(crate::ops::config)
         .route("/static/{file}", web::get().to(assets::serve))
         .configure(|cfg| {

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use patron::audit::Actor;
 use patron::config::Config;
 use patron::db::embedded::{EmbeddedPostgres, find_bindir};
-use patron::users::rules::Role;
+use patron::kernel::Actor;
 use patron::{app, db, seed, users};
+use patron_rules::users::Role;
 
 #[derive(Parser)]
 #[command(
@@ -455,9 +455,9 @@ fn user_command(config: &Config, action: UserCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("no user has the email {email}"))?;
             let generated = password.is_none();
             let password = password.unwrap_or_else(seed::random_password);
-            users::rules::check_password(&password).map_err(anyhow::Error::msg)?;
-            let hash =
-                users::password::hash_blocking(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            patron_rules::users::check_password(&password).map_err(anyhow::Error::msg)?;
+            let hash = patron::kernel::passwords::hash_blocking(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             use diesel::Connection;
             conn.transaction(|conn| {
                 users::model::set_password(conn, user.id, &hash)?;
@@ -499,7 +499,7 @@ fn user_command(config: &Config, action: UserCommand) -> anyhow::Result<()> {
 
 fn token_command(config: &Config, action: TokenCommand) -> anyhow::Result<()> {
     use diesel::OptionalExtension as _;
-    use patron::stores::{model as stores, tokens};
+    use patron::stores::model::{self as stores, tokens};
     let database = Database::open(config)?;
     let mut conn = database.migrated()?;
     let actor = Actor::System("command line");

@@ -5,13 +5,15 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use crate::audit::{self, Actor};
-use crate::customers::{groups, synthetic};
+use crate::audit;
+use crate::customers::synthetic;
+use crate::kernel::Actor;
+use crate::kernel::passwords::hash_blocking;
 use crate::stores::model as stores;
+use crate::trees::groups;
 use crate::users::forms::EmailAddress;
 use crate::users::model::{self as users, NewUser};
-use crate::users::password::hash_blocking;
-use crate::users::rules::{Role, check_password};
+use patron_rules::users::{Role, check_password};
 
 /// A sign-in made by seeding, to print once.
 #[derive(Debug, Clone)]
@@ -219,7 +221,8 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
             |_| {},
         )?;
     }
-    let tokens = crate::stores::demo::profiles(conn)?;
+    let walk_in = crate::customers::demo::walk_in_customer(conn)?;
+    let tokens = crate::stores::demo::profiles(conn, walk_in)?;
     crate::loyalty::program_demo::members(conn)?;
     let people = [
         ("hq@example.com", "Hannah Quinn", Role::HqManager, None),

@@ -8,9 +8,9 @@ use actix_web::web;
 
 use crate::config::Config;
 use crate::db::DbPool;
-use crate::users::password::Passwords;
+use crate::kernel::Passwords;
 use crate::web::db::Db;
-use crate::web::observe::Metrics;
+use crate::web::metrics::Metrics;
 
 /// What every handler can reach.
 pub struct AppState {

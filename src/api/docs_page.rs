@@ -6,8 +6,8 @@ use askama::Template;
 
 use super::docs_view::{self, DocView};
 use super::openapi::{DOCUMENT_PATH, TERMINAL_TOKEN};
-use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use patron_rules::users::Permission;
 
 /// Where the page lives (not under `/api`, whose errors are JSON).
 pub const PAGE_PATH: &str = "/api-docs";

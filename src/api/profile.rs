@@ -9,8 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::state::AppState;
-use crate::stores::profile::ProfileSettings;
-use crate::stores::{delivery, model as stores, profile, sales_persons};
+use crate::stores::model::profile::ProfileSettings;
+use crate::stores::model::{self as stores, delivery, profile, sales_persons};
 use crate::web::AppError;
 use crate::web::till::ApiRoutes;
 use crate::web::till::Terminal;

@@ -23,8 +23,8 @@ pub fn table() -> ApiRoutes {
     crate::loyalty::api::routes(&mut routes);
     crate::offers::api::routes(&mut routes);
     crate::coupons::api::routes(&mut routes);
-    crate::gift_cards::routes(&mut routes);
-    crate::referrals::routes(&mut routes);
+    crate::gift_cards::till_routes(&mut routes);
+    crate::referrals::till_routes(&mut routes);
     routes
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::labels::field_label;
-use crate::users::rules::Role;
+use patron_rules::users::Role;
 
 /// One changed (or, for a created or removed record, shown) field.
 #[derive(Debug, Clone, PartialEq, Eq)]

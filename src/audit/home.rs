@@ -6,9 +6,9 @@ use askama::Template;
 use diesel::PgConnection;
 
 use super::readable::{Readable, latest_activity};
-use crate::home::tiles::{HomeRequest, HomeTile, Tile, html};
-use crate::users::rules::Permission;
 use crate::web::AppError;
+use crate::web::tiles::{HomeRequest, HomeTile, Tile, html};
+use patron_rules::users::Permission;
 
 /// The latest-activity card.
 pub struct LatestActivity;

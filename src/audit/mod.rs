@@ -8,5 +8,5 @@ pub mod names;
 pub mod readable;
 pub mod routes;
 
-pub use model::{Actor, record, record_change, snapshot, switch};
+pub use model::{record, record_change, snapshot, switch};
 pub use readable::{Readable, describe, latest_activity};

@@ -10,10 +10,10 @@ use super::labels::{actions, kind_label};
 use super::model::{self, AuditFilter};
 use super::readable::{Readable, describe};
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use patron_rules::users::Permission;
 
 const PAGE_SIZE: i64 = 50;
 

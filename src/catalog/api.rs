@@ -11,7 +11,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::rules::rate_text;
 use crate::db::schema::{brands, item_groups, items};
 use crate::state::AppState;
 use crate::web::AppError;
@@ -19,6 +18,7 @@ use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
 use crate::web::till::feed::{Cursor, FeedParams};
 use crate::web::till::terminal::Terminal;
+use patron_rules::catalog::rate_text;
 
 /// Mounts the endpoint.
 pub fn routes(routes: &mut ApiRoutes) {

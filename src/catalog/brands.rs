@@ -7,15 +7,15 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 
 use super::forms::BrandForm;
+use super::list_page::READERS;
 use super::model::{self, Brand};
-use super::routes::READERS;
 use crate::audit;
-use crate::kernel::Activation;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -5,13 +5,13 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
 use super::list::{self, ItemRow};
+use super::list_page::{ListQuery, READERS};
 use super::model::{self, ItemGroup};
-use super::routes::{ListQuery, READERS};
-use super::rules::rate_text;
-use crate::kernel::tree::Node;
 use crate::state::AppState;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser};
+use patron_rules::catalog::rate_text;
+use patron_rules::tree::Node;
 
 /// Column headers, in order: the field labels of the form.
 pub const COLUMNS: [&str; 7] = [

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::model::ItemFields;
-use super::rules;
 use crate::web::FieldErrors;
+use patron_rules::catalog as rules;
 
 /// Longest item name.
 pub const NAME_MAX: usize = 140;
@@ -21,6 +21,16 @@ pub struct Names {
     pub groups: HashMap<String, i64>,
     /// Brands.
     pub brands: HashMap<String, i64>,
+}
+
+impl Names {
+    /// The names as stored now.
+    pub fn load(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Names> {
+        Ok(Names {
+            groups: super::model::group_ids_by_name(conn)?.into_iter().collect(),
+            brands: super::model::brand_ids_by_name(conn)?.into_iter().collect(),
+        })
+    }
 }
 
 /// The item form as posted (and a CSV row as read). Group and brand are named, as people

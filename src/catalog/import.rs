@@ -9,10 +9,9 @@ use diesel::prelude::*;
 use super::export::COLUMNS;
 use super::forms::{ItemForm, Names};
 use super::model::{self, ItemFields};
-use super::routes::names;
 use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
-use crate::users::rules::Permission;
+use patron_rules::users::Permission;
 
 /// Columns every file must have.
 pub const REQUIRED: [&str; 3] = ["Item Code", "Item Name", "Item Group"];
@@ -156,7 +155,7 @@ impl Importer for ItemImport {
         conn: &mut PgConnection,
         text: &str,
     ) -> QueryResult<Result<Checked<ImportRow>, String>> {
-        let names = names(conn)?;
+        let names = Names::load(conn)?;
         let codes: Vec<String> = match header(text, &COLUMNS, &REQUIRED) {
             Ok(columns) => reader(text)
                 .records()
@@ -177,7 +176,7 @@ impl Importer for ItemImport {
     fn insert(
         conn: &mut PgConnection,
         rows: &[ImportRow],
-        _actor: &crate::audit::Actor,
+        _actor: &crate::kernel::Actor,
         _hooks: &(),
     ) -> QueryResult<()> {
         model::insert_many(conn, rows).map(|_| ())

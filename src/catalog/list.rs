@@ -7,9 +7,9 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use rust_decimal::Decimal;
 
 use super::model::patron_fold;
-use super::rules::ItemSearch;
 use crate::db::schema::{brands, item_groups, items};
-use crate::kernel::search::like_escape;
+use patron_rules::catalog::ItemSearch;
+use patron_rules::search::like_escape;
 
 /// Which items by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

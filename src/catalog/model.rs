@@ -6,11 +6,12 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::db::lower;
 use crate::db::schema::{brands, item_groups, items};
-use crate::kernel::Activation;
-use crate::kernel::tree::Node;
+use crate::kernel::Actor;
+use patron_rules::Activation;
+use patron_rules::tree::Node;
 
 diesel::define_sql_function! {
     /// Patron's folding (lower case, accents removed), as the search columns are built with.

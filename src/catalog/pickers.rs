@@ -8,11 +8,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::list::{self, ItemFilter};
+use super::list_page::READERS;
 use super::model::{self, ItemGroup};
-use super::routes::{READERS, groups_in_order};
-use super::rules::{rate_text, search};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, render};
+use patron_rules::catalog::{rate_text, search};
+use patron_rules::tree::in_tree_order;
 
 /// Options one answer holds.
 const OPTIONS: usize = 20;
@@ -82,7 +83,7 @@ async fn item_groups(
     let typed = typed(&query);
     let groups = state.db.run(|conn| Ok(model::item_groups(conn)?)).await?;
     let by_id: HashMap<i64, ItemGroup> = groups.iter().map(|g| (g.id, g.clone())).collect();
-    let options = groups_in_order(groups)
+    let options = in_tree_order(groups, ItemGroup::node)
         .into_iter()
         .filter(|(g, _)| contains(&g.name, &typed))
         .take(OPTIONS)

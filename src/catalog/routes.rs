@@ -4,102 +4,37 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::forms::{ItemForm, Names};
-use super::list::{self, ItemFilter, ItemRow, Status};
+use super::list::{self};
+use super::list_page::{ListQuery, READERS};
 use super::model::{self, Brand, ItemGroup};
-use super::rules::{rate_text, search};
 use crate::audit;
-use crate::kernel::Activation;
-use crate::kernel::tree::{Node, display_order, subtree};
 use crate::state::AppState;
-use crate::users::rules::Permission;
-use crate::web::pager::{self, Keyset, PageQuery, Pager};
+use crate::web::pager::{self, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::catalog::rate_text;
+use patron_rules::tree::{Node, in_tree_order};
+use patron_rules::users::Permission;
 
-/// Who may read the catalogue's lists and pickers.
-pub const READERS: [Permission; 3] = [
-    Permission::StoresManage,
-    Permission::OffersManage,
-    Permission::ReportsView,
-];
 /// Rows per page of the list.
 const PAGE_SIZE: i64 = 50;
 
-/// Mounts the catalogue: items, their import and export, item groups, brands, pickers, the
-/// terminals' change feed.
+/// Mounts the item pages (after the catalogue's literal `/items/...` routes, see `catalog::config`).
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/items", web::get().to(index))
         .route("/items", web::post().to(create))
         .route("/items/new", web::get().to(new_page))
-        .route("/items/export.csv", web::get().to(super::export::download))
-        .configure(crate::imports::pages::mount::<super::import::ItemImport>)
         .route("/items/{id}", web::get().to(edit_page))
         .route("/items/{id}", web::post().to(update))
         .route(
             "/items/{id}/{action:deactivate|reactivate}",
             web::post().to(set_active),
-        )
-        .configure(super::brands::config)
-        .configure(super::pickers::config);
-}
-
-/// The list's query string.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct ListQuery {
-    q: String,
-    group: String,
-    brand: String,
-    status: String,
-    #[serde(flatten)]
-    page: PageQuery,
-}
-
-impl ListQuery {
-    /// The filter it asks for; `groups` resolves the chosen group to its subtree.
-    pub fn filter(&self, groups: &[Node]) -> ItemFilter {
-        ItemFilter {
-            search: search(&self.q),
-            group_ids: self.group.parse().ok().map(|id| subtree(groups, id)),
-            brand_id: self.brand.parse().ok(),
-            status: match self.status.as_str() {
-                "deactivated" => Status::Deactivated,
-                "all" => Status::All,
-                _ => Status::Active,
-            },
-            after: match self.keyset() {
-                Keyset::First => None,
-                Keyset::After(key) | Keyset::Before(key) => Some(key),
-            },
-            backward: self.keyset().is_backward(),
-        }
-    }
-
-    /// The page's position: a row's key is `id,folded name` (see `key`).
-    fn keyset(&self) -> Keyset<(String, i64)> {
-        self.page.keyset(|raw| {
-            let (id, name) = raw.split_once(',')?;
-            Some((name.to_owned(), id.parse().ok()?))
-        })
-    }
-
-    fn key(row: &ItemRow) -> String {
-        format!("{},{}", row.id, row.search_name)
-    }
-
-    fn pairs(&self) -> Vec<(&'static str, &str)> {
-        vec![
-            ("q", self.q.as_str()),
-            ("group", &self.group),
-            ("brand", &self.brand),
-            ("status", &self.status),
-        ]
-    }
+        );
 }
 
 /// A list row as shown.
@@ -130,15 +65,6 @@ impl IndexPage {
     fn export_query(&self) -> String {
         serde_urlencoded::to_string(self.query.pairs()).unwrap_or_default()
     }
-}
-
-/// Item groups in tree order with their depth.
-pub fn groups_in_order(groups: Vec<ItemGroup>) -> Vec<(ItemGroup, usize)> {
-    let nodes: Vec<Node> = groups.iter().map(ItemGroup::node).collect();
-    display_order(&nodes)
-        .into_iter()
-        .map(|(i, depth)| (groups[i].clone(), depth))
-        .collect()
 }
 
 async fn index(
@@ -190,7 +116,7 @@ async fn index(
             })
             .collect(),
         pager,
-        groups: groups_in_order(groups),
+        groups: in_tree_order(groups, ItemGroup::node),
         brands,
         can_edit: user.can(Permission::StoresManage),
         query,
@@ -223,14 +149,6 @@ fn form_page(
         form,
         errors,
     }
-}
-
-/// Group and brand ids by lower-case name.
-pub fn names(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Names> {
-    Ok(Names {
-        groups: model::group_ids_by_name(conn)?.into_iter().collect(),
-        brands: model::brand_ids_by_name(conn)?.into_iter().collect(),
-    })
 }
 
 async fn new_page(user: CurrentUser) -> Result<HttpResponse, AppError> {
@@ -290,7 +208,7 @@ async fn save(
     let result = state
         .db
         .tx(move |conn| {
-            let fields = posted.parse(&names(conn)?)?;
+            let fields = posted.parse(&Names::load(conn)?)?;
             let (before, item) = match id {
                 None => (None, model::insert(conn, &fields)?),
                 Some(id) => {

@@ -10,7 +10,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::queries;
+use super::model::queries;
 use super::validate::{self, Place};
 use crate::customers::sync;
 use crate::offers::{in_force, pricing};

@@ -9,10 +9,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 use serde::Serialize;
 
-use super::codes;
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::db::DbPool;
 use crate::db::schema::coupon_batches;
+use crate::kernel::Actor;
+use patron_rules::coupons::codes;
 
 /// The audit log's name for a batch.
 pub const ENTITY: &str = "coupon_batch";

@@ -5,15 +5,15 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 
 use super::batch::{self, Batch, BatchFields, MOST};
-use super::codes;
 use super::form::{self, CouponForm};
-use super::queries;
+use super::model::queries;
 use crate::audit;
-use crate::offers::campaign_routes::home_company;
 use crate::state::AppState;
-use crate::users::rules::Permission;
+use crate::stores::model::home_company;
 use crate::web::format::count as count_text;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status, see_other};
+use patron_rules::coupons::codes;
+use patron_rules::users::Permission;
 
 /// Mounts the routes (before `/coupons/{id}`).
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -223,7 +223,7 @@ async fn show(
         .db
         .run(move |conn| {
             let batch = batch::find(conn, id)?;
-            let offer = crate::offers::versions::find(conn, batch.offer_id, false)?
+            let offer = crate::offers::model::versions::find(conn, batch.offer_id, false)?
                 .fields
                 .terms
                 .title;

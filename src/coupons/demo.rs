@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::store::{self, CouponFields};
-use crate::audit::Actor;
+use super::model::store::{self, CouponFields};
 use crate::db::schema::offers;
-use crate::offers::versions::{self, OfferFields, OfferTerms};
+use crate::kernel::Actor;
+use crate::offers::model::versions::{self, OfferFields, OfferTerms};
 
 /// Adds the offer and its coupon to the first company, once.
 pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use diesel::PgConnection;
 
-use super::codes;
-use super::rules::CouponType;
-use super::store::{CouponFields, StoredCoupon};
-use crate::offers::versions;
+use super::model::store::{CouponFields, StoredCoupon};
+use crate::offers::model::versions;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::coupons::CouponType;
+use patron_rules::coupons::codes;
 
 /// The coupon form as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -271,7 +271,7 @@ pub fn check_against(
         Err(other) => return Err(other.into()),
     }
     if let Some(campaign) = fields.campaign_id {
-        match crate::offers::campaigns::find(conn, campaign) {
+        match crate::offers::model::campaigns::find(conn, campaign) {
             Ok(found) if found.fields.company_id == fields.company_id => {}
             Ok(_) | Err(diesel::result::Error::NotFound) => {
                 errors.add("campaign_id", "Choose a campaign of the coupon's company.")

@@ -9,15 +9,15 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use diesel::PgConnection;
 
-use super::codes;
 use super::model::{self, Counted};
-use super::rules::Refusal;
 use super::validate::{self, Place};
+use crate::kernel::Till;
 use crate::offers::in_force;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::coupons::Refusal;
+use patron_rules::coupons::codes;
 
 /// Coupons' step.
 pub struct CouponsStep;
@@ -114,7 +114,7 @@ impl Posting for Uses {
     fn post(
         self: Box<Self>,
         conn: &mut PgConnection,
-        invoice: crate::kernel::InvoiceId,
+        invoice: patron_rules::InvoiceId,
         _till: &Till,
     ) -> Result<(), AppError> {
         for used in self.uses {

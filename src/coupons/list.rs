@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
 use serde::Deserialize;
 
-use super::rules::{Coupon, CouponType, Status};
-use crate::kernel::keyset::Keyset;
-use crate::kernel::search::like_escape;
+use patron_rules::coupons::{Coupon, CouponType, Status};
+use patron_rules::keyset::Keyset;
+use patron_rules::search::like_escape;
 
 /// Rows per page.
 pub const PAGE: usize = 50;

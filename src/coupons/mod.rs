@@ -1,21 +1,18 @@
-//! Coupons: codes that make a coupon-based offer apply to a sale. The validation chain (`rules`,
-//! pure; `validate` against the database), codes people can type (`codes`), coupons as stored
-//! and each use counted exactly under concurrency (`model`), the invoice step that validates
-//! and counts a sale's coupons (`invoice`), the till API (`api`) and the pages.
+//! Coupons: codes that make a coupon-based offer apply to a sale. The validation chain
+//! (`patron_rules::coupons`, pure; `validate` against the database), codes people can type
+//! (`codes`), coupons as stored and each use counted exactly under concurrency (`model`), the
+//! invoice step that validates and counts a sale's coupons (`invoice`), the till API (`api`) and
+//! the pages.
 
 pub mod api;
 pub mod batch;
 pub mod batch_routes;
-pub mod codes;
 pub mod demo;
 pub mod form;
 pub mod invoice;
 pub mod list;
 pub mod model;
-pub mod queries;
 pub mod routes;
-pub mod rules;
-pub mod store;
 pub mod validate;
 
 /// Mounts the coupon pages.

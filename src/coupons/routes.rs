@@ -8,15 +8,15 @@ use chrono::Utc;
 
 use super::form::{self, CouponForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
-use super::queries::{self, Redemption};
-use super::rules::Status;
-use super::store::{self, StoredCoupon};
-use crate::offers::campaign_routes::home_company;
+use super::model::queries::{self, Redemption};
+use super::model::store::{self, StoredCoupon};
 use crate::state::AppState;
+use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
+use patron_rules::coupons::Status;
+use patron_rules::users::Permission;
 
 /// Who may read the coupon pages.
 pub const READERS: [Permission; 2] = [Permission::CouponsManage, Permission::ReportsView];

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 use diesel::QueryResult;
 
-use super::codes;
 use super::model::{self, Found};
-use super::rules::{self, Asked, Refusal};
 use crate::offers::pricing::CouponAsk;
-use crate::offers::rules::Offer;
+use patron_rules::coupons::codes;
+use patron_rules::coupons::{self as rules, Asked, Refusal};
+use patron_rules::offers::Offer;
 
 /// Where a coupon is asked for: the store's company, profile and warehouse.
 #[derive(Debug, Clone, Copy)]

@@ -11,9 +11,7 @@ use uuid::Uuid;
 use super::feed::{self, CustomerRecord, FeedPage};
 use super::hooks::CustomerHooks;
 use super::model::{self, ListFilter};
-use super::rules::search_terms;
 use super::sync::{self, TillCustomer};
-use super::sync_rules::{Conflict, FieldChange};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
@@ -22,6 +20,8 @@ use crate::web::till::examples::CUSTOMER_ID;
 use crate::web::till::feed::{Cursor, FeedParams};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
+use patron_rules::customers::search_terms;
+use patron_rules::customers::sync as merge;
 
 /// How many customers a till's search returns.
 pub const SEARCH_LIMIT: i64 = 20;
@@ -126,6 +126,39 @@ async fn create(
     })
 }
 
+/// One field's change as the till saw it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+struct FieldChange {
+    /// The value the till had before its edit.
+    from: serde_json::Value,
+    /// The value the till wants.
+    to: serde_json::Value,
+}
+
+/// A field HQ changed while the till was editing it too.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+struct Conflict {
+    /// The field.
+    field: String,
+    /// What the till had.
+    from: serde_json::Value,
+    /// What the till wanted.
+    to: serde_json::Value,
+    /// What HQ holds, and keeps.
+    current: serde_json::Value,
+}
+
+impl From<merge::Conflict> for Conflict {
+    fn from(c: merge::Conflict) -> Conflict {
+        Conflict {
+            field: c.field,
+            from: c.from,
+            to: c.to,
+            current: c.current,
+        }
+    }
+}
+
 /// A till's offline edit.
 #[derive(Debug, Deserialize, ToSchema)]
 struct PatchBody {
@@ -169,14 +202,27 @@ async fn patch(
     let body: PatchBody = json::parse(&body)?;
     let uuid = uuid.into_inner();
     let actor = till.actor();
+    let changes: BTreeMap<String, merge::FieldChange> = body
+        .changes
+        .into_iter()
+        .map(|(field, c)| {
+            (
+                field,
+                merge::FieldChange {
+                    from: c.from,
+                    to: c.to,
+                },
+            )
+        })
+        .collect();
     let (id, conflicts) = state
         .db
-        .tx(move |conn| sync::patch(conn, &hooks, uuid, &body.changes, today(), &actor))
+        .tx(move |conn| sync::patch(conn, &hooks, uuid, &changes, today(), &actor))
         .await?;
     let customer = fresh_record(&state, id).await?;
     Ok(HttpResponse::Ok().json(PatchAnswer {
         customer,
-        conflicts,
+        conflicts: conflicts.into_iter().map(Conflict::from).collect(),
     }))
 }
 

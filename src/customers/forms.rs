@@ -5,9 +5,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::model::CustomerFields;
-use super::rules::check_phone;
 use crate::users::forms::EmailAddress;
 use crate::web::FieldErrors;
+use patron_rules::customers::check_phone;
 
 /// The form as posted (and shown again after an error). Field names are the columns'.
 #[derive(Debug, Clone, Default, Deserialize)]

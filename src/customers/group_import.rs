@@ -8,13 +8,13 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use rust_decimal::Decimal;
 
-use super::groups::{self, GroupFields};
 use super::import::{MAX_BYTES, RowError, decode};
 use crate::audit;
 use crate::state::AppState;
-use crate::users::rules::Permission;
+use crate::trees::groups::{self, GroupFields};
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};
+use patron_rules::users::Permission;
 
 /// The columns, in the template's order.
 pub const COLUMNS: [&str; 4] = ["Name", "Parent", "Default Discount", "Notes"];

@@ -4,9 +4,9 @@
 
 use super::model::{Customer, CustomerFacts};
 use super::panels::{edit_refusal, may_edit};
-use super::rules::initials;
-use crate::users::rules::{Permission, Role};
 use crate::web::auth::StoreScope;
+use patron_rules::customers::initials;
+use patron_rules::users::{Permission, Role};
 
 /// Which tab of the customer is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,10 +7,10 @@ use diesel::prelude::*;
 
 use super::model::{self, ListFilter, Origin};
 use crate::db::schema::customers;
-use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use crate::users::rules::Permission;
 use crate::web::AppError;
 use crate::web::format::count;
+use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
+use patron_rules::users::Permission;
 
 /// The search card and the customer counts.
 pub struct FindCustomer;

@@ -8,9 +8,9 @@
 use chrono::NaiveDate;
 use diesel::{PgConnection, QueryResult};
 
-use crate::audit::Actor;
-use crate::kernel::CustomerId;
+use crate::kernel::Actor;
 use crate::web::AppError;
+use patron_rules::CustomerId;
 
 /// After one customer is created or changed (at HQ or by a till), in the same transaction.
 pub type Saved = fn(&mut PgConnection, CustomerId, NaiveDate, &Actor) -> Result<(), AppError>;

@@ -13,7 +13,7 @@ use super::import::{Checked, ImportRow, Lookups, REQUIRED, check, keys};
 use super::model::CustomerFields;
 use crate::db::schema::{countries, customer_groups, customers, stores, territories};
 use crate::imports::job::{Column, Importer, template};
-use crate::users::rules::Permission;
+use patron_rules::users::Permission;
 
 /// Customers from a CSV file (customers.create).
 pub struct CustomerImport;
@@ -59,7 +59,7 @@ impl Importer for CustomerImport {
     fn insert(
         conn: &mut PgConnection,
         rows: &[ImportRow],
-        actor: &crate::audit::Actor,
+        actor: &crate::kernel::Actor,
         hooks: &CustomerHooks,
     ) -> QueryResult<()> {
         let values: Vec<ImportedCustomer> = rows

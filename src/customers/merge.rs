@@ -10,10 +10,10 @@ use super::hooks::CustomerHooks;
 use super::model::{self, Customer};
 use crate::audit;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

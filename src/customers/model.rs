@@ -8,11 +8,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::hooks::CustomerHooks;
-use super::rules::{Search, code_for_number};
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::db::schema::customers;
-use crate::kernel::Activation;
-use crate::kernel::search::like_escape;
+use crate::kernel::Actor;
+use patron_rules::Activation;
+use patron_rules::customers::{Search, code_for_number};
+use patron_rules::search::like_escape;
 
 /// A customer as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -135,8 +136,8 @@ pub struct CustomerFacts {
 /// The facts of `customer`.
 pub fn facts(conn: &mut PgConnection, customer: &Customer) -> QueryResult<CustomerFacts> {
     use crate::db::schema::{countries, stores};
-    let group = super::groups::group(conn, customer.fields.customer_group_id)?.name;
-    let territory = super::groups::territory(conn, customer.fields.territory_id)?.name;
+    let group = crate::trees::groups::group(conn, customer.fields.customer_group_id)?.name;
+    let territory = crate::trees::groups::territory(conn, customer.fields.territory_id)?.name;
     let origin_store = match customer.origin_store_id {
         Some(store) => Some(
             stores::table
@@ -677,7 +678,7 @@ pub fn possible_duplicates(
     except: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
-    let digits = super::rules::digits(&fields.mobile);
+    let digits = patron_rules::customers::digits(&fields.mobile);
     let mut sql = Sql::default();
     sql.push(LIST_COLUMNS);
     sql.push(" WHERE c.active AND c.id <> ")

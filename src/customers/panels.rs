@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 
 use super::model::Customer;
-use crate::kernel::Clock;
-use crate::users::rules::{Permission, Role};
 use crate::web::auth::StoreScope;
 use crate::web::{AppError, CurrentUser};
+use patron_rules::Clock;
+use patron_rules::users::{Permission, Role};
 
 /// Who looks at the page: what panels decide permissions by (the signed-in user itself stays on
 /// the async side; this travels to the database thread).

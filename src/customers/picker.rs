@@ -7,10 +7,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::model::{self, ListFilter, ListRow};
-use super::rules::search_terms;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, render};
+use patron_rules::customers::search_terms;
+use patron_rules::users::Permission;
 
 /// How many suggestions the picker shows.
 const SUGGESTIONS: i64 = 10;

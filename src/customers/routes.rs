@@ -7,19 +7,16 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::forms::CustomerForm;
-use super::groups::{self, Group, Territory};
 use super::head::{CustomerHead, CustomerTab};
 use super::hooks::{Creation, CustomerHooks};
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
 use super::panels::{CustomerPanels, PanelRequest, Slot, Viewer, edit_refusal, may_edit};
-use super::rules::{initials, search_terms};
 use crate::audit::{self, model as audit_model};
-use crate::kernel::Activation;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
-use crate::users::rules::Permission;
+use crate::trees::groups::{self, Group, Territory};
 use crate::web::format::count;
 use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
@@ -28,6 +25,10 @@ use crate::web::stream::csv_download;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::customers::{initials, search_terms};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 
 /// Rows per page of the list.
 const PAGE_SIZE: i64 = 50;
@@ -38,9 +39,6 @@ const COUNT_CAP: i64 = 1000;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::get().to(index))
         .route("/customers/export.csv", web::get().to(export_csv))
-        .configure(super::merge::config)
-        .configure(super::picker::config)
-        .configure(super::import_routes::config)
         .route("/customers", web::post().to(create))
         .route("/customers/new", web::get().to(new_page))
         .route("/customers/{id}", web::get().to(show))
@@ -333,18 +331,6 @@ impl FormPage {
     }
 }
 
-/// Groups or territories in tree order with their depth, for indented pickers.
-pub fn in_tree_order<T: Clone>(
-    items: Vec<T>,
-    node: impl Fn(&T) -> crate::kernel::tree::Node,
-) -> Vec<(T, usize)> {
-    let nodes: Vec<_> = items.iter().map(&node).collect();
-    crate::kernel::tree::display_order(&nodes)
-        .into_iter()
-        .map(|(i, depth)| (items[i].clone(), depth))
-        .collect()
-}
-
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
@@ -448,7 +434,7 @@ async fn create(
             hooks.created(
                 conn,
                 &Creation {
-                    customer: crate::kernel::CustomerId(created.id),
+                    customer: patron_rules::CustomerId(created.id),
                     store_id: origin_store_id,
                     referral_code: Some(referral_code.as_str()),
                     today,

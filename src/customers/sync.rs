@@ -13,13 +13,14 @@ use uuid::Uuid;
 
 use super::feed::{CustomerRecord, RECORD_SELECT};
 use super::forms::CustomerForm;
-use super::groups;
 use super::hooks::{Creation, CustomerHooks};
 use super::model::{self, CustomerFields, NewCustomer};
-use super::sync_rules::{self, Conflict, FieldChange, TILL_FIELDS};
-use crate::audit::{Actor, model as audit};
+use crate::audit::model as audit;
 use crate::db::schema::{countries, customers};
+use crate::kernel::Actor;
+use crate::trees::groups;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::customers::sync::{self as sync_rules, Conflict, FieldChange, TILL_FIELDS};
 
 /// A customer as a till sends it. Group and territory go by name; absent, the roots of the trees.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -248,7 +249,7 @@ pub fn create(
             hooks.created(
                 conn,
                 &Creation {
-                    customer: crate::kernel::CustomerId(id),
+                    customer: patron_rules::CustomerId(id),
                     store_id: Some(store_id),
                     referral_code: body.referral_code.as_deref(),
                     today,
@@ -284,8 +285,9 @@ fn as_text(value: &Value) -> String {
     }
 }
 
-/// Applies a till's offline edit of customer `uuid` field by field (see `sync_rules`), in one
-/// transaction with the row locked; returns the customer's id and the conflicts.
+/// Applies a till's offline edit of customer `uuid` field by field (see
+/// `patron_rules::customers::sync`), in one transaction with the row locked; returns the customer's
+/// id and the conflicts.
 pub fn patch(
     conn: &mut PgConnection,
     hooks: &CustomerHooks,

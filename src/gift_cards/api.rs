@@ -14,16 +14,16 @@ use uuid::Uuid;
 
 use super::lookups::{self, Gate, WINDOW_MINUTES};
 use super::model::{self, Card, NewCard, TillRequest};
-use super::rules::{self, CardNumber};
 use crate::customers::sync;
-use crate::kernel::Currency;
+use crate::kernel::Till;
 use crate::state::AppState;
 use crate::stores::model as stores;
-use crate::stores::till::Till;
 use crate::web::till::examples::{GIFT_CARD_ID, GIFT_CARD_NUMBER};
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes, json};
 use crate::web::{AppError, FieldErrors};
+use patron_rules::Currency;
+use patron_rules::gift_cards::{self as rules, CardNumber};
 
 /// Adds the gift card endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {

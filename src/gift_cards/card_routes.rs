@@ -12,21 +12,22 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::forms::MoveForm;
-use super::ledger::{self, EntryRow, Move};
+use super::model::ledger::{self, EntryRow, Move};
+use super::model::queries::{self, CardFacts};
 use super::model::{self, Card, ENTITY};
-use super::queries::{self, CardFacts};
-use super::rules::{EntryKind, Status, grouped};
-use crate::audit::{self, Actor};
-use crate::kernel::keyset::Keyset;
-use crate::kernel::{Clock, Currency};
+use crate::audit;
+use crate::kernel::Actor;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::auth::StoreScope;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::gift_cards::{EntryKind, Status, grouped};
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
+use patron_rules::{Clock, Currency};
 
 /// Entries a page of the ledger holds.
 const PAGE_SIZE: usize = 100;

@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::rules::{self, CardNumber};
-use crate::kernel::Currency;
-use crate::stores::rules::typed_number;
 use crate::web::FieldErrors;
+use patron_rules::Currency;
+use patron_rules::gift_cards::{self as rules, CardNumber};
+use patron_rules::stores::typed_number;
 
 /// Longest note or reason kept with an entry.
 const NOTE_MAX: usize = 500;

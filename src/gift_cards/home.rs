@@ -4,11 +4,11 @@
 use chrono::Utc;
 use diesel::PgConnection;
 
-use super::queries::Currencies;
+use super::model::queries::Currencies;
 use super::report;
-use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile};
-use crate::users::rules::Permission;
 use crate::web::AppError;
+use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile};
+use patron_rules::users::Permission;
 
 /// The gift card liability figure.
 pub struct Outstanding;

@@ -10,15 +10,15 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 use rust_decimal::Decimal;
 
-use super::ledger::{self, Move};
 use super::model;
-use super::rules::{CardNumber, EntryKind, Status, grouped};
-use crate::kernel::{Currency, InvoiceId};
+use super::model::ledger::{self, Move};
+use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
-use crate::sales::rules::PayMode;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::gift_cards::{CardNumber, EntryKind, Status, grouped};
+use patron_rules::sales::PayMode;
+use patron_rules::{Currency, InvoiceId};
 
 /// Gift cards' step.
 pub struct GiftCardsStep;

@@ -9,20 +9,20 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::forms::IssueForm;
+use super::model::queries::{self, Currencies, ListFilter, ListRow};
 use super::model::{self, NewCard};
-use super::queries::{self, Currencies, ListFilter, ListRow};
-use super::rules::{Status, grouped};
 use crate::customers::model as customers;
-use crate::customers::rules::search_terms;
-use crate::kernel::keyset::Keyset;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::customers::search_terms;
+use patron_rules::gift_cards::{Status, grouped};
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
 
 /// Cards a page of the list holds.
 const PAGE_SIZE: usize = 50;

@@ -1,7 +1,7 @@
 //! Gift cards: stored value a customer spends at the tills. Card numbers and the pure rules
-//! (`rules`), cards as stored (`model`) and the ledger whose sum is every balance (`ledger`),
-//! the invoice step that pays with a card, refunds onto one and gives back on a cancel
-//! (`invoice`), the till API with its guard against guessing numbers (`api`, `lookups`), the
+//! (`patron_rules::gift_cards`), cards as stored (`model`) and the ledger whose sum is every
+//! balance (`ledger`), the invoice step that pays with a card, refunds onto one and gives back on a
+//! cancel (`invoice`), the till API with its guard against guessing numbers (`api`, `lookups`), the
 //! pages, the customer page's Store credit card, the liability report and the expiry run.
 
 pub mod api;
@@ -10,15 +10,12 @@ pub mod expiry;
 pub mod forms;
 pub mod home;
 pub mod invoice;
-pub mod ledger;
 pub mod list_routes;
 pub mod lookups;
 pub mod model;
 pub mod panel;
-pub mod queries;
 pub mod report;
 pub mod report_routes;
-pub mod rules;
 
 /// Mounts the gift card pages and the liability report.
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
@@ -29,6 +26,6 @@ pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
 }
 
 /// Adds the gift card endpoints to the till API's route table.
-pub fn routes(routes: &mut crate::web::till::ApiRoutes) {
+pub fn till_routes(routes: &mut crate::web::till::ApiRoutes) {
     api::routes(routes);
 }

@@ -4,17 +4,17 @@
 //! characters only, since a number is all it takes to spend a card.
 
 use askama::Template;
-use chrono::NaiveDate;
 use diesel::PgConnection;
 use rust_decimal::Decimal;
 
 use super::model;
-use super::queries::Currencies;
-use super::rules::{Status, grouped, masked};
+use super::model::queries::Currencies;
 use crate::customers::panels::{CustomerPanel, Panel, PanelRequest, Slot, html};
-use crate::kernel::Currency;
-use crate::users::rules::Permission;
 use crate::web::AppError;
+use crate::web::format::day;
+use patron_rules::Currency;
+use patron_rules::gift_cards::{Status, grouped, masked};
+use patron_rules::users::Permission;
 
 /// The Store credit card.
 pub struct StoreCredit;
@@ -45,10 +45,6 @@ fn add(totals: &mut Vec<(Currency, Decimal)>, currency: &Currency, amount: Decim
         Some((_, total)) => *total += amount,
         None => totals.push((currency.clone(), amount)),
     }
-}
-
-fn day(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
 }
 
 impl CustomerPanel for StoreCredit {

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
 use rust_decimal::Decimal;
 
-use super::rules::masked;
-use crate::kernel::Currency;
+use patron_rules::Currency;
+use patron_rules::gift_cards::masked;
 
 /// The windows of the expiring section, in days from the report's day.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];

@@ -8,16 +8,16 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
 
-use super::queries::Currencies;
+use super::model::queries::Currencies;
 use super::report::{
     self, BreakageRow, Company, CustomerRow, ExpiringRow, MonthRow, Summary, WINDOWS, plain,
 };
-use crate::kernel::Currency;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::stream::{csv_bytes, csv_download};
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// Customers the page lists (the CSV has them all).
 const CUSTOMERS_SHOWN: i64 = 100;

@@ -1,7 +1,6 @@
 //! The home page: what the signed-in person works on, from the tiles their areas give them
-//! (see `tiles`): a supervisor's store today, HQ's sales and new customers, marketing's programs.
-
-pub mod tiles;
+//! (see `web::tiles`): a supervisor's store today, HQ's sales and new customers, marketing's
+//! programs.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -9,8 +8,8 @@ use chrono::{Datelike, Utc};
 
 use crate::state::AppState;
 use crate::stores::model as stores;
+use crate::web::tiles::{Figure, HomeRequest, HomeTiles, Tile};
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use tiles::{Figure, HomeRequest, HomeTiles, Tile};
 
 /// Mounts the route.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -7,10 +7,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::check::{Checked, RowError, decode};
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::db::DbPool;
 use crate::db::schema::imports;
-use crate::users::rules::Permission;
+use crate::kernel::Actor;
+use patron_rules::users::Permission;
 
 /// Errors kept for the preview (the counts are always exact).
 const KEPT_ERRORS: usize = 1_000;

@@ -1,15 +1,11 @@
-//! What every area uses and no area owns: money and currency, typed ids, search helpers, trees,
-//! the till as domain code knows it, the company's clock. Pure: no web, no database.
+//! What the web layer and every area stand on: who acts (`Actor`), the till a terminal's request
+//! acts for (`Till`) and password hashing (`Passwords`). Money, ids, the business day, roles and
+//! every other pure rule live in the `patron_rules` crate below this one.
 
-pub mod activation;
-pub mod clock;
-pub mod ids;
-pub mod keyset;
-pub mod money;
-pub mod search;
-pub mod tree;
+pub mod identity;
+pub mod passwords;
+pub mod till;
 
-pub use activation::Activation;
-pub use clock::Clock;
-pub use ids::{CompanyId, CustomerId, InvoiceId, ItemId, StoreId, UserId};
-pub use money::Currency;
+pub use identity::Actor;
+pub use passwords::Passwords;
+pub use till::Till;

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::ledger::{self, NewEntry};
-use super::{programs, rules};
+use super::programs;
+use patron_rules::loyalty as rules;
 
 /// Bonus points given with an invoice.
 #[derive(Debug, Clone)]

@@ -201,7 +201,7 @@ pub const COLUMNS: [&str; 12] = [
 /// `rows` as CSV records (with the header when `header` is set); `currency` gives each
 /// program's company currency code and rounds amounts, without symbols.
 pub fn to_csv(
-    rows: &[(LedgerRow, crate::kernel::Currency)],
+    rows: &[(LedgerRow, patron_rules::Currency)],
     header: bool,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new()

@@ -11,15 +11,15 @@ use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
 use super::reports::{CompanyCurrencies, value};
 use crate::customers::head::{CustomerHead, CustomerTab};
 use crate::customers::model as customers;
-use crate::kernel::Currency;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// Entries per page.
 pub const PAGE_SIZE: i64 = 200;

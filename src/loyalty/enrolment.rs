@@ -8,10 +8,11 @@ use diesel::sql_types::{Array, BigInt, Date, Text};
 
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
-use crate::audit::model::{self as audit, Actor};
+use crate::audit::model as audit;
 use crate::db::schema::loyalty_members;
-use crate::kernel::CustomerId;
+use crate::kernel::Actor;
 use crate::web::AppError;
+use patron_rules::CustomerId;
 
 /// The audit log's view of a membership.
 fn snapshot(program: &Program, forfeited: Option<i64>) -> serde_json::Value {

@@ -5,10 +5,10 @@ use askama::Template;
 use diesel::PgConnection;
 
 use super::reports::{self, CompanyCurrencies};
-use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use crate::users::rules::Permission;
 use crate::web::AppError;
 use crate::web::format::count;
+use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
+use patron_rules::users::Permission;
 
 /// The loyalty programs card and the points-liability figure.
 pub struct Programs;

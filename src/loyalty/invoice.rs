@@ -10,13 +10,13 @@ use rust_decimal::Decimal;
 
 use super::ledger::{self, Member, NewEntry};
 use super::programs;
-use super::rules;
 use crate::db::schema::{invoices, loyalty_point_entries as entries};
-use crate::kernel::{Currency, InvoiceId};
+use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Sale as SubmittedSale};
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::loyalty as rules;
+use patron_rules::{Currency, InvoiceId};
 
 /// Loyalty's step in the invoice pipeline: after settlement, it checks a redemption and plans
 /// what the sale earns (or what a return cuts); a cancel reverses the invoice's entries.

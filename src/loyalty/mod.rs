@@ -18,6 +18,16 @@ pub mod program_routes;
 pub mod programs;
 pub mod report_routes;
 pub mod reports;
-pub mod rules;
 pub mod summary;
 pub mod synthetic;
+
+use actix_web::web;
+
+/// Mounts the loyalty pages: programs, the customer page's Loyalty panel and ledger, the
+/// reports and the opening-balance import.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.configure(program_routes::config)
+        .configure(panel::config)
+        .configure(customer_ledger_routes::config)
+        .configure(report_routes::config);
+}

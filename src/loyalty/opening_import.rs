@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
 use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
-use crate::users::rules::Permission;
+use patron_rules::users::Permission;
 
 /// The file's columns, in template order.
 pub const COLUMNS: [&str; 3] = ["Customer Code", "Points", "Expiry Date"];
@@ -253,7 +253,7 @@ impl Importer for OpeningImport {
     fn insert(
         conn: &mut PgConnection,
         rows: &[OpeningRow],
-        actor: &crate::audit::Actor,
+        actor: &crate::kernel::Actor,
         _hooks: &(),
     ) -> QueryResult<()> {
         let today = Utc::now().date_naive();

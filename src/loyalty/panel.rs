@@ -12,17 +12,18 @@ use super::enrolment;
 use super::ledger;
 use super::programs::{self, Program};
 use super::summary::{self, Summary};
-use crate::audit::model::{self as audit, Actor};
+use crate::audit::model as audit;
 use crate::customers::model as customers;
 use crate::customers::panels::{self as customer_panels, CustomerPanel, PanelRequest, Slot};
+use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::stores::model as stores;
-use crate::users::rules::{Permission, Role};
 use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::page::with_toast;
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, render_status, see_other};
+use patron_rules::users::{Permission, Role};
 
 /// Mounts the panel's routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -7,8 +7,9 @@ use diesel::PgConnection;
 use rust_decimal::Decimal;
 
 use super::programs::{self, ProgramFields};
-use super::rules::{self, TierRule};
-use crate::audit::{self, Actor};
+use crate::audit;
+use crate::kernel::Actor;
+use patron_rules::loyalty::{self as rules, TierRule};
 
 /// The demo program's name.
 pub const NAME: &str = "Patron Rewards";

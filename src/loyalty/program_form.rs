@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::programs::{Program, ProgramFields};
-use super::rules::{self, TierColumn, TierRule, TierSpot};
-use crate::stores::rules::typed_number;
 use crate::web::FieldErrors;
+use patron_rules::loyalty::{self as rules, TierColumn, TierRule, TierSpot};
+use patron_rules::stores::typed_number;
 
 /// One row of the Collection Rules table as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

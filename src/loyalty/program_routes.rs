@@ -7,25 +7,26 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use diesel::PgConnection;
 use rust_decimal::Decimal;
 
 use super::program_form::{Intent, Known, ProgramForm, TierRow, cell_key};
 use super::programs::{self, Program, ProgramFields};
-use super::rules::{self, TierColumn, TierRule};
 use crate::audit;
-use crate::customers::groups::{self, Group, Territory};
-use crate::customers::routes::in_tree_order;
-use crate::kernel::Activation;
-use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
+use crate::trees::groups::{self, Group, Territory};
 use crate::web::format::count;
+use crate::web::format::day;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::Currency;
+use patron_rules::loyalty::{self as rules, TierColumn, TierRule};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 
 /// The audit log's name for a program.
 use super::programs::ENTITY;
@@ -61,11 +62,6 @@ fn expiry(days: i32) -> String {
         1 => "1 day".into(),
         n => format!("{} days", count(i64::from(n))),
     }
-}
-
-/// A day as pages show it: `1 Jan 2024`.
-fn day(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
 }
 
 /// One line of the list.
@@ -228,7 +224,7 @@ impl TierView {
             name_error: error(TierColumn::Name),
             min_spent_error: error(TierColumn::MinSpent),
             factor_error: error(TierColumn::Factor),
-            reading: crate::stores::rules::typed_number(&row.factor)
+            reading: patron_rules::stores::typed_number(&row.factor)
                 .and_then(Result::ok)
                 .map(rules::factor_reading)
                 .unwrap_or_default(),
@@ -321,7 +317,7 @@ async fn tier_row(user: CurrentUser) -> Result<HttpResponse, AppError> {
             nav: Vec::new(),
             csrf: String::new(),
             flashes: Vec::new(),
-            clock: crate::kernel::Clock::UTC,
+            clock: patron_rules::Clock::UTC,
         },
         editing: None,
         form: ProgramForm::default(),

@@ -9,12 +9,12 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::reports::{self, CompanyCurrencies, ExpiringRow, LiabilityRow, TierRow, WINDOWS};
-use crate::kernel::Currency;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::format::count;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// Mounts the reports, the customer ledger and the opening balances import.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -25,8 +25,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         )
         .route("/loyalty/reports/expiring.csv", web::get().to(expiring_csv))
         .route("/loyalty/reports/tiers.csv", web::get().to(tiers_csv))
-        .configure(super::opening_import::config)
-        .configure(super::customer_ledger_routes::config);
+        .configure(super::opening_import::config);
 }
 
 /// The tabs, by query value and label.

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Numeric, Text};
 use rust_decimal::Decimal;
 
-use crate::kernel::Currency;
 use crate::web::stream::csv_bytes;
+use patron_rules::Currency;
 
 /// The windows of the expiring report, in days from today.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];

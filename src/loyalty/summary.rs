@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
-use super::rules::{self, TierRule};
-use crate::kernel::Currency;
 use crate::stores::model as stores;
+use patron_rules::Currency;
+use patron_rules::loyalty::{self as rules, TierRule};
 
 /// One membership, worked out.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use diesel::sql_types::{BigInt, Integer};
 use rust_decimal::Decimal;
 
 use super::programs::{self, ProgramFields};
-use super::rules::TierRule;
 use crate::db::schema::{loyalty_members, loyalty_programs};
+use patron_rules::loyalty::TierRule;
 
 /// Earn entries per statement.
 const BATCH: i64 = 50_000;

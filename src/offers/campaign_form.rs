@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::campaigns::{Campaign, CampaignFields};
-use crate::stores::rules::typed_number;
+use super::model::campaigns::{Campaign, CampaignFields};
 use crate::web::FieldErrors;
+use patron_rules::stores::typed_number;
 
 /// The campaign form as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -5,22 +5,20 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
-use diesel::PgConnection;
 use rust_decimal::Decimal;
 
+use super::access::READERS;
 use super::campaign_form::{CampaignForm, budget_use};
-use super::campaigns::{self, Campaign};
-use super::queries::{self, Status};
-use super::versions::OfferTerms;
+use super::model::campaigns::{self, Campaign};
+use super::model::queries::{self, Status};
+use super::model::versions::OfferTerms;
 use crate::db::schema::campaigns as campaigns_table;
-use crate::kernel::Currency;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
+use crate::web::format::day;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-
-/// Who may read the offer and campaign pages.
-pub const READERS: [Permission; 2] = [Permission::OffersManage, Permission::ReportsView];
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -30,22 +28,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/campaigns/{id}", web::get().to(show))
         .route("/campaigns/{id}", web::post().to(update))
         .route("/campaigns/{id}/edit", web::get().to(edit_page));
-}
-
-/// The company the user works for (their store's, else the first active one), with its
-/// currency; a back office without a company has nothing to list.
-pub fn home_company(
-    conn: &mut PgConnection,
-    user_store: Option<i64>,
-) -> Result<(Company, Currency), AppError> {
-    let company = stores::company_of(conn, user_store)?.ok_or(AppError::NotFound)?;
-    let currency = stores::company_currency(conn, company.id)?;
-    Ok((company, currency))
-}
-
-/// "1 Dec 2026".
-pub fn day(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
 }
 
 /// One line of the list.
@@ -99,7 +81,7 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
         .db
         .run(move |conn| {
             use diesel::prelude::*;
-            let (company, currency) = home_company(conn, store)?;
+            let (company, currency) = stores::home_company(conn, store)?;
             let all: Vec<Campaign> = campaigns_table::table
                 .filter(campaigns_table::company_id.eq(company.id))
                 .order((

@@ -12,10 +12,12 @@ use std::collections::HashMap;
 use diesel::PgConnection;
 use rust_decimal::Decimal;
 
-use super::rules::{self, Cart, CartLine, DiscountSource, Offer, OfferType, Priced, Replace};
 use super::shopper::{self, Shopper};
 use crate::sales::submit::Sale;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::offers::{
+    self as rules, Cart, CartLine, DiscountSource, Offer, OfferType, Priced, Replace,
+};
 
 /// A line that names an offer.
 #[derive(Debug)]

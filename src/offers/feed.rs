@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::model::versions::OfferTerms;
 use super::pricing::StoreScope;
-use super::versions::OfferTerms;
 use crate::db::schema::{
     brands, campaigns, customer_groups, item_groups, items, offer_versions, offers,
 };

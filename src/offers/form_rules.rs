@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::versions::OfferTerms;
+use super::model::versions::OfferTerms;
 
 /// Apply On choices: (code, label).
 pub const APPLY_ON: [(&str, &str); 4] = [

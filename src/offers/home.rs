@@ -5,14 +5,14 @@ use askama::Template;
 use diesel::prelude::*;
 
 use super::campaign_form::budget_use;
-use super::campaigns::Campaign;
-use super::queries::{self, OfferFilter, Status};
+use super::model::campaigns::Campaign;
+use super::model::queries::{self, OfferFilter, Status};
 use crate::db::schema::campaigns;
-use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use crate::kernel::keyset::Keyset;
-use crate::users::rules::Permission;
 use crate::web::AppError;
 use crate::web::format::count;
+use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
 
 /// The active-offers figure and the campaigns card.
 pub struct Offers;

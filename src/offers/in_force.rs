@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::rules::{ApplyOn, DiscountType, Offer, OfferType, Replace};
-use super::versions::{self, OfferVersion};
+use super::model::versions::{self, OfferVersion};
 use crate::db::schema::{campaigns, customer_groups, items, pos_profiles, stores};
+use patron_rules::offers::{ApplyOn, DiscountType, Offer, OfferType, Replace};
 
 /// Every version of one company's offers, in rank order (Priority, then Title).
 #[derive(Debug, Default)]

@@ -14,13 +14,13 @@ use rust_decimal::Decimal;
 
 use super::claims::{self, Claim, Claims};
 use super::in_force;
-use super::rules::Offer;
 use crate::db::schema::{currencies, invoice_offers, invoices, offer_versions};
+use crate::kernel::Till;
 use crate::loyalty::bonus::Bonus;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Promotion, Sale};
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::offers::Offer;
 
 /// Offers' step: in the Pricing phase, before the totals.
 pub struct OffersStep;
@@ -52,7 +52,7 @@ impl InvoiceStep for OffersStep {
     fn describe(
         &self,
         conn: &mut PgConnection,
-        invoice: crate::kernel::InvoiceId,
+        invoice: patron_rules::InvoiceId,
         extras: &mut InvoiceExtras,
     ) -> QueryResult<()> {
         extras.promotions = used_on(conn, invoice.get())?;
@@ -75,7 +75,7 @@ impl InvoiceStep for OffersStep {
             ))
             .load(conn)?;
         for (campaign, discount) in given {
-            super::campaigns::add_given(conn, campaign, -discount)?;
+            super::model::campaigns::add_given(conn, campaign, -discount)?;
         }
         Ok(())
     }
@@ -142,7 +142,7 @@ impl Posting for Uses {
     fn post(
         self: Box<Self>,
         conn: &mut PgConnection,
-        invoice: crate::kernel::InvoiceId,
+        invoice: patron_rules::InvoiceId,
         till: &Till,
     ) -> Result<(), AppError> {
         let mut rows = Vec::new();
@@ -170,7 +170,7 @@ impl Posting for Uses {
             if let Some(campaign) = used.campaign
                 && !used.discount.is_zero()
             {
-                super::campaigns::add_given(conn, campaign, used.discount)?;
+                super::model::campaigns::add_given(conn, campaign, used.discount)?;
             }
             rows.push((
                 invoice_offers::invoice_id.eq(invoice.get()),

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::form_rules::{APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE};
-use super::versions::{OfferTerms, StoredOffer};
-use crate::stores::rules::typed_number;
+use super::model::versions::{OfferTerms, StoredOffer};
 use crate::web::FieldErrors;
+use patron_rules::stores::typed_number;
 
 /// The offer form as typed: every field a string (a checkbox: whether it was ticked).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,25 +8,27 @@ use askama::Template;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
-use super::campaign_routes::{READERS, home_company};
+use super::access::READERS;
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE, Shown};
+use super::model::queries::{self, CampaignChoice, OfferFilter, ProfileChoice, Status};
+use super::model::versions;
 use super::offer_form::OfferForm;
-use super::overlap::{self, Overlap};
-use super::queries::{self, CampaignChoice, OfferFilter, ProfileChoice, Status};
 use super::terms_view::{self, Facts};
-use super::versions;
-use crate::customers::groups::{self, Group};
-use crate::customers::routes::in_tree_order;
-use crate::kernel::Clock;
-use crate::kernel::keyset::Keyset;
 use crate::state::AppState;
+use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
+use crate::trees::groups::{self, Group};
 use crate::web::format::count;
+use crate::web::format::day;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Clock;
+use patron_rules::keyset::Keyset;
+use patron_rules::offers::overlap::{self as overlap, Overlap};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 
 /// Offers a page of the list holds.
 const PAGE_SIZE: usize = 50;
@@ -116,12 +118,8 @@ impl IndexPage {
 
 fn valid_text(terms: &versions::OfferTerms) -> String {
     match terms.valid_upto {
-        Some(upto) => format!(
-            "{} – {}",
-            super::campaign_routes::day(terms.valid_from),
-            super::campaign_routes::day(upto)
-        ),
-        None => format!("From {}", super::campaign_routes::day(terms.valid_from)),
+        Some(upto) => format!("{} – {}", day(terms.valid_from), day(upto)),
+        None => format!("From {}", day(terms.valid_from)),
     }
 }
 

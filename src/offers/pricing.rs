@@ -9,14 +9,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::rules::{self, Cart, CartLine, DiscountSource, Offer, OfferRef};
+use super::in_force;
+use super::model::campaigns;
 use super::shopper::{self, Shopper};
-use super::{campaigns, in_force};
 use crate::db::schema::items;
-use crate::kernel::Currency;
+use crate::kernel::Till;
 use crate::sales::model as sales;
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::Currency;
+use patron_rules::offers::{self as rules, Cart, CartLine, DiscountSource, Offer, OfferRef};
 
 /// Checks one coupon code of a cart against the offer versions in force: the offer it makes
 /// eligible, or why it may not be used. The coupons area answers; the app wires it in
@@ -185,7 +186,7 @@ pub fn price_without_refused(
         .iter()
         .map(|l| l.item_code.trim().to_uppercase())
         .collect();
-    let known = sales::items_by_code(conn, &codes)?;
+    let known = sales::items::items_by_code(conn, &codes)?;
     let mut errors = FieldErrors::new();
     let mut cart_lines = Vec::with_capacity(lines.len());
     for (index, (line, code)) in lines.iter().zip(&codes).enumerate() {

@@ -12,14 +12,14 @@ use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
 use serde::Deserialize;
 
-use super::campaign_routes::READERS;
+use super::access::READERS;
 use super::pricing::{self, CouponCheck, CouponCodes, WantedLine};
 use super::simulator_lookup::{self as lookup, Candidate, Found, StoreChoice};
 use super::simulator_model::{self as model, Action, LineInput, Outcome, SimForm, line_field};
-use crate::catalog::rules::rate_text;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, render_status};
+use patron_rules::catalog::rate_text;
+use patron_rules::users::Permission;
 
 /// Mounts the routes (before `/offers/{id}`, which would take "simulator" for an id).
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -347,7 +347,7 @@ fn build(
         context: format!(
             "{} · {who} · {}",
             store.label(),
-            crate::offers::campaign_routes::day(day)
+            crate::web::format::day(day)
         ),
         bonus_note,
         coupons_used,

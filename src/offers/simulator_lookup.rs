@@ -9,12 +9,12 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::simulator_model::{LineInput, SimForm};
-use crate::catalog::rules::rate_text;
 use crate::db::schema::{
     companies, customers, invoice_lines, invoices, items, pos_profiles, stores,
 };
-use crate::kernel::Clock;
 use crate::web::format::count;
+use patron_rules::Clock;
+use patron_rules::catalog::rate_text;
 
 /// A store a cart can be priced for (one with a POS profile).
 #[derive(Debug, Clone, Queryable)]

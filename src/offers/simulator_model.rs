@@ -7,9 +7,9 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
 use super::pricing::PricedCart;
-use crate::kernel::{Clock, Currency};
-use crate::stores::rules::typed_number;
 use crate::web::FieldErrors;
+use patron_rules::stores::typed_number;
+use patron_rules::{Clock, Currency};
 
 /// Lines a cart may hold (the till API's limit).
 pub const MAX_LINES: usize = 1000;

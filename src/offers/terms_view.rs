@@ -5,9 +5,9 @@
 use diesel::prelude::*;
 
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE};
-use super::versions::OfferTerms;
+use super::model::versions::OfferTerms;
 use crate::db::schema::{campaigns, customer_groups, pos_profiles, stores};
-use crate::kernel::Currency;
+use patron_rules::Currency;
 
 /// (label, value) pairs, in the form's order.
 pub type Facts = Vec<(&'static str, String)>;
@@ -26,7 +26,7 @@ pub fn facts(
     terms: &OfferTerms,
     currency: &Currency,
 ) -> QueryResult<Facts> {
-    let (target, given) = super::queries::picked_names(conn, terms)?;
+    let (target, given) = super::model::queries::picked_names(conn, terms)?;
     let profile: Option<String> = match terms.pos_profile_id {
         Some(id) => pos_profiles::table
             .inner_join(stores::table)

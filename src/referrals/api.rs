@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model;
-use super::rules::{self, Refusal};
-use crate::coupons::codes;
 use crate::db::schema::{customers, offers};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes};
+use patron_rules::coupons::codes;
+use patron_rules::referrals::{self as rules, Refusal};
 
 /// Adds the referral endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {

@@ -5,13 +5,14 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::codes;
 use super::model::CodeFields;
-use super::rules::RewardReferrer;
-use crate::audit::{self, Actor};
+use super::model::codes;
+use crate::audit;
 use crate::customers::hooks::Creation;
 use crate::db::schema::{pos_profiles, referral_defaults};
+use crate::kernel::Actor;
 use crate::web::AppError;
+use patron_rules::referrals::RewardReferrer;
 
 /// The audit log's name for a company's referral defaults.
 pub const ENTITY: &str = "referral_defaults";

@@ -6,12 +6,12 @@ use askama::Template;
 
 use super::defaults::{self, Defaults};
 use super::form::check_offer;
-use super::rules::RewardReferrer;
-use crate::coupons::queries::{campaigns_of, coupon_offers};
+use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
+use patron_rules::referrals::RewardReferrer;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -215,7 +215,7 @@ async fn update(
                 check_offer(conn, "primary_offer_id", offer, company, &mut errors)?;
             }
             if let Some(campaign) = parsed.campaign_id {
-                match crate::offers::campaigns::find(conn, campaign) {
+                match crate::offers::model::campaigns::find(conn, campaign) {
                     Ok(found) if found.fields.company_id == company => {}
                     Ok(_) | Err(diesel::result::Error::NotFound) => {
                         errors.add("campaign_id", "Choose a campaign of the company.")

@@ -5,10 +5,10 @@
 use diesel::PgConnection;
 
 use super::model::{CodeFields, StoredCode};
-use super::rules::RewardReferrer;
-use crate::coupons::codes;
-use crate::offers::versions;
+use crate::offers::model::versions;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::coupons::codes;
+use patron_rules::referrals::RewardReferrer;
 
 /// The form as posted (and shown again after an error).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -247,7 +247,7 @@ pub fn check_against(
         check_offer(conn, "primary_offer_id", primary, company, errors)?;
     }
     if let Some(campaign) = parsed.fields.campaign_id {
-        match crate::offers::campaigns::find(conn, campaign) {
+        match crate::offers::model::campaigns::find(conn, campaign) {
             Ok(found) if found.fields.company_id == company => {}
             Ok(_) | Err(diesel::result::Error::NotFound) => {
                 errors.add("campaign_id", "Choose a campaign of the code's company.")

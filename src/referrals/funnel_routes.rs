@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::funnel::{self, Figures, Range};
 use super::funnel_chart::{self, Chart};
-use crate::coupons::queries::campaigns_of;
-use crate::kernel::Currency;
-use crate::offers::campaign_routes::home_company;
+use crate::coupons::model::queries::campaigns_of;
 use crate::state::AppState;
-use crate::users::rules::Permission;
+use crate::stores::model::home_company;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// How many referrers the top table lists.
 const TOP: i64 = 20;

@@ -8,13 +8,13 @@ use diesel::prelude::*;
 
 use super::register::referrer_coupon_name;
 use super::rewards::{self, Reward};
-use super::rules::RewardReferrer;
 use crate::db::schema::{customers, referral_codes, referral_registrations as registrations};
-use crate::kernel::InvoiceId;
+use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
-use crate::stores::till::Till;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::InvoiceId;
+use patron_rules::referrals::RewardReferrer;
 
 /// Referrals' step.
 pub struct ReferralsStep;

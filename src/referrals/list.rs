@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use serde::Deserialize;
 
-use super::rules::RewardReferrer;
-use crate::kernel::keyset::Keyset;
-use crate::kernel::search::like_escape;
+use patron_rules::keyset::Keyset;
+use patron_rules::referrals::RewardReferrer;
+use patron_rules::search::like_escape;
 
 /// Rows per page.
 pub const PAGE: usize = 50;

@@ -1,11 +1,10 @@
-//! Referrals: codes customers share, new customers registered with one (at HQ or a till) getting
-//! a welcome coupon and the referrer a reward coupon (at registration or with the first
-//! purchase). The pure rules (`rules`), codes and registrations as stored (`model`), the
-//! customers `created` hook (`register`), the coupons handed out (`rewards`), the invoice step
-//! that rewards a first purchase (`invoice`) and the till API (`api`).
+//! Referrals: codes customers share, new customers registered with one (at HQ or a till) getting a
+//! welcome coupon and the referrer a reward coupon (at registration or with the first purchase).
+//! The pure rules (`patron_rules::referrals`), codes and registrations as stored (`model`), the
+//! customers `created` hook (`register`), the coupons handed out (`rewards`), the invoice step that
+//! rewards a first purchase (`invoice`) and the till API (`api`).
 
 pub mod api;
-pub mod codes;
 pub mod defaults;
 pub mod defaults_routes;
 pub mod form;
@@ -16,11 +15,9 @@ pub mod invoice;
 pub mod list;
 pub mod model;
 pub mod panel;
-pub mod queries;
 pub mod register;
 pub mod rewards;
 pub mod routes;
-pub mod rules;
 pub mod synthetic;
 
 /// Mounts the referral pages.
@@ -31,6 +28,6 @@ pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
 }
 
 /// Adds the referral endpoints to the till API.
-pub fn routes(routes: &mut crate::web::till::ApiRoutes) {
+pub fn till_routes(routes: &mut crate::web::till::ApiRoutes) {
     api::routes(routes);
 }

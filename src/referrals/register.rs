@@ -7,11 +7,11 @@ use diesel::prelude::*;
 
 use super::model::{self, NewRegistration};
 use super::rewards::{self, Reward};
-use super::rules::{self, Newcomer, Refusal, RewardReferrer};
-use crate::coupons::codes;
 use crate::customers::hooks::Creation;
 use crate::db::schema::customers;
 use crate::web::AppError;
+use patron_rules::coupons::codes;
+use patron_rules::referrals::{self as rules, Newcomer, Refusal, RewardReferrer};
 
 /// The field referral errors are reported on, in the form and the till API.
 pub const FIELD: &str = "referral_code";

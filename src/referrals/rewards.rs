@@ -4,9 +4,9 @@
 
 use diesel::prelude::*;
 
-use crate::audit::Actor;
-use crate::coupons::store::{self as coupons, CouponFields};
+use crate::coupons::model::store::{self as coupons, CouponFields};
 use crate::db::schema::coupons as coupon_table;
+use crate::kernel::Actor;
 
 /// A reward coupon to make.
 #[derive(Debug, Clone, Copy)]

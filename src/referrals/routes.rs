@@ -6,21 +6,21 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
-use super::codes;
 use super::form::{self, CodeForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
+use super::model::codes;
+use super::model::queries::{self, Registered};
 use super::model::{self, StoredCode};
-use super::queries::{self, CouponState, Registration};
-use crate::coupons::queries::{campaigns_of, coupon_offers};
-use crate::offers::campaign_routes::home_company;
+use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;
+use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
-use crate::users::rules::Permission;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::users::Permission;
 
 /// Who may read the referral pages.
 pub const READERS: [Permission; 2] = [Permission::ReferralsManage, Permission::ReportsView];
@@ -109,38 +109,6 @@ async fn index(
     }
 }
 
-/// A registration with its coupons' states.
-pub struct Registered {
-    /// The registration.
-    pub row: Registration,
-    /// The welcome coupon.
-    pub welcome: Option<CouponState>,
-    /// The referrer's coupon (none: not yet, or none due).
-    pub reward: Option<CouponState>,
-}
-
-/// The registrations with their coupons' states today.
-pub fn with_states(
-    conn: &mut diesel::PgConnection,
-    rows: Vec<Registration>,
-    today: chrono::NaiveDate,
-) -> diesel::QueryResult<Vec<Registered>> {
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| [Some(r.customer_coupon_id), r.referrer_coupon_id])
-        .flatten()
-        .collect();
-    let mut states = queries::coupon_states(conn, &ids, today)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Registered {
-            welcome: states.remove(&row.customer_coupon_id),
-            reward: row.referrer_coupon_id.and_then(|id| states.remove(&id)),
-            row,
-        })
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "referrals/show.html")]
 struct ShowPage {
@@ -165,7 +133,7 @@ async fn show(
         .run(move |conn| {
             let code = list::one(conn, id)?;
             let rows = queries::of_code(conn, id, LISTED)?;
-            Ok((code, with_states(conn, rows, today)?))
+            Ok((code, queries::with_states(conn, rows, today)?))
         })
         .await?;
     render_status(

@@ -8,11 +8,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::body::InvoiceBody;
-use super::model::{self, InvoiceJson, NewAccountPayment};
+use super::model::{
+    self,
+    accounts::{self, NewAccountPayment},
+};
 use super::submit::{self, InvoiceSteps, Outcome};
+use super::views::InvoiceJson;
 use crate::customers::feed::CustomerRecord;
 use crate::customers::sync;
-use crate::kernel::{Currency, InvoiceId};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::ApiError;
@@ -20,6 +23,7 @@ use crate::web::till::ApiRoutes;
 use crate::web::till::examples::{CUSTOMER_ID, INVOICE_ID};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
+use patron_rules::{Currency, InvoiceId};
 
 /// Adds the sales endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {
@@ -149,7 +153,7 @@ fn cash() -> String {
 #[schema(rename_all = "snake_case")]
 #[expect(
     dead_code,
-    reason = "only documents the values of `model::ACCOUNT_MODES`"
+    reason = "only documents the values of `model::accounts::ACCOUNT_MODES`"
 )]
 enum AccountPayMode {
     /// Notes and coins.
@@ -198,7 +202,7 @@ async fn account_payment(
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let body: AccountPaymentBody = json::parse(&bytes)?;
-    let payment = model::check_account_payment(body.amount, &body.mode, &body.reference)
+    let payment = accounts::check_account_payment(body.amount, &body.mode, &body.reference)
         .map_err(|(field, message)| AppError::field(field, message))?;
     let uuid = customer.into_inner();
     let actor = till.actor();
@@ -207,7 +211,7 @@ async fn account_payment(
         .tx(move |conn| {
             let customer_id = crate::customers::sync::id_of(conn, uuid)?;
             let (_, label) = actor.parts();
-            let made = model::insert_account_payment(
+            let made = accounts::insert_account_payment(
                 conn,
                 &NewAccountPayment {
                     uuid: body.id,
@@ -235,7 +239,7 @@ pub fn account(
     customer_id: i64,
 ) -> Result<AccountAnswer, AppError> {
     let customer = crate::customers::model::find(conn, customer_id)?;
-    let outstanding = model::outstanding(conn, customer_id)?;
+    let outstanding = accounts::outstanding(conn, customer_id)?;
     let credit_limit = customer.fields.credit_limit;
     // Customers belong to no one company: their account reads in cents, always two decimals.
     let cents = |amount: Decimal| {

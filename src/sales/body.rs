@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::rules::PayMode;
+use patron_rules::sales::PayMode;
 
 /// The invoice.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

@@ -5,13 +5,14 @@
 use diesel::PgConnection;
 use uuid::Uuid;
 
-use super::model::{self, InvoiceJson};
-use super::rules::InvoiceStatus;
+use super::model;
 use super::submit::InvoiceSteps;
+use super::views::InvoiceJson;
 use crate::audit::model as audit;
-use crate::kernel::InvoiceId;
-use crate::stores::till::Till;
+use crate::kernel::Till;
 use crate::web::AppError;
+use patron_rules::InvoiceId;
+use patron_rules::sales::InvoiceStatus;
 
 /// Cancels invoice `uuid` for `till` (any store of the invoice's company).
 pub fn cancel(
@@ -27,7 +28,7 @@ pub fn cancel(
     if row.state() == InvoiceStatus::Cancelled {
         return Ok(steps.answer(conn, InvoiceId(row.id))?);
     }
-    let returns = model::live_returns(conn, row.id)?;
+    let returns = model::returns::live_returns(conn, row.id)?;
     if let Some((_, number)) = returns.first() {
         return Err(AppError::field(
             "id",

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::kernel::Currency;
+use patron_rules::Currency;
 
 /// Months the chart covers, the current one last.
 pub const MONTHS: usize = 24;

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use super::history::{self, HistoryQuery, SaleLine, SalesHistory};
 use super::{list, model};
 use crate::customers::panels::{CustomerPanel, Panel, PanelRequest, Slot, html};
-use crate::kernel::Currency;
 use crate::stores::model as stores;
 use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::{AppError, FieldErrors};
+use patron_rules::Currency;
 
 /// The key figures under the customer's header.
 pub struct FiguresPanel;
@@ -99,7 +99,7 @@ impl CustomerPanel for BalancesPanel {
     ) -> Result<Option<Panel>, AppError> {
         let customer = request.customer;
         let currency = history::customer_currency(conn, customer.id, customer.origin_store_id)?;
-        let outstanding = model::outstanding(conn, customer.id)?;
+        let outstanding = model::accounts::outstanding(conn, customer.id)?;
         let limit = customer.fields.credit_limit;
         let card = BalancesCard {
             customer_id: customer.id,

@@ -1,16 +1,17 @@
 //! A customer's sales history as their page shows it: newest first, 25 at a time, filtered by
 //! store and date range, with a link to older sales (keyset on posted_at and id, never OFFSET).
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use diesel::PgConnection;
 use diesel::QueryResult;
 
 use super::chart::{self, Chart, Month};
-use super::list_routes::read_dates;
 use super::model;
-use crate::kernel::{Clock, Currency};
+use super::model::history::HistoryFilter;
 use crate::stores::model as stores;
 use crate::web::FieldErrors;
+use crate::web::date_range::read_dates;
+use patron_rules::{Clock, Currency};
 
 /// Sales per page.
 pub const PAGE: i64 = 25;
@@ -63,21 +64,6 @@ pub struct HistoryQuery {
     pub before: String,
 }
 
-/// Which of a customer's sales to show.
-#[derive(Debug, Clone, Default)]
-pub struct HistoryFilter {
-    /// One store.
-    pub store_id: Option<i64>,
-    /// Sold on or after this day (the company's, as `clock` reads it).
-    pub from: Option<NaiveDate>,
-    /// Sold on or before this day (the company's).
-    pub to: Option<NaiveDate>,
-    /// Older than this (posted_at, id).
-    pub before: Option<(DateTime<Utc>, i64)>,
-    /// The company's clock: where its days start, how dates read.
-    pub clock: Clock,
-}
-
 impl HistoryQuery {
     /// The filter, its days read on `clock`; bad dates are left out and explained in `errors`.
     pub fn read(&self, clock: Clock, errors: &mut FieldErrors) -> HistoryFilter {
@@ -124,7 +110,7 @@ pub fn page(
     customer_id: i64,
     filter: &HistoryFilter,
 ) -> QueryResult<SalesHistory> {
-    let mut rows = model::history(conn, customer_id, filter, PAGE + 1)?;
+    let mut rows = model::history::history(conn, customer_id, filter, PAGE + 1)?;
     let older = (rows.len() > PAGE as usize).then(|| {
         rows.truncate(PAGE as usize);
         rows.last()
@@ -187,7 +173,7 @@ fn latest_sale_currency(
     conn: &mut PgConnection,
     customer_id: i64,
 ) -> QueryResult<Option<Currency>> {
-    match model::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
+    match model::history::history(conn, customer_id, &HistoryFilter::default(), 1)?.first() {
         Some(row) => stores::currency(conn, &row.currency_code),
         None => Ok(None),
     }
@@ -295,6 +281,7 @@ pub fn lifetime(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Vec<Li
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn the_older_link_keeps_the_filters() {

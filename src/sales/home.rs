@@ -8,12 +8,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
 use rust_decimal::Decimal;
 
-use crate::home::tiles::{Figure, HomeRequest, HomeTile, Tile};
-use crate::kernel::money::Currency;
 use crate::stores::model as stores;
-use crate::users::rules::Permission;
 use crate::web::AppError;
 use crate::web::format::count;
+use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile};
+use patron_rules::money::Currency;
+use patron_rules::users::Permission;
 
 /// Sales today and this month (HQ, marketing) or at the supervisor's store today.
 pub struct SalesFigures;
@@ -152,7 +152,7 @@ fn recent_card(
             total: currency.format(row.grand_total),
         });
     }
-    let html = crate::home::tiles::html(&RecentCard {
+    let html = crate::web::tiles::html(&RecentCard {
         store_name: request.store_name.clone().unwrap_or_default(),
         sales,
     })?;

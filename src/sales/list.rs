@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::schema::{customers, invoices, stores};
-use crate::kernel::{Clock, Currency};
+use patron_rules::{Clock, Currency};
 
 /// Which invoices, by the badge they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -254,7 +254,7 @@ pub fn to_csv(
                 row.store.clone(),
                 row.customer_code.clone(),
                 row.customer_name(),
-                super::invoice_page::status_label(&row.status, row.is_return).to_owned(),
+                patron_rules::sales::status_label(&row.status, row.is_return).to_owned(),
                 row.currency_code.clone(),
                 amount(row.net_total),
                 amount(row.discount_amount),

@@ -4,18 +4,19 @@
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
 use super::list::{self, Currencies, InvoiceFilter, StatusFilter};
-use crate::kernel::Clock;
 use crate::state::AppState;
-use crate::users::rules::Permission;
+use crate::web::date_range::read_dates;
 use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, see_other};
+use patron_rules::Clock;
+use patron_rules::users::Permission;
 
 /// Invoices per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -64,40 +65,6 @@ impl ListQuery {
     }
 }
 
-fn parse_date(raw: &str) -> Result<Option<NaiveDate>, ()> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ())
-}
-
-/// Reads a From/To pair as typed: a bad date or a To before From is left out and explained next
-/// to its field under the names `from` and `to`.
-pub fn read_dates(
-    from: &str,
-    to: &str,
-    errors: &mut FieldErrors,
-) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    let from = parse_date(from).unwrap_or_else(|()| {
-        errors.add("from", "Dates look like 2026-11-23.");
-        None
-    });
-    let mut to = parse_date(to).unwrap_or_else(|()| {
-        errors.add("to", "Dates look like 2026-11-23.");
-        None
-    });
-    if let (Some(from), Some(until)) = (from, to)
-        && from > until
-    {
-        errors.add("to", "To comes before From: swap them.");
-        to = None;
-    }
-    (from, to)
-}
-
 /// The customer the Customer filter names, as (id, code, name): a code (what the picker fills
 /// in, "CUST-00002 · Ana Lima" included), or a name or phone number only one customer matches.
 /// Otherwise the message to show next to the field.
@@ -106,14 +73,14 @@ fn find_customer(
     typed: &str,
 ) -> Result<Result<(i64, String, String), String>, AppError> {
     use crate::customers::model::{self as customers, ListFilter, Status};
-    use crate::customers::rules::Search;
+    use patron_rules::customers::Search;
     let typed = typed.split(" · ").next().unwrap_or_default().trim();
     let name = |first: &str, last: &str| format!("{first} {last}").trim().to_owned();
     if let Some(found) = customers::find_by_code(conn, typed)? {
         let shown = name(&found.fields.first_name, &found.fields.last_name);
         return Ok(Ok((found.id, found.code, shown)));
     }
-    let Some(search) = crate::customers::rules::search_terms(typed) else {
+    let Some(search) = patron_rules::customers::search_terms(typed) else {
         return Ok(Err(format!("No customer has the code {typed}.")));
     };
     let nobody = if matches!(search, Search::Code(_)) {
@@ -228,7 +195,13 @@ impl IndexPage {
 }
 
 /// GET /invoices.
-pub async fn index(
+/// Mounts the invoices list and its CSV.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/invoices", web::get().to(index))
+        .route("/invoices/export.csv", web::get().to(export));
+}
+
+async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -295,7 +268,7 @@ pub async fn index(
                 customer: row.customer_name(),
                 customer_code: row.customer_code.clone(),
                 grand_total: currency.format(row.grand_total),
-                status: super::invoice_page::status_label(&row.status, row.is_return),
+                status: patron_rules::sales::status_label(&row.status, row.is_return),
             })
             .collect(),
         stores,
@@ -320,7 +293,7 @@ pub async fn index(
 }
 
 /// GET /invoices/export.csv: the list's filters (without its paging) as CSV, streamed.
-pub async fn export(
+async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<ListQuery>,

@@ -9,16 +9,16 @@ use diesel::OptionalExtension;
 
 use super::forms::CompanyForm;
 use super::model::{self, Company};
-use crate::customers::groups::{self, Group, Territory};
-use crate::customers::routes::in_tree_order;
-use crate::kernel::Clock;
-use crate::kernel::Currency;
-use crate::kernel::clock::{parse_zone, zone_names};
 use crate::state::AppState;
-use crate::users::rules::Permission;
+use crate::trees::groups::{self, Group, Territory};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Clock;
+use patron_rules::Currency;
+use patron_rules::clock::{parse_zone, zone_names};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

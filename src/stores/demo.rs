@@ -6,14 +6,14 @@
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::delivery::{self, ChargeFields};
+use super::model::delivery::{self, ChargeFields};
+use super::model::profile::{self, ProfileSettings};
+use super::model::sales_persons::{self, SalesPersonFields};
+use super::model::tokens;
 use super::model::{self as stores, CompanyFields, StoreFields};
-use super::profile::{self, ProfileSettings};
-use super::sales_persons::{self, SalesPersonFields};
-use super::tokens;
-use crate::audit::Actor;
-use crate::customers::{groups, model as customers};
 use crate::db::schema::{companies, sales_persons as sales_persons_table};
+use crate::kernel::Actor;
+use crate::trees::groups;
 
 const ACTOR: Actor = Actor::System("demo data");
 
@@ -110,10 +110,9 @@ pub fn stores(conn: &mut PgConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Profiles, charges, sales persons and tokens of stores that have no token yet. Returns the
-/// tokens made, as (store code, secret), to print once.
-pub fn profiles(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, String)>> {
-    let walk_in = walk_in_customer(conn)?;
+/// Profiles (each with `walk_in` as its Default Customer), charges, sales persons and tokens of
+/// stores that have no token yet. Returns the tokens made, as (store code, secret), to print once.
+pub fn profiles(conn: &mut PgConnection, walk_in: i64) -> anyhow::Result<Vec<(String, String)>> {
     let people = ensure_sales_persons(conn)?;
     let mut made = Vec::new();
     for (index, (code, ..)) in STORES.iter().enumerate() {
@@ -175,50 +174,6 @@ pub fn customer_defaults(conn: &mut PgConnection) -> anyhow::Result<()> {
     };
     stores::update_company(conn, id, &fields, company.active, &ACTOR)?;
     Ok(())
-}
-
-/// The "Walk-in Customer" (made once) that sales without a named customer go to.
-fn walk_in_customer(conn: &mut PgConnection) -> anyhow::Result<i64> {
-    use crate::db::schema::customers as table;
-    let existing = table::table
-        .filter(table::first_name.eq("Walk-in"))
-        .filter(table::last_name.eq("Customer"))
-        .select(table::id)
-        .first::<i64>(conn)
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
-    }
-    let group = match groups::group_by_name(conn, "Individual")? {
-        Some(group) => group.id,
-        None => groups::root_group_id(conn)?,
-    };
-    let fields = customers::CustomerFields {
-        first_name: "Walk-in".into(),
-        last_name: "Customer".into(),
-        customer_group_id: group,
-        territory_id: groups::root_territory_id(conn)?,
-        notes: "Sales without a named customer go here (every store's Default Customer).".into(),
-        ..customers::CustomerFields::default()
-    };
-    let customer = customers::insert(
-        conn,
-        &customers::NewCustomer {
-            uuid: uuid::Uuid::new_v4(),
-            origin_store_id: None,
-            fields,
-        },
-    )?;
-    crate::audit::model::record(
-        conn,
-        &ACTOR,
-        "customer",
-        customer.id,
-        "create",
-        None,
-        crate::audit::model::snapshot(&customer),
-    )?;
-    Ok(customer.id)
 }
 
 /// The eight demo sales persons (made once); returns their ids.

@@ -2,12 +2,12 @@
 
 use serde::Deserialize;
 
-use super::delivery::ChargeFields;
+use super::model::delivery::ChargeFields;
+use super::model::sales_persons::SalesPersonFields;
 use super::model::{CompanyFields, StoreFields};
-use super::rules::{normalize_code, parse_amount, parse_percent};
-use super::sales_persons::SalesPersonFields;
-use crate::kernel::clock::parse_zone;
 use crate::web::FieldErrors;
+use patron_rules::clock::parse_zone;
+use patron_rules::stores::{normalize_code, parse_amount, parse_percent};
 
 /// Longest store code.
 pub const STORE_CODE_MAX: usize = 16;

@@ -7,19 +7,18 @@ use askama::Template;
 use diesel::PgConnection;
 use serde::Deserialize;
 
-use super::delivery::{self, DeliveryCharge};
 use super::forms::ChargeForm;
+use super::model::delivery::{self, DeliveryCharge};
+use super::model::profile::{self, ProfileSettings, SWITCHES, SettingInfo};
+use super::model::sales_persons::{self, SalesPerson};
 use super::model::{self as stores, Store};
-use super::profile::{self, ProfileSettings, SWITCHES, SettingInfo};
-use super::sales_persons::{self, SalesPerson};
-use crate::customers::model as customers;
-use crate::kernel::Currency;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::page::with_toast;
 use crate::web::request::is_fragment_request;
 use crate::web::tabs::Tab;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -148,7 +147,7 @@ struct ProfileParts {
 fn page(user: &CurrentUser, store: Store, parts: ProfileParts, errors: FieldErrors) -> ProfilePage {
     ProfilePage {
         ctx: user.page(),
-        tabs: super::routes::store_tabs(&store, "POS Profile"),
+        tabs: super::store_tabs(&store, "POS Profile"),
         store,
         switches: &SWITCHES,
         settings: parts.settings,
@@ -223,8 +222,8 @@ fn parse_settings(conn: &mut PgConnection, pairs: &[(String, String)]) -> Settin
     let default_customer_id = if code.is_empty() {
         None
     } else {
-        match customers::find_by_code(conn, code) {
-            Ok(Some(customer)) if customer.active => Some(customer.id),
+        match profile::customer_by_code(conn, code) {
+            Ok(Some((id, true))) => Some(id),
             Ok(Some(_)) => {
                 errors.add(
                     "default_customer",

@@ -7,14 +7,14 @@ use serde::Deserialize;
 
 use super::forms::StoreForm;
 use super::model::{self, Company, Store, StoreFields, StoreRow};
-use crate::kernel::Activation;
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
 use crate::web::tabs::Tab;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -27,18 +27,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             "/stores/{id}/{action:deactivate|reactivate}",
             web::post().to(set_active),
         );
-}
-
-/// The tabs of a store's page, marking the one at `current`.
-pub fn store_tabs(store: &Store, current: &str) -> Vec<Tab> {
-    Tab::list(
-        &[
-            ("Details", format!("/stores/{}", store.id)),
-            ("POS Profile", format!("/stores/{}/profile", store.id)),
-            ("Terminal Tokens", format!("/stores/{}/tokens", store.id)),
-        ],
-        current,
-    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,7 +90,7 @@ async fn form_page(
     let companies = state.db.run(|conn| Ok(model::companies(conn)?)).await?;
     let tabs = editing
         .as_ref()
-        .map(|store| store_tabs(store, "Details"))
+        .map(|store| super::store_tabs(store, "Details"))
         .unwrap_or_default();
     Ok(FormPage {
         ctx: user.page(),

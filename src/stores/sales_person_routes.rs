@@ -7,14 +7,14 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::forms::SalesPersonForm;
-use super::sales_persons::{self as model, LIST_LIMIT, SalesPerson};
-use crate::kernel::Activation;
+use super::model::sales_persons::{self as model, LIST_LIMIT, SalesPerson};
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

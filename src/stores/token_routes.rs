@@ -5,12 +5,12 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::model::tokens::{self, TokenRow};
 use super::model::{self as stores, Store};
-use super::tokens::{self, TokenRow};
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::tabs::Tab;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
+use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -51,7 +51,7 @@ async fn page(
         .await?;
     Ok(TokensPage {
         ctx: user.page(),
-        tabs: super::routes::store_tabs(&store, "Terminal Tokens"),
+        tabs: super::store_tabs(&store, "Terminal Tokens"),
         store,
         tokens,
         label,

@@ -1,5 +1,7 @@
-//! The pages of the trees people keep: Customer Groups and Territories (customers) and Item
-//! Groups (catalogue). The pages are one design over three tables, so they sit above both
-//! areas instead of one area mounting the other's pages.
+//! The trees people keep: Customer Groups and Territories (their rows and queries, in `groups`)
+//! and the pages of all three trees with Item Groups (catalogue). The pages are one design over
+//! three tables, so they sit above the catalogue; customers, stores, offers and loyalty read
+//! groups and territories from here.
 
+pub mod groups;
 pub mod routes;

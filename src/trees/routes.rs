@@ -9,15 +9,15 @@ use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::groups::{self, GroupFields, TerritoryFields};
 use crate::audit;
 use crate::catalog::model::{self as catalog, ItemGroupFields};
-use crate::customers::groups::{self, GroupFields, TerritoryFields};
-use crate::kernel::tree::{Node, display_order, would_cycle};
 use crate::state::AppState;
-use crate::users::rules::Permission;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::tree::{Node, display_order, would_cycle};
+use patron_rules::users::Permission;
 
 /// Mounts the pages of the three trees.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::rules::{Role, check_password};
 use crate::web::FieldErrors;
+use patron_rules::users::{Role, check_password};
 
 /// An email address: trimmed, one `@`, a dot in the domain, no spaces, at most 254 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]

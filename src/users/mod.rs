@@ -2,9 +2,5 @@
 
 pub mod forms;
 pub mod model;
-pub mod password;
 pub mod routes;
-pub mod rules;
 pub mod signin;
-
-pub use rules::{Permission, Role};

@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::rules::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::db::lower;
 use crate::db::schema::{stores, users};
-use crate::kernel::Activation;
+use crate::kernel::Actor;
+use patron_rules::Activation;
+use patron_rules::users::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
 
 /// A user as stored (the hash never leaves through serialisation).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -93,6 +94,26 @@ pub struct UserChanges<'a> {
 /// The user with `id`.
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
+}
+
+/// An active store a supervisor can be given, as the user form lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct StoreChoice {
+    /// Store id.
+    pub id: i64,
+    /// Store code.
+    pub code: String,
+    /// Store name.
+    pub name: String,
+}
+
+/// Active stores by name, for the user form's Store field.
+pub fn store_choices(conn: &mut PgConnection) -> QueryResult<Vec<StoreChoice>> {
+    stores::table
+        .filter(stores::active.eq(true))
+        .order(stores::name.asc())
+        .select((stores::id, stores::code, stores::name))
+        .load(conn)
 }
 
 /// The user with `id`, locked for the rest of the transaction.

@@ -5,16 +5,16 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 
 use super::forms::{ResetPasswordForm, UserForm, ValidUser};
-use super::model::{self, NewUser, User, UserChanges, UserListRow};
-use super::rules::{Permission, Role, check_password, check_user_change, may_assign};
-use crate::audit::{self, Actor};
-use crate::kernel::Activation;
+use super::model::{self, NewUser, StoreChoice, User, UserChanges, UserListRow};
+use crate::audit;
+use crate::kernel::Actor;
 use crate::state::AppState;
-use crate::stores::model::{self as stores, Store};
 use crate::web::session_store;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
+use patron_rules::Activation;
+use patron_rules::users::{Permission, Role, check_password, check_user_change, may_assign};
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -77,12 +77,12 @@ struct FormPage {
     form: UserForm,
     errors: FieldErrors,
     roles: Vec<(&'static str, &'static str)>,
-    stores: Vec<Store>,
+    stores: Vec<StoreChoice>,
     password_errors: FieldErrors,
 }
 
 impl FormPage {
-    fn is_selected_store(&self, store: &Store) -> bool {
+    fn is_selected_store(&self, store: &StoreChoice) -> bool {
         self.form.store_id == store.id.to_string()
     }
 }
@@ -107,7 +107,7 @@ async fn form_page(
     errors: FieldErrors,
     password_errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let stores = state.db.run(|conn| Ok(stores::list_active(conn)?)).await?;
+    let stores = state.db.run(|conn| Ok(model::store_choices(conn)?)).await?;
     let current = editing.as_ref().and_then(User::role);
     Ok(FormPage {
         ctx: user.page(),

@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use super::forms::{ChangePasswordForm, SignInForm, safe_next};
 use super::model;
-use crate::audit::{self, Actor};
+use crate::audit;
+use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::web::session_store::{self, USER_ID_KEY};
 use crate::web::{

@@ -7,15 +7,15 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use patron_rules::Clock;
+use patron_rules::users::{Permission, Role};
+
+use super::accounts::Accounts;
 use super::error::AppError;
 use super::page::{Flash, PageCtx};
 use super::session_store::USER_ID_KEY;
-use crate::audit::Actor;
-use crate::kernel::Clock;
+use crate::kernel::Actor;
 use crate::state::AppState;
-use crate::stores::model::company_of;
-use crate::users::model;
-use crate::users::rules::{Permission, Role};
 
 /// The user behind this request. Extracting it answers "sign in" when there is none (a redirect
 /// for pages, 401 for the API), and ends the session of a user who was deactivated.
@@ -117,14 +117,18 @@ impl CurrentUser {
         super::page::push_flash(&self.session, flash);
     }
 
+    fn viewer(&self) -> (&str, Role, Clock) {
+        (&self.name, self.role, self.clock)
+    }
+
     /// What the layout needs: navigation, the CSRF token, queued messages.
     pub fn page(&self) -> PageCtx {
-        PageCtx::for_user(self, &self.session, &self.path)
+        PageCtx::signed_in(self.viewer(), &self.session, &self.path, true)
     }
 
     /// The layout context for an error page shown to this user (see `error_pages`).
     pub fn error_page(&self) -> PageCtx {
-        PageCtx::for_error(self, &self.session, &self.path)
+        PageCtx::signed_in(self.viewer(), &self.session, &self.path, false)
     }
 }
 
@@ -135,33 +139,31 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let accounts = req.app_data::<web::Data<dyn Accounts>>().cloned();
         let path = req.path().to_owned();
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let (Some(state), Some(accounts)) = (state, accounts) else {
+                return Err(AppError::Internal("no app state".into()));
+            };
             let Some(user_id) = session.get::<i64>(USER_ID_KEY).ok().flatten() else {
                 return Err(AppError::Unauthorized);
             };
-            let user = state
+            let account = state
                 .db
-                .run(move |conn| {
-                    use diesel::OptionalExtension;
-                    let Some(user) = model::find(conn, user_id).optional()? else {
-                        return Ok(None);
-                    };
-                    let zone = company_of(conn, user.store_id)?.map(|c| c.time_zone);
-                    Ok(Some((user, zone)))
-                })
+                .run(move |conn| Ok(accounts.account(conn, user_id)?))
                 .await?;
-            match user {
-                Some((user, zone)) if user.active => {
-                    let role = user.role().ok_or(AppError::Forbidden)?;
+            match account {
+                Some(account) if account.active => {
+                    let role = account.role.ok_or(AppError::Forbidden)?;
                     Ok(CurrentUser {
-                        id: user.id,
-                        name: user.name,
-                        email: user.email,
+                        id: account.id,
+                        name: account.name,
+                        email: account.email,
                         role,
-                        store_id: user.store_id,
-                        clock: zone.map_or(Clock::UTC, |zone| Clock::from_name(&zone)),
+                        store_id: account.store_id,
+                        clock: account
+                            .time_zone
+                            .map_or(Clock::UTC, |zone| Clock::from_name(&zone)),
                         session,
                         path,
                     })

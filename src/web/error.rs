@@ -180,6 +180,12 @@ impl From<DieselError> for AppError {
     }
 }
 
+impl From<crate::kernel::passwords::PasswordError> for AppError {
+    fn from(err: crate::kernel::passwords::PasswordError) -> AppError {
+        AppError::Internal(err.to_string())
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> AppError {
         AppError::Validation(errors)

@@ -1,6 +1,13 @@
-//! How counts read on pages (amounts: `kernel::Currency::format`, in the record's currency).
+//! How counts and days read on pages (amounts: `patron_rules::Currency::format`, in the record's
+//! currency).
 
-use crate::kernel::money::group_thousands;
+use chrono::NaiveDate;
+use patron_rules::money::group_thousands;
+
+/// A day as pages show it: `1 Jan 2024`.
+pub fn day(date: NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
 
 /// A count with thousands separators: `1,000,000`.
 pub fn count(n: i64) -> String {

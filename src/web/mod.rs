@@ -1,13 +1,16 @@
 //! Plumbing shared by all pages: the signed-in user and permissions, sessions, CSRF, errors as
 //! pages/fragments/JSON, security headers, observability, static files.
 
+pub mod accounts;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
+pub mod date_range;
 pub mod db;
 pub mod error;
 pub mod error_pages;
 pub mod format;
+pub mod metrics;
 pub mod nav;
 pub mod observe;
 pub mod page;
@@ -17,6 +20,7 @@ pub mod session_store;
 pub mod sort;
 pub mod stream;
 pub mod tabs;
+pub mod tiles;
 pub mod till;
 pub mod upload;
 

@@ -1,7 +1,7 @@
 //! The left navigation: each area with the permission that shows it. Areas join this list as
 //! their pages land, so that no link leads to a page that does not exist yet.
 
-use crate::users::rules::Permission;
+use patron_rules::users::Permission;
 
 /// One navigation link.
 #[derive(Debug, Clone)]
@@ -172,7 +172,7 @@ pub fn links(can: impl Fn(Permission) -> bool, path: &str) -> Vec<NavLink> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::users::rules::Role;
+    use patron_rules::users::Role;
 
     #[test]
     fn links_follow_permissions_and_mark_the_current_area() {

@@ -7,10 +7,10 @@ use actix_web::http::{StatusCode, header};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::auth::CurrentUser;
 use super::error::AppError;
 use super::nav::{self, NavLink};
-use crate::kernel::Clock;
+use patron_rules::Clock;
+use patron_rules::users::Role;
 
 const FLASH_KEY: &str = "flash";
 
@@ -93,27 +93,30 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
-    /// The context for a signed-in user's page at `path`.
-    pub fn for_user(user: &CurrentUser, session: &Session, path: &str) -> PageCtx {
-        PageCtx {
-            flashes: take_flashes(session),
-            ..PageCtx::for_error(user, session, path)
-        }
-    }
-
-    /// The context for an error page (a 403 or 404 that keeps the navigation): flash messages
-    /// stay queued for the next real page.
-    pub fn for_error(user: &CurrentUser, session: &Session, path: &str) -> PageCtx {
+    /// The context for a page at `path` seen by `name` in `role`, reading times by `clock`.
+    /// Flash messages are taken for a real page (`take_flashes`), and stay queued for the next
+    /// one on an error page (a 403 or 404 that keeps the navigation).
+    pub fn signed_in(
+        viewer: (&str, Role, Clock),
+        session: &Session,
+        path: &str,
+        take_flashes_now: bool,
+    ) -> PageCtx {
+        let (name, role, clock) = viewer;
         PageCtx {
             user: Some(UserBadge {
-                name: user.name.clone(),
-                role: user.role.label(),
-                initials: initials(&user.name),
+                name: name.to_owned(),
+                role: role.label(),
+                initials: initials(name),
             }),
-            nav: nav::links(|p| user.can(p), path),
+            nav: nav::links(|p| role.can(p), path),
             csrf: super::csrf::token(session),
-            flashes: Vec::new(),
-            clock: user.clock,
+            flashes: if take_flashes_now {
+                take_flashes(session)
+            } else {
+                Vec::new()
+            },
+            clock,
         }
     }
 

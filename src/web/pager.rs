@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::format::count;
-pub use crate::kernel::keyset::Keyset;
+pub use patron_rules::keyset::Keyset;
 
 /// The paging part of a list's query string. `after` (Next) and `before` (Previous) hold the key
 /// of the row the page starts after or ends before, as the list writes it; `start` is the

@@ -1,7 +1,7 @@
 //! The Audit page: entries in words with links, newest first, filters, paging both ways,
 //! fragments for htmx, indexes; and home's latest activity.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

@@ -1,7 +1,7 @@
 //! Signing in and out: the messages people see, lockout, the session id change.
 
-use patron::users::rules::Role;
 use patron::users::signin::SIGN_IN_FAILED;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{PASSWORD, TestApp};

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::common::{PASSWORD, TestApp};

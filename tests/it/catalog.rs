@@ -2,7 +2,7 @@
 //! messages next to fields, deactivate, item group tree, brands, pickers, CSV import and export.
 
 use patron::catalog::model::{self, ItemFields, ItemGroupFields};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 
@@ -96,8 +96,8 @@ async fn items_are_found_by_code_and_by_any_part_of_the_name_on_their_indexes() 
     model::set_active(
         &mut app.conn(),
         old.id,
-        patron::kernel::Activation::Deactivate,
-        &patron::audit::Actor::System("test"),
+        patron_rules::Activation::Deactivate,
+        &patron::kernel::Actor::System("test"),
     )
     .unwrap();
     let (client, _) = app.signed_in(Role::HqManager).await;
@@ -347,7 +347,7 @@ async fn a_sold_item_carries_its_group_and_every_ancestor_even_after_hq_moves_a_
     let tees = group(&app, "Tees", Some(tops));
     item(&app, "TEE-1", "Plain tee", tees, None, "9.99");
     let lineage = || {
-        patron::sales::model::items_by_code(&mut app.conn(), &["TEE-1".into()]).unwrap()[0]
+        patron::sales::model::items::items_by_code(&mut app.conn(), &["TEE-1".into()]).unwrap()[0]
             .item_groups
             .clone()
     };
@@ -633,8 +633,8 @@ async fn tills_page_through_the_change_feed_and_an_edit_moves_an_item_to_the_end
     model::set_active(
         &mut app.conn(),
         first.id,
-        patron::kernel::Activation::Deactivate,
-        &patron::audit::Actor::System("test"),
+        patron_rules::Activation::Deactivate,
+        &patron::kernel::Actor::System("test"),
     )
     .unwrap();
     let changed = till

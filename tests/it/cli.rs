@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

@@ -1,7 +1,7 @@
 //! The Companies pages: create and edit with an ISO 4217 currency, unknown currencies and
 //! duplicate names refused next to the field, and no deactivation while stores are active.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

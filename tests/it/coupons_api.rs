@@ -365,7 +365,7 @@ async fn merging_customers_moves_their_gift_coupons_and_uses() {
         StatusCode::CREATED
     );
     // Ana's duplicate record is merged into the Walk-in's (as HQ would merge two records).
-    let (hq, _) = app.signed_in(patron::users::rules::Role::HqManager).await;
+    let (hq, _) = app.signed_in(patron_rules::users::Role::HqManager).await;
     let keep = app
         .count("SELECT id AS n FROM customers WHERE first_name = 'Walk-in'")
         .to_string();

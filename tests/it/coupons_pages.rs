@@ -5,8 +5,8 @@
 
 use std::collections::HashSet;
 
-use patron::coupons::codes::ALPHABET;
-use patron::users::rules::Role;
+use patron_rules::coupons::codes::ALPHABET;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;

@@ -1,6 +1,6 @@
 //! A state-changing request without the session's CSRF token is refused and changes nothing.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

@@ -2,7 +2,7 @@
 //! page and its Loyalty tab, and why a user may not edit a customer (on the page and in the 403
 //! of the edit page). The figures and chart with sales are tested with the sales pages.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

@@ -1,9 +1,9 @@
 //! The customer database as HQ and the stores use it: search, create, duplicates, edit,
 //! deactivate, the origin store, and that nothing can be deleted.
 
-use patron::customers::groups;
 use patron::customers::model::{self, CustomerFields, NewCustomer};
-use patron::users::rules::Role;
+use patron::trees::groups;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 

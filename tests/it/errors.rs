@@ -1,7 +1,7 @@
 //! Errors as people and programs see them: pages, fragments, JSON; 404, 503, a panic; headers.
 
 use actix_web::web;
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{Page, TestApp};

@@ -2,7 +2,7 @@
 //! list's search and status filter, and what people do on a card's page — top up, adjust with a
 //! reason, disable and enable — each in its ledger and the audit log.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::gift_cards::{balance_and_ledger, issue};
@@ -44,7 +44,7 @@ async fn marketing_issues_a_card_for_a_customer_and_finds_it_by_number_or_name()
     assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
     let href = issued.location().unwrap().to_owned();
     let number = app.text("SELECT number AS t FROM gift_cards");
-    let grouped = patron::gift_cards::rules::grouped(&number);
+    let grouped = patron_rules::gift_cards::grouped(&number);
 
     let card = marketing.get(&href).await;
     assert_eq!(card.status, StatusCode::OK);
@@ -222,7 +222,7 @@ async fn top_ups_adjustments_and_disabling_each_leave_a_ledger_entry_and_an_audi
              WHERE entity = 'gift_card' AND entity_id = '{id}' AND actor_id = {}",
             user.id
         )),
-        "top_up adjust disable enable"
+        "top_up adjust deactivate reactivate"
     );
     let audit = app.signed_in(Role::Admin).await.0.get("/audit").await;
     audit.assert_contains("Gift card CARD2345ABCDEFGH");

@@ -70,7 +70,7 @@ async fn a_till_issues_a_card_once_and_reads_its_balance() {
     assert!(
         number
             .bytes()
-            .all(|b| patron::gift_cards::rules::ALPHABET.contains(&b))
+            .all(|b| patron_rules::gift_cards::ALPHABET.contains(&b))
     );
     assert_eq!(generated.json["customer_id"], serde_json::Value::Null);
     assert_eq!(generated.json["valid_upto"], serde_json::Value::Null);

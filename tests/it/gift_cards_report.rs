@@ -3,7 +3,7 @@
 //! and CSVs on a small known set of cards.
 
 use chrono::{Duration, Utc};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Customer Groups and Territories: trees HQ keeps, that every customer belongs to.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

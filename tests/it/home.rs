@@ -2,7 +2,7 @@
 //! marketing's programs; only what exists is offered, sign-ins stay out of the activity.
 
 use chrono::Utc;
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! and export -> import reproducing the same customers.
 
 use diesel::RunQueryDsl;
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{TestApp, TestClient};

@@ -417,7 +417,7 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
         StatusCode::CREATED
     );
     let ana = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana'");
-    let (hq, _) = app.signed_in(patron::users::rules::Role::HqManager).await;
+    let (hq, _) = app.signed_in(patron_rules::users::Role::HqManager).await;
 
     let page = hq.get(&format!("/customers/{ana}")).await;
     page.assert_contains(r#"<dd id="outstanding">$39.98</dd>"#);
@@ -461,7 +461,7 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
         "a double submit records one payment"
     );
 
-    let (supervisor, _) = app.signed_in(patron::users::rules::Role::Marketing).await;
+    let (supervisor, _) = app.signed_in(patron_rules::users::Role::Marketing).await;
     assert_eq!(
         supervisor
             .get(&format!("/customers/{ana}/payments/new"))
@@ -472,7 +472,7 @@ async fn the_customer_page_shows_sales_and_what_is_owed_and_records_payments() {
 
     // A store supervisor edits their own store's customers only, payments included.
     let (other_store, _) = app
-        .signed_in(patron::users::rules::Role::StoreSupervisor)
+        .signed_in(patron_rules::users::Role::StoreSupervisor)
         .await;
     assert_ne!(
         app.count(&format!(

@@ -2,7 +2,7 @@
 //! "Showing 51–100 of 120", Previous gives the same rows back, the last page has no Next; and
 //! the queries Previous and the reversed sorts run use the indexes the forward ones do.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 
 use crate::common::{Page, TestApp};
 

@@ -4,7 +4,7 @@
 //! unenrolment with and without forfeit, manual adjustments.
 
 use chrono::{Duration, Utc};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! each tier rule refused with its message, unique names per company, edits that replace the
 //! tiers (audited), deactivation, the list's members and points figures, and who may do it.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{TestApp, TestClient};

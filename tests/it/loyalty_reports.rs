@@ -3,9 +3,9 @@
 //! balance, and the opening balances import.
 
 use chrono::{Duration, NaiveDate, Utc};
-use patron::customers::groups;
 use patron::customers::model::{self, CustomerFields, NewCustomer};
-use patron::users::rules::Role;
+use patron::trees::groups;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{Page, TestApp, TestClient};

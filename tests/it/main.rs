@@ -8,6 +8,7 @@
 mod common;
 
 mod api_input;
+mod architecture;
 mod audit;
 mod auth;
 mod browser;

@@ -1,8 +1,8 @@
 //! Offers in the till API: the feed of the offers that concern a store, and carts priced by the
 //! server's engine (a budget used up stops its campaign's offers in evaluation, never a sale).
 
-use patron::audit::Actor;
-use patron::offers::campaigns::{self, CampaignFields};
+use patron::kernel::Actor;
+use patron::offers::model::campaigns::{self, CampaignFields};
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use serde_json::json;

@@ -4,7 +4,7 @@
 //! and who may do what. In Chromium: the editor shows the fields Apply On and Offer Type use.
 
 use fantoccini::Locator;
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 

@@ -4,7 +4,7 @@
 //! Chromium, a line added and the cart priced at a laptop's and a phone's width.
 
 use fantoccini::{Client, Locator};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use serde_json::json;

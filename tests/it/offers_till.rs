@@ -5,9 +5,9 @@
 //! by tills submitting at once.
 
 use chrono::Utc;
-use patron::audit::Actor;
-use patron::offers::campaigns::{self, CampaignFields};
-use patron::users::rules::Role;
+use patron::kernel::Actor;
+use patron::offers::model::campaigns::{self, CampaignFields};
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};

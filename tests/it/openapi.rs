@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -325,7 +325,7 @@ async fn every_operation_documents_the_shared_errors_and_the_examples_are_a_day_
     }
     assert_eq!(with_body, 7);
     let modes = &doc["components"]["schemas"]["AccountPayMode"]["enum"];
-    assert_eq!(modes, &json!(patron::sales::model::ACCOUNT_MODES));
+    assert_eq!(modes, &json!(patron::sales::model::accounts::ACCOUNT_MODES));
 
     // The examples in order: a customer made, edited, read, paid towards; a sale made, read,
     // cancelled; a gift card issued and read.

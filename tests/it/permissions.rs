@@ -1,6 +1,6 @@
 //! Every mounted page route for every role: allowed or 403; signed out: sent to sign in.
 
-use patron::users::rules::{Permission, Role};
+use patron_rules::users::{Permission, Role};
 use reqwest::StatusCode;
 
 use crate::common::TestApp;
@@ -381,7 +381,8 @@ fn all_routes() -> impl Iterator<Item = (&'static str, &'static str, &'static [P
 
 /// The targets the route patterns name, made in `app`.
 fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
-    use patron::customers::{groups, model};
+    use patron::customers::model;
+    use patron::trees::groups;
     let mut conn = app.conn();
     let group = groups::root_group_id(&mut conn).unwrap();
     let territory = groups::root_territory_id(&mut conn).unwrap();
@@ -427,7 +428,7 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     let (item, item_group, brand) = catalog_targets(app);
     let (store, charge, token) = store_targets(app);
     let sales_person = {
-        use patron::stores::sales_persons;
+        use patron::stores::model::sales_persons;
         match sales_persons::find_by_code(&mut conn, "EMP-MATRIX").unwrap() {
             Some(person) => person.id,
             None => {
@@ -436,7 +437,7 @@ fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
                     name: "Matrix Seller".into(),
                     commission_rate: rust_decimal::Decimal::ZERO,
                 };
-                sales_persons::create(&mut conn, &fields, &patron::audit::Actor::System("test"))
+                sales_persons::create(&mut conn, &fields, &patron::kernel::Actor::System("test"))
                     .unwrap()
                     .id
             }
@@ -474,7 +475,8 @@ fn gift_card_target(app: &TestApp) -> i64 {
 
 /// A loyalty program of the first company, made on first use.
 fn loyalty_target(app: &TestApp) -> i64 {
-    use patron::loyalty::{programs, rules::TierRule};
+    use patron::loyalty::programs;
+    use patron_rules::loyalty::TierRule;
     let mut conn = app.conn();
     let company_id = patron::stores::model::first_company(&mut conn).unwrap();
     match app.count("SELECT coalesce(min(id), 0) AS n FROM loyalty_programs") {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::common::referrals::{self, alice, coupons_of};
 use crate::common::shop::shop;
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 
 #[actix_web::test]
 async fn marketing_creates_finds_edits_and_disables_a_code_and_each_change_is_audited() {

@@ -12,7 +12,7 @@ use crate::common::coupons::{sale, uuid_of};
 use crate::common::referrals::{self, alice, coupons_of};
 use crate::common::shop::shop;
 use crate::common::{ApiClient, ApiReply, TestApp};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 
 async fn register(till: &ApiClient, id: &str, first: &str, mobile: &str, code: &str) -> ApiReply {
     till.post(

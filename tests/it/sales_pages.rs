@@ -1,7 +1,7 @@
 //! The sales pages people read: one invoice with its lines, payments and returns; the invoices
 //! list with its filters, paging and CSV; the customer's monthly spend chart.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! The Sales Persons pages: create, the list and its live search, unique employee codes, the
 //! commission rate's range, deactivate and reactivate, each change audited.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{TestApp, TestClient};

@@ -1,6 +1,6 @@
 //! Sessions end when they should: idle, too old, user deactivated, password changed.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::{PASSWORD, TestApp};

@@ -1,7 +1,7 @@
 //! Stores as HQ keeps them: the list, a store's details, its POS profile, the delivery charges
 //! table edited in place, and terminal tokens made and revoked from the store's page.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use fantoccini::{Client, Locator};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 

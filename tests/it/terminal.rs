@@ -1,8 +1,8 @@
 //! The terminal API's front door: bearer tokens (shown once, stored as a hash, revocable) and the
 //! profile a till configures itself from.
 
-use patron::audit::Actor;
-use patron::stores::{delivery, profile, sales_persons, tokens};
+use patron::kernel::Actor;
+use patron::stores::model::{delivery, profile, sales_persons, tokens};
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -86,7 +86,7 @@ async fn the_profile_is_exactly_what_the_store_is_set_up_with() {
     sales_persons::set_active(
         &mut conn,
         gone.id,
-        patron::kernel::Activation::Deactivate,
+        patron_rules::Activation::Deactivate,
         &system,
     )
     .unwrap();

@@ -1,7 +1,7 @@
 //! The Users page: create, validate, edit, deactivate and reactivate, with the rules that protect
 //! administrators, and an audit entry for every change.
 
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 
 use crate::common::TestApp;

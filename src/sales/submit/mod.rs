@@ -12,11 +12,12 @@ mod write;
 
 use diesel::PgConnection;
 
+pub use crate::sales::views::{InvoiceExtras, Promotion};
 pub use sale::Sale;
-pub use step::{InvoiceExtras, InvoiceStep, InvoiceSteps, Phase, Posting, Promotion};
+pub use step::{InvoiceStep, InvoiceSteps, Phase, Posting};
 
 use super::body::InvoiceBody;
-use crate::stores::till::Till;
+use crate::kernel::Till;
 use crate::web::AppError;
 
 /// What submitting answered: a new invoice (201) or the answer first given to this sale (200).

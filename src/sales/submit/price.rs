@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::sale::Sale;
 use crate::customers::model as customers;
 use crate::sales::model;
-use crate::sales::rules::{self, LineFigures};
 use crate::web::{AppError, FieldErrors};
+use patron_rules::sales::{self as rules, LineFigures};
 
 /// The server's totals; the till's must match them to the cent. A grand-total discount is at
 /// most the net total (the Pricing steps have checked that its offer gives it).
@@ -82,7 +82,7 @@ pub fn settle(conn: &mut PgConnection, sale: &mut Sale) -> Result<(), AppError> 
     if sale.settlement.on_account > Decimal::ZERO {
         let customer = sale.customer.id.get();
         customers::find_for_update(conn, customer)?;
-        let owed = model::outstanding(conn, customer)?;
+        let owed = model::accounts::outstanding(conn, customer)?;
         if owed + sale.settlement.on_account > sale.customer.credit_limit {
             let currency = sale.currency();
             return Err(AppError::field(

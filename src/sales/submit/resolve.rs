@@ -8,13 +8,13 @@ use rust_decimal::Decimal;
 
 use super::sale::{Delivery, Line, Sale, SaleCustomer, SoldItem, StoreContext};
 use crate::customers::model as customers;
-use crate::kernel::{CustomerId, ItemId};
+use crate::kernel::Till;
 use crate::sales::body::InvoiceBody;
 use crate::sales::model::{self, InvoiceRow};
-use crate::sales::rules::{self, InvoiceStatus, LineFigures, Settlement, Totals};
-use crate::stores::till::Till;
-use crate::stores::{delivery, model as stores, sales_persons};
+use crate::stores::model::{self as stores, delivery, sales_persons};
 use crate::web::{AppError, FieldErrors};
+use patron_rules::sales::{self as rules, InvoiceStatus, LineFigures, Settlement, Totals};
+use patron_rules::{CustomerId, ItemId};
 
 /// Largest quantity on one line, and largest rate: beyond them a till has surely gone wrong (and
 /// the columns' precision would be exceeded).
@@ -204,7 +204,7 @@ fn lines(
         .iter()
         .map(|l| l.item_code.trim().to_uppercase())
         .collect();
-    let known = model::items_by_code(conn, &codes)?;
+    let known = model::items::items_by_code(conn, &codes)?;
     let is_return = body.return_against.is_some();
     let mut lines = Vec::new();
     for (index, (line, code)) in body.lines.iter().zip(&codes).enumerate() {
@@ -264,7 +264,7 @@ fn check_returnable(
     lines: &[Line],
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    let returnable = model::returnable(conn, original.id)?;
+    let returnable = model::returns::returnable(conn, original.id)?;
     for (index, line) in lines.iter().enumerate() {
         let item = line.item.id.get();
         let code = &line.item.code;

@@ -5,12 +5,12 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::kernel::{CompanyId, Currency, CustomerId, ItemId, StoreId};
+use crate::kernel::Till;
 use crate::sales::body::InvoiceBody;
 use crate::sales::model::InvoiceRow;
-use crate::sales::rules::{self, LineFigures, Settlement, Totals};
-use crate::stores::profile::ProfileSettings;
-use crate::stores::till::Till;
+use crate::stores::model::profile::ProfileSettings;
+use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
+use patron_rules::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 
 /// The store a sale is made at, loaded once per submission.
 #[derive(Debug, Clone)]

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use diesel::{PgConnection, QueryResult};
 
 use super::sale::Sale;
-use crate::kernel::InvoiceId;
-use crate::sales::model::{self, InvoiceJson, InvoiceRow};
-use crate::stores::till::Till;
+use crate::kernel::Till;
+use crate::sales::model::InvoiceRow;
+use crate::sales::views::{self, InvoiceExtras, InvoiceJson};
 use crate::web::{AppError, FieldErrors};
+use patron_rules::InvoiceId;
 
 /// When a step plans, in pipeline order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,26 +22,6 @@ pub enum Phase {
     Payment,
     /// After settlement: what the sale earns or redeems (loyalty, referrals, rollups).
     Rewards,
-}
-
-/// What areas add to an invoice as the till's answer and the invoice page show it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InvoiceExtras {
-    /// Loyalty points the invoice earned (a return's cut is negative).
-    pub loyalty_points_earned: i64,
-    /// The promotions the sale used, as its page lists them.
-    pub promotions: Vec<Promotion>,
-}
-
-/// A promotion a sale used (an offer version), as the invoice page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Promotion {
-    /// Its name ("Winter 20% (version 2)").
-    pub name: String,
-    /// Its page.
-    pub href: String,
-    /// What it gave, in words ("12.50 off", "1 free", "50 bonus points").
-    pub gave: String,
 }
 
 /// One area's step.
@@ -144,7 +125,7 @@ impl InvoiceSteps {
     /// The invoice as the till API answers it, with what every area adds.
     pub fn answer(&self, conn: &mut PgConnection, invoice: InvoiceId) -> QueryResult<InvoiceJson> {
         let extras = self.extras(conn, invoice)?;
-        model::invoice_json(conn, invoice.get(), &extras)
+        views::invoice_json(conn, invoice.get(), &extras)
     }
 
     /// Runs every step's `reverse` for a cancel.

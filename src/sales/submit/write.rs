@@ -8,10 +8,10 @@ use uuid::Uuid;
 use super::Outcome;
 use super::sale::Sale;
 use super::step::{InvoiceSteps, Posting};
-use crate::kernel::InvoiceId;
 use crate::sales::model::{self, InvoiceFacts, NewInvoice, NewLine};
-use crate::sales::rules;
 use crate::web::AppError;
+use patron_rules::InvoiceId;
+use patron_rules::sales as rules;
 
 /// A retry: the same uuid with the same request gets the first answer; with another, 409.
 pub fn replay(

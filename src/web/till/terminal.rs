@@ -7,11 +7,11 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use crate::audit::Actor;
-use crate::kernel::{CompanyId, StoreId};
+use patron_rules::{CompanyId, StoreId};
+
+use crate::kernel::{Actor, Till};
 use crate::state::AppState;
-use crate::stores::till::Till;
-use crate::stores::tokens;
+use crate::web::accounts::Accounts;
 use crate::web::error::AppError;
 
 /// The till behind an API request.
@@ -62,19 +62,22 @@ impl FromRequest for Terminal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let accounts = req.app_data::<web::Data<dyn Accounts>>().cloned();
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let (Some(state), Some(accounts)) = (state, accounts) else {
+                return Err(AppError::Internal("no app state".into()));
+            };
             let token = token.ok_or(AppError::Unauthorized)?;
-            let owner = state
+            let till = state
                 .db
-                .run(move |conn| Ok(tokens::authenticate(conn, &token)?))
+                .run(move |conn| Ok(accounts.till(conn, &token)?))
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             Ok(Terminal {
-                token_id: owner.token_id,
-                store_id: owner.store_id,
-                store_code: owner.store_code,
-                company_id: owner.company_id,
+                token_id: till.token_id,
+                store_id: till.store_id.0,
+                store_code: till.store_code,
+                company_id: till.company_id.0,
             })
         })
     }

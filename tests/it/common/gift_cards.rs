@@ -2,9 +2,9 @@
 //! with cards, and what a card's row and ledger hold.
 
 use chrono::NaiveDate;
-use patron::audit::Actor;
 use patron::gift_cards::model::{self, NewCard};
-use patron::gift_cards::rules::CardNumber;
+use patron::kernel::Actor;
+use patron_rules::gift_cards::CardNumber;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 

@@ -18,7 +18,7 @@ use patron::config::Config;
 use patron::db::DbPool;
 use patron::state::AppState;
 use patron::users::model::{self as users, NewUser};
-use patron::users::rules::Role;
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -29,7 +29,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Hashed once per process with the real argon2 parameters.
 static PASSWORD_HASH: LazyLock<String> =
-    LazyLock::new(|| patron::users::password::hash_blocking(PASSWORD).unwrap());
+    LazyLock::new(|| patron::kernel::passwords::hash_blocking(PASSWORD).unwrap());
 
 /// A running app.
 pub struct TestApp {
@@ -97,11 +97,11 @@ impl TestApp {
     /// A new terminal token for store `code` (made on first use): the secret a till sends.
     pub fn terminal_token(&self, code: &str) -> String {
         let store_id = self.store(code);
-        patron::stores::tokens::create(
+        patron::stores::model::tokens::create(
             &mut self.conn(),
             store_id,
             "Test till",
-            &patron::audit::Actor::System("test"),
+            &patron::kernel::Actor::System("test"),
         )
         .unwrap()
         .secret

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use patron::audit::Actor;
-use patron::offers::versions::{self, OfferFields, OfferTerms};
+use patron::kernel::Actor;
+use patron::offers::model::versions::{self, OfferFields, OfferTerms};
 use rust_decimal::Decimal;
 
 use super::TestApp;

@@ -1,0 +1,462 @@
+//! The engine's rules as table tests with exact figures (the worked examples first).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::money::Currency;
+
+fn d(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+const SHIRTS: i64 = 10;
+const CLOTHING: i64 = 1;
+
+/// An auto offer valid all of 2026, for every store and customer, 10 % unless changed.
+fn offer(id: i64, title: &str, apply_on: ApplyOn, offer_type: OfferType) -> Offer {
+    Offer {
+        id,
+        version: 1,
+        title: title.into(),
+        disabled: false,
+        company_id: 1,
+        profile: None,
+        warehouse: None,
+        customer_group: None,
+        apply_on,
+        offer_type,
+        min_qty: Decimal::ZERO,
+        max_qty: Decimal::ZERO,
+        min_amount: Decimal::ZERO,
+        max_amount: Decimal::ZERO,
+        valid_from: day("2026-01-01"),
+        valid_upto: Some(day("2026-12-31")),
+        discount_type: DiscountType::Percentage,
+        rate: Decimal::ZERO,
+        discount_percentage: d("10"),
+        discount_amount: Decimal::ZERO,
+        max_discount: Decimal::ZERO,
+        auto: true,
+        given_item: None,
+        given_qty: Decimal::ZERO,
+        recurring: false,
+        replace: Replace::None,
+        loyalty_points: 0,
+        campaign: None,
+        priority: 10,
+    }
+}
+
+fn item(code: &str) -> ApplyOn {
+    ApplyOn::ItemCode(code.into())
+}
+
+/// A line of `code` in Shirts (under Clothing) unless it is "Y-CAP".
+fn line(code: &str, qty: &str, rate: &str) -> CartLine {
+    CartLine {
+        item_code: code.into(),
+        item_groups: if code == "Y-CAP" {
+            vec![CLOTHING]
+        } else {
+            vec![SHIRTS, CLOTHING]
+        },
+        brand_id: Some(7),
+        qty: d(qty),
+        price_list_rate: d(rate),
+    }
+}
+
+struct Sale {
+    lines: Vec<CartLine>,
+    date: NaiveDate,
+    coupons: Vec<i64>,
+    spent: Vec<i64>,
+    customer_discount: Decimal,
+}
+
+fn sale(lines: Vec<CartLine>) -> Sale {
+    Sale {
+        lines,
+        date: day("2026-12-04"),
+        coupons: vec![],
+        spent: vec![],
+        customer_discount: Decimal::ZERO,
+    }
+}
+
+impl Sale {
+    fn price(&self, offers: &[Offer]) -> Priced {
+        let usd = Currency::usd();
+        let cart = Cart {
+            company_id: 1,
+            profile_id: 3,
+            warehouse: "Main",
+            customer_groups: &[20, 2],
+            posting_date: self.date,
+            coupon_offers: &self.coupons,
+            spent_campaigns: &self.spent,
+            customer_discount: self.customer_discount,
+            currency: &usd,
+            lines: &self.lines,
+        };
+        evaluate(&cart, offers)
+    }
+}
+
+fn reason_of(priced: &Priced, id: i64) -> String {
+    priced
+        .missed
+        .iter()
+        .find(|(o, _)| o.id == id)
+        .map(|(_, r)| r.to_string())
+        .unwrap_or_else(|| panic!("offer {id} was not missed: {priced:?}"))
+}
+
+fn applied(priced: &Priced) -> Vec<i64> {
+    priced.applied.iter().map(|o| o.id).collect()
+}
+
+#[test]
+fn example_1_item_price_with_a_min_amount() {
+    let mut tenth = offer(1, "X 10%", item("X"), OfferType::ItemPrice);
+    tenth.min_amount = d("100");
+    let four = sale(vec![line("X", "4", "25.00")]).price(&[tenth.clone()]);
+    assert_eq!(four.lines[0].discount, d("10.00"));
+    assert_eq!(
+        four.lines[0].source,
+        Some(DiscountSource::Offer(tenth.reference()))
+    );
+    let three = sale(vec![line("X", "3", "25.00")]).price(&[tenth]);
+    assert_eq!(three.lines[0].discount, Decimal::ZERO);
+    assert_eq!(
+        reason_of(&three, 1),
+        "Min Amount 100.00 not met: 75.00 (25.00 more would reach it)"
+    );
+}
+
+#[test]
+fn example_2_a_group_offer_sums_its_lines_an_item_offer_only_its_item() {
+    let mut shirts = offer(
+        1,
+        "Shirts",
+        ApplyOn::ItemGroup(CLOTHING),
+        OfferType::ItemPrice,
+    );
+    shirts.min_qty = d("3");
+    let mut only_x = offer(2, "Only X", item("X"), OfferType::ItemPrice);
+    only_x.min_qty = d("3");
+    let cart = sale(vec![line("X", "2", "10"), line("Y", "2", "20")]);
+    let priced = cart.price(&[shirts, only_x]);
+    assert_eq!(priced.lines[0].discount, d("2.00"));
+    assert_eq!(priced.lines[1].discount, d("4.00"));
+    assert_eq!(applied(&priced), [1]);
+    assert_eq!(
+        reason_of(&priced, 2),
+        "Min Qty 3 not met: 2 in cart (1 more would reach it)"
+    );
+}
+
+#[test]
+fn example_3_a_line_takes_the_larger_discount() {
+    let a = offer(1, "A 10%", item("X"), OfferType::ItemPrice);
+    let mut b = offer(2, "B 15 off", item("X"), OfferType::ItemPrice);
+    b.discount_type = DiscountType::Amount;
+    b.discount_amount = d("15");
+    let priced = sale(vec![line("X", "1", "100.00")]).price(&[a, b]);
+    assert_eq!(priced.lines[0].discount, d("15.00"));
+    assert_eq!(applied(&priced), [2]);
+    assert_eq!(
+        reason_of(&priced, 1),
+        "line 1 got a larger discount from B 15 off"
+    );
+}
+
+#[test]
+fn example_4_give_product_recurring_or_not() {
+    let mut free_cap = offer(1, "Cap free", item("X"), OfferType::GiveProduct);
+    free_cap.min_qty = d("2");
+    free_cap.given_item = Some("Y-CAP".into());
+    free_cap.given_qty = d("1");
+    free_cap.recurring = true;
+    for (qty, free) in [("6", "3"), ("7", "3"), ("1", "0")] {
+        let priced = sale(vec![line("X", qty, "10")]).price(&[free_cap.clone()]);
+        let given: Decimal = priced.free.iter().map(|f| f.qty).sum();
+        assert_eq!(given, d(free), "qty {qty}");
+    }
+    let once = Offer {
+        recurring: false,
+        ..free_cap.clone()
+    };
+    let priced = sale(vec![line("X", "6", "10")]).price(&[once]);
+    assert_eq!(priced.free.len(), 1);
+    assert_eq!(priced.free[0].item_code, "Y-CAP");
+    assert_eq!(priced.free[0].qty, d("1"));
+    let short = sale(vec![line("X", "1", "10")]).price(&[free_cap]);
+    assert_eq!(
+        reason_of(&short, 1),
+        "Min Qty 2 not met: 1 in cart (1 more to get 1 free)"
+    );
+}
+
+#[test]
+fn example_5_one_grand_total_offer_the_larger() {
+    let mut ten = offer(
+        1,
+        "10% over 200",
+        ApplyOn::Transaction,
+        OfferType::GrandTotal,
+    );
+    ten.min_amount = d("200");
+    let mut twenty = offer(
+        2,
+        "20% over 500",
+        ApplyOn::Transaction,
+        OfferType::GrandTotal,
+    );
+    twenty.discount_percentage = d("20");
+    twenty.min_amount = d("500");
+    let offers = [ten, twenty];
+    let small = sale(vec![line("X", "1", "250.00")]).price(&offers);
+    assert_eq!(
+        small.grand_total.map(|(a, o)| (a, o.id)),
+        Some((d("25.00"), 1))
+    );
+    let big = sale(vec![line("X", "1", "600.00")]).price(&offers);
+    assert_eq!(
+        big.grand_total.map(|(a, o)| (a, o.id)),
+        Some((d("120.00"), 2))
+    );
+    assert_eq!(
+        reason_of(&big, 1),
+        "another Grand Total offer gives more: 20% over 500"
+    );
+}
+
+#[test]
+fn example_6_a_transaction_offer_counts_the_net_after_item_discounts() {
+    let item_offer = offer(1, "X 10%", item("X"), OfferType::ItemPrice);
+    let mut total = offer(2, "Over 200", ApplyOn::Transaction, OfferType::GrandTotal);
+    total.min_amount = d("200");
+    let priced = sale(vec![line("X", "2", "100.00")]).price(&[item_offer, total]);
+    assert_eq!(priced.lines[0].discount, d("20.00"));
+    assert_eq!(priced.grand_total, None);
+    assert_eq!(
+        reason_of(&priced, 2),
+        "Min Amount 200.00 not met: 180.00 (20.00 more would reach it)"
+    );
+}
+
+#[test]
+fn item_price_rate_sets_the_unit_price_only_below_the_list_price() {
+    let mut at_eight = offer(1, "X at 8", item("X"), OfferType::ItemPrice);
+    at_eight.rate = d("8");
+    let cheaper = sale(vec![line("X", "3", "9.99")]).price(&[at_eight.clone()]);
+    assert_eq!(cheaper.lines[0].discount, d("5.97"));
+    let already = sale(vec![line("X", "3", "7.50")]).price(&[at_eight]);
+    assert_eq!(already.lines[0].discount, Decimal::ZERO);
+    assert_eq!(
+        reason_of(&already, 1),
+        "its price is not below the list price"
+    );
+}
+
+#[test]
+fn a_line_discount_is_rounded_once_half_away_from_zero() {
+    // 3 x 33.3 % of 0.35 = 0.34965 -> 0.35 (per unit it would be 3 x 0.12 = 0.36).
+    let mut third = offer(1, "Third off", item("X"), OfferType::ItemPrice);
+    third.discount_percentage = d("33.3");
+    let priced = sale(vec![line("X", "3", "0.35")]).price(&[third]);
+    assert_eq!(priced.lines[0].discount, d("0.35"));
+    // 5 % of 0.50 = 0.025 -> 0.03.
+    let mut five = offer(2, "Five", item("X"), OfferType::ItemPrice);
+    five.discount_percentage = d("5");
+    let priced = sale(vec![line("X", "1", "0.50")]).price(&[five]);
+    assert_eq!(priced.lines[0].discount, d("0.03"));
+}
+
+#[test]
+fn amount_discounts_never_go_below_zero_and_max_discount_caps_the_invoice() {
+    let mut big = offer(1, "50 off", item("X"), OfferType::ItemPrice);
+    big.discount_type = DiscountType::Amount;
+    big.discount_amount = d("50");
+    let priced = sale(vec![line("X", "2", "30.00")]).price(&[big.clone()]);
+    assert_eq!(priced.lines[0].discount, d("60.00"));
+    big.max_discount = d("45");
+    let capped = sale(vec![line("X", "1", "30.00"), line("X", "1", "30.00")]).price(&[big]);
+    assert_eq!(capped.lines[0].discount, d("30.00"));
+    assert_eq!(capped.lines[1].discount, d("15.00"));
+}
+
+#[test]
+fn ties_go_to_the_lower_priority_then_the_title() {
+    let mut b = offer(1, "B", item("X"), OfferType::ItemPrice);
+    let mut a = offer(2, "A", item("X"), OfferType::ItemPrice);
+    let priced = sale(vec![line("X", "1", "10")]).price(&[b.clone(), a.clone()]);
+    assert_eq!(applied(&priced), [2], "same priority: title A first");
+    b.priority = 1;
+    a.priority = 2;
+    let priced = sale(vec![line("X", "1", "10")]).price(&[a, b]);
+    assert_eq!(applied(&priced), [1], "priority 1 before 2");
+}
+
+#[test]
+fn eligibility_says_why_with_the_figure() {
+    let mut other_store = offer(1, "Downtown", item("X"), OfferType::ItemPrice);
+    other_store.profile = Some((9, "DOWNTOWN".into()));
+    let mut later = offer(2, "Later", item("X"), OfferType::ItemPrice);
+    later.valid_from = day("2026-12-05");
+    let mut over = offer(3, "Over", item("X"), OfferType::ItemPrice);
+    over.valid_upto = Some(day("2026-12-03"));
+    let mut coupon = offer(4, "Coupon", item("X"), OfferType::ItemPrice);
+    coupon.auto = false;
+    let mut budget = offer(5, "Budget", item("X"), OfferType::ItemPrice);
+    budget.campaign = Some((77, "Black Friday".into()));
+    let mut vip = offer(6, "VIP", item("X"), OfferType::ItemPrice);
+    vip.customer_group = Some((99, "VIP".into()));
+    let mut off = offer(7, "Off", item("X"), OfferType::ItemPrice);
+    off.disabled = true;
+    let mut elsewhere = offer(8, "Elsewhere", item("X"), OfferType::ItemPrice);
+    elsewhere.company_id = 2;
+    let absent = offer(9, "Absent", item("Z"), OfferType::ItemPrice);
+    let mut cart = sale(vec![line("X", "1", "10"), line("X", "-1", "10")]);
+    cart.spent = vec![77];
+    let priced = cart.price(&[
+        other_store,
+        later,
+        over,
+        coupon,
+        budget,
+        vip,
+        off,
+        elsewhere,
+        absent,
+    ]);
+    let reasons: Vec<String> = (1..=7)
+        .chain([9])
+        .map(|id| reason_of(&priced, id))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "for store DOWNTOWN only",
+            "not valid until 2026-12-05",
+            "expired on 2026-12-03",
+            "needs its coupon",
+            "budget of Black Friday used up",
+            "for customer group VIP only",
+            "disabled",
+            "none of its items in the cart",
+        ]
+    );
+    assert!(
+        priced.missed.iter().all(|(o, _)| o.id != 8),
+        "another company's is not considered"
+    );
+    assert!(priced.applied.is_empty());
+}
+
+#[test]
+fn a_coupon_makes_its_offer_eligible_and_a_subgroup_customer_matches() {
+    let mut coupon = offer(4, "Coupon", item("X"), OfferType::ItemPrice);
+    coupon.auto = false;
+    coupon.customer_group = Some((2, "Retail".into()));
+    let mut cart = sale(vec![line("X", "1", "10")]);
+    cart.coupons = vec![4];
+    assert_eq!(applied(&cart.price(&[coupon])), [4]);
+}
+
+#[test]
+fn returns_never_trigger_offers() {
+    let mut need_two = offer(1, "Two X", item("X"), OfferType::ItemPrice);
+    need_two.min_qty = d("2");
+    let priced = sale(vec![line("X", "1", "10"), line("X", "-3", "10")]).price(&[need_two]);
+    assert_eq!(
+        reason_of(&priced, 1),
+        "Min Qty 2 not met: 1 in cart (1 more would reach it)"
+    );
+    assert_eq!(priced.lines[1].qty, d("-3"));
+}
+
+#[test]
+fn replace_same_item_frees_bought_units_which_count_toward_it() {
+    let mut three_for_two = offer(1, "3 for 2", item("X"), OfferType::GiveProduct);
+    three_for_two.min_qty = d("3");
+    three_for_two.given_qty = d("1");
+    three_for_two.replace = Replace::SameItem;
+    three_for_two.recurring = true;
+    let priced = sale(vec![line("X", "7", "5.00")]).price(&[three_for_two]);
+    assert_eq!(priced.lines[0].qty, d("5"), "2 of 7 units are free");
+    assert_eq!(priced.free.len(), 1);
+    assert_eq!(
+        (priced.free[0].qty, priced.free[0].from_line),
+        (d("2"), Some(0))
+    );
+}
+
+#[test]
+fn replace_cheapest_frees_the_cheapest_units_and_other_offers_see_only_paid_units() {
+    let mut cheapest = offer(
+        1,
+        "Cheapest free",
+        ApplyOn::ItemGroup(SHIRTS),
+        OfferType::GiveProduct,
+    );
+    cheapest.min_qty = d("3");
+    cheapest.given_qty = d("1");
+    cheapest.replace = Replace::CheapestItem;
+    let mut three_x = offer(2, "Three X", item("X"), OfferType::ItemPrice);
+    three_x.min_qty = d("3");
+    let priced = sale(vec![line("X", "2", "30"), line("W", "1", "12")]).price(&[cheapest, three_x]);
+    assert_eq!(priced.free[0].item_code, "W");
+    assert_eq!(priced.lines[1].qty, d("0"));
+    assert_eq!(
+        reason_of(&priced, 2),
+        "Min Qty 3 not met: 2 in cart (1 more would reach it)"
+    );
+}
+
+#[test]
+fn the_customer_group_discount_fills_lines_without_an_item_price_offer() {
+    let x_offer = offer(1, "X 10%", item("X"), OfferType::ItemPrice);
+    let mut cart = sale(vec![line("X", "1", "10.00"), line("Y", "2", "7.25")]);
+    cart.customer_discount = d("5");
+    let priced = cart.price(&[x_offer]);
+    assert_eq!(priced.lines[0].discount, d("1.00"));
+    assert_eq!(priced.lines[1].discount, d("0.73"));
+    assert_eq!(priced.lines[1].source, Some(DiscountSource::CustomerGroup));
+}
+
+#[test]
+fn grand_total_amount_and_cap_and_bonus_points() {
+    let mut fifty = offer(1, "50 off", ApplyOn::Transaction, OfferType::GrandTotal);
+    fifty.discount_type = DiscountType::Amount;
+    fifty.discount_amount = d("50");
+    let mut half = offer(
+        2,
+        "Half, max 20",
+        ApplyOn::Transaction,
+        OfferType::GrandTotal,
+    );
+    half.discount_percentage = d("50");
+    half.max_discount = d("20");
+    let mut points = offer(3, "Bonus", ApplyOn::Brand(7), OfferType::LoyaltyPoint);
+    points.loyalty_points = 250;
+    points.min_qty = d("2");
+    let priced = sale(vec![line("X", "1", "30.00")]).price(&[fifty.clone(), half, points.clone()]);
+    assert_eq!(
+        priced.grand_total.map(|(a, o)| (a, o.id)),
+        Some((d("30.00"), 1)),
+        "never more than the net"
+    );
+    assert_eq!(
+        reason_of(&priced, 3),
+        "Min Qty 2 not met: 1 in cart (1 more would reach it)"
+    );
+    let two = sale(vec![line("X", "2", "30.00")]).price(&[points]);
+    assert_eq!(two.bonus_points, [(250, OfferRef { id: 3, version: 1 })]);
+}

@@ -1,0 +1,392 @@
+//! The arithmetic of a sale, pure: line amounts and totals in the company currency, which
+//! payments settle a sale, and what a line may hold. Every amount is rust_decimal and rounds in
+//! one place (`Currency::round`, half away from zero).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::Currency;
+
+/// How a sale is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMode {
+    /// Notes and coins: the only mode that gives change.
+    Cash,
+    /// Card.
+    Card,
+    /// On the customer's account (raises what they owe, within their credit limit).
+    OnAccount,
+    /// Store credit.
+    StoreCredit,
+    /// Gift card.
+    GiftCard,
+}
+
+impl PayMode {
+    /// The stored name (`on_account`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayMode::Cash => "cash",
+            PayMode::Card => "card",
+            PayMode::OnAccount => "on_account",
+            PayMode::StoreCredit => "store_credit",
+            PayMode::GiftCard => "gift_card",
+        }
+    }
+
+    /// The mode as people read it ("On account"): the one wording of every page.
+    pub fn label(self) -> &'static str {
+        match self {
+            PayMode::Cash => "Cash",
+            PayMode::Card => "Card",
+            PayMode::OnAccount => "On account",
+            PayMode::StoreCredit => "Store credit",
+            PayMode::GiftCard => "Gift card",
+        }
+    }
+
+    /// The mode stored as `text`, if it is one.
+    pub fn from_stored(text: &str) -> Option<PayMode> {
+        [
+            PayMode::Cash,
+            PayMode::Card,
+            PayMode::OnAccount,
+            PayMode::StoreCredit,
+            PayMode::GiftCard,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str() == text)
+    }
+}
+
+/// Any stored payment mode as people read it: a sale's (`PayMode::label`) or a payment towards
+/// an account's ("bank_transfer" reads "Bank transfer"); an unknown name reads with spaces.
+pub fn mode_label(stored: &str) -> String {
+    if let Some(mode) = PayMode::from_stored(stored) {
+        return mode.label().to_owned();
+    }
+    match stored {
+        "bank_transfer" => "Bank transfer".to_owned(),
+        "cheque" => "Cheque".to_owned(),
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        }
+    }
+}
+
+/// Where an invoice stands: submitted (it counts) or cancelled (it does not). Stored as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    /// Written and counted in balances, points and reports.
+    Submitted,
+    /// Cancelled: kept for history, counted nowhere.
+    Cancelled,
+}
+
+impl InvoiceStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Submitted => "submitted",
+            InvoiceStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status stored as `text` (anything unknown reads as cancelled: it never counts).
+    pub fn from_stored(text: &str) -> InvoiceStatus {
+        if text == "submitted" {
+            InvoiceStatus::Submitted
+        } else {
+            InvoiceStatus::Cancelled
+        }
+    }
+}
+
+/// A line as sent: quantity, list rate and discount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineFigures {
+    /// Quantity (negative on returns).
+    pub qty: Decimal,
+    /// Price List Rate.
+    pub price_list_rate: Decimal,
+    /// Discount on the whole line (negative on returns, like the quantity).
+    pub discount_amount: Decimal,
+}
+
+/// What a line comes to: quantity times rate less discount, rounded to the currency.
+pub fn line_amount(currency: &Currency, line: &LineFigures) -> Decimal {
+    currency.round(line.qty * line.price_list_rate - line.discount_amount)
+}
+
+/// Why a line cannot be sold (or returned), if it cannot.
+pub fn check_line(line: &LineFigures, is_return: bool) -> Result<(), (&'static str, String)> {
+    if line.qty.is_zero() {
+        return Err(("qty", "The quantity cannot be zero.".into()));
+    }
+    if !is_return && line.qty.is_sign_negative() {
+        return Err((
+            "qty",
+            "A sale cannot have a negative quantity; send a return (return_against) instead."
+                .into(),
+        ));
+    }
+    if is_return && line.qty.is_sign_positive() {
+        return Err(("qty", "A return's quantities are negative.".into()));
+    }
+    if line.price_list_rate.is_sign_negative() && !line.price_list_rate.is_zero() {
+        return Err(("price_list_rate", "The rate cannot be negative.".into()));
+    }
+    let gross = (line.qty * line.price_list_rate).abs();
+    let discount = line.discount_amount;
+    if !discount.is_zero() && (discount.is_sign_negative() != is_return || discount.abs() > gross) {
+        return Err((
+            "discount_amount",
+            "The discount must be between 0 and the line's quantity times its rate (negative on returns).".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The totals of a sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    /// Sum of the line amounts.
+    pub net_total: Decimal,
+    /// Sum of the line discounts.
+    pub discount_amount: Decimal,
+    /// A Grand Total offer's discount on the net total.
+    pub grand_total_discount: Decimal,
+    /// The delivery charge.
+    pub delivery_amount: Decimal,
+    /// What the sale comes to: net total less the grand-total discount, plus delivery.
+    pub grand_total: Decimal,
+}
+
+/// The totals of `lines` less a grand-total discount plus a delivery charge, each rounded to the
+/// currency.
+pub fn totals(
+    currency: &Currency,
+    lines: &[LineFigures],
+    grand_total_discount: Decimal,
+    delivery: Decimal,
+) -> Totals {
+    let net_total: Decimal = lines.iter().map(|l| line_amount(currency, l)).sum();
+    let discount_amount = currency.round(lines.iter().map(|l| l.discount_amount).sum());
+    let grand_total_discount = currency.round(grand_total_discount);
+    let delivery_amount = currency.round(delivery);
+    Totals {
+        net_total,
+        discount_amount,
+        grand_total_discount,
+        delivery_amount,
+        grand_total: net_total - grand_total_discount + delivery_amount,
+    }
+}
+
+/// How a sale's payments settle what is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settlement {
+    /// Everything paid.
+    pub paid: Decimal,
+    /// Cash handed back.
+    pub change: Decimal,
+    /// Put on the customer's account.
+    pub on_account: Decimal,
+}
+
+/// Checks that `payments` settle `due` (the grand total less any loyalty amount): a sale's
+/// payments are positive and cover it, and only cash may give change; a return's are negative
+/// (refunds) and add up to it exactly.
+pub fn settle(
+    currency: &Currency,
+    due: Decimal,
+    payments: &[(PayMode, Decimal)],
+) -> Result<Settlement, String> {
+    let is_return = due.is_sign_negative() && !due.is_zero();
+    for (mode, amount) in payments {
+        if amount.is_zero() || amount.is_sign_negative() != is_return {
+            return Err(if is_return {
+                format!("A refund's {} amount must be negative.", mode.as_str())
+            } else {
+                format!("The {} amount must be more than zero.", mode.as_str())
+            });
+        }
+        if currency.round(*amount) != *amount {
+            return Err(format!(
+                "The {} amount has more decimals than {} has.",
+                mode.as_str(),
+                currency.code
+            ));
+        }
+    }
+    let paid: Decimal = payments.iter().map(|(_, a)| *a).sum();
+    let not_cash: Decimal = payments
+        .iter()
+        .filter(|(mode, _)| *mode != PayMode::Cash)
+        .map(|(_, a)| *a)
+        .sum();
+    let on_account: Decimal = payments
+        .iter()
+        .filter(|(mode, _)| *mode == PayMode::OnAccount)
+        .map(|(_, a)| *a)
+        .sum();
+    if is_return {
+        if paid != due {
+            return Err(format!(
+                "The refunds add up to {paid}, but the return comes to {due}."
+            ));
+        }
+        return Ok(Settlement {
+            paid,
+            change: Decimal::ZERO,
+            on_account,
+        });
+    }
+    if paid < due {
+        return Err(format!(
+            "The payments add up to {paid}, less than the {due} due."
+        ));
+    }
+    if not_cash > due {
+        return Err("Only cash can be more than what is due (to give change).".into());
+    }
+    Ok(Settlement {
+        paid,
+        change: paid - due,
+        on_account,
+    })
+}
+
+/// "Submitted", "Cancelled" or "Return": the badge of an invoice.
+pub fn status_label(status: &str, is_return: bool) -> &'static str {
+    match (status, is_return) {
+        ("cancelled", _) => "Cancelled",
+        (_, true) => "Return",
+        _ => "Submitted",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_says_cancelled_before_return() {
+        assert_eq!(status_label("submitted", false), "Submitted");
+        assert_eq!(status_label("submitted", true), "Return");
+        assert_eq!(status_label("cancelled", true), "Cancelled");
+        assert_eq!(status_label("cancelled", false), "Cancelled");
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn line(qty: &str, rate: &str, discount: &str) -> LineFigures {
+        LineFigures {
+            qty: d(qty),
+            price_list_rate: d(rate),
+            discount_amount: d(discount),
+        }
+    }
+
+    #[test]
+    fn payment_modes_read_in_words() {
+        for (stored, label) in [
+            ("cash", "Cash"),
+            ("card", "Card"),
+            ("on_account", "On account"),
+            ("store_credit", "Store credit"),
+            ("gift_card", "Gift card"),
+            ("bank_transfer", "Bank transfer"),
+            ("cheque", "Cheque"),
+            ("loyalty_points", "Loyalty points"),
+        ] {
+            assert_eq!(mode_label(stored), label, "{stored}");
+        }
+        assert_eq!(PayMode::from_stored("gift_card"), Some(PayMode::GiftCard));
+        assert_eq!(PayMode::from_stored("Gift card"), None);
+    }
+
+    #[test]
+    fn totals_round_each_line_to_the_currency() {
+        let usd = Currency::usd();
+        let lines = [line("2", "19.99", "0"), line("3", "0.335", "0.10")];
+        // 39.98 + (1.005 - 0.10 = 0.905 -> 0.91)
+        let t = totals(&usd, &lines, d("0"), d("5"));
+        assert_eq!(t.net_total, d("40.89"));
+        assert_eq!(t.discount_amount, d("0.10"));
+        assert_eq!(t.delivery_amount, d("5.00"));
+        assert_eq!(t.grand_total, d("45.89"));
+        let yen = Currency {
+            code: "JPY".into(),
+            minor_unit: 0,
+            symbol: "¥".into(),
+        };
+        assert_eq!(
+            totals(&yen, &[line("3", "333.5", "0")], d("0"), d("0")).grand_total,
+            d("1001")
+        );
+    }
+
+    #[test]
+    fn lines_are_checked_for_what_a_till_could_get_wrong() {
+        assert!(check_line(&line("1", "10", "0"), false).is_ok());
+        assert_eq!(
+            check_line(&line("0", "10", "0"), false).unwrap_err().0,
+            "qty"
+        );
+        assert_eq!(
+            check_line(&line("-1", "10", "0"), false).unwrap_err().0,
+            "qty"
+        );
+        assert_eq!(
+            check_line(&line("1", "-10", "0"), false).unwrap_err().0,
+            "price_list_rate"
+        );
+        assert_eq!(
+            check_line(&line("1", "10", "11"), false).unwrap_err().0,
+            "discount_amount"
+        );
+        assert_eq!(
+            check_line(&line("1", "10", "-1"), false).unwrap_err().0,
+            "discount_amount"
+        );
+        assert!(check_line(&line("-1", "10", "-2"), true).is_ok());
+        assert_eq!(
+            check_line(&line("1", "10", "0"), true).unwrap_err().0,
+            "qty"
+        );
+    }
+
+    #[test]
+    fn payments_cover_the_sale_and_only_cash_gives_change() {
+        let usd = Currency::usd();
+        let cash = |a: &str| (PayMode::Cash, d(a));
+        let card = |a: &str| (PayMode::Card, d(a));
+        let account = |a: &str| (PayMode::OnAccount, d(a));
+        let s = settle(&usd, d("39.98"), &[cash("50")]).unwrap();
+        assert_eq!((s.paid, s.change), (d("50"), d("10.02")));
+        let s = settle(&usd, d("39.98"), &[card("20"), account("19.98")]).unwrap();
+        assert_eq!((s.change, s.on_account), (Decimal::ZERO, d("19.98")));
+        assert!(settle(&usd, d("39.98"), &[card("39.97")]).is_err());
+        assert!(settle(&usd, d("39.98"), &[card("40")]).is_err());
+        assert!(settle(&usd, d("39.98"), &[card("-1"), cash("41")]).is_err());
+        assert!(settle(&usd, d("39.98"), &[cash("39.985")]).is_err());
+        assert!(settle(&usd, d("0"), &[]).is_ok());
+    }
+
+    #[test]
+    fn refunds_add_up_to_the_return_exactly() {
+        let usd = Currency::usd();
+        let s = settle(&usd, d("-19.99"), &[(PayMode::Cash, d("-19.99"))]).unwrap();
+        assert_eq!(s.paid, d("-19.99"));
+        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("-20"))]).is_err());
+        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("19.99"))]).is_err());
+    }
+}

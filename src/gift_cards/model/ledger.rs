@@ -1,0 +1,182 @@
+//! The ledger of a card: every movement of its balance is one entry, written in the same
+//! transaction as the one conditional UPDATE that moves the stored balance, and carrying the
+//! balance that UPDATE left. Tills paying with one card at once queue on its row and each
+//! re-reads it, so a balance never goes below zero and always equals the sum of its entries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Numeric, Text};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::db::schema::{gift_card_entries as entries, gift_cards, invoices};
+use patron_rules::gift_cards::EntryKind;
+
+/// One movement to record.
+#[derive(Debug, Clone)]
+pub struct Move<'a> {
+    /// What it is.
+    pub kind: EntryKind,
+    /// Signed: what it adds to the balance (a redeem is negative).
+    pub amount: Decimal,
+    /// The invoice behind it (redeem, refund, reversal).
+    pub invoice_id: Option<i64>,
+    /// For a reversal: the entry it undoes.
+    pub reverses_id: Option<i64>,
+    /// Why (an adjustment's reason, a top-up's note).
+    pub note: &'a str,
+    /// Who: a user's email, a till's label or the expiry run.
+    pub by: &'a str,
+}
+
+/// Moves card `card`'s balance by `movement.amount` with one conditional UPDATE and records the
+/// entry with the balance it left. The UPDATE only matches while the balance stays at zero or
+/// more, and with `usable_on` only while the card is enabled and not expired on that day. `None`:
+/// it did not match, and nothing was written.
+pub fn post(
+    conn: &mut PgConnection,
+    card: i64,
+    movement: &Move,
+    usable_on: Option<NaiveDate>,
+) -> QueryResult<Option<Decimal>> {
+    // Two whole statements rather than one built at run time, so that each is prepared once
+    // per connection: this one runs in every sale a card pays.
+    let matching = gift_cards::table
+        .filter(gift_cards::id.eq(card))
+        .filter((gift_cards::balance + movement.amount).ge(Decimal::ZERO));
+    let moved = (
+        gift_cards::balance.eq(gift_cards::balance + movement.amount),
+        gift_cards::updated_at.eq(diesel::dsl::now),
+    );
+    let balance: Option<Decimal> = match usable_on {
+        None => diesel::update(matching)
+            .set(moved)
+            .returning(gift_cards::balance)
+            .get_result(conn)
+            .optional()?,
+        Some(day) => diesel::update(
+            matching.filter(gift_cards::disabled.eq(false)).filter(
+                gift_cards::valid_upto
+                    .is_null()
+                    .or(gift_cards::valid_upto.ge(day)),
+            ),
+        )
+        .set(moved)
+        .returning(gift_cards::balance)
+        .get_result(conn)
+        .optional()?,
+    };
+    let Some(balance) = balance else {
+        return Ok(None);
+    };
+    diesel::insert_into(entries::table)
+        .values((
+            entries::card_id.eq(card),
+            entries::kind.eq(movement.kind.as_str()),
+            entries::amount.eq(movement.amount),
+            entries::balance_after.eq(balance),
+            entries::invoice_id.eq(movement.invoice_id),
+            entries::reverses_id.eq(movement.reverses_id),
+            entries::note.eq(movement.note),
+            entries::created_by.eq(movement.by),
+        ))
+        .execute(conn)?;
+    Ok(Some(balance))
+}
+
+/// Card `card`'s balance now.
+pub fn balance(conn: &mut PgConnection, card: i64) -> QueryResult<Decimal> {
+    gift_cards::table
+        .find(card)
+        .select(gift_cards::balance)
+        .first(conn)
+}
+
+/// An entry of an invoice that no reversal has undone yet.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OpenEntry {
+    /// The entry.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Its card.
+    #[diesel(sql_type = BigInt)]
+    pub card_id: i64,
+    /// Its card's number.
+    #[diesel(sql_type = Text)]
+    pub number: String,
+    /// What it moved.
+    #[diesel(sql_type = Numeric)]
+    pub amount: Decimal,
+}
+
+/// The entries invoice `invoice` wrote (a sale's redeems, a return's refunds) that no reversal
+/// has undone, in card order (the order every writer locks cards in).
+pub fn open_entries_of_invoice(
+    conn: &mut PgConnection,
+    invoice: i64,
+) -> QueryResult<Vec<OpenEntry>> {
+    diesel::sql_query(
+        "SELECT e.id, e.card_id, c.number, e.amount \
+         FROM gift_card_entries e JOIN gift_cards c ON c.id = e.card_id \
+         WHERE e.invoice_id = $1 AND e.kind IN ('redeem', 'refund') \
+           AND NOT EXISTS (SELECT 1 FROM gift_card_entries r WHERE r.reverses_id = e.id) \
+         ORDER BY e.card_id, e.id",
+    )
+    .bind::<BigInt, _>(invoice)
+    .load(conn)
+}
+
+/// An entry as the card's page lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct EntryRow {
+    /// Id (the page's cursor).
+    pub id: i64,
+    /// What it was.
+    pub kind: String,
+    /// Signed amount.
+    pub amount: Decimal,
+    /// The balance it left.
+    pub balance_after: Decimal,
+    /// Why.
+    pub note: String,
+    /// Who.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Its invoice: uuid, number and store.
+    pub invoice: Option<(Uuid, String, i64)>,
+}
+
+/// Card `card`'s entries newest first, `limit` of them: older than entry `before_id` (the Next
+/// page), or newer than `after_id` read oldest first (the Previous page).
+pub fn page(
+    conn: &mut PgConnection,
+    card: i64,
+    older_than: Option<i64>,
+    newer_than: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<EntryRow>> {
+    let mut query = entries::table
+        .left_join(invoices::table)
+        .filter(entries::card_id.eq(card))
+        .select((
+            entries::id,
+            entries::kind,
+            entries::amount,
+            entries::balance_after,
+            entries::note,
+            entries::created_by,
+            entries::created_at,
+            (invoices::uuid, invoices::number, invoices::store_id).nullable(),
+        ))
+        .into_boxed();
+    if let Some(id) = older_than {
+        query = query.filter(entries::id.lt(id));
+    }
+    if let Some(id) = newer_than {
+        query = query.filter(entries::id.gt(id)).order(entries::id.asc());
+    } else {
+        query = query.order(entries::id.desc());
+    }
+    query.limit(limit).load(conn)
+}

@@ -1,0 +1,239 @@
+//! Invoice rows and queries: the only place that writes `invoices`, `invoice_lines`,
+//! `invoice_payments` and `account_payments`. Here the sale as written, its stored answer for
+//! retries, cancel and merge; beside it returns, the items a sale resolves, account balances and
+//! a customer's history. The invoice as tills read it back is `sales::views`.
+
+pub mod accounts;
+pub mod history;
+pub mod items;
+pub mod returns;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use patron_rules::CustomerId;
+use patron_rules::sales::InvoiceStatus;
+
+use crate::db::schema::{account_payments, invoice_lines, invoice_payments, invoices};
+
+/// What a sale is: written once at submission, read back by every view of it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceFacts {
+    /// The till's uuid.
+    pub uuid: Uuid,
+    /// The till's number.
+    pub number: String,
+    /// Store.
+    pub store_id: i64,
+    /// Company.
+    pub company_id: i64,
+    /// Customer.
+    pub customer_id: i64,
+    /// Sales person.
+    pub sales_person_id: Option<i64>,
+    /// When sold.
+    pub posted_at: DateTime<Utc>,
+    /// The invoice this one returns goods of.
+    pub return_against_id: Option<i64>,
+    /// Currency.
+    pub currency_code: String,
+    /// Net total.
+    pub net_total: Decimal,
+    /// Discounts.
+    pub discount_amount: Decimal,
+    /// Delivery charge label.
+    pub delivery_label: Option<String>,
+    /// Delivery charge.
+    pub delivery_amount: Decimal,
+    /// Grand total.
+    pub grand_total: Decimal,
+    /// A Grand Total offer's discount.
+    pub grand_total_discount: Decimal,
+    /// That offer's Title.
+    pub grand_total_offer: Option<String>,
+    /// Loyalty points redeemed.
+    pub loyalty_points_redeemed: i64,
+    /// Their value.
+    pub loyalty_amount: Decimal,
+    /// Coupons used.
+    pub coupon_codes: Vec<String>,
+    /// SHA-256 of the request.
+    pub request_hash: Vec<u8>,
+}
+
+/// An invoice as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceRow {
+    /// Id.
+    pub id: i64,
+    /// What was sold.
+    #[diesel(embed)]
+    pub facts: InvoiceFacts,
+    /// submitted or cancelled.
+    pub status: String,
+    /// When cancelled.
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl InvoiceRow {
+    /// Where the invoice stands.
+    pub fn state(&self) -> InvoiceStatus {
+        InvoiceStatus::from_stored(&self.status)
+    }
+}
+
+/// A new invoice.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoices)]
+pub struct NewInvoice {
+    /// What was sold.
+    #[diesel(embed)]
+    pub facts: InvoiceFacts,
+    /// The answer (filled in once the invoice is written).
+    pub response: serde_json::Value,
+}
+
+/// A new line.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoice_lines)]
+pub struct NewLine {
+    /// Invoice.
+    pub invoice_id: i64,
+    /// 1, 2, ...
+    pub line_no: i32,
+    /// Item.
+    pub item_id: i64,
+    /// Item code as sold.
+    pub item_code: String,
+    /// Item name as sold.
+    pub item_name: String,
+    /// Quantity.
+    pub qty: Decimal,
+    /// Rate.
+    pub price_list_rate: Decimal,
+    /// Discount.
+    pub discount_amount: Decimal,
+    /// Amount.
+    pub amount: Decimal,
+    /// Offer line?
+    pub is_offer: bool,
+    /// Offer.
+    pub offer: Option<String>,
+}
+
+/// Inserts `new` unless its uuid exists; returns its id, or none when the uuid was taken (by a
+/// retry of the same sale, or by another sale).
+pub fn insert_invoice(conn: &mut PgConnection, new: &NewInvoice) -> QueryResult<Option<i64>> {
+    diesel::insert_into(invoices::table)
+        .values(new)
+        .on_conflict(invoices::uuid)
+        .do_nothing()
+        .returning(invoices::id)
+        .get_result(conn)
+        .optional()
+}
+
+/// Writes the lines and payments of invoice `id`.
+pub fn insert_details(
+    conn: &mut PgConnection,
+    lines: &[NewLine],
+    payments: &[(i64, &'static str, Decimal)],
+) -> QueryResult<()> {
+    diesel::insert_into(invoice_lines::table)
+        .values(lines)
+        .execute(conn)?;
+    let rows: Vec<_> = payments
+        .iter()
+        .map(|(invoice, mode, amount)| {
+            (
+                invoice_payments::invoice_id.eq(*invoice),
+                invoice_payments::mode.eq(*mode),
+                invoice_payments::amount.eq(*amount),
+            )
+        })
+        .collect();
+    diesel::insert_into(invoice_payments::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps `answer` as the reply to retries of invoice `id`.
+pub fn store_response(
+    conn: &mut PgConnection,
+    id: i64,
+    answer: &serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(invoices::table.find(id))
+        .set(invoices::response.eq(answer))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The stored request hash and answer of the invoice with `uuid`, if any.
+pub fn stored_answer(
+    conn: &mut PgConnection,
+    uuid: Uuid,
+) -> QueryResult<Option<(Vec<u8>, serde_json::Value)>> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select((invoices::request_hash, invoices::response))
+        .first(conn)
+        .optional()
+}
+
+/// The invoice with `uuid`.
+pub fn find_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceRow> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select(InvoiceRow::as_select())
+        .first(conn)
+}
+
+/// The invoice with `uuid`, locked until the transaction ends (cancels and returns against it
+/// queue up here).
+pub fn lock_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceRow> {
+    invoices::table
+        .filter(invoices::uuid.eq(uuid))
+        .select(InvoiceRow::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Marks invoice `id` cancelled.
+pub fn cancel(conn: &mut PgConnection, id: i64, by: &str) -> QueryResult<()> {
+    diesel::update(invoices::table.find(id))
+        .set((
+            invoices::status.eq(InvoiceStatus::Cancelled.as_str()),
+            invoices::cancelled_at.eq(diesel::dsl::now),
+            invoices::cancelled_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many invoices there are.
+pub fn count(conn: &mut PgConnection) -> QueryResult<i64> {
+    invoices::table.count().get_result(conn)
+}
+
+/// Moves the sales and account payments of customer `from` to customer `to` (a merge).
+pub fn move_customer(
+    conn: &mut PgConnection,
+    from: CustomerId,
+    to: CustomerId,
+) -> QueryResult<usize> {
+    let (from, to) = (from.get(), to.get());
+    let sales = diesel::update(invoices::table.filter(invoices::customer_id.eq(from)))
+        .set(invoices::customer_id.eq(to))
+        .execute(conn)?;
+    let payments =
+        diesel::update(account_payments::table.filter(account_payments::customer_id.eq(from)))
+            .set(account_payments::customer_id.eq(to))
+            .execute(conn)?;
+    Ok(sales + payments)
+}
