@@ -2,6 +2,7 @@
 //! the demo data (`patron seed --demo`, loaded automatically into an empty embedded database).
 
 use diesel::prelude::*;
+use patron_rules::users::{Role, check_password};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
@@ -13,7 +14,6 @@ use crate::stores::model as stores;
 use crate::trees::groups;
 use crate::users::forms::EmailAddress;
 use crate::users::model::{self as users, NewUser};
-use patron_rules::users::{Role, check_password};
 
 /// A sign-in made by seeding, to print once.
 #[derive(Debug, Clone)]

@@ -3,11 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use patron_rules::users::Permission;
 
 use super::docs_view::{self, DocView};
 use super::openapi::{DOCUMENT_PATH, TERMINAL_TOKEN};
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::users::Permission;
 
 /// Where the page lives (not under `/api`, whose errors are JSON).
 pub const PAGE_PATH: &str = "/api-docs";

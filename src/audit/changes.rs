@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use patron_rules::users::Role;
 use serde_json::Value;
 
 use super::labels::field_label;
-use patron_rules::users::Role;
 
 /// One changed (or, for a created or removed record, shown) field.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,11 +4,11 @@
 
 use askama::Template;
 use diesel::PgConnection;
+use patron_rules::users::Permission;
 
 use super::readable::{Readable, latest_activity};
 use crate::web::AppError;
 use crate::web::tiles::{HomeRequest, HomeTile, Tile, html};
-use patron_rules::users::Permission;
 
 /// The latest-activity card.
 pub struct LatestActivity;

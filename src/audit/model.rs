@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::keyset::Keyset;
 use serde::Serialize;
 
 use crate::db::schema::{audit_log, users};
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::keyset::Keyset;
 
 /// Deactivates or reactivates one row, audited in the same transaction: the one path every
 /// never-deleted entity takes. `read` loads the row as it is (locked, where it matters) and

@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::labels::{actions, kind_label};
@@ -13,7 +14,6 @@ use crate::state::AppState;
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::users::Permission;
 
 const PAGE_SIZE: i64 = 50;
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::catalog::rate_text;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -18,7 +19,6 @@ use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
 use crate::web::till::feed::{Cursor, FeedParams};
 use crate::web::till::terminal::Terminal;
-use patron_rules::catalog::rate_text;
 
 /// Mounts the endpoint.
 pub fn routes(routes: &mut ApiRoutes) {

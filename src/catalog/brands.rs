@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::Activation;
+use patron_rules::users::Permission;
 
 use super::forms::BrandForm;
 use super::list_page::READERS;
@@ -14,8 +16,6 @@ use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use patron_rules::catalog::rate_text;
+use patron_rules::tree::Node;
 
 use super::list::{self, ItemRow};
 use super::list_page::{ListQuery, READERS};
@@ -10,8 +12,6 @@ use super::model::{self, ItemGroup};
 use crate::state::AppState;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser};
-use patron_rules::catalog::rate_text;
-use patron_rules::tree::Node;
 
 /// Column headers, in order: the field labels of the form.
 pub const COLUMNS: [&str; 7] = [

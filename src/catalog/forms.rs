@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
+use patron_rules::catalog as rules;
 use serde::Deserialize;
 
 use super::model::ItemFields;
 use crate::web::FieldErrors;
-use patron_rules::catalog as rules;
 
 /// Longest item name.
 pub const NAME_MAX: usize = 140;

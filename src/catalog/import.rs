@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 
 use super::export::COLUMNS;
 use super::forms::{ItemForm, Names};
 use super::model::{self, ItemFields};
 use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
-use patron_rules::users::Permission;
 
 /// Columns every file must have.
 pub const REQUIRED: [&str; 3] = ["Item Code", "Item Name", "Item Group"];

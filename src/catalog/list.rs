@@ -4,12 +4,12 @@
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
+use patron_rules::catalog::ItemSearch;
+use patron_rules::search::like_escape;
 use rust_decimal::Decimal;
 
 use super::model::patron_fold;
 use crate::db::schema::{brands, item_groups, items};
-use patron_rules::catalog::ItemSearch;
-use patron_rules::search::like_escape;
 
 /// Which items by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

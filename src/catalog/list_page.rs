@@ -1,13 +1,13 @@
 //! What the item list, its CSV export and the catalogue's pickers share: who may read the
 //! catalogue, and the list's query string with the filter it asks for.
 
+use patron_rules::catalog::search;
+use patron_rules::tree::{Node, subtree};
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::list::{ItemFilter, ItemRow, Status};
 use crate::web::pager::{Keyset, PageQuery};
-use patron_rules::catalog::search;
-use patron_rules::tree::{Node, subtree};
-use patron_rules::users::Permission;
 
 /// Who may read the catalogue's lists and pickers.
 pub const READERS: [Permission; 3] = [

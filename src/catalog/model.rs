@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::tree::Node;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -10,8 +12,6 @@ use crate::audit;
 use crate::db::lower;
 use crate::db::schema::{brands, item_groups, items};
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::tree::Node;
 
 diesel::define_sql_function! {
     /// Patron's folding (lower case, accents removed), as the search columns are built with.

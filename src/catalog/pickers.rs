@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use patron_rules::catalog::{rate_text, search};
+use patron_rules::tree::in_tree_order;
 
 use super::list::{self, ItemFilter};
 use super::list_page::READERS;
 use super::model::{self, ItemGroup};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, render};
-use patron_rules::catalog::{rate_text, search};
-use patron_rules::tree::in_tree_order;
 
 /// Options one answer holds.
 const OPTIONS: usize = 20;

@@ -4,9 +4,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::Activation;
+use patron_rules::catalog::rate_text;
+use patron_rules::tree::{Node, in_tree_order};
+use patron_rules::users::Permission;
 
 use super::forms::{ItemForm, Names};
-use super::list::{self};
+use super::list;
 use super::list_page::{ListQuery, READERS};
 use super::model::{self, Brand, ItemGroup};
 use crate::audit;
@@ -16,10 +20,6 @@ use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::catalog::rate_text;
-use patron_rules::tree::{Node, in_tree_order};
-use patron_rules::users::Permission;
 
 /// Rows per page of the list.
 const PAGE_SIZE: i64 = 50;

@@ -7,13 +7,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
+use patron_rules::coupons::codes;
 use serde::Serialize;
 
 use crate::audit;
 use crate::db::DbPool;
 use crate::db::schema::coupon_batches;
 use crate::kernel::Actor;
-use patron_rules::coupons::codes;
 
 /// The audit log's name for a batch.
 pub const ENTITY: &str = "coupon_batch";

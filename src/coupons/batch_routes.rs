@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::coupons::codes;
+use patron_rules::users::Permission;
 
 use super::batch::{self, Batch, BatchFields, MOST};
 use super::form::{self, CouponForm};
@@ -12,8 +14,6 @@ use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::web::format::count as count_text;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status, see_other};
-use patron_rules::coupons::codes;
-use patron_rules::users::Permission;
 
 /// Mounts the routes (before `/coupons/{id}`).
 pub fn config(cfg: &mut web::ServiceConfig) {

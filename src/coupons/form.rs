@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
+use patron_rules::coupons::CouponType;
+use patron_rules::coupons::codes;
 
 use super::model::store::{CouponFields, StoredCoupon};
 use crate::offers::model::versions;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::coupons::CouponType;
-use patron_rules::coupons::codes;
 
 /// The coupon form as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

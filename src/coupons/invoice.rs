@@ -8,6 +8,8 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
+use patron_rules::coupons::Refusal;
+use patron_rules::coupons::codes;
 
 use super::model::{self, Counted};
 use super::validate::{self, Place};
@@ -16,8 +18,6 @@ use crate::offers::in_force;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::coupons::Refusal;
-use patron_rules::coupons::codes;
 
 /// Coupons' step.
 pub struct CouponsStep;

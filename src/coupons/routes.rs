@@ -5,6 +5,8 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
+use patron_rules::coupons::Status;
+use patron_rules::users::Permission;
 
 use super::form::{self, CouponForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
@@ -15,8 +17,6 @@ use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
 use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-use patron_rules::coupons::Status;
-use patron_rules::users::Permission;
 
 /// Who may read the coupon pages.
 pub const READERS: [Permission; 2] = [Permission::CouponsManage, Permission::ReportsView];

@@ -5,12 +5,12 @@
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use diesel::QueryResult;
-
-use super::model::{self, Found};
-use crate::offers::pricing::CouponAsk;
 use patron_rules::coupons::codes;
 use patron_rules::coupons::{self as rules, Asked, Refusal};
 use patron_rules::offers::Offer;
+
+use super::model::{self, Found};
+use crate::offers::pricing::CouponAsk;
 
 /// Where a coupon is asked for: the store's company, profile and warehouse.
 #[derive(Debug, Clone, Copy)]

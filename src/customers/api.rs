@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
+use patron_rules::customers::search_terms;
+use patron_rules::customers::sync as merge;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -20,8 +22,6 @@ use crate::web::till::examples::CUSTOMER_ID;
 use crate::web::till::feed::{Cursor, FeedParams};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
-use patron_rules::customers::search_terms;
-use patron_rules::customers::sync as merge;
 
 /// How many customers a till's search returns.
 pub const SEARCH_LIMIT: i64 = 20;

@@ -1,13 +1,13 @@
 //! The customer form as posted, parsed into fields that cannot be wrong.
 
 use chrono::NaiveDate;
+use patron_rules::customers::check_phone;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::model::CustomerFields;
 use crate::users::forms::EmailAddress;
 use crate::web::FieldErrors;
-use patron_rules::customers::check_phone;
 
 /// The form as posted (and shown again after an error). Field names are the columns'.
 #[derive(Debug, Clone, Default, Deserialize)]

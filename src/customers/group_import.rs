@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::import::{MAX_BYTES, RowError, decode};
@@ -14,7 +15,6 @@ use crate::state::AppState;
 use crate::trees::groups::{self, GroupFields};
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};
-use patron_rules::users::Permission;
 
 /// The columns, in the template's order.
 pub const COLUMNS: [&str; 4] = ["Name", "Parent", "Default Discount", "Notes"];

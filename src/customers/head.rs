@@ -2,11 +2,12 @@
 //! status, code, group, territory and store by name, the actions the viewer may take (or why
 //! they may not), and the tabs.
 
+use patron_rules::customers::initials;
+use patron_rules::users::{Permission, Role};
+
 use super::model::{Customer, CustomerFacts};
 use super::panels::{edit_refusal, may_edit};
 use crate::web::auth::StoreScope;
-use patron_rules::customers::initials;
-use patron_rules::users::{Permission, Role};
 
 /// Which tab of the customer is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

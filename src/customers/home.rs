@@ -4,13 +4,13 @@
 use askama::Template;
 use diesel::PgConnection;
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 
 use super::model::{self, ListFilter, Origin};
 use crate::db::schema::customers;
 use crate::web::AppError;
 use crate::web::format::count;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use patron_rules::users::Permission;
 
 /// The search card and the customer counts.
 pub struct FindCustomer;

@@ -7,10 +7,10 @@
 
 use chrono::NaiveDate;
 use diesel::{PgConnection, QueryResult};
+use patron_rules::CustomerId;
 
 use crate::kernel::Actor;
 use crate::web::AppError;
-use patron_rules::CustomerId;
 
 /// After one customer is created or changed (at HQ or by a till), in the same transaction.
 pub type Saved = fn(&mut PgConnection, CustomerId, NaiveDate, &Actor) -> Result<(), AppError>;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 use uuid::Uuid;
 
 use super::export::COLUMNS;
@@ -13,7 +14,6 @@ use super::import::{Checked, ImportRow, Lookups, REQUIRED, check, keys};
 use super::model::CustomerFields;
 use crate::db::schema::{countries, customer_groups, customers, stores, territories};
 use crate::imports::job::{Column, Importer, template};
-use patron_rules::users::Permission;
 
 /// Customers from a CSV file (customers.create).
 pub struct CustomerImport;

@@ -4,6 +4,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::hooks::CustomerHooks;
@@ -13,7 +14,6 @@ use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -3,6 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
+use patron_rules::Activation;
+use patron_rules::customers::{Search, code_for_number};
+use patron_rules::search::like_escape;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -11,9 +14,6 @@ use super::hooks::CustomerHooks;
 use crate::audit;
 use crate::db::schema::customers;
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::customers::{Search, code_for_number};
-use patron_rules::search::like_escape;
 
 /// A customer as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
+use patron_rules::Clock;
+use patron_rules::users::{Permission, Role};
 
 use super::model::Customer;
 use crate::web::auth::StoreScope;
 use crate::web::{AppError, CurrentUser};
-use patron_rules::Clock;
-use patron_rules::users::{Permission, Role};
 
 /// Who looks at the page: what panels decide permissions by (the signed-in user itself stays on
 /// the async side; this travels to the database thread).

@@ -4,13 +4,13 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use patron_rules::customers::search_terms;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::model::{self, ListFilter, ListRow};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, render};
-use patron_rules::customers::search_terms;
-use patron_rules::users::Permission;
 
 /// How many suggestions the picker shows.
 const SUGGESTIONS: i64 = 10;

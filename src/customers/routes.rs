@@ -4,6 +4,10 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
+use patron_rules::Activation;
+use patron_rules::customers::{initials, search_terms};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::forms::CustomerForm;
@@ -25,10 +29,6 @@ use crate::web::stream::csv_download;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::customers::{initials, search_terms};
-use patron_rules::tree::in_tree_order;
-use patron_rules::users::Permission;
 
 /// Rows per page of the list.
 const PAGE_SIZE: i64 = 50;

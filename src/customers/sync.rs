@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
+use patron_rules::customers::sync::{self as sync_rules, Conflict, FieldChange, TILL_FIELDS};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -20,7 +21,6 @@ use crate::db::schema::{countries, customers};
 use crate::kernel::Actor;
 use crate::trees::groups;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::customers::sync::{self as sync_rules, Conflict, FieldChange, TILL_FIELDS};
 
 /// A customer as a till sends it. Group and territory go by name; absent, the roots of the trees.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

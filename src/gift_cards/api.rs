@@ -6,6 +6,8 @@
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
+use patron_rules::Currency;
+use patron_rules::gift_cards::{self as rules, CardNumber};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -22,8 +24,6 @@ use crate::web::till::examples::{GIFT_CARD_ID, GIFT_CARD_NUMBER};
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes, json};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::Currency;
-use patron_rules::gift_cards::{self as rules, CardNumber};
 
 /// Adds the gift card endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {

@@ -8,6 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
+use patron_rules::gift_cards::{EntryKind, Status, grouped};
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
+use patron_rules::{Clock, Currency};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -24,10 +28,6 @@ use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::gift_cards::{EntryKind, Status, grouped};
-use patron_rules::keyset::Keyset;
-use patron_rules::users::Permission;
-use patron_rules::{Clock, Currency};
 
 /// Entries a page of the ledger holds.
 const PAGE_SIZE: usize = 100;

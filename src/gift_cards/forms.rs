@@ -3,13 +3,13 @@
 //! (Amount, signed, and its Reason).
 
 use chrono::NaiveDate;
+use patron_rules::Currency;
+use patron_rules::gift_cards::{self as rules, CardNumber};
+use patron_rules::stores::typed_number;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::web::FieldErrors;
-use patron_rules::Currency;
-use patron_rules::gift_cards::{self as rules, CardNumber};
-use patron_rules::stores::typed_number;
 
 /// Longest note or reason kept with an entry.
 const NOTE_MAX: usize = 500;

@@ -3,12 +3,12 @@
 
 use chrono::Utc;
 use diesel::PgConnection;
+use patron_rules::users::Permission;
 
 use super::model::queries::Currencies;
 use super::report;
 use crate::web::AppError;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile};
-use patron_rules::users::Permission;
 
 /// The gift card liability figure.
 pub struct Outstanding;

@@ -8,6 +8,9 @@
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
+use patron_rules::gift_cards::{CardNumber, EntryKind, Status, grouped};
+use patron_rules::sales::PayMode;
+use patron_rules::{Currency, InvoiceId};
 use rust_decimal::Decimal;
 
 use super::model;
@@ -16,9 +19,6 @@ use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::gift_cards::{CardNumber, EntryKind, Status, grouped};
-use patron_rules::sales::PayMode;
-use patron_rules::{Currency, InvoiceId};
 
 /// Gift cards' step.
 pub struct GiftCardsStep;

@@ -6,6 +6,10 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
+use patron_rules::customers::search_terms;
+use patron_rules::gift_cards::{Status, grouped};
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::forms::IssueForm;
@@ -19,10 +23,6 @@ use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::customers::search_terms;
-use patron_rules::gift_cards::{Status, grouped};
-use patron_rules::keyset::Keyset;
-use patron_rules::users::Permission;
 
 /// Cards a page of the list holds.
 const PAGE_SIZE: usize = 50;

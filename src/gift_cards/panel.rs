@@ -5,6 +5,9 @@
 
 use askama::Template;
 use diesel::PgConnection;
+use patron_rules::Currency;
+use patron_rules::gift_cards::{Status, grouped, masked};
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::model;
@@ -12,9 +15,6 @@ use super::model::queries::Currencies;
 use crate::customers::panels::{CustomerPanel, Panel, PanelRequest, Slot, html};
 use crate::web::AppError;
 use crate::web::format::day;
-use patron_rules::Currency;
-use patron_rules::gift_cards::{Status, grouped, masked};
-use patron_rules::users::Permission;
 
 /// The Store credit card.
 pub struct StoreCredit;

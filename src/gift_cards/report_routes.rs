@@ -7,6 +7,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 
 use super::model::queries::Currencies;
 use super::report::{
@@ -16,8 +18,6 @@ use crate::state::AppState;
 use crate::web::format::count;
 use crate::web::stream::{csv_bytes, csv_download};
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// Customers the page lists (the CSV has them all).
 const CUSTOMERS_SHOWN: i64 = 100;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 use serde::Serialize;
 
 use super::check::{Checked, RowError, decode};
@@ -11,7 +12,6 @@ use crate::audit;
 use crate::db::DbPool;
 use crate::db::schema::imports;
 use crate::kernel::Actor;
-use patron_rules::users::Permission;
 
 /// Errors kept for the preview (the counts are always exact).
 const KEPT_ERRORS: usize = 1_000;

@@ -2,8 +2,9 @@
 //! the audit log names it. The till API's extractor (`web::till::Terminal`) makes one from the
 //! bearer token; the invoice pipeline and the sync take this plain value, not the extractor.
 
-use crate::kernel::Actor;
 use patron_rules::{CompanyId, StoreId};
+
+use crate::kernel::Actor;
 
 /// The till behind a request.
 #[derive(Debug, Clone, PartialEq, Eq)]

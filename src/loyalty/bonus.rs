@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use patron_rules::loyalty as rules;
 
 use super::ledger::{self, NewEntry};
 use super::programs;
-use patron_rules::loyalty as rules;
 
 /// Bonus points given with an invoice.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
@@ -18,8 +20,6 @@ use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// Entries per page.
 pub const PAGE_SIZE: i64 = 200;

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Text};
+use patron_rules::CustomerId;
 
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
@@ -12,7 +13,6 @@ use crate::audit::model as audit;
 use crate::db::schema::loyalty_members;
 use crate::kernel::Actor;
 use crate::web::AppError;
-use patron_rules::CustomerId;
 
 /// The audit log's view of a membership.
 fn snapshot(program: &Program, forfeited: Option<i64>) -> serde_json::Value {

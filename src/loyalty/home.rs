@@ -3,12 +3,12 @@
 
 use askama::Template;
 use diesel::PgConnection;
+use patron_rules::users::Permission;
 
 use super::reports::{self, CompanyCurrencies};
 use crate::web::AppError;
 use crate::web::format::count;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use patron_rules::users::Permission;
 
 /// The loyalty programs card and the points-liability figure.
 pub struct Programs;

@@ -6,6 +6,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use patron_rules::loyalty as rules;
+use patron_rules::{Currency, InvoiceId};
 use rust_decimal::Decimal;
 
 use super::ledger::{self, Member, NewEntry};
@@ -15,8 +17,6 @@ use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Sale as SubmittedSale};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::loyalty as rules;
-use patron_rules::{Currency, InvoiceId};
 
 /// Loyalty's step in the invoice pipeline: after settlement, it checks a redemption and plans
 /// what the sale earns (or what a return cuts); a cancel reverses the invoice's entries.

@@ -9,11 +9,11 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Numeric};
+use patron_rules::CustomerId;
+use patron_rules::loyalty::{self as rules, Credit};
 use rust_decimal::Decimal;
 
 use crate::db::schema::{loyalty_members, loyalty_point_entries};
-use patron_rules::CustomerId;
-use patron_rules::loyalty::{self as rules, Credit};
 
 /// A customer's membership of a program in one company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
 use crate::imports::job::{Column, Importer, template};
 use crate::imports::{Checked, RowError, header, reader};
-use patron_rules::users::Permission;
 
 /// The file's columns, in template order.
 pub const COLUMNS: [&str; 3] = ["Customer Code", "Points", "Expiry Date"];

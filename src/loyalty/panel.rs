@@ -6,6 +6,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
+use patron_rules::users::{Permission, Role};
 use serde::Deserialize;
 
 use super::enrolment;
@@ -23,7 +24,6 @@ use crate::web::format::count;
 use crate::web::page::with_toast;
 use crate::web::request::is_fragment_request;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, render_status, see_other};
-use patron_rules::users::{Permission, Role};
 
 /// Mounts the panel's routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
+use patron_rules::loyalty::{self as rules, TierRule};
 use rust_decimal::Decimal;
 
 use super::programs::{self, ProgramFields};
 use crate::audit;
 use crate::kernel::Actor;
-use patron_rules::loyalty::{self as rules, TierRule};
 
 /// The demo program's name.
 pub const NAME: &str = "Patron Rewards";

@@ -3,12 +3,12 @@
 //! settings and tiers that are stored.
 
 use chrono::NaiveDate;
+use patron_rules::loyalty::{self as rules, TierColumn, TierRule, TierSpot};
+use patron_rules::stores::typed_number;
 use rust_decimal::Decimal;
 
 use super::programs::{Program, ProgramFields};
 use crate::web::FieldErrors;
-use patron_rules::loyalty::{self as rules, TierColumn, TierRule, TierSpot};
-use patron_rules::stores::typed_number;
 
 /// One row of the Collection Rules table as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

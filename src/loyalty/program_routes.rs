@@ -9,6 +9,11 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 use diesel::PgConnection;
+use patron_rules::Activation;
+use patron_rules::Currency;
+use patron_rules::loyalty::{self as rules, TierColumn, TierRule};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::program_form::{Intent, Known, ProgramForm, TierRow, cell_key};
@@ -22,11 +27,6 @@ use crate::web::format::day;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::Currency;
-use patron_rules::loyalty::{self as rules, TierColumn, TierRule};
-use patron_rules::tree::in_tree_order;
-use patron_rules::users::Permission;
 
 /// The audit log's name for a program.
 use super::programs::ENTITY;

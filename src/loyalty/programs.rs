@@ -5,14 +5,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
+use patron_rules::Activation;
+use patron_rules::loyalty::TierRule;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::audit;
 use crate::db::schema::{loyalty_members, loyalty_point_entries, loyalty_programs, loyalty_tiers};
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::loyalty::TierRule;
 
 /// The audit log's name for a program.
 pub const ENTITY: &str = "loyalty_program";

@@ -6,6 +6,8 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::reports::{self, CompanyCurrencies, ExpiringRow, LiabilityRow, TierRow, WINDOWS};
@@ -13,8 +15,6 @@ use crate::state::AppState;
 use crate::web::format::count;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// Mounts the reports, the customer ledger and the opening balances import.
 pub fn config(cfg: &mut web::ServiceConfig) {

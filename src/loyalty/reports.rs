@@ -7,10 +7,10 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Numeric, Text};
+use patron_rules::Currency;
 use rust_decimal::Decimal;
 
 use crate::web::stream::csv_bytes;
-use patron_rules::Currency;
 
 /// The windows of the expiring report, in days from today.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];

@@ -5,13 +5,13 @@
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use diesel::QueryResult;
+use patron_rules::Currency;
+use patron_rules::loyalty::{self as rules, TierRule};
 use rust_decimal::Decimal;
 
 use super::ledger::{self, Member};
 use super::programs::{self, Program};
 use crate::stores::model as stores;
-use patron_rules::Currency;
-use patron_rules::loyalty::{self as rules, TierRule};
 
 /// One membership, worked out.
 #[derive(Debug, Clone)]

@@ -6,11 +6,11 @@
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
+use patron_rules::loyalty::TierRule;
 use rust_decimal::Decimal;
 
 use super::programs::{self, ProgramFields};
 use crate::db::schema::{loyalty_members, loyalty_programs};
-use patron_rules::loyalty::TierRule;
 
 /// Earn entries per statement.
 const BATCH: i64 = 50_000;

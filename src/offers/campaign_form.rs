@@ -2,11 +2,11 @@
 //! field (Name, Description, Start, End, Active, Budget in the company's currency).
 
 use chrono::NaiveDate;
+use patron_rules::stores::typed_number;
 use rust_decimal::Decimal;
 
 use super::model::campaigns::{Campaign, CampaignFields};
 use crate::web::FieldErrors;
-use patron_rules::stores::typed_number;
 
 /// The campaign form as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

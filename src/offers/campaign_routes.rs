@@ -5,6 +5,8 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::access::READERS;
@@ -17,8 +19,6 @@ use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
 use crate::web::format::day;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -10,14 +10,14 @@
 use std::collections::HashMap;
 
 use diesel::PgConnection;
+use patron_rules::offers::{
+    self as rules, Cart, CartLine, DiscountSource, Offer, OfferType, Priced, Replace,
+};
 use rust_decimal::Decimal;
 
 use super::shopper::{self, Shopper};
 use crate::sales::submit::Sale;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::offers::{
-    self as rules, Cart, CartLine, DiscountSource, Offer, OfferType, Priced, Replace,
-};
 
 /// A line that names an offer.
 #[derive(Debug)]

@@ -3,6 +3,8 @@
 
 use askama::Template;
 use diesel::prelude::*;
+use patron_rules::keyset::Keyset;
+use patron_rules::users::Permission;
 
 use super::campaign_form::budget_use;
 use super::model::campaigns::Campaign;
@@ -11,8 +13,6 @@ use crate::db::schema::campaigns;
 use crate::web::AppError;
 use crate::web::format::count;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};
-use patron_rules::keyset::Keyset;
-use patron_rules::users::Permission;
 
 /// The active-offers figure and the campaigns card.
 pub struct Offers;

@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use patron_rules::offers::{ApplyOn, DiscountType, Offer, OfferType, Replace};
 use uuid::Uuid;
 
 use super::model::versions::{self, OfferVersion};
 use crate::db::schema::{campaigns, customer_groups, items, pos_profiles, stores};
-use patron_rules::offers::{ApplyOn, DiscountType, Offer, OfferType, Replace};
 
 /// Every version of one company's offers, in rank order (Priority, then Title).
 #[derive(Debug, Default)]

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use patron_rules::offers::Offer;
 use rust_decimal::Decimal;
 
 use super::claims::{self, Claim, Claims};
@@ -20,7 +21,6 @@ use crate::loyalty::bonus::Bonus;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceExtras, InvoiceStep, Phase, Posting, Promotion, Sale};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::offers::Offer;
 
 /// Offers' step: in the Pricing phase, before the totals.
 pub struct OffersStep;

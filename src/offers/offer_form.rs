@@ -3,12 +3,12 @@
 //! are left for `queries::resolve` to turn into ids, then `form_rules::check` runs across fields.
 
 use chrono::NaiveDate;
+use patron_rules::stores::typed_number;
 use rust_decimal::Decimal;
 
 use super::form_rules::{APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE};
 use super::model::versions::{OfferTerms, StoredOffer};
 use crate::web::FieldErrors;
-use patron_rules::stores::typed_number;
 
 /// The offer form as typed: every field a string (a checkbox: whether it was ticked).
 #[derive(Debug, Clone, Default, PartialEq)]

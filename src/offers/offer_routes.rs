@@ -6,6 +6,11 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{Duration, Utc};
+use patron_rules::Clock;
+use patron_rules::keyset::Keyset;
+use patron_rules::offers::overlap::{self as overlap, Overlap};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::access::READERS;
@@ -24,11 +29,6 @@ use crate::web::pager::{self, PageQuery, Pager};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Clock;
-use patron_rules::keyset::Keyset;
-use patron_rules::offers::overlap::{self as overlap, Overlap};
-use patron_rules::tree::in_tree_order;
-use patron_rules::users::Permission;
 
 /// Offers a page of the list holds.
 const PAGE_SIZE: usize = 50;

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use patron_rules::Currency;
+use patron_rules::offers::{self as rules, Cart, CartLine, DiscountSource, Offer, OfferRef};
 use rust_decimal::Decimal;
 
 use super::in_force;
@@ -16,8 +18,6 @@ use crate::db::schema::items;
 use crate::kernel::Till;
 use crate::sales::model as sales;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::Currency;
-use patron_rules::offers::{self as rules, Cart, CartLine, DiscountSource, Offer, OfferRef};
 
 /// Checks one coupon code of a cart against the offer versions in force: the offer it makes
 /// eligible, or why it may not be used. The coupons area answers; the app wires it in

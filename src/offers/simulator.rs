@@ -10,6 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
+use patron_rules::catalog::rate_text;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::access::READERS;
@@ -18,8 +20,6 @@ use super::simulator_lookup::{self as lookup, Candidate, Found, StoreChoice};
 use super::simulator_model::{self as model, Action, LineInput, Outcome, SimForm, line_field};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, render_status};
-use patron_rules::catalog::rate_text;
-use patron_rules::users::Permission;
 
 /// Mounts the routes (before `/offers/{id}`, which would take "simulator" for an id).
 pub fn config(cfg: &mut web::ServiceConfig) {

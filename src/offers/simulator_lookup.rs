@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::Clock;
+use patron_rules::catalog::rate_text;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -13,8 +15,6 @@ use crate::db::schema::{
     companies, customers, invoice_lines, invoices, items, pos_profiles, stores,
 };
 use crate::web::format::count;
-use patron_rules::Clock;
-use patron_rules::catalog::rate_text;
 
 /// A store a cart can be priced for (one with a POS profile).
 #[derive(Debug, Clone, Queryable)]

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use patron_rules::stores::typed_number;
+use patron_rules::{Clock, Currency};
 use rust_decimal::Decimal;
 
 use super::pricing::PricedCart;
 use crate::web::FieldErrors;
-use patron_rules::stores::typed_number;
-use patron_rules::{Clock, Currency};
 
 /// Lines a cart may hold (the till API's limit).
 pub const MAX_LINES: usize = 1000;

@@ -3,11 +3,11 @@
 //! amounts into the company's currency.
 
 use diesel::prelude::*;
+use patron_rules::Currency;
 
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE};
 use super::model::versions::OfferTerms;
 use crate::db::schema::{campaigns, customer_groups, pos_profiles, stores};
-use patron_rules::Currency;
 
 /// (label, value) pairs, in the form's order.
 pub type Facts = Vec<(&'static str, String)>;

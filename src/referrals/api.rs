@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
+use patron_rules::coupons::codes;
+use patron_rules::referrals::{self as rules, Refusal};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -14,8 +16,6 @@ use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes};
-use patron_rules::coupons::codes;
-use patron_rules::referrals::{self as rules, Refusal};
 
 /// Adds the referral endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {

@@ -3,6 +3,7 @@
 //! customers with their POS profile's "Auto Create Referral For New Customers".
 
 use diesel::prelude::*;
+use patron_rules::referrals::RewardReferrer;
 use serde::Serialize;
 
 use super::model::CodeFields;
@@ -12,7 +13,6 @@ use crate::customers::hooks::Creation;
 use crate::db::schema::{pos_profiles, referral_defaults};
 use crate::kernel::Actor;
 use crate::web::AppError;
-use patron_rules::referrals::RewardReferrer;
 
 /// The audit log's name for a company's referral defaults.
 pub const ENTITY: &str = "referral_defaults";

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::referrals::RewardReferrer;
+use patron_rules::users::Permission;
 
 use super::defaults::{self, Defaults};
 use super::form::check_offer;
@@ -10,8 +12,6 @@ use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-use patron_rules::referrals::RewardReferrer;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

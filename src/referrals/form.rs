@@ -3,12 +3,12 @@
 //! based, enabled and the company's; the campaign the company's; the referrer known).
 
 use diesel::PgConnection;
+use patron_rules::coupons::codes;
+use patron_rules::referrals::RewardReferrer;
 
 use super::model::{CodeFields, StoredCode};
 use crate::offers::model::versions;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::coupons::codes;
-use patron_rules::referrals::RewardReferrer;
 
 /// The form as posted (and shown again after an error).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -5,6 +5,8 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{Duration, NaiveDate, Utc};
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::funnel::{self, Figures, Range};
@@ -13,8 +15,6 @@ use crate::coupons::model::queries::campaigns_of;
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// How many referrers the top table lists.
 const TOP: i64 = 20;

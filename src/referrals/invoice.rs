@@ -5,6 +5,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use patron_rules::InvoiceId;
+use patron_rules::referrals::RewardReferrer;
 
 use super::register::referrer_coupon_name;
 use super::rewards::{self, Reward};
@@ -13,8 +15,6 @@ use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::InvoiceId;
-use patron_rules::referrals::RewardReferrer;
 
 /// Referrals' step.
 pub struct ReferralsStep;

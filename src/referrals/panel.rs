@@ -3,13 +3,13 @@
 
 use askama::Template;
 use diesel::prelude::*;
+use patron_rules::users::Permission;
 
 use super::model::queries::{self, CouponState, Registration};
 use super::model::queries::{Registered, with_states};
 use crate::customers::panels::{self as customer_panels, CustomerPanel, PanelRequest, Slot};
 use crate::db::schema::referral_codes;
 use crate::web::AppError;
-use patron_rules::users::Permission;
 
 /// How many referred customers the card lists.
 const LISTED: i64 = 50;

@@ -4,14 +4,14 @@
 //! the referrer's coupon are made in the create's transaction.
 
 use diesel::prelude::*;
+use patron_rules::coupons::codes;
+use patron_rules::referrals::{self as rules, Newcomer, Refusal, RewardReferrer};
 
 use super::model::{self, NewRegistration};
 use super::rewards::{self, Reward};
 use crate::customers::hooks::Creation;
 use crate::db::schema::customers;
 use crate::web::AppError;
-use patron_rules::coupons::codes;
-use patron_rules::referrals::{self as rules, Newcomer, Refusal, RewardReferrer};
 
 /// The field referral errors are reported on, in the form and the till API.
 pub const FIELD: &str = "referral_code";

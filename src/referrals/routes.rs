@@ -5,6 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
+use patron_rules::users::Permission;
 
 use super::form::{self, CodeForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
@@ -20,7 +21,6 @@ use crate::web::request::is_fragment_request;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::users::Permission;
 
 /// Who may read the referral pages.
 pub const READERS: [Permission; 2] = [Permission::ReferralsManage, Permission::ReportsView];

@@ -2,6 +2,7 @@
 //! a customer's account. Bodies are read with `api::json`, so a wrong field is named.
 
 use actix_web::{HttpResponse, web};
+use patron_rules::{Currency, InvoiceId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,7 +24,6 @@ use crate::web::till::ApiRoutes;
 use crate::web::till::examples::{CUSTOMER_ID, INVOICE_ID};
 use crate::web::till::json;
 use crate::web::till::terminal::Terminal;
-use patron_rules::{Currency, InvoiceId};
 
 /// Adds the sales endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {

@@ -3,6 +3,8 @@
 //! count only submitted invoices) and by each area's `reverse` step, run once.
 
 use diesel::PgConnection;
+use patron_rules::InvoiceId;
+use patron_rules::sales::InvoiceStatus;
 use uuid::Uuid;
 
 use super::model;
@@ -11,8 +13,6 @@ use super::views::InvoiceJson;
 use crate::audit::model as audit;
 use crate::kernel::Till;
 use crate::web::AppError;
-use patron_rules::InvoiceId;
-use patron_rules::sales::InvoiceStatus;
 
 /// Cancels invoice `uuid` for `till` (any store of the invoice's company).
 pub fn cancel(

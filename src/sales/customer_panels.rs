@@ -4,6 +4,7 @@
 
 use askama::Template;
 use diesel::PgConnection;
+use patron_rules::Currency;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -14,7 +15,6 @@ use crate::stores::model as stores;
 use crate::web::auth::StoreScope;
 use crate::web::format::count;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::Currency;
 
 /// The key figures under the customer's header.
 pub struct FiguresPanel;

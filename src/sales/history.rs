@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use diesel::PgConnection;
 use diesel::QueryResult;
+use patron_rules::{Clock, Currency};
 
 use super::chart::{self, Chart, Month};
 use super::model;
@@ -11,7 +12,6 @@ use super::model::history::HistoryFilter;
 use crate::stores::model as stores;
 use crate::web::FieldErrors;
 use crate::web::date_range::read_dates;
-use patron_rules::{Clock, Currency};
 
 /// Sales per page.
 pub const PAGE: i64 = 25;

@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
+use patron_rules::money::Currency;
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use crate::stores::model as stores;
 use crate::web::AppError;
 use crate::web::format::count;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile};
-use patron_rules::money::Currency;
-use patron_rules::users::Permission;
 
 /// Sales today and this month (HQ, marketing) or at the supervisor's store today.
 pub struct SalesFigures;

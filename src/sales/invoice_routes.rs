@@ -5,6 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::InvoiceId;
+use patron_rules::sales::{mode_label, status_label};
+use patron_rules::users::Permission;
+use patron_rules::{Clock, Currency};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -14,10 +18,6 @@ use super::views;
 use crate::db::schema::{customers, invoices, sales_persons, stores};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, PageCtx, render};
-use patron_rules::InvoiceId;
-use patron_rules::sales::{mode_label, status_label};
-use patron_rules::users::Permission;
-use patron_rules::{Clock, Currency};
 
 /// Who may open an invoice: those who read customers' history, and those who read reports.
 pub const READERS: [Permission; 2] = [Permission::CustomersView, Permission::ReportsView];

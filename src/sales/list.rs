@@ -7,11 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use patron_rules::{Clock, Currency};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::schema::{customers, invoices, stores};
-use patron_rules::{Clock, Currency};
 
 /// Which invoices, by the badge they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

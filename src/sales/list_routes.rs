@@ -5,6 +5,8 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
+use patron_rules::Clock;
+use patron_rules::users::Permission;
 use serde::{Deserialize, Serialize};
 
 use super::history::parse_before;
@@ -15,8 +17,6 @@ use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, see_other};
-use patron_rules::Clock;
-use patron_rules::users::Permission;
 
 /// Invoices per page.
 pub const PAGE_SIZE: i64 = 50;

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,7 +15,6 @@ use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -6,6 +6,11 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use diesel::OptionalExtension;
+use patron_rules::Clock;
+use patron_rules::Currency;
+use patron_rules::clock::{parse_zone, zone_names};
+use patron_rules::tree::in_tree_order;
+use patron_rules::users::Permission;
 
 use super::forms::CompanyForm;
 use super::model::{self, Company};
@@ -14,11 +19,6 @@ use crate::trees::groups::{self, Group, Territory};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Clock;
-use patron_rules::Currency;
-use patron_rules::clock::{parse_zone, zone_names};
-use patron_rules::tree::in_tree_order;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -1,13 +1,13 @@
 //! The forms of the stores pages as typed, and their parsing into fields that can be saved.
 
+use patron_rules::clock::parse_zone;
+use patron_rules::stores::{normalize_code, parse_amount, parse_percent};
 use serde::Deserialize;
 
 use super::model::delivery::ChargeFields;
 use super::model::sales_persons::SalesPersonFields;
 use super::model::{CompanyFields, StoreFields};
 use crate::web::FieldErrors;
-use patron_rules::clock::parse_zone;
-use patron_rules::stores::{normalize_code, parse_amount, parse_percent};
 
 /// Longest store code.
 pub const STORE_CODE_MAX: usize = 16;

@@ -5,6 +5,8 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use diesel::PgConnection;
+use patron_rules::Currency;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::forms::ChargeForm;
@@ -17,8 +19,6 @@ use crate::web::page::with_toast;
 use crate::web::request::is_fragment_request;
 use crate::web::tabs::Tab;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-use patron_rules::Currency;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

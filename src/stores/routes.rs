@@ -3,6 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::Activation;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::forms::StoreForm;
@@ -13,8 +15,6 @@ use crate::web::tabs::Tab;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

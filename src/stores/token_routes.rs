@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::users::Permission;
 use serde::Deserialize;
 
 use super::model::tokens::{self, TokenRow};
@@ -10,7 +11,6 @@ use super::model::{self as stores, Store};
 use crate::state::AppState;
 use crate::web::tabs::Tab;
 use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
-use patron_rules::users::Permission;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

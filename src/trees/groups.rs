@@ -1,12 +1,12 @@
 //! Customer groups and territories: rows and queries (the only place that writes their tables).
 
 use diesel::prelude::*;
+use patron_rules::tree::Node;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::db::lower;
 use crate::db::schema::{customer_groups, customers, territories};
-use patron_rules::tree::Node;
 
 /// Root group every new customer defaults to.
 pub const ROOT_GROUP: &str = "All Customers";

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::tree::{Node, display_order, would_cycle};
+use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -16,8 +18,6 @@ use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::tree::{Node, display_order, would_cycle};
-use patron_rules::users::Permission;
 
 /// Mounts the pages of the three trees.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -1,9 +1,9 @@
 //! Form input of the users pages, parsed into values that cannot be wrong.
 
+use patron_rules::users::{Role, check_password};
 use serde::Deserialize;
 
 use crate::web::FieldErrors;
-use patron_rules::users::{Role, check_password};
 
 /// An email address: trimmed, one `@`, a dot in the domain, no spaces, at most 254 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]

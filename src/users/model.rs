@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::users::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
 use serde::Serialize;
 
 use crate::audit;
 use crate::db::lower;
 use crate::db::schema::{stores, users};
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::users::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
 
 /// A user as stored (the hash never leaves through serialisation).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::Activation;
+use patron_rules::users::{Permission, Role, check_password, check_user_change, may_assign};
 
 use super::forms::{ResetPasswordForm, UserForm, ValidUser};
 use super::model::{self, NewUser, StoreChoice, User, UserChanges, UserListRow};
@@ -13,8 +15,6 @@ use crate::web::session_store;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-use patron_rules::Activation;
-use patron_rules::users::{Permission, Role, check_password, check_user_change, may_assign};
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

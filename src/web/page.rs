@@ -5,12 +5,12 @@ use actix_session::Session;
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use askama::Template;
+use patron_rules::Clock;
+use patron_rules::users::Role;
 use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
 use super::nav::{self, NavLink};
-use patron_rules::Clock;
-use patron_rules::users::Role;
 
 const FLASH_KEY: &str = "flash";
 

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
+use patron_rules::clock::Clock;
+use patron_rules::users::{Permission, Role};
 
 use crate::web::AppError;
 use crate::web::auth::StoreScope;
-use patron_rules::clock::Clock;
-use patron_rules::users::{Permission, Role};
 
 /// Who looks at the home page and when: what tiles decide their content by.
 #[derive(Debug, Clone)]

@@ -3,13 +3,13 @@
 //! audited; automatic codes for a store's new customers and for HQ's by the company setting;
 //! the customer page's Referrals card; a merge moving codes, registrations and coupons.
 
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::common::referrals::{self, alice, coupons_of};
 use crate::common::shop::shop;
-use patron_rules::users::Role;
 
 #[actix_web::test]
 async fn marketing_creates_finds_edits_and_disables_a_code_and_each_change_is_audited() {

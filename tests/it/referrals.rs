@@ -4,6 +4,7 @@
 //! nothing made, a retried create making no second coupons, the After first purchase reward
 //! coming with Bob's first sale and going away with its cancel, and the HQ form's field.
 
+use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
@@ -12,7 +13,6 @@ use crate::common::coupons::{sale, uuid_of};
 use crate::common::referrals::{self, alice, coupons_of};
 use crate::common::shop::shop;
 use crate::common::{ApiClient, ApiReply, TestApp};
-use patron_rules::users::Role;
 
 async fn register(till: &ApiClient, id: &str, first: &str, mobile: &str, code: &str) -> ApiReply {
     till.post(

@@ -6,10 +6,10 @@ pub mod store;
 
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-
-use crate::db::schema::{coupon_redemptions, coupons};
 use patron_rules::CustomerId;
 use patron_rules::coupons::{Coupon, CouponType};
+
+use crate::db::schema::{coupon_redemptions, coupons};
 
 /// A coupon row as the chain and the invoice step need it.
 #[derive(Debug, Clone)]

@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::coupons::codes;
 use serde::Serialize;
 
 use crate::audit;
 use crate::db::schema::coupons;
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::coupons::codes;
 
 /// The audit log's name for a coupon.
 pub const ENTITY: &str = "coupon";

@@ -6,11 +6,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Numeric, Text};
+use patron_rules::gift_cards::EntryKind;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::schema::{gift_card_entries as entries, gift_cards, invoices};
-use patron_rules::gift_cards::EntryKind;
 
 /// One movement to record.
 #[derive(Debug, Clone)]

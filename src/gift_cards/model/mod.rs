@@ -7,6 +7,9 @@ pub mod queries;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::CustomerId;
+use patron_rules::gift_cards::{CardNumber, EntryKind, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -15,9 +18,6 @@ use self::ledger::Move;
 use crate::audit;
 use crate::db::schema::gift_cards;
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::CustomerId;
-use patron_rules::gift_cards::{CardNumber, EntryKind, Status};
 
 /// The audit log's name for a gift card.
 pub const ENTITY: &str = "gift_card";

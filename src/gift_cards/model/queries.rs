@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use rust_decimal::Decimal;
-
-use crate::db::schema::{customers, gift_cards, stores};
 use patron_rules::Currency;
 use patron_rules::gift_cards::{ALPHABET, Status};
 use patron_rules::keyset::Keyset;
+use rust_decimal::Decimal;
+
+use crate::db::schema::{customers, gift_cards, stores};
 
 /// The list's filters.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use patron_rules::keyset::Keyset;
+use patron_rules::offers::overlap::{Candidate, Target};
 use rust_decimal::Decimal;
 
 use super::super::form_rules;
@@ -18,8 +20,6 @@ use crate::db::schema::{
     offer_versions, offers, pos_profiles, stores,
 };
 use crate::web::FieldErrors;
-use patron_rules::keyset::Keyset;
-use patron_rules::offers::overlap::{Candidate, Target};
 
 /// A store's POS profile as the POS Profile select offers it.
 #[derive(Debug, Clone)]

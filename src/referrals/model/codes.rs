@@ -3,14 +3,14 @@
 //! audited.
 
 use diesel::prelude::*;
+use patron_rules::Activation;
+use patron_rules::coupons::codes;
 use serde::Serialize;
 
 use super::{CodeFields, ENTITY, code_taken};
 use crate::audit;
 use crate::db::schema::referral_codes;
 use crate::kernel::Actor;
-use patron_rules::Activation;
-use patron_rules::coupons::codes;
 
 /// A code the company does not use yet for referrals: 10 characters without look-alikes.
 pub fn fresh_code(conn: &mut PgConnection, company: i64) -> QueryResult<String> {

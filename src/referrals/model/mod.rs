@@ -6,11 +6,11 @@ pub mod codes;
 pub mod queries;
 
 use diesel::prelude::*;
+use patron_rules::CustomerId;
+use patron_rules::referrals::{CodeFacts, RewardReferrer};
 use serde::Serialize;
 
 use crate::db::schema::{customers, referral_codes, referral_registrations};
-use patron_rules::CustomerId;
-use patron_rules::referrals::{CodeFacts, RewardReferrer};
 
 /// The audit log's name for a referral code.
 pub const ENTITY: &str = "referral_code";

@@ -2,13 +2,13 @@
 //! cent, and the payments that settle what is due within the customer's credit limit.
 
 use diesel::PgConnection;
+use patron_rules::sales::{self as rules, LineFigures};
 use rust_decimal::Decimal;
 
 use super::sale::Sale;
 use crate::customers::model as customers;
 use crate::sales::model;
 use crate::web::{AppError, FieldErrors};
-use patron_rules::sales::{self as rules, LineFigures};
 
 /// The server's totals; the till's must match them to the cent. A grand-total discount is at
 /// most the net total (the Pricing steps have checked that its offer gives it).

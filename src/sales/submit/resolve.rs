@@ -4,6 +4,8 @@
 
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
+use patron_rules::sales::{self as rules, InvoiceStatus, LineFigures, Settlement, Totals};
+use patron_rules::{CustomerId, ItemId};
 use rust_decimal::Decimal;
 
 use super::sale::{Delivery, Line, Sale, SaleCustomer, SoldItem, StoreContext};
@@ -13,8 +15,6 @@ use crate::sales::body::InvoiceBody;
 use crate::sales::model::{self, InvoiceRow};
 use crate::stores::model::{self as stores, delivery, sales_persons};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::sales::{self as rules, InvoiceStatus, LineFigures, Settlement, Totals};
-use patron_rules::{CustomerId, ItemId};
 
 /// Largest quantity on one line, and largest rate: beyond them a till has surely gone wrong (and
 /// the columns' precision would be exceeded).

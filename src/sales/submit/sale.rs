@@ -3,14 +3,14 @@
 //! totals and the settlement. Area steps read it; Pricing steps may change line discounts.
 
 use chrono::NaiveDate;
+use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
+use patron_rules::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 use rust_decimal::Decimal;
 
 use crate::kernel::Till;
 use crate::sales::body::InvoiceBody;
 use crate::sales::model::InvoiceRow;
 use crate::stores::model::profile::ProfileSettings;
-use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
-use patron_rules::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 
 /// The store a sale is made at, loaded once per submission.
 #[derive(Debug, Clone)]

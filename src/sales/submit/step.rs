@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 use diesel::{PgConnection, QueryResult};
+use patron_rules::InvoiceId;
 
 use super::sale::Sale;
 use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::views::{self, InvoiceExtras, InvoiceJson};
 use crate::web::{AppError, FieldErrors};
-use patron_rules::InvoiceId;
 
 /// When a step plans, in pipeline order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

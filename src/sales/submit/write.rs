@@ -3,6 +3,8 @@
 //! retries.
 
 use diesel::PgConnection;
+use patron_rules::InvoiceId;
+use patron_rules::sales as rules;
 use uuid::Uuid;
 
 use super::Outcome;
@@ -10,8 +12,6 @@ use super::sale::Sale;
 use super::step::{InvoiceSteps, Posting};
 use crate::sales::model::{self, InvoiceFacts, NewInvoice, NewLine};
 use crate::web::AppError;
-use patron_rules::InvoiceId;
-use patron_rules::sales as rules;
 
 /// A retry: the same uuid with the same request gets the first answer; with another, 409.
 pub fn replay(

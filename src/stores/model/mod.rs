@@ -7,13 +7,13 @@ pub mod sales_persons;
 pub mod tokens;
 
 use diesel::prelude::*;
+use patron_rules::{Activation, Currency};
 use serde::Serialize;
 
 use self::profile::ProfileSettings;
 use crate::audit::model as audit;
 use crate::db::schema::{companies, currencies, pos_profiles, stores};
 use crate::kernel::Actor;
-use patron_rules::{Activation, Currency};
 
 /// A store of the chain.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -1,13 +1,13 @@
 //! Sales persons: who sells at the tills (and earns commission). Deactivated, never deleted.
 
 use diesel::prelude::*;
+use patron_rules::Activation;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::audit::model as audit;
 use crate::db::schema::sales_persons;
 use crate::kernel::Actor;
-use patron_rules::Activation;
 
 /// One sales person.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, PartialEq)]

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::stores::{token_from_bytes, token_hash, token_hint};
+use patron_rules::{CompanyId, StoreId};
 use serde::Serialize;
 
 use crate::audit::model as audit;
 use crate::db::schema::{stores, terminal_tokens};
 use crate::kernel::{Actor, Till};
-use patron_rules::stores::{token_from_bytes, token_hash, token_hint};
-use patron_rules::{CompanyId, StoreId};
 
 /// A token as its store's page lists it (never the secret).
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
