@@ -4,4 +4,5 @@
 //! groups and territories from here.
 
 pub mod groups;
+pub mod model;
 pub mod routes;
