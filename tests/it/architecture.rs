@@ -679,8 +679,7 @@ fn audit_writes(code: &str) -> Vec<String> {
 
 /// A model file: `model.rs`, or any file under a `model/` folder.
 fn is_model(module: &Module) -> bool {
-    module.file.file_name().is_some_and(|n| n == "model.rs")
-        || module.file.iter().any(|part| part == "model")
+    module.path.iter().any(|part| part == "model")
 }
 
 #[test]
