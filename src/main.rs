@@ -460,9 +460,14 @@ fn user_command(config: &Config, action: UserCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             use diesel::Connection;
             conn.transaction(|conn| {
-                users::model::set_password(conn, user.id, &hash)?;
+                users::model::change_password(
+                    conn,
+                    &actor,
+                    user.id,
+                    &hash,
+                    users::model::PasswordChange::Reset,
+                )?;
                 patron::web::session_store::end_sessions_of(conn, user.id)?;
-                patron::audit::record(conn, &actor, "user", user.id, "reset_password", None, None)?;
                 diesel::QueryResult::Ok(())
             })?;
             println!(

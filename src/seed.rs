@@ -6,7 +6,6 @@ use patron_rules::users::{Role, check_password};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use crate::audit;
 use crate::customers::synthetic;
 use crate::kernel::Actor;
 use crate::kernel::passwords::hash_blocking;
@@ -58,7 +57,7 @@ pub fn add_user(
     };
     let hash = hash_blocking(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     conn.transaction(|conn| {
-        let user = users::insert(
+        let user = users::create(
             conn,
             &NewUser {
                 email: email.as_str(),
@@ -67,15 +66,7 @@ pub fn add_user(
                 role: role.as_str(),
                 store_id,
             },
-        )?;
-        audit::record(
-            conn,
             actor,
-            "user",
-            user.id,
-            "create",
-            None,
-            audit::snapshot(&user),
         )?;
         Ok(user)
     })

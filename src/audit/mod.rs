@@ -8,5 +8,6 @@ pub mod names;
 pub mod readable;
 pub mod routes;
 
-pub use model::{record, record_change, snapshot, switch};
+pub(crate) use model::keyed_by_id;
+pub use model::{Audited, Keyed, create, record, record_change, snapshot, switch, update};
 pub use readable::{Readable, describe, latest_activity};

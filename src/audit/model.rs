@@ -9,6 +9,82 @@ use serde::Serialize;
 use crate::db::schema::{audit_log, users};
 use crate::kernel::Actor;
 
+/// A record the audit log can name: the id its entries carry. What an entry keeps of it is its
+/// `Serialize` form, so a row type is its own snapshot; `Keyed` pairs an id with a snapshot that
+/// does not carry it (an offer's fields).
+///
+/// A trait rather than an `id` argument because `create` learns the id only from what `insert`
+/// wrote: the row answers it, and each call site stays one closure long.
+pub trait Audited: Serialize {
+    /// The id the audit entry names (`audit_log.entity_id`).
+    fn audit_id(&self) -> i64;
+}
+
+/// Implements `Audited` for row types named by their `id` column.
+macro_rules! keyed_by_id {
+    ($($row:ty),+ $(,)?) => {
+        $(impl $crate::audit::Audited for $row {
+            fn audit_id(&self) -> i64 {
+                self.id
+            }
+        })+
+    };
+}
+pub(crate) use keyed_by_id;
+
+/// A snapshot and the id of the record it shows, for records whose snapshot is not their row.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Keyed<T> {
+    /// The record's id (not part of the snapshot).
+    #[serde(skip)]
+    pub id: i64,
+    /// What the entry keeps.
+    pub snapshot: T,
+}
+
+impl<T: Serialize> Audited for Keyed<T> {
+    fn audit_id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// Creates one record, audited in the same transaction: `insert` writes it (and whatever belongs
+/// to it) and answers it as saved; the entry ("create") keeps that with no before. The one path
+/// every audited create takes, so that no model writes its own entry.
+pub fn create<T: Audited>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    insert: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let created = insert(conn)?;
+    record(
+        conn,
+        actor,
+        entity,
+        created.audit_id(),
+        "create",
+        None,
+        snapshot(&created),
+    )?;
+    Ok(created)
+}
+
+/// Changes one record, audited in the same transaction: `read` loads it as it is (locked, where
+/// two edits at once matter), `write` saves the change (it sees the record before) and answers it
+/// as it is afterwards; the entry ("update") keeps both. The one path every audited edit takes.
+pub fn update<T: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    id: i64,
+    read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+    write: impl FnOnce(&mut PgConnection, &T) -> QueryResult<T>,
+) -> QueryResult<T> {
+    change(conn, actor, entity, id, "update", read, write)
+}
+
 /// Deactivates or reactivates one row, audited in the same transaction: the one path every
 /// never-deleted entity takes. `read` loads the row as it is (locked, where it matters) and
 /// `write` sets its active flag and returns the row as it is afterwards.
@@ -21,17 +97,30 @@ pub fn switch<T: Serialize>(
     read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
     write: impl FnOnce(&mut PgConnection, bool) -> QueryResult<T>,
 ) -> QueryResult<T> {
-    let before = read(conn)?;
-    let after = write(conn, activation.active())?;
-    record_change(
+    change(
         conn,
         actor,
         entity,
         id,
         activation.action(),
-        &before,
-        &after,
-    )?;
+        read,
+        |conn, _| write(conn, activation.active()),
+    )
+}
+
+/// Reads a record, writes its change and records both states under `action`.
+fn change<T: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    id: i64,
+    action: &str,
+    read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+    write: impl FnOnce(&mut PgConnection, &T) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let before = read(conn)?;
+    let after = write(conn, &before)?;
+    record_change(conn, actor, entity, id, action, &before, &after)?;
     Ok(after)
 }
 

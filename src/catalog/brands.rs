@@ -11,7 +11,6 @@ use patron_rules::users::Permission;
 use super::forms::BrandForm;
 use super::list_page::READERS;
 use super::model::{self, Brand};
-use crate::audit;
 use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -116,28 +115,10 @@ async fn save(
         Ok(name) => state
             .db
             .tx(move |conn| {
-                let saved = match id {
-                    None => {
-                        let b = model::insert_brand(conn, &name)?;
-                        audit::record(
-                            conn,
-                            &actor,
-                            "brand",
-                            b.id,
-                            "create",
-                            None,
-                            audit::snapshot(&b),
-                        )?;
-                        b
-                    }
-                    Some(id) => {
-                        let before = model::brand(conn, id)?;
-                        let b = model::rename_brand(conn, id, &name)?;
-                        audit::record_change(conn, &actor, "brand", id, "update", &before, &b)?;
-                        b
-                    }
-                };
-                Ok(saved)
+                Ok(match id {
+                    None => model::create_brand(conn, &actor, &name)?,
+                    Some(id) => model::save_brand(conn, &actor, id, &name)?,
+                })
             })
             .await
             .map_err(|e| match e {

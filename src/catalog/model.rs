@@ -33,6 +33,8 @@ pub struct ItemGroup {
     pub parent_id: Option<i64>,
 }
 
+audit::keyed_by_id!(ItemGroup);
+
 impl ItemGroup {
     /// The group as a tree node.
     pub fn node(&self) -> Node {
@@ -66,6 +68,8 @@ pub struct Brand {
     pub active: bool,
 }
 
+audit::keyed_by_id!(Brand);
+
 /// An item.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = items)]
@@ -83,6 +87,8 @@ pub struct Item {
     /// Position in the change feed; none while the change waits for the sequencer.
     pub change_seq: Option<i64>,
 }
+
+audit::keyed_by_id!(Item);
 
 /// What people edit of an item, for inserts and updates alike.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
@@ -196,6 +202,28 @@ pub fn rename_brand(conn: &mut PgConnection, id: i64, name: &str) -> QueryResult
         .get_result(conn)
 }
 
+/// Creates a brand named `name`, audited.
+pub fn create_brand(conn: &mut PgConnection, actor: &Actor, name: &str) -> QueryResult<Brand> {
+    audit::create(conn, actor, "brand", |conn| insert_brand(conn, name))
+}
+
+/// Renames brand `id`, audited with before and after.
+pub fn save_brand(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> QueryResult<Brand> {
+    audit::update(
+        conn,
+        actor,
+        "brand",
+        id,
+        |conn| brand(conn, id),
+        |conn, _| rename_brand(conn, id, name),
+    )
+}
+
 /// Deactivates or reactivates a brand.
 pub fn set_brand_active(
     conn: &mut PgConnection,
@@ -244,6 +272,11 @@ pub fn insert(conn: &mut PgConnection, fields: &ItemFields) -> QueryResult<Item>
         .get_result(conn)
 }
 
+/// Creates an item, audited.
+pub fn create(conn: &mut PgConnection, fields: &ItemFields, actor: &Actor) -> QueryResult<Item> {
+    audit::create(conn, actor, "item", |conn| insert(conn, fields))
+}
+
 /// Adds many items in one statement (imports, demo data), active or not.
 pub fn insert_many(conn: &mut PgConnection, rows: &[(ItemFields, bool)]) -> QueryResult<usize> {
     let values: Vec<_> = rows
@@ -256,11 +289,25 @@ pub fn insert_many(conn: &mut PgConnection, rows: &[(ItemFields, bool)]) -> Quer
 }
 
 /// Changes an item (the trigger moves it to the end of the change feed).
-pub fn update(conn: &mut PgConnection, id: i64, fields: &ItemFields) -> QueryResult<Item> {
-    diesel::update(items::table.find(id))
-        .set(fields)
-        .returning(Item::as_returning())
-        .get_result(conn)
+pub fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    fields: &ItemFields,
+    actor: &Actor,
+) -> QueryResult<Item> {
+    audit::update(
+        conn,
+        actor,
+        "item",
+        id,
+        |conn| find_for_update(conn, id),
+        |conn, _| {
+            diesel::update(items::table.find(id))
+                .set(fields)
+                .returning(Item::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Deactivates or reactivates item `id`, audited.

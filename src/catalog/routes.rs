@@ -13,7 +13,6 @@ use super::forms::{ItemForm, Names};
 use super::list;
 use super::list_page::{ListQuery, READERS};
 use super::model::{self, Brand, ItemGroup};
-use crate::audit;
 use crate::state::AppState;
 use crate::web::pager::{self, Pager};
 use crate::web::request::is_fragment_request;
@@ -209,28 +208,10 @@ async fn save(
         .db
         .tx(move |conn| {
             let fields = posted.parse(&Names::load(conn)?)?;
-            let (before, item) = match id {
-                None => (None, model::insert(conn, &fields)?),
-                Some(id) => {
-                    let before = model::find_for_update(conn, id)?;
-                    (Some(before), model::update(conn, id, &fields)?)
-                }
-            };
-            match &before {
-                None => audit::record(
-                    conn,
-                    &actor,
-                    "item",
-                    item.id,
-                    "create",
-                    None,
-                    audit::snapshot(&item),
-                )?,
-                Some(before) => {
-                    audit::record_change(conn, &actor, "item", item.id, "update", before, &item)?
-                }
-            }
-            Ok(item)
+            Ok(match id {
+                None => model::create(conn, &fields, &actor)?,
+                Some(id) => model::update(conn, id, &fields, &actor)?,
+            })
         })
         .await
         .map_err(|e| match e {

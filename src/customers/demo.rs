@@ -32,22 +32,14 @@ pub fn walk_in_customer(conn: &mut PgConnection) -> anyhow::Result<i64> {
         notes: "Sales without a named customer go here (every store's Default Customer).".into(),
         ..model::CustomerFields::default()
     };
-    let customer = model::insert(
+    let customer = model::create(
         conn,
         &model::NewCustomer {
             uuid: uuid::Uuid::new_v4(),
             origin_store_id: None,
             fields,
         },
-    )?;
-    crate::audit::model::record(
-        conn,
         &ACTOR,
-        "customer",
-        customer.id,
-        "create",
-        None,
-        crate::audit::model::snapshot(&customer),
     )?;
     Ok(customer.id)
 }

@@ -10,9 +10,9 @@ use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::import::{MAX_BYTES, RowError, decode};
-use crate::audit;
 use crate::state::AppState;
 use crate::trees::groups::{self, GroupFields};
+use crate::trees::model as tree_model;
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};
 
@@ -196,16 +196,7 @@ async fn upload(
                     Some(name) => groups::group_by_name(conn, &name)?.map(|g| g.id),
                     None => None,
                 };
-                let group = groups::insert_group(conn, &fields)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    "customer_group",
-                    group.id,
-                    "import",
-                    None,
-                    audit::snapshot(&group),
-                )?;
+                tree_model::import_group(conn, &actor, &fields)?;
             }
             Ok(Ok(count))
         })

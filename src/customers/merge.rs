@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::hooks::CustomerHooks;
 use super::model::{self, Customer};
-use crate::audit;
 use crate::state::AppState;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
@@ -139,30 +138,7 @@ async fn merge(
     let (kept_id, merged_id) = (kept.id, merged.id);
     let (kept, merged) = state
         .db
-        .tx(move |conn| {
-            let before = model::find(conn, merged_id)?;
-            let (kept, merged) = model::merge(conn, &hooks, kept_id, merged_id, by)?;
-            audit::record(
-                conn,
-                &actor,
-                "customer",
-                merged.id,
-                "merge",
-                audit::snapshot(&before),
-                audit::snapshot(&merged),
-            )?;
-            let note = serde_json::json!({ "merged": merged.code, "merged_id": merged.id });
-            audit::record(
-                conn,
-                &actor,
-                "customer",
-                kept.id,
-                "merge_into",
-                None,
-                Some(note),
-            )?;
-            Ok((kept, merged))
-        })
+        .tx(move |conn| Ok(model::merge(conn, &hooks, kept_id, merged_id, by, &actor)?))
         .await?;
     user.flash(Flash::success(format!(
         "{} merged into {}.",

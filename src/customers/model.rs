@@ -47,6 +47,11 @@ pub struct Customer {
     pub change_seq: Option<i64>,
 }
 
+audit::keyed_by_id!(Customer);
+
+/// The audit log's name for a customer.
+pub const ENTITY: &str = "customer";
+
 /// The fields people edit, for inserts and updates alike.
 #[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = customers, treat_none_as_null = true)]
@@ -184,13 +189,15 @@ pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<C
 
 /// Marks customer `merged` as merged into `kept` (deactivated, pointing at it), after every
 /// area's `merged` hook moved what points at it. Both rows are locked in id order first, so two
-/// merges cannot cross.
+/// merges cannot cross. Audited: the merged customer before and after ("merge"), and a note on
+/// the one kept ("merge_into").
 pub fn merge(
     conn: &mut PgConnection,
     hooks: &CustomerHooks,
     kept: i64,
     merged: i64,
     by: i64,
+    actor: &Actor,
 ) -> QueryResult<(Customer, Customer)> {
     let locked: Vec<Customer> = customers::table
         .filter(customers::id.eq_any([kept, merged]))
@@ -198,9 +205,11 @@ pub fn merge(
         .select(Customer::as_select())
         .for_update()
         .load(conn)?;
-    if locked.len() != 2 {
-        return Err(diesel::result::Error::NotFound);
-    }
+    let locked_both = locked.len() == 2;
+    let before = match locked.into_iter().find(|c| c.id == merged) {
+        Some(before) if locked_both => before,
+        _ => return Err(diesel::result::Error::NotFound),
+    };
     hooks.merged(conn, merged, kept)?;
     let after = diesel::update(customers::table.find(merged))
         .set((
@@ -212,10 +221,13 @@ pub fn merge(
         .returning(Customer::as_returning())
         .get_result(conn)?;
     let kept = find(conn, kept)?;
+    audit::record_change(conn, actor, ENTITY, merged, "merge", &before, &after)?;
+    let note = serde_json::json!({ "merged": after.code, "merged_id": after.id });
+    audit::record(conn, actor, ENTITY, kept.id, "merge_into", None, Some(note))?;
     Ok((kept, after))
 }
 
-/// Inserts a customer; the database assigns the code.
+/// Inserts a customer; the database assigns the code. Not audited: see `create`.
 pub fn insert(conn: &mut PgConnection, new: &NewCustomer) -> QueryResult<Customer> {
     diesel::insert_into(customers::table)
         .values(new)
@@ -223,12 +235,60 @@ pub fn insert(conn: &mut PgConnection, new: &NewCustomer) -> QueryResult<Custome
         .get_result(conn)
 }
 
-/// Saves edited fields.
-pub fn update(conn: &mut PgConnection, id: i64, fields: &CustomerFields) -> QueryResult<Customer> {
-    diesel::update(customers::table.find(id))
-        .set(fields)
-        .returning(Customer::as_returning())
-        .get_result(conn)
+/// Creates a customer, audited; the database assigns the code.
+pub fn create(conn: &mut PgConnection, new: &NewCustomer, actor: &Actor) -> QueryResult<Customer> {
+    audit::create(conn, actor, ENTITY, |conn| insert(conn, new))
+}
+
+/// Inserts the customer a till made offline, once by its uuid, audited: `None` when a retry
+/// of the same upload got there first (its customer stands, unchanged and not audited again).
+pub fn insert_once(
+    conn: &mut PgConnection,
+    new: &NewCustomer,
+    actor: &Actor,
+) -> QueryResult<Option<Customer>> {
+    let made = diesel::insert_into(customers::table)
+        .values(new)
+        .on_conflict(customers::uuid)
+        .do_nothing()
+        .returning(customers::id)
+        .get_result::<i64>(conn)
+        .optional()?;
+    let Some(id) = made else {
+        return Ok(None);
+    };
+    audit::create(conn, actor, ENTITY, |conn| find(conn, id)).map(Some)
+}
+
+/// Saves edited fields of customer `id` (its row locked), audited with before and after.
+pub fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    fields: &CustomerFields,
+    actor: &Actor,
+) -> QueryResult<Customer> {
+    audit::update(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        |conn| find_for_update(conn, id),
+        |conn, _| {
+            diesel::update(customers::table.find(id))
+                .set(fields)
+                .returning(Customer::as_returning())
+                .get_result(conn)
+        },
+    )
+}
+
+/// Notes in the audit log that `actor` took the customer list matching `filter` out as a file.
+pub fn note_export(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    filter: serde_json::Value,
+) -> QueryResult<()> {
+    audit::record(conn, actor, ENTITY, "all", "export", None, Some(filter))
 }
 
 /// Deactivates (recording who) or reactivates customer `id`, audited.

@@ -17,7 +17,7 @@ use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
 use super::panels::{CustomerPanels, PanelRequest, Slot, Viewer, edit_refusal, may_edit};
-use crate::audit::{self, model as audit_model};
+use crate::audit::model as audit_model;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
 use crate::trees::groups::{self, Group, Territory};
@@ -412,22 +412,14 @@ async fn create(
     let saved = state
         .db
         .tx(move |conn| {
-            let created = model::insert(
+            let created = model::create(
                 conn,
                 &NewCustomer {
                     uuid: uuid::Uuid::new_v4(),
                     origin_store_id,
                     fields,
                 },
-            )?;
-            audit::record(
-                conn,
                 &actor,
-                "customer",
-                created.id,
-                "create",
-                None,
-                audit::snapshot(&created),
             )?;
             let today = Utc::now().date_naive();
             hooks.saved(conn, created.id, today, &actor)?;
@@ -628,9 +620,7 @@ async fn update(
     let saved = state
         .db
         .tx(move |conn| {
-            let before = model::find_for_update(conn, id)?;
-            let after = model::update(conn, id, &fields)?;
-            audit::record_change(conn, &actor, "customer", id, "update", &before, &after)?;
+            let after = model::update(conn, id, &fields, &actor)?;
             hooks.saved(conn, id, Utc::now().date_naive(), &actor)?;
             Ok(after)
         })
@@ -687,17 +677,7 @@ async fn export_csv(
     // Taking the customer list out of the building is worth a line in the audit log.
     state
         .db
-        .run(move |conn| {
-            Ok(audit::record(
-                conn,
-                &actor,
-                "customer",
-                "all",
-                "export",
-                None,
-                Some(described),
-            )?)
-        })
+        .run(move |conn| Ok(model::note_export(conn, &actor, described)?))
         .await?;
 
     let (mut after, mut first) = (0, true);

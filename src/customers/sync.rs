@@ -16,8 +16,7 @@ use super::feed::{CustomerRecord, RECORD_SELECT};
 use super::forms::CustomerForm;
 use super::hooks::{Creation, CustomerHooks};
 use super::model::{self, CustomerFields, NewCustomer};
-use crate::audit::model as audit;
-use crate::db::schema::{countries, customers};
+use crate::db::schema::countries;
 use crate::kernel::Actor;
 use crate::trees::groups;
 use crate::web::{AppError, FieldErrors};
@@ -226,25 +225,8 @@ pub fn create(
         fields,
     };
     // Two retries racing: the second finds the uuid taken and answers with the first's customer.
-    let made = diesel::insert_into(customers::table)
-        .values(&new)
-        .on_conflict(customers::uuid)
-        .do_nothing()
-        .returning(customers::id)
-        .get_result::<i64>(conn)
-        .optional()?;
-    match made {
+    match model::insert_once(conn, &new, actor)?.map(|customer| customer.id) {
         Some(id) => {
-            let customer = model::find(conn, id)?;
-            audit::record(
-                conn,
-                actor,
-                "customer",
-                id,
-                "create",
-                None,
-                audit::snapshot(&customer),
-            )?;
             hooks.saved(conn, id, today, actor)?;
             hooks.created(
                 conn,
@@ -354,8 +336,7 @@ pub fn patch(
         .parse(today)
         .map_err(|e| AppError::Validation(renamed(&e, "changes.")))?;
     check_country(conn, &fields, "changes.")?;
-    let after = model::update(conn, id, &fields)?;
-    audit::record_change(conn, actor, "customer", id, "update", &before, &after)?;
+    model::update(conn, id, &fields, actor)?;
     hooks.saved(conn, id, today, actor)?;
     Ok((id, merged.conflicts))
 }

@@ -13,13 +13,11 @@ use patron_rules::keyset::Keyset;
 use patron_rules::users::Permission;
 use patron_rules::{Clock, Currency};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::forms::MoveForm;
 use super::model::ledger::{self, EntryRow, Move};
 use super::model::queries::{self, CardFacts};
-use super::model::{self, Card, ENTITY};
-use crate::audit;
+use super::model::{self, Card};
 use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::web::auth::StoreScope;
@@ -267,27 +265,6 @@ fn refusal(field: &str, message: impl Into<String>) -> FieldErrors {
     errors
 }
 
-/// Records a person's move of a card's balance in the audit log: the balance before and after,
-/// the amount and the note.
-fn audit_move(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    card: &Card,
-    action: &str,
-    movement: &Move,
-    after: rust_decimal::Decimal,
-) -> diesel::QueryResult<()> {
-    audit::record(
-        conn,
-        actor,
-        ENTITY,
-        card.id,
-        action,
-        Some(json!({"balance": card.balance})),
-        Some(json!({"balance": after, "amount": movement.amount, "note": movement.note})),
-    )
-}
-
 async fn top_up(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -318,10 +295,11 @@ async fn top_up(
                 note: &note,
                 by: &by,
             };
-            let Some(after) = ledger::post(conn, card.id, &movement, Some(today))? else {
+            let Some(after) =
+                model::move_balance(conn, actor, card, "top_up", &movement, Some(today))?
+            else {
                 return Ok(Err(refusal("amount", not_usable(card, today))));
             };
-            audit_move(conn, actor, card, "top_up", &movement, after)?;
             Ok(Ok(format!(
                 "Topped up {} by {}: the balance is {}.",
                 grouped(&card.number),
@@ -371,7 +349,8 @@ async fn adjust(
                 by: &by,
             };
             // The balance read above may be gone by now (a sale at a till): the UPDATE decides.
-            let Some(after) = ledger::post(conn, card.id, &movement, None)? else {
+            let Some(after) = model::move_balance(conn, actor, card, "adjust", &movement, None)?
+            else {
                 let balance = ledger::balance(conn, card.id)?;
                 return Ok(Err(refusal(
                     "amount",
@@ -381,7 +360,6 @@ async fn adjust(
                     ),
                 )));
             };
-            audit_move(conn, actor, card, "adjust", &movement, after)?;
             Ok(Ok(format!(
                 "Adjusted {} by {}: the balance is {}.",
                 grouped(&card.number),

@@ -8,7 +8,7 @@ use patron_rules::users::Permission;
 use serde::Serialize;
 
 use super::check::{Checked, RowError, decode};
-use crate::audit;
+use super::model;
 use crate::db::DbPool;
 use crate::db::schema::imports;
 use crate::kernel::Actor;
@@ -264,8 +264,7 @@ pub fn run<I: Importer>(
                     .execute(progress)?;
             }
             I::after_insert(data)?;
-            let note = serde_json::json!({ "import": id, "imported": imported, "skipped_with_errors": errors.len() });
-            audit::record(data, actor, I::ENTITY, id, "import", None, Some(note))?;
+            model::note_import(data, actor, I::ENTITY, id, imported, errors.len())?;
             Ok(())
         })?;
         Ok(Ok(imported))

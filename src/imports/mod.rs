@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod job;
+pub mod model;
 pub mod pages;
 
 pub use check::{Checked, MAX_BYTES, RowError, decode, header, reader};

@@ -8,20 +8,10 @@ use diesel::sql_types::{Array, BigInt, Date, Text};
 use patron_rules::CustomerId;
 
 use super::ledger::{self, Member};
+use super::model;
 use super::programs::{self, Program};
-use crate::audit::model as audit;
-use crate::db::schema::loyalty_members;
 use crate::kernel::Actor;
 use crate::web::AppError;
-
-/// The audit log's view of a membership.
-fn snapshot(program: &Program, forfeited: Option<i64>) -> serde_json::Value {
-    let mut value = serde_json::json!({ "program_id": program.id, "program": program.fields.name });
-    if let Some(points) = forfeited {
-        value["points_forfeited"] = points.into();
-    }
-    value
-}
 
 /// Enrols customer `customer_id` in `program_id`, which must be one they may join and the
 /// only one of its company for them. Audited. Returns the membership.
@@ -32,7 +22,6 @@ pub fn enrol(
     today: NaiveDate,
     actor: &Actor,
 ) -> Result<Member, AppError> {
-    let (_, by) = actor.parts();
     let eligible = programs::eligible_for(conn, customer_id, today)?;
     let Some(program) = eligible.iter().find(|p| p.id == program_id) else {
         return Err(AppError::field(
@@ -47,30 +36,12 @@ pub fn enrol(
             format!("Already enrolled in {name}: one program per company. Unenrol first."),
         ));
     }
-    let made = diesel::insert_into(loyalty_members::table)
-        .values((
-            loyalty_members::customer_id.eq(customer_id),
-            loyalty_members::company_id.eq(program.fields.company_id),
-            loyalty_members::program_id.eq(program.id),
-            loyalty_members::enrolled_by.eq(&by),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    if made == 0 {
+    if !model::join(conn, actor, customer_id, program)? {
         return Err(AppError::field(
             "program",
             "Enrolled in another program meanwhile: one program per company.",
         ));
     }
-    audit::record(
-        conn,
-        actor,
-        "customer",
-        customer_id,
-        "loyalty_enrol",
-        None,
-        Some(snapshot(program, None)),
-    )?;
     Ok(Member {
         customer_id,
         company_id: program.fields.company_id,
@@ -97,16 +68,7 @@ pub fn unenrol(
     } else {
         0
     };
-    diesel::delete(loyalty_members::table.find((customer_id, company_id))).execute(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "customer",
-        customer_id,
-        "loyalty_unenrol",
-        Some(snapshot(&program, Some(forfeited))),
-        None,
-    )?;
+    model::leave(conn, actor, &member, &program, forfeited)?;
     Ok((member, forfeited))
 }
 

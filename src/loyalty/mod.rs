@@ -10,6 +10,7 @@ pub mod expiry;
 pub mod home;
 pub mod invoice;
 pub mod ledger;
+pub mod model;
 pub mod opening_import;
 pub mod panel;
 pub mod program_demo;

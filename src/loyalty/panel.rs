@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::enrolment;
 use super::ledger;
+use super::model;
 use super::programs::{self, Program};
 use super::summary::{self, Summary};
-use crate::audit::model as audit;
 use crate::customers::model as customers;
 use crate::customers::panels::{self as customer_panels, CustomerPanel, PanelRequest, Slot};
 use crate::kernel::Actor;
@@ -436,11 +436,9 @@ async fn adjust(
                     let member = ledger::lock_membership(conn, id, company)?
                         .ok_or_else(|| AppError::field("points", "Enrol the customer first."))?;
                     let program = programs::find(conn, member.program_id)?;
-                    let (_, by) = actor.parts();
                     let today = Utc::now().date_naive();
-                    let days = program.fields.expiry_days;
                     if let Err(short) =
-                        ledger::adjust(conn, &member, points, days, &reason, today, &by)?
+                        model::adjust(conn, &actor, &member, &program, points, &reason, today)?
                     {
                         return Err(AppError::field(
                             "points",
@@ -450,19 +448,6 @@ async fn adjust(
                             ),
                         ));
                     }
-                    audit::record(
-                        conn,
-                        &actor,
-                        "customer",
-                        id,
-                        "loyalty_adjust",
-                        None,
-                        Some(serde_json::json!({
-                            "program": program.fields.name,
-                            "points": points,
-                            "reason": reason,
-                        })),
-                    )?;
                     Ok(if points > 0 {
                         format!("Added {} points.", count(points))
                     } else {

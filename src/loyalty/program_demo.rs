@@ -7,8 +7,8 @@ use diesel::PgConnection;
 use patron_rules::loyalty::{self as rules, TierRule};
 use rust_decimal::Decimal;
 
+use super::model;
 use super::programs::{self, ProgramFields};
-use crate::audit;
 use crate::kernel::Actor;
 
 /// The demo program's name.
@@ -52,17 +52,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
         auto_opt_in: true,
         forfeit_on_unenrol: false,
     };
-    let id = programs::insert(conn, &fields, &tiers)?;
-    let after = programs::snapshot(conn, id)?;
-    audit::record(
-        conn,
-        &Actor::System("demo data"),
-        "loyalty_program",
-        id,
-        "create",
-        None,
-        Some(after),
-    )?;
+    model::create_program(conn, &Actor::System("demo data"), &fields, &tiers)?;
     Ok(())
 }
 

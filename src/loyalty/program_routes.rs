@@ -16,9 +16,9 @@ use patron_rules::tree::in_tree_order;
 use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
+use super::model;
 use super::program_form::{Intent, Known, ProgramForm, TierRow, cell_key};
 use super::programs::{self, Program, ProgramFields};
-use crate::audit;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
 use crate::trees::groups::{self, Group, Territory};
@@ -27,9 +27,6 @@ use crate::web::format::day;
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };
-
-/// The audit log's name for a program.
-use super::programs::ENTITY;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -470,10 +467,7 @@ async fn write(
                 return Err(AppError::Conflict("program name taken".into()));
             }
             let Some(id) = id else {
-                let id = programs::insert(conn, &fields, &tiers)?;
-                let after = programs::snapshot(conn, id)?;
-                audit::record(conn, &actor, ENTITY, id, "create", None, Some(after))?;
-                return Ok(id);
+                return Ok(model::create_program(conn, &actor, &fields, &tiers)?);
             };
             if moved && programs::in_use(conn, id)? {
                 return Err(AppError::field(
@@ -481,10 +475,7 @@ async fn write(
                     "Customers are enrolled in this program or hold its points: it stays with its company.",
                 ));
             }
-            let before = programs::snapshot(conn, id)?;
-            programs::update(conn, id, &fields, &tiers)?;
-            let after = programs::snapshot(conn, id)?;
-            audit::record(conn, &actor, ENTITY, id, "update", Some(before), Some(after))?;
+            model::save_program(conn, &actor, id, &fields, &tiers)?;
             Ok(id)
         })
         .await

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::model;
 use super::submit::InvoiceSteps;
 use super::views::InvoiceJson;
-use crate::audit::model as audit;
 use crate::kernel::Till;
 use crate::web::AppError;
 
@@ -37,16 +36,7 @@ pub fn cancel(
     }
     let before = steps.answer(conn, InvoiceId(row.id))?;
     steps.reverse(conn, &row, chrono::Utc::now().date_naive(), till)?;
-    model::cancel(conn, row.id, &till.label())?;
-    let after = steps.answer(conn, InvoiceId(row.id))?;
-    audit::record_change(
-        conn,
-        &till.actor(),
-        "invoice",
-        row.id,
-        "cancel",
-        &before,
-        &after,
-    )?;
-    Ok(after)
+    Ok(model::cancel(conn, row.id, till, &before, |conn| {
+        steps.answer(conn, InvoiceId(row.id))
+    })?)
 }

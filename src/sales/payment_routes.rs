@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use super::history;
 use super::model::accounts::{self, ACCOUNT_MODES, NewAccountPayment};
-use crate::audit::model as audit;
 use crate::customers::model::{self as customers, Customer};
 use crate::state::AppState;
 use crate::web::{
@@ -138,21 +137,7 @@ async fn record(
                 reference,
                 created_by: actor.parts().1,
             };
-            if accounts::insert_account_payment(conn, &payment)? {
-                audit::record(
-                    conn,
-                    &actor,
-                    "customer",
-                    id,
-                    "account payment",
-                    None,
-                    Some(serde_json::json!({
-                        "amount": payment.amount,
-                        "mode": payment.mode,
-                        "reference": payment.reference,
-                    })),
-                )?;
-            }
+            accounts::take_account_payment(conn, &payment, &actor)?;
             Ok(currency.format(amount))
         })
         .await?;

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::groups::{self, GroupFields, TerritoryFields};
-use crate::audit;
+use super::model;
 use crate::catalog::model::{self as catalog, ItemGroupFields};
 use crate::state::AppState;
 use crate::web::{
@@ -388,34 +388,11 @@ async fn save(
             let before = id.and_then(|id| items.iter().find(|i| i.node.id == id)).map(|i| {
                 serde_json::json!({ "name": i.node.name, "parent_id": i.node.parent_id, "default_discount": i.discount, "notes": i.notes })
             });
-            let (saved_id, after) = match (kind, id) {
-                (Kind::Group, None) => {
-                    let g = groups::insert_group(conn, &GroupFields { name, parent_id: parent, default_discount: discount, notes })?;
-                    (g.id, audit::snapshot(&g))
-                }
-                (Kind::Group, Some(id)) => {
-                    let g = groups::update_group(conn, id, &GroupFields { name, parent_id: parent, default_discount: discount, notes })?;
-                    (g.id, audit::snapshot(&g))
-                }
-                (Kind::Territory, None) => {
-                    let t = groups::insert_territory(conn, &TerritoryFields { name, parent_id: parent })?;
-                    (t.id, audit::snapshot(&t))
-                }
-                (Kind::Territory, Some(id)) => {
-                    let t = groups::update_territory(conn, id, &TerritoryFields { name, parent_id: parent })?;
-                    (t.id, audit::snapshot(&t))
-                }
-                (Kind::ItemGroup, None) => {
-                    let g = catalog::insert_item_group(conn, &ItemGroupFields { name, parent_id: parent })?;
-                    (g.id, audit::snapshot(&g))
-                }
-                (Kind::ItemGroup, Some(id)) => {
-                    let g = catalog::update_item_group(conn, id, &ItemGroupFields { name, parent_id: parent })?;
-                    (g.id, audit::snapshot(&g))
-                }
+            let saved_id = match kind {
+                Kind::Group => model::save_group(conn, &actor, id, before, &GroupFields { name, parent_id: parent, default_discount: discount, notes })?,
+                Kind::Territory => model::save_territory(conn, &actor, id, before, &TerritoryFields { name, parent_id: parent })?,
+                Kind::ItemGroup => model::save_item_group(conn, &actor, id, before, &ItemGroupFields { name, parent_id: parent })?,
             };
-            let action = if id.is_some() { "update" } else { "create" };
-            audit::record(conn, &actor, kind.entity(), saved_id, action, before, after)?;
             Ok(saved_id)
         })
         .await
@@ -480,21 +457,16 @@ async fn delete(
                 .into_iter()
                 .find(|i| i.node.id == id)
                 .ok_or(AppError::NotFound)?;
-            let deleted = groups::delete_unused(conn, kind.table(), id)?;
-            if deleted {
-                let before =
-                    serde_json::json!({ "name": item.node.name, "parent_id": item.node.parent_id });
-                audit::record(
-                    conn,
-                    &actor,
-                    kind.entity(),
-                    id,
-                    "delete",
-                    Some(before),
-                    None,
-                )?;
-            }
-            Ok(deleted)
+            let before =
+                serde_json::json!({ "name": item.node.name, "parent_id": item.node.parent_id });
+            Ok(model::delete_unused(
+                conn,
+                &actor,
+                kind.entity(),
+                kind.table(),
+                id,
+                before,
+            )?)
         })
         .await?;
     if deleted {

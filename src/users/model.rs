@@ -40,6 +40,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+audit::keyed_by_id!(User);
+
 impl User {
     /// The user's role (a CHECK constraint keeps the stored name valid).
     pub fn role(&self) -> Option<Role> {
@@ -148,7 +150,7 @@ pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<UserListRow>> {
         })
 }
 
-/// Inserts a user.
+/// Inserts a user. Not audited: see `create`.
 pub fn insert(conn: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<User> {
     diesel::insert_into(users::table)
         .values(new)
@@ -156,12 +158,32 @@ pub fn insert(conn: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<User> {
         .get_result(conn)
 }
 
-/// Saves changes made on the Users page.
-pub fn update(conn: &mut PgConnection, id: i64, changes: &UserChanges<'_>) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((changes, users::updated_at.eq(diesel::dsl::now)))
-        .returning(User::as_returning())
-        .get_result(conn)
+/// Creates a user, audited.
+pub fn create(conn: &mut PgConnection, new: &NewUser<'_>, actor: &Actor) -> QueryResult<User> {
+    audit::create(conn, actor, "user", |conn| insert(conn, new))
+}
+
+/// Saves changes made on the Users page to user `id` (its row locked), audited with before and
+/// after.
+pub fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    changes: &UserChanges<'_>,
+    actor: &Actor,
+) -> QueryResult<User> {
+    audit::update(
+        conn,
+        actor,
+        "user",
+        id,
+        |conn| find_for_update(conn, id),
+        |conn, _| {
+            diesel::update(users::table.find(id))
+                .set((changes, users::updated_at.eq(diesel::dsl::now)))
+                .returning(User::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Deactivates or reactivates user `id`, audited (their sessions are the caller's to end).
@@ -190,8 +212,46 @@ pub fn set_active(
     )
 }
 
+/// Who set a new password, as the audit log says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// The user changed their own (`change_password`).
+    Own,
+    /// Someone else, or the command line, set it (`reset_password`).
+    Reset,
+}
+
+/// Stores a new password hash for user `id` and lifts any lock, audited (the hash is not in the
+/// entry). Ending their sessions is the caller's.
+pub fn change_password(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    hash: &str,
+    change: PasswordChange,
+) -> QueryResult<User> {
+    let user = set_password(conn, id, hash)?;
+    let action = match change {
+        PasswordChange::Own => "change_password",
+        PasswordChange::Reset => "reset_password",
+    };
+    audit::record(conn, actor, "user", id, action, None, None)?;
+    Ok(user)
+}
+
+/// Notes in the audit log that `actor` signed in as user `id`, or out.
+pub fn note_session(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    signed_in: bool,
+) -> QueryResult<()> {
+    let action = if signed_in { "sign_in" } else { "sign_out" };
+    audit::record(conn, actor, "user", id, action, None, None)
+}
+
 /// Stores a new password hash and lifts any lock.
-pub fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> QueryResult<User> {
+fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> QueryResult<User> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),

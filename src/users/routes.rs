@@ -7,8 +7,7 @@ use patron_rules::Activation;
 use patron_rules::users::{Permission, Role, check_password, check_user_change, may_assign};
 
 use super::forms::{ResetPasswordForm, UserForm, ValidUser};
-use super::model::{self, NewUser, StoreChoice, User, UserChanges, UserListRow};
-use crate::audit;
+use super::model::{self, NewUser, PasswordChange, StoreChoice, User, UserChanges, UserListRow};
 use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::web::session_store;
@@ -171,7 +170,7 @@ async fn create(
     let saved = state
         .db
         .tx(move |conn| {
-            let created = model::insert(
+            let created = model::create(
                 conn,
                 &NewUser {
                     email: valid.email.as_str(),
@@ -180,15 +179,7 @@ async fn create(
                     role: valid.role.as_str(),
                     store_id: valid.store_id,
                 },
-            )?;
-            audit::record(
-                conn,
                 &actor,
-                "user",
-                created.id,
-                "create",
-                None,
-                audit::snapshot(&created),
             )?;
             Ok(created)
         })
@@ -302,7 +293,7 @@ async fn update(
                 AppError::Conflict(message) => AppError::field("role", message),
                 other => other,
             })?;
-            let after = model::update(
+            Ok(model::update(
                 conn,
                 id,
                 &UserChanges {
@@ -311,9 +302,8 @@ async fn update(
                     role: valid.role.as_str(),
                     store_id: valid.store_id,
                 },
-            )?;
-            audit::record_change(conn, &actor, "user", id, "update", &before, &after)?;
-            Ok(after)
+                &actor,
+            )?)
         })
         .await
         .map_err(email_taken);
@@ -411,9 +401,8 @@ async fn reset_password(
     state
         .db
         .tx(move |conn| {
-            model::set_password(conn, id, &hash)?;
+            model::change_password(conn, &actor, id, &hash, PasswordChange::Reset)?;
             session_store::end_sessions_of(conn, id)?;
-            audit::record(conn, &actor, "user", id, "reset_password", None, None)?;
             Ok(())
         })
         .await?;

@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use super::forms::{ChangePasswordForm, SignInForm, safe_next};
 use super::model;
-use crate::audit;
 use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::web::session_store::{self, USER_ID_KEY};
@@ -103,7 +102,7 @@ async fn sign_in(
         .tx(move |conn| {
             model::record_sign_in(conn, user.id)?;
             session_store::purge_expired(conn)?;
-            audit::record(conn, &actor, "user", user.id, "sign_in", None, None)?;
+            model::note_session(conn, &actor, user.id, true)?;
             Ok(())
         })
         .await?;
@@ -139,7 +138,7 @@ async fn sign_out(state: web::Data<AppState>, session: Session) -> Result<HttpRe
                     id: user.id,
                     email: user.email,
                 };
-                audit::record(conn, &actor, "user", user_id, "sign_out", None, None)?;
+                model::note_session(conn, &actor, user_id, false)?;
                 Ok(())
             })
             .await?;
@@ -196,9 +195,8 @@ async fn change_password(
     state
         .db
         .tx(move |conn| {
-            model::set_password(conn, id, &hash)?;
+            model::change_password(conn, &actor, id, &hash, model::PasswordChange::Own)?;
             session_store::end_sessions_of(conn, id)?;
-            audit::record(conn, &actor, "user", id, "change_password", None, None)?;
             Ok(())
         })
         .await?;

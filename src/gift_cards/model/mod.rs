@@ -52,6 +52,8 @@ pub struct Card {
     pub issued_at: DateTime<Utc>,
 }
 
+audit::keyed_by_id!(Card);
+
 impl Card {
     /// Where the card stands on day `on`.
     pub fn status(&self, on: NaiveDate) -> Status {
@@ -142,30 +144,51 @@ pub fn issue(
     let Some(card) = card else {
         return Ok(None);
     };
-    ledger::post(
-        conn,
-        card.id,
-        &Move {
-            kind: EntryKind::Issue,
-            amount: new.initial_value,
-            invoice_id: None,
-            reverses_id: None,
-            note: "",
-            by: &by,
-        },
-        None,
-    )?;
-    let card = find(conn, card.id)?;
+    audit::create(conn, actor, ENTITY, |conn| {
+        ledger::post(
+            conn,
+            card.id,
+            &Move {
+                kind: EntryKind::Issue,
+                amount: new.initial_value,
+                invoice_id: None,
+                reverses_id: None,
+                note: "",
+                by: &by,
+            },
+            None,
+        )?;
+        find(conn, card.id)
+    })
+    .map(Some)
+}
+
+/// Posts a person's move of `card`'s balance (`action`: `top_up`, `adjust`), audited with the
+/// balance before and after, the amount and the note. `None`, with no entry, when the card
+/// refused it (see `ledger::post`); else the balance after.
+pub fn move_balance(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    card: &Card,
+    action: &str,
+    movement: &Move,
+    usable_on: Option<NaiveDate>,
+) -> QueryResult<Option<Decimal>> {
+    let Some(after) = ledger::post(conn, card.id, movement, usable_on)? else {
+        return Ok(None);
+    };
     audit::record(
         conn,
         actor,
         ENTITY,
         card.id,
-        "create",
-        None,
-        audit::snapshot(&card),
+        action,
+        Some(serde_json::json!({"balance": card.balance})),
+        Some(
+            serde_json::json!({"balance": after, "amount": movement.amount, "note": movement.note}),
+        ),
     )?;
-    Ok(Some(card))
+    Ok(Some(after))
 }
 
 /// Keeps the answer a till got for issuing card `id`, for its retries.

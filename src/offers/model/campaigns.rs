@@ -94,21 +94,18 @@ pub fn name_taken(
 
 /// Creates a campaign, audited; returns its id.
 pub fn create(conn: &mut PgConnection, actor: &Actor, fields: &CampaignFields) -> QueryResult<i64> {
-    let id: i64 = diesel::insert_into(campaigns::table)
-        .values(fields)
-        .returning(campaigns::id)
-        .get_result(conn)?;
-    super::versions::touch(conn, fields.company_id)?;
-    audit::record(
-        conn,
-        actor,
-        ENTITY,
-        id,
-        "create",
-        None,
-        Some(serde_json::to_value(fields).unwrap_or_default()),
-    )?;
-    Ok(id)
+    let created = audit::create(conn, actor, ENTITY, |conn| {
+        let id: i64 = diesel::insert_into(campaigns::table)
+            .values(fields)
+            .returning(campaigns::id)
+            .get_result(conn)?;
+        super::versions::touch(conn, fields.company_id)?;
+        Ok(audit::Keyed {
+            id,
+            snapshot: fields,
+        })
+    })?;
+    Ok(created.id)
 }
 
 /// Saves campaign `id`, audited with before and after.
@@ -118,19 +115,30 @@ pub fn save(
     id: i64,
     fields: &CampaignFields,
 ) -> QueryResult<()> {
-    let before = campaigns::table
-        .find(id)
-        .select(CampaignFields::as_select())
-        .for_update()
-        .first(conn)?;
-    diesel::update(campaigns::table.find(id))
-        .set((fields, campaigns::updated_at.eq(diesel::dsl::now)))
-        .execute(conn)?;
-    super::versions::touch(conn, fields.company_id)?;
-    if before.company_id != fields.company_id {
-        super::versions::touch(conn, before.company_id)?;
-    }
-    audit::record_change(conn, actor, ENTITY, id, "update", &before, fields)
+    audit::update(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        |conn| {
+            campaigns::table
+                .find(id)
+                .select(CampaignFields::as_select())
+                .for_update()
+                .first(conn)
+        },
+        |conn, before| {
+            diesel::update(campaigns::table.find(id))
+                .set((fields, campaigns::updated_at.eq(diesel::dsl::now)))
+                .execute(conn)?;
+            super::versions::touch(conn, fields.company_id)?;
+            if before.company_id != fields.company_id {
+                super::versions::touch(conn, before.company_id)?;
+            }
+            Ok(fields.clone())
+        },
+    )?;
+    Ok(())
 }
 
 /// Adds `amount` (negative on a cancel) to what campaign `id` gave, in one statement.

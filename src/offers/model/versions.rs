@@ -130,26 +130,23 @@ pub fn title_taken(
 
 /// Creates an offer (version 1, in force from now), audited; returns its id.
 pub fn create(conn: &mut PgConnection, actor: &Actor, fields: &OfferFields) -> QueryResult<i64> {
-    let id: i64 = diesel::insert_into(offers::table)
-        .values((
-            offers::company_id.eq(fields.company_id),
-            offers::title.eq(&fields.terms.title),
-            offers::description.eq(&fields.description),
-        ))
-        .returning(offers::id)
-        .get_result(conn)?;
-    insert_version(conn, id, 1, &fields.terms)?;
-    touch(conn, fields.company_id)?;
-    audit::record(
-        conn,
-        actor,
-        ENTITY,
-        id,
-        "create",
-        None,
-        Some(serde_json::to_value(fields).unwrap_or_default()),
-    )?;
-    Ok(id)
+    let created = audit::create(conn, actor, ENTITY, |conn| {
+        let id: i64 = diesel::insert_into(offers::table)
+            .values((
+                offers::company_id.eq(fields.company_id),
+                offers::title.eq(&fields.terms.title),
+                offers::description.eq(&fields.description),
+            ))
+            .returning(offers::id)
+            .get_result(conn)?;
+        insert_version(conn, id, 1, &fields.terms)?;
+        touch(conn, fields.company_id)?;
+        Ok(audit::Keyed {
+            id,
+            snapshot: fields,
+        })
+    })?;
+    Ok(created.id)
 }
 
 /// Saves offer `id` (its company stays): when the terms changed, the current version stops

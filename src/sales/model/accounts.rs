@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use patron_rules::sales::InvoiceStatus;
 
+use crate::audit;
 use crate::db::schema::{account_payments, invoice_payments, invoices};
+use crate::kernel::Actor;
 
 /// What customer `customer_id` owes: on-account payments of live invoices less what they paid
 /// towards their account. Computed from the rows every time; never a stored counter.
@@ -88,4 +90,30 @@ pub fn insert_account_payment(
         .do_nothing()
         .execute(conn)?;
     Ok(made == 1)
+}
+
+/// Records `payment` taken by a person at HQ unless its uuid exists, audited on the customer;
+/// returns whether it was written now.
+pub fn take_account_payment(
+    conn: &mut PgConnection,
+    payment: &NewAccountPayment,
+    actor: &Actor,
+) -> QueryResult<bool> {
+    let made = insert_account_payment(conn, payment)?;
+    if made {
+        audit::record(
+            conn,
+            actor,
+            "customer",
+            payment.customer_id,
+            "account payment",
+            None,
+            Some(serde_json::json!({
+                "amount": payment.amount,
+                "mode": payment.mode,
+                "reference": payment.reference,
+            })),
+        )?;
+    }
+    Ok(made)
 }

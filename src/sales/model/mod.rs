@@ -11,12 +11,15 @@ pub mod returns;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
+use serde::Serialize;
 use uuid::Uuid;
 
 use patron_rules::CustomerId;
 use patron_rules::sales::InvoiceStatus;
 
+use crate::audit;
 use crate::db::schema::{account_payments, invoice_lines, invoice_payments, invoices};
+use crate::kernel::Till;
 
 /// What a sale is: written once at submission, read back by every view of it.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -204,16 +207,25 @@ pub fn lock_by_uuid(conn: &mut PgConnection, uuid: Uuid) -> QueryResult<InvoiceR
         .first(conn)
 }
 
-/// Marks invoice `id` cancelled.
-pub fn cancel(conn: &mut PgConnection, id: i64, by: &str) -> QueryResult<()> {
+/// Marks invoice `id` cancelled by `till`, audited: `before` is the invoice as the till API
+/// showed it, `answer` reads it so again afterwards (the entry keeps both; it answers the till).
+pub fn cancel<T: Serialize>(
+    conn: &mut PgConnection,
+    id: i64,
+    till: &Till,
+    before: &T,
+    answer: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
     diesel::update(invoices::table.find(id))
         .set((
             invoices::status.eq(InvoiceStatus::Cancelled.as_str()),
             invoices::cancelled_at.eq(diesel::dsl::now),
-            invoices::cancelled_by.eq(by),
+            invoices::cancelled_by.eq(till.label()),
         ))
         .execute(conn)?;
-    Ok(())
+    let after = answer(conn)?;
+    audit::record_change(conn, &till.actor(), "invoice", id, "cancel", before, &after)?;
+    Ok(after)
 }
 
 /// How many invoices there are.

@@ -32,6 +32,8 @@ pub struct DeliveryCharge {
     pub is_default: bool,
 }
 
+audit::keyed_by_id!(DeliveryCharge);
+
 /// What a person edits on a charge.
 #[derive(Debug, Clone, Default, Insertable, AsChangeset, Serialize, PartialEq)]
 #[diesel(table_name = delivery_charges)]
@@ -114,20 +116,12 @@ pub fn add(
     fields: &ChargeFields,
     actor: &Actor,
 ) -> QueryResult<DeliveryCharge> {
-    let charge = diesel::insert_into(delivery_charges::table)
-        .values((fields, delivery_charges::pos_profile_id.eq(profile_id)))
-        .returning(DeliveryCharge::as_returning())
-        .get_result(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "delivery_charge",
-        charge.id,
-        "create",
-        None,
-        audit::snapshot(&charge),
-    )?;
-    Ok(charge)
+    audit::create(conn, actor, "delivery_charge", |conn| {
+        diesel::insert_into(delivery_charges::table)
+            .values((fields, delivery_charges::pos_profile_id.eq(profile_id)))
+            .returning(DeliveryCharge::as_returning())
+            .get_result(conn)
+    })
 }
 
 /// Saves an edit of charge `id` of profile `profile_id`, audited with before and after.
@@ -138,21 +132,19 @@ pub fn update(
     fields: &ChargeFields,
     actor: &Actor,
 ) -> QueryResult<DeliveryCharge> {
-    let before = find(conn, profile_id, id)?;
-    let after = diesel::update(delivery_charges::table.find(id))
-        .set((fields, delivery_charges::updated_at.eq(diesel::dsl::now)))
-        .returning(DeliveryCharge::as_returning())
-        .get_result(conn)?;
-    audit::record_change(
+    audit::update(
         conn,
         actor,
         "delivery_charge",
         id,
-        "update",
-        &before,
-        &after,
-    )?;
-    Ok(after)
+        |conn| find(conn, profile_id, id),
+        |conn, _| {
+            diesel::update(delivery_charges::table.find(id))
+                .set((fields, delivery_charges::updated_at.eq(diesel::dsl::now)))
+                .returning(DeliveryCharge::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Removes charge `id` of profile `profile_id`; the audit log keeps what it was. Invoices copy

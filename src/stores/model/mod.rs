@@ -37,6 +37,8 @@ pub struct Store {
     pub active: bool,
 }
 
+audit::keyed_by_id!(Store);
+
 /// The fields a person edits on a store.
 #[derive(Debug, Clone, Default, Insertable, AsChangeset, Serialize, PartialEq)]
 #[diesel(table_name = stores)]
@@ -74,6 +76,8 @@ pub struct Company {
     /// IANA time zone its pages show times in ("Europe/Paris").
     pub time_zone: String,
 }
+
+audit::keyed_by_id!(Company);
 
 /// The fields a person edits on a company.
 #[derive(Debug, Clone, Default, Insertable, AsChangeset, Serialize, PartialEq)]
@@ -152,23 +156,16 @@ pub fn find_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<S
 
 /// Creates a store and its (empty) POS profile, audited.
 pub fn create(conn: &mut PgConnection, fields: &StoreFields, actor: &Actor) -> QueryResult<Store> {
-    let store = diesel::insert_into(stores::table)
-        .values(fields)
-        .returning(Store::as_returning())
-        .get_result(conn)?;
-    diesel::insert_into(pos_profiles::table)
-        .values(pos_profiles::store_id.eq(store.id))
-        .execute(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "store",
-        store.id,
-        "create",
-        None,
-        audit::snapshot(&store),
-    )?;
-    Ok(store)
+    audit::create(conn, actor, "store", |conn| {
+        let store = diesel::insert_into(stores::table)
+            .values(fields)
+            .returning(Store::as_returning())
+            .get_result(conn)?;
+        diesel::insert_into(pos_profiles::table)
+            .values(pos_profiles::store_id.eq(store.id))
+            .execute(conn)?;
+        Ok(store)
+    })
 }
 
 /// Saves a person's edit of store `id`, audited with before and after.
@@ -178,13 +175,19 @@ pub fn update(
     fields: &StoreFields,
     actor: &Actor,
 ) -> QueryResult<Store> {
-    let before = find(conn, id)?;
-    let after = diesel::update(stores::table.find(id))
-        .set((fields, stores::updated_at.eq(diesel::dsl::now)))
-        .returning(Store::as_returning())
-        .get_result(conn)?;
-    audit::record_change(conn, actor, "store", id, "update", &before, &after)?;
-    Ok(after)
+    audit::update(
+        conn,
+        actor,
+        "store",
+        id,
+        |conn| find(conn, id),
+        |conn, _| {
+            diesel::update(stores::table.find(id))
+                .set((fields, stores::updated_at.eq(diesel::dsl::now)))
+                .returning(Store::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Deactivates or reactivates store `id`. Its profile, charges and tokens stay for history (a
@@ -296,20 +299,12 @@ pub fn create_company(
     fields: &CompanyFields,
     actor: &Actor,
 ) -> QueryResult<Company> {
-    let company = diesel::insert_into(companies::table)
-        .values(fields)
-        .returning(Company::as_returning())
-        .get_result(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "company",
-        company.id,
-        "create",
-        None,
-        audit::snapshot(&company),
-    )?;
-    Ok(company)
+    audit::create(conn, actor, "company", |conn| {
+        diesel::insert_into(companies::table)
+            .values(fields)
+            .returning(Company::as_returning())
+            .get_result(conn)
+    })
 }
 
 /// Saves a person's edit of company `id` (and its active flag), audited.
@@ -320,17 +315,23 @@ pub fn update_company(
     active: bool,
     actor: &Actor,
 ) -> QueryResult<Company> {
-    let before = find_company(conn, id)?;
-    let after = diesel::update(companies::table.find(id))
-        .set((
-            fields,
-            companies::active.eq(active),
-            companies::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Company::as_returning())
-        .get_result(conn)?;
-    audit::record_change(conn, actor, "company", id, "update", &before, &after)?;
-    Ok(after)
+    audit::update(
+        conn,
+        actor,
+        "company",
+        id,
+        |conn| find_company(conn, id),
+        |conn, _| {
+            diesel::update(companies::table.find(id))
+                .set((
+                    fields,
+                    companies::active.eq(active),
+                    companies::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Company::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// How many stores sell for company `id`.

@@ -25,6 +25,8 @@ pub struct SalesPerson {
     pub active: bool,
 }
 
+audit::keyed_by_id!(SalesPerson);
+
 /// What a person edits.
 #[derive(Debug, Clone, Default, Insertable, AsChangeset, Serialize, PartialEq)]
 #[diesel(table_name = sales_persons)]
@@ -137,20 +139,12 @@ pub fn create(
     fields: &SalesPersonFields,
     actor: &Actor,
 ) -> QueryResult<SalesPerson> {
-    let person = diesel::insert_into(sales_persons::table)
-        .values(fields)
-        .returning(SalesPerson::as_returning())
-        .get_result(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "sales_person",
-        person.id,
-        "create",
-        None,
-        audit::snapshot(&person),
-    )?;
-    Ok(person)
+    audit::create(conn, actor, "sales_person", |conn| {
+        diesel::insert_into(sales_persons::table)
+            .values(fields)
+            .returning(SalesPerson::as_returning())
+            .get_result(conn)
+    })
 }
 
 /// Saves an edit of sales person `id`, audited.
@@ -160,13 +154,19 @@ pub fn update(
     fields: &SalesPersonFields,
     actor: &Actor,
 ) -> QueryResult<SalesPerson> {
-    let before = find(conn, id)?;
-    let after = diesel::update(sales_persons::table.find(id))
-        .set((fields, sales_persons::updated_at.eq(diesel::dsl::now)))
-        .returning(SalesPerson::as_returning())
-        .get_result(conn)?;
-    audit::record_change(conn, actor, "sales_person", id, "update", &before, &after)?;
-    Ok(after)
+    audit::update(
+        conn,
+        actor,
+        "sales_person",
+        id,
+        |conn| find(conn, id),
+        |conn, _| {
+            diesel::update(sales_persons::table.find(id))
+                .set((fields, sales_persons::updated_at.eq(diesel::dsl::now)))
+                .returning(SalesPerson::as_returning())
+                .get_result(conn)
+        },
+    )
 }
 
 /// Deactivates or reactivates sales person `id`, audited.

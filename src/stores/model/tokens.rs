@@ -35,6 +35,8 @@ pub struct TokenRow {
     pub revoked_by_label: Option<String>,
 }
 
+audit::keyed_by_id!(TokenRow);
+
 /// A token just made: the secret, to show once.
 #[derive(Debug, Clone)]
 pub struct IssuedToken {
@@ -53,26 +55,19 @@ pub fn create(
 ) -> QueryResult<IssuedToken> {
     let secret = token_from_bytes(rand::random());
     let (created_by, created_by_label) = actor.parts();
-    let row = diesel::insert_into(terminal_tokens::table)
-        .values((
-            terminal_tokens::store_id.eq(store_id),
-            terminal_tokens::label.eq(label),
-            terminal_tokens::token_hash.eq(token_hash(&secret)),
-            terminal_tokens::hint.eq(token_hint(&secret)),
-            terminal_tokens::created_by.eq(created_by),
-            terminal_tokens::created_by_label.eq(created_by_label),
-        ))
-        .returning(TokenRow::as_returning())
-        .get_result(conn)?;
-    audit::record(
-        conn,
-        actor,
-        "terminal_token",
-        row.id,
-        "create",
-        None,
-        audit::snapshot(&row),
-    )?;
+    let row = audit::create(conn, actor, "terminal_token", |conn| {
+        diesel::insert_into(terminal_tokens::table)
+            .values((
+                terminal_tokens::store_id.eq(store_id),
+                terminal_tokens::label.eq(label),
+                terminal_tokens::token_hash.eq(token_hash(&secret)),
+                terminal_tokens::hint.eq(token_hint(&secret)),
+                terminal_tokens::created_by.eq(created_by),
+                terminal_tokens::created_by_label.eq(created_by_label),
+            ))
+            .returning(TokenRow::as_returning())
+            .get_result(conn)
+    })?;
     Ok(IssuedToken { row, secret })
 }
 

@@ -1,6 +1,7 @@
 //! Reads src/ as text: its module files, and the crate paths each one names (`use` trees
 //! expanded, inline `crate::`/`super::` paths, comments and strings left out).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A module of the crate: its path from the crate root and its file.
@@ -322,4 +323,82 @@ fn the_reader_sees_the_arrows_it_should() {
     .map(|p| p.iter().map(|s| s.to_string()).collect())
     .collect();
     assert_eq!(found, want);
+}
+
+/// The calls in `code` that write an audit entry: a path ending in `record` or `record_change`
+/// through the audit module (`audit::`, `crate::audit::model::`, or any name a `use` gives the
+/// module), and `record`/`record_change` imported from it by name.
+pub fn audit_writes(code: &str) -> Vec<String> {
+    const WRITERS: [&str; 2] = ["record", "record_change"];
+    let mut aliases: BTreeSet<String> = BTreeSet::from(["audit".to_owned()]);
+    let mut found = Vec::new();
+    // The code with its `use` statements left out, for the calls.
+    let mut body = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = find_word(rest, "use") {
+        let after = &rest[at + 3..];
+        let Some(end) = after.find(';') else { break };
+        body.push_str(&rest[..at]);
+        let tree = &after[..end];
+        if tree.contains("audit") {
+            let words: Vec<&str> = tree
+                .split(|c: char| !ident_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            for pair in words.windows(2) {
+                if pair[0] == "as" {
+                    aliases.insert(pair[1].to_owned());
+                }
+            }
+            let named = expand(tree).into_iter().any(|path| {
+                path.iter().any(|p| p == "audit")
+                    && path.last().is_some_and(|l| WRITERS.contains(&l.as_str()))
+            });
+            if named {
+                found.push(format!("use{}", tree.trim_end()));
+            }
+        }
+        rest = &after[end..];
+    }
+    body.push_str(rest);
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !ident_char(chars[i]) || (i > 0 && (ident_char(chars[i - 1]) || chars[i - 1] == ':')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (ident_char(chars[i]) || chars[i] == ':') {
+            i += 1;
+        }
+        let path: String = chars[start..i].iter().collect();
+        let segments: Vec<&str> = path.split("::").collect();
+        let through_audit = segments[..segments.len() - 1]
+            .iter()
+            .any(|s| aliases.contains(*s));
+        if through_audit && segments.last().is_some_and(|l| WRITERS.contains(l)) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn the_reader_sees_audit_writes() {
+    let code = code_only(
+        "use crate::audit::{self, model as log};\nuse crate::audit::record_change;\n\
+         fn f() { audit::record(c, a, \"x\", 1, \"y\", None, None)?; log::record_change(c); \
+         crate::audit::model::record(c); export::record(row); audit::switch(c); }\n\
+         // audit::record(commented)\n",
+    );
+    assert_eq!(
+        audit_writes(&code),
+        [
+            "use crate::audit::record_change",
+            "audit::record",
+            "log::record_change",
+            "crate::audit::model::record",
+        ]
+    );
 }
