@@ -7,6 +7,7 @@
 pub mod api;
 pub mod batch;
 pub mod batch_routes;
+pub mod code_record;
 pub mod demo;
 pub mod form;
 pub mod invoice;

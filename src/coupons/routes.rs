@@ -6,10 +6,11 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::code_record::model::CodeTable;
 use super::form::{self, CouponForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
 use super::model::queries::{self, Redemption};
-use super::model::store::{self, StoredCoupon};
+use super::model::store::{Coupons, StoredCoupon};
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
@@ -256,7 +257,7 @@ async fn edit_page(
     let (coupon, customer_code) = state
         .db
         .run(move |conn| {
-            let coupon = store::find(conn, id)?;
+            let coupon = Coupons::find(conn, id)?;
             let code = match coupon.fields.customer_id {
                 Some(c) => Some(crate::customers::model::find(conn, c)?.code),
                 None => None,
@@ -293,7 +294,10 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CouponsManage)?;
     let id = id.into_inner();
-    let coupon = state.db.run(move |conn| Ok(store::find(conn, id)?)).await?;
+    let coupon = state
+        .db
+        .run(move |conn| Ok(Coupons::find(conn, id)?))
+        .await?;
     let mut typed = CouponForm::from_pairs(&form);
     // The code may be printed and the company owns the offer: both stay once made.
     typed.company_id = coupon.fields.company_id.to_string();
@@ -326,7 +330,7 @@ async fn save(
             let company = parsed.fields.company_id;
             if id.is_none()
                 && let Some(code) = &parsed.code
-                && store::code_taken(conn, company, code)?
+                && Coupons::code_taken(conn, company, code)?
             {
                 errors.add(
                     "code",
@@ -338,15 +342,15 @@ async fn save(
             }
             let id = match id {
                 Some(id) => {
-                    store::save(conn, &actor, id, &parsed.fields)?;
+                    Coupons::save(conn, &actor, id, &parsed.fields)?;
                     id
                 }
                 None => {
                     let code = match parsed.code {
                         Some(code) => code,
-                        None => store::fresh_code(conn, company)?,
+                        None => Coupons::fresh_code(conn, company)?,
                     };
-                    store::create(conn, &actor, &code, &parsed.fields)?
+                    Coupons::create(conn, &actor, &code, &parsed.fields)?
                 }
             };
             Ok(Ok(id))
@@ -406,8 +410,8 @@ async fn switch(
     let code = state
         .db
         .tx(move |conn| {
-            let coupon = store::find(conn, id)?;
-            store::set_disabled(conn, &actor, id, disabled)?;
+            let coupon = Coupons::find(conn, id)?;
+            Coupons::set_disabled(conn, &actor, id, disabled)?;
             Ok(coupon.code)
         })
         .await?;

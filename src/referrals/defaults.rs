@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::model::CodeFields;
-use super::model::codes;
+use super::model::codes::ReferralCodes;
 use crate::audit;
+use crate::coupons::code_record::model::CodeTable;
 use crate::customers::hooks::Creation;
 use crate::db::schema::{pos_profiles, referral_defaults};
 use crate::kernel::Actor;
@@ -110,8 +111,8 @@ pub fn on_customer_created(
         );
         return Ok(());
     };
-    let code = codes::fresh_code(conn, company)?;
-    codes::create(
+    let code = ReferralCodes::fresh_code(conn, company)?;
+    ReferralCodes::create(
         conn,
         creation.actor,
         &code,

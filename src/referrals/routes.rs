@@ -8,9 +8,10 @@ use chrono::Utc;
 
 use super::form::{self, CodeForm};
 use super::list::{self, ListFilter, ListRow, PAGE};
-use super::model::codes;
+use super::model::StoredCode;
+use super::model::codes::ReferralCodes;
 use super::model::queries::{self, Registered};
-use super::model::{self, StoredCode};
+use crate::coupons::code_record::model::CodeTable;
 use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;
 use crate::stores::model::home_company;
@@ -239,7 +240,7 @@ async fn edit_page(
     let (code, customer) = state
         .db
         .run(move |conn| {
-            let code = model::find(conn, id)?;
+            let code = ReferralCodes::find(conn, id)?;
             let customer = crate::customers::model::find(conn, code.fields.customer_id)?.code;
             Ok((code, customer))
         })
@@ -273,7 +274,10 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReferralsManage)?;
     let id = id.into_inner();
-    let code = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
+    let code = state
+        .db
+        .run(move |conn| Ok(ReferralCodes::find(conn, id)?))
+        .await?;
     let mut typed = CodeForm::from_pairs(&form);
     // The code is shared and printed, and the company owns the offers: both stay once made.
     typed.company_id = code.fields.company_id.to_string();
@@ -307,7 +311,7 @@ async fn save(
             let company = parsed.fields.company_id;
             if id.is_none()
                 && let Some(code) = &parsed.code
-                && model::code_taken(conn, company, code)?
+                && ReferralCodes::code_taken(conn, company, code)?
             {
                 errors.add(
                     "code",
@@ -319,15 +323,18 @@ async fn save(
             }
             let saved = match id {
                 Some(id) => {
-                    codes::save(conn, &actor, id, &parsed.fields)?;
-                    (id, model::find(conn, id)?.code)
+                    ReferralCodes::save(conn, &actor, id, &parsed.fields)?;
+                    (id, ReferralCodes::find(conn, id)?.code)
                 }
                 None => {
                     let code = match parsed.code {
                         Some(code) => code,
-                        None => codes::fresh_code(conn, company)?,
+                        None => ReferralCodes::fresh_code(conn, company)?,
                     };
-                    (codes::create(conn, &actor, &code, &parsed.fields)?, code)
+                    (
+                        ReferralCodes::create(conn, &actor, &code, &parsed.fields)?,
+                        code,
+                    )
                 }
             };
             Ok(Ok(saved))
@@ -384,8 +391,8 @@ async fn switch(
     let code = state
         .db
         .tx(move |conn| {
-            let code = model::find(conn, id)?;
-            codes::set_disabled(conn, &actor, id, disabled)?;
+            let code = ReferralCodes::find(conn, id)?;
+            ReferralCodes::set_disabled(conn, &actor, id, disabled)?;
             Ok(code.code)
         })
         .await?;
