@@ -6,9 +6,10 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::code_record::list::PAGE;
 use super::code_record::model::CodeTable;
 use super::form::{self, CouponForm};
-use super::list::{self, ListFilter, ListRow, PAGE};
+use super::list::{self, ListFilter, ListRow};
 use super::model::queries::{self, Redemption};
 use super::model::store::{Coupons, StoredCoupon};
 use crate::state::AppState;

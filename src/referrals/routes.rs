@@ -7,10 +7,11 @@ use askama::Template;
 use chrono::Utc;
 
 use super::form::{self, CodeForm};
-use super::list::{self, ListFilter, ListRow, PAGE};
+use super::list::{self, ListFilter, ListRow};
 use super::model::StoredCode;
 use super::model::codes::ReferralCodes;
 use super::model::queries::{self, Registered};
+use crate::coupons::code_record::list::PAGE;
 use crate::coupons::code_record::model::CodeTable;
 use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;

@@ -16,4 +16,6 @@
 //!
 //! Coupons sit below referrals, so this lives in coupons and referrals import it.
 
+pub mod form;
+pub mod list;
 pub mod model;
