@@ -19,3 +19,4 @@
 pub mod form;
 pub mod list;
 pub mod model;
+pub mod pages;
