@@ -45,7 +45,7 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     // Registration first: a new customer's own code is made after they are registered.
     created: &[
         crate::referrals::register::on_customer_created,
-        crate::referrals::defaults::on_customer_created,
+        crate::referrals::model::defaults::on_customer_created,
     ],
     imported: &[crate::loyalty::enrolment::auto_opt_in_all],
     merged: &[

@@ -6,10 +6,9 @@ use askama::Template;
 use patron_rules::coupons::codes;
 use patron_rules::users::Permission;
 
-use super::batch::{self, Batch, BatchFields, MOST};
 use super::form::{self, CouponForm};
+use super::model::batch::{self, Batch, BatchFields, MOST};
 use super::model::queries;
-use crate::audit;
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::web::format::count as count_text;
@@ -257,7 +256,7 @@ async fn download(
                 ));
             }
             let bytes = batch::csv(conn, id).map_err(|e| AppError::Internal(format!("{e:#}")))?;
-            audit::record(conn, &actor, batch::ENTITY, id, "export", None, None)?;
+            batch::note_export(conn, &actor, id)?;
             Ok(bytes)
         })
         .await?;

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::model::store::{self, CouponFields};
+use super::code_record::model::CodeTable;
+use super::model::store::{CouponFields, Coupons};
 use crate::db::schema::offers;
 use crate::kernel::Actor;
 use crate::offers::model::versions::{self, OfferFields, OfferTerms};
@@ -63,7 +64,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
             },
         },
     )?;
-    store::create(
+    Coupons::create(
         conn,
         &actor,
         "WELCOME10",

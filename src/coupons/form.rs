@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::coupons::CouponType;
-use patron_rules::coupons::codes;
 
+use super::code_record;
+use super::code_record::form::{OfferWording, check_campaign, check_offer};
 use super::model::store::{CouponFields, StoredCoupon};
-use crate::offers::model::versions;
 use crate::web::{AppError, FieldErrors};
 
 /// The coupon form as typed.
@@ -38,16 +38,9 @@ pub struct CouponForm {
     pub customer: String,
 }
 
-/// What the form holds once read: the fields and the code asked for (none: generate one).
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    /// The fields to save (the customer still by code).
-    pub fields: CouponFields,
-    /// The code typed, normalised.
-    pub code: Option<String>,
-    /// The customer's code, as typed.
-    pub customer_code: Option<String>,
-}
+/// What the form holds once read: the fields, the code asked for (none: generate one) and the
+/// customer's code as typed (the fields' customer is filled in by `check_against`).
+pub type Parsed = code_record::form::Parsed<CouponFields, Option<String>>;
 
 impl CouponForm {
     /// A new coupon's form.
@@ -81,13 +74,7 @@ impl CouponForm {
 
     /// Reads a post.
     pub fn from_pairs(pairs: &[(String, String)]) -> CouponForm {
-        let value = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let value = |name: &str| code_record::form::value(pairs, name);
         CouponForm {
             name: value("name"),
             coupon_type: value("coupon_type"),
@@ -124,15 +111,7 @@ impl CouponForm {
                 String::new()
             }
         };
-        let code = codes::normalize(&self.code);
-        let code = if code.is_empty() {
-            None
-        } else {
-            if let Some(problem) = codes::problem(&code) {
-                errors.add("code", problem);
-            }
-            Some(code)
-        };
+        let code = code_record::form::typed_code(&self.code, "coupon code", &mut errors);
         let id = |errors: &mut FieldErrors, field: &str, raw: &str, missing: &str| {
             raw.trim().parse::<i64>().ok().or_else(|| {
                 errors.add(field, missing);
@@ -224,6 +203,13 @@ impl CouponForm {
     }
 }
 
+/// How the offer check words a coupon's messages.
+const OFFER: OfferWording = OfferWording {
+    whose: "coupon's",
+    carrier: "a coupon",
+    missing: "Choose the POS Offer.",
+};
+
 /// The checks that need the database, adding messages to `errors`; fills in the customer's id.
 pub fn check_against(
     conn: &mut PgConnection,
@@ -231,54 +217,31 @@ pub fn check_against(
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
     let fields = &mut parsed.fields;
-    match versions::find(conn, fields.offer_id, false) {
-        Ok(offer) => {
-            let terms = &offer.fields.terms;
-            if offer.fields.company_id != fields.company_id {
-                errors.add("offer_id", "Choose an offer of the coupon's company.");
-            } else if terms.auto {
-                errors.add(
-                    "offer_id",
-                    format!(
-                        "{} is not Coupon Based: a coupon cannot activate it.",
-                        terms.title
-                    ),
-                );
-            } else if terms.disabled {
-                errors.add("offer_id", format!("{} is disabled.", terms.title));
-            }
-            if let Some(from) = fields.valid_from
-                && from < terms.valid_from
-            {
-                errors.add(
-                    "valid_from",
-                    format!(
-                        "The offer is valid from {}: start on or after it.",
-                        terms.valid_from
-                    ),
-                );
-            }
-            if let (Some(upto), Some(offer_upto)) = (fields.valid_upto, terms.valid_upto)
-                && upto > offer_upto
-            {
-                errors.add(
-                    "valid_upto",
-                    format!("The offer is valid up to {offer_upto}: end on or before it."),
-                );
-            }
+    let company = fields.company_id;
+    let offer = check_offer(conn, "offer_id", fields.offer_id, company, OFFER, errors)?;
+    if let Some(offer) = offer {
+        let terms = &offer.fields.terms;
+        if let Some(from) = fields.valid_from
+            && from < terms.valid_from
+        {
+            errors.add(
+                "valid_from",
+                format!(
+                    "The offer is valid from {}: start on or after it.",
+                    terms.valid_from
+                ),
+            );
         }
-        Err(diesel::result::Error::NotFound) => errors.add("offer_id", "Choose the POS Offer."),
-        Err(other) => return Err(other.into()),
-    }
-    if let Some(campaign) = fields.campaign_id {
-        match crate::offers::model::campaigns::find(conn, campaign) {
-            Ok(found) if found.fields.company_id == fields.company_id => {}
-            Ok(_) | Err(diesel::result::Error::NotFound) => {
-                errors.add("campaign_id", "Choose a campaign of the coupon's company.")
-            }
-            Err(other) => return Err(other.into()),
+        if let (Some(upto), Some(offer_upto)) = (fields.valid_upto, terms.valid_upto)
+            && upto > offer_upto
+        {
+            errors.add(
+                "valid_upto",
+                format!("The offer is valid up to {offer_upto}: end on or before it."),
+            );
         }
     }
+    check_campaign(conn, fields.campaign_id, company, "coupon's", errors)?;
     if let Some(code) = &parsed.customer_code {
         match crate::customers::model::find_by_code(conn, code)? {
             Some(customer) => fields.customer_id = Some(customer.id),

@@ -2,17 +2,15 @@
 //! (anywhere), filtered by campaign, offer, type and status, paged by id.
 
 use chrono::NaiveDate;
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
 use serde::Deserialize;
 
+use super::code_record::list::{self, ListQuery};
+
 use patron_rules::coupons::{Coupon, CouponType, Status};
 use patron_rules::keyset::Keyset;
 use patron_rules::search::like_escape;
-
-/// Rows per page.
-pub const PAGE: usize = 50;
 
 /// What the list is asked for.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -157,34 +155,19 @@ pub fn page(
     today: NaiveDate,
     keyset: &Keyset<i64>,
 ) -> QueryResult<Vec<ListRow>> {
-    // Placeholders are numbered in the text as binds are added ($1 is the company).
-    let mut n = 1;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let mut query = diesel::sql_query(format!("{SELECT} WHERE c.company_id = $1"))
-        .into_boxed::<Pg>()
-        .bind::<BigInt, _>(company);
+    let mut query = ListQuery::of_company(SELECT, "c", company);
     let q = filter.q.trim();
     if !q.is_empty() {
-        let (code, name) = (next(), next());
+        let (code, name) = (query.placeholder(), query.placeholder());
         query = query
             .sql(format!(" AND (c.code LIKE {code} OR c.name ILIKE {name})"))
-            .bind::<Text, _>(format!("{}%", like_escape(&q.to_uppercase())))
-            .bind::<Text, _>(format!("%{}%", like_escape(q)));
+            .text(format!("{}%", like_escape(&q.to_uppercase())))
+            .text(format!("%{}%", like_escape(q)));
     }
-    for (column, raw) in [
-        ("c.campaign_id", &filter.campaign),
-        ("c.offer_id", &filter.offer),
-        ("c.batch_id", &filter.batch),
-    ] {
-        if let Ok(id) = raw.trim().parse::<i64>() {
-            query = query
-                .sql(format!(" AND {column} = {}", next()))
-                .bind::<BigInt, _>(id);
-        }
-    }
+    query = query
+        .id_is("c.campaign_id", &filter.campaign)
+        .id_is("c.offer_id", &filter.offer)
+        .id_is("c.batch_id", &filter.batch);
     if let Some(kind) = ["promotional", "gift_card"]
         .into_iter()
         .find(|k| *k == filter.coupon_type.trim())
@@ -197,23 +180,10 @@ pub fn page(
     {
         query = query.sql(format!(" AND {}", status.condition(today)));
     }
-    query = match keyset {
-        Keyset::First => query.sql(" ORDER BY c.id DESC"),
-        Keyset::After(id) => query
-            .sql(format!(" AND c.id < {} ORDER BY c.id DESC", next()))
-            .bind::<BigInt, _>(*id),
-        Keyset::Before(id) => query
-            .sql(format!(" AND c.id > {} ORDER BY c.id ASC", next()))
-            .bind::<BigInt, _>(*id),
-    };
-    query
-        .sql(format!(" LIMIT {}", PAGE + 1))
-        .load::<ListRow>(conn)
+    query.page(conn, keyset)
 }
 
 /// Coupon `id` as the list shows it.
 pub fn one(conn: &mut PgConnection, id: i64) -> QueryResult<ListRow> {
-    diesel::sql_query(format!("{SELECT} WHERE c.id = $1"))
-        .bind::<BigInt, _>(id)
-        .get_result(conn)
+    list::one(conn, SELECT, "c", id)
 }

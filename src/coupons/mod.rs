@@ -5,8 +5,8 @@
 //! the pages.
 
 pub mod api;
-pub mod batch;
 pub mod batch_routes;
+pub mod code_record;
 pub mod demo;
 pub mod form;
 pub mod invoice;

@@ -1,36 +1,109 @@
 //! The Coupons pages (coupons.manage writes, reports.view reads): the list with its search and
-//! filters, the form, and a page per coupon with its uses and what is left. Coupons are never
-//! deleted: Disable.
+//! filters, and a page per coupon with its uses and what is left. New, Edit, Save, Disable and
+//! Enable are the code record's (`code_record::pages`); what is a coupon's own is said in the
+//! `CodePages` impl below. Coupons are never deleted: Disable.
+
+use std::ops::Deref;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
+use diesel::PgConnection;
 use patron_rules::coupons::Status;
 use patron_rules::users::Permission;
 
+use super::code_record::form::Parsed;
+use super::code_record::pages::{self, CodePages, FormView, NoPrefill};
 use super::form::{self, CouponForm};
-use super::list::{self, ListFilter, ListRow, PAGE};
+use super::list::{self, ListFilter, ListRow};
 use super::model::queries::{self, Redemption};
-use super::model::store::{self, StoredCoupon};
+use super::model::store::{CouponFields, Coupons};
 use crate::state::AppState;
-use crate::stores::model::home_company;
-use crate::stores::model::{self as stores, Company};
-use crate::web::pager::{self, PageQuery, Pager};
-use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
+use crate::web::pager::{PageQuery, Pager};
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
 
 /// Who may read the coupon pages.
 pub const READERS: [Permission; 2] = [Permission::CouponsManage, Permission::ReportsView];
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
+    pages::mount::<Coupons>(cfg);
     cfg.route("/coupons", web::get().to(index))
-        .route("/coupons", web::post().to(create))
-        .route("/coupons/new", web::get().to(new_page))
-        .route("/coupons/{id}", web::get().to(show))
-        .route("/coupons/{id}", web::post().to(update))
-        .route("/coupons/{id}/edit", web::get().to(edit_page))
-        .route("/coupons/{id}/disable", web::post().to(disable))
-        .route("/coupons/{id}/enable", web::post().to(enable));
+        .route("/coupons/{id}", web::get().to(show));
+}
+
+impl CodePages for Coupons {
+    const PATH: &'static str = "/coupons";
+    const NOUN: &'static str = "coupon";
+    const LIST_TARGET: &'static str = "coupon-list";
+    const MANAGE: Permission = Permission::CouponsManage;
+    type Form = CouponForm;
+    type Customer = Option<String>;
+    type Prefill = NoPrefill;
+
+    fn blank(company: Option<i64>, _: NoPrefill) -> CouponForm {
+        CouponForm::blank(company)
+    }
+
+    fn read(pairs: &[(String, String)]) -> CouponForm {
+        CouponForm::from_pairs(pairs)
+    }
+
+    fn form_of(conn: &mut PgConnection, coupon: &Self::Stored) -> Result<CouponForm, AppError> {
+        let code = match coupon.fields.customer_id {
+            Some(c) => Some(crate::customers::model::find(conn, c)?.code),
+            None => None,
+        };
+        Ok(CouponForm::of(coupon, code))
+    }
+
+    fn company_typed(form: &CouponForm) -> &str {
+        &form.company_id
+    }
+
+    fn keep(form: &mut CouponForm, company: i64, code: &str) {
+        form.company_id = company.to_string();
+        form.code = code.to_owned();
+    }
+
+    fn parse(form: &CouponForm) -> Result<Parsed<CouponFields, Option<String>>, FieldErrors> {
+        form.parse()
+    }
+
+    fn check(
+        conn: &mut PgConnection,
+        parsed: &mut Parsed<CouponFields, Option<String>>,
+        errors: &mut FieldErrors,
+    ) -> Result<(), AppError> {
+        form::check_against(conn, parsed, errors)
+    }
+
+    fn taken(code: &str) -> String {
+        format!("Another coupon of the company has the code {code}.")
+    }
+
+    /// "Created coupon Welcome flyer.": a coupon goes by its name.
+    fn saved_name(_code: &str, form: &CouponForm) -> String {
+        form.name.trim().to_owned()
+    }
+
+    fn render_form(status: StatusCode, view: FormView<Self>) -> Result<HttpResponse, AppError> {
+        render_status(status, &FormPage { view })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coupons/form.html")]
+struct FormPage {
+    view: FormView<Coupons>,
+}
+
+impl Deref for FormPage {
+    type Target = FormView<Coupons>;
+
+    fn deref(&self) -> &FormView<Coupons> {
+        &self.view
+    }
 }
 
 /// A list row with its status today.
@@ -56,7 +129,7 @@ struct IndexPage {
 
 impl IndexPage {
     fn picked(&self, value: &str, id: &i64) -> bool {
-        value.trim() == id.to_string()
+        pages::picked(value, id)
     }
 }
 
@@ -75,31 +148,25 @@ async fn index(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&READERS)?;
     let IndexQuery { filter, page } = query.into_inner();
-    let (store, today) = (user.store_id, user.clock.date(Utc::now()));
-    let keyset = page.keyset(|k| k.parse::<i64>().ok());
+    let today = user.clock.date(Utc::now());
     let typed = filter.clone();
-    let (found, offers, campaigns) = state
-        .db
-        .run(move |conn| {
-            let (company, _) = home_company(conn, store)?;
-            Ok((
-                list::page(conn, company.id, &typed, today, &keyset)?,
-                queries::coupon_offers(conn, company.id)?,
-                queries::campaigns_of(conn, company.id)?,
-            ))
-        })
-        .await?;
-    let keyset = page.keyset(|k| k.parse::<i64>().ok());
-    let base = pager::link("/coupons", &filter.pairs());
-    let (rows, pager) = pager::paginate(
+    let (rows, pager, (offers, campaigns)) = pages::list::<Coupons, _, _, _>(
+        &state,
+        &user,
         &page,
-        &keyset,
-        found,
-        PAGE,
-        |r| r.id.to_string(),
-        &base,
-        "coupon-list",
-    );
+        &filter.pairs(),
+        |r: &ListRow| r.id,
+        move |conn, company, keyset| {
+            Ok((
+                list::page(conn, company, &typed, today, keyset)?,
+                (
+                    queries::coupon_offers(conn, company)?,
+                    queries::campaigns_of(conn, company)?,
+                ),
+            ))
+        },
+    )
+    .await?;
     let rows = rows
         .into_iter()
         .map(|row| Row {
@@ -174,244 +241,4 @@ async fn show(
             can_manage: user.can(Permission::CouponsManage),
         },
     )
-}
-
-#[derive(Template)]
-#[template(path = "coupons/form.html")]
-struct FormPage {
-    ctx: PageCtx,
-    editing: Option<StoredCoupon>,
-    form: CouponForm,
-    errors: FieldErrors,
-    companies: Vec<Company>,
-    offers: Vec<(i64, String)>,
-    campaigns: Vec<(i64, String)>,
-}
-
-impl FormPage {
-    fn picked(&self, value: &str, id: &i64) -> bool {
-        value.trim() == id.to_string()
-    }
-}
-
-async fn form_page(
-    state: &AppState,
-    user: &CurrentUser,
-    status: StatusCode,
-    editing: Option<StoredCoupon>,
-    form: CouponForm,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let company = form.company_id.trim().parse::<i64>().unwrap_or(0);
-    let (companies, offers, campaigns) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                stores::companies(conn)?,
-                queries::coupon_offers(conn, company)?,
-                queries::campaigns_of(conn, company)?,
-            ))
-        })
-        .await?;
-    render_status(
-        status,
-        &FormPage {
-            ctx: user.page(),
-            editing,
-            form,
-            errors,
-            companies,
-            offers,
-            campaigns,
-        },
-    )
-}
-
-async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
-    let store = user.store_id;
-    let company = state
-        .db
-        .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
-        .await?;
-    let form = CouponForm::blank(company);
-    form_page(
-        &state,
-        &user,
-        StatusCode::OK,
-        None,
-        form,
-        FieldErrors::new(),
-    )
-    .await
-}
-
-async fn edit_page(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
-    let id = id.into_inner();
-    let (coupon, customer_code) = state
-        .db
-        .run(move |conn| {
-            let coupon = store::find(conn, id)?;
-            let code = match coupon.fields.customer_id {
-                Some(c) => Some(crate::customers::model::find(conn, c)?.code),
-                None => None,
-            };
-            Ok((coupon, code))
-        })
-        .await?;
-    let form = CouponForm::of(&coupon, customer_code);
-    form_page(
-        &state,
-        &user,
-        StatusCode::OK,
-        Some(coupon),
-        form,
-        FieldErrors::new(),
-    )
-    .await
-}
-
-async fn create(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
-    save(&state, &user, None, CouponForm::from_pairs(&form)).await
-}
-
-async fn update(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
-    let id = id.into_inner();
-    let coupon = state.db.run(move |conn| Ok(store::find(conn, id)?)).await?;
-    let mut typed = CouponForm::from_pairs(&form);
-    // The code may be printed and the company owns the offer: both stay once made.
-    typed.company_id = coupon.fields.company_id.to_string();
-    typed.code = coupon.code.clone();
-    save(&state, &user, Some(coupon), typed).await
-}
-
-/// Creates or saves a coupon in one transaction, audited; bad input, a taken code or an offer
-/// that cannot take coupons come back as the form with messages (422).
-async fn save(
-    state: &AppState,
-    user: &CurrentUser,
-    editing: Option<StoredCoupon>,
-    form: CouponForm,
-) -> Result<HttpResponse, AppError> {
-    let (actor, id) = (user.actor(), editing.as_ref().map(|c| c.id));
-    let typed = form.clone();
-    let outcome = state
-        .db
-        .tx(move |conn| {
-            let mut parsed = match typed.parse() {
-                Ok(parsed) => parsed,
-                Err(errors) => return Ok(Err(errors)),
-            };
-            let mut errors = FieldErrors::new();
-            if stores::find_company(conn, parsed.fields.company_id).is_err() {
-                errors.add("company_id", "Choose the company.");
-            }
-            form::check_against(conn, &mut parsed, &mut errors)?;
-            let company = parsed.fields.company_id;
-            if id.is_none()
-                && let Some(code) = &parsed.code
-                && store::code_taken(conn, company, code)?
-            {
-                errors.add(
-                    "code",
-                    format!("Another coupon of the company has the code {code}."),
-                );
-            }
-            if !errors.is_empty() {
-                return Ok(Err(errors));
-            }
-            let id = match id {
-                Some(id) => {
-                    store::save(conn, &actor, id, &parsed.fields)?;
-                    id
-                }
-                None => {
-                    let code = match parsed.code {
-                        Some(code) => code,
-                        None => store::fresh_code(conn, company)?,
-                    };
-                    store::create(conn, &actor, &code, &parsed.fields)?
-                }
-            };
-            Ok(Ok(id))
-        })
-        .await?;
-    match outcome {
-        Ok(id) => {
-            let verb = if editing.is_some() {
-                "Saved"
-            } else {
-                "Created"
-            };
-            user.flash(Flash::success(format!(
-                "{verb} coupon {}.",
-                form.name.trim()
-            )));
-            Ok(see_other(&format!("/coupons/{id}")))
-        }
-        Err(errors) => {
-            form_page(
-                state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                editing,
-                form,
-                errors,
-            )
-            .await
-        }
-    }
-}
-
-async fn disable(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    switch(state, user, id.into_inner(), true).await
-}
-
-async fn enable(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    switch(state, user, id.into_inner(), false).await
-}
-
-async fn switch(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: i64,
-    disabled: bool,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
-    let actor = user.actor();
-    let code = state
-        .db
-        .tx(move |conn| {
-            let coupon = store::find(conn, id)?;
-            store::set_disabled(conn, &actor, id, disabled)?;
-            Ok(coupon.code)
-        })
-        .await?;
-    let done = if disabled { "Disabled" } else { "Enabled" };
-    user.flash(Flash::success(format!("{done} coupon {code}.")));
-    Ok(see_other(&format!("/coupons/{id}")))
 }

@@ -6,8 +6,8 @@ use askama::Template;
 use patron_rules::referrals::RewardReferrer;
 use patron_rules::users::Permission;
 
-use super::defaults::{self, Defaults};
 use super::form::check_offer;
+use super::model::defaults::{self, Defaults};
 use crate::coupons::model::queries::{campaigns_of, coupon_offers};
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};

@@ -3,11 +3,11 @@
 //! based, enabled and the company's; the campaign the company's; the referrer known).
 
 use diesel::PgConnection;
-use patron_rules::coupons::codes;
 use patron_rules::referrals::RewardReferrer;
 
 use super::model::{CodeFields, StoredCode};
-use crate::offers::model::versions;
+use crate::coupons::code_record;
+use crate::coupons::code_record::form::{OfferWording, check_campaign};
 use crate::web::{AppError, FieldErrors};
 
 /// The form as posted (and shown again after an error).
@@ -33,16 +33,9 @@ pub struct CodeForm {
     pub disabled: bool,
 }
 
-/// What a good form holds.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    /// The settings (`customer_id` filled by `check_against`).
-    pub fields: CodeFields,
-    /// The code typed, normalised (none: make one).
-    pub code: Option<String>,
-    /// The referrer's customer code.
-    pub customer_code: String,
-}
+/// What a good form holds: the settings (`customer_id` filled by `check_against`), the code
+/// typed, normalised (none: make one), and the referrer's customer code.
+pub type Parsed = code_record::form::Parsed<CodeFields, String>;
 
 impl CodeForm {
     /// A new code's form for `company`.
@@ -76,13 +69,7 @@ impl CodeForm {
 
     /// The form from posted pairs (an unchecked box is absent).
     pub fn from_pairs(pairs: &[(String, String)]) -> CodeForm {
-        let value = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let value = |name: &str| code_record::form::value(pairs, name);
         CodeForm {
             code: value("code"),
             company_id: value("company_id"),
@@ -99,15 +86,7 @@ impl CodeForm {
     /// Parses what the form alone can tell.
     pub fn parse(&self) -> Result<Parsed, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let code = codes::normalize(&self.code);
-        let code = if code.is_empty() {
-            None
-        } else {
-            if let Some(problem) = codes::problem(&code) {
-                errors.add("code", problem.replace("coupon code", "referral code"));
-            }
-            Some(code)
-        };
+        let code = code_record::form::typed_code(&self.code, "referral code", &mut errors);
         let optional =
             |errors: &mut FieldErrors, field: &str, raw: &str, message: &str| match raw.trim() {
                 "" => None,
@@ -198,6 +177,13 @@ impl CodeForm {
     }
 }
 
+/// How the offer checks word a referral code's messages.
+const OFFER: OfferWording = OfferWording {
+    whose: "code's",
+    carrier: "a referral coupon",
+    missing: "Choose an offer from the list.",
+};
+
 /// Checks that offer `id` can carry a referral coupon of `company`.
 pub fn check_offer(
     conn: &mut PgConnection,
@@ -206,55 +192,26 @@ pub fn check_offer(
     company: i64,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    match versions::find(conn, id, false) {
-        Ok(offer) => {
-            let terms = &offer.fields.terms;
-            if offer.fields.company_id != company {
-                errors.add(field, "Choose an offer of the code's company.");
-            } else if terms.auto {
-                errors.add(
-                    field,
-                    format!(
-                        "{} is not Coupon Based: a referral coupon cannot activate it.",
-                        terms.title
-                    ),
-                );
-            } else if terms.disabled {
-                errors.add(field, format!("{} is disabled.", terms.title));
-            }
-        }
-        Err(diesel::result::Error::NotFound) => errors.add(field, "Choose an offer from the list."),
-        Err(other) => return Err(other.into()),
-    }
-    Ok(())
+    code_record::form::check_offer(conn, field, id, company, OFFER, errors).map(|_| ())
 }
 
-/// Checks what needs the database; fills in the referrer's id.
+/// Checks what needs the database; fills in the referrer's id. A company that is not known
+/// already has its message, and nothing else is checked.
 pub fn check_against(
     conn: &mut PgConnection,
     parsed: &mut Parsed,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
+    if errors.has("company_id") {
+        return Ok(());
+    }
     let company = parsed.fields.company_id;
-    check_offer(
-        conn,
-        "customer_offer_id",
-        parsed.fields.customer_offer_id,
-        company,
-        errors,
-    )?;
+    let customer_offer = parsed.fields.customer_offer_id;
+    check_offer(conn, "customer_offer_id", customer_offer, company, errors)?;
     if let Some(primary) = parsed.fields.primary_offer_id {
         check_offer(conn, "primary_offer_id", primary, company, errors)?;
     }
-    if let Some(campaign) = parsed.fields.campaign_id {
-        match crate::offers::model::campaigns::find(conn, campaign) {
-            Ok(found) if found.fields.company_id == company => {}
-            Ok(_) | Err(diesel::result::Error::NotFound) => {
-                errors.add("campaign_id", "Choose a campaign of the code's company.")
-            }
-            Err(other) => return Err(other.into()),
-        }
-    }
+    check_campaign(conn, parsed.fields.campaign_id, company, "code's", errors)?;
     // The picker fills in "CUST-00042"; a code followed by a name is read by its code.
     let typed = parsed
         .customer_code

@@ -1,17 +1,15 @@
 //! The referral code list: one company's codes newest first, searched by code (its start) or
 //! referrer (name anywhere, or customer code), filtered by campaign and by disabled, paged by id.
 
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use serde::Deserialize;
 
+use crate::coupons::code_record::list::{self, ListQuery};
+
 use patron_rules::keyset::Keyset;
 use patron_rules::referrals::RewardReferrer;
 use patron_rules::search::like_escape;
-
-/// Rows per page.
-pub const PAGE: usize = 50;
 
 /// What the list is asked for.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,52 +119,32 @@ pub fn page(
     filter: &ListFilter,
     keyset: &Keyset<i64>,
 ) -> QueryResult<Vec<ListRow>> {
-    let mut n = 1;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let mut query = diesel::sql_query(format!("{SELECT} WHERE r.company_id = $1"))
-        .into_boxed::<Pg>()
-        .bind::<BigInt, _>(company);
+    let mut query = ListQuery::of_company(SELECT, "r", company);
     let q = filter.q.trim();
     if !q.is_empty() {
-        let (code, customer, name) = (next(), next(), next());
+        let (code, customer, name) = (
+            query.placeholder(),
+            query.placeholder(),
+            query.placeholder(),
+        );
         query = query
             .sql(format!(
                 " AND (r.code LIKE {code} OR p.code = {customer} OR p.search_name LIKE '%' || patron_fold({name}) || '%')"
             ))
-            .bind::<Text, _>(format!("{}%", like_escape(&q.to_uppercase())))
-            .bind::<Text, _>(q.to_uppercase())
-            .bind::<Text, _>(like_escape(q));
+            .text(format!("{}%", like_escape(&q.to_uppercase())))
+            .text(q.to_uppercase())
+            .text(like_escape(q));
     }
-    if let Ok(id) = filter.campaign.trim().parse::<i64>() {
-        query = query
-            .sql(format!(" AND r.campaign_id = {}", next()))
-            .bind::<BigInt, _>(id);
-    }
+    query = query.id_is("r.campaign_id", &filter.campaign);
     match filter.disabled.trim() {
         "yes" => query = query.sql(" AND r.disabled"),
         "no" => query = query.sql(" AND NOT r.disabled"),
         _ => {}
     }
-    query = match keyset {
-        Keyset::First => query.sql(" ORDER BY r.id DESC"),
-        Keyset::After(id) => query
-            .sql(format!(" AND r.id < {} ORDER BY r.id DESC", next()))
-            .bind::<BigInt, _>(*id),
-        Keyset::Before(id) => query
-            .sql(format!(" AND r.id > {} ORDER BY r.id ASC", next()))
-            .bind::<BigInt, _>(*id),
-    };
-    query
-        .sql(format!(" LIMIT {}", PAGE + 1))
-        .load::<ListRow>(conn)
+    query.page(conn, keyset)
 }
 
 /// Code `id` as the list shows it.
 pub fn one(conn: &mut PgConnection, id: i64) -> QueryResult<ListRow> {
-    diesel::sql_query(format!("{SELECT} WHERE r.id = $1"))
-        .bind::<BigInt, _>(id)
-        .get_result(conn)
+    list::one(conn, SELECT, "r", id)
 }

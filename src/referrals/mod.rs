@@ -5,7 +5,6 @@
 //! rewards a first purchase (`invoice`) and the till API (`api`).
 
 pub mod api;
-pub mod defaults;
 pub mod defaults_routes;
 pub mod form;
 pub mod funnel;

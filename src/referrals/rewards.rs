@@ -4,7 +4,8 @@
 
 use diesel::prelude::*;
 
-use crate::coupons::model::store::{self as coupons, CouponFields};
+use crate::coupons::code_record::model::CodeTable;
+use crate::coupons::model::store::{CouponFields, Coupons};
 use crate::db::schema::coupons as coupon_table;
 use crate::kernel::Actor;
 
@@ -25,8 +26,8 @@ pub struct Reward<'a> {
 
 /// Makes a single-use Gift Card coupon for `reward.customer_id`; returns its id.
 pub fn issue(conn: &mut PgConnection, actor: &Actor, reward: &Reward<'_>) -> QueryResult<i64> {
-    let code = coupons::fresh_code(conn, reward.company_id)?;
-    coupons::create(
+    let code = Coupons::fresh_code(conn, reward.company_id)?;
+    Coupons::create(
         conn,
         actor,
         &code,
@@ -57,5 +58,5 @@ pub fn withdraw_unused(conn: &mut PgConnection, actor: &Actor, id: i64) -> Query
     if used > 0 {
         return Ok(false);
     }
-    coupons::set_disabled(conn, actor, id, true)
+    Coupons::set_disabled(conn, actor, id, true)
 }

@@ -1,40 +1,114 @@
 //! The Referral Codes pages (referrals.manage writes, reports.view reads): the list with its
-//! search and filters, the form with a customer picker, and a page per code with its
-//! registrations and their reward coupons. Codes are never deleted: Disable.
+//! search and filters, and a page per code with its registrations and their reward coupons.
+//! New (with a customer picker), Edit, Save, Disable and Enable are the code record's
+//! (`coupons::code_record::pages`); what is a referral code's own is said in the `CodePages`
+//! impl below. Codes are never deleted: Disable.
+
+use std::ops::Deref;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
+use diesel::PgConnection;
 use patron_rules::users::Permission;
 
 use super::form::{self, CodeForm};
-use super::list::{self, ListFilter, ListRow, PAGE};
-use super::model::codes;
+use super::list::{self, ListFilter, ListRow};
+use super::model::CodeFields;
+use super::model::codes::ReferralCodes;
 use super::model::queries::{self, Registered};
-use super::model::{self, StoredCode};
-use crate::coupons::model::queries::{campaigns_of, coupon_offers};
+use crate::coupons::code_record::form::Parsed;
+use crate::coupons::code_record::pages::{self, CodePages, FormView};
+use crate::coupons::model::queries::campaigns_of;
 use crate::state::AppState;
-use crate::stores::model::home_company;
-use crate::stores::model::{self as stores, Company};
-use crate::web::pager::{self, PageQuery, Pager};
+use crate::web::pager::{PageQuery, Pager};
 use crate::web::request::is_fragment_request;
-use crate::web::{
-    AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
-};
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, render_status};
 
 /// Who may read the referral pages.
 pub const READERS: [Permission; 2] = [Permission::ReferralsManage, Permission::ReportsView];
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
+    pages::mount::<ReferralCodes>(cfg);
     cfg.route("/referrals", web::get().to(index))
-        .route("/referrals", web::post().to(create))
-        .route("/referrals/new", web::get().to(new_page))
-        .route("/referrals/{id}", web::get().to(show))
-        .route("/referrals/{id}", web::post().to(update))
-        .route("/referrals/{id}/edit", web::get().to(edit_page))
-        .route("/referrals/{id}/disable", web::post().to(disable))
-        .route("/referrals/{id}/enable", web::post().to(enable));
+        .route("/referrals/{id}", web::get().to(show));
+}
+
+/// What the New page's address fills in.
+#[derive(serde::Deserialize)]
+pub struct NewQuery {
+    /// A customer code to fill in (the customer page's "New referral code" link).
+    #[serde(default)]
+    customer: String,
+}
+
+impl CodePages for ReferralCodes {
+    const PATH: &'static str = "/referrals";
+    const NOUN: &'static str = "referral code";
+    const LIST_TARGET: &'static str = "referral-list";
+    const MANAGE: Permission = Permission::ReferralsManage;
+    type Form = CodeForm;
+    type Customer = String;
+    type Prefill = NewQuery;
+
+    fn blank(company: Option<i64>, prefill: NewQuery) -> CodeForm {
+        let mut form = CodeForm::blank(company);
+        form.customer = prefill.customer.trim().to_owned();
+        form
+    }
+
+    fn read(pairs: &[(String, String)]) -> CodeForm {
+        CodeForm::from_pairs(pairs)
+    }
+
+    fn form_of(conn: &mut PgConnection, code: &Self::Stored) -> Result<CodeForm, AppError> {
+        let customer = crate::customers::model::find(conn, code.fields.customer_id)?.code;
+        Ok(CodeForm::of(code, customer))
+    }
+
+    fn company_typed(form: &CodeForm) -> &str {
+        &form.company_id
+    }
+
+    fn keep(form: &mut CodeForm, company: i64, code: &str) {
+        form.company_id = company.to_string();
+        form.code = code.to_owned();
+    }
+
+    fn parse(form: &CodeForm) -> Result<Parsed<CodeFields, String>, FieldErrors> {
+        form.parse()
+    }
+
+    fn check(
+        conn: &mut PgConnection,
+        parsed: &mut Parsed<CodeFields, String>,
+        errors: &mut FieldErrors,
+    ) -> Result<(), AppError> {
+        form::check_against(conn, parsed, errors)
+    }
+
+    fn taken(code: &str) -> String {
+        format!("Another referral code of the company is {code}.")
+    }
+
+    fn render_form(status: StatusCode, view: FormView<Self>) -> Result<HttpResponse, AppError> {
+        render_status(status, &FormPage { view })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals/form.html")]
+struct FormPage {
+    view: FormView<ReferralCodes>,
+}
+
+impl Deref for FormPage {
+    type Target = FormView<ReferralCodes>;
+
+    fn deref(&self) -> &FormView<ReferralCodes> {
+        &self.view
+    }
 }
 
 #[derive(Template)]
@@ -50,7 +124,7 @@ struct IndexPage {
 
 impl IndexPage {
     fn picked(&self, value: &str, id: &i64) -> bool {
-        value.trim() == id.to_string()
+        pages::picked(value, id)
     }
 }
 
@@ -70,30 +144,21 @@ async fn index(
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&READERS)?;
     let IndexQuery { filter, page } = query.into_inner();
-    let store = user.store_id;
-    let keyset = page.keyset(|k| k.parse::<i64>().ok());
     let typed = filter.clone();
-    let (found, campaigns) = state
-        .db
-        .run(move |conn| {
-            let (company, _) = home_company(conn, store)?;
-            Ok((
-                list::page(conn, company.id, &typed, &keyset)?,
-                campaigns_of(conn, company.id)?,
-            ))
-        })
-        .await?;
-    let keyset = page.keyset(|k| k.parse::<i64>().ok());
-    let base = pager::link("/referrals", &filter.pairs());
-    let (rows, pager) = pager::paginate(
+    let (rows, pager, campaigns) = pages::list::<ReferralCodes, _, _, _>(
+        &state,
+        &user,
         &page,
-        &keyset,
-        found,
-        PAGE,
-        |r| r.id.to_string(),
-        &base,
-        "referral-list",
-    );
+        &filter.pairs(),
+        |r: &ListRow| r.id,
+        move |conn, company, keyset| {
+            Ok((
+                list::page(conn, company, &typed, keyset)?,
+                campaigns_of(conn, company)?,
+            ))
+        },
+    )
+    .await?;
     let page = IndexPage {
         ctx: user.page(),
         rows,
@@ -145,251 +210,4 @@ async fn show(
             can_manage: user.can(Permission::ReferralsManage),
         },
     )
-}
-
-#[derive(Template)]
-#[template(path = "referrals/form.html")]
-struct FormPage {
-    ctx: PageCtx,
-    editing: Option<StoredCode>,
-    form: CodeForm,
-    errors: FieldErrors,
-    companies: Vec<Company>,
-    offers: Vec<(i64, String)>,
-    campaigns: Vec<(i64, String)>,
-}
-
-impl FormPage {
-    fn picked(&self, value: &str, id: &i64) -> bool {
-        value.trim() == id.to_string()
-    }
-}
-
-async fn form_page(
-    state: &AppState,
-    user: &CurrentUser,
-    status: StatusCode,
-    editing: Option<StoredCode>,
-    form: CodeForm,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let company = form.company_id.trim().parse::<i64>().unwrap_or(0);
-    let (companies, offers, campaigns) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                stores::companies(conn)?,
-                coupon_offers(conn, company)?,
-                campaigns_of(conn, company)?,
-            ))
-        })
-        .await?;
-    render_status(
-        status,
-        &FormPage {
-            ctx: user.page(),
-            editing,
-            form,
-            errors,
-            companies,
-            offers,
-            campaigns,
-        },
-    )
-}
-
-#[derive(serde::Deserialize)]
-struct NewQuery {
-    /// A customer code to fill in (the customer page's "New referral code" link).
-    #[serde(default)]
-    customer: String,
-}
-
-async fn new_page(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<NewQuery>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::ReferralsManage)?;
-    let store = user.store_id;
-    let company = state
-        .db
-        .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
-        .await?;
-    let mut form = CodeForm::blank(company);
-    form.customer = query.customer.trim().to_owned();
-    form_page(
-        &state,
-        &user,
-        StatusCode::OK,
-        None,
-        form,
-        FieldErrors::new(),
-    )
-    .await
-}
-
-async fn edit_page(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::ReferralsManage)?;
-    let id = id.into_inner();
-    let (code, customer) = state
-        .db
-        .run(move |conn| {
-            let code = model::find(conn, id)?;
-            let customer = crate::customers::model::find(conn, code.fields.customer_id)?.code;
-            Ok((code, customer))
-        })
-        .await?;
-    let form = CodeForm::of(&code, customer);
-    form_page(
-        &state,
-        &user,
-        StatusCode::OK,
-        Some(code),
-        form,
-        FieldErrors::new(),
-    )
-    .await
-}
-
-async fn create(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::ReferralsManage)?;
-    save(&state, &user, None, CodeForm::from_pairs(&form)).await
-}
-
-async fn update(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::ReferralsManage)?;
-    let id = id.into_inner();
-    let code = state.db.run(move |conn| Ok(model::find(conn, id)?)).await?;
-    let mut typed = CodeForm::from_pairs(&form);
-    // The code is shared and printed, and the company owns the offers: both stay once made.
-    typed.company_id = code.fields.company_id.to_string();
-    typed.code = code.code.clone();
-    save(&state, &user, Some(code), typed).await
-}
-
-/// Creates or saves a code in one transaction, audited; bad input, a taken code or an offer
-/// that cannot take coupons come back as the form with messages (422).
-async fn save(
-    state: &AppState,
-    user: &CurrentUser,
-    editing: Option<StoredCode>,
-    form: CodeForm,
-) -> Result<HttpResponse, AppError> {
-    let (actor, id) = (user.actor(), editing.as_ref().map(|c| c.id));
-    let typed = form.clone();
-    let outcome = state
-        .db
-        .tx(move |conn| {
-            let mut parsed = match typed.parse() {
-                Ok(parsed) => parsed,
-                Err(errors) => return Ok(Err(errors)),
-            };
-            let mut errors = FieldErrors::new();
-            if stores::find_company(conn, parsed.fields.company_id).is_err() {
-                errors.add("company_id", "Choose the company.");
-                return Ok(Err(errors));
-            }
-            form::check_against(conn, &mut parsed, &mut errors)?;
-            let company = parsed.fields.company_id;
-            if id.is_none()
-                && let Some(code) = &parsed.code
-                && model::code_taken(conn, company, code)?
-            {
-                errors.add(
-                    "code",
-                    format!("Another referral code of the company is {code}."),
-                );
-            }
-            if !errors.is_empty() {
-                return Ok(Err(errors));
-            }
-            let saved = match id {
-                Some(id) => {
-                    codes::save(conn, &actor, id, &parsed.fields)?;
-                    (id, model::find(conn, id)?.code)
-                }
-                None => {
-                    let code = match parsed.code {
-                        Some(code) => code,
-                        None => codes::fresh_code(conn, company)?,
-                    };
-                    (codes::create(conn, &actor, &code, &parsed.fields)?, code)
-                }
-            };
-            Ok(Ok(saved))
-        })
-        .await?;
-    match outcome {
-        Ok((id, code)) => {
-            let verb = if editing.is_some() {
-                "Saved"
-            } else {
-                "Created"
-            };
-            user.flash(Flash::success(format!("{verb} referral code {code}.")));
-            Ok(see_other(&format!("/referrals/{id}")))
-        }
-        Err(errors) => {
-            form_page(
-                state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                editing,
-                form,
-                errors,
-            )
-            .await
-        }
-    }
-}
-
-async fn disable(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    switch(state, user, id.into_inner(), true).await
-}
-
-async fn enable(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    switch(state, user, id.into_inner(), false).await
-}
-
-async fn switch(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: i64,
-    disabled: bool,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::ReferralsManage)?;
-    let actor = user.actor();
-    let code = state
-        .db
-        .tx(move |conn| {
-            let code = model::find(conn, id)?;
-            codes::set_disabled(conn, &actor, id, disabled)?;
-            Ok(code.code)
-        })
-        .await?;
-    let done = if disabled { "Disabled" } else { "Enabled" };
-    user.flash(Flash::success(format!("{done} referral code {code}.")));
-    Ok(see_other(&format!("/referrals/{id}")))
 }

@@ -1,6 +1,7 @@
 //! Coupons as stored: looking one up by code for the validation chain, counting a use with one
 //! conditional UPDATE, and the redemptions that record who used it on which invoice.
 
+pub mod batch;
 pub mod queries;
 pub mod store;
 

@@ -3,6 +3,7 @@
 //! merges moving both to the kept customer.
 
 pub mod codes;
+pub mod defaults;
 pub mod queries;
 
 use diesel::prelude::*;
@@ -69,14 +70,6 @@ pub struct Found {
     pub facts: CodeFacts,
 }
 
-/// Referral code `id`.
-pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<StoredCode> {
-    referral_codes::table
-        .find(id)
-        .select(StoredCode::as_select())
-        .first(conn)
-}
-
 /// The code `code` (already normalised), preferring `company`'s when two companies use the
 /// same text; none when no company has it.
 pub fn find_by_code(
@@ -111,16 +104,6 @@ pub fn find_by_code(
         },
         stored,
     }))
-}
-
-/// Whether `company` has a referral code `code` (already normalised).
-pub fn code_taken(conn: &mut PgConnection, company: i64, code: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        referral_codes::table
-            .filter(referral_codes::company_id.eq(company))
-            .filter(referral_codes::code.eq(code)),
-    ))
-    .get_result(conn)
 }
 
 /// Counts one registration on code `id` unless it is disabled or full by now: one conditional

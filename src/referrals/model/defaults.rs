@@ -6,9 +6,10 @@ use diesel::prelude::*;
 use patron_rules::referrals::RewardReferrer;
 use serde::Serialize;
 
-use super::model::CodeFields;
-use super::model::codes;
+use super::CodeFields;
+use super::codes::ReferralCodes;
 use crate::audit;
+use crate::coupons::code_record::model::CodeTable;
 use crate::customers::hooks::Creation;
 use crate::db::schema::{pos_profiles, referral_defaults};
 use crate::kernel::Actor;
@@ -96,7 +97,7 @@ pub fn on_customer_created(
     conn: &mut PgConnection,
     creation: &Creation<'_>,
 ) -> Result<(), AppError> {
-    let Some(company) = super::register::company_of(conn, creation.store_id)? else {
+    let Some(company) = super::super::register::company_of(conn, creation.store_id)? else {
         return Ok(());
     };
     let defaults = of(conn, company)?;
@@ -110,8 +111,8 @@ pub fn on_customer_created(
         );
         return Ok(());
     };
-    let code = codes::fresh_code(conn, company)?;
-    codes::create(
+    let code = ReferralCodes::fresh_code(conn, company)?;
+    ReferralCodes::create(
         conn,
         creation.actor,
         &code,

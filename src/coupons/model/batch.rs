@@ -113,6 +113,11 @@ pub fn create(conn: &mut PgConnection, actor: &Actor, fields: &BatchFields) -> Q
     Ok(id)
 }
 
+/// Notes that batch `id`'s codes were downloaded (who took the CSV, and when).
+pub fn note_export(conn: &mut PgConnection, actor: &Actor, id: i64) -> QueryResult<()> {
+    audit::record(conn, actor, ENTITY, id, "export", None, None)
+}
+
 /// Writes `count` fresh codes of batch `id` (prefix `prefix`), all or none: a code another
 /// coupon of the company has already is made again. Returns how many were written.
 fn write_codes(
