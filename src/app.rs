@@ -50,7 +50,7 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
     imported: &[crate::loyalty::enrolment::auto_opt_in_all],
     merged: &[
         crate::sales::model::move_customer,
-        crate::loyalty::ledger::move_customer,
+        crate::loyalty::model::ledger::move_customer,
         crate::coupons::model::move_customer,
         crate::gift_cards::model::move_customer,
         crate::referrals::model::move_customer,

@@ -10,7 +10,7 @@ use crate::customers::synthetic;
 use crate::kernel::Actor;
 use crate::kernel::passwords::hash_blocking;
 use crate::stores::model as stores;
-use crate::trees::groups;
+use crate::trees::model::groups;
 use crate::users::forms::EmailAddress;
 use crate::users::model::{self as users, NewUser};
 

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::model;
 use crate::kernel::Actor;
-use crate::trees::groups;
+use crate::trees::model::groups;
 
 const ACTOR: Actor = Actor::System("demo data");
 

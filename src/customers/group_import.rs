@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 
 use super::import::{MAX_BYTES, RowError, decode};
 use crate::state::AppState;
-use crate::trees::groups::{self, GroupFields};
 use crate::trees::model as tree_model;
+use crate::trees::model::groups::{self, GroupFields};
 use crate::web::upload::read_file;
 use crate::web::{AppError, CurrentUser, Flash, PageCtx, render, render_status, see_other};
 

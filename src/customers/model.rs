@@ -141,8 +141,9 @@ pub struct CustomerFacts {
 /// The facts of `customer`.
 pub fn facts(conn: &mut PgConnection, customer: &Customer) -> QueryResult<CustomerFacts> {
     use crate::db::schema::{countries, stores};
-    let group = crate::trees::groups::group(conn, customer.fields.customer_group_id)?.name;
-    let territory = crate::trees::groups::territory(conn, customer.fields.territory_id)?.name;
+    let group = crate::trees::model::groups::group(conn, customer.fields.customer_group_id)?.name;
+    let territory =
+        crate::trees::model::groups::territory(conn, customer.fields.territory_id)?.name;
     let origin_store = match customer.origin_store_id {
         Some(store) => Some(
             stores::table

@@ -20,7 +20,7 @@ use super::panels::{CustomerPanels, PanelRequest, Slot, Viewer, edit_refusal, ma
 use crate::audit::model as audit_model;
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Store};
-use crate::trees::groups::{self, Group, Territory};
+use crate::trees::model::groups::{self, Group, Territory};
 use crate::web::format::count;
 use crate::web::pager::{self, Keyset, PageQuery, Pager};
 use crate::web::request::is_fragment_request;

@@ -18,7 +18,7 @@ use super::hooks::{Creation, CustomerHooks};
 use super::model::{self, CustomerFields, NewCustomer};
 use crate::db::schema::countries;
 use crate::kernel::Actor;
-use crate::trees::groups;
+use crate::trees::model::groups;
 use crate::web::{AppError, FieldErrors};
 
 /// A customer as a till sends it. Group and territory go by name; absent, the roots of the trees.

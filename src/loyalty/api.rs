@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ledger;
+use super::model::ledger;
 use super::summary;
 use crate::state::AppState;
 use crate::web::AppError;

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use patron_rules::loyalty as rules;
 
-use super::ledger::{self, NewEntry};
-use super::programs;
+use super::model::ledger::{self, NewEntry};
+use super::model::programs;
 
 /// Bonus points given with an invoice.
 #[derive(Debug, Clone)]

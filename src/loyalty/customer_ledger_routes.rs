@@ -9,8 +9,8 @@ use patron_rules::Currency;
 use patron_rules::users::Permission;
 use serde::Deserialize;
 
-use super::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
-use super::reports::{CompanyCurrencies, value};
+use super::model::customer_ledger::{self, LedgerRow, kind_label, parse_cursor};
+use super::model::reports::{CompanyCurrencies, value};
 use crate::customers::head::{CustomerHead, CustomerTab};
 use crate::customers::model as customers;
 use crate::state::AppState;

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Text};
 use patron_rules::CustomerId;
 
-use super::ledger::{self, Member};
 use super::model;
-use super::programs::{self, Program};
+use super::model::ledger::{self, Member};
+use super::model::programs::{self, Program};
 use crate::kernel::Actor;
 use crate::web::AppError;
 

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use diesel::PgConnection;
 
-use super::ledger;
+use super::model::ledger;
 use crate::db::DbPool;
 
 /// Writes the expire entries due on `today`; returns how many.

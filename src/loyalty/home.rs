@@ -5,7 +5,7 @@ use askama::Template;
 use diesel::PgConnection;
 use patron_rules::users::Permission;
 
-use super::reports::{self, CompanyCurrencies};
+use super::model::reports::{self, CompanyCurrencies};
 use crate::web::AppError;
 use crate::web::format::count;
 use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile, html};

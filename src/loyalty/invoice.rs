@@ -10,8 +10,8 @@ use patron_rules::loyalty as rules;
 use patron_rules::{Currency, InvoiceId};
 use rust_decimal::Decimal;
 
-use super::ledger::{self, Member, NewEntry};
-use super::programs;
+use super::model::ledger::{self, Member, NewEntry};
+use super::model::programs;
 use crate::db::schema::{invoices, loyalty_point_entries as entries};
 use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;

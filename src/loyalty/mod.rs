@@ -3,22 +3,18 @@
 
 pub mod api;
 pub mod bonus;
-pub mod customer_ledger;
 pub mod customer_ledger_routes;
 pub mod enrolment;
 pub mod expiry;
 pub mod home;
 pub mod invoice;
-pub mod ledger;
 pub mod model;
 pub mod opening_import;
 pub mod panel;
 pub mod program_demo;
 pub mod program_form;
 pub mod program_routes;
-pub mod programs;
 pub mod report_routes;
-pub mod reports;
 pub mod summary;
 pub mod synthetic;
 

@@ -10,9 +10,9 @@ use patron_rules::users::{Permission, Role};
 use serde::Deserialize;
 
 use super::enrolment;
-use super::ledger;
 use super::model;
-use super::programs::{self, Program};
+use super::model::ledger;
+use super::model::programs::{self, Program};
 use super::summary::{self, Summary};
 use crate::customers::model as customers;
 use crate::customers::panels::{self as customer_panels, CustomerPanel, PanelRequest, Slot};

@@ -8,7 +8,7 @@ use patron_rules::loyalty::{self as rules, TierRule};
 use rust_decimal::Decimal;
 
 use super::model;
-use super::programs::{self, ProgramFields};
+use super::model::programs::{self, ProgramFields};
 use crate::kernel::Actor;
 
 /// The demo program's name.
@@ -104,6 +104,6 @@ pub fn members(conn: &mut PgConnection) -> anyhow::Result<()> {
                              ORDER BY min_spent DESC LIMIT 1) t",
     )
     .execute(conn)?;
-    super::ledger::expire(conn, chrono::Utc::now().date_naive())?;
+    super::model::ledger::expire(conn, chrono::Utc::now().date_naive())?;
     Ok(())
 }

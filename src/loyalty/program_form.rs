@@ -7,7 +7,7 @@ use patron_rules::loyalty::{self as rules, TierColumn, TierRule, TierSpot};
 use patron_rules::stores::typed_number;
 use rust_decimal::Decimal;
 
-use super::programs::{Program, ProgramFields};
+use super::model::programs::{Program, ProgramFields};
 use crate::web::FieldErrors;
 
 /// One row of the Collection Rules table as typed.

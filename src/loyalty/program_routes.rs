@@ -17,11 +17,11 @@ use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use super::model;
+use super::model::programs::{self, Program, ProgramFields};
 use super::program_form::{Intent, Known, ProgramForm, TierRow, cell_key};
-use super::programs::{self, Program, ProgramFields};
 use crate::state::AppState;
 use crate::stores::model::{self as stores, Company};
-use crate::trees::groups::{self, Group, Territory};
+use crate::trees::model::groups::{self, Group, Territory};
 use crate::web::format::count;
 use crate::web::format::day;
 use crate::web::{

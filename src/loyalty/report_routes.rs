@@ -10,7 +10,7 @@ use patron_rules::Currency;
 use patron_rules::users::Permission;
 use serde::Deserialize;
 
-use super::reports::{self, CompanyCurrencies, ExpiringRow, LiabilityRow, TierRow, WINDOWS};
+use super::model::reports::{self, CompanyCurrencies, ExpiringRow, LiabilityRow, TierRow, WINDOWS};
 use crate::state::AppState;
 use crate::web::format::count;
 use crate::web::stream::csv_download;

@@ -9,8 +9,8 @@ use patron_rules::Currency;
 use patron_rules::loyalty::{self as rules, TierRule};
 use rust_decimal::Decimal;
 
-use super::ledger::{self, Member};
-use super::programs::{self, Program};
+use super::model::ledger::{self, Member};
+use super::model::programs::{self, Program};
 use crate::stores::model as stores;
 
 /// One membership, worked out.

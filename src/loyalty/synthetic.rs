@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Integer};
 use patron_rules::loyalty::TierRule;
 use rust_decimal::Decimal;
 
-use super::programs::{self, ProgramFields};
+use super::model::programs::{self, ProgramFields};
 use crate::db::schema::{loyalty_members, loyalty_programs};
 
 /// Earn entries per statement.

@@ -22,7 +22,7 @@ use super::terms_view::{self, Facts};
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::stores::model::{self as stores, Company};
-use crate::trees::groups::{self, Group};
+use crate::trees::model::groups::{self, Group};
 use crate::web::format::count;
 use crate::web::format::day;
 use crate::web::pager::{self, PageQuery, Pager};

@@ -377,12 +377,12 @@ fn bonus_note(
             "Not credited: the sale has no customer to credit them to.".into(),
         ));
     };
-    let Some(member) = crate::loyalty::ledger::membership(conn, customer, company)? else {
+    let Some(member) = crate::loyalty::model::ledger::membership(conn, customer, company)? else {
         return Ok(Some(
             "Not credited: the customer is in no loyalty program of this company.".into(),
         ));
     };
-    let program = crate::loyalty::programs::find(conn, member.program_id)?;
+    let program = crate::loyalty::model::programs::find(conn, member.program_id)?;
     if program.runs_on(day) {
         Ok(None)
     } else {

@@ -15,7 +15,7 @@ use patron_rules::users::Permission;
 use super::forms::CompanyForm;
 use super::model::{self, Company};
 use crate::state::AppState;
-use crate::trees::groups::{self, Group, Territory};
+use crate::trees::model::groups::{self, Group, Territory};
 use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, render, render_status, see_other,
 };

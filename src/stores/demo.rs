@@ -13,7 +13,7 @@ use super::model::tokens;
 use super::model::{self as stores, CompanyFields, StoreFields};
 use crate::db::schema::{companies, sales_persons as sales_persons_table};
 use crate::kernel::Actor;
-use crate::trees::groups;
+use crate::trees::model::groups;
 
 const ACTOR: Actor = Actor::System("demo data");
 

@@ -3,6 +3,5 @@
 //! three tables, so they sit above the catalogue; customers, stores, offers and loyalty read
 //! groups and territories from here.
 
-pub mod groups;
 pub mod model;
 pub mod routes;

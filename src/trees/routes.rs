@@ -11,8 +11,8 @@ use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::groups::{self, GroupFields, TerritoryFields};
 use super::model;
+use super::model::groups::{self, GroupFields, TerritoryFields};
 use crate::catalog::model::{self as catalog, ItemGroupFields};
 use crate::state::AppState;
 use crate::web::{

@@ -2,7 +2,7 @@
 //! deactivate, the origin store, and that nothing can be deleted.
 
 use patron::customers::model::{self, CustomerFields, NewCustomer};
-use patron::trees::groups;
+use patron::trees::model::groups;
 use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;

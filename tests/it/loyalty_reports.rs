@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use patron::customers::model::{self, CustomerFields, NewCustomer};
-use patron::trees::groups;
+use patron::trees::model::groups;
 use patron_rules::users::Role;
 use reqwest::StatusCode;
 

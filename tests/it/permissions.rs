@@ -382,7 +382,7 @@ fn all_routes() -> impl Iterator<Item = (&'static str, &'static str, &'static [P
 /// The targets the route patterns name, made in `app`.
 fn fill(app: &TestApp, pattern: &str, user: i64) -> String {
     use patron::customers::model;
-    use patron::trees::groups;
+    use patron::trees::model::groups;
     let mut conn = app.conn();
     let group = groups::root_group_id(&mut conn).unwrap();
     let territory = groups::root_territory_id(&mut conn).unwrap();
@@ -475,7 +475,7 @@ fn gift_card_target(app: &TestApp) -> i64 {
 
 /// A loyalty program of the first company, made on first use.
 fn loyalty_target(app: &TestApp) -> i64 {
-    use patron::loyalty::programs;
+    use patron::loyalty::model::programs;
     use patron_rules::loyalty::TierRule;
     let mut conn = app.conn();
     let company_id = patron::stores::model::first_company(&mut conn).unwrap();

@@ -2,10 +2,12 @@
 //! deleted by a person, with its audit entry in the same transaction (the rows and queries
 //! themselves are in `groups` and the catalogue's model).
 
+pub mod groups;
+
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::groups::{self, Group, GroupFields, Territory, TerritoryFields};
+use self::groups::{Group, GroupFields, Territory, TerritoryFields};
 use crate::audit::{self, Audited};
 use crate::catalog::model::{self as catalog, ItemGroupFields};
 use crate::kernel::Actor;

@@ -1,13 +1,19 @@
-//! Loyalty's audited writes: a program saved, a customer enrolled or unenrolled, points adjusted
-//! by hand — each with its audit entry in the same transaction. The rows and queries they use
-//! are in `programs` and `ledger`.
+//! Loyalty as stored: programs and their tiers (`programs`), the points ledger (`ledger`), one
+//! customer's ledger as people read it (`customer_ledger`) and the reports' queries (`reports`);
+//! and here the audited writes — a program saved, a customer enrolled or unenrolled, points
+//! adjusted by hand — each with its audit entry in the same transaction.
+
+pub mod customer_ledger;
+pub mod ledger;
+pub mod programs;
+pub mod reports;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use patron_rules::loyalty::TierRule;
 
-use super::ledger::{self, Member, Shortfall};
-use super::programs::{self, ENTITY, Program, ProgramFields};
+use self::ledger::{Member, Shortfall};
+use self::programs::{ENTITY, Program, ProgramFields};
 use crate::audit;
 use crate::db::schema::loyalty_members;
 use crate::kernel::Actor;
