@@ -1,8 +1,10 @@
 //! The layering of ../shared/DESIGN.md ("Arrows point one way"), read from the code: every
 //! `use crate::...`, `use super::...` and inline `crate::...` path of src/ becomes an arrow
 //! between two files, and the rules below fail the suite, naming the file, when an arrow runs the
-//! wrong way or a circle of files appears. The pure rules live in crates/patron-rules, whose
-//! Cargo.toml has no web or database crate: that part the compiler keeps by itself.
+//! wrong way, a circle of files appears, a routes file is used from outside its area's mount
+//! point, or a file other than a model writes an audit entry. The pure rules live in
+//! crates/patron-rules, whose Cargo.toml may name no web or database crate (checked here too):
+//! the rest of their purity the compiler keeps by itself.
 
 mod reader;
 
@@ -13,8 +15,8 @@ use reader::{Module, audit_writes, code_only, modules, references};
 
 /// The modules of the crate from the bottom up. A module may use modules of a lower floor and
 /// of its own floor listed before it; within one floor the order is the one the code needs (see
-/// README's Layout). `web` and `state` are one floor whose files may use each other (no circle
-/// of files all the same).
+/// README's Layout). `web`, `state` and `ops` are one floor whose modules may use each other (no
+/// circle of files all the same).
 const FLOORS: &[&[&str]] = &[
     &["config"],
     &["kernel", "db"],
