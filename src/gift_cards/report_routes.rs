@@ -15,7 +15,7 @@ use super::report::{
     self, BreakageRow, Company, CustomerRow, ExpiringRow, MonthRow, Summary, WINDOWS, plain,
 };
 use crate::state::AppState;
-use crate::web::format::count;
+use crate::web::format::{self, count};
 use crate::web::stream::{csv_bytes, csv_download};
 use crate::web::{AppError, CurrentUser, PageCtx, render};
 
@@ -122,10 +122,6 @@ fn month(day: NaiveDate) -> String {
     day.format("%b %Y").to_string()
 }
 
-fn date(day: NaiveDate) -> String {
-    day.format("%-d %b %Y").to_string()
-}
-
 fn customer_name(row: &CustomerRow) -> String {
     match (&row.code, &row.name) {
         (None, _) => "No customer".into(),
@@ -145,7 +141,7 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
     let opens_cards = user.can(Permission::GiftCardsManage);
     let page = ReportPage {
         ctx: user.page(),
-        today: date(day),
+        today: format::day(day),
         summary: f
             .summary
             .iter()
@@ -209,7 +205,7 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
                 cells: vec![
                     r.masked(),
                     r.customer_code.clone().unwrap_or_default(),
-                    date(r.valid_upto),
+                    format::day(r.valid_upto),
                     count(r.days_left(day)),
                     cur.format(r.balance),
                 ],
