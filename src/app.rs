@@ -27,8 +27,9 @@ pub const SESSION_COOKIE: &str = "patron_session";
 /// connection, which then fails with an incomplete message. actix-web's own default is 5 s.
 pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
 
-/// The invoice pipeline's area steps, in the order they run within their phase.
-pub fn invoice_steps() -> InvoiceSteps {
+/// The invoice pipeline's area steps, in the order they run within their phase; `rollups` false
+/// (a bench-only setting) leaves the reports' rollups out.
+pub fn invoice_steps(rollups: bool) -> InvoiceSteps {
     InvoiceSteps::new(vec![
         // Coupons first: a valid coupon makes its offer eligible for the offers step.
         &crate::coupons::invoice::CouponsStep,
@@ -36,6 +37,12 @@ pub fn invoice_steps() -> InvoiceSteps {
         &crate::gift_cards::invoice::GiftCardsStep,
         &crate::loyalty::invoice::LoyaltyStep,
         &crate::referrals::invoice::ReferralsStep,
+        // Last: the rollups read the invoice as written.
+        if rollups {
+            &crate::reports::invoice::RollupsStep::ON
+        } else {
+            &crate::reports::invoice::RollupsStep::OFF
+        },
     ])
 }
 
@@ -125,7 +132,7 @@ pub fn build(
             std::sync::Arc::new(crate::stores::accounts::StoreAccounts)
                 as std::sync::Arc<dyn crate::web::accounts::Accounts>,
         ))
-        .app_data(web::Data::new(invoice_steps()))
+        .app_data(web::Data::new(invoice_steps(!config.bench_skip_rollups)))
         .app_data(web::Data::new(CUSTOMER_HOOKS))
         .app_data(web::Data::new(customer_panels()))
         .app_data(web::Data::new(home_tiles()))

@@ -86,6 +86,11 @@ pub struct Config {
         global = true
     )]
     pub gift_card_lookup_limit: u32,
+
+    /// Bench only: submit invoices without keeping the report rollups, to measure what keeping
+    /// them costs. Reports are wrong until `patron reports rebuild`.
+    #[arg(long, env = "PATRON_BENCH_SKIP_ROLLUPS", value_parser = BoolishValueParser::new(), default_value_t = false, global = true, hide = true)]
+    pub bench_skip_rollups: bool,
 }
 
 impl Config {
@@ -104,6 +109,7 @@ impl Config {
             db_timeout_secs: 2,
             pg_bindir: None,
             gift_card_lookup_limit: 20,
+            bench_skip_rollups: false,
         }
     }
 

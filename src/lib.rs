@@ -18,6 +18,7 @@ pub mod loyalty;
 pub mod offers;
 pub mod ops;
 pub mod referrals;
+pub mod reports;
 pub mod sales;
 pub mod seed;
 pub mod state;

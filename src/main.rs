@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         action: LoyaltyCommand,
     },
+    /// Report upkeep.
+    Reports {
+        #[command(subcommand)]
+        action: ReportsCommand,
+    },
     /// Gift card upkeep.
     GiftCards {
         #[command(subcommand)]
@@ -92,6 +97,17 @@ enum LoyaltyCommand {
     /// Write expire entries for points past their expiry date (`patron serve` also does this
     /// daily). Balances never wait for it; the ledger's readers see where points went.
     Expire,
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// Make every report rollup again from the invoices (after a restore, a bulk load, or a
+    /// change of the company's time zone), with a progress bar.
+    Rebuild {
+        /// First business day to rebuild (YYYY-MM-DD); default: the first invoice's.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -239,9 +255,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
-            let written = patron::loyalty::expiry::run(&mut conn, chrono::Utc::now().date_naive())?;
+            let written = patron::loyalty::expiry::run(&mut conn, chrono::Utc::now())?;
             println!("Wrote {written} expire entries.");
             Ok(())
+        }
+        Command::Reports {
+            action: ReportsCommand::Rebuild { from },
+        } => {
+            let database = Database::open(&config)?;
+            let mut conn = database.migrated()?;
+            rebuild_reports(&mut conn, from)
         }
         Command::GiftCards {
             action: GiftCardCommand::Expire,
@@ -249,7 +272,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let database = Database::open(&config)?;
             let mut conn = database.migrated()?;
             let written = diesel::Connection::transaction(&mut conn, |conn| {
-                patron::gift_cards::expiry::run(conn, chrono::Utc::now().date_naive())
+                patron::gift_cards::expiry::run(conn, chrono::Utc::now())
             })?;
             println!("Wrote off the balances of {written} expired gift cards.");
             Ok(())
@@ -281,14 +304,39 @@ fn add_invoices(
     let mut others = (1..cores)
         .map(|_| database.connect())
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut conns: Vec<&mut diesel::PgConnection> =
-        std::iter::once(conn).chain(others.iter_mut()).collect();
+    let mut conns: Vec<&mut diesel::PgConnection> = std::iter::once(&mut *conn)
+        .chain(others.iter_mut())
+        .collect();
     let batch = patron::sales::synthetic::BATCH;
     patron::sales::synthetic::add_invoices(&mut conns, n, batch, |made| {
         bar.set_position(u64::try_from(made).unwrap_or(0))
     })?;
     bar.finish();
     println!("Added {n} invoices in {:.1?}.", started.elapsed());
+    // Synthetic invoices skip the pipeline: their days' rollups are made from them.
+    rebuild_reports(conn, None)
+}
+
+fn rebuild_reports(
+    conn: &mut diesel::PgConnection,
+    from: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{spinner} report rollups: day {pos}/{len} [{bar:40}] {percent}% · {elapsed} · {eta} left",
+    )?);
+    let started = std::time::Instant::now();
+    let done = patron::reports::rebuild::rebuild(conn, from, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish();
+    println!(
+        "Rebuilt {} days of report rollups ({} invoices) in {:.1?}.",
+        done.days,
+        done.invoices,
+        started.elapsed()
+    );
     Ok(())
 }
 

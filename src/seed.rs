@@ -211,6 +211,7 @@ pub fn demo(conn: &mut PgConnection) -> anyhow::Result<Demo> {
             crate::sales::synthetic::BATCH,
             |_| {},
         )?;
+        crate::reports::rebuild::rebuild(conn, None, |_, _| {})?;
     }
     let walk_in = crate::customers::demo::walk_in_customer(conn)?;
     let tokens = crate::stores::demo::profiles(conn, walk_in)?;

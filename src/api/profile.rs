@@ -165,7 +165,7 @@ pub fn load(conn: &mut PgConnection, store_id: i64) -> QueryResult<TerminalProfi
 async fn show(state: web::Data<AppState>, till: Terminal) -> Result<HttpResponse, AppError> {
     let answer = state
         .db
-        .run(move |conn| Ok(load(conn, till.store_id)?))
+        .run(move |conn| Ok(load(conn, till.store_id.get())?))
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -1,6 +1,6 @@
 //! Audit rows: the one helper every write by a person goes through, and the filtered list.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use patron_rules::Activation;
 use patron_rules::keyset::Keyset;
@@ -208,10 +208,10 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     /// Only this entity id (with `entity`).
     pub entity_id: Option<String>,
-    /// From this day on (inclusive, UTC).
-    pub from: Option<NaiveDate>,
-    /// Up to this day (inclusive, UTC).
-    pub to: Option<NaiveDate>,
+    /// From this instant on (the first of the From day in the company's time zone).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant (the first of the day after the To day).
+    pub until: Option<DateTime<Utc>>,
     /// Only this action.
     pub action: Option<String>,
     /// Not these actions.
@@ -227,7 +227,7 @@ impl Default for AuditFilter {
             entity: None,
             entity_id: None,
             from: None,
-            to: None,
+            until: None,
             action: None,
             except_actions: Vec::new(),
             page: Keyset::First,
@@ -260,14 +260,11 @@ pub fn list(conn: &mut PgConnection, f: &AuditFilter, limit: i64) -> QueryResult
     if let Some(entity_id) = &f.entity_id {
         q = q.filter(audit_log::entity_id.eq(entity_id.clone()));
     }
-    if let Some(from) = f.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-        q = q.filter(audit_log::at.ge(from.and_utc()));
+    if let Some(from) = f.from {
+        q = q.filter(audit_log::at.ge(from));
     }
-    if let Some(to) =
-        f.to.and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        q = q.filter(audit_log::at.lt(to.and_utc()));
+    if let Some(until) = f.until {
+        q = q.filter(audit_log::at.lt(until));
     }
     if let Some(action) = &f.action {
         q = q.filter(audit_log::action.eq(action.clone()));

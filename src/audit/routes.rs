@@ -102,8 +102,11 @@ async fn index(
         actor_id: query.user.parse().ok(),
         entity: Some(query.entity.clone()).filter(|e| !e.is_empty()),
         entity_id: Some(query.id.clone()).filter(|id| !id.is_empty()),
-        from: from.unwrap_or(None),
-        to: to.unwrap_or(None),
+        from: from.unwrap_or(None).map(|day| user.clock.start_of(day)),
+        until: to
+            .unwrap_or(None)
+            .and_then(|day| day.succ_opt())
+            .map(|day| user.clock.start_of(day)),
         action: Some(query.action.clone()).filter(|a| !a.is_empty()),
         except_actions: Vec::new(),
         page: keyset,

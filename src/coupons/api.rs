@@ -113,7 +113,7 @@ async fn validate_coupon(
                 &place,
                 &body.code,
                 customer.unwrap_or(0),
-                at.date_naive(),
+                scope.clock.date(at),
             )?)
         })
         .await?;
@@ -189,7 +189,7 @@ async fn customer_coupons(
                 conn,
                 company,
                 customer,
-                Utc::now().date_naive(),
+                till.clock.today(),
             )?)
         })
         .await?;

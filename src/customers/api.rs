@@ -65,10 +65,6 @@ async fn changes(
     Ok(HttpResponse::Ok().json(page))
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// Numbers the change just committed, so the answer carries its place in the feed.
 async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppError> {
     state
@@ -113,10 +109,11 @@ async fn create(
         ));
     }
     let actor = till.actor();
-    let store_id = till.store_id;
+    let store_id = till.store_id.get();
+    let today = till.clock.today();
     let (id, made) = state
         .db
-        .tx(move |conn| sync::create(conn, &hooks, &body, store_id, today(), &actor))
+        .tx(move |conn| sync::create(conn, &hooks, &body, store_id, today, &actor))
         .await?;
     let record = fresh_record(&state, id).await?;
     Ok(if made {
@@ -215,9 +212,10 @@ async fn patch(
             )
         })
         .collect();
+    let today = till.clock.today();
     let (id, conflicts) = state
         .db
-        .tx(move |conn| sync::patch(conn, &hooks, uuid, &changes, today(), &actor))
+        .tx(move |conn| sync::patch(conn, &hooks, uuid, &changes, today, &actor))
         .await?;
     let customer = fresh_record(&state, id).await?;
     Ok(HttpResponse::Ok().json(PatchAnswer {

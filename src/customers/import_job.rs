@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use diesel::prelude::*;
 use patron_rules::users::Permission;
 use uuid::Uuid;
@@ -53,7 +52,8 @@ impl Importer for CustomerImport {
 
     fn check(conn: &mut PgConnection, text: &str) -> QueryResult<Result<Checked, String>> {
         let lookups = lookups(conn, text)?;
-        Ok(check(text, &lookups, Utc::now().date_naive()))
+        let today = crate::stores::model::clock_of(conn, None)?.today();
+        Ok(check(text, &lookups, today))
     }
 
     fn insert(
@@ -78,7 +78,8 @@ impl Importer for CustomerImport {
             .returning(customers::id)
             .get_results(conn)?;
         let (_, by) = actor.parts();
-        hooks.imported(conn, &made, Utc::now().date_naive(), &by)?;
+        let today = crate::stores::model::clock_of(conn, None)?.today();
+        hooks.imported(conn, &made, today, &by)?;
         Ok(())
     }
 

@@ -389,7 +389,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersCreate)?;
     let form = form.into_inner();
-    let fields = match form.parse(Utc::now().date_naive()) {
+    let fields = match form.parse(user.clock.today()) {
         Ok(fields) => fields,
         Err(errors) => return rerender(&state, &user, None, form, errors, Vec::new()).await,
     };
@@ -407,7 +407,7 @@ async fn create(
     }
     // A store supervisor's customers belong to their store; HQ's to none.
     let origin_store_id = user.store_scope().only().flatten();
-    let actor = user.actor();
+    let (actor, today) = (user.actor(), user.clock.today());
     let referral_code = form.referral_code.clone();
     let saved = state
         .db
@@ -421,7 +421,6 @@ async fn create(
                 },
                 &actor,
             )?;
-            let today = Utc::now().date_naive();
             hooks.saved(conn, created.id, today, &actor)?;
             hooks.created(
                 conn,
@@ -610,18 +609,18 @@ async fn update(
     let id = id.into_inner();
     let customer = load_editable(&state, &user, id).await?;
     let form = form.into_inner();
-    let fields = match form.parse(Utc::now().date_naive()) {
+    let fields = match form.parse(user.clock.today()) {
         Ok(fields) => fields,
         Err(errors) => {
             return rerender(&state, &user, Some(customer), form, errors, Vec::new()).await;
         }
     };
-    let actor = user.actor();
+    let (actor, today) = (user.actor(), user.clock.today());
     let saved = state
         .db
         .tx(move |conn| {
             let after = model::update(conn, id, &fields, &actor)?;
-            hooks.saved(conn, id, Utc::now().date_naive(), &actor)?;
+            hooks.saved(conn, id, today, &actor)?;
             Ok(after)
         })
         .await;

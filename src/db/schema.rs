@@ -274,6 +274,47 @@ diesel::joinable!(terminal_tokens -> stores (store_id));
 diesel::joinable!(terminal_tokens -> users (created_by));
 diesel::joinable!(users -> stores (store_id));
 
+diesel::table! {
+    rollup_customer_days (customer_id, store_id, day, slot) {
+        company_id -> Int8,
+        day -> Date,
+        customer_id -> Int8,
+        store_id -> Int8,
+        slot -> Int2,
+        sales -> Int4,
+        returns -> Int4,
+        net_sales -> Numeric,
+        discount -> Numeric,
+    }
+}
+
+diesel::table! {
+    rollup_store_days (store_id, day, slot) {
+        company_id -> Int8,
+        day -> Date,
+        store_id -> Int8,
+        sales_person_id -> Nullable<Int8>,
+        slot -> Int2,
+        sales -> Int4,
+        returns -> Int4,
+        net_sales -> Numeric,
+        discount -> Numeric,
+        delivery -> Numeric,
+    }
+}
+
+diesel::table! {
+    rollup_delivery_days (store_id, day, label, slot) {
+        company_id -> Int8,
+        day -> Date,
+        store_id -> Int8,
+        label -> Text,
+        slot -> Int2,
+        charges -> Int4,
+        amount -> Numeric,
+    }
+}
+
 diesel::joinable!(account_payments -> customers (customer_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(invoice_lines -> items (item_id));

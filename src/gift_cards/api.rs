@@ -4,7 +4,7 @@
 //! Top-ups are made on the back office's pages, not at the tills.
 
 use actix_web::{HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::Currency;
 use patron_rules::gift_cards::{self as rules, CardNumber};
@@ -188,7 +188,7 @@ fn issue(
     if let Some(answer) = replay(conn, till, body.id, &hash)? {
         return Ok(Issued::Replayed(answer));
     }
-    let today = Utc::now().date_naive();
+    let today = till.clock.today();
     let company = till.company_id.get();
     let currency = stores::company_currency(conn, company)?;
     let mut errors = FieldErrors::new();
@@ -298,11 +298,7 @@ async fn lookup_card(
                 Err(_) => None,
             };
             match card {
-                Some(card) => Ok(Lookup::Found(card_json(
-                    conn,
-                    &card,
-                    Utc::now().date_naive(),
-                )?)),
+                Some(card) => Ok(Lookup::Found(card_json(conn, &card, till.clock.today())?)),
                 None => {
                     lookups::record_miss(conn, token)?;
                     Ok(Lookup::Unknown)

@@ -6,7 +6,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::gift_cards::{EntryKind, Status, grouped};
 use patron_rules::keyset::Keyset;
@@ -162,7 +162,7 @@ async fn page(
         Failed::TopUp(form, errors) => (form, errors, MoveForm::default(), FieldErrors::new()),
         Failed::Adjust(form, errors) => (MoveForm::default(), FieldErrors::new(), form, errors),
     };
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     Ok(ShowPage {
         ctx: user.page(),
         number: grouped(&card.number),
@@ -274,7 +274,7 @@ async fn top_up(
     user.require(Permission::GiftCardsManage)?;
     let form = form.into_inner();
     let typed = form.clone();
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     act(
         &state,
         &user,

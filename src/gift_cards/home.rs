@@ -1,7 +1,6 @@
 //! Gift cards on the home page of the people who keep them: what the cards that have not
 //! expired still hold (the liability report's figure), once there are cards.
 
-use chrono::Utc;
 use diesel::PgConnection;
 use patron_rules::users::Permission;
 
@@ -23,7 +22,7 @@ impl HomeTile for Outstanding {
             return Ok(Vec::new());
         }
         // The day sales read Valid Upto against, as the report does.
-        let rows = report::summary(conn, Utc::now().date_naive())?;
+        let rows = report::summary(conn, request.clock.today())?;
         let mut currencies = Currencies::default();
         let mut tiles = Vec::with_capacity(rows.len());
         for row in rows {

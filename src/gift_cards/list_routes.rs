@@ -5,7 +5,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::Utc;
 use patron_rules::customers::search_terms;
 use patron_rules::gift_cards::{Status, grouped};
 use patron_rules::keyset::Keyset;
@@ -83,7 +82,7 @@ async fn index(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::GiftCardsManage)?;
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     let keyset: Keyset<i64> = query.page.keyset(|k| k.parse().ok());
     let typed = query.clone();
     let clock = user.clock;
@@ -238,7 +237,7 @@ async fn create(
     let form = form.into_inner();
     let typed = form.clone();
     let actor = user.actor();
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     let outcome = state
         .db
         .tx(move |conn| {

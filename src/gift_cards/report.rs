@@ -93,7 +93,7 @@ pub struct MonthRow {
 pub fn by_month(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<MonthRow>> {
     diesel::sql_query(
         "SELECT c.name AS company, g.currency_code,
-                date_trunc('month', g.issued_at AT TIME ZONE 'UTC')::date AS month,
+                date_trunc('month', g.issued_at AT TIME ZONE c.time_zone)::date AS month,
                 count(*) AS cards, sum(g.initial_value) AS issued,
                 coalesce(sum(g.balance) FILTER (WHERE g.valid_upto IS NULL OR g.valid_upto >= $1), 0)
                     AS outstanding

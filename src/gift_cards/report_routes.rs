@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::Currency;
 use patron_rules::users::Permission;
@@ -52,6 +52,8 @@ struct Line {
 struct ReportPage {
     ctx: PageCtx,
     today: String,
+    /// The company's time zone, which decides the day.
+    zone: &'static str,
     summary: Vec<SummaryView>,
     months: Vec<Line>,
     customers: Vec<Line>,
@@ -133,7 +135,7 @@ fn customer_name(row: &CustomerRow) -> String {
 /// GET /reports/gift-cards.
 async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let day = Utc::now().date_naive();
+    let day = user.clock.today();
     let f = state
         .db
         .run(move |conn| figures(conn, day, CUSTOMERS_SHOWN))
@@ -142,6 +144,7 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
     let page = ReportPage {
         ctx: user.page(),
         today: format::day(day),
+        zone: user.clock.zone_name(),
         summary: f
             .summary
             .iter()
@@ -369,7 +372,7 @@ async fn download(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
     let section = section.into_inner();
-    let day = Utc::now().date_naive();
+    let day = user.clock.today();
     let file = format!("gift-cards-{section}-{}.csv", day.format("%Y-%m-%d"));
     let mut once = Some(section);
     Ok(csv_download(

@@ -2,6 +2,7 @@
 //! the audit log names it. The till API's extractor (`web::till::Terminal`) makes one from the
 //! bearer token; the invoice pipeline and the sync take this plain value, not the extractor.
 
+use patron_rules::clock::Clock;
 use patron_rules::{CompanyId, StoreId};
 
 use crate::kernel::Actor;
@@ -17,6 +18,8 @@ pub struct Till {
     pub company_id: CompanyId,
     /// Its terminal token.
     pub token_id: i64,
+    /// The company's clock: which business day the till's sales and checks fall on.
+    pub clock: Clock,
 }
 
 impl Till {

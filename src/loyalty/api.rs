@@ -2,7 +2,6 @@
 //! points about to expire, in the till's company — what a cashier reads out before redeeming.
 
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -76,8 +75,8 @@ async fn show(
         .db
         .run(move |conn| {
             let id = crate::customers::sync::id_of(conn, uuid)?;
-            let currency = crate::stores::model::company_currency(conn, till.company_id)?;
-            let Some(member) = ledger::membership(conn, id, till.company_id)? else {
+            let currency = crate::stores::model::company_currency(conn, till.company_id.get())?;
+            let Some(member) = ledger::membership(conn, id, till.company_id.get())? else {
                 return Ok(LoyaltyAnswer {
                     customer_id: uuid,
                     enrolled: false,
@@ -89,7 +88,7 @@ async fn show(
                     expiring_soon: 0,
                 });
             };
-            let s = summary::summary(conn, member, Utc::now().date_naive())?;
+            let s = summary::summary(conn, member, till.clock.today())?;
             Ok(LoyaltyAnswer {
                 customer_id: uuid,
                 enrolled: true,

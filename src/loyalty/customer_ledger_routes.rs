@@ -130,7 +130,7 @@ async fn show(
         Keyset::After(key) => (Some(*key), false),
         Keyset::Before(key) => (Some(*key), true),
     };
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     let (role, scope) = (user.role, user.store_scope());
     let (head, balances, rows) = state
         .db

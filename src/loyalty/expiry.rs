@@ -1,19 +1,19 @@
 //! Expiry as a job: `patron loyalty expire` runs it once; `patron serve` runs it when it starts
-//! and then every day just after midnight UTC (`db::daily`). Balances never wait for it (an
+//! and then just after every hour (`db::daily`: companies' midnights fall on different hours). Balances never wait for it (an
 //! entry stops counting the day after its expiry date); it writes the expire entries that let
 //! the ledger's readers see where points went. Safe to run twice or from two servers: a credit
 //! expires once.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::PgConnection;
 
 use super::model::ledger;
 use crate::db::DbPool;
 
-/// Writes the expire entries due on `today`; returns how many.
-pub fn run(conn: &mut PgConnection, today: NaiveDate) -> diesel::QueryResult<usize> {
-    conn.transaction(|conn| ledger::expire(conn, today))
+/// Writes the expire entries due at `now` (each company's day); returns how many.
+pub fn run(conn: &mut PgConnection, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    conn.transaction(|conn| ledger::expire(conn, now))
 }
 
 /// Starts the daily run on a thread of its own.

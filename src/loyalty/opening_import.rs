@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use actix_web::web;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use patron_rules::users::Permission;
 use rust_decimal::Decimal;
@@ -247,7 +247,8 @@ impl Importer for OpeningImport {
         text: &str,
     ) -> QueryResult<Result<Checked<OpeningRow>, String>> {
         let lookups = lookups(conn, text)?;
-        Ok(check(text, &lookups, Utc::now().date_naive()))
+        let today = crate::stores::model::clock_of(conn, None)?.today();
+        Ok(check(text, &lookups, today))
     }
 
     fn insert(
@@ -256,11 +257,17 @@ impl Importer for OpeningImport {
         actor: &crate::kernel::Actor,
         _hooks: &(),
     ) -> QueryResult<()> {
-        let today = Utc::now().date_naive();
         let (_, created_by) = actor.parts();
+        let mut days = std::collections::BTreeMap::new();
+        for row in rows {
+            if let std::collections::btree_map::Entry::Vacant(day) = days.entry(row.company_id) {
+                day.insert(crate::stores::model::company_clock(conn, row.company_id)?.today());
+            }
+        }
         let values: Vec<_> = rows
             .iter()
             .map(|r| {
+                let today = days.get(&r.company_id).copied().unwrap_or_default();
                 (
                     loyalty_point_entries::customer_id.eq(r.customer_id),
                     loyalty_point_entries::program_id.eq(r.program_id),

@@ -5,7 +5,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use patron_rules::users::{Permission, Role};
 use serde::Deserialize;
 
@@ -219,12 +219,12 @@ async fn panel_for(
     id: i64,
     errors: FieldErrors,
 ) -> Result<Panel, AppError> {
-    let viewer = Viewer::of(user);
+    let (viewer, today) = (Viewer::of(user), user.clock.today());
     let mut panel = state
         .db
         .run(move |conn| {
             let customer = customers::find(conn, id)?;
-            Ok(load(conn, &customer, Utc::now().date_naive(), viewer)?)
+            Ok(load(conn, &customer, today, viewer)?)
         })
         .await?;
     panel.errors = errors;
@@ -328,6 +328,7 @@ async fn enrol(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let program_id: i64 = form.program.trim().parse().unwrap_or(0);
+    let today = user.clock.today();
     let outcome = enrolment_change(&state, &user, id, move |conn, actor| {
         if program_id == 0 {
             return Err(AppError::field(
@@ -335,7 +336,7 @@ async fn enrol(
                 "Choose the program to enrol in.",
             ));
         }
-        let member = enrolment::enrol(conn, id, program_id, Utc::now().date_naive(), actor)?;
+        let member = enrolment::enrol(conn, id, program_id, today, actor)?;
         let name = programs::find(conn, member.program_id)?.fields.name;
         Ok(format!("Enrolled in {name}."))
     })
@@ -358,9 +359,9 @@ async fn unenrol(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let company: i64 = form.company.trim().parse().unwrap_or(0);
+    let today = user.clock.today();
     let outcome = enrolment_change(&state, &user, id, move |conn, actor| {
-        let (member, forfeited) =
-            enrolment::unenrol(conn, id, company, Utc::now().date_naive(), actor)?;
+        let (member, forfeited) = enrolment::unenrol(conn, id, company, today, actor)?;
         let name = programs::find(conn, member.program_id)?.fields.name;
         Ok(if forfeited > 0 {
             format!(
@@ -426,7 +427,7 @@ async fn adjust(
     user.require(Permission::LoyaltyManage)?;
     let id = id.into_inner();
     let company: i64 = form.company.trim().parse().unwrap_or(0);
-    let actor = user.actor();
+    let (actor, today) = (user.actor(), user.clock.today());
     let outcome = match read_adjustment(&form) {
         Err(errors) => Err(errors),
         Ok((points, reason)) => {
@@ -436,7 +437,6 @@ async fn adjust(
                     let member = ledger::lock_membership(conn, id, company)?
                         .ok_or_else(|| AppError::field("points", "Enrol the customer first."))?;
                     let program = programs::find(conn, member.program_id)?;
-                    let today = Utc::now().date_naive();
                     if let Err(short) =
                         model::adjust(conn, &actor, &member, &program, points, &reason, today)?
                     {

@@ -91,11 +91,12 @@ pub fn members(conn: &mut PgConnection) -> anyhow::Result<()> {
                 trunc(s.grand_total / t.collection_factor), s.grand_total, t.name,
                 t.collection_factor, s.day, s.day + p.expiry_days, 'demo data'
          FROM (SELECT i.id, i.customer_id, m.program_id, m.company_id, i.grand_total,
-                      (i.posted_at AT TIME ZONE 'UTC')::date AS day,
+                      business_day(i.posted_at, co.time_zone) AS day,
                       sum(i.grand_total) OVER (PARTITION BY i.customer_id
                                                ORDER BY i.posted_at, i.id) AS spend
                FROM invoices i
                JOIN loyalty_members m ON m.customer_id = i.customer_id AND m.company_id = i.company_id
+               JOIN companies co ON co.id = i.company_id
                WHERE i.status = 'submitted' AND i.return_against_id IS NULL
                  AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.return_against_id = i.id)) s
          JOIN loyalty_programs p ON p.id = s.program_id AND s.day >= p.valid_from
@@ -104,6 +105,6 @@ pub fn members(conn: &mut PgConnection) -> anyhow::Result<()> {
                              ORDER BY min_spent DESC LIMIT 1) t",
     )
     .execute(conn)?;
-    super::model::ledger::expire(conn, chrono::Utc::now().date_naive())?;
+    super::model::ledger::expire(conn, chrono::Utc::now())?;
     Ok(())
 }

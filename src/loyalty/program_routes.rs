@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::Utc;
 use diesel::PgConnection;
 use patron_rules::Activation;
 use patron_rules::Currency;
@@ -95,7 +94,7 @@ fn currencies(conn: &mut PgConnection, ids: &[i64]) -> Result<HashMap<i64, Curre
 
 async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.require(Permission::LoyaltyManage)?;
-    let today = Utc::now().date_naive();
+    let today = user.clock.today();
     let rows = state
         .db
         .run(move |conn| {
@@ -294,7 +293,7 @@ async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
         .filter(|c| c.active)
         .map(|c| c.id)
         .collect();
-    let form = ProgramForm::blank(Utc::now().date_naive(), &active);
+    let form = ProgramForm::blank(user.clock.today(), &active);
     form_page(
         &user,
         StatusCode::OK,

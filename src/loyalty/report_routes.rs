@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use patron_rules::Currency;
 use patron_rules::users::Permission;
 use serde::Deserialize;
@@ -100,16 +100,14 @@ struct ReportsPage {
     tab: &'static str,
     tabs: Vec<(&'static str, &'static str)>,
     today: String,
+    /// The company's time zone, which decides the day.
+    zone: &'static str,
     windows: Vec<String>,
     liability: Vec<LiabilityView>,
     totals: Vec<TotalView>,
     expiring: Vec<ExpiringView>,
     tiers: Vec<TierGroup>,
     can_import: bool,
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 fn with_currencies<R>(
@@ -197,13 +195,14 @@ async fn index(
         .map(|(key, _)| *key)
         .find(|key| *key == query.tab.trim())
         .unwrap_or("liability");
-    let day = today();
+    let day = user.clock.today();
     let mut page = ReportsPage {
         bar_full: BAR,
         ctx: user.page(),
         tab,
         tabs: TABS.to_vec(),
         today: day.format("%-d %B %Y").to_string(),
+        zone: user.clock.zone_name(),
         windows: WINDOWS.iter().map(|d| format!("Within {d} days")).collect(),
         liability: Vec::new(),
         totals: Vec::new(),
@@ -284,11 +283,11 @@ fn csv_failed(e: csv::Error) -> AppError {
 }
 
 /// A one-chunk CSV download of a small report made by `make` on the stream's connection.
-fn report_download<F>(state: &AppState, name: &str, make: F) -> HttpResponse
+fn report_download<F>(state: &AppState, name: &str, day: NaiveDate, make: F) -> HttpResponse
 where
     F: FnOnce(&mut diesel::PgConnection) -> Result<Vec<u8>, AppError> + Send + 'static,
 {
-    let file = format!("{name}-{}.csv", today().format("%Y-%m-%d"));
+    let file = format!("{name}-{}.csv", day.format("%Y-%m-%d"));
     let mut make = Some(make);
     csv_download(state.db.pool().clone(), &file, move |conn| {
         match make.take() {
@@ -304,10 +303,13 @@ async fn liability_csv(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let day = today();
-    Ok(report_download(&state, "loyalty-liability", move |conn| {
-        reports::liability_csv(&liability_rows(conn, day)?).map_err(csv_failed)
-    }))
+    let day = user.clock.today();
+    Ok(report_download(
+        &state,
+        "loyalty-liability",
+        day,
+        move |conn| reports::liability_csv(&liability_rows(conn, day)?).map_err(csv_failed),
+    ))
 }
 
 /// GET /loyalty/reports/expiring.csv.
@@ -316,10 +318,13 @@ async fn expiring_csv(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let day = today();
-    Ok(report_download(&state, "loyalty-expiring", move |conn| {
-        reports::expiring_csv(&expiring_rows(conn, day)?).map_err(csv_failed)
-    }))
+    let day = user.clock.today();
+    Ok(report_download(
+        &state,
+        "loyalty-expiring",
+        day,
+        move |conn| reports::expiring_csv(&expiring_rows(conn, day)?).map_err(csv_failed),
+    ))
 }
 
 /// GET /loyalty/reports/tiers.csv.
@@ -328,7 +333,10 @@ async fn tiers_csv(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    Ok(report_download(&state, "loyalty-tiers", |conn| {
-        reports::tiers_csv(&reports::members_per_tier(conn)?).map_err(csv_failed)
-    }))
+    Ok(report_download(
+        &state,
+        "loyalty-tiers",
+        user.clock.today(),
+        |conn| reports::tiers_csv(&reports::members_per_tier(conn)?).map_err(csv_failed),
+    ))
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -265,7 +265,7 @@ async fn evaluate(
                 errors.add("lines", "A cart has 1 to 1,000 lines.");
             }
             let at = body.posted_at.unwrap_or_else(Utc::now);
-            if at.date_naive() < NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() {
+            if at < DateTime::UNIX_EPOCH {
                 errors.add("posted_at", "The date is out of range.");
             }
             errors.into_result(()).map_err(AppError::Validation)?;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use patron_rules::Currency;
+use patron_rules::clock::Clock;
 use patron_rules::offers::{self as rules, Cart, CartLine, DiscountSource, Offer, OfferRef};
 use rust_decimal::Decimal;
 
@@ -56,6 +57,8 @@ pub struct CouponCodes<'a> {
 pub struct StoreScope {
     /// Its company.
     pub company_id: i64,
+    /// The company's clock: the business day offers and coupons are valid on.
+    pub clock: Clock,
     /// Its POS profile.
     pub profile_id: i64,
     /// Its warehouse.
@@ -70,24 +73,31 @@ pub struct StoreScope {
 
 /// Store `store_id`'s scope.
 pub fn store_scope(conn: &mut PgConnection, store_id: i64) -> QueryResult<StoreScope> {
-    use crate::db::schema::stores;
-    let company_id = stores::table
-        .find(store_id)
-        .select(stores::company_id)
-        .first(conn)?;
-    scope(conn, store_id, company_id)
+    use crate::db::schema::{companies, stores};
+    let (company_id, zone) = stores::table
+        .inner_join(companies::table)
+        .filter(stores::id.eq(store_id))
+        .select((stores::company_id, companies::time_zone))
+        .first::<(i64, String)>(conn)?;
+    scope(conn, store_id, company_id, Clock::from_name(&zone))
 }
 
 /// The calling till's store's scope (the till knows its company: one query fewer).
 pub fn till_scope(conn: &mut PgConnection, till: &Till) -> QueryResult<StoreScope> {
-    scope(conn, till.store_id.get(), till.company_id.get())
+    scope(conn, till.store_id.get(), till.company_id.get(), till.clock)
 }
 
-fn scope(conn: &mut PgConnection, store_id: i64, company_id: i64) -> QueryResult<StoreScope> {
+fn scope(
+    conn: &mut PgConnection,
+    store_id: i64,
+    company_id: i64,
+    clock: Clock,
+) -> QueryResult<StoreScope> {
     let (warehouse, currency, profile_id, settings) =
         crate::stores::model::sale_context(conn, store_id)?;
     Ok(StoreScope {
         company_id,
+        clock,
         profile_id,
         warehouse,
         currency,
@@ -232,7 +242,7 @@ pub fn price_without_refused(
             code,
             store,
             customer,
-            on: at.date_naive(),
+            on: store.clock.date(at),
         };
         match (coupons.check)(conn, &ask, &offers)? {
             Ok(offer) => coupon_offers.push(offer),
@@ -244,7 +254,7 @@ pub fn price_without_refused(
         profile_id: store.profile_id,
         warehouse: &store.warehouse,
         customer_groups: &shopper.groups,
-        posting_date: at.date_naive(),
+        posting_date: store.clock.date(at),
         coupon_offers: &coupon_offers,
         spent_campaigns: &spent,
         customer_discount: if store.apply_customer_discount {

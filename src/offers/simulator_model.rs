@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use patron_rules::stores::typed_number;
 use patron_rules::{Clock, Currency};
 use rust_decimal::Decimal;
@@ -290,18 +290,15 @@ pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
     })
 }
 
-/// The instant a cart of posting date `day` is priced at: now when `day` is today (today on the
-/// company's calendar and in UTC, the day the engine reads from an instant); otherwise the last
-/// second of `day` that is `day` both on the company's calendar and in UTC, so the engine sees
-/// that day with the offer versions in force at its end.
+/// The instant a cart of posting date `day` is priced at: now when `day` is the company's today;
+/// otherwise the last second of the company's `day`, so the engine sees that day with the offer
+/// versions in force at its end.
 pub fn instant(day: NaiveDate, clock: Clock, now: DateTime<Utc>) -> DateTime<Utc> {
-    if clock.date(now) == day && now.date_naive() == day {
+    if clock.date(now) == day {
         return now;
     }
     let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
-    let utc_end = next.and_time(NaiveTime::MIN).and_utc();
-    let local_end = clock.start_of(next);
-    utc_end.min(local_end) - chrono::Duration::seconds(1)
+    clock.start_of(next) - chrono::Duration::seconds(1)
 }
 
 /// A priced line as the page shows it.
@@ -578,7 +575,7 @@ mod tests {
     }
 
     #[test]
-    fn a_day_is_priced_now_when_today_else_at_its_last_second_in_both_calendars() {
+    fn a_day_is_priced_now_when_today_else_at_its_last_second() {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let now = at("2026-12-06T10:00:00Z");
@@ -593,18 +590,14 @@ mod tests {
             instant(day("2026-12-01"), paris, now),
             at("2026-12-01T22:59:59Z")
         );
-        // New York is behind: the UTC day ends first.
+        // New York is behind: its 1 December ends at 05:00 UTC on the 2nd.
         let new_york = Clock::from_name("America/New_York");
         assert_eq!(
             instant(day("2026-12-01"), new_york, now),
-            at("2026-12-01T23:59:59Z")
+            at("2026-12-02T04:59:59Z")
         );
-        // Late evening in New York is already tomorrow in UTC: today is priced at the end of
-        // the UTC day, which is in the past (the versions then).
+        // Late evening in New York is already tomorrow in UTC, and still today for the company.
         let late = at("2026-12-07T03:00:00Z");
-        assert_eq!(
-            instant(day("2026-12-06"), new_york, late),
-            at("2026-12-06T23:59:59Z")
-        );
+        assert_eq!(instant(day("2026-12-06"), new_york, late), late);
     }
 }

@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
+use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
+use patron_rules::clock::Clock;
 use rust_decimal::Decimal;
 
 /// What the report is asked for.
@@ -14,6 +15,8 @@ use rust_decimal::Decimal;
 pub struct Range {
     /// The company.
     pub company: i64,
+    /// Its clock: the days below are its business days.
+    pub clock: Clock,
     /// First day.
     pub from: NaiveDate,
     /// Last day (included).
@@ -95,13 +98,13 @@ pub fn report(conn: &mut PgConnection, range: &Range, top: i64) -> QueryResult<R
            SELECT r.campaign_id, g.referrer_id, g.customer_id, g.customer_coupon_id, \
                   g.referrer_coupon_id \
            FROM referral_registrations g JOIN referral_codes r ON r.id = g.referral_code_id \
-           WHERE r.company_id = $1 AND g.created_at >= $2::date AND g.created_at < $3::date + 1{campaign} \
+           WHERE r.company_id = $1 AND g.created_at >= $2 AND g.created_at < $3{campaign} \
          ), buy AS ( \
            SELECT i.customer_id, sum(i.grand_total) AS revenue, \
                   bool_or(i.return_against_id IS NULL) AS bought \
            FROM invoices i \
            WHERE i.customer_id IN (SELECT customer_id FROM reg) AND i.status = 'submitted' \
-             AND i.posted_at >= $2::date AND i.posted_at < $3::date + 1 \
+             AND i.posted_at >= $2 AND i.posted_at < $3 \
            GROUP BY i.customer_id \
          ), per_reg AS ( \
            SELECT {reg_grouping} AS grp, coalesce(reg.campaign_id, reg.referrer_id) AS key, \
@@ -119,8 +122,8 @@ pub fn report(conn: &mut PgConnection, range: &Range, top: i64) -> QueryResult<R
            SELECT {code_grouping} AS grp, coalesce(campaign_id, referrer_id) AS key, \
                   count(*) AS codes_issued \
            FROM (SELECT r.campaign_id, r.customer_id AS referrer_id FROM referral_codes r \
-                 WHERE r.company_id = $1 AND r.created_at >= $2::date \
-                   AND r.created_at < $3::date + 1{campaign}) r \
+                 WHERE r.company_id = $1 AND r.created_at >= $2 \
+                   AND r.created_at < $3{campaign}) r \
            GROUP BY GROUPING SETS ((), (campaign_id), (referrer_id)) \
          ), x AS ( \
            SELECT grp, key, sum(codes_issued)::bigint AS codes_issued, \
@@ -151,8 +154,8 @@ pub fn report(conn: &mut PgConnection, range: &Range, top: i64) -> QueryResult<R
     let rows: Vec<GroupedFigures> = diesel::sql_query(sql)
         .into_boxed::<Pg>()
         .bind::<BigInt, _>(range.company)
-        .bind::<Date, _>(range.from)
-        .bind::<Date, _>(range.to)
+        .bind::<Timestamptz, _>(range.clock.start_of(range.from))
+        .bind::<Timestamptz, _>(range.clock.start_of(range.to + chrono::Days::new(1)))
         .bind::<Nullable<BigInt>, _>(range.campaign)
         .bind::<BigInt, _>(top)
         .load(conn)?;

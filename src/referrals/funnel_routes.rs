@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::{Duration, NaiveDate, Utc};
 use patron_rules::Currency;
+use patron_rules::clock::Clock;
 use patron_rules::users::Permission;
 use serde::Deserialize;
 
@@ -118,6 +119,7 @@ fn load(
     };
     let range = Range {
         company: company.id,
+        clock: Clock::from_name(&company.time_zone),
         from,
         to,
         campaign,

@@ -94,7 +94,7 @@ async fn show(
         .run(move |conn| {
             let row = model::find_by_uuid(conn, uuid)?;
             // Any store of the same company may read it (returns made at another store).
-            if row.facts.company_id != till.company_id {
+            if row.facts.company_id != till.company_id.get() {
                 return Err(AppError::NotFound);
             }
             Ok(steps.answer(conn, InvoiceId(row.id))?)
@@ -218,7 +218,7 @@ async fn account_payment(
                     customer_id,
                     amount: payment.0,
                     mode: payment.1,
-                    store_id: Some(till.store_id),
+                    store_id: Some(till.store_id.get()),
                     reference: payment.2,
                     created_by: label,
                 },

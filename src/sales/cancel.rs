@@ -35,7 +35,7 @@ pub fn cancel(
         ));
     }
     let before = steps.answer(conn, InvoiceId(row.id))?;
-    steps.reverse(conn, &row, chrono::Utc::now().date_naive(), till)?;
+    steps.reverse(conn, &row, till.clock.today(), till)?;
     Ok(model::cancel(conn, row.id, till, &before, |conn| {
         steps.answer(conn, InvoiceId(row.id))
     })?)

@@ -212,7 +212,8 @@ impl Currencies {
 }
 
 /// CSV column headers, in order.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
+    "Day",
     "Posted At",
     "Invoice",
     "Id",
@@ -229,9 +230,11 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// `rows` as CSV records (with the header when `header` is set), amounts rounded to their
-/// currency without symbols, so that spreadsheets read them as numbers.
+/// currency without symbols, so that spreadsheets read them as numbers; the day is the business
+/// day and the time the company's, with its UTC offset.
 pub fn to_csv(
     conn: &mut PgConnection,
+    clock: Clock,
     currencies: &mut Currencies,
     rows: &[ListRow],
     header: bool,
@@ -248,7 +251,8 @@ pub fn to_csv(
         let amount = |a: Decimal| currency.round(a).to_string();
         writer
             .write_record([
-                row.posted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                clock.date(row.posted_at).format("%Y-%m-%d").to_string(),
+                clock.iso(row.posted_at),
                 row.number.clone(),
                 row.uuid.to_string(),
                 row.store.clone(),

@@ -307,7 +307,7 @@ async fn export(
     (filter.before, filter.after) = (None, None);
     let (mut first, mut done) = (true, false);
     let mut currencies = Currencies::default();
-    let file = format!("invoices-{}.csv", Utc::now().format("%Y-%m-%d"));
+    let file = format!("invoices-{}.csv", clock.today().format("%Y-%m-%d"));
     Ok(csv_download(state.db.pool().clone(), &file, move |conn| {
         if done {
             return Ok(None);
@@ -315,6 +315,7 @@ async fn export(
         let rows = list::list(conn, &filter, CHUNK)?;
         let bytes = list::to_csv(
             conn,
+            filter.clock,
             &mut currencies,
             &rows,
             std::mem::replace(&mut first, false),

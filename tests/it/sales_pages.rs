@@ -420,11 +420,11 @@ async fn the_csv_has_a_header_and_one_row_per_invoice() {
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(
         lines[0],
-        "Posted At,Invoice,Id,Store,Customer Code,Customer,Status,Currency,Net Total,Discount,Delivery Charge,Grand Total,Coupon Codes"
+        "Day,Posted At,Invoice,Id,Store,Customer Code,Customer,Status,Currency,Net Total,Discount,Delivery Charge,Grand Total,Coupon Codes"
     );
     assert_eq!(lines.len(), 1 + 54);
     assert!(
-        lines[1].starts_with("2026-10-20 09:00:00,R-1,"),
+        lines[1].starts_with("2026-10-20,2026-10-20 09:00:00 +00:00,R-1,"),
         "{}",
         lines[1]
     );

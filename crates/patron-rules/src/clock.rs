@@ -80,14 +80,27 @@ impl Clock {
         self.local(at).format("%-d %b, %H:%M").to_string()
     }
 
+    /// "2026-12-04 14:03:09 +01:00": the company's wall-clock time with its offset, for files
+    /// that other programs read.
+    pub fn iso(&self, at: impl Instant) -> String {
+        self.local(at).format("%Y-%m-%d %H:%M:%S %:z").to_string()
+    }
+
     /// "14:03": a time of today.
     pub fn local_time(&self, at: impl Instant) -> String {
         self.local(at).format("%H:%M").to_string()
     }
 
-    /// The company's calendar day of `at`.
+    /// The business day of `at`: the company's calendar day, the one every area files a sale, a
+    /// ledger entry, an expiry or a validity check under (UTC is only how instants are stored).
+    /// SQL asks the same of `company_day(company, at)` (a migration defines it).
     pub fn date(&self, at: impl Instant) -> NaiveDate {
         self.local(at).date_naive()
+    }
+
+    /// Today's business day.
+    pub fn today(&self) -> NaiveDate {
+        self.date(Utc::now())
     }
 
     /// "4 Dec 2026": the company's calendar day of `at`.

@@ -6,9 +6,9 @@
 //! the credit it takes from or gives back to and carries that credit's expiry date. The remaining
 //! points of a credit are its points plus the points of the entries against it.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Nullable, Numeric};
+use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Timestamptz};
 use patron_rules::CustomerId;
 use patron_rules::loyalty::{self as rules, Credit};
 use rust_decimal::Decimal;
@@ -277,11 +277,11 @@ pub fn draws(
         .collect()))
 }
 
-/// Writes the expire entries of every credit whose last day is before `today` and that still
-/// holds points; returns how many. Each carries its credit's expiry date, so the balance (which
+/// Writes the expire entries of every credit whose last day is before its company's business day
+/// at `now` and that still holds points; returns how many. Each carries its credit's expiry date, so the balance (which
 /// had stopped counting the credit already) does not change: the entry is for the ledger's
 /// readers, whose running balance then shows the loss.
-pub fn expire(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<usize> {
+pub fn expire(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::sql_query(
         "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points,
                                             posting_date, expiry_date, against_entry_id, reason,
@@ -290,13 +290,14 @@ pub fn expire(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<usize> {
                 -(c.points + coalesce(d.drawn, 0)), c.expiry_date + 1, c.expiry_date, c.id,
                 'Points expired', 'patron loyalty expire'
          FROM loyalty_point_entries c
+         JOIN companies co ON co.id = c.company_id
          LEFT JOIN LATERAL (SELECT sum(points) AS drawn FROM loyalty_point_entries
                             WHERE against_entry_id = c.id) d ON true
-         WHERE c.against_entry_id IS NULL AND c.expiry_date < $1
+         WHERE c.against_entry_id IS NULL AND c.expiry_date < business_day($1, co.time_zone)
            AND c.points + coalesce(d.drawn, 0) > 0
          ON CONFLICT (against_entry_id, invoice_id) WHERE kind = 'expire' DO NOTHING",
     )
-    .bind::<Date, _>(today)
+    .bind::<Timestamptz, _>(now)
     .execute(conn)
 }
 

@@ -60,6 +60,7 @@ fn store_context(conn: &mut PgConnection, till: &Till) -> Result<StoreContext, A
     Ok(StoreContext {
         store_id: till.store_id,
         company_id: till.company_id,
+        clock: till.clock,
         warehouse,
         currency,
         profile_id,

@@ -3,6 +3,7 @@
 //! totals and the settlement. Area steps read it; Pricing steps may change line discounts.
 
 use chrono::NaiveDate;
+use patron_rules::clock::Clock;
 use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
 use patron_rules::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 use rust_decimal::Decimal;
@@ -19,6 +20,8 @@ pub struct StoreContext {
     pub store_id: StoreId,
     /// Its company.
     pub company_id: CompanyId,
+    /// The company's clock: the business day the sale is filed under.
+    pub clock: Clock,
     /// The store's warehouse.
     pub warehouse: String,
     /// The company's currency.
@@ -108,9 +111,9 @@ impl Sale<'_> {
         &self.store.currency
     }
 
-    /// The day of the sale (UTC).
+    /// The business day of the sale (the company's day of `posted_at`).
     pub fn posted_on(&self) -> NaiveDate {
-        self.body.posted_at.date_naive()
+        self.store.clock.date(self.body.posted_at)
     }
 
     /// What the lines an offer gave come to.

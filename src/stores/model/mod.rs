@@ -7,6 +7,7 @@ pub mod sales_persons;
 pub mod tokens;
 
 use diesel::prelude::*;
+use patron_rules::clock::Clock;
 use patron_rules::{Activation, Currency};
 use serde::Serialize;
 
@@ -283,6 +284,21 @@ pub fn company_of(conn: &mut PgConnection, store_id: Option<i64>) -> QueryResult
         .select(Company::as_select())
         .first(conn)
         .optional()
+}
+
+/// The clock of the company a person (or a job acting for them) works for: see `company_of`; UTC
+/// before any company exists.
+pub fn clock_of(conn: &mut PgConnection, store_id: Option<i64>) -> QueryResult<Clock> {
+    Ok(company_of(conn, store_id)?.map_or(Clock::UTC, |c| Clock::from_name(&c.time_zone)))
+}
+
+/// The clock of company `id`: which business day its sales and ledgers fall on.
+pub fn company_clock(conn: &mut PgConnection, id: i64) -> QueryResult<Clock> {
+    let zone: String = companies::table
+        .find(id)
+        .select(companies::time_zone)
+        .first(conn)?;
+    Ok(Clock::from_name(&zone))
 }
 
 /// The company with `id`.

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use patron_rules::clock::Clock;
 use patron_rules::stores::{token_from_bytes, token_hash, token_hint};
 use patron_rules::{CompanyId, StoreId};
 use serde::Serialize;
 
 use crate::audit::model as audit;
-use crate::db::schema::{stores, terminal_tokens};
+use crate::db::schema::{companies, stores, terminal_tokens};
 use crate::kernel::{Actor, Till};
 
 /// A token as its store's page lists it (never the secret).
@@ -113,7 +114,7 @@ pub fn revoke(conn: &mut PgConnection, id: i64, actor: &Actor) -> QueryResult<To
 /// Notes the use, at most once a minute per token so that busy tills do not write on every call.
 pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option<Till>> {
     let owner = terminal_tokens::table
-        .inner_join(stores::table)
+        .inner_join(stores::table.inner_join(companies::table))
         .filter(terminal_tokens::token_hash.eq(token_hash(secret)))
         .filter(terminal_tokens::revoked_at.is_null())
         .filter(stores::active.eq(true))
@@ -122,10 +123,11 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
             stores::id,
             stores::code,
             stores::company_id,
+            companies::time_zone,
         ))
-        .first::<(i64, i64, String, i64)>(conn)
+        .first::<(i64, i64, String, i64, String)>(conn)
         .optional()?;
-    let Some((token_id, store_id, store_code, company_id)) = owner else {
+    let Some((token_id, store_id, store_code, company_id, time_zone)) = owner else {
         return Ok(None);
     };
     let a_minute_ago = Utc::now() - chrono::Duration::minutes(1);
@@ -142,5 +144,6 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
         store_id: StoreId(store_id),
         store_code,
         company_id: CompanyId(company_id),
+        clock: Clock::from_name(&time_zone),
     }))
 }

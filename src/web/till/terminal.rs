@@ -7,25 +7,14 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use patron_rules::{CompanyId, StoreId};
-
 use crate::kernel::{Actor, Till};
 use crate::state::AppState;
 use crate::web::accounts::Accounts;
 use crate::web::error::AppError;
 
-/// The till behind an API request.
+/// The till behind an API request: every store-scoped answer is about its store.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Terminal {
-    /// Its token's id.
-    pub token_id: i64,
-    /// Its store: every store-scoped answer is about this store.
-    pub store_id: i64,
-    /// The store's code.
-    pub store_code: String,
-    /// The store's company.
-    pub company_id: i64,
-}
+pub struct Terminal(pub Till);
 
 /// The token in an `Authorization: Bearer ...` header, if there is one.
 fn bearer(req: &HttpRequest) -> Option<String> {
@@ -38,20 +27,20 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 impl Terminal {
     /// The till as domain code takes it.
     pub fn till(&self) -> Till {
-        Till {
-            store_id: StoreId(self.store_id),
-            store_code: self.store_code.clone(),
-            company_id: CompanyId(self.company_id),
-            token_id: self.token_id,
-        }
+        self.0.clone()
     }
 
     /// The till as the audit log records it.
     pub fn actor(&self) -> Actor {
-        Actor::Till {
-            store: self.store_code.clone(),
-            token_id: self.token_id,
-        }
+        self.0.actor()
+    }
+}
+
+impl std::ops::Deref for Terminal {
+    type Target = Till;
+
+    fn deref(&self) -> &Till {
+        &self.0
     }
 }
 
@@ -73,12 +62,7 @@ impl FromRequest for Terminal {
                 .run(move |conn| Ok(accounts.till(conn, &token)?))
                 .await?
                 .ok_or(AppError::Unauthorized)?;
-            Ok(Terminal {
-                token_id: till.token_id,
-                store_id: till.store_id.0,
-                store_code: till.store_code,
-                company_id: till.company_id.0,
-            })
+            Ok(Terminal(till))
         })
     }
 }

@@ -1,0 +1,157 @@
+//! The report rollups the invoice pipeline keeps: exact figures after sales, an offer, a coupon,
+//! a delivery charge, a return, a cancel and sales of one customer made at once, and equal to
+//! what `patron reports rebuild` makes again from the invoices.
+
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::shop::shop;
+use crate::common::{ApiClient, TestApp, coupons, offers};
+
+/// Every rollup as comparable lines (slots summed, rows that sum to nothing left out).
+fn rollups(app: &TestApp) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (table, key, figures) in [
+        (
+            "rollup_customer_days",
+            "day, customer_id, store_id",
+            "sum(sales), sum(returns), sum(net_sales), sum(discount)",
+        ),
+        (
+            "rollup_store_days",
+            "day, store_id, sales_person_id",
+            "sum(sales), sum(returns), sum(net_sales), sum(discount), sum(delivery)",
+        ),
+        (
+            "rollup_delivery_days",
+            "day, store_id, label",
+            "sum(charges), sum(amount)",
+        ),
+    ] {
+        let text = app.text(&format!(
+            "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') AS t FROM ( \
+               SELECT '{table}: ' || concat_ws(',', {key}, {figures}) AS line FROM {table} \
+               GROUP BY {key} HAVING {figures_nonzero}) x",
+            figures_nonzero = figures
+                .split("), ")
+                .map(|f| format!("{})::numeric <> 0", f.trim_end_matches(')')))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        ));
+        lines.extend(text.lines().map(str::to_owned));
+    }
+    lines
+}
+
+fn uuid(n: u32) -> String {
+    format!("0c000000-0000-4000-8000-{n:012}")
+}
+
+/// Sale `n` of `qty` black tees to `customer` (a code; none: the Walk-in), priced by the server.
+async fn priced_sale(till: &ApiClient, n: u32, qty: u32, customer: Option<&str>) -> Value {
+    let priced = till
+        .post(
+            "/api/v1/carts/evaluate",
+            &json!({"lines": [{"item_code": "TEE-BLK-M", "qty": qty.to_string(), "price_list_rate": "19.99"}],
+                    "customer_code": customer, "posted_at": "2026-11-20T14:03:00Z"}),
+        )
+        .await;
+    assert_eq!(priced.status, StatusCode::OK, "{:?}", priced.json);
+    json!({
+        "id": uuid(n), "number": format!("R-{n}"), "posted_at": "2026-11-20T14:03:00Z",
+        "customer_code": customer, "lines": priced.json["lines"], "totals": priced.json["totals"],
+        "payments": [{"mode": "cash", "amount": priced.json["totals"]["grand_total"]}]
+    })
+}
+
+async fn submit(till: &ApiClient, body: &Value) -> Value {
+    let made = till.post("/api/v1/invoices", body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    made.json
+}
+
+#[actix_web::test]
+async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
+    let (app, till) = shop().await;
+    offers::percent_off(&app, "Tees 10%", "TEE-BLK-M", 10);
+    let coupon_offer = coupons::offer(&app);
+    coupons::make(&app, coupon_offer, "FLYER", 0);
+
+    // Ana: 3 tees with the offer (59.97 less 6.00), Express delivery, sold by EMP-004.
+    let mut ana = priced_sale(&till, 1, 3, Some("CUST-00002")).await;
+    ana["delivery_charge"] = "Express".into();
+    ana["sales_person"] = "EMP-004".into();
+    ana["totals"]["grand_total"] = "63.47".into();
+    ana["payments"][0]["amount"] = "63.47".into();
+    submit(&till, &ana).await;
+    // One of them comes back.
+    let back = json!({
+        "id": uuid(2), "number": "R-2", "posted_at": "2026-11-20T16:00:00Z",
+        "customer_code": "CUST-00002", "return_against": uuid(1),
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "-1", "price_list_rate": "19.99", "discount_amount": "-2.00", "offer": "Tees 10%"}],
+        "totals": {"net_total": "-17.99", "discount_amount": "-2.00", "grand_total": "-17.99"},
+        "payments": [{"mode": "cash", "amount": "-17.99"}]
+    });
+    submit(&till, &back).await;
+    // The Walk-in with the coupon; a sale that is then cancelled.
+    let coupon = coupons::sale(&till, &uuid(3), 2, None, &["FLYER"]).await;
+    submit(&till, &coupon).await;
+    submit(&till, &priced_sale(&till, 4, 1, None).await).await;
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{}/cancel", uuid(4)), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    // Eight tills sell to the Walk-in at once.
+    let mut at_once = Vec::new();
+    for n in 10..18 {
+        at_once.push(priced_sale(&till, n, 1, None).await);
+    }
+    let made = join_all(
+        at_once
+            .iter()
+            .map(|body| till.post("/api/v1/invoices", body)),
+    )
+    .await;
+    assert!(made.iter().all(|m| m.status == StatusCode::CREATED));
+
+    let customer_day = |first_name: &str| {
+        app.text(&format!(
+            "SELECT concat_ws(',', sum(sales), sum(returns), sum(net_sales), sum(discount)) AS t \
+             FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+             WHERE c.first_name = '{first_name}' AND r.day = '2026-11-20'"
+        ))
+    };
+    // Ana: 53.97 sold, 17.99 back; 6.00 discount, 2.00 of it back.
+    assert_eq!(customer_day("Ana"), "1,1,35.9800,4.0000");
+    // The Walk-in: two tees at 10% off (35.98), eight single ones (17.99 each), and the
+    // cancelled sale nowhere.
+    assert_eq!(customer_day("Walk-in"), "9,0,179.9000,20.0000");
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', sum(charges), sum(amount)) AS t FROM rollup_delivery_days \
+             WHERE label = 'Express'"
+        ),
+        "1,9.5000"
+    );
+    assert_eq!(
+        app.text(
+            "SELECT sum(sales)::text AS t FROM rollup_store_days r \
+             JOIN sales_persons p ON p.id = r.sales_person_id WHERE p.employee_code = 'EMP-004'"
+        ),
+        "1"
+    );
+    // Concurrent sales of one customer spread over slots rather than queueing on one row.
+    assert!(
+        app.count(
+            "SELECT count(*) AS n FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+             WHERE c.first_name = 'Walk-in'"
+        ) > 1
+    );
+
+    let kept = rollups(&app);
+    assert!(kept.len() >= 4, "{kept:?}");
+    let rebuilt = patron::reports::rebuild::rebuild(&mut app.conn(), None, |_, _| {}).unwrap();
+    assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 8);
+    assert_eq!(rollups(&app), kept);
+}
