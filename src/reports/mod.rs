@@ -1,6 +1,16 @@
 //! Reports: the daily rollups the invoice pipeline keeps (`rollups`, `invoice`), their rebuild
 //! (`rebuild`), and the report pages that read them.
 
+pub mod chart;
+pub mod filters;
 pub mod invoice;
+pub mod model;
 pub mod rebuild;
 pub mod rollups;
+pub mod routes;
+pub mod table;
+
+/// Mounts the report pages.
+pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::config(cfg);
+}

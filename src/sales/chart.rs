@@ -134,12 +134,13 @@ pub struct Chart {
     pub height: u32,
 }
 
-fn pixels(amount: Decimal, scale: Decimal) -> u32 {
+/// `amount` in drawing units at `scale` units per currency unit (0 below zero).
+pub fn pixels(amount: Decimal, scale: Decimal) -> u32 {
     (amount * scale).round().to_u32().unwrap_or(0)
 }
 
 /// The smallest "round" step (1, 2, 2.5 or 5 times a power of ten) at least `rough`.
-fn nice_step(rough: Decimal) -> Decimal {
+pub fn nice_step(rough: Decimal) -> Decimal {
     if rough <= Decimal::ZERO {
         return Decimal::ONE;
     }

@@ -16,132 +16,150 @@ pub struct NavLink {
     pub current: bool,
 }
 
-/// Areas in menu order, under their group's heading, with the permission each needs (`None`:
-/// every signed-in user).
-const AREAS: [(&str, &str, &str, Option<Permission>); 22] = [
-    ("", "Home", "/", None),
+/// Areas in menu order, under their group's heading, with the permissions that show each (any
+/// of them; none: every signed-in user).
+const AREAS: [(&str, &str, &str, &[Permission]); 28] = [
+    ("", "Home", "/", &[]),
     (
         "Customers",
         "Customers",
         "/customers",
-        Some(Permission::CustomersView),
+        &[Permission::CustomersView],
     ),
     (
         "Customers",
         "Customer Groups",
         "/customer-groups",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
     (
         "Customers",
         "Territories",
         "/territories",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
-    (
-        "Stores",
-        "Stores",
-        "/stores",
-        Some(Permission::StoresManage),
-    ),
+    ("Stores", "Stores", "/stores", &[Permission::StoresManage]),
     (
         "Stores",
         "Companies",
         "/companies",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
     (
         "Stores",
         "Sales Persons",
         "/sales-persons",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
-    (
-        "Catalogue",
-        "Items",
-        "/items",
-        Some(Permission::StoresManage),
-    ),
+    ("Catalogue", "Items", "/items", &[Permission::StoresManage]),
     (
         "Catalogue",
         "Item Groups",
         "/item-groups",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
     (
         "Catalogue",
         "Brands",
         "/brands",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
-    (
-        "Sales",
-        "Invoices",
-        "/invoices",
-        Some(Permission::ReportsView),
-    ),
+    ("Sales", "Invoices", "/invoices", &[Permission::ReportsView]),
     (
         "Loyalty",
         "Loyalty Programs",
         "/loyalty/programs",
-        Some(Permission::LoyaltyManage),
-    ),
-    (
-        "Loyalty",
-        "Loyalty Reports",
-        "/loyalty/reports",
-        Some(Permission::ReportsView),
+        &[Permission::LoyaltyManage],
     ),
     // Offers and campaigns: offers.manage edits them, reports.view reads them; every role that
     // holds offers.manage also holds reports.view, so the one permission shows both.
-    ("Offers", "Offers", "/offers", Some(Permission::ReportsView)),
+    ("Offers", "Offers", "/offers", &[Permission::ReportsView]),
     (
         "Offers",
         "Campaigns",
         "/campaigns",
-        Some(Permission::ReportsView),
+        &[Permission::ReportsView],
     ),
-    (
-        "Offers",
-        "Coupons",
-        "/coupons",
-        Some(Permission::ReportsView),
-    ),
+    ("Offers", "Coupons", "/coupons", &[Permission::ReportsView]),
     (
         "Offers",
         "Referral Codes",
         "/referrals",
-        Some(Permission::ReportsView),
+        &[Permission::ReportsView],
     ),
     (
         "Gift Cards",
         "Gift Cards",
         "/gift-cards",
-        Some(Permission::GiftCardsManage),
+        &[Permission::GiftCardsManage],
+    ),
+    // One Reports menu: the sales reports (a store supervisor reads their store's), then the
+    // loyalty, gift card and referral reports.
+    (
+        "Reports",
+        "All Reports",
+        "/reports",
+        &[Permission::ReportsView, Permission::StoreReportsView],
     ),
     (
-        "Gift Cards",
+        "Reports",
+        "Sales by Customer",
+        "/reports/customers",
+        &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
+        "Lapsed Customers",
+        "/reports/lapsed",
+        &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
+        "Sales by Store",
+        "/reports/stores",
+        &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
+        "Delivery Charges",
+        "/reports/delivery",
+        &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
+        "Loyalty Reports",
+        "/loyalty/reports",
+        &[Permission::ReportsView],
+    ),
+    (
+        "Reports",
         "Gift Card Liability",
         "/reports/gift-cards",
-        Some(Permission::ReportsView),
+        &[Permission::ReportsView],
+    ),
+    (
+        "Reports",
+        "Referral Funnel",
+        "/reports/referrals",
+        &[Permission::ReportsView],
     ),
     (
         "Administration",
         "API",
         "/api-docs",
-        Some(Permission::StoresManage),
+        &[Permission::StoresManage],
     ),
     (
         "Administration",
         "Users",
         "/users",
-        Some(Permission::UsersManage),
+        &[Permission::UsersManage],
     ),
     (
         "Administration",
         "Audit",
         "/audit",
-        Some(Permission::AuditView),
+        &[Permission::AuditView],
     ),
 ];
 
@@ -151,7 +169,7 @@ pub fn links(can: impl Fn(Permission) -> bool, path: &str) -> Vec<NavLink> {
     let mut previous = "";
     AREAS
         .iter()
-        .filter(|(_, _, _, needs)| needs.is_none_or(&can))
+        .filter(|(_, _, _, any_of)| any_of.is_empty() || any_of.iter().any(|p| can(*p)))
         .map(|(group, label, href, _)| {
             let heading = (*group != previous && !group.is_empty()).then_some(*group);
             previous = group;
@@ -159,8 +177,8 @@ pub fn links(can: impl Fn(Permission) -> bool, path: &str) -> Vec<NavLink> {
                 heading,
                 label,
                 href,
-                current: if *href == "/" {
-                    path == "/"
+                current: if *href == "/" || *href == "/reports" {
+                    path == *href
                 } else {
                     path == *href || path.starts_with(&format!("{href}/"))
                 },
@@ -197,19 +215,36 @@ mod tests {
                 "Brands",
                 "Invoices",
                 "Loyalty Programs",
-                "Loyalty Reports",
                 "Offers",
                 "Campaigns",
                 "Coupons",
                 "Referral Codes",
                 "Gift Cards",
+                "All Reports",
+                "Sales by Customer",
+                "Lapsed Customers",
+                "Sales by Store",
+                "Delivery Charges",
+                "Loyalty Reports",
                 "Gift Card Liability",
+                "Referral Funnel",
                 "API",
                 "Users",
                 "Audit"
             ]
         );
-        assert_eq!(labels(Role::StoreSupervisor), ["Home", "Customers"]);
+        assert_eq!(
+            labels(Role::StoreSupervisor),
+            [
+                "Home",
+                "Customers",
+                "All Reports",
+                "Sales by Customer",
+                "Lapsed Customers",
+                "Sales by Store",
+                "Delivery Charges"
+            ]
+        );
         assert_eq!(
             labels(Role::Marketing),
             [
@@ -217,13 +252,19 @@ mod tests {
                 "Customers",
                 "Invoices",
                 "Loyalty Programs",
-                "Loyalty Reports",
                 "Offers",
                 "Campaigns",
                 "Coupons",
                 "Referral Codes",
                 "Gift Cards",
-                "Gift Card Liability"
+                "All Reports",
+                "Sales by Customer",
+                "Lapsed Customers",
+                "Sales by Store",
+                "Delivery Charges",
+                "Loyalty Reports",
+                "Gift Card Liability",
+                "Referral Funnel"
             ]
         );
         let headings: Vec<&str> = links(|p| Role::Marketing.can(p), "/")
@@ -232,7 +273,14 @@ mod tests {
             .collect();
         assert_eq!(
             headings,
-            ["Customers", "Sales", "Loyalty", "Offers", "Gift Cards"]
+            [
+                "Customers",
+                "Sales",
+                "Loyalty",
+                "Offers",
+                "Gift Cards",
+                "Reports"
+            ]
         );
         let admin = links(|_| true, "/users/4");
         assert!(admin.iter().find(|l| l.label == "Users").unwrap().current);

@@ -44,6 +44,7 @@ mod openapi;
 mod permissions;
 mod referral_pages;
 mod referrals;
+mod reports;
 mod rollups;
 mod sales_pages;
 mod sales_persons;

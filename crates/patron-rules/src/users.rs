@@ -28,6 +28,8 @@ pub enum Permission {
     StoresManage,
     /// Read reports.
     ReportsView,
+    /// Read their own store's sales reports (a store supervisor's view of the Reports menu).
+    StoreReportsView,
     /// Keep users and their roles.
     UsersManage,
     /// Read the audit log.
@@ -36,7 +38,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the Users page lists them.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::CustomersView,
         Permission::CustomersCreate,
         Permission::CustomersEdit,
@@ -48,6 +50,7 @@ impl Permission {
         Permission::ReferralsManage,
         Permission::StoresManage,
         Permission::ReportsView,
+        Permission::StoreReportsView,
         Permission::UsersManage,
         Permission::AuditView,
     ];
@@ -66,6 +69,7 @@ impl Permission {
             Permission::ReferralsManage => "referrals.manage",
             Permission::StoresManage => "stores.manage",
             Permission::ReportsView => "reports.view",
+            Permission::StoreReportsView => "reports.store",
             Permission::UsersManage => "users.manage",
             Permission::AuditView => "audit.view",
         }
@@ -85,6 +89,7 @@ impl Permission {
             Permission::ReferralsManage => "Set up campaigns and referral codes",
             Permission::StoresManage => "Keep stores, POS profiles and the catalogue",
             Permission::ReportsView => "Read reports",
+            Permission::StoreReportsView => "Read their store's sales reports",
             Permission::UsersManage => "Keep users and their roles",
             Permission::AuditView => "Read the audit log",
         }
@@ -155,7 +160,12 @@ impl Role {
                 UsersManage,
                 AuditView,
             ],
-            Role::StoreSupervisor => &[CustomersView, CustomersCreate, CustomersEdit],
+            Role::StoreSupervisor => &[
+                CustomersView,
+                CustomersCreate,
+                CustomersEdit,
+                StoreReportsView,
+            ],
             Role::Marketing => &[
                 CustomersView,
                 LoyaltyManage,
@@ -250,7 +260,12 @@ mod tests {
             ),
             (
                 Role::StoreSupervisor,
-                &[CustomersView, CustomersCreate, CustomersEdit],
+                &[
+                    CustomersView,
+                    CustomersCreate,
+                    CustomersEdit,
+                    StoreReportsView,
+                ],
             ),
             (
                 Role::Marketing,

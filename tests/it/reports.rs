@@ -1,0 +1,276 @@
+//! The sales reports on a small known data set, in a company on New York time: two stores, two
+//! sales persons with their commission, a delivery charge, a sale at 23:30 local, a return, a
+//! cancelled sale and a customer who stopped buying. Each report's figures, the supervisor's
+//! view limited to their store (page and CSV), the CSV against the page, the print view.
+
+use chrono::{NaiveDate, Utc};
+use patron_rules::users::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::shop::shop;
+use crate::common::{ApiClient, TestApp, TestClient};
+
+fn uuid(n: u32) -> String {
+    format!("0d000000-0000-4000-8000-{n:012}")
+}
+
+/// Sale `n` to `customer` at `posted_at` of `lines` (item code, qty, rate), in cash.
+fn sale(n: u32, customer: &str, posted_at: &str, lines: &[(&str, i32, &str)]) -> Value {
+    let total: rust_decimal::Decimal = lines
+        .iter()
+        .map(|(_, qty, rate)| {
+            rust_decimal::Decimal::from(*qty) * rate.parse::<rust_decimal::Decimal>().unwrap()
+        })
+        .sum();
+    json!({
+        "id": uuid(n), "number": format!("T-{n}"), "posted_at": posted_at, "customer_code": customer,
+        "lines": lines.iter().map(|(code, qty, rate)| json!({"item_code": code, "qty": qty.to_string(), "price_list_rate": rate})).collect::<Vec<_>>(),
+        "payments": [{"mode": "cash", "amount": total.to_string()}],
+        "totals": {"net_total": total.to_string(), "discount_amount": "0", "grand_total": total.to_string()}
+    })
+}
+
+async fn submit(till: &ApiClient, body: &Value) {
+    let made = till.post("/api/v1/invoices", body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+}
+
+/// The shop's sales of 20 and 21 November 2026 (New York), and Bea's one sale in June.
+async fn known_sales(app: &TestApp, north: &ApiClient) {
+    app.sql("UPDATE companies SET time_zone = 'America/New_York'");
+    app.sql("UPDATE sales_persons SET commission_rate = 5 WHERE employee_code = 'EMP-004'");
+    app.sql("UPDATE sales_persons SET commission_rate = 10 WHERE employee_code = 'EMP-009'");
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, mobile) \
+         SELECT 'Bea', 'Old', min(g.id), min(t.id), '+1 555 0100' FROM customer_groups g, territories t",
+    );
+    let south_store = app.store("SOUTH");
+    app.sql(&format!(
+        "INSERT INTO pos_profile_sales_persons SELECT p.id, s.id FROM pos_profiles p, sales_persons s \
+         WHERE p.store_id = {south_store} AND s.employee_code = 'EMP-009'"
+    ));
+    let south = app.terminal(&app.terminal_token("SOUTH"));
+
+    // 20 Nov, 15:00: two tees for Ana by Diego, delivered (Express 9.50).
+    let mut first = sale(
+        1,
+        "CUST-00002",
+        "2026-11-20T20:00:00Z",
+        &[("TEE-BLK-M", 2, "19.99")],
+    );
+    first["sales_person"] = "EMP-004".into();
+    first["delivery_charge"] = "Express".into();
+    first["totals"]["grand_total"] = "49.48".into();
+    first["payments"][0]["amount"] = "49.48".into();
+    submit(north, &first).await;
+    // 20 Nov, 23:30 (04:30 UTC on the 21st): one tee.
+    submit(
+        north,
+        &sale(
+            2,
+            "CUST-00002",
+            "2026-11-21T04:30:00Z",
+            &[("TEE-BLK-M", 1, "19.99")],
+        ),
+    )
+    .await;
+    // 21 Nov at SOUTH: a cap, sold by the other sales person.
+    let mut cap = sale(
+        3,
+        "CUST-00002",
+        "2026-11-21T15:00:00Z",
+        &[("CAP-RED", 1, "7.50")],
+    );
+    cap["sales_person"] = "EMP-009".into();
+    submit(&south, &cap).await;
+    // 21 Nov: one tee of the first sale comes back.
+    let mut back = sale(
+        4,
+        "CUST-00002",
+        "2026-11-21T17:00:00Z",
+        &[("TEE-BLK-M", -1, "19.99")],
+    );
+    back["return_against"] = uuid(1).into();
+    submit(north, &back).await;
+    // A Walk-in sale, cancelled: it counts nowhere.
+    submit(
+        north,
+        &sale(5, "", "2026-11-21T18:00:00Z", &[("TEE-BLK-M", 5, "19.99")]),
+    )
+    .await;
+    let cancelled = north
+        .post(&format!("/api/v1/invoices/{}/cancel", uuid(5)), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    // Bea bought once, in June.
+    submit(
+        north,
+        &sale(
+            6,
+            "CUST-00003",
+            "2026-06-01T16:00:00Z",
+            &[("CAP-RED", 4, "7.50")],
+        ),
+    )
+    .await;
+}
+
+/// A supervisor of store NORTH, signed in.
+async fn north_supervisor(app: &TestApp) -> TestClient {
+    let (client, user) = app.signed_in(Role::StoreSupervisor).await;
+    app.sql(&format!(
+        "UPDATE users SET store_id = {} WHERE id = {}",
+        app.store("NORTH"),
+        user.id
+    ));
+    client
+}
+
+const NOVEMBER: &str = "from=2026-11-20&to=2026-11-21";
+
+#[actix_web::test]
+async fn sales_by_customer_counts_returns_and_the_late_sale_and_a_supervisor_sees_their_store() {
+    let (app, north) = shop().await;
+    known_sales(&app, &north).await;
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+
+    let page = hq.get(&format!("/reports/customers?{NOVEMBER}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // 39.98 + 19.99 + 7.50 - 19.99; three sales, so an average basket of 15.83.
+    page.assert_contains(r#"<a href="/customers/"#);
+    page.assert_contains(
+        r#"<td class="num">3</td><td class="num">1</td><td class="num">$47.48</td><td class="num">$0.00</td><td class="num">$15.83</td><td class="num">20 Nov 2026</td><td class="num">21 Nov 2026</td>"#,
+    );
+    page.assert_lacks("Walk-in");
+    // The sale at 23:30 on the 20th belongs to the 20th.
+    let twentieth = hq
+        .get("/reports/customers?from=2026-11-20&to=2026-11-20")
+        .await;
+    twentieth.assert_contains(
+        r#"<td class="num">2</td><td class="num">0</td><td class="num">$59.97</td>"#,
+    );
+
+    // The CSV has the same line, amounts as numbers, and the totals.
+    let csv = hq.get(&format!("/reports/customers.csv?{NOVEMBER}")).await;
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Customer,Customer Code,Sales,Returns,Net Sales,Discounts,Average Basket,First Purchase,Last Purchase",
+            "Ana Lima,CUST-00002,3,1,47.48,0.00,15.83,2026-11-20,2026-11-21",
+            "Total,,3,1,47.48,0.00,15.83,2026-11-20,2026-11-21",
+        ]
+    );
+
+    // A supervisor of NORTH sees NORTH's figures only, whatever store they ask for.
+    let supervisor = north_supervisor(&app).await;
+    let south = app.store("SOUTH");
+    let theirs = supervisor
+        .get(&format!("/reports/customers?{NOVEMBER}&store={south}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    theirs.assert_contains(
+        r#"<td class="num">2</td><td class="num">1</td><td class="num">$39.98</td>"#,
+    );
+    theirs.assert_lacks("Store SOUTH");
+    let their_csv = supervisor
+        .get(&format!("/reports/customers.csv?{NOVEMBER}&store={south}"))
+        .await;
+    assert!(
+        their_csv
+            .body
+            .contains("Ana Lima,CUST-00002,2,1,39.98,0.00,19.99,2026-11-20,2026-11-20"),
+        "{}",
+        their_csv.body
+    );
+    // Marketing reads every report; a store supervisor not the company-wide ones.
+    assert_eq!(
+        supervisor.get("/reports/gift-cards").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn sales_by_store_shows_each_sales_persons_commission_and_a_chart() {
+    let (app, north) = shop().await;
+    known_sales(&app, &north).await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let page = marketing.get(&format!("/reports/stores?{NOVEMBER}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Diego: 39.98 at 5% is 2.00; Elsewhere: 7.50 at 10% is 0.75.
+    page.assert_contains(
+        r#">Diego</a></td><td class="num">1</td><td class="num">0</td><td class="num">$39.98</td><td class="num">$0.00</td><td class="num">$39.98</td><td class="num">$9.50</td><td class="num">5%</td><td class="num">$2.00</td>"#,
+    );
+    page.assert_contains(r#">Elsewhere</a></td><td class="num">1</td>"#);
+    page.assert_contains(r#"<td class="num">10%</td><td class="num">$0.75</td>"#);
+    // Totals: three sales, one return, 47.48 net, 9.50 delivery.
+    page.assert_contains(
+        r#"<tr class="totals"><td>Total</td><td></td><td class="num">3</td><td class="num">1</td><td class="num">$47.48</td>"#,
+    );
+    // The chart has a bar for each of the two days.
+    page.assert_contains("Net sales per day");
+    page.assert_contains("<title>20 Nov 2026: $59.97</title>");
+    page.assert_contains("<title>21 Nov 2026: -$12.49</title>");
+
+    // Delivery charges: NORTH's Express, once.
+    let delivery = marketing
+        .get(&format!("/reports/delivery?{NOVEMBER}"))
+        .await;
+    delivery.assert_contains(
+        r#"<td>Store NORTH</td><td>Express</td><td class="num">1</td><td class="num">$9.50</td>"#,
+    );
+
+    // The print view: no navigation, the filters and when it was run at the top.
+    let print = marketing
+        .get(&format!("/reports/stores?{NOVEMBER}&print=1"))
+        .await;
+    print.assert_lacks(r#"class="sidebar""#);
+    print.assert_lacks("Download CSV");
+    print.assert_contains("20 Nov 2026 – 21 Nov 2026 · All stores");
+    print.assert_contains("Run ");
+}
+
+#[actix_web::test]
+async fn lapsed_customers_are_those_who_stopped_buying_with_their_mobile() {
+    let (app, north) = shop().await;
+    known_sales(&app, &north).await;
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    // A lapse that starts in August 2026 whatever today is: Bea (June) lapsed, Ana (November)
+    // did not.
+    let today = Utc::now().date_naive();
+    let days = (today - NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()).num_days();
+    let page = hq.get(&format!("/reports/lapsed?days={days}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(">Bea Old</a>");
+    page.assert_contains("+1 555 0100");
+    page.assert_contains(r#"<td class="num">1 Jun 2026</td>"#);
+    page.assert_contains(r#"<td class="num">$30.00</td>"#);
+    page.assert_lacks("Ana Lima");
+    let csv = hq.get(&format!("/reports/lapsed.csv?days={days}")).await;
+    assert!(
+        csv.body
+            .contains(",CUST-00003,+1 555 0100,Store NORTH,2026-06-01,"),
+        "{}",
+        csv.body
+    );
+    let wrong = hq.get("/reports/lapsed?days=0").await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    wrong.assert_contains("A number of days from 1 to 3,650.");
+}
+
+#[actix_web::test]
+async fn the_reports_menu_lists_what_each_role_may_read() {
+    let app = TestApp::spawn().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let menu = marketing.get("/reports").await;
+    menu.assert_contains(r#"<a href="/reports/customers">Sales by Customer</a>"#);
+    menu.assert_contains(r#"<a href="/reports/referrals">Referral Funnel</a>"#);
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    let theirs = supervisor.get("/reports").await;
+    theirs.assert_contains("You see your store's figures.");
+    theirs.assert_lacks("Referral Funnel");
+    let bad = marketing.get("/reports/customers?from=yesterday").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    bad.assert_contains("Dates look like 2026-11-23.");
+}
