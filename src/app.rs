@@ -80,7 +80,8 @@ pub fn customer_panels() -> CustomerPanels {
 pub fn home_tiles() -> HomeTiles {
     HomeTiles::new(vec![
         &crate::customers::home::FindCustomer,
-        &crate::sales::home::SalesFigures,
+        &crate::reports::home::SalesToDate,
+        &crate::sales::home::LatestSales,
         &crate::loyalty::home::Programs,
         &crate::offers::home::Offers,
         &crate::gift_cards::home::Outstanding,

@@ -87,6 +87,17 @@ pub struct Config {
     )]
     pub gift_card_lookup_limit: u32,
 
+    /// A read replica (PostgreSQL streaming replication) of the database: every report, its CSV
+    /// and the home page's sales figures read there, saying how fresh their figures are when it
+    /// lags. Unset: they read the database itself.
+    #[arg(
+        long,
+        env = "REPORTS_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub reports_database_url: Option<String>,
+
     /// Bench only: submit invoices without keeping the report rollups, to measure what keeping
     /// them costs. Reports are wrong until `patron reports rebuild`.
     #[arg(long, env = "PATRON_BENCH_SKIP_ROLLUPS", value_parser = BoolishValueParser::new(), default_value_t = false, global = true, hide = true)]
@@ -109,6 +120,7 @@ impl Config {
             db_timeout_secs: 2,
             pg_bindir: None,
             gift_card_lookup_limit: 20,
+            reports_database_url: None,
             bench_skip_rollups: false,
         }
     }

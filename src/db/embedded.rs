@@ -229,6 +229,48 @@ impl EmbeddedPostgres {
         }
     }
 
+    /// A streaming replica of this running cluster in `pgdata` (made with `pg_basebackup -R`
+    /// unless `pgdata` holds a cluster already), with the same settings; not started. For a
+    /// local copy that reports may read (`REPORTS_DATABASE_URL`), and for the tests of it.
+    pub fn replica(&self, pgdata: &Path) -> Result<EmbeddedPostgres> {
+        let mut replica = EmbeddedPostgres::new(self.bindir.clone(), pgdata)?;
+        replica.settings = self.settings.clone();
+        if replica.pgdata.join("PG_VERSION").is_file() {
+            return Ok(replica);
+        }
+        let io = |what, source| EmbeddedError::Io {
+            what,
+            path: replica.pgdata.clone(),
+            source,
+        };
+        fs::create_dir_all(&replica.pgdata).map_err(|e| io("creating the replica's folder", e))?;
+        fs::set_permissions(&replica.pgdata, fs::Permissions::from_mode(0o700))
+            .map_err(|e| io("restricting the replica's folder", e))?;
+        if let Some(run_as) = self.run_as {
+            chown(&replica.pgdata, Some(run_as.uid), Some(run_as.gid))
+                .map_err(|e| io("handing the replica's folder to the postgres user", e))?;
+        }
+        let out = self.command("pg_basebackup", |cmd| {
+            cmd.arg("-D")
+                .arg(&replica.pgdata)
+                .args(["-R", "-X", "stream", "-c", "fast", "-U", "postgres", "-h"])
+                .arg(&self.pgdata);
+        })?;
+        if !out.status.success() {
+            let _ = fs::remove_dir_all(&replica.pgdata);
+            return Err(EmbeddedError::Command {
+                step: "pg_basebackup".into(),
+                detail: describe(&out),
+            });
+        }
+        // The copy brings the primary's socket lock file (its socket lives in its folder) and its
+        // log: neither is the replica's.
+        for stale in [".s.PGSQL.5432.lock", "server.log"] {
+            let _ = fs::remove_file(replica.pgdata.join(stale));
+        }
+        Ok(replica)
+    }
+
     /// Creates database `name` unless it exists.
     pub fn create_database(&self, name: &str) -> Result<()> {
         use diesel::{Connection, RunQueryDsl, pg::PgConnection};

@@ -43,13 +43,24 @@ async fn home(
         day_start: clock.start_of(today),
         month_start: clock.start_of(today.with_day(1).unwrap_or(today)),
     };
+    // With a reports replica, the sales figures read there, on a connection of its own pool.
+    let replica = state
+        .reports_replica()
+        .then(|| state.reports.pool().clone());
     let shown = state
         .db
         .run(move |conn| {
             if let Some(store) = request.own_store() {
                 request.store_name = Some(stores::find(conn, store)?.name);
             }
-            tiles.render(conn, &request)
+            let mut replica = match replica {
+                Some(pool) => Some(
+                    pool.get()
+                        .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                ),
+                None => None,
+            };
+            tiles.render(conn, replica.as_deref_mut(), &request)
         })
         .await?;
     let (mut leads, mut figures, mut cards) = (Vec::new(), Vec::new(), Vec::new());

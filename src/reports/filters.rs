@@ -130,6 +130,8 @@ pub struct Resolved {
     pub currency: Currency,
     /// The reader.
     pub reader: Reader,
+    /// "14:03:09 EST" when the figures come from a replica that lags: as of when they are true.
+    pub as_of: Option<String>,
 }
 
 fn id_of(
@@ -221,6 +223,7 @@ pub fn resolve(
         summary: summary.join(" · "),
         currency,
         reader,
+        as_of: super::model::lagging_since(conn)?.map(|at| reader.clock.at_seconds(at)),
     })
 }
 

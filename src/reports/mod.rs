@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod filters;
+pub mod home;
 pub mod invoice;
 pub mod model;
 pub mod rebuild;

@@ -127,9 +127,12 @@ struct ReportPage {
     printing: bool,
     run_at: String,
     summary: String,
+    as_of: Option<String>,
     query: ReportQuery,
     links: String,
     choices: Choices,
+    /// A store supervisor's store: the only choice.
+    store_locked: bool,
     errors: FieldErrors,
     fields: Fields,
     chart: Option<Chart>,
@@ -187,9 +190,11 @@ fn page(user: &CurrentUser, resolved: Resolved, report: Report) -> Result<HttpRe
         printing,
         run_at: resolved.reader.clock.at_labelled(Utc::now()),
         summary: resolved.summary,
+        as_of: resolved.as_of,
         query: resolved.query,
         links,
         choices: resolved.choices,
+        store_locked: resolved.reader.own_store.is_some(),
         errors: resolved.errors,
         fields: report.fields,
         chart: report.chart,
@@ -224,7 +229,7 @@ async fn resolved(
 ) -> Result<Resolved, AppError> {
     let reader = Reader::of(user)?;
     state
-        .db
+        .reports
         .run(move |conn| filters::resolve(conn, reader, query))
         .await
 }
@@ -274,7 +279,7 @@ async fn customers(
         resolved.currency.clone(),
     );
     let (customers, totals, rows) = state
-        .db
+        .reports
         .run(move |conn| {
             let (customers, totals) = customer_model::customer_totals(conn, &filter)?;
             let rows = customer_model::by_customer(conn, &filter, &sort, PAGE_ROWS)?;
@@ -314,7 +319,7 @@ async fn customers_csv(
     let resolved = resolved(&state, &user, query.into_inner()).await?;
     let filter = resolved.filter.clone();
     let (_, totals) = state
-        .db
+        .reports
         .run(move |conn| Ok(customer_model::customer_totals(conn, &filter)?))
         .await?;
     let currency = resolved.currency.clone();
@@ -323,7 +328,7 @@ async fn customers_csv(
         .inline(&customer_model::by_customer_sql(&resolved.query.sort));
     let file = format!("sales-by-customer-{}.csv", resolved.query.to);
     Ok(csv_download(
-        state.db.pool().clone(),
+        state.reports.pool().clone(),
         &file,
         table::cursor_csv(
             &CUSTOMER_COLUMNS,
@@ -408,7 +413,7 @@ async fn lapsed(
     let (resolved, days, today) = lapsed_filters(&state, &user, query.into_inner()).await?;
     let filter = resolved.filter.clone();
     let rows = state
-        .db
+        .reports
         .run(move |conn| Ok(customer_model::lapsed(conn, &filter, PAGE_ROWS + 1)?))
         .await?;
     let currency = resolved.currency.clone();
@@ -456,7 +461,7 @@ async fn lapsed_csv(
     let sql = resolved.filter.inline(&customer_model::lapsed_sql());
     let currency = resolved.currency.clone();
     Ok(csv_download(
-        state.db.pool().clone(),
+        state.reports.pool().clone(),
         &format!("lapsed-{days}-days-{today}.csv"),
         table::cursor_csv(
             &LAPSED_COLUMNS,
@@ -537,7 +542,7 @@ async fn store_lines(
         ..filter
     };
     state
-        .db
+        .reports
         .run(move |conn| {
             Ok((
                 store_model::by_store(conn, &filter)?,
@@ -629,7 +634,7 @@ fn delivery_cells(currency: &Currency, row: &Delivery) -> Vec<Cell> {
 async fn delivery_lines(state: &AppState, resolved: &Resolved) -> Result<Vec<Delivery>, AppError> {
     let filter = resolved.filter.clone();
     state
-        .db
+        .reports
         .run(move |conn| Ok(store_model::delivery(conn, &filter)?))
         .await
 }
@@ -694,7 +699,9 @@ fn one_piece_csv(
     rows: Vec<Vec<Cell>>,
 ) -> Result<HttpResponse, AppError> {
     let mut bytes = Some(table::csv_chunk(columns, &rows, true)?);
-    Ok(csv_download(state.db.pool().clone(), file, move |_| {
-        Ok(bytes.take())
-    }))
+    Ok(csv_download(
+        state.reports.pool().clone(),
+        file,
+        move |_| Ok(bytes.take()),
+    ))
 }

@@ -1,52 +1,22 @@
-//! The sales figures on the home page: the chain's sales today and this month for HQ and
-//! marketing, a supervisor's own store today with its latest sales.
+//! A supervisor's home page: the latest sales at their store today (the sales figures themselves
+//! come from the reports' rollups, `reports::home`).
 
 use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Numeric, Text, Timestamptz};
 use patron_rules::money::Currency;
-use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use crate::stores::model as stores;
 use crate::web::AppError;
-use crate::web::format::count;
-use crate::web::tiles::{Figure, HomeRequest, HomeTile, Tile};
+use crate::web::tiles::{HomeRequest, HomeTile, Tile};
 
-/// Sales today and this month (HQ, marketing) or at the supervisor's store today.
-pub struct SalesFigures;
+/// The latest sales at the supervisor's store today.
+pub struct LatestSales;
 
-/// Submitted sales net of returns (a return's total is negative) since `since`, per currency.
-#[derive(QueryableByName)]
-struct Takings {
-    #[diesel(sql_type = Text)]
-    currency_code: String,
-    #[diesel(sql_type = BigInt)]
-    sales: i64,
-    #[diesel(sql_type = Numeric)]
-    total: Decimal,
-}
-
-fn takings(
-    conn: &mut PgConnection,
-    since: DateTime<Utc>,
-    store: Option<i64>,
-) -> QueryResult<Vec<Takings>> {
-    diesel::sql_query(
-        "SELECT currency_code, count(*) FILTER (WHERE return_against_id IS NULL) AS sales, \
-                sum(grand_total) AS total \
-         FROM invoices \
-         WHERE posted_at >= $1 AND status = 'submitted' AND ($2::bigint IS NULL OR store_id = $2) \
-         GROUP BY currency_code ORDER BY currency_code",
-    )
-    .bind::<Timestamptz, _>(since)
-    .bind::<Nullable<BigInt>, _>(store)
-    .load(conn)
-}
-
-/// The currencies the tile's amounts are in, each read once per page.
+/// The currencies the card's amounts are in, each read once per page.
 #[derive(Default)]
 struct Currencies(Vec<Currency>);
 
@@ -59,38 +29,6 @@ impl Currencies {
         self.0.push(currency.clone());
         Ok(currency)
     }
-}
-
-/// One figure per currency sold in (one in practice); "no sales yet" reads as zero.
-fn figures(
-    conn: &mut PgConnection,
-    currencies: &mut Currencies,
-    rows: Vec<Takings>,
-    label: &str,
-    href: Option<String>,
-) -> QueryResult<Vec<Tile>> {
-    if rows.is_empty() {
-        return Ok(vec![Tile::Figure(Figure {
-            value: "0".into(),
-            label: label.into(),
-            detail: Some("no sales yet".into()),
-            href,
-        })]);
-    }
-    let mut tiles = Vec::new();
-    for row in rows {
-        let currency = currencies.get(conn, &row.currency_code)?;
-        tiles.push(Tile::Figure(Figure {
-            value: currency.format(row.total),
-            label: label.into(),
-            detail: Some(match row.sales {
-                1 => "1 sale".into(),
-                n => format!("{} sales", count(n)),
-            }),
-            href: href.clone(),
-        }));
-    }
-    Ok(tiles)
 }
 
 /// A sale at the supervisor's store today.
@@ -159,47 +97,16 @@ fn recent_card(
     Ok(Tile::Card(html))
 }
 
-impl HomeTile for SalesFigures {
+impl HomeTile for LatestSales {
     fn render(
         &self,
         conn: &mut PgConnection,
         request: &HomeRequest,
     ) -> Result<Vec<Tile>, AppError> {
-        let mut currencies = Currencies::default();
-        if let Some(store_id) = request.own_store() {
-            let today = takings(conn, request.day_start, Some(store_id))?;
-            let mut tiles = figures(
-                conn,
-                &mut currencies,
-                today,
-                "sales today at your store",
-                None,
-            )?;
-            tiles.push(recent_card(conn, &mut currencies, request, store_id)?);
-            return Ok(tiles);
-        }
-        if !request.can(Permission::ReportsView) {
+        let Some(store_id) = request.own_store() else {
             return Ok(Vec::new());
-        }
-        let today = takings(conn, request.day_start, None)?;
-        let month = takings(conn, request.month_start, None)?;
-        let mut tiles = figures(
-            conn,
-            &mut currencies,
-            today,
-            "sales today",
-            Some("/invoices".into()),
-        )?;
-        tiles.extend(figures(
-            conn,
-            &mut currencies,
-            month,
-            &format!("sales in {}", request.today.format("%B")),
-            Some(format!(
-                "/invoices?from={}",
-                request.month_start.format("%Y-%m-%d")
-            )),
-        )?);
-        Ok(tiles)
+        };
+        let mut currencies = Currencies::default();
+        Ok(vec![recent_card(conn, &mut currencies, request, store_id)?])
     }
 }

@@ -70,6 +70,11 @@ pub trait HomeTile: Send + Sync {
     /// The tiles for `request`; none when the viewer does not work on what the area shows.
     fn render(&self, conn: &mut PgConnection, request: &HomeRequest)
     -> Result<Vec<Tile>, AppError>;
+
+    /// Whether the tile reads only report figures, which a read replica may serve.
+    fn reads_reports(&self) -> bool {
+        false
+    }
 }
 
 /// The tiles in the order the app wired them.
@@ -81,14 +86,20 @@ impl HomeTiles {
         HomeTiles(tiles)
     }
 
-    /// Every tile for `request`, in order.
+    /// Every tile for `request`, in order; those that read report figures read `reports` (a
+    /// replica's connection) when given.
     pub fn render(
         &self,
         conn: &mut PgConnection,
+        mut reports: Option<&mut PgConnection>,
         request: &HomeRequest,
     ) -> Result<Vec<Tile>, AppError> {
         let mut shown = Vec::new();
         for tile in &self.0 {
+            let conn = match reports.as_deref_mut() {
+                Some(replica) if tile.reads_reports() => replica,
+                _ => &mut *conn,
+            };
             shown.extend(tile.render(conn, request)?);
         }
         Ok(shown)

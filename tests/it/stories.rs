@@ -4,6 +4,7 @@
 //! - Store supervisor: finds a customer by part of a phone number and reads their history.
 //! - HQ manager: creates a customer, gets an error, fixes it.
 //! - Marketing: creates a program with two tiers and enrols a customer.
+//! - Marketing: reads Sales by Store with its chart, then its print view.
 
 use std::path::PathBuf;
 
@@ -292,4 +293,82 @@ async fn fill_tier(browser: &Client, index: usize, name: &str, min_spent: &str, 
         input.clear().await.unwrap();
         input.send_keys(value).await.unwrap();
     }
+}
+
+#[actix_web::test]
+async fn marketing_reads_sales_by_store_with_its_chart_and_prints_it() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, till) = shop().await;
+    app.sql("UPDATE sales_persons SET commission_rate = 5 WHERE employee_code = 'EMP-004'");
+    for (n, qty) in [(1, "2"), (2, "3")] {
+        let total = if qty == "2" { "39.98" } else { "59.97" };
+        let sale = json!({
+            "id": format!("5a1e0000-0000-4000-8000-00000000010{n}"), "number": format!("S1-00090{n}"),
+            "posted_at": Utc::now().to_rfc3339(), "customer_code": "CUST-00002", "sales_person": "EMP-004",
+            "lines": [{"item_code": "TEE-BLK-M", "qty": qty, "price_list_rate": "19.99"}],
+            "payments": [{"mode": "cash", "amount": total}],
+            "totals": {"net_total": total, "discount_amount": "0", "grand_total": total}
+        });
+        let made = till.post("/api/v1/invoices", &sale).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    }
+    let user = app.user(Role::Marketing);
+    let (browser, profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+
+    for width in WIDTHS {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/reports", app.base))
+            .await
+            .unwrap();
+        text_of(&browser, Locator::Css(".report-menu")).await;
+        look(&browser, "reports", width, "1-menu").await;
+
+        click(
+            &browser,
+            Locator::LinkText("Sales by Store and Sales Person"),
+        )
+        .await;
+        let heading = text_of(&browser, Locator::Css("h1")).await;
+        assert_eq!(heading, "Sales by Store and Sales Person");
+        assert!(
+            visible(&browser, Locator::Css(".report-chart svg")).await,
+            "the day chart is on screen at {width} px"
+        );
+        // Diego sold 99.95: 5% commission is 5.00.
+        assert!(
+            visible(
+                &browser,
+                Locator::XPath("//table[@class='report-table']//td[normalize-space()='$5.00']")
+            )
+            .await,
+            "the commission is on screen at {width} px"
+        );
+        look(&browser, "reports", width, "2-stores").await;
+
+        let print = browser
+            .find(Locator::LinkText("Print view"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        browser
+            .goto(&format!("{}{}", app.base, print.replace("&amp;", "&")))
+            .await
+            .unwrap();
+        let header = text_of(&browser, Locator::Css(".report-header")).await;
+        assert!(header.contains("All stores"), "{header}");
+        assert!(
+            browser.find(Locator::Css(".sidebar")).await.is_err(),
+            "the print view has no navigation"
+        );
+        look(&browser, "reports", width, "3-print").await;
+    }
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
 }

@@ -2,6 +2,7 @@
 //! module of queries per report.
 
 pub mod customers;
+pub mod home;
 pub mod stores;
 
 use chrono::NaiveDate;
@@ -88,3 +89,24 @@ pub(crate) const CUSTOMER_FILTERS: &str = "($5::bigint IS NULL OR c.customer_gro
        WITH RECURSIVE t AS (SELECT id FROM territories WHERE id = $6 \
          UNION ALL SELECT x.id FROM territories x JOIN t ON x.parent_id = t.id) \
        SELECT id FROM t))";
+
+/// When the figures were true, if the database read is a replica that has not replayed all it
+/// received: the time of the last transaction it replayed. None on the primary or a replica that
+/// is caught up.
+pub fn lagging_since(
+    conn: &mut diesel::PgConnection,
+) -> diesel::QueryResult<Option<chrono::DateTime<chrono::Utc>>> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Replay {
+        #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    diesel::sql_query(
+        "SELECT CASE WHEN pg_is_in_recovery() \
+                      AND pg_last_wal_receive_lsn() IS DISTINCT FROM pg_last_wal_replay_lsn() \
+                     THEN pg_last_xact_replay_timestamp() END AS at",
+    )
+    .get_result::<Replay>(conn)
+    .map(|r| r.at)
+}

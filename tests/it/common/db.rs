@@ -66,6 +66,27 @@ fn walk(dir: &PathBuf) -> Vec<PathBuf> {
     out
 }
 
+/// The test cluster under target/ (not started).
+pub(crate) fn primary() -> EmbeddedPostgres {
+    let bindir = find_bindir(None).unwrap_or_else(|e| panic!("{e}"));
+    EmbeddedPostgres::new(bindir, &target_tmp().join("pg"))
+        .unwrap()
+        // Test data is thrown away: durability only costs time here.
+        .with_setting("fsync", "off")
+        .with_setting("synchronous_commit", "off")
+        .with_setting("full_page_writes", "off")
+        .with_setting("max_connections", "300")
+}
+
+/// Whether the tests run on the cluster under target/ (not a TEST_DATABASE_URL server).
+pub(crate) fn embedded() -> bool {
+    std::env::var("TEST_DATABASE_URL").map_or(true, |url| url.is_empty())
+}
+
+pub(crate) fn target_dir() -> PathBuf {
+    target_tmp()
+}
+
 fn server() -> &'static Server {
     SERVER.get_or_init(|| {
         let lock = File::create(target_tmp().join("patron-test-pg.lock")).unwrap();
@@ -74,14 +95,7 @@ fn server() -> &'static Server {
             match std::env::var("TEST_DATABASE_URL") {
                 Ok(url) if !url.is_empty() => Box::new(move |db| with_database(&url, db)),
                 _ => {
-                    let bindir = find_bindir(None).unwrap_or_else(|e| panic!("{e}"));
-                    let mut pg = EmbeddedPostgres::new(bindir, &target_tmp().join("pg"))
-                        .unwrap()
-                        // Test data is thrown away: durability only costs time here.
-                        .with_setting("fsync", "off")
-                        .with_setting("synchronous_commit", "off")
-                        .with_setting("full_page_writes", "off")
-                        .with_setting("max_connections", "300");
+                    let mut pg = primary();
                     pg.start().unwrap_or_else(|e| panic!("{e}"));
                     // Shared with other test processes: it keeps running after this one.
                     pg.detach();

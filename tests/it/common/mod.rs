@@ -6,6 +6,7 @@ pub mod db;
 pub mod gift_cards;
 pub mod offers;
 pub mod referrals;
+pub mod replica;
 pub mod shop;
 
 use std::net::TcpListener;
@@ -169,6 +170,20 @@ impl TestApp {
     /// Runs SQL on the app's database.
     pub fn sql(&self, query: &str) -> usize {
         diesel::sql_query(query).execute(&mut self.conn()).unwrap()
+    }
+
+    /// The one text value `query` answers on the database at `url` (another server's).
+    pub fn text_at(url: &str, query: &str) -> String {
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            t: String,
+        }
+        let mut conn = <diesel::PgConnection as diesel::Connection>::establish(url).unwrap();
+        diesel::sql_query(query)
+            .get_result::<T>(&mut conn)
+            .unwrap()
+            .t
     }
 
     /// The one text value `query` (a `SELECT ... AS t`) answers.

@@ -1,0 +1,82 @@
+//! The home page's figures, from the rollups: net sales over a span of days, and the month's
+//! best customers.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
+use rust_decimal::Decimal;
+
+/// Sales and net sales over some days.
+#[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
+pub struct Takings {
+    /// Sales (returns not counted).
+    #[diesel(sql_type = BigInt)]
+    pub sales: i64,
+    /// Net sales.
+    #[diesel(sql_type = Numeric)]
+    pub net_sales: Decimal,
+}
+
+/// Company `company`'s takings from `from` to `to` (at `store` only, when given).
+pub fn takings(
+    conn: &mut PgConnection,
+    company: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    store: Option<i64>,
+) -> QueryResult<Takings> {
+    diesel::sql_query(
+        "SELECT coalesce(sum(sales), 0)::bigint AS sales, coalesce(sum(net_sales), 0) AS net_sales \
+         FROM rollup_store_days \
+         WHERE company_id = $1 AND day BETWEEN $2 AND $3 AND ($4::bigint IS NULL OR store_id = $4)",
+    )
+    .bind::<BigInt, _>(company)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .bind::<Nullable<BigInt>, _>(store)
+    .get_result(conn)
+}
+
+/// A customer among the period's best.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct TopCustomer {
+    /// Customer id.
+    #[diesel(sql_type = BigInt)]
+    pub customer_id: i64,
+    /// Full name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Net sales in the period.
+    #[diesel(sql_type = Numeric)]
+    pub net_sales: Decimal,
+}
+
+/// The `limit` customers with the most net sales from `from` to `to`, the stores' default
+/// customers (the Walk-in) left out: they are everyone and no one.
+pub fn top_customers(
+    conn: &mut PgConnection,
+    company: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    store: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<TopCustomer>> {
+    diesel::sql_query(
+        "SELECT r.customer_id, trim(c.first_name || ' ' || c.last_name) AS name, \
+                sum(r.net_sales) AS net_sales \
+         FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+         WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
+           AND ($4::bigint IS NULL OR r.store_id = $4) \
+           AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                     WHERE default_customer_id IS NOT NULL) \
+         GROUP BY r.customer_id, c.first_name, c.last_name \
+         HAVING sum(r.net_sales) > 0 \
+         ORDER BY net_sales DESC, r.customer_id LIMIT $5",
+    )
+    .bind::<BigInt, _>(company)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .bind::<Nullable<BigInt>, _>(store)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
