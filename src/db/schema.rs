@@ -315,6 +315,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rollup_offer_days (offer_id, store_id, day, slot) {
+        company_id -> Int8,
+        day -> Date,
+        offer_id -> Int8,
+        store_id -> Int8,
+        slot -> Int2,
+        sales -> Int4,
+        discount -> Numeric,
+        free_qty -> Numeric,
+        revenue -> Numeric,
+    }
+}
+
+diesel::table! {
+    rollup_coupon_days (coupon_id, day, slot) {
+        company_id -> Int8,
+        day -> Date,
+        coupon_id -> Int8,
+        slot -> Int2,
+        uses -> Int4,
+        discount -> Numeric,
+        revenue -> Numeric,
+    }
+}
+
 diesel::joinable!(account_payments -> customers (customer_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(invoice_lines -> items (item_id));

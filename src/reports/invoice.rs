@@ -1,13 +1,15 @@
-//! Reports' step of the invoice pipeline, last of the Rewards phase: once the invoice is written,
-//! its figures go into the daily rollups in the same transaction (a return's too, negative); a
-//! cancel takes them off again. A bench-only setting can switch it off (`RollupsStep::OFF`) to
+//! Reports' step of the invoice pipeline, in the Closing phase: once the invoice and its answer
+//! are written, its figures go into the daily rollups in the same transaction, just before the
+//! commit (a return's too, negative); a cancel takes them off again. A bench-only setting can switch it off (`RollupsStep::OFF`) to
 //! measure what it costs a sale.
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::InvoiceId;
 
-use super::rollups;
+use patron_rules::reports::{Amounts, Figures};
+
+use super::rollups::{self, Key};
 use crate::kernel::Till;
 use crate::sales::model::InvoiceRow;
 use crate::sales::submit::{InvoiceStep, Phase, Posting, Sale};
@@ -25,7 +27,10 @@ impl RollupsStep {
     pub const OFF: RollupsStep = RollupsStep { keeps: false };
 }
 
-struct AddToRollups;
+/// What the sale adds, worked out from the sale as the pipeline resolved it (the invoice is
+/// written from the same values); its offers and coupons are read from what their steps
+/// recorded (an offer may apply with no line naming it: bonus points).
+struct AddToRollups(Key, Figures);
 
 impl Posting for AddToRollups {
     fn post(
@@ -34,24 +39,41 @@ impl Posting for AddToRollups {
         invoice: InvoiceId,
         _till: &Till,
     ) -> Result<(), AppError> {
-        Ok(rollups::add_invoice(conn, invoice.get(), 1)?)
+        rollups::add(conn, invoice.get(), &self.0, self.1)?;
+        Ok(rollups::add_promotions(conn, invoice.get(), 1)?)
     }
 }
 
 impl InvoiceStep for RollupsStep {
     fn phase(&self) -> Phase {
-        Phase::Rewards
+        Phase::Closing
     }
 
     fn plan(
         &self,
         _conn: &mut PgConnection,
-        _sale: &mut Sale,
+        sale: &mut Sale,
         _errors: &mut FieldErrors,
     ) -> Result<Option<Box<dyn Posting>>, AppError> {
-        Ok(self
-            .keeps
-            .then(|| Box::new(AddToRollups) as Box<dyn Posting>))
+        if !self.keeps {
+            return Ok(None);
+        }
+        let key = Key {
+            company_id: sale.store.company_id.get(),
+            day: sale.posted_on(),
+            customer_id: sale.customer.id.get(),
+            store_id: sale.store.store_id.get(),
+            sales_person_id: sale.sales_person_id,
+            delivery_label: sale.delivery.as_ref().map(|d| d.label.clone()),
+        };
+        let amounts = Amounts {
+            is_return: sale.original.is_some(),
+            grand_total: sale.totals.grand_total,
+            delivery_amount: sale.totals.delivery_amount,
+            discount_amount: sale.totals.discount_amount,
+            grand_total_discount: sale.totals.grand_total_discount,
+        };
+        Ok(Some(Box::new(AddToRollups(key, Figures::of(amounts, 1)))))
     }
 
     fn on_return(
@@ -68,11 +90,28 @@ impl InvoiceStep for RollupsStep {
         conn: &mut PgConnection,
         invoice: &InvoiceRow,
         _today: NaiveDate,
-        _till: &Till,
+        till: &Till,
     ) -> Result<(), AppError> {
-        if self.keeps {
-            rollups::add_invoice(conn, invoice.id, -1)?;
+        if !self.keeps {
+            return Ok(());
         }
-        Ok(())
+        let facts = &invoice.facts;
+        let key = Key {
+            company_id: facts.company_id,
+            day: till.clock.date(facts.posted_at),
+            customer_id: facts.customer_id,
+            store_id: facts.store_id,
+            sales_person_id: facts.sales_person_id,
+            delivery_label: facts.delivery_label.clone(),
+        };
+        let amounts = Amounts {
+            is_return: facts.return_against_id.is_some(),
+            grand_total: facts.grand_total,
+            delivery_amount: facts.delivery_amount,
+            discount_amount: facts.discount_amount,
+            grand_total_discount: facts.grand_total_discount,
+        };
+        rollups::add(conn, invoice.id, &key, Figures::of(amounts, -1))?;
+        Ok(rollups::add_promotions(conn, invoice.id, -1)?)
     }
 }

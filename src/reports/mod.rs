@@ -6,6 +6,8 @@ pub mod filters;
 pub mod home;
 pub mod invoice;
 pub mod model;
+pub mod page;
+pub mod promotion_routes;
 pub mod rebuild;
 pub mod rollups;
 pub mod routes;
@@ -14,4 +16,5 @@ pub mod table;
 /// Mounts the report pages.
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
     routes::config(cfg);
+    promotion_routes::config(cfg);
 }

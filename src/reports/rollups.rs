@@ -1,26 +1,25 @@
-//! The daily rollups reports read, as SQL: what one invoice adds to them (the pipeline's step,
-//! inside the sale's transaction; a cancel subtracts the same), and how to make them again from
-//! the invoices (`patron reports rebuild`). Both derive an invoice's figures from its stored row
-//! with the one definition in `FIGURES`, so a rebuild equals what the pipeline kept.
-//!
-//! The figures of an invoice: a sale counts 1 under Sales, a return 1 under Returns; Net Sales is
-//! the grand total less the delivery charge (a return's is negative, so returns subtract);
-//! Discount is the lines' discounts plus the grand-total discount; cancelled invoices count
-//! nowhere. The day is the business day of `posted_at`.
+//! The daily rollups reports read: what one invoice adds to them (the pipeline's step, inside
+//! the sale's transaction; a cancel subtracts the same), and how to make them again from the
+//! invoices (`patron reports rebuild`). An invoice's figures are `patron_rules::reports::Figures`;
+//! the rebuild says the same in SQL (`FIGURES`) over many invoices at once, and a test holds the
+//! two equal. Cancelled invoices count nowhere; the day is the business day of `posted_at`.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer};
+use diesel::sql_types::{BigInt, Date};
+use patron_rules::reports::Figures;
 
 /// The rollup tables, in the order a sale writes them.
-pub const TABLES: [&str; 3] = [
+pub const TABLES: [&str; 5] = [
     "rollup_customer_days",
     "rollup_store_days",
     "rollup_delivery_days",
+    "rollup_offer_days",
+    "rollup_coupon_days",
 ];
 
-/// An invoice's figures, one row per invoice of `invoices i` (joined to its company `c`),
-/// multiplied by `$sign`.
+/// An invoice's figures (as `Figures::of` makes them), one row per invoice of `invoices i`
+/// (joined to its company `c`), multiplied by `$SIGN`.
 const FIGURES: &str = "i.company_id, business_day(i.posted_at, c.time_zone) AS day, \
      i.customer_id, i.store_id, i.sales_person_id, i.delivery_label, \
      $SIGN * (i.return_against_id IS NULL)::int AS sales, \
@@ -66,20 +65,147 @@ fn upsert(figures: &str) -> String {
     )
 }
 
-/// Adds invoice `id`'s figures to the rollups (`sign` 1), or takes them off again (`sign` -1,
-/// a cancel). One statement. The row is the invoice's slot (its id modulo 16): sales made at
-/// once land on different rows, so no till waits for another's transaction to end.
-pub fn add_invoice(conn: &mut PgConnection, id: i64, sign: i32) -> QueryResult<()> {
-    let figures = format!(
-        "SELECT {}, (i.id % 16)::smallint AS slot \
-         FROM invoices i JOIN companies c ON c.id = i.company_id WHERE i.id = $1",
-        FIGURES.replace("$SIGN", "$2")
-    );
-    diesel::sql_query(upsert(&figures))
-        .bind::<BigInt, _>(id)
-        .bind::<Integer, _>(sign)
-        .execute(conn)
-        .map(|_| ())
+/// Where an invoice's figures go: its company, business day, customer, store, sales person and
+/// delivery charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    /// Company.
+    pub company_id: i64,
+    /// Business day.
+    pub day: NaiveDate,
+    /// Customer.
+    pub customer_id: i64,
+    /// Store.
+    pub store_id: i64,
+    /// Sales person.
+    pub sales_person_id: Option<i64>,
+    /// Delivery charge label.
+    pub delivery_label: Option<String>,
+}
+
+/// Adds `figures` of invoice `invoice` under `key`: one prepared single-row upsert per rollup
+/// (two without a delivery charge). The row is the invoice's slot (`reports::slot`): sales
+/// made at once land on different rows, so no till waits for another's transaction to end.
+pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -> QueryResult<()> {
+    use crate::db::schema::rollup_customer_days as c;
+    use crate::db::schema::rollup_delivery_days as d;
+    use crate::db::schema::rollup_store_days as s;
+    use diesel::upsert::{excluded, on_constraint};
+    let slot = patron_rules::reports::slot(invoice);
+    diesel::insert_into(c::table)
+        .values((
+            c::company_id.eq(key.company_id),
+            c::day.eq(key.day),
+            c::customer_id.eq(key.customer_id),
+            c::store_id.eq(key.store_id),
+            c::slot.eq(slot),
+            c::sales.eq(figures.sales),
+            c::returns.eq(figures.returns),
+            c::net_sales.eq(figures.net_sales),
+            c::discount.eq(figures.discount),
+        ))
+        .on_conflict((c::customer_id, c::store_id, c::day, c::slot))
+        .do_update()
+        .set((
+            c::sales.eq(c::sales + excluded(c::sales)),
+            c::returns.eq(c::returns + excluded(c::returns)),
+            c::net_sales.eq(c::net_sales + excluded(c::net_sales)),
+            c::discount.eq(c::discount + excluded(c::discount)),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(s::table)
+        .values((
+            s::company_id.eq(key.company_id),
+            s::day.eq(key.day),
+            s::store_id.eq(key.store_id),
+            s::sales_person_id.eq(key.sales_person_id),
+            s::slot.eq(slot),
+            s::sales.eq(figures.sales),
+            s::returns.eq(figures.returns),
+            s::net_sales.eq(figures.net_sales),
+            s::discount.eq(figures.discount),
+            s::delivery.eq(figures.delivery),
+        ))
+        .on_conflict(on_constraint("rollup_store_days_key"))
+        .do_update()
+        .set((
+            s::sales.eq(s::sales + excluded(s::sales)),
+            s::returns.eq(s::returns + excluded(s::returns)),
+            s::net_sales.eq(s::net_sales + excluded(s::net_sales)),
+            s::discount.eq(s::discount + excluded(s::discount)),
+            s::delivery.eq(s::delivery + excluded(s::delivery)),
+        ))
+        .execute(conn)?;
+    if let Some(label) = &key.delivery_label {
+        diesel::insert_into(d::table)
+            .values((
+                d::company_id.eq(key.company_id),
+                d::day.eq(key.day),
+                d::store_id.eq(key.store_id),
+                d::label.eq(label),
+                d::slot.eq(slot),
+                d::charges.eq(figures.sales + figures.returns),
+                d::amount.eq(figures.delivery),
+            ))
+            .on_conflict((d::store_id, d::day, d::label, d::slot))
+            .do_update()
+            .set((
+                d::charges.eq(d::charges + excluded(d::charges)),
+                d::amount.eq(d::amount + excluded(d::amount)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// What the offers an invoice claimed and the coupons it used brought in, from what the offers
+/// and coupons steps recorded (`invoice_offers`, `coupon_redemptions`), for the invoices that
+/// `invoices` (a query of `id`, `slot` and `sign`) names. An offer counts the sale, its
+/// discount, its free units and the sale's revenue (grand total less delivery); a coupon its use,
+/// its offer's discount on that sale and the revenue.
+fn promotions_sql(invoices: &str) -> String {
+    format!(
+        "WITH i AS MATERIALIZED ( \
+           SELECT v.id, v.slot, v.sign, i.company_id, i.store_id, \
+                  business_day(i.posted_at, c.time_zone) AS day, \
+                  i.grand_total - i.delivery_amount AS revenue \
+           FROM ({invoices}) v JOIN invoices i ON i.id = v.id \
+           JOIN companies c ON c.id = i.company_id), \
+         offers AS ( \
+           INSERT INTO rollup_offer_days AS r \
+             (company_id, day, offer_id, store_id, slot, sales, discount, free_qty, revenue) \
+           SELECT i.company_id, i.day, o.offer_id, i.store_id, i.slot, sum(i.sign), \
+                  sum(i.sign * o.discount), sum(i.sign * o.free_qty), sum(i.sign * i.revenue) \
+           FROM i JOIN invoice_offers o ON o.invoice_id = i.id \
+           GROUP BY i.company_id, i.day, o.offer_id, i.store_id, i.slot \
+           ON CONFLICT (offer_id, store_id, day, slot) DO UPDATE SET \
+             sales = r.sales + excluded.sales, discount = r.discount + excluded.discount, \
+             free_qty = r.free_qty + excluded.free_qty, revenue = r.revenue + excluded.revenue) \
+         INSERT INTO rollup_coupon_days AS r \
+           (company_id, day, coupon_id, slot, uses, discount, revenue) \
+         SELECT i.company_id, i.day, u.coupon_id, i.slot, sum(i.sign), \
+                sum(i.sign * coalesce(o.discount, 0)), sum(i.sign * i.revenue) \
+         FROM i JOIN coupon_redemptions u ON u.invoice_id = i.id \
+         JOIN coupons k ON k.id = u.coupon_id \
+         LEFT JOIN invoice_offers o ON o.invoice_id = i.id AND o.offer_id = k.offer_id \
+         GROUP BY i.company_id, i.day, u.coupon_id, i.slot \
+         ON CONFLICT (coupon_id, day, slot) DO UPDATE SET \
+           uses = r.uses + excluded.uses, discount = r.discount + excluded.discount, \
+           revenue = r.revenue + excluded.revenue"
+    )
+}
+
+/// Adds (`sign` 1) or takes off (-1, a cancel) what invoice `invoice`'s offers and coupons
+/// brought in; one statement (finding nothing to add for a plain sale).
+pub fn add_promotions(conn: &mut PgConnection, invoice: i64, sign: i32) -> QueryResult<()> {
+    diesel::sql_query(promotions_sql(
+        "SELECT $1::bigint AS id, $2::smallint AS slot, $3::int AS sign",
+    ))
+    .bind::<BigInt, _>(invoice)
+    .bind::<diesel::sql_types::SmallInt, _>(patron_rules::reports::slot(invoice))
+    .bind::<diesel::sql_types::Integer, _>(sign)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Deletes the rollups of the days `from` to `to` (both included) and makes them again from the
@@ -112,6 +238,16 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
         .execute(conn)?;
+    diesel::sql_query(promotions_sql(
+        "SELECT i.id, 0::smallint AS slot, 1 AS sign \
+         FROM invoices i JOIN companies c ON c.id = i.company_id \
+         WHERE i.status = 'submitted' \
+           AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
+           AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2",
+    ))
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .execute(conn)?;
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = BigInt)]

@@ -5,15 +5,16 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Days, Utc};
+use chrono::Days;
 use patron_rules::Currency;
 use patron_rules::users::Permission;
 
-use super::chart::{self, Chart};
-use super::filters::{self, Choices, Reader, ReportQuery, Resolved};
+use super::chart;
+use super::filters::{Reader, ReportQuery, Resolved};
 use super::model::customers::{self as customer_model, CustomerSales, Lapsed};
 use super::model::stores::{self as store_model, Delivery, StoreSales};
-use super::table::{self, Cell, Column, Header, num, text};
+use super::page::{Fields, Report, day, money, number, one_piece_csv, page, resolved};
+use super::table::{self, Cell, Column, num, text};
 use crate::state::AppState;
 use crate::web::format::count;
 use crate::web::stream::csv_download;
@@ -83,6 +84,16 @@ async fn index(user: CurrentUser) -> Result<HttpResponse, AppError> {
     let others = if user.can(Permission::ReportsView) {
         vec![
             MenuEntry {
+                title: "Offer Effectiveness",
+                href: "/reports/offers",
+                about: "What each offer gave and brought in, and the average basket with it against the same stores' sales without it.",
+            },
+            MenuEntry {
+                title: "Coupons",
+                href: "/reports/coupons",
+                about: "Each coupon's uses, uses per day, discount given and the revenue of those sales, with its campaign and batch.",
+            },
+            MenuEntry {
                 title: "Loyalty",
                 href: "/loyalty/reports",
                 about: "Points liability, points expiring, members by tier.",
@@ -107,131 +118,6 @@ async fn index(user: CurrentUser) -> Result<HttpResponse, AppError> {
         others,
         own_store: reader.own_store.is_some(),
     })
-}
-
-/// Which filters a report offers.
-#[derive(Debug, Clone, Copy)]
-struct Fields {
-    customers: bool,
-    sales_person: bool,
-    days: bool,
-}
-
-#[derive(Template)]
-#[template(path = "reports/report.html")]
-struct ReportPage {
-    ctx: PageCtx,
-    title: &'static str,
-    path: &'static str,
-    intro: String,
-    printing: bool,
-    run_at: String,
-    summary: String,
-    as_of: Option<String>,
-    query: ReportQuery,
-    links: String,
-    choices: Choices,
-    /// A store supervisor's store: the only choice.
-    store_locked: bool,
-    errors: FieldErrors,
-    fields: Fields,
-    chart: Option<Chart>,
-    note: Option<String>,
-    headers: Vec<Header>,
-    rows: Vec<Vec<Cell>>,
-    totals: Option<Vec<Cell>>,
-    empty: &'static str,
-}
-
-impl ReportPage {
-    fn chosen(&self, field: &str, value: &str) -> bool {
-        let picked = match field {
-            "store" => &self.query.store,
-            "customer_group" => &self.query.customer_group,
-            "territory" => &self.query.territory,
-            _ => &self.query.sales_person,
-        };
-        picked == value
-    }
-}
-
-/// What a report's handler fills in; `page` adds the rest.
-struct Report {
-    title: &'static str,
-    path: &'static str,
-    intro: String,
-    fields: Fields,
-    columns: &'static [Column],
-    chart: Option<Chart>,
-    note: Option<String>,
-    rows: Vec<Vec<Cell>>,
-    totals: Option<Vec<Cell>>,
-    empty: &'static str,
-}
-
-fn page(user: &CurrentUser, resolved: Resolved, report: Report) -> Result<HttpResponse, AppError> {
-    let printing = resolved.query.printing();
-    let mut ctx = user.page();
-    if printing {
-        // The layout without a signed-in user draws no navigation: paper has no menu.
-        ctx.user = None;
-        ctx.nav = Vec::new();
-    }
-    let path = report.path;
-    let links = resolved.query.link(&resolved.query.sort);
-    let headers = table::headers(report.columns, &resolved.query.sort, |sort| {
-        format!("{path}?{}", resolved.query.link(sort))
-    });
-    render(&ReportPage {
-        ctx,
-        title: report.title,
-        path,
-        intro: report.intro,
-        printing,
-        run_at: resolved.reader.clock.at_labelled(Utc::now()),
-        summary: resolved.summary,
-        as_of: resolved.as_of,
-        query: resolved.query,
-        links,
-        choices: resolved.choices,
-        store_locked: resolved.reader.own_store.is_some(),
-        errors: resolved.errors,
-        fields: report.fields,
-        chart: report.chart,
-        note: report.note,
-        headers,
-        rows: report.rows,
-        totals: report.totals,
-        empty: report.empty,
-    })
-}
-
-fn money(currency: &Currency, amount: rust_decimal::Decimal) -> Cell {
-    Cell::figure(currency.format(amount), currency.round(amount).to_string())
-}
-
-fn number(n: i64) -> Cell {
-    Cell::figure(count(n), n.to_string())
-}
-
-fn day(date: Option<chrono::NaiveDate>) -> Cell {
-    date.map_or_else(
-        || Cell::text(""),
-        |d| Cell::figure(crate::web::format::day(d), d.format("%Y-%m-%d").to_string()),
-    )
-}
-
-/// Reads the filters for `user` on the blocking pool.
-async fn resolved(
-    state: &AppState,
-    user: &CurrentUser,
-    query: ReportQuery,
-) -> Result<Resolved, AppError> {
-    let reader = Reader::of(user)?;
-    state
-        .reports
-        .run(move |conn| filters::resolve(conn, reader, query))
-        .await
 }
 
 const CUSTOMER_COLUMNS: [Column; 9] = [
@@ -689,19 +575,4 @@ async fn delivery_csv(
         &DELIVERY_COLUMNS,
         rows,
     )
-}
-
-/// A short report's CSV, already read, as one chunk.
-fn one_piece_csv(
-    state: &AppState,
-    file: &str,
-    columns: &'static [Column],
-    rows: Vec<Vec<Cell>>,
-) -> Result<HttpResponse, AppError> {
-    let mut bytes = Some(table::csv_chunk(columns, &rows, true)?);
-    Ok(csv_download(
-        state.reports.pool().clone(),
-        file,
-        move |_| Ok(bytes.take()),
-    ))
 }

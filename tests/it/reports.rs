@@ -384,3 +384,69 @@ async fn reports_read_a_streaming_replica_and_say_how_fresh_it_is() {
         r#"<td class="num">2</td><td class="num">0</td><td class="num">$79.96</td>"#,
     );
 }
+
+#[actix_web::test]
+async fn offer_effectiveness_and_coupons_say_what_each_promotion_brought_in() {
+    let (app, north) = shop().await;
+    crate::common::offers::percent_off(&app, "Tees 10%", "TEE-BLK-M", 10);
+    let coupon_offer = crate::common::coupons::offer(&app);
+    app.sql(&format!(
+        "UPDATE offer_versions SET discount_percentage = 20 WHERE offer_id = {coupon_offer}"
+    ));
+    app.sql("INSERT INTO offer_revisions SELECT company_id, gen_random_uuid() FROM offers LIMIT 1 ON CONFLICT (company_id) DO UPDATE SET token = excluded.token");
+    crate::common::coupons::make(&app, coupon_offer, "FLYER", 0);
+    // Two tees with the coupon (20%: 8.00 off), then one tee at the automatic 10% (2.00 off)
+    // and a cap without any offer, all on 20 November.
+    let with_coupon = crate::common::coupons::sale(
+        &north,
+        "0e000000-0000-4000-8000-000000000001",
+        2,
+        None,
+        &["FLYER"],
+    )
+    .await;
+    submit(&north, &with_coupon).await;
+    let one =
+        crate::common::coupons::sale(&north, "0e000000-0000-4000-8000-000000000002", 1, None, &[])
+            .await;
+    submit(&north, &one).await;
+    submit(
+        &north,
+        &sale(3, "", "2026-11-20T15:00:00Z", &[("CAP-RED", 1, "7.50")]),
+    )
+    .await;
+
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let offers = marketing
+        .get("/reports/offers?from=2026-11-20&to=2026-11-20")
+        .await;
+    assert_eq!(offers.status, StatusCode::OK);
+    // The automatic offer: one sale, 2.00 off, 17.99 revenue; the store's two other sales came
+    // to 31.98 + 7.50, an average basket of 19.74.
+    offers.assert_contains(
+        r#">Tees 10%</a></td><td class="num">1</td><td class="num">$2.00</td><td class="num">0</td><td class="num">$17.99</td><td class="num">$17.99</td><td class="num">$19.74</td>"#,
+    );
+    offers.assert_contains(
+        r#">Tees 10% coupon</a></td><td class="num">1</td><td class="num">$8.00</td>"#,
+    );
+    let coupons = marketing
+        .get("/reports/coupons?from=2026-11-20&to=2026-11-21")
+        .await;
+    coupons.assert_contains(
+        r#">FLYER</a></td><td>Tees 10% coupon</td><td></td><td></td><td class="num">1</td><td class="num">0.5</td><td class="num">$8.00</td><td class="num">$31.98</td>"#,
+    );
+    let csv = marketing
+        .get("/reports/coupons.csv?from=2026-11-20&to=2026-11-21")
+        .await;
+    assert!(
+        csv.body
+            .contains("FLYER,Tees 10% coupon,,,1,0.5,8.00,31.98"),
+        "{}",
+        csv.body
+    );
+    let supervisor = north_supervisor(&app).await;
+    assert_eq!(
+        supervisor.get("/reports/offers").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -28,6 +28,16 @@ fn rollups(app: &TestApp) -> Vec<String> {
             "day, store_id, label",
             "sum(charges), sum(amount)",
         ),
+        (
+            "rollup_offer_days",
+            "day, offer_id, store_id",
+            "sum(sales), sum(discount), sum(free_qty), sum(revenue)",
+        ),
+        (
+            "rollup_coupon_days",
+            "day, coupon_id",
+            "sum(uses), sum(discount), sum(revenue)",
+        ),
     ] {
         let text = app.text(&format!(
             "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') AS t FROM ( \
@@ -75,7 +85,13 @@ async fn submit(till: &ApiClient, body: &Value) -> Value {
 async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     let (app, till) = shop().await;
     offers::percent_off(&app, "Tees 10%", "TEE-BLK-M", 10);
-    let coupon_offer = coupons::offer(&app);
+    // The coupon's offer beats the automatic one, so that the coupon brings its own discount.
+    let mut flyer = offers::terms("Tees 20% coupon", "item_price");
+    flyer.apply_on = "item_code".into();
+    flyer.apply_on_id = Some(offers::item(&app, "TEE-BLK-M"));
+    flyer.discount_percentage = 20.into();
+    flyer.auto = false;
+    let coupon_offer = offers::make(&app, flyer);
     coupons::make(&app, coupon_offer, "FLYER", 0);
 
     // Ana: 3 tees with the offer (59.97 less 6.00), Express delivery, sold by EMP-004.
@@ -124,9 +140,9 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     };
     // Ana: 53.97 sold, 17.99 back; 6.00 discount, 2.00 of it back.
     assert_eq!(customer_day("Ana"), "1,1,35.9800,4.0000");
-    // The Walk-in: two tees at 10% off (35.98), eight single ones (17.99 each), and the
-    // cancelled sale nowhere.
-    assert_eq!(customer_day("Walk-in"), "9,0,179.9000,20.0000");
+    // The Walk-in: two tees at the coupon's 20% off (31.98), eight single ones at 10% off (17.99
+    // each), and the cancelled sale nowhere.
+    assert_eq!(customer_day("Walk-in"), "9,0,175.9000,24.0000");
     assert_eq!(
         app.text(
             "SELECT concat_ws(',', sum(charges), sum(amount)) AS t FROM rollup_delivery_days \
@@ -140,6 +156,24 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
              JOIN sales_persons p ON p.id = r.sales_person_id WHERE p.employee_code = 'EMP-004'"
         ),
         "1"
+    );
+    // What the coupon brought in: one use, its offer's 20% of two tees, the sale's revenue.
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', sum(uses), sum(discount), sum(revenue)) AS t \
+             FROM rollup_coupon_days r JOIN coupons k ON k.id = r.coupon_id WHERE k.code = 'FLYER'"
+        ),
+        "1,8.0000,31.9800"
+    );
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', o.title, sum(r.sales), sum(r.discount), sum(r.revenue)) AS t \
+             FROM rollup_offer_days r JOIN offers o ON o.id = r.offer_id \
+             GROUP BY o.title ORDER BY o.title LIMIT 1"
+        ),
+        // Ana's sale (6.00 off) and the eight single tees (2.00 off each); the cancelled
+        // sale taken off again.
+        "Tees 10%,9,22.0000,197.8900"
     );
     // Concurrent sales of one customer spread over slots rather than queueing on one row.
     assert!(

@@ -21,6 +21,7 @@ pub mod gift_cards;
 pub mod loyalty;
 pub mod offers;
 pub mod referrals;
+pub mod reports;
 pub mod sales;
 pub mod stores;
 pub mod users;

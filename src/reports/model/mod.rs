@@ -3,6 +3,7 @@
 
 pub mod customers;
 pub mod home;
+pub mod promotions;
 pub mod stores;
 
 use chrono::NaiveDate;

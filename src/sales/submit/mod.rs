@@ -47,5 +47,6 @@ pub fn submit(
     postings.extend(steps.plan(conn, Phase::Payment, &mut sale)?);
     price::settle(conn, &mut sale)?;
     postings.extend(steps.plan(conn, Phase::Rewards, &mut sale)?);
-    write::invoice(conn, steps, hash, sale, postings)
+    let closing = steps.plan(conn, Phase::Closing, &mut sale)?;
+    write::invoice(conn, steps, hash, sale, postings, closing)
 }

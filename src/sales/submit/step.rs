@@ -20,8 +20,12 @@ pub enum Phase {
     Pricing,
     /// After the totals, before settlement: what pays for the sale (gift cards).
     Payment,
-    /// After settlement: what the sale earns or redeems (loyalty, referrals, rollups).
+    /// After settlement: what the sale earns or redeems (loyalty, referrals).
     Rewards,
+    /// Last: what adds to rows that every till shares (the report rollups). Posted after the
+    /// invoice and its answer are written, just before the commit, so that the row locks it takes
+    /// are held for the shortest time.
+    Closing,
 }
 
 /// One area's step.

@@ -28,14 +28,15 @@ pub fn replay(
     }
 }
 
-/// Writes the invoice, its lines and payments and what each area planned, and keeps the answer
-/// for retries.
+/// Writes the invoice, its lines and payments and what each area planned, keeps the answer for
+/// retries, and last posts the `closing` steps (see `Phase::Closing`).
 pub fn invoice(
     conn: &mut PgConnection,
     steps: &InvoiceSteps,
     hash: &[u8],
     sale: Sale,
     postings: Vec<Box<dyn Posting>>,
+    closing: Vec<Box<dyn Posting>>,
 ) -> Result<Outcome, AppError> {
     let body = sale.body;
     let facts = InvoiceFacts {
@@ -101,5 +102,8 @@ pub fn invoice(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // The invoice row is the record of the sale: no audit entry doubles it.
     model::store_response(conn, id, &answer)?;
+    for posting in closing {
+        posting.post(conn, InvoiceId(id), sale.till)?;
+    }
     Ok(Outcome::Created(answer))
 }
