@@ -233,6 +233,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "Added {made} referral registrations in {:.1?}.",
                     started.elapsed()
                 );
+                // Their first purchases skip the pipeline: the reports' rollups are made for them.
+                rebuild_reports(&mut conn, None)?;
             }
             if made.is_empty()
                 && items.is_none()
