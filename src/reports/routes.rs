@@ -11,7 +11,7 @@ use patron_rules::users::Permission;
 
 use super::chart;
 use super::filters::{Reader, ReportQuery, Resolved};
-use super::model::customers::{self as customer_model, CustomerSales, Lapsed};
+use super::model::customers::{self as customer_model, Cohort, CustomerSales, Lapsed};
 use super::model::stores::{self as store_model, Delivery, StoreSales};
 use super::page::{Fields, Report, day, money, number, one_piece_csv, page, resolved};
 use super::table::{self, Cell, Column, num, text};
@@ -25,6 +25,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(index))
         .route("/reports/customers", web::get().to(customers))
         .route("/reports/customers.csv", web::get().to(customers_csv))
+        .route("/reports/cohorts", web::get().to(cohorts))
+        .route("/reports/cohorts.csv", web::get().to(cohorts_csv))
         .route("/reports/lapsed", web::get().to(lapsed))
         .route("/reports/lapsed.csv", web::get().to(lapsed_csv))
         .route("/reports/stores", web::get().to(stores))
@@ -64,6 +66,11 @@ async fn index(user: CurrentUser) -> Result<HttpResponse, AppError> {
             title: "Sales by Customer",
             href: "/reports/customers",
             about: "Who bought: sales, returns, net sales, discounts, average basket, first and last purchase in the period.",
+        },
+        MenuEntry {
+            title: "New and Returning Customers",
+            href: "/reports/cohorts",
+            about: "Each month's new customers (first purchase), the share who came back within 30 and 90 days, and the customers who returned.",
         },
         MenuEntry {
             title: "Lapsed Customers",
@@ -223,6 +230,90 @@ async fn customers_csv(
             Some(customer_cells(&resolved.currency, &totals)),
         ),
     ))
+}
+
+const COHORT_COLUMNS: [Column; 5] = [
+    text("Month", None),
+    num("New Customers", None),
+    num("Back within 30 Days", None),
+    num("Back within 90 Days", None),
+    num("Returning Customers", None),
+];
+
+/// "12 (40%)": part of the month's new customers.
+fn share(part: i64, of: i64) -> Cell {
+    let percent = if of > 0 { part * 100 / of } else { 0 };
+    Cell::figure(format!("{} ({percent}%)", count(part)), part.to_string())
+}
+
+fn cohort_cells(row: &Cohort) -> Vec<Cell> {
+    vec![
+        Cell::figure(
+            row.month.format("%B %Y").to_string(),
+            row.month.format("%Y-%m").to_string(),
+        ),
+        number(row.new_customers),
+        share(row.back_30, row.new_customers),
+        share(row.back_90, row.new_customers),
+        number(row.returning_customers),
+    ]
+}
+
+async fn cohort_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    query: ReportQuery,
+) -> Result<(Resolved, Vec<Cohort>), AppError> {
+    let resolved = resolved(state, user, query).await?;
+    let filter = resolved.filter.clone();
+    let rows = state
+        .reports
+        .run(move |conn| Ok(customer_model::cohorts(conn, &filter)?))
+        .await?;
+    Ok((resolved, rows))
+}
+
+/// GET /reports/cohorts: New and Returning Customers by month.
+async fn cohorts(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (resolved, rows) = cohort_rows(&state, &user, query.into_inner()).await?;
+    let any = rows
+        .iter()
+        .any(|r| r.new_customers > 0 || r.returning_customers > 0);
+    page(
+        &user,
+        resolved,
+        Report {
+            title: "New and Returning Customers",
+            path: "/reports/cohorts",
+            intro: "Whole months from the one From falls in. New: their first purchase ever fell in the month; Back within 30 or 90 days: of those, who bought again that soon after; Returning: who bought in the month and had bought before it.".into(),
+            fields: Fields { customers: true, sales_person: false, days: false },
+            columns: &COHORT_COLUMNS,
+            chart: None,
+            note: None,
+            rows: if any { rows.iter().map(cohort_cells).collect() } else { Vec::new() },
+            totals: None,
+            empty: "No sales in these months. Choose other dates or filters.",
+        },
+    )
+}
+
+/// GET /reports/cohorts.csv.
+async fn cohorts_csv(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (resolved, rows) = cohort_rows(&state, &user, query.into_inner()).await?;
+    one_piece_csv(
+        &state,
+        &format!("new-and-returning-customers-{}.csv", resolved.query.to),
+        &COHORT_COLUMNS,
+        rows.iter().map(cohort_cells).collect(),
+    )
 }
 
 const LAPSED_COLUMNS: [Column; 8] = [

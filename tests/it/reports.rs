@@ -450,3 +450,29 @@ async fn offer_effectiveness_and_coupons_say_what_each_promotion_brought_in() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[actix_web::test]
+async fn new_and_returning_customers_are_counted_by_the_month_of_their_first_purchase() {
+    let (app, north) = shop().await;
+    known_sales(&app, &north).await;
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let page = hq
+        .get("/reports/cohorts?from=2026-06-15&to=2026-11-30")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Bea's first purchase was in June and she never came back; Ana's in November, back the
+    // next day at the other store. The Walk-in is nobody's cohort.
+    page.assert_contains(
+        r#"<td>June 2026</td><td class="num">1</td><td class="num">0 (0%)</td><td class="num">0 (0%)</td><td class="num">0</td>"#,
+    );
+    page.assert_contains(
+        r#"<td>August 2026</td><td class="num">0</td><td class="num">0 (0%)</td>"#,
+    );
+    page.assert_contains(
+        r#"<td>November 2026</td><td class="num">1</td><td class="num">1 (100%)</td><td class="num">1 (100%)</td><td class="num">0</td>"#,
+    );
+    let csv = hq
+        .get("/reports/cohorts.csv?from=2026-06-15&to=2026-11-30")
+        .await;
+    assert!(csv.body.contains("\n2026-11,1,1,1,0\n"), "{}", csv.body);
+}

@@ -184,3 +184,63 @@ pub fn lapsed(conn: &mut PgConnection, filter: &Filter, limit: i64) -> QueryResu
         .bind::<BigInt, _>(limit)
         .load(conn)
 }
+
+/// One month's new and returning customers.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct Cohort {
+    /// The month's first day.
+    #[diesel(sql_type = Date)]
+    pub month: NaiveDate,
+    /// Customers whose first purchase fell in the month.
+    #[diesel(sql_type = BigInt)]
+    pub new_customers: i64,
+    /// Of those, how many bought again within 30 days of their first purchase.
+    #[diesel(sql_type = BigInt)]
+    pub back_30: i64,
+    /// Within 90 days.
+    #[diesel(sql_type = BigInt)]
+    pub back_90: i64,
+    /// Customers who bought in the month and had bought before it.
+    #[diesel(sql_type = BigInt)]
+    pub returning_customers: i64,
+}
+
+/// New and returning customers per month of `filter` (whole months from the one `from` falls
+/// in), the stores' default customers left out. A customer's first purchase is their first ever
+/// (at `filter.store` when given).
+pub fn cohorts(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Cohort>> {
+    filter
+        .bind(format!(
+            "WITH r AS MATERIALIZED ( \
+               SELECT r.customer_id, r.day FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+               WHERE r.company_id = $1 AND ($4::bigint IS NULL OR r.store_id = $4) \
+                 AND r.sales > 0 AND {CUSTOMER_FILTERS} \
+                 AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                           WHERE default_customer_id IS NOT NULL)), \
+             firsts AS (SELECT customer_id, min(day) AS first_day FROM r GROUP BY customer_id), \
+             months AS ( \
+               SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date \
+                 AS month), \
+             new AS ( \
+               SELECT date_trunc('month', f.first_day)::date AS month, count(*) AS new_customers, \
+                      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
+                        AND r.day > f.first_day AND r.day <= f.first_day + 30)) AS back_30, \
+                      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
+                        AND r.day > f.first_day AND r.day <= f.first_day + 90)) AS back_90 \
+               FROM firsts f WHERE f.first_day >= date_trunc('month', $2::date) AND f.first_day <= $3 \
+               GROUP BY 1), \
+             repeat AS ( \
+               SELECT date_trunc('month', r.day)::date AS month, \
+                      count(DISTINCT r.customer_id) AS returning_customers \
+               FROM r JOIN firsts f USING (customer_id) \
+               WHERE r.day >= date_trunc('month', $2::date) AND r.day <= $3 \
+                 AND f.first_day < date_trunc('month', r.day) \
+               GROUP BY 1) \
+             SELECT m.month, coalesce(n.new_customers, 0)::bigint AS new_customers, \
+                    coalesce(n.back_30, 0)::bigint AS back_30, coalesce(n.back_90, 0)::bigint AS back_90, \
+                    coalesce(b.returning_customers, 0)::bigint AS returning_customers \
+             FROM months m LEFT JOIN new n USING (month) LEFT JOIN repeat b USING (month) \
+             ORDER BY m.month"
+        ))
+        .load(conn)
+}
