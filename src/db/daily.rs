@@ -85,15 +85,13 @@ pub fn spawn(name: &'static str, pool: DbPool, job: Job) {
     }
 }
 
-/// Time from `now` to five past the next hour.
+/// Time from `now` to the next five past the hour.
 fn until_next_run(now: DateTime<Utc>) -> std::time::Duration {
     let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-    let next = hour + Duration::minutes(65);
-    let next = if next - now > Duration::hours(1) {
-        next - Duration::hours(1)
-    } else {
-        next
-    };
+    let mut next = hour + Duration::minutes(5);
+    if next <= now {
+        next += Duration::hours(1);
+    }
     (next - now)
         .to_std()
         .unwrap_or(std::time::Duration::from_secs(3_600))

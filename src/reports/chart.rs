@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use patron_rules::Currency;
 use rust_decimal::Decimal;
 
-use crate::sales::chart::{nice_step, pixels};
+use crate::sales::chart::{Gridline, nice_step, pixels};
 
 /// Width of the drawing (SVG user units; it stretches to its box).
 pub const WIDTH: u32 = 720;
@@ -34,17 +34,6 @@ pub struct Bar {
     pub label: String,
     /// "$1,234.50".
     pub amount: String,
-}
-
-/// A value gridline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gridline {
-    /// Height in the drawing.
-    pub y: u32,
-    /// "$500".
-    pub label: String,
-    /// The zero line.
-    pub zero: bool,
 }
 
 /// The chart.

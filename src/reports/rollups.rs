@@ -19,14 +19,14 @@ pub const TABLES: [&str; 5] = [
 ];
 
 /// An invoice's figures (as `Figures::of` makes them), one row per invoice of `invoices i`
-/// (joined to its company `c`), multiplied by `$SIGN`.
+/// (joined to its company `c`).
 const FIGURES: &str = "i.company_id, business_day(i.posted_at, c.time_zone) AS day, \
      i.customer_id, i.store_id, i.sales_person_id, i.delivery_label, \
-     $SIGN * (i.return_against_id IS NULL)::int AS sales, \
-     $SIGN * (i.return_against_id IS NOT NULL)::int AS returns, \
-     $SIGN * (i.grand_total - i.delivery_amount) AS net_sales, \
-     $SIGN * (i.discount_amount + i.grand_total_discount) AS discount, \
-     $SIGN * i.delivery_amount AS delivery";
+     (i.return_against_id IS NULL)::int AS sales, \
+     (i.return_against_id IS NOT NULL)::int AS returns, \
+     (i.grand_total - i.delivery_amount) AS net_sales, \
+     (i.discount_amount + i.grand_total_discount) AS discount, \
+     i.delivery_amount AS delivery";
 
 /// Writes `figures` (a query naming the columns of `FIGURES` plus `slot`) into every rollup,
 /// adding to rows that exist.
@@ -232,7 +232,7 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
          WHERE i.status = 'submitted' \
            AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
            AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2",
-        FIGURES.replace("$SIGN", "1")
+        FIGURES
     );
     diesel::sql_query(upsert(&figures))
         .bind::<Date, _>(from)

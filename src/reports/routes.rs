@@ -509,24 +509,36 @@ fn store_cells(currency: &Currency, query: &ReportQuery, row: &StoreSales) -> Ve
     ]
 }
 
+/// The store report's lines, and for the page's chart (`with_days`) its net sales per day.
 async fn store_lines(
     state: &AppState,
     resolved: &Resolved,
+    with_days: bool,
 ) -> Result<(Vec<StoreSales>, Vec<store_model::Day>), AppError> {
     let filter = resolved.filter.clone();
-    let filter = super::model::Filter {
-        sales_person: resolved.filter.sales_person,
-        ..filter
-    };
     state
         .reports
         .run(move |conn| {
-            Ok((
-                store_model::by_store(conn, &filter)?,
-                store_model::by_day(conn, &filter)?,
-            ))
+            let days = if with_days {
+                store_model::by_day(conn, &filter)?
+            } else {
+                Vec::new()
+            };
+            Ok((store_model::by_store(conn, &filter)?, days))
         })
         .await
+}
+
+/// The lines as the page and the CSV show them: each store and sales person, then the totals
+/// line when anything was sold or returned.
+fn store_rows(resolved: &Resolved, lines: &[StoreSales]) -> (Vec<Vec<Cell>>, Option<Vec<Cell>>) {
+    let cells = |line| store_cells(&resolved.currency, &resolved.query, line);
+    let (body, totals): (Vec<_>, Vec<_>) = lines.iter().partition(|l| l.line != "total");
+    let totals = totals
+        .first()
+        .filter(|t| t.sales != 0 || t.returns != 0)
+        .map(|t| cells(t));
+    (body.into_iter().map(cells).collect(), totals)
 }
 
 /// GET /reports/stores: Sales by Store and Sales Person, with the day-by-day chart.
@@ -536,19 +548,15 @@ async fn stores(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let resolved = resolved(&state, &user, query.into_inner()).await?;
-    let (lines, days) = store_lines(&state, &resolved).await?;
-    let currency = resolved.currency.clone();
+    let (lines, days) = store_lines(&state, &resolved, true).await?;
     let series: Vec<_> = days.iter().map(|d| (d.day, d.net_sales)).collect();
-    let chart = chart::chart(resolved.filter.from, resolved.filter.to, &series, &currency);
-    let (body, totals): (Vec<_>, Vec<_>) = lines.iter().partition(|l| l.line != "total");
-    let rows = body
-        .iter()
-        .map(|l| store_cells(&currency, &resolved.query, l))
-        .collect();
-    let totals = totals
-        .first()
-        .filter(|t| t.sales != 0 || t.returns != 0)
-        .map(|t| store_cells(&currency, &resolved.query, t));
+    let chart = chart::chart(
+        resolved.filter.from,
+        resolved.filter.to,
+        &series,
+        &resolved.currency,
+    );
+    let (rows, totals) = store_rows(&resolved, &lines);
     page(
         &user,
         resolved,
@@ -567,19 +575,16 @@ async fn stores(
     )
 }
 
-/// GET /reports/stores.csv.
+/// GET /reports/stores.csv: the page's lines and totals.
 async fn stores_csv(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let resolved = resolved(&state, &user, query.into_inner()).await?;
-    let (lines, _) = store_lines(&state, &resolved).await?;
-    let rows: Vec<Vec<Cell>> = lines
-        .iter()
-        .filter(|l| l.line != "total" || l.sales != 0 || l.returns != 0)
-        .map(|l| store_cells(&resolved.currency, &resolved.query, l))
-        .collect();
+    let (lines, _) = store_lines(&state, &resolved, false).await?;
+    let (mut rows, totals) = store_rows(&resolved, &lines);
+    rows.extend(totals);
     one_piece_csv(
         &state,
         &format!("sales-by-store-{}.csv", resolved.query.to),

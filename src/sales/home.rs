@@ -6,30 +6,14 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Numeric, Text, Timestamptz};
-use patron_rules::money::Currency;
 use rust_decimal::Decimal;
 
-use crate::stores::model as stores;
+use super::list::Currencies;
 use crate::web::AppError;
 use crate::web::tiles::{HomeRequest, HomeTile, Tile};
 
 /// The latest sales at the supervisor's store today.
 pub struct LatestSales;
-
-/// The currencies the card's amounts are in, each read once per page.
-#[derive(Default)]
-struct Currencies(Vec<Currency>);
-
-impl Currencies {
-    fn get(&mut self, conn: &mut PgConnection, code: &str) -> QueryResult<Currency> {
-        if let Some(found) = self.0.iter().find(|c| c.code == code) {
-            return Ok(found.clone());
-        }
-        let currency = stores::currency(conn, code)?.unwrap_or_else(Currency::usd);
-        self.0.push(currency.clone());
-        Ok(currency)
-    }
-}
 
 /// A sale at the supervisor's store today.
 #[derive(QueryableByName)]
