@@ -1,6 +1,7 @@
-//! Net sales over a report's period as a server-side SVG bar chart: a bar a day for up to two
-//! months, a bar a month beyond. Like the customer page's chart (whose CSS it shares), the
-//! drawing holds only shapes; amounts and dates are HTML around it. Pure: no database, no web.
+//! Report charts as server-side SVG bars: net sales over a report's period (a bar a day for up
+//! to two months, a bar a month beyond), and new customers per month with the part of them who
+//! came back. Like the customer page's chart (whose CSS it shares), the drawing holds only
+//! shapes; amounts and dates are HTML around it. Pure: no database, no web.
 
 use chrono::{Datelike, Days, NaiveDate};
 use patron_rules::Currency;
@@ -34,12 +35,14 @@ pub struct Bar {
     pub label: String,
     /// "$1,234.50".
     pub amount: String,
+    /// The part of the bar drawn darker (of a cohort: who came back), as its top edge and height.
+    pub part: Option<(u32, u32)>,
 }
 
 /// The chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
-    /// "Net sales per day" or "per month".
+    /// "Net sales per day", "per month", or what a cohort chart shows.
     pub caption: &'static str,
     /// Bars of the buckets with sales, oldest first.
     pub bars: Vec<Bar>,
@@ -103,8 +106,57 @@ pub fn chart(
                 .sum()
         })
         .collect();
-    let highest = totals.iter().copied().fold(Decimal::ZERO, Decimal::max);
-    let lowest = totals.iter().copied().fold(Decimal::ZERO, Decimal::min);
+    let caption = if daily {
+        "Net sales per day"
+    } else {
+        "Net sales per month"
+    };
+    let buckets = buckets
+        .into_iter()
+        .zip(totals)
+        .map(|((_, label), total)| (label, total, None))
+        .collect();
+    Some(draw(caption, buckets, &|amount| currency.format(amount)))
+}
+
+/// New customers per month (`months`: the month's first day, new customers, of them back
+/// within 90 days), the part who came back drawn darker; none without new customers.
+pub fn cohort_chart(months: &[(NaiveDate, i64, i64)]) -> Option<Chart> {
+    if months.iter().all(|(_, new, _)| *new == 0) {
+        return None;
+    }
+    let buckets = months
+        .iter()
+        .map(|(month, new, back)| {
+            (
+                month.format("%b %Y").to_string(),
+                Decimal::from(*new),
+                Some(Decimal::from(*back)),
+            )
+        })
+        .collect();
+    Some(draw(
+        "New customers per month (darker: back within 90 days)",
+        buckets,
+        &|n| crate::web::format::count(n.trunc().try_into().unwrap_or(0)),
+    ))
+}
+
+/// The bars of `buckets` (label, total, the darker part of it), oldest first, with gridlines
+/// and values written by `format`.
+fn draw(
+    caption: &'static str,
+    buckets: Vec<(String, Decimal, Option<Decimal>)>,
+    format: &dyn Fn(Decimal) -> String,
+) -> Chart {
+    let highest = buckets
+        .iter()
+        .map(|b| b.1)
+        .fold(Decimal::ZERO, Decimal::max);
+    let lowest = buckets
+        .iter()
+        .map(|b| b.1)
+        .fold(Decimal::ZERO, Decimal::min);
     let step = nice_step((highest - lowest) / Decimal::from(INTERVALS));
     let top = (highest / step).ceil() * step;
     let bottom = (lowest / step).floor() * step;
@@ -115,10 +167,9 @@ pub fn chart(
     let gap = (slot / 5).min(6);
     let bars = buckets
         .iter()
-        .zip(&totals)
         .enumerate()
-        .filter(|(_, (_, total))| !total.is_zero())
-        .map(|(i, ((_, label), total))| {
+        .filter(|(_, (_, total, _))| !total.is_zero())
+        .map(|(i, (label, total, part))| {
             let height = pixels(total.abs(), scale).max(1);
             Bar {
                 x: u32::try_from(i).unwrap_or(0) * slot + gap / 2,
@@ -131,7 +182,14 @@ pub fn chart(
                 height,
                 negative: total.is_sign_negative(),
                 label: label.clone(),
-                amount: currency.format(*total),
+                amount: match part {
+                    Some(part) => format!("{}, {} back", format(*total), format(*part)),
+                    None => format(*total),
+                },
+                part: part.filter(|p| !p.is_zero()).map(|p| {
+                    let height = pixels(p.abs(), scale).max(1);
+                    (zero_y.saturating_sub(height), height)
+                }),
             }
         })
         .collect();
@@ -140,28 +198,24 @@ pub fn chart(
     while value >= bottom {
         gridlines.push(Gridline {
             y: pixels(top - value, scale),
-            label: currency.format(value),
+            label: format(value),
             zero: value.is_zero(),
         });
         value -= step;
     }
-    let last = buckets.len() - 1;
+    let last = buckets.len().saturating_sub(1);
     let ticks = [0, last / 2, last]
         .iter()
-        .map(|&i| buckets[i].1.clone())
+        .filter_map(|&i| buckets.get(i).map(|b| b.0.clone()))
         .collect();
-    Some(Chart {
-        caption: if daily {
-            "Net sales per day"
-        } else {
-            "Net sales per month"
-        },
+    Chart {
+        caption,
         bars,
         gridlines,
         ticks,
         width: WIDTH,
         height: HEIGHT,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +250,25 @@ mod tests {
         assert_eq!(year.bars.len(), 1, "November's two days make one bar");
         assert_eq!(year.bars[0].amount, "$240.00");
         assert!(chart(day("2026-01-01"), day("2026-12-31"), &[], &usd).is_none());
+    }
+
+    #[test]
+    fn a_cohort_bar_shows_who_came_back_inside_it() {
+        let months = [
+            (day("2026-09-01"), 40, 10),
+            (day("2026-10-01"), 0, 0),
+            (day("2026-11-01"), 20, 0),
+        ];
+        let drawn = cohort_chart(&months).unwrap();
+        assert_eq!(drawn.bars.len(), 2, "October has no new customers: no bar");
+        let september = &drawn.bars[0];
+        assert_eq!(september.amount, "40, 10 back");
+        let (part_y, part_height) = september.part.unwrap();
+        // A quarter of the bar, standing on the same baseline.
+        assert_eq!(part_y + part_height, september.y + september.height);
+        assert!(part_height * 4 <= september.height + 4 && part_height * 4 + 4 >= september.height);
+        assert_eq!(drawn.bars[1].part, None);
+        assert_eq!(drawn.ticks, ["Sep 2026", "Oct 2026", "Nov 2026"]);
+        assert!(cohort_chart(&[(day("2026-09-01"), 0, 0)]).is_none());
     }
 }

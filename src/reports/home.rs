@@ -127,7 +127,7 @@ impl HomeTile for SalesToDate {
                 link(month_start),
             ),
         ];
-        let top = home::top_customers(conn, company.id, month_start, today, store, 5)?;
+        let top = home::top_customers(conn, company.id, month_start, store, 5)?;
         if !top.is_empty() {
             tiles.push(Tile::Card(crate::web::tiles::html(&TopCard {
                 month: today.format("%B").to_string(),

@@ -44,5 +44,6 @@ pub fn rebuild(
         progress(done.days, total);
         start = end + Days::new(1);
     }
+    conn.transaction(rollups::rebuild_customer_purchases)?;
     Ok(done)
 }

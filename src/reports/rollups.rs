@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date};
+use diesel::sql_types::{BigInt, Date, Integer, Numeric, SmallInt};
 use patron_rules::reports::Figures;
 
 /// The rollup tables, in the order a sale writes them.
@@ -81,6 +81,31 @@ pub struct Key {
     pub sales_person_id: Option<i64>,
     /// Delivery charge label.
     pub delivery_label: Option<String>,
+    /// The customer is the store's default customer (its Walk-in), whom its tills sell to at
+    /// once: their lifetime row is spread over slots (`customer_slot`).
+    pub store_default_customer: bool,
+}
+
+diesel::define_sql_function! {
+    /// Migration `customer_purchases`: adds an invoice's figures to the customer's lifetime row
+    /// and month row.
+    #[allow(clippy::too_many_arguments)]
+    fn add_customer_purchase(
+        company: BigInt,
+        customer: BigInt,
+        slot: SmallInt,
+        day: Date,
+        store: BigInt,
+        sales: Integer,
+        returns: Integer,
+        net: Numeric,
+        discount: Numeric,
+    ) -> Integer;
+}
+
+diesel::define_sql_function! {
+    /// Migration `customer_purchases`: the customer's purchase days, again from the daily rows.
+    fn refresh_customer_purchase_days(company: BigInt, customer: BigInt) -> Integer;
 }
 
 /// Adds `figures` of invoice `invoice` under `key`: one prepared single-row upsert per rollup
@@ -154,6 +179,26 @@ pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -
                 d::amount.eq(d::amount + excluded(d::amount)),
             ))
             .execute(conn)?;
+    }
+    diesel::select(add_customer_purchase(
+        key.company_id,
+        key.customer_id,
+        patron_rules::reports::customer_slot(invoice, key.store_default_customer),
+        key.day,
+        key.store_id,
+        figures.sales,
+        figures.returns,
+        figures.net_sales,
+        figures.discount,
+    ))
+    .execute(conn)?;
+    // A cancel may take away the first or the last purchase.
+    if figures.sales + figures.returns < 0 {
+        diesel::select(refresh_customer_purchase_days(
+            key.company_id,
+            key.customer_id,
+        ))
+        .execute(conn)?;
     }
     Ok(())
 }
@@ -261,6 +306,20 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
     .bind::<Date, _>(to)
     .get_result::<Count>(conn)
     .map(|c| c.n)
+}
+
+/// Makes every customer's lifetime and month rows again from the daily rollups (after their
+/// days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
+/// step until it commits. The caller runs it in a transaction.
+pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query(
+        "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months \
+         IN SHARE ROW EXCLUSIVE MODE",
+    )
+    .execute(conn)?;
+    diesel::sql_query("SELECT rebuild_customer_purchases()")
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The first and last business day any invoice falls on (none without invoices).

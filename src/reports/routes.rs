@@ -174,9 +174,8 @@ async fn customers(
     let (customers, totals, rows) = state
         .reports
         .run(move |conn| {
-            let (customers, totals) = customer_model::customer_totals(conn, &filter)?;
-            let rows = customer_model::by_customer(conn, &filter, &sort, PAGE_ROWS)?;
-            Ok((customers, totals, rows))
+            let (totals, rows) = customer_model::customer_page(conn, &filter, &sort, PAGE_ROWS)?;
+            Ok((totals.customers, totals.line, rows))
         })
         .await?;
     page(
@@ -211,10 +210,11 @@ async fn customers_csv(
 ) -> Result<HttpResponse, AppError> {
     let resolved = resolved(&state, &user, query.into_inner()).await?;
     let filter = resolved.filter.clone();
-    let (_, totals) = state
+    let totals = state
         .reports
         .run(move |conn| Ok(customer_model::customer_totals(conn, &filter)?))
-        .await?;
+        .await?
+        .line;
     let currency = resolved.currency.clone();
     let sql = resolved
         .filter
@@ -289,10 +289,12 @@ async fn cohorts(
         Report {
             title: "New and Returning Customers",
             path: "/reports/cohorts",
-            intro: "Whole months from the one From falls in. New: their first purchase ever fell in the month; Back within 30 or 90 days: of those, who bought again that soon after; Returning: who bought in the month and had bought before it.".into(),
+            intro: "Whole months, from the one From falls in to the one To falls in. New: their first purchase ever fell in the month; Back within 30 or 90 days: of those, who bought again that soon after; Returning: who bought in the month and had bought before it.".into(),
             fields: Fields { customers: true, sales_person: false, days: false },
             columns: &COHORT_COLUMNS,
-            chart: None,
+            chart: super::chart::cohort_chart(
+                &rows.iter().map(|r| (r.month, r.new_customers, r.back_90)).collect::<Vec<_>>(),
+            ),
             note: None,
             rows: if any { rows.iter().map(cohort_cells).collect() } else { Vec::new() },
             totals: None,
@@ -402,7 +404,7 @@ async fn lapsed(
             title: "Lapsed Customers",
             path: "/reports/lapsed",
             intro: format!(
-                "Active customers whose last purchase was more than {days} days ago (and on or after From), most valuable first: the list a store calls. Lifetime value is every sale less returns."
+                "Active customers whose last purchase was more than {days} days ago (and on or after From), most valuable first: the list a store calls. Lifetime value is every sale less returns, at every store; with a store chosen, the customers whose last purchase was there."
             ),
             fields: Fields {
                 customers: true,

@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permissions that show each (any
 /// of them; none: every signed-in user).
-const AREAS: [(&str, &str, &str, &[Permission]); 28] = [
+const AREAS: [(&str, &str, &str, &[Permission]); 31] = [
     ("", "Home", "/", &[]),
     (
         "Customers",
@@ -109,6 +109,12 @@ const AREAS: [(&str, &str, &str, &[Permission]); 28] = [
     ),
     (
         "Reports",
+        "New and Returning",
+        "/reports/cohorts",
+        &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
         "Lapsed Customers",
         "/reports/lapsed",
         &[Permission::ReportsView, Permission::StoreReportsView],
@@ -124,6 +130,18 @@ const AREAS: [(&str, &str, &str, &[Permission]); 28] = [
         "Delivery Charges",
         "/reports/delivery",
         &[Permission::ReportsView, Permission::StoreReportsView],
+    ),
+    (
+        "Reports",
+        "Offer Effectiveness",
+        "/reports/offers",
+        &[Permission::ReportsView],
+    ),
+    (
+        "Reports",
+        "Coupon Uses",
+        "/reports/coupons",
+        &[Permission::ReportsView],
     ),
     (
         "Reports",

@@ -131,6 +131,12 @@ impl PageCtx {
         }
     }
 
+    /// Whether the menu offers `href` to this user: for a link into another area (an offer's
+    /// page to its report) shown only to those who may follow it.
+    pub fn may_open(&self, href: &str) -> bool {
+        self.nav.iter().any(|link| link.href == href)
+    }
+
     /// The `hx-headers` value that makes htmx send the CSRF token.
     pub fn hx_headers(&self) -> String {
         serde_json::json!({ "X-CSRF-Token": self.csrf }).to_string()

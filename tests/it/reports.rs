@@ -471,8 +471,46 @@ async fn new_and_returning_customers_are_counted_by_the_month_of_their_first_pur
     page.assert_contains(
         r#"<td>November 2026</td><td class="num">1</td><td class="num">1 (100%)</td><td class="num">1 (100%)</td><td class="num">0</td>"#,
     );
+    // The chart: June (Bea, never back) and November (Ana, back the next day), one bar each,
+    // November's filled by who came back.
+    page.assert_contains("New customers per month (darker: back within 90 days)");
+    page.assert_contains("<title>Jun 2026: 1, 0 back</title>");
+    page.assert_contains("<title>Nov 2026: 1, 1 back</title>");
+    assert_eq!(page.body.matches("class=\"bar bar-part\"").count(), 1);
     let csv = hq
         .get("/reports/cohorts.csv?from=2026-06-15&to=2026-11-30")
         .await;
     assert!(csv.body.contains("\n2026-11,1,1,1,0\n"), "{}", csv.body);
+    // At NORTH alone Ana did not come back: her second sale there fell on her first day.
+    let north_store = app.store("NORTH");
+    let north_only = hq
+        .get(&format!(
+            "/reports/cohorts?from=2026-06-15&to=2026-11-30&store={north_store}"
+        ))
+        .await;
+    north_only.assert_contains(
+        r#"<td>November 2026</td><td class="num">1</td><td class="num">0 (0%)</td><td class="num">0 (0%)</td><td class="num">0</td>"#,
+    );
+}
+
+#[actix_web::test]
+async fn every_report_says_so_when_there_is_nothing_to_count() {
+    let (app, _) = shop().await;
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    for (path, empty) in [
+        ("/reports/customers", "No sales in this period."),
+        ("/reports/cohorts", "No sales in these months."),
+        ("/reports/lapsed", "Nobody has lapsed"),
+        ("/reports/stores", "No sales in this period."),
+        ("/reports/delivery", "No delivery charges in this period."),
+        ("/reports/offers", "No offer was used in this period."),
+        ("/reports/coupons", "No coupon was used in this period."),
+    ] {
+        let page = hq.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        page.assert_contains(empty);
+        let csv = hq.get(&format!("{path}.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK, "{path}.csv");
+        assert!(csv.body.lines().count() >= 1, "{path}.csv: {}", csv.body);
+    }
 }

@@ -51,6 +51,24 @@ fn rollups(app: &TestApp) -> Vec<String> {
         ));
         lines.extend(text.lines().map(str::to_owned));
     }
+    // Lifetimes: figures summed over slots, the first and last purchase over them; the second
+    // purchase of a named customer (one row: a default customer's is per slot, and no list
+    // reads it).
+    let lifetimes = app.text(
+        "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') AS t FROM ( \
+           SELECT 'customer_purchases: ' || concat_ws(',', company_id, customer_id, sum(sales), \
+                  sum(returns), sum(net_sales), sum(discount), min(first_purchase), \
+                  CASE WHEN count(*) = 1 THEN max(second_purchase) END, max(last_purchase), \
+                  max(last_store_id) FILTER (WHERE last_purchase IS NOT NULL)) AS line \
+           FROM customer_purchases GROUP BY company_id, customer_id \
+           HAVING sum(sales) <> 0 OR sum(returns) <> 0 \
+           UNION ALL \
+           SELECT 'rollup_customer_months: ' || concat_ws(',', company_id, month, customer_id, \
+                  sum(sales), sum(returns), sum(net_sales), sum(discount)) \
+           FROM rollup_customer_months GROUP BY company_id, month, customer_id \
+           HAVING sum(sales) <> 0 OR sum(returns) <> 0) x",
+    );
+    lines.extend(lifetimes.lines().map(str::to_owned));
     lines
 }
 
@@ -118,6 +136,41 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
         .post(&format!("/api/v1/invoices/{}/cancel", uuid(4)), &json!({}))
         .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    // Bea buys on the 20th and the 21st; the 21st's sale is cancelled: her last purchase is
+    // the 20th again.
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'Bea', 'Costa', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    let bea = app.text("SELECT code AS t FROM customers WHERE first_name = 'Bea'");
+    submit(&till, &priced_sale(&till, 5, 1, Some(&bea)).await).await;
+    let mut later = priced_sale(&till, 6, 1, Some(&bea)).await;
+    later["posted_at"] = "2026-11-21T15:00:00Z".into();
+    submit(&till, &later).await;
+    let lifetime = |first_name: &str| {
+        app.text(&format!(
+            "SELECT concat_ws(',', sum(p.sales), sum(p.returns), sum(p.net_sales), \
+                    min(p.first_purchase), max(p.second_purchase), max(p.last_purchase)) AS t \
+             FROM customer_purchases p JOIN customers c ON c.id = p.customer_id \
+             WHERE c.first_name = '{first_name}'"
+        ))
+    };
+    assert_eq!(
+        lifetime("Bea"),
+        "2,0,35.9800,2026-11-20,2026-11-21,2026-11-21"
+    );
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{}/cancel", uuid(6)), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    assert_eq!(lifetime("Bea"), "1,0,17.9900,2026-11-20,2026-11-20");
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', m.month, m.sales, m.net_sales) AS t FROM rollup_customer_months m \
+             JOIN customers c ON c.id = m.customer_id WHERE c.first_name = 'Bea'"
+        ),
+        "2026-11-01,1,17.9900"
+    );
     // Eight tills sell to the Walk-in at once.
     let mut at_once = Vec::new();
     for n in 10..18 {
@@ -171,21 +224,33 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
              FROM rollup_offer_days r JOIN offers o ON o.id = r.offer_id \
              GROUP BY o.title ORDER BY o.title LIMIT 1"
         ),
-        // Ana's sale (6.00 off) and the eight single tees (2.00 off each); the cancelled
-        // sale taken off again.
-        "Tees 10%,9,22.0000,197.8900"
+        // Ana's sale (6.00 off), Bea's kept one and the eight single tees (2.00 off each);
+        // the cancelled sales taken off again.
+        "Tees 10%,10,24.0000,215.8800"
     );
-    // Concurrent sales of one customer spread over slots rather than queueing on one row.
-    assert!(
+    // Ana's lifetime: one sale, one return, both on the 20th.
+    assert_eq!(lifetime("Ana"), "1,1,35.9800,2026-11-20,2026-11-20");
+    // Concurrent sales of one customer spread over slots rather than queueing on one row, and
+    // so do the store's default customer's lifetime rows; a named customer keeps one.
+    for table in ["rollup_customer_days", "customer_purchases"] {
+        assert!(
+            app.count(&format!(
+                "SELECT count(*) AS n FROM {table} r JOIN customers c ON c.id = r.customer_id \
+                 WHERE c.first_name = 'Walk-in'"
+            )) > 1
+        );
+    }
+    assert_eq!(
         app.count(
-            "SELECT count(*) AS n FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
-             WHERE c.first_name = 'Walk-in'"
-        ) > 1
+            "SELECT count(*) AS n FROM customer_purchases r JOIN customers c ON c.id = r.customer_id \
+             WHERE c.first_name = 'Bea'"
+        ),
+        1
     );
 
     let kept = rollups(&app);
     assert!(kept.len() >= 4, "{kept:?}");
     let rebuilt = patron::reports::rebuild::rebuild(&mut app.conn(), None, |_, _| {}).unwrap();
-    assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 8);
+    assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 1 + 8);
     assert_eq!(rollups(&app), kept);
 }

@@ -46,80 +46,134 @@ impl CustomerSales {
     }
 }
 
-/// How the customer list is ordered, by its sort value (`net-desc` ...).
-pub fn order_by(sort: &str) -> &'static str {
+/// How the customer list is ordered, by its sort value (`net-desc` ...), and whether that
+/// order needs the customers' names and codes (the others rank the sums alone, and names are
+/// read for the rows kept).
+pub fn order_by(sort: &str) -> (&'static str, bool) {
     match sort {
-        "name" => "name, code",
-        "name-desc" => "name DESC, code DESC",
-        "code" => "code",
-        "code-desc" => "code DESC",
-        "sales" => "sales, net_sales",
-        "sales-desc" => "sales DESC, net_sales DESC",
-        "net" => "net_sales, code",
-        "discount" => "discount, code",
-        "discount-desc" => "discount DESC, code",
-        "last" => "last_purchase NULLS FIRST, code",
-        "last-desc" => "last_purchase DESC NULLS LAST, code",
-        _ => "net_sales DESC, code",
+        "name" => ("name, code", true),
+        "name-desc" => ("name DESC, code DESC", true),
+        "code" => ("code", true),
+        "code-desc" => ("code DESC", true),
+        "sales" => ("sales, net_sales, customer_id", false),
+        "sales-desc" => ("sales DESC, net_sales DESC, customer_id", false),
+        "net" => ("net_sales, customer_id", false),
+        "discount" => ("discount, customer_id", false),
+        "discount-desc" => ("discount DESC, customer_id", false),
+        "last" => ("last_purchase NULLS FIRST, customer_id", false),
+        "last-desc" => ("last_purchase DESC NULLS LAST, customer_id", false),
+        _ => ("net_sales DESC, customer_id", false),
     }
 }
 
-/// The customers with sales or returns in `filter` (binds `$1`..`$6`), ordered by `sort`.
-pub fn by_customer_sql(sort: &str) -> String {
+/// Each customer's sums over the period of `filter` (binds `$1`..`$6`): one pass over the
+/// period's daily rows, the customers table read only when a group or territory narrows it.
+fn per_customer_sql() -> String {
     format!(
-        "SELECT r.customer_id, c.code, trim(c.first_name || ' ' || c.last_name) AS name, \
-                sum(r.sales)::bigint AS sales, sum(r.returns)::bigint AS returns, \
+        "SELECT r.customer_id, sum(r.sales)::bigint AS sales, sum(r.returns)::bigint AS returns, \
                 sum(r.net_sales) AS net_sales, sum(r.discount) AS discount, \
                 min(r.day) FILTER (WHERE r.sales > 0) AS first_purchase, \
                 max(r.day) FILTER (WHERE r.sales > 0) AS last_purchase \
-         FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+         FROM rollup_customer_days r \
          WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
-           AND ($4::bigint IS NULL OR r.store_id = $4) AND {CUSTOMER_FILTERS} \
-         GROUP BY r.customer_id, c.code, c.first_name, c.last_name \
-         HAVING sum(r.sales) <> 0 OR sum(r.returns) <> 0 \
-         ORDER BY {}",
-        order_by(sort)
+           AND ($4::bigint IS NULL OR r.store_id = $4) \
+           AND ($5::bigint IS NULL AND $6::bigint IS NULL \
+                OR r.customer_id IN (SELECT c.id FROM customers c WHERE {CUSTOMER_FILTERS})) \
+         GROUP BY r.customer_id \
+         HAVING sum(r.sales) <> 0 OR sum(r.returns) <> 0"
     )
 }
 
-/// The first `limit` customers of `by_customer_sql`.
-pub fn by_customer(
+/// The customer columns of a row of `per` joined to customers `c`.
+const NAMED: &str = "per.customer_id, c.code, trim(c.first_name || ' ' || c.last_name) AS name, \
+     per.sales, per.returns, per.net_sales, per.discount, per.first_purchase, per.last_purchase";
+
+/// The customers with sales or returns in `filter` (binds `$1`..`$6`), ordered by `sort`.
+pub fn by_customer_sql(sort: &str) -> String {
+    ranked(&format!("({})", per_customer_sql()), sort, false)
+}
+
+/// The rows of `source` (a query or table of `per_customer_sql`'s columns) named and ordered by
+/// `sort`, the first `$7` with `limit`. Sums are ranked before names are read when the order
+/// does not need them.
+fn ranked(source: &str, sort: &str, limit: bool) -> String {
+    let (order, named) = order_by(sort);
+    let limit = if limit { " LIMIT $7" } else { "" };
+    if named {
+        format!(
+            "SELECT {NAMED} FROM {source} per JOIN customers c ON c.id = per.customer_id \
+             ORDER BY {order}{limit}"
+        )
+    } else {
+        format!(
+            "SELECT {NAMED} FROM (SELECT * FROM {source} per ORDER BY {order}{limit}) per \
+             JOIN customers c ON c.id = per.customer_id ORDER BY {order}"
+        )
+    }
+}
+
+/// How many customers `filter` finds and their totals line (the first fields of `by_customer`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerTotals {
+    /// Customers with sales or returns.
+    pub customers: i64,
+    /// Their sums, as a line named "Total".
+    pub line: CustomerSales,
+}
+
+/// The totals line of `by_customer_sql`, with how many customers it counts.
+pub fn customer_totals(conn: &mut PgConnection, filter: &Filter) -> QueryResult<CustomerTotals> {
+    Ok(customer_page(conn, filter, "", 0)?.0)
+}
+
+/// The totals of `filter` and its first `limit` customers in the order of `sort`, from one
+/// pass over the period's rows.
+pub fn customer_page(
     conn: &mut PgConnection,
     filter: &Filter,
     sort: &str,
     limit: i64,
-) -> QueryResult<Vec<CustomerSales>> {
-    filter
-        .bind(format!("{} LIMIT $7", by_customer_sql(sort)))
-        .bind::<BigInt, _>(limit)
-        .load(conn)
-}
-
-/// The totals line of `by_customer_sql`, with how many customers it counts.
-pub fn customer_totals(
-    conn: &mut PgConnection,
-    filter: &Filter,
-) -> QueryResult<(i64, CustomerSales)> {
+) -> QueryResult<(CustomerTotals, Vec<CustomerSales>)> {
     #[derive(QueryableByName)]
-    struct Totals {
+    struct Line {
+        /// Customers counted, on the totals line (which comes first); 0 on the others.
         #[diesel(sql_type = BigInt)]
         customers: i64,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        total: bool,
         #[diesel(embed)]
         line: CustomerSales,
     }
-    let totals: Totals = filter
+    let lines: Vec<Line> = filter
         .bind(format!(
-            "SELECT count(*) AS customers, 0::bigint AS customer_id, '' AS code, 'Total' AS name, \
-                    coalesce(sum(sales), 0)::bigint AS sales, \
-                    coalesce(sum(returns), 0)::bigint AS returns, \
-                    coalesce(sum(net_sales), 0) AS net_sales, \
-                    coalesce(sum(discount), 0) AS discount, \
-                    min(first_purchase) AS first_purchase, max(last_purchase) AS last_purchase \
-             FROM ({}) per",
-            by_customer_sql("")
+            "WITH per AS MATERIALIZED ({}) \
+             SELECT * FROM ( \
+               SELECT count(*) AS customers, true AS total, 0::bigint AS customer_id, \
+                      '' AS code, 'Total' AS name, \
+                      coalesce(sum(sales), 0)::bigint AS sales, \
+                      coalesce(sum(returns), 0)::bigint AS returns, \
+                      coalesce(sum(net_sales), 0) AS net_sales, \
+                      coalesce(sum(discount), 0) AS discount, \
+                      min(first_purchase) AS first_purchase, max(last_purchase) AS last_purchase \
+               FROM per) totals \
+             UNION ALL \
+             SELECT 0::bigint AS customers, false AS total, page.* FROM ({}) page",
+            per_customer_sql(),
+            ranked("per", sort, true)
         ))
-        .get_result(conn)?;
-    Ok((totals.customers, totals.line))
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    // An Append returns its parts in order; the totals line is still told by its flag.
+    let (totals, page): (Vec<Line>, Vec<Line>) = lines.into_iter().partition(|l| l.total);
+    let totals = totals
+        .into_iter()
+        .next()
+        .map(|l| CustomerTotals {
+            customers: l.customers,
+            line: l.line,
+        })
+        .ok_or(diesel::result::Error::NotFound)?;
+    Ok((totals, page.into_iter().map(|l| l.line).collect()))
 }
 
 /// A customer who bought before and not since.
@@ -153,27 +207,22 @@ pub struct Lapsed {
 
 /// Active customers (the stores' default customers left out) whose last purchase was before
 /// `$3` (the day the lapse starts) and on or after `filter.from`, most valuable first (binds
-/// `$1`..`$6`; `filter.to` is replaced by that day).
+/// `$1`..`$6`; `filter.to` is replaced by that day). With a store, the customers whose last
+/// purchase was there: their store. Read from `customer_purchases` in the order of its index,
+/// so a page stops at its last row instead of adding up every customer's days.
 pub fn lapsed_sql() -> String {
     format!(
-        "WITH per AS ( \
-           SELECT r.customer_id, max(r.day) FILTER (WHERE r.sales > 0) AS last_purchase, \
-                  sum(r.sales)::bigint AS sales, sum(r.net_sales) AS lifetime_value \
-           FROM rollup_customer_days r \
-           WHERE r.company_id = $1 AND ($4::bigint IS NULL OR r.store_id = $4) \
-           GROUP BY r.customer_id) \
-         SELECT per.customer_id, c.code, trim(c.first_name || ' ' || c.last_name) AS name, \
-                c.mobile AS mobile, \
-                coalesce((SELECT s.name FROM rollup_customer_days l JOIN stores s ON s.id = l.store_id \
-                          WHERE l.customer_id = per.customer_id AND l.sales > 0 \
-                          ORDER BY l.day DESC LIMIT 1), '') AS store, \
-                per.last_purchase, per.sales, per.lifetime_value \
-         FROM per JOIN customers c ON c.id = per.customer_id \
-         WHERE per.last_purchase < $3 AND per.last_purchase >= $2 AND c.active \
+        "SELECT p.customer_id, c.code, trim(c.first_name || ' ' || c.last_name) AS name, \
+                c.mobile AS mobile, coalesce(s.name, '') AS store, \
+                p.last_purchase, p.sales::bigint AS sales, p.net_sales AS lifetime_value \
+         FROM customer_purchases p JOIN customers c ON c.id = p.customer_id \
+         LEFT JOIN stores s ON s.id = p.last_store_id \
+         WHERE p.company_id = $1 AND p.last_purchase < $3 AND p.last_purchase >= $2 \
+           AND ($4::bigint IS NULL OR p.last_store_id = $4) AND c.active \
            AND c.id NOT IN (SELECT default_customer_id FROM pos_profiles \
                             WHERE default_customer_id IS NOT NULL) \
            AND {CUSTOMER_FILTERS} \
-         ORDER BY per.lifetime_value DESC, c.code"
+         ORDER BY p.net_sales DESC, p.customer_id"
     )
 }
 
@@ -205,42 +254,93 @@ pub struct Cohort {
     pub returning_customers: i64,
 }
 
-/// New and returning customers per month of `filter` (whole months from the one `from` falls
-/// in), the stores' default customers left out. A customer's first purchase is their first ever
-/// (at `filter.store` when given).
+/// New and returning customers per month of `filter`: whole months, from the one `from` falls
+/// in to the one `to` falls in; the stores' default customers left out. A customer's first
+/// purchase is their first ever (at `filter.store` when given).
 pub fn cohorts(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Cohort>> {
-    filter
-        .bind(format!(
-            "WITH r AS MATERIALIZED ( \
-               SELECT r.customer_id, r.day FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
-               WHERE r.company_id = $1 AND ($4::bigint IS NULL OR r.store_id = $4) \
-                 AND r.sales > 0 AND {CUSTOMER_FILTERS} \
-                 AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                           WHERE default_customer_id IS NOT NULL)), \
-             firsts AS (SELECT customer_id, min(day) AS first_day FROM r GROUP BY customer_id), \
-             months AS ( \
-               SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date \
-                 AS month), \
-             new AS ( \
-               SELECT date_trunc('month', f.first_day)::date AS month, count(*) AS new_customers, \
-                      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
-                        AND r.day > f.first_day AND r.day <= f.first_day + 30)) AS back_30, \
-                      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
-                        AND r.day > f.first_day AND r.day <= f.first_day + 90)) AS back_90 \
-               FROM firsts f WHERE f.first_day >= date_trunc('month', $2::date) AND f.first_day <= $3 \
-               GROUP BY 1), \
-             repeat AS ( \
-               SELECT date_trunc('month', r.day)::date AS month, \
-                      count(DISTINCT r.customer_id) AS returning_customers \
-               FROM r JOIN firsts f USING (customer_id) \
-               WHERE r.day >= date_trunc('month', $2::date) AND r.day <= $3 \
-                 AND f.first_day < date_trunc('month', r.day) \
-               GROUP BY 1) \
-             SELECT m.month, coalesce(n.new_customers, 0)::bigint AS new_customers, \
-                    coalesce(n.back_30, 0)::bigint AS back_30, coalesce(n.back_90, 0)::bigint AS back_90, \
-                    coalesce(b.returning_customers, 0)::bigint AS returning_customers \
-             FROM months m LEFT JOIN new n USING (month) LEFT JOIN repeat b USING (month) \
-             ORDER BY m.month"
-        ))
-        .load(conn)
+    let sql = if filter.store.is_some() {
+        store_cohorts_sql()
+    } else {
+        cohorts_sql()
+    };
+    filter.bind(sql).load(conn)
+}
+
+/// The whole company's cohorts, from each customer's first and second purchase days and their
+/// month rows (binds `$1`..`$6`, `$4` unused).
+fn cohorts_sql() -> String {
+    let named = named_only();
+    format!(
+        "WITH span AS (SELECT date_trunc('month', $2::date)::date AS first, \
+                              (date_trunc('month', $3::date) + interval '1 month')::date AS past), \
+              months AS (SELECT generate_series(span.first, span.past - 1, interval '1 month')::date \
+                           AS month FROM span), \
+              new AS ( \
+                SELECT date_trunc('month', p.first_purchase)::date AS month, count(*) AS new_customers, \
+                       count(*) FILTER (WHERE p.second_purchase <= p.first_purchase + 30) AS back_30, \
+                       count(*) FILTER (WHERE p.second_purchase <= p.first_purchase + 90) AS back_90 \
+                FROM customer_purchases p, span \
+                WHERE p.company_id = $1 AND p.first_purchase >= span.first \
+                  AND p.first_purchase < span.past AND {named} \
+                GROUP BY 1), \
+              active AS ( \
+                SELECT p.month, count(*) AS buyers FROM rollup_customer_months p, span \
+                WHERE p.company_id = $1 AND p.month >= span.first AND p.month < span.past \
+                  AND p.sales > 0 AND {named} \
+                GROUP BY 1) \
+         SELECT m.month, coalesce(n.new_customers, 0)::bigint AS new_customers, \
+                coalesce(n.back_30, 0)::bigint AS back_30, coalesce(n.back_90, 0)::bigint AS back_90, \
+                (coalesce(a.buyers, 0) - coalesce(n.new_customers, 0))::bigint AS returning_customers \
+         FROM months m LEFT JOIN new n USING (month) LEFT JOIN active a USING (month) \
+         ORDER BY m.month"
+    )
+}
+
+/// Keeps rows `p` of named customers (no store's default customer) in the filter's group and
+/// territory (binds `$5`, `$6`).
+fn named_only() -> String {
+    format!(
+        "p.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                WHERE default_customer_id IS NOT NULL) \
+         AND ($5::bigint IS NULL AND $6::bigint IS NULL \
+              OR p.customer_id IN (SELECT c.id FROM customers c WHERE {CUSTOMER_FILTERS}))"
+    )
+}
+
+/// One store's cohorts (first purchases at that store), from its daily rows.
+fn store_cohorts_sql() -> String {
+    format!(
+        "WITH r AS MATERIALIZED ( \
+           SELECT r.customer_id, r.day FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
+           WHERE r.company_id = $1 AND ($4::bigint IS NULL OR r.store_id = $4) \
+             AND r.sales > 0 AND {CUSTOMER_FILTERS} \
+             AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                       WHERE default_customer_id IS NOT NULL)), \
+         firsts AS (SELECT customer_id, min(day) AS first_day FROM r GROUP BY customer_id), \
+         months AS ( \
+           SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date \
+             AS month), \
+         new AS ( \
+           SELECT date_trunc('month', f.first_day)::date AS month, count(*) AS new_customers, \
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
+                    AND r.day > f.first_day AND r.day <= f.first_day + 30)) AS back_30, \
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.customer_id = f.customer_id \
+                    AND r.day > f.first_day AND r.day <= f.first_day + 90)) AS back_90 \
+           FROM firsts f WHERE f.first_day >= date_trunc('month', $2::date) \
+             AND f.first_day < date_trunc('month', $3::date) + interval '1 month' \
+           GROUP BY 1), \
+         repeat AS ( \
+           SELECT date_trunc('month', r.day)::date AS month, \
+                  count(DISTINCT r.customer_id) AS returning_customers \
+           FROM r JOIN firsts f USING (customer_id) \
+           WHERE r.day >= date_trunc('month', $2::date) \
+             AND r.day < date_trunc('month', $3::date) + interval '1 month' \
+             AND f.first_day < date_trunc('month', r.day) \
+           GROUP BY 1) \
+         SELECT m.month, coalesce(n.new_customers, 0)::bigint AS new_customers, \
+                coalesce(n.back_30, 0)::bigint AS back_30, coalesce(n.back_90, 0)::bigint AS back_90, \
+                coalesce(b.returning_customers, 0)::bigint AS returning_customers \
+         FROM months m LEFT JOIN new n USING (month) LEFT JOIN repeat b USING (month) \
+         ORDER BY m.month"
+    )
 }

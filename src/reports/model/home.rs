@@ -51,31 +51,42 @@ pub struct TopCustomer {
     pub net_sales: Decimal,
 }
 
-/// The `limit` customers with the most net sales from `from` to `to`, the stores' default
-/// customers (the Walk-in) left out: they are everyone and no one.
+/// The `limit` customers with the most net sales in the month that starts on `month`, the
+/// stores' default customers (the Walk-in) left out: they are everyone and no one. The whole
+/// company's are read in the order of the month rollup's index; one store's from its days.
 pub fn top_customers(
     conn: &mut PgConnection,
     company: i64,
-    from: NaiveDate,
-    to: NaiveDate,
+    month: NaiveDate,
     store: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<TopCustomer>> {
-    diesel::sql_query(
-        "SELECT r.customer_id, trim(c.first_name || ' ' || c.last_name) AS name, \
-                sum(r.net_sales) AS net_sales \
-         FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
-         WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
-           AND ($4::bigint IS NULL OR r.store_id = $4) \
-           AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                     WHERE default_customer_id IS NOT NULL) \
-         GROUP BY r.customer_id, c.first_name, c.last_name \
-         HAVING sum(r.net_sales) > 0 \
-         ORDER BY net_sales DESC, r.customer_id LIMIT $5",
-    )
+    let ranked = match store {
+        None => {
+            "SELECT r.customer_id, r.net_sales FROM rollup_customer_months r \
+             WHERE r.company_id = $1 AND r.month = $2 AND r.net_sales > 0 \
+               AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                         WHERE default_customer_id IS NOT NULL) \
+             ORDER BY r.net_sales DESC, r.customer_id LIMIT $4"
+        }
+        Some(_) => {
+            "SELECT r.customer_id, sum(r.net_sales) AS net_sales FROM rollup_customer_days r \
+             WHERE r.company_id = $1 AND r.store_id = $3 \
+               AND r.day >= $2 AND r.day < $2 + interval '1 month' \
+               AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+                                         WHERE default_customer_id IS NOT NULL) \
+             GROUP BY r.customer_id HAVING sum(r.net_sales) > 0 \
+             ORDER BY net_sales DESC, r.customer_id LIMIT $4"
+        }
+    };
+    // Names are read for the few customers kept, after the sums are ranked.
+    diesel::sql_query(format!(
+        "SELECT t.customer_id, trim(c.first_name || ' ' || c.last_name) AS name, t.net_sales \
+         FROM ({ranked}) t JOIN customers c ON c.id = t.customer_id \
+         ORDER BY t.net_sales DESC, t.customer_id"
+    ))
     .bind::<BigInt, _>(company)
-    .bind::<Date, _>(from)
-    .bind::<Date, _>(to)
+    .bind::<Date, _>(month)
     .bind::<Nullable<BigInt>, _>(store)
     .bind::<BigInt, _>(limit)
     .load(conn)

@@ -68,7 +68,9 @@ pub fn by_store(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Sto
                 CASE x.line WHEN 'person' THEN coalesce(p.name, 'No sales person') ELSE '' END \
                   AS sales_person, \
                 coalesce(p.commission_rate, 0) AS commission_rate, \
-                x.sales, x.returns, x.net_sales, x.discount, x.delivery, x.line \
+                coalesce(x.sales, 0)::bigint AS sales, coalesce(x.returns, 0)::bigint AS returns, \
+                coalesce(x.net_sales, 0) AS net_sales, coalesce(x.discount, 0) AS discount, \
+                coalesce(x.delivery, 0) AS delivery, x.line \
          FROM (SELECT r.store_id, r.sales_person_id, \
                       CASE WHEN GROUPING(r.store_id) = 1 THEN 'total' \
                            WHEN GROUPING(r.sales_person_id) = 1 THEN 'store' \
@@ -130,10 +132,12 @@ pub struct Delivery {
     pub amount: Decimal,
 }
 
-/// Delivery charges of `filter` by store and label, then the totals line (label "").
+/// Delivery charges of `filter` by store and label, then the totals line (label ""; zeros
+/// when the period has none).
 pub fn delivery(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Delivery>> {
     diesel::sql_query(
-        "SELECT coalesce(s.name, '') AS store, coalesce(x.label, '') AS label, x.charges, x.amount \
+        "SELECT coalesce(s.name, '') AS store, coalesce(x.label, '') AS label, \
+                coalesce(x.charges, 0)::bigint AS charges, coalesce(x.amount, 0) AS amount \
          FROM (SELECT r.store_id, r.label, sum(r.charges)::bigint AS charges, \
                       sum(r.amount) AS amount, GROUPING(r.store_id) AS total \
                FROM rollup_delivery_days r \
