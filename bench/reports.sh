@@ -53,16 +53,20 @@ to=$(psql "postgres://postgres@/patron?host=$data/pgdata" -Atc "SELECT max(day) 
 from=$(date -d "$to - 364 days" +%F)
 year="from=$from&to=$to"
 echo "== a year: $from to $to"
-median_of() { # median_of PATH: five timed requests after one to warm up
-    curl -s -o /dev/null -H "Cookie: patron_session=$cookie" "$base$1"
+median_of() { # median_of PATH: five timed requests after one to warm up (which must be a 200)
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: patron_session=$cookie" "$base$1")
+    [ "$status" = 200 ] || { echo "$1 answered $status" >&2; exit 1; }
     for _ in 1 2 3 4 5; do
         curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: patron_session=$cookie" "$base$1"
     done | sort -n | sed -n 3p
 }
+month="from=$(date -d "$to" +%Y-%m-01)&to=$to"
 for path in "/reports/customers?$year" "/reports/customers?$year&sort=last-desc" \
-    "/reports/lapsed" "/reports/stores?$year" "/reports/delivery?$year" "/"; do
+    "/reports/customers?$month" "/reports/lapsed" "/reports/cohorts?$year" \
+    "/reports/stores?$year" "/reports/delivery?$year" "/reports/offers?$year" \
+    "/reports/coupons?$year" "/"; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    printf '  %-60s %6.0f ms  (load %s)\n' "$path" "$(echo "$(median_of "$path") * 1000" | bc -l)" "$load"
+    printf '  %-66s %6.0f ms  (load %s)\n' "$path" "$(echo "$(median_of "$path") * 1000" | bc -l)" "$load"
 done
 echo "== CSV of sales by customer over the year, streamed"
 /usr/bin/time -f "  %e s, server memory not measured here" curl -s -o "$data/customers.csv" \

@@ -330,6 +330,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_purchases (customer_id, company_id, slot) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        slot -> Int2,
+        sales -> Int4,
+        returns -> Int4,
+        net_sales -> Numeric,
+        discount -> Numeric,
+        first_purchase -> Nullable<Date>,
+        second_purchase -> Nullable<Date>,
+        last_purchase -> Nullable<Date>,
+        last_store_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    rollup_customer_months (customer_id, month, slot) {
+        company_id -> Int8,
+        month -> Date,
+        customer_id -> Int8,
+        slot -> Int2,
+        sales -> Int4,
+        returns -> Int4,
+        net_sales -> Numeric,
+        discount -> Numeric,
+    }
+}
+
+diesel::table! {
     rollup_coupon_days (coupon_id, day, slot) {
         company_id -> Int8,
         day -> Date,

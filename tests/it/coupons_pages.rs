@@ -82,6 +82,8 @@ async fn marketing_makes_a_coupon_with_a_made_code_and_the_till_can_use_it() {
     page.assert_contains(&format!("C-{}", &id[..8]));
     page.assert_contains("Walk-in Customer");
     page.assert_contains(r#"<dd id="coupon-left">2</dd>"#);
+    // Marketing reads reports: the coupon's page leads to its figures.
+    page.assert_contains(r#"<a href="/reports/coupons">"#);
 
     // Edited: the code stays whatever is posted; disabled: the till is told so.
     let coupon = made.location().unwrap().to_owned();
