@@ -1,18 +1,17 @@
--- Each customer's purchases per month and over all time, per company: what Lapsed Customers,
--- New and Returning Customers and the home's best customers of the month page through in
--- index order, without adding up every day of every customer. Kept by the invoice pipeline's
--- reports step beside the daily rollups (`add_customer_purchase`; a cancel puts the purchase
--- days back from the daily rows, `refresh_customer_purchase_days`) and made again by
--- `patron reports rebuild` (`rebuild_customer_purchases`). A named customer has one row
--- (slot 0); a store's default customer, whom every till of the store sells to at once, one
--- per slot of its sales, so that no till queues on one row (those lists leave default
--- customers out). Like the other rollups (migration `rollups_without_foreign_keys`), no
--- foreign keys: derived figures, of things never deleted.
+-- Each named customer's purchases per month and over all time, per company: what Lapsed
+-- Customers, New and Returning Customers and the home's best customers of the month page
+-- through in index order, without adding up every day of every customer. Kept by the invoice
+-- pipeline's reports step beside the daily rollups (`add_customer_purchase`; a cancel puts the
+-- purchase days back from the daily rows, `refresh_customer_purchase_days`) and made again by
+-- `patron reports rebuild` (`rebuild_customer_purchases`). The stores' default customers (the
+-- Walk-in) have no rows: every till of a store sells to them at once, so their rows would be
+-- the hottest in the database, and these lists leave them out anyway. Like the other rollups
+-- (migration `rollups_without_foreign_keys`), no foreign keys: derived figures, of things
+-- never deleted.
 
 CREATE TABLE customer_purchases (
     company_id       bigint NOT NULL,
     customer_id      bigint NOT NULL,
-    slot             smallint NOT NULL CHECK (slot BETWEEN 0 AND 15),
     sales            integer NOT NULL,
     returns          integer NOT NULL,
     net_sales        numeric(18,4) NOT NULL,
@@ -23,7 +22,7 @@ CREATE TABLE customer_purchases (
     second_purchase  date,
     last_purchase    date,
     last_store_id    bigint,
-    PRIMARY KEY (customer_id, company_id, slot)
+    PRIMARY KEY (customer_id, company_id)
 );
 CREATE INDEX customer_purchases_by_value
     ON customer_purchases (company_id, net_sales DESC, customer_id);
@@ -34,20 +33,20 @@ CREATE TABLE rollup_customer_months (
     company_id   bigint NOT NULL,
     month        date NOT NULL CHECK (extract(day FROM month) = 1),
     customer_id  bigint NOT NULL,
-    slot         smallint NOT NULL CHECK (slot BETWEEN 0 AND 15),
     sales        integer NOT NULL,
     returns      integer NOT NULL,
     net_sales    numeric(18,4) NOT NULL,
     discount     numeric(18,4) NOT NULL,
-    PRIMARY KEY (customer_id, month, slot)
+    PRIMARY KEY (customer_id, month)
 );
 CREATE INDEX rollup_customer_months_by_value
     ON rollup_customer_months (company_id, month, net_sales DESC, customer_id) INCLUDE (sales);
 
 -- Adds one invoice's figures (a cancel's are negative) on its business day `p_day`; a sale
--- (`p_sales` > 0) is a purchase on that day. Returns the rows written (2).
+-- (`p_sales` > 0) is a purchase on that day. Returns the rows written (2; none for a store's
+-- default customer).
 CREATE FUNCTION add_customer_purchase(
-    p_company bigint, p_customer bigint, p_slot smallint, p_day date, p_store bigint,
+    p_company bigint, p_customer bigint, p_day date, p_store bigint,
     p_sales integer, p_returns integer, p_net numeric, p_discount numeric
 ) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -55,12 +54,15 @@ DECLARE
     written integer;
     also integer;
 BEGIN
+    IF EXISTS (SELECT 1 FROM pos_profiles WHERE default_customer_id = p_customer) THEN
+        RETURN 0;
+    END IF;
     INSERT INTO customer_purchases AS r
-        (company_id, customer_id, slot, sales, returns, net_sales, discount,
+        (company_id, customer_id, sales, returns, net_sales, discount,
          first_purchase, second_purchase, last_purchase, last_store_id)
-    VALUES (p_company, p_customer, p_slot, p_sales, p_returns, p_net, p_discount,
+    VALUES (p_company, p_customer, p_sales, p_returns, p_net, p_discount,
             bought, NULL, bought, CASE WHEN bought IS NOT NULL THEN p_store END)
-    ON CONFLICT (customer_id, company_id, slot) DO UPDATE SET
+    ON CONFLICT (customer_id, company_id) DO UPDATE SET
         sales = r.sales + excluded.sales,
         returns = r.returns + excluded.returns,
         net_sales = r.net_sales + excluded.net_sales,
@@ -80,10 +82,10 @@ BEGIN
             ELSE r.last_store_id END;
     GET DIAGNOSTICS written = ROW_COUNT;
     INSERT INTO rollup_customer_months AS r
-        (company_id, month, customer_id, slot, sales, returns, net_sales, discount)
-    VALUES (p_company, date_trunc('month', p_day)::date, p_customer, p_slot, p_sales, p_returns,
-            p_net, p_discount)
-    ON CONFLICT (customer_id, month, slot) DO UPDATE SET
+        (company_id, month, customer_id, sales, returns, net_sales, discount)
+    VALUES (p_company, date_trunc('month', p_day)::date, p_customer, p_sales, p_returns, p_net,
+            p_discount)
+    ON CONFLICT (customer_id, month) DO UPDATE SET
         sales = r.sales + excluded.sales,
         returns = r.returns + excluded.returns,
         net_sales = r.net_sales + excluded.net_sales,
@@ -103,13 +105,16 @@ LANGUAGE sql STABLE AS $$
           GROUP BY day, store_id HAVING sum(sales) > 0) bought
 $$;
 
--- Puts a customer's purchase days back from the daily rollups, on every row of theirs: after
--- a cancel, which may take any of them away. Returns the rows updated.
+-- Puts a customer's purchase days back from the daily rollups: after a cancel, which may take
+-- any of them away. Returns the rows updated.
 CREATE FUNCTION refresh_customer_purchase_days(p_company bigint, p_customer bigint)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     written integer;
 BEGIN
+    IF EXISTS (SELECT 1 FROM pos_profiles WHERE default_customer_id = p_customer) THEN
+        RETURN 0;
+    END IF;
     UPDATE customer_purchases p
     SET first_purchase = d.first_purchase, second_purchase = d.second_purchase,
         last_purchase = d.last_purchase, last_store_id = d.last_store_id
@@ -129,15 +134,18 @@ BEGIN
     DROP INDEX customer_purchases_by_value, customer_purchases_by_first,
                rollup_customer_months_by_value;
     INSERT INTO rollup_customer_months
-        (company_id, month, customer_id, slot, sales, returns, net_sales, discount)
-    SELECT company_id, date_trunc('month', day)::date AS month, customer_id, 0, sum(sales),
+        (company_id, month, customer_id, sales, returns, net_sales, discount)
+    SELECT company_id, date_trunc('month', day)::date AS month, customer_id, sum(sales),
            sum(returns), sum(net_sales), sum(discount)
-    FROM rollup_customer_days GROUP BY customer_id, 2, company_id ORDER BY customer_id, 2;
+    FROM rollup_customer_days
+    WHERE customer_id NOT IN (SELECT default_customer_id FROM pos_profiles
+                              WHERE default_customer_id IS NOT NULL)
+    GROUP BY customer_id, 2, company_id ORDER BY customer_id, 2;
     -- A day counts as a purchase when its sales outnumber its cancels, over slots and stores.
     INSERT INTO customer_purchases
-        (company_id, customer_id, slot, sales, returns, net_sales, discount,
+        (company_id, customer_id, sales, returns, net_sales, discount,
          first_purchase, second_purchase, last_purchase, last_store_id)
-    SELECT company_id, customer_id, 0, sum(sales), sum(returns), sum(net_sales), sum(discount),
+    SELECT company_id, customer_id, sum(sales), sum(returns), sum(net_sales), sum(discount),
            min(day) FILTER (WHERE bought),
            min(day) FILTER (WHERE bought AND purchase = 2),
            max(day) FILTER (WHERE bought),
@@ -149,7 +157,10 @@ BEGIN
           FROM (SELECT company_id, customer_id, store_id, day, sum(sales)::int AS sales,
                        sum(returns)::int AS returns, sum(net_sales) AS net_sales,
                        sum(discount) AS discount, sum(sales) > 0 AS bought
-                FROM rollup_customer_days GROUP BY customer_id, company_id, store_id, day) d
+                FROM rollup_customer_days
+                WHERE customer_id NOT IN (SELECT default_customer_id FROM pos_profiles
+                                          WHERE default_customer_id IS NOT NULL)
+                GROUP BY customer_id, company_id, store_id, day) d
          ) ranked
     GROUP BY customer_id, company_id ORDER BY customer_id, company_id;
     CREATE INDEX customer_purchases_by_value

@@ -330,10 +330,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    customer_purchases (customer_id, company_id, slot) {
+    customer_purchases (customer_id, company_id) {
         company_id -> Int8,
         customer_id -> Int8,
-        slot -> Int2,
         sales -> Int4,
         returns -> Int4,
         net_sales -> Numeric,
@@ -346,11 +345,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    rollup_customer_months (customer_id, month, slot) {
+    rollup_customer_months (customer_id, month) {
         company_id -> Int8,
         month -> Date,
         customer_id -> Int8,
-        slot -> Int2,
         sales -> Int4,
         returns -> Int4,
         net_sales -> Numeric,

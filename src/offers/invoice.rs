@@ -46,7 +46,9 @@ impl InvoiceStep for OffersStep {
         if !errors.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Box::new(Uses::of(sale, &claims, &checked.bonus))))
+        let uses = Uses::of(sale, &claims, &checked.bonus);
+        sale.offers_used = !uses.by_offer.is_empty();
+        Ok(Some(Box::new(uses)))
     }
 
     fn describe(

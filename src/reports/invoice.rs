@@ -30,7 +30,12 @@ impl RollupsStep {
 /// What the sale adds, worked out from the sale as the pipeline resolved it (the invoice is
 /// written from the same values); its offers and coupons are read from what their steps
 /// recorded (an offer may apply with no line naming it: bonus points).
-struct AddToRollups(Key, Figures);
+struct AddToRollups {
+    key: Key,
+    figures: Figures,
+    /// The sale used an offer or a coupon (or is a return): read what their steps recorded.
+    promotions: bool,
+}
 
 impl Posting for AddToRollups {
     fn post(
@@ -39,8 +44,11 @@ impl Posting for AddToRollups {
         invoice: InvoiceId,
         _till: &Till,
     ) -> Result<(), AppError> {
-        rollups::add(conn, invoice.get(), &self.0, self.1)?;
-        Ok(rollups::add_promotions(conn, invoice.get(), 1)?)
+        rollups::add(conn, invoice.get(), &self.key, self.figures)?;
+        if self.promotions {
+            rollups::add_promotions(conn, invoice.get(), 1)?;
+        }
+        Ok(())
     }
 }
 
@@ -65,8 +73,6 @@ impl InvoiceStep for RollupsStep {
             store_id: sale.store.store_id.get(),
             sales_person_id: sale.sales_person_id,
             delivery_label: sale.delivery.as_ref().map(|d| d.label.clone()),
-            store_default_customer: sale.store.settings.default_customer_id
-                == Some(sale.customer.id.get()),
         };
         let amounts = Amounts {
             is_return: sale.original.is_some(),
@@ -75,7 +81,13 @@ impl InvoiceStep for RollupsStep {
             discount_amount: sale.totals.discount_amount,
             grand_total_discount: sale.totals.grand_total_discount,
         };
-        Ok(Some(Box::new(AddToRollups(key, Figures::of(amounts, 1)))))
+        Ok(Some(Box::new(AddToRollups {
+            key,
+            figures: Figures::of(amounts, 1),
+            promotions: sale.offers_used
+                || !sale.coupon_offers.is_empty()
+                || sale.original.is_some(),
+        })))
     }
 
     fn on_return(
@@ -105,9 +117,6 @@ impl InvoiceStep for RollupsStep {
             store_id: facts.store_id,
             sales_person_id: facts.sales_person_id,
             delivery_label: facts.delivery_label.clone(),
-            // Off the Walk-in's slot 0 too (whatever slot its sale used: reports sum them);
-            // cancels are few, so no till queues on it.
-            store_default_customer: false,
         };
         let amounts = Amounts {
             is_return: facts.return_against_id.is_some(),

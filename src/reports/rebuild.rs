@@ -4,7 +4,7 @@
 //! the pipeline, get their rollups this way too.
 
 use chrono::{Days, NaiveDate};
-use diesel::{Connection, PgConnection, QueryResult};
+use diesel::{Connection, PgConnection, QueryResult, RunQueryDsl};
 
 use super::rollups;
 
@@ -45,5 +45,12 @@ pub fn rebuild(
         start = end + Days::new(1);
     }
     conn.transaction(rollups::rebuild_customer_purchases)?;
+    // Every row was written again: without this, reports read half-dead tables by stale
+    // statistics until autovacuum comes round (Sales by Customer measured 2.8 s for 1.8 s).
+    diesel::sql_query(format!(
+        "VACUUM ANALYZE {}, customer_purchases, rollup_customer_months",
+        rollups::TABLES.join(", ")
+    ))
+    .execute(conn)?;
     Ok(done)
 }

@@ -81,19 +81,15 @@ pub struct Key {
     pub sales_person_id: Option<i64>,
     /// Delivery charge label.
     pub delivery_label: Option<String>,
-    /// The customer is the store's default customer (its Walk-in), whom its tills sell to at
-    /// once: their lifetime row is spread over slots (`customer_slot`).
-    pub store_default_customer: bool,
 }
 
 diesel::define_sql_function! {
     /// Migration `customer_purchases`: adds an invoice's figures to the customer's lifetime row
-    /// and month row.
+    /// and month row (none for a store's default customer).
     #[allow(clippy::too_many_arguments)]
     fn add_customer_purchase(
         company: BigInt,
         customer: BigInt,
-        slot: SmallInt,
         day: Date,
         store: BigInt,
         sales: Integer,
@@ -183,7 +179,6 @@ pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -
     diesel::select(add_customer_purchase(
         key.company_id,
         key.customer_id,
-        patron_rules::reports::customer_slot(invoice, key.store_default_customer),
         key.day,
         key.store_id,
         figures.sales,
@@ -203,52 +198,24 @@ pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -
     Ok(())
 }
 
-/// What the offers an invoice claimed and the coupons it used brought in, from what the offers
-/// and coupons steps recorded (`invoice_offers`, `coupon_redemptions`), for the invoices that
-/// `invoices` (a query of `id`, `slot` and `sign`) names. An offer counts the sale, its
-/// discount, its free units and the sale's revenue (grand total less delivery); a coupon its use,
-/// its offer's discount on that sale and the revenue.
-fn promotions_sql(invoices: &str) -> String {
-    format!(
-        "WITH i AS MATERIALIZED ( \
-           SELECT v.id, v.slot, v.sign, i.company_id, i.store_id, \
-                  business_day(i.posted_at, c.time_zone) AS day, \
-                  i.grand_total - i.delivery_amount AS revenue \
-           FROM ({invoices}) v JOIN invoices i ON i.id = v.id \
-           JOIN companies c ON c.id = i.company_id), \
-         offers AS ( \
-           INSERT INTO rollup_offer_days AS r \
-             (company_id, day, offer_id, store_id, slot, sales, discount, free_qty, revenue) \
-           SELECT i.company_id, i.day, o.offer_id, i.store_id, i.slot, sum(i.sign), \
-                  sum(i.sign * o.discount), sum(i.sign * o.free_qty), sum(i.sign * i.revenue) \
-           FROM i JOIN invoice_offers o ON o.invoice_id = i.id \
-           GROUP BY i.company_id, i.day, o.offer_id, i.store_id, i.slot \
-           ON CONFLICT (offer_id, store_id, day, slot) DO UPDATE SET \
-             sales = r.sales + excluded.sales, discount = r.discount + excluded.discount, \
-             free_qty = r.free_qty + excluded.free_qty, revenue = r.revenue + excluded.revenue) \
-         INSERT INTO rollup_coupon_days AS r \
-           (company_id, day, coupon_id, slot, uses, discount, revenue) \
-         SELECT i.company_id, i.day, u.coupon_id, i.slot, sum(i.sign), \
-                sum(i.sign * coalesce(o.discount, 0)), sum(i.sign * i.revenue) \
-         FROM i JOIN coupon_redemptions u ON u.invoice_id = i.id \
-         JOIN coupons k ON k.id = u.coupon_id \
-         LEFT JOIN invoice_offers o ON o.invoice_id = i.id AND o.offer_id = k.offer_id \
-         GROUP BY i.company_id, i.day, u.coupon_id, i.slot \
-         ON CONFLICT (coupon_id, day, slot) DO UPDATE SET \
-           uses = r.uses + excluded.uses, discount = r.discount + excluded.discount, \
-           revenue = r.revenue + excluded.revenue"
-    )
+diesel::define_sql_function! {
+    /// Migration `rollup_promotions_function`: adds (`sign` 1) or takes off (-1) what the
+    /// offers and coupons of `invoices` (in rollup `slots`) brought in.
+    fn add_invoice_promotions(
+        invoices: diesel::sql_types::Array<BigInt>,
+        slots: diesel::sql_types::Array<SmallInt>,
+        sign: Integer,
+    ) -> Integer;
 }
 
 /// Adds (`sign` 1) or takes off (-1, a cancel) what invoice `invoice`'s offers and coupons
-/// brought in; one statement (finding nothing to add for a plain sale).
+/// brought in; one call (finding nothing to add for a plain sale).
 pub fn add_promotions(conn: &mut PgConnection, invoice: i64, sign: i32) -> QueryResult<()> {
-    diesel::sql_query(promotions_sql(
-        "SELECT $1::bigint AS id, $2::smallint AS slot, $3::int AS sign",
+    diesel::select(add_invoice_promotions(
+        vec![invoice],
+        vec![patron_rules::reports::slot(invoice)],
+        sign,
     ))
-    .bind::<BigInt, _>(invoice)
-    .bind::<diesel::sql_types::SmallInt, _>(patron_rules::reports::slot(invoice))
-    .bind::<diesel::sql_types::Integer, _>(sign)
     .execute(conn)
     .map(|_| ())
 }
@@ -283,13 +250,13 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
         .execute(conn)?;
-    diesel::sql_query(promotions_sql(
-        "SELECT i.id, 0::smallint AS slot, 1 AS sign \
+    diesel::sql_query(
+        "SELECT add_invoice_promotions(array_agg(i.id), array_agg(0::smallint), 1) \
          FROM invoices i JOIN companies c ON c.id = i.company_id \
          WHERE i.status = 'submitted' \
            AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
            AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2",
-    ))
+    )
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .execute(conn)?;

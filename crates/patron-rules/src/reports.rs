@@ -56,17 +56,6 @@ pub fn slot(invoice_id: i64) -> i16 {
     i16::try_from(invoice_id.rem_euclid(16)).unwrap_or(0)
 }
 
-/// The row of a customer's lifetime purchases a sale adds to: a named customer has one (0), so
-/// that lists page through them in order; a store's default customer, whom all its tills sell
-/// to at once, is spread over the sale's `slot`.
-pub fn customer_slot(invoice_id: i64, store_default_customer: bool) -> i16 {
-    if store_default_customer {
-        slot(invoice_id)
-    } else {
-        0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,11 +99,5 @@ mod tests {
             (d("-17.99"), d("-2.00"))
         );
         assert_eq!((slot(17), slot(32)), (1, 0));
-    }
-
-    #[test]
-    fn a_named_customer_keeps_one_lifetime_row_a_default_customer_spreads() {
-        assert_eq!((customer_slot(17, false), customer_slot(18, false)), (0, 0));
-        assert_eq!((customer_slot(17, true), customer_slot(18, true)), (1, 2));
     }
 }

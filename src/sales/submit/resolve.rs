@@ -51,6 +51,7 @@ pub fn sale<'a>(
         totals: Totals::default(),
         settlement: Settlement::default(),
         coupon_offers: Vec::new(),
+        offers_used: false,
     })
 }
 

@@ -103,6 +103,9 @@ pub struct Sale<'a> {
     pub settlement: Settlement,
     /// The offers the sale's coupons make eligible (set by the coupons step, before offers).
     pub coupon_offers: Vec<i64>,
+    /// The offers step has uses of offers to record (set in its plan): later steps that read
+    /// them back skip a plain sale.
+    pub offers_used: bool,
 }
 
 impl Sale<'_> {

@@ -1,0 +1,1 @@
+DROP FUNCTION add_invoice_promotions(bigint[], smallint[], integer);
