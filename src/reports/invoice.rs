@@ -73,6 +73,8 @@ impl InvoiceStep for RollupsStep {
             store_id: sale.store.store_id.get(),
             sales_person_id: sale.sales_person_id,
             delivery_label: sale.delivery.as_ref().map(|d| d.label.clone()),
+            store_default_customer: sale.store.settings.default_customer_id
+                == Some(sale.customer.id.get()),
         };
         let amounts = Amounts {
             is_return: sale.original.is_some(),
@@ -117,6 +119,7 @@ impl InvoiceStep for RollupsStep {
             store_id: facts.store_id,
             sales_person_id: facts.sales_person_id,
             delivery_label: facts.delivery_label.clone(),
+            store_default_customer: false,
         };
         let amounts = Amounts {
             is_return: facts.return_against_id.is_some(),

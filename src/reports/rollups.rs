@@ -81,6 +81,9 @@ pub struct Key {
     pub sales_person_id: Option<i64>,
     /// Delivery charge label.
     pub delivery_label: Option<String>,
+    /// Known to be the store's default customer (the Walk-in), who has no lifetime or month
+    /// rows: the call that would find so is skipped. False when not known (a cancel).
+    pub store_default_customer: bool,
 }
 
 diesel::define_sql_function! {
@@ -175,6 +178,9 @@ pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -
                 d::amount.eq(d::amount + excluded(d::amount)),
             ))
             .execute(conn)?;
+    }
+    if key.store_default_customer {
+        return Ok(());
     }
     diesel::select(add_customer_purchase(
         key.company_id,
