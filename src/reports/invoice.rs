@@ -1,7 +1,7 @@
 //! Reports' step of the invoice pipeline, in the Closing phase: once the invoice and its answer
-//! are written, its figures go into the daily rollups in the same transaction, just before the
-//! commit (a return's too, negative); a cancel takes them off again. A bench-only setting can switch it off (`RollupsStep::OFF`) to
-//! measure what it costs a sale.
+//! are written, its figures go into the rollups in the same transaction, just before the commit
+//! (a return's too, negative); a cancel takes them off again. A bench-only setting can switch
+//! it off (`RollupsStep::OFF`) to measure what it costs a sale.
 
 use chrono::NaiveDate;
 use diesel::PgConnection;

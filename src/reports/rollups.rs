@@ -28,6 +28,14 @@ const FIGURES: &str = "i.company_id, business_day(i.posted_at, c.time_zone) AS d
      (i.discount_amount + i.grand_total_discount) AS discount, \
      i.delivery_amount AS delivery";
 
+/// The submitted invoices `i` (with their company `c`) of the business days `$1` to `$2`. A day
+/// is the company's, so the instants of one day depend on its zone: the posted_at bounds (a day
+/// on each side) let the index narrow the scan, the day test decides.
+const DAYS_INVOICES: &str = "FROM invoices i JOIN companies c ON c.id = i.company_id \
+     WHERE i.status = 'submitted' \
+       AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
+       AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2";
+
 /// Writes `figures` (a query naming the columns of `FIGURES` plus `slot`) into every rollup,
 /// adding to rows that exist.
 fn upsert(figures: &str) -> String {
@@ -107,9 +115,11 @@ diesel::define_sql_function! {
     fn refresh_customer_purchase_days(company: BigInt, customer: BigInt) -> Integer;
 }
 
-/// Adds `figures` of invoice `invoice` under `key`: one prepared single-row upsert per rollup
-/// (two without a delivery charge). The row is the invoice's slot (`reports::slot`): sales
-/// made at once land on different rows, so no till waits for another's transaction to end.
+/// Adds `figures` of invoice `invoice` under `key`: one prepared single-row upsert per daily
+/// rollup (two without a delivery charge), then the customer's lifetime and month rows in one
+/// call (none for the store's default customer). The daily row is the invoice's slot
+/// (`reports::slot`): sales made at once land on different rows, so no till waits for
+/// another's transaction to end.
 pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -> QueryResult<()> {
     use crate::db::schema::rollup_customer_days as c;
     use crate::db::schema::rollup_delivery_days as d;
@@ -242,27 +252,15 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
             .bind::<Date, _>(to)
             .execute(conn)?;
     }
-    // A day is the company's, so the instants of one day depend on its zone: the posted_at
-    // bounds below (a day on each side) let the index narrow the scan, the day test decides.
-    let figures = format!(
-        "SELECT {}, 0::smallint AS slot \
-         FROM invoices i JOIN companies c ON c.id = i.company_id \
-         WHERE i.status = 'submitted' \
-           AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
-           AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2",
-        FIGURES
-    );
+    let figures = format!("SELECT {FIGURES}, 0::smallint AS slot {DAYS_INVOICES}");
     diesel::sql_query(upsert(&figures))
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
         .execute(conn)?;
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "SELECT add_invoice_promotions(array_agg(i.id), array_agg(0::smallint), 1) \
-         FROM invoices i JOIN companies c ON c.id = i.company_id \
-         WHERE i.status = 'submitted' \
-           AND i.posted_at >= $1::date - 1 AND i.posted_at < $2::date + 2 \
-           AND business_day(i.posted_at, c.time_zone) BETWEEN $1 AND $2",
-    )
+         {DAYS_INVOICES}"
+    ))
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .execute(conn)?;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
 use rust_decimal::Decimal;
 
-use super::{CUSTOMER_FILTERS, Filter};
+use super::{CUSTOMER_FILTERS, DEFAULT_CUSTOMERS, Filter};
 
 /// One customer's figures over the period.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
@@ -112,7 +112,7 @@ fn ranked(source: &str, sort: &str, limit: bool) -> String {
     }
 }
 
-/// How many customers `filter` finds and their totals line (the first fields of `by_customer`).
+/// How many customers `filter` finds and their totals line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerTotals {
     /// Customers with sales or returns.
@@ -136,7 +136,7 @@ pub fn customer_page(
 ) -> QueryResult<(CustomerTotals, Vec<CustomerSales>)> {
     #[derive(QueryableByName)]
     struct Line {
-        /// Customers counted, on the totals line (which comes first); 0 on the others.
+        /// Customers counted, on the totals line; 0 on the others.
         #[diesel(sql_type = BigInt)]
         customers: i64,
         #[diesel(sql_type = diesel::sql_types::Bool)]
@@ -219,8 +219,7 @@ pub fn lapsed_sql() -> String {
          LEFT JOIN stores s ON s.id = p.last_store_id \
          WHERE p.company_id = $1 AND p.last_purchase < $3 AND p.last_purchase >= $2 \
            AND ($4::bigint IS NULL OR p.last_store_id = $4) AND c.active \
-           AND c.id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                            WHERE default_customer_id IS NOT NULL) \
+           AND c.id NOT IN {DEFAULT_CUSTOMERS} \
            AND {CUSTOMER_FILTERS} \
          ORDER BY p.net_sales DESC, p.customer_id"
     )
@@ -300,8 +299,7 @@ fn cohorts_sql() -> String {
 /// territory (binds `$5`, `$6`).
 fn named_only() -> String {
     format!(
-        "p.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                WHERE default_customer_id IS NOT NULL) \
+        "p.customer_id NOT IN {DEFAULT_CUSTOMERS} \
          AND ($5::bigint IS NULL AND $6::bigint IS NULL \
               OR p.customer_id IN (SELECT c.id FROM customers c WHERE {CUSTOMER_FILTERS}))"
     )
@@ -314,8 +312,7 @@ fn store_cohorts_sql() -> String {
            SELECT r.customer_id, r.day FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id \
            WHERE r.company_id = $1 AND ($4::bigint IS NULL OR r.store_id = $4) \
              AND r.sales > 0 AND {CUSTOMER_FILTERS} \
-             AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                       WHERE default_customer_id IS NOT NULL)), \
+             AND r.customer_id NOT IN {DEFAULT_CUSTOMERS}), \
          firsts AS (SELECT customer_id, min(day) AS first_day FROM r GROUP BY customer_id), \
          months AS ( \
            SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date \

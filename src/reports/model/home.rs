@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
 use rust_decimal::Decimal;
 
+use super::DEFAULT_CUSTOMERS;
+
 /// Sales and net sales over some days.
 #[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
 pub struct Takings {
@@ -62,22 +64,20 @@ pub fn top_customers(
     limit: i64,
 ) -> QueryResult<Vec<TopCustomer>> {
     let ranked = match store {
-        None => {
+        None => format!(
             "SELECT r.customer_id, r.net_sales FROM rollup_customer_months r \
              WHERE r.company_id = $1 AND r.month = $2 AND r.net_sales > 0 \
-               AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                         WHERE default_customer_id IS NOT NULL) \
+               AND r.customer_id NOT IN {DEFAULT_CUSTOMERS} \
              ORDER BY r.net_sales DESC, r.customer_id LIMIT $4"
-        }
-        Some(_) => {
+        ),
+        Some(_) => format!(
             "SELECT r.customer_id, sum(r.net_sales) AS net_sales FROM rollup_customer_days r \
              WHERE r.company_id = $1 AND r.store_id = $3 \
                AND r.day >= $2 AND r.day < $2 + interval '1 month' \
-               AND r.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                                         WHERE default_customer_id IS NOT NULL) \
+               AND r.customer_id NOT IN {DEFAULT_CUSTOMERS} \
              GROUP BY r.customer_id HAVING sum(r.net_sales) > 0 \
              ORDER BY net_sales DESC, r.customer_id LIMIT $4"
-        }
+        ),
     };
     // Names are read for the few customers kept, after the sums are ranked.
     diesel::sql_query(format!(

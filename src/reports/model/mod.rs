@@ -81,6 +81,11 @@ impl Filter {
     }
 }
 
+/// The stores' default customers (the Walk-in), as a subquery: the lists of named customers
+/// leave them out (`customer_id NOT IN {DEFAULT_CUSTOMERS}`).
+pub(crate) const DEFAULT_CUSTOMERS: &str =
+    "(SELECT default_customer_id FROM pos_profiles WHERE default_customer_id IS NOT NULL)";
+
 /// The SQL that keeps rows of customers `c` in `filter`'s group and territory (binds `$5`, `$6`).
 pub(crate) const CUSTOMER_FILTERS: &str = "($5::bigint IS NULL OR c.customer_group_id IN ( \
        WITH RECURSIVE g AS (SELECT id FROM customer_groups WHERE id = $5 \
