@@ -341,6 +341,7 @@ diesel::table! {
         second_purchase -> Nullable<Date>,
         last_purchase -> Nullable<Date>,
         last_store_id -> Nullable<Int8>,
+        net_ceiling -> Numeric,
     }
 }
 

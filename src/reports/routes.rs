@@ -171,11 +171,12 @@ async fn customers(
         resolved.query.sort.clone(),
         resolved.currency.clone(),
     );
-    let (customers, totals, rows) = state
+    let found = state
         .reports
         .run(move |conn| {
-            let (totals, rows) = customer_model::customer_page(conn, &filter, &sort, PAGE_ROWS)?;
-            Ok((totals.customers, totals.line, rows))
+            Ok(customer_model::customer_page(
+                conn, &filter, &sort, PAGE_ROWS,
+            )?)
         })
         .await?;
     page(
@@ -188,15 +189,19 @@ async fn customers(
             fields: Fields { customers: true, sales_person: false, days: false },
             columns: &CUSTOMER_COLUMNS,
             chart: None,
-            note: (customers > PAGE_ROWS).then(|| {
-                format!(
+            note: found.more.then(|| match found.customers {
+                Some(all) => format!(
                     "Showing the first {} of {} customers; the CSV has them all.",
                     count(PAGE_ROWS),
-                    count(customers)
-                )
+                    count(all)
+                ),
+                None => format!(
+                    "Showing the first {} customers; the CSV has them all.",
+                    count(PAGE_ROWS)
+                ),
             }),
-            rows: rows.iter().map(|r| customer_cells(&currency, r)).collect(),
-            totals: (customers > 0).then(|| customer_cells(&currency, &totals)),
+            rows: found.rows.iter().map(|r| customer_cells(&currency, r)).collect(),
+            totals: found.totals.as_ref().map(|t| customer_cells(&currency, t)),
             empty: "No sales in this period. Choose other dates or filters.",
         },
     )
@@ -213,8 +218,7 @@ async fn customers_csv(
     let totals = state
         .reports
         .run(move |conn| Ok(customer_model::customer_totals(conn, &filter)?))
-        .await?
-        .line;
+        .await?;
     let currency = resolved.currency.clone();
     let sql = resolved
         .filter

@@ -44,6 +44,7 @@ mod openapi;
 mod permissions;
 mod referral_pages;
 mod referrals;
+mod report_ranking;
 mod reports;
 mod rollups;
 mod sales_pages;

@@ -56,7 +56,7 @@ fn rollups(app: &TestApp) -> Vec<String> {
         "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') AS t FROM ( \
            SELECT 'customer_purchases: ' || concat_ws(',', company_id, customer_id, \
                   sales, returns, net_sales, discount, first_purchase, second_purchase, \
-                  last_purchase, last_store_id) AS line \
+                  last_purchase, last_store_id, net_ceiling) AS line \
            FROM customer_purchases WHERE sales <> 0 OR returns <> 0 \
            UNION ALL \
            SELECT 'rollup_customer_months: ' || concat_ws(',', company_id, month, customer_id, \

@@ -67,15 +67,16 @@ pub fn order_by(sort: &str) -> (&'static str, bool) {
 }
 
 /// Each customer's sums over the period of `filter` (binds `$1`..`$6`): one pass over the
-/// period's daily rows, the customers table read only when a group or territory narrows it.
-fn per_customer_sql() -> String {
+/// period's daily rows (those of `r.customer_id` where `narrow` holds), the customers table read
+/// only when a group or territory narrows it.
+pub(super) fn per_customer_sql(narrow: &str) -> String {
     format!(
         "SELECT r.customer_id, sum(r.sales)::bigint AS sales, sum(r.returns)::bigint AS returns, \
                 sum(r.net_sales) AS net_sales, sum(r.discount) AS discount, \
                 min(r.day) FILTER (WHERE r.sales > 0) AS first_purchase, \
                 max(r.day) FILTER (WHERE r.sales > 0) AS last_purchase \
          FROM rollup_customer_days r \
-         WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
+         WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 AND {narrow} \
            AND ($4::bigint IS NULL OR r.store_id = $4) \
            AND ($5::bigint IS NULL AND $6::bigint IS NULL \
                 OR r.customer_id IN (SELECT c.id FROM customers c WHERE {CUSTOMER_FILTERS})) \
@@ -90,15 +91,15 @@ const NAMED: &str = "per.customer_id, c.code, trim(c.first_name || ' ' || c.last
 
 /// The customers with sales or returns in `filter` (binds `$1`..`$6`), ordered by `sort`.
 pub fn by_customer_sql(sort: &str) -> String {
-    ranked(&format!("({})", per_customer_sql()), sort, false)
+    ranked(&format!("({})", per_customer_sql("true")), sort, None)
 }
 
 /// The rows of `source` (a query or table of `per_customer_sql`'s columns) named and ordered by
-/// `sort`, the first `$7` with `limit`. Sums are ranked before names are read when the order
-/// does not need them.
-fn ranked(source: &str, sort: &str, limit: bool) -> String {
+/// `sort`, as many as the bind `limit` (`$7`...) says when given. Sums are ranked before names
+/// are read when the order does not need them.
+pub(super) fn ranked(source: &str, sort: &str, limit: Option<&str>) -> String {
     let (order, named) = order_by(sort);
-    let limit = if limit { " LIMIT $7" } else { "" };
+    let limit = limit.map_or(String::new(), |bind| format!(" LIMIT {bind}"));
     if named {
         format!(
             "SELECT {NAMED} FROM {source} per JOIN customers c ON c.id = per.customer_id \
@@ -112,7 +113,62 @@ fn ranked(source: &str, sort: &str, limit: bool) -> String {
     }
 }
 
-/// How many customers `filter` finds and their totals line.
+/// Sales by Customer's page: its totals line, its first customers, and whether there are more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerPage {
+    /// The totals line, named "Total"; none when no customer bought or returned.
+    pub totals: Option<CustomerSales>,
+    /// The first customers in the page's order.
+    pub rows: Vec<CustomerSales>,
+    /// How many customers in all, when the page added every one up (the bounded read of
+    /// `top_customers` does not count them).
+    pub customers: Option<i64>,
+    /// More customers than `rows`.
+    pub more: bool,
+}
+
+/// The totals line of `by_customer_sql` (from the store rollups when no group or territory
+/// narrows the customers).
+pub fn customer_totals(conn: &mut PgConnection, filter: &Filter) -> QueryResult<CustomerSales> {
+    if filter.customer_group.is_none() && filter.territory.is_none() {
+        return super::top_customers::store_totals(conn, filter);
+    }
+    Ok(added_up(conn, filter, "", 0)?.0.line)
+}
+
+/// The totals and the first `limit` customers of `filter` in the order of `sort`: by the
+/// bounded read of `top_customers` where it applies, else from one pass over the period's rows.
+pub fn customer_page(
+    conn: &mut PgConnection,
+    filter: &Filter,
+    sort: &str,
+    limit: i64,
+) -> QueryResult<CustomerPage> {
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    if let Some(mut rows) = super::top_customers::first(conn, filter, sort, limit + 1)? {
+        let totals = match rows.is_empty() {
+            true => None,
+            false => Some(super::top_customers::store_totals(conn, filter)?),
+        };
+        let more = rows.len() > wanted;
+        rows.truncate(wanted);
+        return Ok(CustomerPage {
+            totals,
+            rows,
+            customers: None,
+            more,
+        });
+    }
+    let (totals, rows) = added_up(conn, filter, sort, limit)?;
+    Ok(CustomerPage {
+        more: totals.customers > limit,
+        totals: (totals.customers > 0).then_some(totals.line),
+        rows,
+        customers: Some(totals.customers),
+    })
+}
+
+/// How many customers `added_up` counts and their totals line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerTotals {
     /// Customers with sales or returns.
@@ -121,14 +177,9 @@ pub struct CustomerTotals {
     pub line: CustomerSales,
 }
 
-/// The totals line of `by_customer_sql`, with how many customers it counts.
-pub fn customer_totals(conn: &mut PgConnection, filter: &Filter) -> QueryResult<CustomerTotals> {
-    Ok(customer_page(conn, filter, "", 0)?.0)
-}
-
 /// The totals of `filter` and its first `limit` customers in the order of `sort`, from one
 /// pass over the period's rows.
-pub fn customer_page(
+pub fn added_up(
     conn: &mut PgConnection,
     filter: &Filter,
     sort: &str,
@@ -158,8 +209,8 @@ pub fn customer_page(
                FROM per) totals \
              UNION ALL \
              SELECT 0::bigint AS customers, false AS total, page.* FROM ({}) page",
-            per_customer_sql(),
-            ranked("per", sort, true)
+            per_customer_sql("true"),
+            ranked("per", sort, Some("$7"))
         ))
         .bind::<BigInt, _>(limit)
         .load(conn)?;

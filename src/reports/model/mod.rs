@@ -5,6 +5,7 @@ pub mod customers;
 pub mod home;
 pub mod promotions;
 pub mod stores;
+pub mod top_customers;
 
 use chrono::NaiveDate;
 use diesel::pg::Pg;
