@@ -145,19 +145,21 @@ pub fn customer_page(
     limit: i64,
 ) -> QueryResult<CustomerPage> {
     let wanted = usize::try_from(limit).unwrap_or(0);
-    if let Some(mut rows) = super::top_customers::first(conn, filter, sort, limit + 1)? {
-        let totals = match rows.is_empty() {
-            true => None,
-            false => Some(super::top_customers::store_totals(conn, filter)?),
-        };
-        let more = rows.len() > wanted;
-        rows.truncate(wanted);
-        return Ok(CustomerPage {
-            totals,
-            rows,
-            customers: None,
-            more,
-        });
+    let whole_customers = filter.customer_group.is_none() && filter.territory.is_none();
+    if whole_customers {
+        let totals = super::top_customers::store_totals(conn, filter)?;
+        if super::top_customers::worth_reading(&totals)
+            && let Some(mut rows) = super::top_customers::first(conn, filter, sort, limit + 1)?
+        {
+            let more = rows.len() > wanted;
+            rows.truncate(wanted);
+            return Ok(CustomerPage {
+                totals: (!rows.is_empty()).then_some(totals),
+                rows,
+                customers: None,
+                more,
+            });
+        }
     }
     let (totals, rows) = added_up(conn, filter, sort, limit)?;
     Ok(CustomerPage {
