@@ -7,13 +7,17 @@
 # Each slice prints invoices/s, p99 and the load average; the summary gives each case's median
 # and the ratio. Target: with the step, at most 5% fewer invoices/s. Then it rebuilds the
 # rollups (the slices without the step left theirs out) and checks them against the invoices.
+# With `named` as third argument each sale goes to one of 1,000 named demo customers instead, in
+# turn: the step then also writes the customer's lifetime and month rows (and its ceiling).
 #
-# Needs wrk, curl, psql. Usage: bench/rollups.sh [seconds per slice, default 10] [rounds, default 4]
+# Needs wrk, curl, psql. Usage:
+#   bench/rollups.sh [seconds per slice, default 10] [rounds, default 4] [walk-in|named]
 # PATRON_BIN=path runs that binary instead of building target/release/patron with cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 rounds="${2:-4}"
+buyers="${3:-walk-in}"
 port=18084
 base="http://127.0.0.1:$port"
 
@@ -54,8 +58,16 @@ while IFS='|' read -r code rate; do
     total=$(python3 -c "from decimal import Decimal as D; print(D('$total') + 2 * D('$rate'))")
 done <<<"$lines"
 total=$(python3 -c "from decimal import Decimal as D; print(D('$total').quantize(D('0.01')))")
+customers="{}"
+if [ "$buyers" = named ]; then
+    customers="{$(psql "$psql_url" -Atc "SELECT string_agg('\"' || code || '\"', ',') FROM (
+        SELECT code FROM customers WHERE active AND id NOT IN (
+          SELECT default_customer_id FROM pos_profiles WHERE default_customer_id IS NOT NULL)
+        ORDER BY id LIMIT 1000) c")}"
+fi
 stop
 cat >"$data/sales.lua" <<LUA
+local customers = $customers
 local counter = 0
 local threads = 0
 setup = function(thread)
@@ -65,7 +77,11 @@ end
 request = function()
   counter = counter + 1
   local id = string.format("%08x-%04x-4000-8000-%012x", os.time() % 4294967296, tid, counter)
-  local body = '{"id": "' .. id .. '", "number": "W-' .. tid .. '-' .. counter .. '", ' ..
+  local buyer = ""
+  if #customers > 0 then
+    buyer = '"customer_code": "' .. customers[(tid * 7919 + counter) % #customers + 1] .. '", '
+  end
+  local body = '{"id": "' .. id .. '", "number": "W-' .. tid .. '-' .. counter .. '", ' .. buyer ..
     '"posted_at": "2026-11-20T14:03:00Z", "lines": [${body_lines%,}], ' ..
     '"payments": [{"mode": "card", "amount": "$total"}], ' ..
     '"totals": {"net_total": "$total", "discount_amount": "0", "grand_total": "$total"}}'
@@ -79,7 +95,7 @@ done = function(summary, latency, requests)
 end
 LUA
 
-echo "== POST /api/v1/invoices to the Walk-in of one store, 16 connections, ${seconds}s slices, $rounds rounds"
+echo "== POST /api/v1/invoices ($buyers buyers) at one store, 16 connections, ${seconds}s slices, $rounds rounds"
 : >"$data/with" && : >"$data/without"
 for round in $(seq 1 "$rounds"); do
     # ABBA: each case goes first in every other round, so a trend over the run (tables growing,

@@ -119,6 +119,11 @@ pub struct EmbeddedPostgres {
     started_here: bool,
 }
 
+/// The replication slot a replica made by `EmbeddedPostgres::replica` streams from: the primary
+/// keeps the WAL the replica has not received, however far replaying lags behind (without it, a
+/// busy primary recycled WAL a lagging test replica still needed, and the replica stopped).
+pub const REPLICA_SLOT: &str = "patron_replica";
+
 impl EmbeddedPostgres {
     /// Prepares (but does not start) the cluster in `pgdata`, an absolute or relative folder.
     pub fn new(bindir: PathBuf, pgdata: &Path) -> Result<EmbeddedPostgres> {
@@ -213,6 +218,12 @@ impl EmbeddedPostgres {
         self.started_here = false;
     }
 
+    /// Stops the server with a fast shutdown, whoever started it.
+    pub fn stop_shared(&mut self) {
+        self.started_here = true;
+        self.stop();
+    }
+
     /// Stops the server with a fast shutdown if this process started it.
     pub fn stop(&mut self) {
         if !self.started_here {
@@ -250,10 +261,16 @@ impl EmbeddedPostgres {
             chown(&replica.pgdata, Some(run_as.uid), Some(run_as.gid))
                 .map_err(|e| io("handing the replica's folder to the postgres user", e))?;
         }
+        self.drop_replica_slot()
+            .map_err(|detail| EmbeddedError::Command {
+                step: "dropping the replication slot of an earlier replica".into(),
+                detail,
+            })?;
         let out = self.command("pg_basebackup", |cmd| {
             cmd.arg("-D")
                 .arg(&replica.pgdata)
-                .args(["-R", "-X", "stream", "-c", "fast", "-U", "postgres", "-h"])
+                .args(["-R", "-X", "stream", "-C", "-S", REPLICA_SLOT, "-c", "fast"])
+                .args(["-U", "postgres", "-h"])
                 .arg(&self.pgdata);
         })?;
         if !out.status.success() {
@@ -269,6 +286,21 @@ impl EmbeddedPostgres {
             let _ = fs::remove_file(replica.pgdata.join(stale));
         }
         Ok(replica)
+    }
+
+    /// Drops the replication slot `REPLICA_SLOT` unless a replica streams from it (a replica
+    /// made before and removed since: its slot would keep the primary's WAL for ever).
+    fn drop_replica_slot(&self) -> std::result::Result<(), String> {
+        use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+        let mut conn = PgConnection::establish(&self.url("postgres")).map_err(|e| e.to_string())?;
+        diesel::sql_query(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots \
+             WHERE slot_name = $1 AND NOT active",
+        )
+        .bind::<diesel::sql_types::Text, _>(REPLICA_SLOT)
+        .execute(&mut conn)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 
     /// Creates database `name` unless it exists.

@@ -11,6 +11,7 @@ use patron_rules::users::Permission;
 
 use super::chart;
 use super::filters::{Reader, ReportQuery, Resolved};
+use super::model::customer_page;
 use super::model::customers::{self as customer_model, Cohort, CustomerSales, Lapsed};
 use super::model::stores::{self as store_model, Delivery, StoreSales};
 use super::page::{Fields, Report, day, money, number, one_piece_csv, page, resolved};
@@ -174,7 +175,7 @@ async fn customers(
     let found = state
         .reports
         .run(move |conn| {
-            Ok(customer_model::customer_page(
+            Ok(customer_page::customer_page(
                 conn, &filter, &sort, PAGE_ROWS,
             )?)
         })
@@ -217,7 +218,7 @@ async fn customers_csv(
     let filter = resolved.filter.clone();
     let totals = state
         .reports
-        .run(move |conn| Ok(customer_model::customer_totals(conn, &filter)?))
+        .run(move |conn| Ok(customer_page::customer_totals(conn, &filter)?))
         .await?;
     let currency = resolved.currency.clone();
     let sql = resolved

@@ -1,6 +1,7 @@
 //! What the report pages read, all from the rollups: the filters every report takes, and one
 //! module of queries per report.
 
+pub mod customer_page;
 pub mod customers;
 pub mod home;
 pub mod promotions;

@@ -25,10 +25,16 @@ pub fn replica_url(primary_url: &str) -> Option<String> {
         let lock = File::create(target_dir().join("patron-test-replica.lock")).unwrap();
         lock.lock().unwrap();
         let folder = target_dir().join("pg-replica");
-        let probe =
+        let mut probe =
             EmbeddedPostgres::new(patron::db::embedded::find_bindir(None).unwrap(), &folder)
                 .unwrap();
-        if !probe.is_running() {
+        let running = probe.is_running();
+        let healthy = running && streaming(primary_url);
+        if running && !healthy {
+            // It lost its primary's stream (or predates the slot): no use waiting for it.
+            probe.stop_shared();
+        }
+        if !healthy {
             // A stopped replica may belong to a cluster made since: make it again.
             let _ = std::fs::remove_dir_all(&folder);
         }
@@ -46,6 +52,24 @@ pub fn replica_url(primary_url: &str) -> Option<String> {
         .and_then(|base| base.rsplit('/').next())
         .unwrap_or("postgres");
     base.as_ref().map(|url| with_database(url, name))
+}
+
+/// Whether a replica streams from the primary's replica slot.
+fn streaming(primary_url: &str) -> bool {
+    #[derive(QueryableByName)]
+    struct Active {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        active: bool,
+    }
+    let mut primary = PgConnection::establish(&with_database(primary_url, "postgres")).unwrap();
+    diesel::sql_query(
+        "SELECT coalesce(bool_or(active), false) AS active FROM pg_replication_slots \
+         WHERE slot_name = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(patron::db::embedded::REPLICA_SLOT)
+    .get_result::<Active>(&mut primary)
+    .unwrap()
+    .active
 }
 
 /// Waits until the replica has replayed everything the primary wrote so far: the replica's
