@@ -24,7 +24,7 @@ pub struct CustomerPage {
 /// The totals line of `by_customer_sql` (from the store rollups when no group or territory
 /// narrows the customers).
 pub fn customer_totals(conn: &mut PgConnection, filter: &Filter) -> QueryResult<CustomerSales> {
-    if filter.customer_group.is_none() && filter.territory.is_none() {
+    if !filter.narrows_customers() {
         return top_customers::store_totals(conn, filter);
     }
     Ok(added_up(conn, filter, "", 0)?.0.line)
@@ -38,22 +38,16 @@ pub fn customer_page(
     sort: &str,
     limit: i64,
 ) -> QueryResult<CustomerPage> {
-    let wanted = usize::try_from(limit).unwrap_or(0);
-    let whole_customers = filter.customer_group.is_none() && filter.territory.is_none();
-    if whole_customers {
-        let totals = top_customers::store_totals(conn, filter)?;
-        if top_customers::worth_reading(&totals)
-            && let Some(mut rows) = top_customers::first(conn, filter, sort, limit + 1)?
-        {
-            let more = rows.len() > wanted;
-            rows.truncate(wanted);
-            return Ok(CustomerPage {
-                totals: (!rows.is_empty()).then_some(totals),
-                rows,
-                customers: None,
-                more,
-            });
-        }
+    if let Some((totals, mut rows)) = top_customers::first(conn, filter, sort, limit + 1)? {
+        let wanted = usize::try_from(limit).unwrap_or(0);
+        let more = rows.len() > wanted;
+        rows.truncate(wanted);
+        return Ok(CustomerPage {
+            totals: (!rows.is_empty()).then_some(totals),
+            rows,
+            customers: None,
+            more,
+        });
     }
     let (totals, rows) = added_up(conn, filter, sort, limit)?;
     Ok(CustomerPage {

@@ -34,6 +34,12 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether a customer group or territory narrows the customers: then only the customers
+    /// table knows who is in, not the rollups or the lifetime rows.
+    pub fn narrows_customers(&self) -> bool {
+        self.customer_group.is_some() || self.territory.is_some()
+    }
+
     /// `sql` with this filter bound as `$1` company, `$2` from, `$3` to, `$4` store, `$5`
     /// customer group, `$6` territory (a report's own binds follow).
     pub fn bind(&self, sql: String) -> BoxedSqlQuery<'static, Pg, diesel::query_builder::SqlQuery> {

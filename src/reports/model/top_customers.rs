@@ -26,11 +26,6 @@ const MOST_READ: i64 = 128_000;
 /// 17,000 invoices: 40 ms added up, a second read bounded).
 const READ_FROM_INVOICES: i64 = 50_000;
 
-/// Whether a period of these totals (`store_totals`) is worth a bounded read.
-pub fn worth_reading(totals: &CustomerSales) -> bool {
-    totals.sales + totals.returns >= READ_FROM_INVOICES
-}
-
 /// The sorts a lifetime figure bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Bound {
@@ -106,20 +101,34 @@ fn settled(best: &[CustomerSales], limit: usize, next: Reach, to: NaiveDate) -> 
     }
 }
 
-/// The first `limit` customers of Sales by Customer for `filter` in the order of `sort`,
-/// by the bounded read; none when the sort has no bound, a group or territory narrows the
-/// customers (the lifetime rows do not know them), or the read would go past `MOST_READ`
-/// customers (then adding the period up is as quick).
+/// The totals line and the first `limit` customers of Sales by Customer for `filter` in the
+/// order of `sort`, by the bounded read; none when the sort has no bound, a group or territory
+/// narrows the customers (the lifetime rows do not know them), the period has fewer than
+/// `READ_FROM_INVOICES` invoices, or the read would go past `MOST_READ` customers (then adding
+/// the period up is as quick).
 pub fn first(
     conn: &mut PgConnection,
     filter: &Filter,
     sort: &str,
     limit: i64,
-) -> QueryResult<Option<Vec<CustomerSales>>> {
-    first_reading(conn, filter, sort, limit, FIRST_READ)
+) -> QueryResult<Option<(CustomerSales, Vec<CustomerSales>)>> {
+    if bound(filter, sort).is_none() {
+        return Ok(None);
+    }
+    let totals = store_totals(conn, filter)?;
+    if totals.sales + totals.returns < READ_FROM_INVOICES {
+        return Ok(None);
+    }
+    Ok(first_reading(conn, filter, sort, limit, FIRST_READ)?.map(|rows| (totals, rows)))
 }
 
-/// `first`, reading `read` customers in the first round (tests read few to go round often).
+/// The bound of `sort` for `filter`, if it can be read bounded.
+fn bound(filter: &Filter, sort: &str) -> Option<Bound> {
+    Bound::of(sort).filter(|_| !filter.narrows_customers())
+}
+
+/// `first`'s customers, whatever the period's size, reading `read` customers in the first
+/// round (tests read few to go round often).
 pub fn first_reading(
     conn: &mut PgConnection,
     filter: &Filter,
@@ -127,12 +136,9 @@ pub fn first_reading(
     limit: i64,
     mut read: i64,
 ) -> QueryResult<Option<Vec<CustomerSales>>> {
-    let Some(bound) = Bound::of(sort) else {
+    let Some(bound) = bound(filter, sort) else {
         return Ok(None);
     };
-    if filter.customer_group.is_some() || filter.territory.is_some() {
-        return Ok(None);
-    }
     let sql = format!(
         "WITH candidates AS MATERIALIZED ( \
            (SELECT customer_id FROM customer_purchases WHERE company_id = $1 \
