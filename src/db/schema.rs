@@ -346,6 +346,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    rollup_cohort_months (company_id, month, slot) {
+        company_id -> Int8,
+        month -> Date,
+        slot -> Int2,
+        buyers -> Int4,
+        new_customers -> Int4,
+        back_30 -> Int4,
+        back_90 -> Int4,
+    }
+}
+
+diesel::table! {
     rollup_customer_months (customer_id, month) {
         company_id -> Int8,
         month -> Date,

@@ -44,11 +44,13 @@ impl Posting for AddToRollups {
         invoice: InvoiceId,
         _till: &Till,
     ) -> Result<(), AppError> {
-        rollups::add(conn, invoice.get(), &self.key, self.figures)?;
-        if self.promotions {
-            rollups::add_promotions(conn, invoice.get(), 1)?;
-        }
-        Ok(())
+        Ok(rollups::add(
+            conn,
+            invoice.get(),
+            &self.key,
+            self.figures,
+            self.promotions,
+        )?)
     }
 }
 
@@ -128,7 +130,12 @@ impl InvoiceStep for RollupsStep {
             discount_amount: facts.discount_amount,
             grand_total_discount: facts.grand_total_discount,
         };
-        rollups::add(conn, invoice.id, &key, Figures::of(amounts, -1))?;
-        Ok(rollups::add_promotions(conn, invoice.id, -1)?)
+        Ok(rollups::add(
+            conn,
+            invoice.id,
+            &key,
+            Figures::of(amounts, -1),
+            true,
+        )?)
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Numeric, SmallInt};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Numeric, SmallInt, Text};
 use patron_rules::reports::Figures;
 
 /// The rollup tables, in the order a sale writes them.
@@ -95,142 +95,56 @@ pub struct Key {
 }
 
 diesel::define_sql_function! {
-    /// Migration `customer_purchases`: adds an invoice's figures to the customer's lifetime row
-    /// and month row (none for a store's default customer).
+    /// Migration `cohorts_and_one_rollup_call`: everything an invoice adds to the rollups.
     #[allow(clippy::too_many_arguments)]
-    fn add_customer_purchase(
+    fn add_invoice_rollups(
+        invoice: BigInt,
+        slot: SmallInt,
         company: BigInt,
-        customer: BigInt,
         day: Date,
+        customer: BigInt,
         store: BigInt,
+        sales_person: Nullable<BigInt>,
+        label: Nullable<Text>,
         sales: Integer,
         returns: Integer,
         net: Numeric,
         discount: Numeric,
+        delivery: Numeric,
+        lifetime: Bool,
+        promotions: Bool,
     ) -> Integer;
 }
 
-diesel::define_sql_function! {
-    /// Migration `customer_purchases`: the customer's purchase days, again from the daily rows.
-    fn refresh_customer_purchase_days(company: BigInt, customer: BigInt) -> Integer;
-}
-
-/// Adds `figures` of invoice `invoice` under `key`: one prepared single-row upsert per daily
-/// rollup (two without a delivery charge), then the customer's lifetime and month rows in one
-/// call (none for the store's default customer). The daily row is the invoice's slot
+/// Adds `figures` of invoice `invoice` under `key` (a cancel's are negative) in one call: the
+/// customer's and the store's day, the delivery charge's day, the customer's lifetime, month and
+/// cohort rows (none for the store's default customer), and, when `promotions`, what the
+/// invoice's offers and coupons brought in. The daily rows are the invoice's slot
 /// (`reports::slot`): sales made at once land on different rows, so no till waits for
 /// another's transaction to end.
-pub fn add(conn: &mut PgConnection, invoice: i64, key: &Key, figures: Figures) -> QueryResult<()> {
-    use crate::db::schema::rollup_customer_days as c;
-    use crate::db::schema::rollup_delivery_days as d;
-    use crate::db::schema::rollup_store_days as s;
-    use diesel::upsert::{excluded, on_constraint};
-    let slot = patron_rules::reports::slot(invoice);
-    diesel::insert_into(c::table)
-        .values((
-            c::company_id.eq(key.company_id),
-            c::day.eq(key.day),
-            c::customer_id.eq(key.customer_id),
-            c::store_id.eq(key.store_id),
-            c::slot.eq(slot),
-            c::sales.eq(figures.sales),
-            c::returns.eq(figures.returns),
-            c::net_sales.eq(figures.net_sales),
-            c::discount.eq(figures.discount),
-        ))
-        .on_conflict((c::customer_id, c::store_id, c::day, c::slot))
-        .do_update()
-        .set((
-            c::sales.eq(c::sales + excluded(c::sales)),
-            c::returns.eq(c::returns + excluded(c::returns)),
-            c::net_sales.eq(c::net_sales + excluded(c::net_sales)),
-            c::discount.eq(c::discount + excluded(c::discount)),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(s::table)
-        .values((
-            s::company_id.eq(key.company_id),
-            s::day.eq(key.day),
-            s::store_id.eq(key.store_id),
-            s::sales_person_id.eq(key.sales_person_id),
-            s::slot.eq(slot),
-            s::sales.eq(figures.sales),
-            s::returns.eq(figures.returns),
-            s::net_sales.eq(figures.net_sales),
-            s::discount.eq(figures.discount),
-            s::delivery.eq(figures.delivery),
-        ))
-        .on_conflict(on_constraint("rollup_store_days_key"))
-        .do_update()
-        .set((
-            s::sales.eq(s::sales + excluded(s::sales)),
-            s::returns.eq(s::returns + excluded(s::returns)),
-            s::net_sales.eq(s::net_sales + excluded(s::net_sales)),
-            s::discount.eq(s::discount + excluded(s::discount)),
-            s::delivery.eq(s::delivery + excluded(s::delivery)),
-        ))
-        .execute(conn)?;
-    if let Some(label) = &key.delivery_label {
-        diesel::insert_into(d::table)
-            .values((
-                d::company_id.eq(key.company_id),
-                d::day.eq(key.day),
-                d::store_id.eq(key.store_id),
-                d::label.eq(label),
-                d::slot.eq(slot),
-                d::charges.eq(figures.sales + figures.returns),
-                d::amount.eq(figures.delivery),
-            ))
-            .on_conflict((d::store_id, d::day, d::label, d::slot))
-            .do_update()
-            .set((
-                d::charges.eq(d::charges + excluded(d::charges)),
-                d::amount.eq(d::amount + excluded(d::amount)),
-            ))
-            .execute(conn)?;
-    }
-    if key.store_default_customer {
-        return Ok(());
-    }
-    diesel::select(add_customer_purchase(
+pub fn add(
+    conn: &mut PgConnection,
+    invoice: i64,
+    key: &Key,
+    figures: Figures,
+    promotions: bool,
+) -> QueryResult<()> {
+    diesel::select(add_invoice_rollups(
+        invoice,
+        patron_rules::reports::slot(invoice),
         key.company_id,
-        key.customer_id,
         key.day,
+        key.customer_id,
         key.store_id,
+        key.sales_person_id,
+        key.delivery_label.as_deref(),
         figures.sales,
         figures.returns,
         figures.net_sales,
         figures.discount,
-    ))
-    .execute(conn)?;
-    // A cancel may take away the first or the last purchase.
-    if figures.sales + figures.returns < 0 {
-        diesel::select(refresh_customer_purchase_days(
-            key.company_id,
-            key.customer_id,
-        ))
-        .execute(conn)?;
-    }
-    Ok(())
-}
-
-diesel::define_sql_function! {
-    /// Migration `rollup_promotions_function`: adds (`sign` 1) or takes off (-1) what the
-    /// offers and coupons of `invoices` (in rollup `slots`) brought in.
-    fn add_invoice_promotions(
-        invoices: diesel::sql_types::Array<BigInt>,
-        slots: diesel::sql_types::Array<SmallInt>,
-        sign: Integer,
-    ) -> Integer;
-}
-
-/// Adds (`sign` 1) or takes off (-1, a cancel) what invoice `invoice`'s offers and coupons
-/// brought in; one call (finding nothing to add for a plain sale).
-pub fn add_promotions(conn: &mut PgConnection, invoice: i64, sign: i32) -> QueryResult<()> {
-    diesel::select(add_invoice_promotions(
-        vec![invoice],
-        vec![patron_rules::reports::slot(invoice)],
-        sign,
+        figures.delivery,
+        !key.store_default_customer,
+        promotions,
     ))
     .execute(conn)
     .map(|_| ())
@@ -279,16 +193,17 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
     .map(|c| c.n)
 }
 
-/// Makes every customer's lifetime and month rows again from the daily rollups (after their
-/// days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
+/// Makes every customer's lifetime and month rows, and the cohort counts, again from the daily
+/// rollups (after their days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
 /// step until it commits. The caller runs it in a transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query(
-        "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months \
-         IN SHARE ROW EXCLUSIVE MODE",
+        "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months, \
+         rollup_cohort_months IN SHARE ROW EXCLUSIVE MODE",
     )
     .execute(conn)?;
-    diesel::sql_query("SELECT rebuild_customer_purchases()")
+    diesel::sql_query("SELECT rebuild_customer_purchases()").execute(conn)?;
+    diesel::sql_query("SELECT rebuild_cohort_months()")
         .execute(conn)
         .map(|_| ())
 }

@@ -61,7 +61,12 @@ fn rollups(app: &TestApp) -> Vec<String> {
            UNION ALL \
            SELECT 'rollup_customer_months: ' || concat_ws(',', company_id, month, customer_id, \
                   sales, returns, net_sales, discount) \
-           FROM rollup_customer_months WHERE sales <> 0 OR returns <> 0) x",
+           FROM rollup_customer_months WHERE sales <> 0 OR returns <> 0 \
+           UNION ALL \
+           SELECT 'rollup_cohort_months: ' || concat_ws(',', company_id, month, sum(buyers), \
+                  sum(new_customers), sum(back_30), sum(back_90)) \
+           FROM rollup_cohort_months GROUP BY company_id, month \
+           HAVING sum(abs(buyers) + abs(new_customers)) <> 0) x",
     );
     lines.extend(lifetimes.lines().map(str::to_owned));
     lines
@@ -92,6 +97,16 @@ async fn submit(till: &ApiClient, body: &Value) -> Value {
     let made = till.post("/api/v1/invoices", body).await;
     assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
     made.json
+}
+
+/// Sales `numbers` of one tee each to `customer`, all sent at once.
+async fn sell_at_once(till: &ApiClient, numbers: std::ops::Range<u32>, customer: Option<&str>) {
+    let mut sales = Vec::new();
+    for n in numbers {
+        sales.push(priced_sale(till, n, 1, customer).await);
+    }
+    let made = join_all(sales.iter().map(|body| till.post("/api/v1/invoices", body))).await;
+    assert!(made.iter().all(|m| m.status == StatusCode::CREATED));
 }
 
 #[actix_web::test]
@@ -154,11 +169,21 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
         lifetime("Bea"),
         "2,0,35.9800,2026-11-20,2026-11-21,2026-11-21"
     );
+    // November's new customers (Ana, Bea), buyers, and those back within 30 days: Bea.
+    let november = || {
+        app.text(
+            "SELECT concat_ws(',', sum(new_customers), sum(buyers), sum(back_30), sum(back_90)) \
+             AS t FROM rollup_cohort_months WHERE month = '2026-11-01'",
+        )
+    };
+    assert_eq!(november(), "2,2,1,1");
     let cancelled = till
         .post(&format!("/api/v1/invoices/{}/cancel", uuid(6)), &json!({}))
         .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
     assert_eq!(lifetime("Bea"), "1,0,17.9900,2026-11-20,2026-11-20");
+    // Her second purchase is gone: she no longer counts as back.
+    assert_eq!(november(), "2,2,0,0");
     assert_eq!(
         app.text(
             "SELECT concat_ws(',', m.month, m.sales, m.net_sales) AS t FROM rollup_customer_months m \
@@ -167,17 +192,17 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
         "2026-11-01,1,17.9900"
     );
     // Eight tills sell to the Walk-in at once.
-    let mut at_once = Vec::new();
-    for n in 10..18 {
-        at_once.push(priced_sale(&till, n, 1, None).await);
-    }
-    let made = join_all(
-        at_once
-            .iter()
-            .map(|body| till.post("/api/v1/invoices", body)),
-    )
-    .await;
-    assert!(made.iter().all(|m| m.status == StatusCode::CREATED));
+    sell_at_once(&till, 10..18, None).await;
+    // And eight sell to Cai, a new customer, at once: all eight on one lifetime row, and Cai
+    // one new customer and one buyer of November however the tills raced to make that row.
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'Cai', 'Dias', min(g.id), min(t.id) FROM customer_groups g, territories t",
+    );
+    let cai = app.text("SELECT code AS t FROM customers WHERE first_name = 'Cai'");
+    sell_at_once(&till, 20..28, Some(&cai)).await;
+    assert_eq!(lifetime("Cai"), "8,0,143.9200,2026-11-20,2026-11-20");
+    assert_eq!(november(), "3,3,0,0");
 
     let customer_day = |first_name: &str| {
         app.text(&format!(
@@ -219,9 +244,9 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
              FROM rollup_offer_days r JOIN offers o ON o.id = r.offer_id \
              GROUP BY o.title ORDER BY o.title LIMIT 1"
         ),
-        // Ana's sale (6.00 off), Bea's kept one and the eight single tees (2.00 off each);
+        // Ana's sale (6.00 off), Bea's kept one and the sixteen single tees (2.00 off each);
         // the cancelled sales taken off again.
-        "Tees 10%,10,24.0000,215.8800"
+        "Tees 10%,18,40.0000,359.8000"
     );
     // Ana's lifetime: one sale, one return, both on the 20th.
     assert_eq!(lifetime("Ana"), "1,1,35.9800,2026-11-20,2026-11-20");
@@ -252,6 +277,6 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     let kept = rollups(&app);
     assert!(kept.len() >= 4, "{kept:?}");
     let rebuilt = patron::reports::rebuild::rebuild(&mut app.conn(), None, |_, _| {}).unwrap();
-    assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 1 + 8);
+    assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 1 + 8 + 8);
     assert_eq!(rollups(&app), kept);
 }

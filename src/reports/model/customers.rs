@@ -255,21 +255,45 @@ pub struct Cohort {
 pub fn cohorts(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Cohort>> {
     let sql = if filter.store.is_some() {
         store_cohorts_sql()
-    } else {
+    } else if filter.narrows_customers() {
         cohorts_sql()
+    } else {
+        counted_cohorts_sql()
     };
     filter.bind(sql).load(conn)
 }
 
-/// The whole company's cohorts, from each customer's first and second purchase days and their
-/// month rows (binds `$1`..`$6`, `$4` unused).
+/// The months `$2` to `$3` fall in, whole.
+const COHORT_MONTHS: &str = "span AS (SELECT date_trunc('month', $2::date)::date AS first, \
+       (date_trunc('month', $3::date) + interval '1 month')::date AS past), \
+     months AS (SELECT generate_series(span.first, span.past - 1, interval '1 month')::date \
+       AS month FROM span)";
+
+/// The whole company's cohorts as the invoice pipeline counts them (migration
+/// `cohorts_and_one_rollup_call`): sixteen rows a month (binds `$1`..`$3`).
+fn counted_cohorts_sql() -> String {
+    format!(
+        "WITH {COHORT_MONTHS}, \
+              counted AS ( \
+                SELECT c.month, sum(c.buyers) AS buyers, sum(c.new_customers) AS new_customers, \
+                       sum(c.back_30) AS back_30, sum(c.back_90) AS back_90 \
+                FROM rollup_cohort_months c, span \
+                WHERE c.company_id = $1 AND c.month >= span.first AND c.month < span.past \
+                GROUP BY c.month) \
+         SELECT m.month, coalesce(c.new_customers, 0)::bigint AS new_customers, \
+                coalesce(c.back_30, 0)::bigint AS back_30, coalesce(c.back_90, 0)::bigint AS back_90, \
+                (coalesce(c.buyers, 0) - coalesce(c.new_customers, 0))::bigint AS returning_customers \
+         FROM months m LEFT JOIN counted c USING (month) \
+         ORDER BY m.month"
+    )
+}
+
+/// The cohorts of a customer group or territory, from each customer's first and second
+/// purchase days and their month rows (binds `$1`..`$6`, `$4` unused).
 fn cohorts_sql() -> String {
     let named = named_only();
     format!(
-        "WITH span AS (SELECT date_trunc('month', $2::date)::date AS first, \
-                              (date_trunc('month', $3::date) + interval '1 month')::date AS past), \
-              months AS (SELECT generate_series(span.first, span.past - 1, interval '1 month')::date \
-                           AS month FROM span), \
+        "WITH {COHORT_MONTHS}, \
               new AS ( \
                 SELECT date_trunc('month', p.first_purchase)::date AS month, count(*) AS new_customers, \
                        count(*) FILTER (WHERE p.second_purchase <= p.first_purchase + 30) AS back_30, \
