@@ -2,6 +2,7 @@ DROP FUNCTION add_invoice_rollups(bigint, smallint, bigint, date, bigint, bigint
     integer, integer, numeric, numeric, numeric, boolean, boolean);
 DROP FUNCTION rebuild_cohort_months();
 DROP TABLE rollup_cohort_months;
+DROP FUNCTION rebuild_referral_figures();
 
 -- The lifetime functions as they were before the cohort counters.
 CREATE OR REPLACE FUNCTION add_customer_purchase(
@@ -76,3 +77,5 @@ BEGIN
     RETURN written;
 END $$;
 DROP FUNCTION add_cohort_change(bigint, bigint, date, integer, date, date, date, date);
+DROP FUNCTION copy_referral_figures(bigint, date, numeric);
+ALTER TABLE referral_registrations DROP COLUMN first_purchase, DROP COLUMN revenue;

@@ -9,8 +9,40 @@
 -- makes the month's first purchase; the cancel's refresh when it takes one away; the rebuild
 -- counts them again from the lifetime and month rows.
 --
+-- The referral funnel joined 100,000 registrations to a year of customer days on every view
+-- (293 ms). Each registration now carries what the referred customer has brought so far, their
+-- first purchase day and net sales, copied from their lifetime row whenever it moves (a
+-- referred customer is registered as they are created, so every purchase of theirs follows
+-- it); the rebuild copies them again.
+--
 -- A sale sent each rollup write as its own statement (two to four round trips). One function,
 -- `add_invoice_rollups`, now writes all of them: its plans are made once per connection.
+
+ALTER TABLE referral_registrations
+    ADD COLUMN first_purchase date,
+    ADD COLUMN revenue numeric(18,4) NOT NULL DEFAULT 0;
+
+-- Copies customer `p_customer`'s first purchase and net sales from their lifetime row to their
+-- referral registration, if they have one.
+CREATE FUNCTION copy_referral_figures(p_customer bigint, p_first date, p_net numeric)
+RETURNS void LANGUAGE sql AS $$
+    UPDATE referral_registrations SET first_purchase = p_first, revenue = p_net
+    WHERE customer_id = p_customer
+      AND (first_purchase IS DISTINCT FROM p_first OR revenue <> p_net)
+$$;
+
+-- Copies every registration's figures again (after the lifetime rows are rebuilt).
+CREATE FUNCTION rebuild_referral_figures() RETURNS void LANGUAGE sql AS $$
+    UPDATE referral_registrations g
+    SET first_purchase = p.first_purchase, revenue = coalesce(p.net_sales, 0)
+    FROM referral_registrations r
+    JOIN referral_codes k ON k.id = r.referral_code_id
+    LEFT JOIN customer_purchases p ON p.customer_id = r.customer_id AND p.company_id = k.company_id
+    WHERE g.id = r.id
+      AND (g.first_purchase IS DISTINCT FROM p.first_purchase
+           OR g.revenue <> coalesce(p.net_sales, 0))
+$$;
+SELECT rebuild_referral_figures();
 
 CREATE TABLE rollup_cohort_months (
     company_id     bigint NOT NULL,
@@ -60,7 +92,8 @@ BEGIN
 END $$;
 
 -- As migration `customer_net_ceiling` made it, and now reading the lifetime row under lock
--- first, so that the cohort counters move from what the row held.
+-- first, so that the cohort counters move from what the row held; the referral registration's
+-- figures follow the row.
 CREATE OR REPLACE FUNCTION add_customer_purchase(
     p_company bigint, p_customer bigint, p_day date, p_store bigint,
     p_sales integer, p_returns integer, p_net numeric, p_discount numeric
@@ -73,6 +106,7 @@ DECLARE
     old_second date;
     new_first date;
     new_second date;
+    new_net numeric;
     month_sales integer;
 BEGIN
     IF EXISTS (SELECT 1 FROM pos_profiles WHERE default_customer_id = p_customer) THEN
@@ -107,7 +141,8 @@ BEGIN
                     WHEN bought = r.last_purchase THEN greatest(r.last_store_id, p_store)
                     ELSE r.last_store_id END
             WHERE customer_id = p_customer AND company_id = p_company
-            RETURNING first_purchase, second_purchase INTO new_first, new_second;
+            RETURNING first_purchase, second_purchase, net_sales
+            INTO new_first, new_second, new_net;
             EXIT;
         END IF;
         -- The customer's first invoice; a till selling to them at this moment may insert the
@@ -118,7 +153,7 @@ BEGIN
         VALUES (p_company, p_customer, p_sales, p_returns, p_net, p_discount,
                 bought, NULL, bought, CASE WHEN bought IS NOT NULL THEN p_store END, ceiling)
         ON CONFLICT (customer_id, company_id) DO NOTHING
-        RETURNING first_purchase, second_purchase INTO new_first, new_second;
+        RETURNING first_purchase, second_purchase, net_sales INTO new_first, new_second, new_net;
         EXIT WHEN FOUND;
     END LOOP;
     INSERT INTO rollup_customer_months AS r
@@ -137,6 +172,7 @@ BEGIN
         p_company, p_customer, p_day,
         (month_sales > 0)::int - (month_sales - p_sales > 0)::int,
         old_first, old_second, new_first, new_second);
+    PERFORM copy_referral_figures(p_customer, new_first, new_net);
     RETURN 2;
 END $$;
 
@@ -148,6 +184,7 @@ DECLARE
     old_second date;
     new_first date;
     new_second date;
+    new_net numeric;
 BEGIN
     IF EXISTS (SELECT 1 FROM pos_profiles WHERE default_customer_id = p_customer) THEN
         RETURN 0;
@@ -163,9 +200,10 @@ BEGIN
         last_purchase = d.last_purchase, last_store_id = d.last_store_id
     FROM customer_purchase_days(p_company, p_customer) d
     WHERE p.customer_id = p_customer AND p.company_id = p_company
-    RETURNING p.first_purchase, p.second_purchase INTO new_first, new_second;
+    RETURNING p.first_purchase, p.second_purchase, p.net_sales INTO new_first, new_second, new_net;
     PERFORM add_cohort_change(p_company, p_customer, NULL, 0,
                               old_first, old_second, new_first, new_second);
+    PERFORM copy_referral_figures(p_customer, new_first, new_net);
     RETURN 1;
 END $$;
 

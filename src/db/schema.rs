@@ -835,6 +835,8 @@ diesel::table! {
         reward_invoice_id -> Nullable<Int8>,
         store_id -> Nullable<Int8>,
         created_at -> Timestamptz,
+        first_purchase -> Nullable<Date>,
+        revenue -> Numeric,
     }
 }
 

@@ -193,8 +193,8 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
     .map(|c| c.n)
 }
 
-/// Makes every customer's lifetime and month rows, and the cohort counts, again from the daily
-/// rollups (after their days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
+/// Makes every customer's lifetime and month rows, the cohort counts and the referral
+/// registrations' figures again from the daily rollups (after their days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
 /// step until it commits. The caller runs it in a transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query(
@@ -203,7 +203,8 @@ pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     )
     .execute(conn)?;
     diesel::sql_query("SELECT rebuild_customer_purchases()").execute(conn)?;
-    diesel::sql_query("SELECT rebuild_cohort_months()")
+    diesel::sql_query("SELECT rebuild_cohort_months()").execute(conn)?;
+    diesel::sql_query("SELECT rebuild_referral_figures()")
         .execute(conn)
         .map(|_| ())
 }

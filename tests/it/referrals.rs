@@ -364,6 +364,22 @@ async fn the_funnel_counts_a_small_known_campaign_and_downloads_as_csv() {
     assert_eq!(lines[2], "Campaign,Spring friends,1,2,1,17.99,USD,4,1");
     assert_eq!(lines[3], "Campaign,No campaign,1,0,0,0.00,USD,0,0");
 
+    // Bob's sale cancelled: he has bought nothing, and his coupon is his again to use.
+    let cancelled = till
+        .post(
+            &format!("/api/v1/invoices/{}/cancel", bought["id"].as_str().unwrap()),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    let csv = client
+        .get("/reports/referrals.csv?from=2026-11-01&to=2026-12-31")
+        .await;
+    assert_eq!(
+        csv.body.lines().nth(1),
+        Some("Total,All referrals,2,2,0,0.00,USD,4,0")
+    );
+
     // A range before anything happened is empty; a bad date is told by its field.
     let page = client
         .get("/reports/referrals?from=2025-01-01&to=2025-01-31")
