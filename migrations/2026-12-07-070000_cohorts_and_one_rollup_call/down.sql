@@ -3,6 +3,8 @@ DROP FUNCTION add_invoice_rollups(bigint, smallint, bigint, date, bigint, bigint
 DROP FUNCTION rebuild_cohort_months();
 DROP TABLE rollup_cohort_months;
 DROP FUNCTION rebuild_referral_figures();
+DROP FUNCTION refresh_referral_coupons(bigint);
+DROP FUNCTION referral_coupons_used(referral_registrations);
 
 -- The lifetime functions as they were before the cohort counters.
 CREATE OR REPLACE FUNCTION add_customer_purchase(
@@ -78,4 +80,6 @@ BEGIN
 END $$;
 DROP FUNCTION add_cohort_change(bigint, bigint, date, integer, date, date, date, date);
 DROP FUNCTION copy_referral_figures(bigint, date, numeric);
-ALTER TABLE referral_registrations DROP COLUMN first_purchase, DROP COLUMN revenue;
+DROP INDEX referral_registrations_customer_coupon_idx, referral_registrations_referrer_coupon_idx;
+ALTER TABLE referral_registrations
+    DROP COLUMN first_purchase, DROP COLUMN revenue, DROP COLUMN coupons_used;

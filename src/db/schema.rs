@@ -837,6 +837,7 @@ diesel::table! {
         created_at -> Timestamptz,
         first_purchase -> Nullable<Date>,
         revenue -> Numeric,
+        coupons_used -> Int2,
     }
 }
 

@@ -92,23 +92,19 @@ pub fn report(conn: &mut PgConnection, range: &Range, top: i64) -> QueryResult<R
         )
     };
     let (reg_grouping, code_grouping) = (grouping("reg."), grouping(""));
-    // Each registration carries its customer's first purchase and revenue so far (kept by the
-    // reports step, migration `cohorts_and_one_rollup_call`), so one pass over the registrations
-    // counts them; the used reward coupons are one hash probed twice.
+    // Each registration carries its customer's first purchase and revenue so far and its used
+    // reward coupons (kept by the reports step, migration `cohorts_and_one_rollup_call`): one
+    // pass over the registrations counts them all.
     let sql = format!(
-        "WITH used AS MATERIALIZED ( \
-           SELECT id FROM coupons WHERE company_id = $1 AND used > 0 \
-         ), per_reg AS ( \
+        "WITH per_reg AS ( \
            SELECT {reg_grouping} AS grp, coalesce(reg.campaign_id, reg.referrer_id) AS key, \
                   count(*) AS registrations, \
                   count(reg.first_purchase) AS first_purchases, \
                   coalesce(sum(reg.revenue), 0) AS revenue, \
                   count(*) + count(reg.referrer_coupon_id) AS coupons_issued, \
-                  count(*) FILTER (WHERE reg.customer_coupon_id IN (SELECT id FROM used)) \
-                    + count(*) FILTER (WHERE reg.referrer_coupon_id IN (SELECT id FROM used)) \
-                    AS coupons_used \
-           FROM (SELECT r.campaign_id, g.referrer_id, g.customer_coupon_id, g.referrer_coupon_id, \
-                        g.first_purchase, g.revenue \
+                  coalesce(sum(reg.coupons_used), 0) AS coupons_used \
+           FROM (SELECT r.campaign_id, g.referrer_id, g.referrer_coupon_id, g.first_purchase, \
+                        g.revenue, g.coupons_used \
                  FROM referral_registrations g JOIN referral_codes r ON r.id = g.referral_code_id \
                  WHERE r.company_id = $1 AND g.created_at >= $2 AND g.created_at < $3{campaign} \
                 ) reg \
