@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::filters::ReportQuery;
 use super::model::promotions::{self, CouponFigures, OfferFigures};
 use super::page::{Fields, Report, money, number, one_piece_csv, page, resolved};
-use super::table::{Cell, Column, num, text};
+use super::table::{Cell, Column, num, sorted, text};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser};
 
@@ -27,13 +27,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 const COUPON_ROWS: i64 = 1_000;
 
 const OFFER_COLUMNS: [Column; 7] = [
-    text("Offer", None),
-    num("Sales", None),
-    num("Discount Given", None),
-    num("Units Free", None),
-    num("Revenue", None),
-    num("Average Basket", None),
-    num("Without the Offer", None),
+    text("Offer", Some("offer")),
+    num("Sales", Some("sales")),
+    num("Discount Given", Some("discount")),
+    num("Units Free", Some("free")),
+    num("Revenue", Some("revenue")),
+    num("Average Basket", Some("basket")),
+    num("Without the Offer", Some("without")),
 ];
 
 fn basket(currency: &Currency, amount: Option<Decimal>) -> Cell {
@@ -56,7 +56,7 @@ async fn offer_rows(
     state: &AppState,
     user: &CurrentUser,
     query: ReportQuery,
-) -> Result<(super::filters::Resolved, Vec<OfferFigures>), AppError> {
+) -> Result<(super::filters::Resolved, Vec<Vec<Cell>>), AppError> {
     user.require(Permission::ReportsView)?;
     let resolved = resolved(state, user, query).await?;
     let filter = resolved.filter.clone();
@@ -64,7 +64,12 @@ async fn offer_rows(
         .reports
         .run(move |conn| Ok(promotions::offers(conn, &filter)?))
         .await?;
-    Ok((resolved, rows))
+    let cells = rows
+        .iter()
+        .map(|r| offer_cells(&resolved.currency, r))
+        .collect();
+    let cells = sorted(&OFFER_COLUMNS, cells, &resolved.query.sort);
+    Ok((resolved, cells))
 }
 
 /// GET /reports/offers: Offer Effectiveness.
@@ -74,7 +79,6 @@ async fn offers(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (resolved, rows) = offer_rows(&state, &user, query.into_inner()).await?;
-    let currency = resolved.currency.clone();
     page(
         &user,
         resolved,
@@ -86,7 +90,7 @@ async fn offers(
             columns: &OFFER_COLUMNS,
             chart: None,
             note: None,
-            rows: rows.iter().map(|r| offer_cells(&currency, r)).collect(),
+            rows,
             totals: None,
             empty: "No offer was used in this period.",
         },
@@ -100,27 +104,23 @@ async fn offers_csv(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (resolved, rows) = offer_rows(&state, &user, query.into_inner()).await?;
-    let cells = rows
-        .iter()
-        .map(|r| offer_cells(&resolved.currency, r))
-        .collect();
     one_piece_csv(
         &state,
         &format!("offer-effectiveness-{}.csv", resolved.query.to),
         &OFFER_COLUMNS,
-        cells,
+        rows,
     )
 }
 
 const COUPON_COLUMNS: [Column; 8] = [
-    text("Coupon", None),
-    text("Offer", None),
-    text("Campaign", None),
-    text("Batch", None),
-    num("Uses", None),
-    num("Uses per Day", None),
-    num("Discount Given", None),
-    num("Revenue", None),
+    text("Coupon", Some("coupon")),
+    text("Offer", Some("offer")),
+    text("Campaign", Some("campaign")),
+    text("Batch", Some("batch")),
+    num("Uses", Some("uses")),
+    num("Uses per Day", Some("per-day")),
+    num("Discount Given", Some("discount")),
+    num("Revenue", Some("revenue")),
 ];
 
 fn coupon_cells(currency: &Currency, days: i64, row: &CouponFigures) -> Vec<Cell> {
@@ -154,6 +154,7 @@ async fn coupon_rows(
         .iter()
         .map(|r| coupon_cells(&resolved.currency, days, r))
         .collect();
+    let cells = sorted(&COUPON_COLUMNS, cells, &resolved.query.sort);
     Ok((resolved, days, cells))
 }
 
@@ -171,7 +172,7 @@ async fn coupons(
             title: "Coupons",
             path: "/reports/coupons",
             intro: format!(
-                "Each coupon used in these {days} days, most used first, with its offer's discount on those sales and their revenue (without delivery); coupons are the company's, so every store counts."
+                "Each coupon used in these {days} days (the {COUPON_ROWS} most used), most used first unless a column says otherwise, with its offer's discount on those sales and their revenue (without delivery); coupons are the company's, so every store counts."
             ),
             fields: Fields {
                 customers: false,

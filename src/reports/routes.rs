@@ -15,7 +15,7 @@ use super::model::customer_page;
 use super::model::customers::{self as customer_model, Cohort, CustomerSales, Lapsed};
 use super::model::stores::{self as store_model, Delivery, StoreSales};
 use super::page::{Fields, Report, day, money, number, one_piece_csv, page, resolved};
-use super::table::{self, Cell, Column, num, text};
+use super::table::{self, Cell, Column, num, sorted, text};
 use crate::state::AppState;
 use crate::web::format::count;
 use crate::web::stream::csv_download;
@@ -601,10 +601,10 @@ async fn stores_csv(
 }
 
 const DELIVERY_COLUMNS: [Column; 4] = [
-    text("Store", None),
-    text("Delivery Charge", None),
-    num("Charges", None),
-    num("Amount", None),
+    text("Store", Some("store")),
+    text("Delivery Charge", Some("label")),
+    num("Charges", Some("charges")),
+    num("Amount", Some("amount")),
 ];
 
 fn delivery_cells(currency: &Currency, row: &Delivery) -> Vec<Cell> {
@@ -618,6 +618,20 @@ fn delivery_cells(currency: &Currency, row: &Delivery) -> Vec<Cell> {
         number(row.charges),
         money(currency, row.amount),
     ]
+}
+
+/// The report's rows in the order asked for, and its totals line (none when there are no rows).
+fn delivery_table(
+    currency: &Currency,
+    lines: &[Delivery],
+    sort: &str,
+) -> (Vec<Vec<Cell>>, Option<Vec<Cell>>) {
+    let (body, totals): (Vec<_>, Vec<_>) = lines.iter().partition(|l| !l.store.is_empty());
+    let rows: Vec<_> = body.iter().map(|l| delivery_cells(currency, l)).collect();
+    let totals = (!rows.is_empty())
+        .then(|| totals.first().map(|t| delivery_cells(currency, t)))
+        .flatten();
+    (sorted(&DELIVERY_COLUMNS, rows, sort), totals)
 }
 
 async fn delivery_lines(state: &AppState, resolved: &Resolved) -> Result<Vec<Delivery>, AppError> {
@@ -637,11 +651,7 @@ async fn delivery(
     let resolved = resolved(&state, &user, query.into_inner()).await?;
     let lines = delivery_lines(&state, &resolved).await?;
     let currency = resolved.currency.clone();
-    let (body, totals): (Vec<_>, Vec<_>) = lines.iter().partition(|l| !l.store.is_empty());
-    let rows: Vec<_> = body.iter().map(|l| delivery_cells(&currency, l)).collect();
-    let totals = (!rows.is_empty())
-        .then(|| totals.first().map(|t| delivery_cells(&currency, t)))
-        .flatten();
+    let (rows, totals) = delivery_table(&currency, &lines, &resolved.query.sort);
     page(
         &user,
         resolved,
@@ -668,10 +678,8 @@ async fn delivery_csv(
 ) -> Result<HttpResponse, AppError> {
     let resolved = resolved(&state, &user, query.into_inner()).await?;
     let lines = delivery_lines(&state, &resolved).await?;
-    let rows = lines
-        .iter()
-        .map(|l| delivery_cells(&resolved.currency, l))
-        .collect();
+    let (mut rows, totals) = delivery_table(&resolved.currency, &lines, &resolved.query.sort);
+    rows.extend(totals);
     one_piece_csv(
         &state,
         &format!("delivery-charges-{}.csv", resolved.query.to),

@@ -103,6 +103,31 @@ pub fn headers(columns: &[Column], current: &str, link: impl Fn(&str) -> String)
         .collect()
 }
 
+/// `rows` in the order `sort` asks for (`key` ascending, `key-desc` descending, as the headers
+/// link them) when a column of `columns` sorts by that key; otherwise as they came. For the short
+/// reports, whose rows are all in hand: figures compare as numbers (an empty cell lowest), text
+/// without regard to case; ties keep their order.
+pub fn sorted(columns: &[Column], mut rows: Vec<Vec<Cell>>, sort: &str) -> Vec<Vec<Cell>> {
+    let (key, descending) = sort
+        .strip_suffix("-desc")
+        .map_or((sort, false), |key| (key, true));
+    let Some(at) = columns.iter().position(|c| c.sort == Some(key)) else {
+        return rows;
+    };
+    let by_number = columns[at].num;
+    rows.sort_by(|a, b| {
+        let (a, b) = (&a[at].plain, &b[at].plain);
+        let order = if by_number {
+            let value = |s: &str| s.parse::<rust_decimal::Decimal>().ok();
+            value(a).cmp(&value(b))
+        } else {
+            a.to_lowercase().cmp(&b.to_lowercase())
+        };
+        if descending { order.reverse() } else { order }
+    });
+    rows
+}
+
 /// CSV bytes of `rows` (with `columns` as header when `header`).
 pub fn csv_chunk(columns: &[Column], rows: &[Vec<Cell>], header: bool) -> Result<Bytes, AppError> {
     let failed = |e: csv::Error| AppError::Internal(e.to_string());
@@ -168,5 +193,44 @@ where
             csv_chunk(columns, &lines, false).map(Some)
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: [Column; 2] = [text("Name", Some("name")), num("Sales", Some("sales"))];
+
+    fn rows() -> Vec<Vec<Cell>> {
+        [("bea", "12"), ("Ana", "3"), ("Cai", ""), ("dan", "100.50")]
+            .iter()
+            .map(|(name, sales)| vec![Cell::text(*name), Cell::text(*sales)])
+            .collect()
+    }
+
+    fn names(rows: &[Vec<Cell>]) -> Vec<&str> {
+        rows.iter().map(|r| r[0].plain.as_str()).collect()
+    }
+
+    #[test]
+    fn short_reports_sort_figures_as_numbers_and_names_without_case() {
+        assert_eq!(
+            names(&sorted(&COLUMNS, rows(), "sales")),
+            ["Cai", "Ana", "bea", "dan"]
+        );
+        assert_eq!(
+            names(&sorted(&COLUMNS, rows(), "sales-desc")),
+            ["dan", "bea", "Ana", "Cai"]
+        );
+        assert_eq!(
+            names(&sorted(&COLUMNS, rows(), "name")),
+            ["Ana", "bea", "Cai", "dan"]
+        );
+        // A sort no column has leaves the report's own order.
+        assert_eq!(
+            names(&sorted(&COLUMNS, rows(), "net-desc")),
+            ["bea", "Ana", "Cai", "dan"]
+        );
     }
 }

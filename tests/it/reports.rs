@@ -429,6 +429,30 @@ async fn offer_effectiveness_and_coupons_say_what_each_promotion_brought_in() {
     offers.assert_contains(
         r#">Tees 10% coupon</a></td><td class="num">1</td><td class="num">$8.00</td>"#,
     );
+    // Sorted by Discount Given, the coupon's offer (8.00) comes first, then by the header
+    // link the other way; the CSV comes in the page's order.
+    let place = |body: &str, title: &str| body.find(title).unwrap_or(usize::MAX);
+    for (sort, coupon_first) in [("discount-desc", true), ("discount", false)] {
+        let page = marketing
+            .get(&format!(
+                "/reports/offers?from=2026-11-20&to=2026-11-20&sort={sort}"
+            ))
+            .await;
+        let first = place(&page.body, ">Tees 10% coupon</a>") < place(&page.body, ">Tees 10%</a>");
+        assert_eq!(first, coupon_first, "{sort}");
+        let csv = marketing
+            .get(&format!(
+                "/reports/offers.csv?from=2026-11-20&to=2026-11-20&sort={sort}"
+            ))
+            .await;
+        let first = place(&csv.body, "Tees 10% coupon,") < place(&csv.body, "Tees 10%,");
+        assert_eq!(first, coupon_first, "CSV {sort}");
+    }
+    let by_discount = marketing
+        .get("/reports/offers?from=2026-11-20&to=2026-11-20&sort=discount-desc")
+        .await;
+    by_discount.assert_contains(r#"aria-sort="descending""#);
+    by_discount.assert_contains("sort=discount\"");
     let coupons = marketing
         .get("/reports/coupons?from=2026-11-20&to=2026-11-21")
         .await;
