@@ -63,6 +63,8 @@ pub struct ReportQuery {
     pub territory: String,
     /// Sales person id.
     pub sales_person: String,
+    /// Campaign id (the promotions reports).
+    pub campaign: String,
     /// Sort value of a sortable report.
     pub sort: String,
     /// Days without a purchase (lapsed customers).
@@ -81,6 +83,7 @@ impl ReportQuery {
             ("customer_group", self.customer_group.as_str()),
             ("territory", self.territory.as_str()),
             ("sales_person", self.sales_person.as_str()),
+            ("campaign", self.campaign.as_str()),
             ("days", self.days.as_str()),
             ("sort", sort),
         ];
@@ -110,6 +113,8 @@ pub struct Choices {
     pub territories: Vec<(String, String)>,
     /// Sales persons.
     pub sales_persons: Vec<(String, String)>,
+    /// The company's campaigns.
+    pub campaigns: Vec<(String, String)>,
 }
 
 /// A report's filters read: what to query, the selects, the messages, and how the header
@@ -198,6 +203,7 @@ pub fn resolve(
         &choices.sales_persons,
         &mut errors,
     );
+    let campaign = id_of(&query.campaign, "campaign", &choices.campaigns, &mut errors);
     let mut summary = vec![format!(
         "{} – {}",
         from.format("%-d %b %Y"),
@@ -207,6 +213,7 @@ pub fn resolve(
     summary.extend(label_of(customer_group, &choices.customer_groups));
     summary.extend(label_of(territory, &choices.territories));
     summary.extend(label_of(sales_person, &choices.sales_persons));
+    summary.extend(label_of(campaign, &choices.campaigns).map(|c| format!("Campaign {c}")));
     Ok(Resolved {
         filter: Filter {
             company: company.id,
@@ -216,6 +223,7 @@ pub fn resolve(
             customer_group,
             territory,
             sales_person,
+            campaign,
         },
         query,
         choices,
@@ -250,10 +258,15 @@ fn choices(conn: &mut PgConnection, reader: Reader, company: i64) -> Result<Choi
         .into_iter()
         .map(|p| (p.id.to_string(), p.name))
         .collect();
+    let campaigns = crate::offers::model::queries::campaign_choices(conn, Some(company))?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.name))
+        .collect();
     Ok(Choices {
         stores,
         customer_groups,
         territories,
         sales_persons,
+        campaigns,
     })
 }

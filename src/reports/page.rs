@@ -24,6 +24,8 @@ pub struct Fields {
     pub sales_person: bool,
     /// Days Without a Purchase (and no To).
     pub days: bool,
+    /// Campaign.
+    pub campaign: bool,
 }
 
 #[derive(Template)]
@@ -58,6 +60,7 @@ impl ReportPage {
             "store" => &self.query.store,
             "customer_group" => &self.query.customer_group,
             "territory" => &self.query.territory,
+            "campaign" => &self.query.campaign,
             _ => &self.query.sales_person,
         };
         picked == value

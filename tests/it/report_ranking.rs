@@ -70,6 +70,7 @@ async fn the_bounded_read_of_top_customers_finds_what_adding_up_every_customer_f
                 customer_group: None,
                 territory: None,
                 sales_person: None,
+                campaign: None,
             };
             let (all, _) = added_up(&mut conn, &filter, "", 10_000).unwrap();
             assert_eq!(
@@ -114,6 +115,7 @@ async fn the_bounded_read_of_top_customers_finds_what_adding_up_every_customer_f
         customer_group: Some(app.count("SELECT min(id) AS n FROM customer_groups")),
         territory: None,
         sales_person: None,
+        campaign: None,
     };
     assert_eq!(first_reading(&mut conn, &filter, "", 5, 3).unwrap(), None);
 }

@@ -448,6 +448,36 @@ async fn offer_effectiveness_and_coupons_say_what_each_promotion_brought_in() {
         let first = place(&csv.body, "Tees 10% coupon,") < place(&csv.body, "Tees 10%,");
         assert_eq!(first, coupon_first, "CSV {sort}");
     }
+    // The campaign filter: the coupon and its offer belong to "Flyers"; the automatic offer
+    // to no campaign.
+    app.sql(
+        "INSERT INTO campaigns (company_id, name, start_date) \
+         SELECT company_id, 'Flyers', '2026-01-01' FROM offers LIMIT 1",
+    );
+    app.sql(&format!(
+        "UPDATE offer_versions SET campaign_id = (SELECT id FROM campaigns) \
+         WHERE offer_id = {coupon_offer}"
+    ));
+    app.sql("UPDATE coupons SET campaign_id = (SELECT id FROM campaigns) WHERE code = 'FLYER'");
+    let flyers = app.count("SELECT id AS n FROM campaigns");
+    let page = marketing
+        .get(&format!(
+            "/reports/offers?from=2026-11-20&to=2026-11-20&campaign={flyers}"
+        ))
+        .await;
+    page.assert_contains(">Tees 10% coupon</a>");
+    page.assert_lacks(">Tees 10%</a>");
+    page.assert_contains("Campaign Flyers");
+    let page = marketing
+        .get(&format!(
+            "/reports/coupons?from=2026-11-20&to=2026-11-21&campaign={flyers}"
+        ))
+        .await;
+    page.assert_contains(">FLYER</a></td><td>Tees 10% coupon</td><td>Flyers</td>");
+    let unknown = marketing
+        .get("/reports/coupons?from=2026-11-20&to=2026-11-21&campaign=999999")
+        .await;
+    unknown.assert_contains("Choose one from the list.");
     let by_discount = marketing
         .get("/reports/offers?from=2026-11-20&to=2026-11-20&sort=discount-desc")
         .await;
@@ -457,14 +487,14 @@ async fn offer_effectiveness_and_coupons_say_what_each_promotion_brought_in() {
         .get("/reports/coupons?from=2026-11-20&to=2026-11-21")
         .await;
     coupons.assert_contains(
-        r#">FLYER</a></td><td>Tees 10% coupon</td><td></td><td></td><td class="num">1</td><td class="num">0.5</td><td class="num">$8.00</td><td class="num">$31.98</td>"#,
+        r#">FLYER</a></td><td>Tees 10% coupon</td><td>Flyers</td><td></td><td class="num">1</td><td class="num">0.5</td><td class="num">$8.00</td><td class="num">$31.98</td>"#,
     );
     let csv = marketing
         .get("/reports/coupons.csv?from=2026-11-20&to=2026-11-21")
         .await;
     assert!(
         csv.body
-            .contains("FLYER,Tees 10% coupon,,,1,0.5,8.00,31.98"),
+            .contains("FLYER,Tees 10% coupon,Flyers,,1,0.5,8.00,31.98"),
         "{}",
         csv.body
     );

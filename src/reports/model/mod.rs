@@ -31,6 +31,8 @@ pub struct Filter {
     pub territory: Option<i64>,
     /// One sales person only.
     pub sales_person: Option<i64>,
+    /// One campaign's offers or coupons only (the promotions reports).
+    pub campaign: Option<i64>,
 }
 
 impl Filter {

@@ -58,6 +58,10 @@ pub fn offers(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Offer
            FROM rollup_offer_days r \
            WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
              AND ($4::bigint IS NULL OR r.store_id = $4) \
+             AND ($5::bigint IS NULL OR r.offer_id IN ( \
+               SELECT v.offer_id FROM offers f JOIN offer_versions v \
+                 ON v.offer_id = f.id AND v.version = f.current_version \
+               WHERE f.company_id = $1 AND v.campaign_id = $5)) \
            GROUP BY r.offer_id HAVING sum(r.sales) <> 0), \
          s AS ( \
            SELECT o.offer_id, coalesce(sum(d.sales), 0)::bigint AS all_sales, \
@@ -75,6 +79,7 @@ pub fn offers(conn: &mut PgConnection, filter: &Filter) -> QueryResult<Vec<Offer
     .bind::<Date, _>(filter.from)
     .bind::<Date, _>(filter.to)
     .bind::<Nullable<BigInt>, _>(filter.store)
+    .bind::<Nullable<BigInt>, _>(filter.campaign)
     .load(conn)
 }
 
@@ -121,6 +126,7 @@ pub fn coupons(
          FROM rollup_coupon_days r JOIN coupons k ON k.id = r.coupon_id \
          JOIN offers x ON x.id = k.offer_id LEFT JOIN campaigns c ON c.id = k.campaign_id \
          WHERE r.company_id = $1 AND r.day BETWEEN $2 AND $3 \
+           AND ($5::bigint IS NULL OR k.campaign_id = $5) \
          GROUP BY r.coupon_id, k.code, x.title, c.name, k.batch_id HAVING sum(r.uses) <> 0 \
          ORDER BY uses DESC, k.code LIMIT $4",
     )
@@ -128,5 +134,6 @@ pub fn coupons(
     .bind::<Date, _>(filter.from)
     .bind::<Date, _>(filter.to)
     .bind::<BigInt, _>(limit)
+    .bind::<Nullable<BigInt>, _>(filter.campaign)
     .load(conn)
 }
