@@ -61,6 +61,8 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
         crate::coupons::model::move_customer,
         crate::gift_cards::model::move_customer,
         crate::referrals::model::move_customer,
+        // Last: the rollups follow the invoices and registrations moved above.
+        crate::reports::rollups::move_customer,
     ],
 };
 

@@ -150,6 +150,24 @@ pub fn add(
     .map(|_| ())
 }
 
+diesel::define_sql_function! {
+    /// Migration `merge_moves_rollups`: moves a merged customer's rollups to the kept one.
+    fn move_customer_rollups(from: BigInt, to: BigInt) -> Integer;
+}
+
+/// The customers' `merged` hook: customer `from`'s days become `to`'s (as the merge moves their
+/// invoices), and `to`'s lifetime, month, cohort and referral figures are made again from them.
+/// Returns the daily rows moved.
+pub fn move_customer(
+    conn: &mut PgConnection,
+    from: patron_rules::CustomerId,
+    to: patron_rules::CustomerId,
+) -> QueryResult<usize> {
+    let moved: i32 =
+        diesel::select(move_customer_rollups(from.get(), to.get())).get_result(conn)?;
+    Ok(usize::try_from(moved).unwrap_or(0))
+}
+
 /// Deletes the rollups of the days `from` to `to` (both included) and makes them again from the
 /// submitted invoices of those days, all in slot 0; returns how many invoices were read. The
 /// caller runs it in a transaction: its lock lets sales already writing rollups finish first and

@@ -280,3 +280,78 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     assert_eq!(rebuilt.invoices, 1 + 1 + 1 + 1 + 8 + 8);
     assert_eq!(rollups(&app), kept);
 }
+
+#[actix_web::test]
+async fn merging_two_customers_moves_their_rollups_as_a_rebuild_would() {
+    let (app, till) = shop().await;
+    for first_name in ["Bea", "Cai"] {
+        app.sql(&format!(
+            "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+             SELECT '{first_name}', 'Costa', min(g.id), min(t.id) \
+             FROM customer_groups g, territories t"
+        ));
+    }
+    let code = |first_name: &str| {
+        app.text(&format!(
+            "SELECT code AS t FROM customers WHERE first_name = '{first_name}'"
+        ))
+    };
+    let (bea, cai) = (code("Bea"), code("Cai"));
+    // Bea buys on the 20th; Cai, her duplicate record, on the 20th and in December.
+    submit(&till, &priced_sale(&till, 1, 1, Some(&bea)).await).await;
+    submit(&till, &priced_sale(&till, 2, 2, Some(&cai)).await).await;
+    let mut december = priced_sale(&till, 3, 1, Some(&cai)).await;
+    december["posted_at"] = "2026-12-02T15:00:00Z".into();
+    submit(&till, &december).await;
+
+    let (hq, _) = app.signed_in(patron_rules::users::Role::HqManager).await;
+    let id = |first_name: &str| {
+        app.count(&format!(
+            "SELECT id AS n FROM customers WHERE first_name = '{first_name}'"
+        ))
+        .to_string()
+    };
+    let done = hq
+        .post_form(
+            "/customers/merge",
+            &[("keep", &id("Bea")), ("merge", &id("Cai"))],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+    // Bea now has all three sales, bought on the 20th and again on 2 December (within 30
+    // days: back), and Cai nothing left in any rollup.
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', p.sales, p.net_sales, p.first_purchase, p.second_purchase, \
+                    p.last_purchase) AS t \
+             FROM customer_purchases p JOIN customers c ON c.id = p.customer_id \
+             WHERE c.first_name = 'Bea'"
+        ),
+        "3,79.9600,2026-11-20,2026-12-02,2026-12-02"
+    );
+    for table in [
+        "rollup_customer_days",
+        "rollup_customer_months",
+        "customer_purchases",
+    ] {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT count(*) AS n FROM {table} r JOIN customers c ON c.id = r.customer_id \
+                 WHERE c.first_name = 'Cai'"
+            )),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        app.text(
+            "SELECT concat_ws(',', sum(new_customers), sum(back_30)) AS t \
+             FROM rollup_cohort_months WHERE month = '2026-11-01'"
+        ),
+        "1,1"
+    );
+    let kept = rollups(&app);
+    patron::reports::rebuild::rebuild(&mut app.conn(), None, |_, _| {}).unwrap();
+    assert_eq!(rollups(&app), kept);
+}

@@ -1,0 +1,1 @@
+DROP FUNCTION move_customer_rollups(bigint, bigint);
