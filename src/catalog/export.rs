@@ -10,6 +10,7 @@ use super::list::{self, ItemRow};
 use super::list_page::{ListQuery, READERS};
 use super::model::{self, ItemGroup};
 use crate::state::AppState;
+use crate::web::csv_file::CsvFile;
 use crate::web::stream::csv_download;
 use crate::web::{AppError, CurrentUser};
 
@@ -41,16 +42,14 @@ fn record(row: &ItemRow) -> [String; 7] {
 
 /// Writes `rows` as CSV (with the header when `header` is set).
 pub fn to_csv(rows: &[ItemRow], header: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
+    let mut file = CsvFile::new();
     if header {
-        writer.write_record(COLUMNS)?;
+        file.row(COLUMNS)?;
     }
     for row in rows {
-        writer.write_record(record(row))?;
+        file.row(record(row))?;
     }
-    Ok(writer.into_inner().map_err(|e| e.into_error())?)
+    file.bytes()
 }
 
 /// GET /items/export.csv: the list's filters (without its paging) as CSV, streamed.

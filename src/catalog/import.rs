@@ -11,7 +11,7 @@ use super::export::COLUMNS;
 use super::forms::{ItemForm, Names};
 use super::model::{self, ItemFields};
 use crate::imports::job::{Column, Importer, template};
-use crate::imports::{Checked, RowError, header, reader};
+use crate::imports::{Checked, RowError, cell, header, reader};
 
 /// Columns every file must have.
 pub const REQUIRED: [&str; 3] = ["Item Code", "Item Name", "Item Group"];
@@ -73,7 +73,7 @@ pub fn check(
         let cell = |c: &str| {
             columns
                 .get(c)
-                .and_then(|i| record.get(*i))
+                .and_then(|i| cell(&record, *i))
                 .unwrap_or("")
                 .trim()
                 .to_owned()
@@ -163,7 +163,7 @@ impl Importer for ItemImport {
                 .filter_map(|r| {
                     columns
                         .get("Item Code")
-                        .and_then(|i| r.get(*i))
+                        .and_then(|i| cell(&r, *i))
                         .map(|c| c.trim().to_uppercase())
                 })
                 .collect(),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
 
 use super::model::ListFilter;
+use crate::web::csv_file::CsvFile;
 
 /// Column headers, in order: the field labels people know from the form.
 pub const COLUMNS: [&str; 21] = [
@@ -132,17 +133,14 @@ pub fn page(
 
 /// Writes `rows` as CSV (with the header when `header` is set).
 pub fn to_csv(rows: &[ExportRow], header: bool) -> Result<Bytes, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
+    let mut file = CsvFile::new();
     if header {
-        writer.write_record(COLUMNS)?;
+        file.row(COLUMNS)?;
     }
     for row in rows {
-        writer.write_record(row.record())?;
+        file.row(row.record())?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(Bytes::from(bytes))
+    Ok(Bytes::from(file.bytes()?))
 }
 
 /// The id to continue after.

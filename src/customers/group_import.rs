@@ -77,7 +77,7 @@ pub fn check(
         };
         let cell = |c: &str| {
             position(c)
-                .and_then(|p| record.get(p))
+                .and_then(|p| crate::imports::cell(&record, p))
                 .unwrap_or("")
                 .trim()
                 .to_owned()

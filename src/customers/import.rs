@@ -12,7 +12,7 @@ use super::forms::CustomerForm;
 use super::model::CustomerFields;
 
 pub use crate::imports::{MAX_BYTES, RowError, decode};
-use crate::imports::{header as read_header, reader};
+use crate::imports::{cell, header as read_header, reader};
 
 /// Columns every file must have.
 pub const REQUIRED: [&str; 3] = ["First Name", "Customer Group", "Territory"];
@@ -67,7 +67,7 @@ pub fn keys(text: &str) -> (Vec<String>, Vec<Uuid>) {
         let cell = |c: &str| {
             columns
                 .get(c)
-                .and_then(|i| record.get(*i))
+                .and_then(|i| cell(&record, *i))
                 .unwrap_or("")
                 .trim()
         };
@@ -133,7 +133,7 @@ pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked,
         let cell = |c: &str| {
             columns
                 .get(c)
-                .and_then(|i| record.get(*i))
+                .and_then(|i| cell(&record, *i))
                 .unwrap_or("")
                 .trim()
                 .to_owned()

@@ -54,6 +54,12 @@ pub fn reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// Cell `i` of `record` as the file meant it: a cell this product exported with a leading quote
+/// against spreadsheet formulas (`web::csv_file`) is read without it.
+pub fn cell(record: &csv::StringRecord, i: usize) -> Option<&str> {
+    record.get(i).map(patron_rules::spreadsheet::restored)
+}
+
 /// The position of each known column in the header (labels from `columns`, any case, any
 /// order, `required` ones present); a message when the header is not usable.
 pub fn header(

@@ -7,5 +7,5 @@ pub mod job;
 pub mod model;
 pub mod pages;
 
-pub use check::{Checked, MAX_BYTES, RowError, decode, header, reader};
+pub use check::{Checked, MAX_BYTES, RowError, cell, decode, header, reader};
 pub use job::Importer;

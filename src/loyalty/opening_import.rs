@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
 use crate::imports::job::{Column, Importer, template};
-use crate::imports::{Checked, RowError, header, reader};
+use crate::imports::{Checked, RowError, cell, header, reader};
 
 /// The file's columns, in template order.
 pub const COLUMNS: [&str; 3] = ["Customer Code", "Points", "Expiry Date"];
@@ -105,7 +105,7 @@ pub fn check(
         let cell = |c: &str| {
             columns
                 .get(c)
-                .and_then(|i| record.get(*i))
+                .and_then(|i| cell(&record, *i))
                 .unwrap_or("")
                 .trim()
                 .to_owned()
@@ -174,7 +174,7 @@ fn codes(text: &str) -> Vec<String> {
             .filter_map(|r| {
                 columns
                     .get("Customer Code")
-                    .and_then(|i| r.get(*i))
+                    .and_then(|i| cell(&r, *i))
                     .map(|c| c.trim().to_uppercase())
             })
             .filter(|c| !c.is_empty())

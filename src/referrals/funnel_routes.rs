@@ -15,6 +15,7 @@ use super::funnel_chart::{self, Chart};
 use crate::coupons::model::queries::campaigns_of;
 use crate::state::AppState;
 use crate::stores::model::home_company;
+use crate::web::csv_file::CsvFile;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
 
 /// How many referrers the top table lists.
@@ -200,15 +201,6 @@ const COLUMNS: [&str; 9] = [
     "Reward coupons used",
 ];
 
-/// A cell people's spreadsheets will not run as a formula.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 async fn csv_download(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -222,35 +214,32 @@ async fn csv_download(
         .db
         .run(move |conn| load(conn, store, Some(range)))
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut file = CsvFile::new();
     let failed = |e: csv::Error| AppError::Internal(e.to_string());
-    writer.write_record(COLUMNS).map_err(failed)?;
+    file.row(COLUMNS).map_err(failed)?;
     let groups = std::iter::once(("Total", &report.total))
         .chain(report.by_campaign.iter().map(|f| ("Campaign", f)))
         .chain(report.referrers.iter().map(|f| ("Referrer", f)));
     for (group, f) in groups {
-        writer
-            .write_record([
-                group.to_owned(),
-                cell(&f.label),
-                f.codes_issued.to_string(),
-                f.registrations.to_string(),
-                f.first_purchases.to_string(),
-                // Always the currency's decimals ("0.00"), as spreadsheets sum them.
-                format!(
-                    "{:.*}",
-                    report.currency.minor_unit as usize,
-                    report.currency.round(f.revenue)
-                ),
-                report.currency.code.clone(),
-                f.coupons_issued.to_string(),
-                f.coupons_used.to_string(),
-            ])
-            .map_err(failed)?;
+        file.row([
+            group.to_owned(),
+            f.label.clone(),
+            f.codes_issued.to_string(),
+            f.registrations.to_string(),
+            f.first_purchases.to_string(),
+            // Always the currency's decimals ("0.00"), as spreadsheets sum them.
+            format!(
+                "{:.*}",
+                report.currency.minor_unit as usize,
+                report.currency.round(f.revenue)
+            ),
+            report.currency.code.clone(),
+            f.coupons_issued.to_string(),
+            f.coupons_used.to_string(),
+        ])
+        .map_err(failed)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = file.bytes().map_err(failed)?;
     let (from, to, _) = range;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -10,6 +10,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 
 use crate::web::AppError;
+use crate::web::csv_file::CsvFile;
 use crate::web::sort::SortHeader;
 
 /// A column.
@@ -131,23 +132,15 @@ pub fn sorted(columns: &[Column], mut rows: Vec<Vec<Cell>>, sort: &str) -> Vec<V
 /// CSV bytes of `rows` (with `columns` as header when `header`).
 pub fn csv_chunk(columns: &[Column], rows: &[Vec<Cell>], header: bool) -> Result<Bytes, AppError> {
     let failed = |e: csv::Error| AppError::Internal(e.to_string());
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
+    let mut file = CsvFile::new();
     if header {
-        writer
-            .write_record(columns.iter().map(|c| c.label))
-            .map_err(failed)?;
+        file.row(columns.iter().map(|c| c.label)).map_err(failed)?;
     }
     for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| cell.plain.as_str()))
+        file.row(row.iter().map(|cell| cell.plain.as_str()))
             .map_err(failed)?;
     }
-    writer
-        .into_inner()
-        .map(Bytes::from)
-        .map_err(|e| AppError::Internal(e.to_string()))
+    file.bytes().map(Bytes::from).map_err(failed)
 }
 
 /// Rows fetched per CSV chunk.

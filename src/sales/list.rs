@@ -240,37 +240,32 @@ pub fn to_csv(
     header: bool,
 ) -> Result<Vec<u8>, crate::web::AppError> {
     let failed = |e: csv::Error| crate::web::AppError::Internal(e.to_string());
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
+    let mut file = crate::web::csv_file::CsvFile::new();
     if header {
-        writer.write_record(COLUMNS).map_err(failed)?;
+        file.row(COLUMNS).map_err(failed)?;
     }
     for row in rows {
         let currency = currencies.get(conn, &row.currency_code)?;
         let amount = |a: Decimal| currency.round(a).to_string();
-        writer
-            .write_record([
-                clock.date(row.posted_at).format("%Y-%m-%d").to_string(),
-                clock.iso(row.posted_at),
-                row.number.clone(),
-                row.uuid.to_string(),
-                row.store.clone(),
-                row.customer_code.clone(),
-                row.customer_name(),
-                patron_rules::sales::status_label(&row.status, row.is_return).to_owned(),
-                row.currency_code.clone(),
-                amount(row.net_total),
-                amount(row.discount_amount),
-                amount(row.delivery_amount),
-                amount(row.grand_total),
-                row.coupon_codes.join(" "),
-            ])
-            .map_err(failed)?;
+        file.row([
+            clock.date(row.posted_at).format("%Y-%m-%d").to_string(),
+            clock.iso(row.posted_at),
+            row.number.clone(),
+            row.uuid.to_string(),
+            row.store.clone(),
+            row.customer_code.clone(),
+            row.customer_name(),
+            patron_rules::sales::status_label(&row.status, row.is_return).to_owned(),
+            row.currency_code.clone(),
+            amount(row.net_total),
+            amount(row.discount_amount),
+            amount(row.delivery_amount),
+            amount(row.grand_total),
+            row.coupon_codes.join(" "),
+        ])
+        .map_err(failed)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| crate::web::AppError::Internal(e.to_string()))
+    file.bytes().map_err(failed)
 }
 
 #[cfg(test)]

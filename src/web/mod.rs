@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
+pub mod csv_file;
 pub mod date_range;
 pub mod db;
 pub mod error;

@@ -55,14 +55,10 @@ where
 
 /// A small report as CSV: the `header` row, then `rows`.
 pub fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    writer.write_record(header)?;
+    let mut file = super::csv_file::CsvFile::new();
+    file.row(header)?;
     for row in rows {
-        writer.write_record(row)?;
+        file.row(row)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    file.bytes()
 }

@@ -200,10 +200,19 @@ async fn export_then_import_into_an_empty_database_reproduces_the_same_customers
         diesel::sql_query("UPDATE customers SET active = false, birthday = '1980-02-29', gender = 'female', notes = 'Line one, \"quoted\"', tax_id = 'DE123', credit_limit = 1234.5678 WHERE id % 7 = 0")
             .execute(&mut conn)
             .unwrap();
+        // Names a spreadsheet would run as formulas: exported as text, imported as typed.
+        diesel::sql_query("UPDATE customers SET last_name = '=HYPERLINK(\"http://evil.example\")', notes = '+1 555 0100' WHERE id % 11 = 0")
+            .execute(&mut conn)
+            .unwrap();
     }
     let (exporter, _) = source.signed_in(Role::Admin).await;
     let exported = exporter.get("/customers/export.csv?status=all").await;
     assert_eq!(exported.status, StatusCode::OK);
+    assert!(
+        exported.body.contains(",\"'=HYPERLINK("),
+        "{}",
+        exported.body
+    );
 
     let target = TestApp::spawn().await;
     patron::seed::demo_trees(&mut target.conn()).unwrap();
@@ -217,6 +226,11 @@ async fn export_then_import_into_an_empty_database_reproduces_the_same_customers
         reexported.body, exported.body,
         "the same customers, codes and uuids included"
     );
+
+    let formulas = "SELECT count(*) AS n FROM customers \
+         WHERE last_name = '=HYPERLINK(\"http://evil.example\")' AND notes = '+1 555 0100'";
+    assert_eq!(target.count(formulas), source.count(formulas));
+    assert!(target.count(formulas) > 0);
 
     // New customers continue after the imported codes.
     let next = target.count("SELECT substr(next_customer_code(), 6)::bigint AS n");

@@ -65,6 +65,15 @@ fn program(app: &TestApp, name: &str, company: i64, factor: &str, tiers: &[(&str
     id
 }
 
+/// Ana, a member of "Rewards" (Acme US, USD): (company, program, customer).
+fn ana_in_rewards(app: &TestApp) -> (i64, i64, i64) {
+    let usd = company(app, "Acme US", "USD");
+    let p = program(app, "Rewards", usd, "0.01", &[("Silver", "0")]);
+    let (c, _) = customer(app, "Ana");
+    enrol(app, c, p);
+    (usd, p, c)
+}
+
 fn enrol(app: &TestApp, customer: i64, program: i64) {
     app.sql(&format!(
         "INSERT INTO loyalty_members (customer_id, company_id, program_id, enrolled_by) \
@@ -321,10 +330,7 @@ async fn liability_counts_unexpired_points_at_the_conversion_factor_rounded_in_t
 #[actix_web::test]
 async fn expiring_points_count_through_each_window_end_and_net_of_redemptions() {
     let app = TestApp::spawn().await;
-    let usd = company(&app, "Acme US", "USD");
-    let p = program(&app, "Rewards", usd, "0.01", &[("Silver", "0")]);
-    let (c, _) = customer(&app, "Ana");
-    enrol(&app, c, p);
+    let (_, p, c) = ana_in_rewards(&app);
     for (points, expiry) in [
         (2_000_000, day(-1)),
         (1, day(0)),
@@ -609,10 +615,7 @@ async fn the_ledger_lists_every_entry_oldest_first_with_its_running_balance() {
 #[actix_web::test]
 async fn a_long_ledger_pages_by_200_and_the_balance_carries_over() {
     let app = TestApp::spawn().await;
-    let usd = company(&app, "Acme US", "USD");
-    let p = program(&app, "Rewards", usd, "0.01", &[("Silver", "0")]);
-    let (c, _) = customer(&app, "Ana");
-    enrol(&app, c, p);
+    let (usd, p, c) = ana_in_rewards(&app);
     app.sql(&format!(
         "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, \
          posting_date, created_by) \
@@ -838,4 +841,19 @@ async fn synthetic_ledgers_for_the_benchmark_hold_together() {
     let (hq, _) = app.signed_in(Role::HqManager).await;
     let page = hq.get("/loyalty/reports").await;
     assert_eq!(row_cells(&page, "Patron Rewards")[2], "12");
+}
+
+#[actix_web::test]
+async fn an_adjustment_reason_that_reads_as_a_formula_stays_text_in_the_ledger_csv() {
+    let app = TestApp::spawn().await;
+    let (usd, p, c) = ana_in_rewards(&app);
+    app.sql(&format!(
+        "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, kind, points, \
+         posting_date, created_by, reason) \
+         VALUES ({c}, {p}, {usd}, 'adjust', 5, {}, 'hq', '=HYPERLINK(\"http://evil.example\")')",
+        day(-1)
+    ));
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let records = csv(&marketing, &format!("/customers/{c}/loyalty/ledger.csv")).await;
+    assert_eq!(records[1][10], "'=HYPERLINK(\"http://evil.example\")");
 }

@@ -51,6 +51,7 @@ mod sales_pages;
 mod sales_persons;
 mod schema;
 mod sessions;
+mod spreadsheets;
 mod stores;
 mod stories;
 mod sync;

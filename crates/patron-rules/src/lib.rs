@@ -1,7 +1,8 @@
 //! Patron's pure rules: what every area computes without a database, a web framework or a clock
-//! of its own. Money and currency, typed ids, the company's business day, search terms and trees
-//! at the root; each business area's rules in its module (the offer engine, the coupon chain,
-//! loyalty's earn, redeem and tiers, referral checks, the customer sync merge, ...).
+//! of its own. Money and currency, typed ids, the company's business day, search terms, trees and
+//! spreadsheet-safe CSV cells at the root; each business area's rules in its module (the offer
+//! engine, the coupon chain, loyalty's earn, redeem and tiers, referral checks, the customer sync
+//! merge, ...).
 //!
 //! This crate's Cargo.toml names no web or database crate, so purity is a compile error here,
 //! not a convention: the app (`patron`) maps these types to rows, forms and JSON schemas.
@@ -12,6 +13,7 @@ pub mod ids;
 pub mod keyset;
 pub mod money;
 pub mod search;
+pub mod spreadsheet;
 pub mod tree;
 
 pub mod catalog;

@@ -251,8 +251,8 @@ pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
     )
     .bind::<BigInt, _>(id)
     .load(conn)?;
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(lines.len() * 48));
-    out.write_record([
+    let mut out = crate::web::csv_file::CsvFile::new();
+    out.row([
         "Code",
         "Coupon Name",
         "POS Offer",
@@ -262,7 +262,7 @@ pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
     ])?;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for l in lines {
-        out.write_record([
+        out.row([
             l.code,
             l.name,
             l.offer,
@@ -271,5 +271,5 @@ pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
             l.maximum_use.to_string(),
         ])?;
     }
-    Ok(out.into_inner()?)
+    Ok(out.bytes()?)
 }

@@ -204,14 +204,12 @@ pub fn to_csv(
     rows: &[(LedgerRow, patron_rules::Currency)],
     header: bool,
 ) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
+    let mut file = crate::web::csv_file::CsvFile::new();
     if header {
-        writer.write_record(COLUMNS)?;
+        file.row(COLUMNS)?;
     }
     for (row, currency) in rows {
-        writer.write_record([
+        file.row([
             row.posting_date.format("%Y-%m-%d").to_string(),
             row.program.clone(),
             kind_label(&row.kind).to_owned(),
@@ -228,9 +226,7 @@ pub fn to_csv(
             row.created_by.clone(),
         ])?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    file.bytes()
 }
 
 #[cfg(test)]
