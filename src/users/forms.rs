@@ -171,9 +171,13 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// A local path to return to after sign-in; anything else (another site, `//host`) becomes `/`.
+/// A local path to return to after sign-in; anything else (another site, `//host`, a path with
+/// a space, tab, line break or backslash, which browsers may read as another host or which
+/// cannot be a header) becomes `/`.
 pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     if local { next } else { "/" }
 }
 
@@ -247,6 +251,14 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example/"), "/");
+        assert_eq!(safe_next("/users\n"), "/");
+        assert_eq!(safe_next("/users\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/a b"), "/");
+        assert_eq!(
+            safe_next("/customers?q=ana%20lima&page=2"),
+            "/customers?q=ana%20lima&page=2"
+        );
         assert_eq!(safe_next(""), "/");
     }
 }
