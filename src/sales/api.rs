@@ -109,6 +109,7 @@ async fn show(
     params(("id" = Uuid, Path, description = "The invoice's uuid", example = json!(INVOICE_ID))),
     responses(
         (status = 200, description = "The cancelled invoice", body = InvoiceJson),
+        (status = 403, description = "The invoice was made at another store: a till reads its company's invoices (a return may be taken anywhere) but cancels only its own store's", body = ApiError),
         (status = 404, description = "No invoice of this company has this uuid", body = ApiError),
         (status = 422, description = "A return stands against it: cancel that first", body = ApiError),
     ))]

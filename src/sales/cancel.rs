@@ -13,7 +13,9 @@ use super::views::InvoiceJson;
 use crate::kernel::Till;
 use crate::web::AppError;
 
-/// Cancels invoice `uuid` for `till` (any store of the invoice's company).
+/// Cancels invoice `uuid` for `till`: an invoice of the till's own store (a till reads its
+/// company's invoices, to take returns of a sale made at another store, but cancels only its
+/// store's: a sale is undone where it was made).
 pub fn cancel(
     conn: &mut PgConnection,
     steps: &InvoiceSteps,
@@ -23,6 +25,11 @@ pub fn cancel(
     let row = model::lock_by_uuid(conn, uuid)?;
     if row.facts.company_id != till.company_id.get() {
         return Err(AppError::NotFound);
+    }
+    if row.facts.store_id != till.store_id.get() {
+        return Err(AppError::Refused(
+            "This invoice was made at another store: only that store's tills cancel it.".into(),
+        ));
     }
     if row.state() == InvoiceStatus::Cancelled {
         return Ok(steps.answer(conn, InvoiceId(row.id))?);

@@ -68,6 +68,30 @@ async fn a_sale_is_recomputed_stored_and_read_back() {
         far.get(&format!("/api/v1/invoices/{ID}")).await.status,
         StatusCode::NOT_FOUND
     );
+
+    // Only the store that made the sale cancels it.
+    let refused = south
+        .post(&format!("/api/v1/invoices/{ID}/cancel"), &json!({}))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.json);
+    assert!(
+        refused.json["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("another store"),
+        "{:?}",
+        refused.json
+    );
+    assert_eq!(
+        app.text(&format!(
+            "SELECT status AS t FROM invoices WHERE uuid = '{ID}'"
+        )),
+        "submitted"
+    );
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{ID}/cancel"), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
 }
 
 #[actix_web::test]
