@@ -98,6 +98,16 @@ pub struct Config {
     )]
     pub reports_database_url: Option<String>,
 
+    /// The bearer token Prometheus sends for `/metrics` (`Authorization: Bearer ...`); without
+    /// one, `/metrics` is off: its counts (failed sign-ins, pool sizes) are not for anyone.
+    #[arg(
+        long,
+        env = "PATRON_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Bench only: submit invoices without keeping the report rollups, to measure what keeping
     /// them costs. Reports are wrong until `patron reports rebuild`.
     #[arg(long, env = "PATRON_BENCH_SKIP_ROLLUPS", value_parser = BoolishValueParser::new(), default_value_t = false, global = true, hide = true)]
@@ -121,6 +131,7 @@ impl Config {
             pg_bindir: None,
             gift_card_lookup_limit: 20,
             reports_database_url: None,
+            metrics_token: None,
             bench_skip_rollups: false,
         }
     }

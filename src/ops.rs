@@ -1,8 +1,9 @@
-//! Operations endpoints: /healthz for load balancers, /metrics for Prometheus.
+//! Operations endpoints: /healthz for load balancers, /metrics for Prometheus (behind the
+//! bearer token `PATRON_METRICS_TOKEN`; off without one).
 
 use std::fmt::Write as _;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::state::AppState;
 
@@ -22,8 +23,40 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus text: requests and latency per route, and the connection pool.
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Whether `request` carries `Authorization: Bearer {token}` (compared in constant time).
+fn bearer_is(request: &HttpRequest, token: &str) -> bool {
+    let sent = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    sent.len() == token.len()
+        && sent
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// Prometheus text: requests and latency per route, and the connection pool; 404 without a
+/// configured token, 401 without the right one.
+async fn metrics(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let Some(token) = state
+        .config
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
+        return HttpResponse::NotFound().finish();
+    };
+    if !bearer_is(&request, token) {
+        // A body of its own: a bare 401 would become the sign-in page's redirect.
+        return HttpResponse::Unauthorized()
+            .insert_header(("WWW-Authenticate", "Bearer realm=\"metrics\""))
+            .content_type("text/plain; charset=utf-8")
+            .body("Send the metrics token: Authorization: Bearer <PATRON_METRICS_TOKEN>\n");
+    }
     let mut out = String::new();
     state.metrics.render(&mut out);
     let pool = state.db.pool().state();

@@ -176,7 +176,11 @@ async fn static_files_are_served_with_long_cache_lifetimes() {
 
 #[actix_web::test]
 async fn health_and_metrics_report_the_database_and_the_requests() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(
+        |config| config.metrics_token = Some("scrape-secret".into()),
+        None,
+    )
+    .await;
     let client = app.client();
     let health = client.get("/healthz").await;
     assert_eq!(health.status, StatusCode::OK);
@@ -184,7 +188,27 @@ async fn health_and_metrics_report_the_database_and_the_requests() {
 
     client.get("/login").await;
     client.get("/users/17").await;
-    let metrics = client.get("/metrics").await;
+    // Only Prometheus, with its token, reads the counts.
+    let browser = client.get("/metrics").await;
+    assert_eq!(browser.status, StatusCode::UNAUTHORIZED);
+    browser.assert_lacks("patron_http_requests_total");
+    let scrape = |token: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/metrics", app.base))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        scrape("wrong-secret").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = scrape("scrape-secret").await.unwrap();
+    let metrics = crate::common::Page {
+        status: res.status(),
+        headers: res.headers().clone(),
+        body: res.text().await.unwrap(),
+    };
+    assert_eq!(metrics.status, StatusCode::OK);
     metrics.assert_contains(
         r#"patron_http_requests_total{method="GET",route="/login",status="200"} 1"#,
     );
@@ -194,4 +218,13 @@ async fn health_and_metrics_report_the_database_and_the_requests() {
     metrics.assert_contains(r#"patron_http_request_duration_seconds_count{route="/login"} 1"#);
     metrics.assert_contains("patron_db_pool_connections ");
     metrics.assert_contains("patron_db_pool_idle ");
+}
+
+#[actix_web::test]
+async fn without_a_token_the_metrics_are_off() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.client().get("/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
