@@ -264,6 +264,12 @@ async fn evaluate(
             if body.lines.is_empty() || body.lines.len() > 1000 {
                 errors.add("lines", "A cart has 1 to 1,000 lines.");
             }
+            for (index, line) in body.lines.iter().enumerate() {
+                let range = patron_rules::sales::line_in_range(line.qty, line.price_list_rate);
+                if let Err((field, message)) = range {
+                    errors.add(&format!("lines[{index}].{field}"), message);
+                }
+            }
             let at = body.posted_at.unwrap_or_else(Utc::now);
             if at < DateTime::UNIX_EPOCH {
                 errors.add("posted_at", "The date is out of range.");

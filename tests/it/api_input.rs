@@ -133,3 +133,57 @@ async fn a_query_parameter_given_twice_is_a_documented_400() {
         "#/components/schemas/ApiError"
     );
 }
+
+#[actix_web::test]
+async fn amounts_past_what_the_database_holds_are_refused_by_field() {
+    let (app, till) = shop().await;
+    for (line, field) in [
+        (
+            json!({"item_code": "TEE-BLK-M", "qty": "100000000000000000000", "price_list_rate": "10000000000"}),
+            "lines[0].qty",
+        ),
+        (
+            json!({"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "10000000000000000000"}),
+            "lines[0].price_list_rate",
+        ),
+    ] {
+        let cart = till
+            .post("/api/v1/carts/evaluate", &json!({"lines": [line]}))
+            .await;
+        assert_eq!(
+            cart.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{:?}",
+            cart.json
+        );
+        assert!(
+            cart.json["error"]["fields"][field]
+                .as_str()
+                .is_some_and(|m| m.contains("out of range")),
+            "{:?}",
+            cart.json
+        );
+    }
+    let sale = json!({
+        "id": "5d000000-0000-4000-8000-000000000001", "number": "BIG-1",
+        "posted_at": "2026-11-20T14:03:00Z",
+        "lines": [{"item_code": "CAP-RED", "qty": "1", "price_list_rate": "7.50"}],
+        "totals": {"net_total": "7.50", "grand_total": "7.50"},
+        "payments": [{"mode": "cash", "amount": "1000000000000000000000000000"}]
+    });
+    let paid = till.post("/api/v1/invoices", &sale).await;
+    assert_eq!(
+        paid.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        paid.json
+    );
+    assert_eq!(
+        paid.json["error"]["fields"]["payments"],
+        "The cash amount is out of range."
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM invoices WHERE number = 'BIG-1'"),
+        0
+    );
+}

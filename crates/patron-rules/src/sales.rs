@@ -123,6 +123,27 @@ pub fn line_amount(currency: &Currency, line: &LineFigures) -> Decimal {
     currency.round(line.qty * line.price_list_rate - line.discount_amount)
 }
 
+/// Largest quantity on one line, and largest rate: beyond them a till has surely gone wrong
+/// (and the database's amounts, 14 digits before the point, would overflow).
+pub const MAX_QTY: i64 = 1_000_000;
+/// See `MAX_QTY`.
+pub const MAX_RATE: i64 = 10_000_000_000;
+/// Largest single payment (or refund): a sale of `MAX_QTY` at `MAX_RATE` is far past anything
+/// a till takes in one payment.
+pub const MAX_PAYMENT: i64 = 10_000_000_000;
+
+/// Why a line's quantity or rate is out of range (the field and the message), if it is: checked
+/// before anything multiplies them.
+pub fn line_in_range(qty: Decimal, rate: Decimal) -> Result<(), (&'static str, &'static str)> {
+    if qty.abs() > Decimal::from(MAX_QTY) || qty.scale() > 4 {
+        return Err(("qty", "The quantity is out of range."));
+    }
+    if rate.abs() > Decimal::from(MAX_RATE) || rate.scale() > 4 {
+        return Err(("price_list_rate", "The rate is out of range."));
+    }
+    Ok(())
+}
+
 /// Why a line cannot be sold (or returned), if it cannot.
 pub fn check_line(line: &LineFigures, is_return: bool) -> Result<(), (&'static str, String)> {
     if line.qty.is_zero() {
@@ -209,6 +230,9 @@ pub fn settle(
 ) -> Result<Settlement, String> {
     let is_return = due.is_sign_negative() && !due.is_zero();
     for (mode, amount) in payments {
+        if amount.abs() > Decimal::from(MAX_PAYMENT) {
+            return Err(format!("The {} amount is out of range.", mode.as_str()));
+        }
         if amount.is_zero() || amount.is_sign_negative() != is_return {
             return Err(if is_return {
                 format!("A refund's {} amount must be negative.", mode.as_str())
@@ -361,6 +385,24 @@ mod tests {
         assert_eq!(
             check_line(&line("1", "10", "0"), true).unwrap_err().0,
             "qty"
+        );
+    }
+
+    #[test]
+    fn quantities_rates_and_payments_past_their_bounds_are_refused() {
+        assert_eq!(line_in_range(d("1000000"), d("10000000000")), Ok(()));
+        assert_eq!(line_in_range(d("-1000000"), d("0")), Ok(()));
+        assert_eq!(line_in_range(d("1000001"), d("1")).unwrap_err().0, "qty");
+        assert_eq!(line_in_range(d("1.00001"), d("1")).unwrap_err().0, "qty");
+        assert_eq!(
+            line_in_range(d("1"), d("10000000001")).unwrap_err().0,
+            "price_list_rate"
+        );
+        let usd = Currency::usd();
+        assert!(settle(&usd, d("7.50"), &[(PayMode::Cash, d("10000000000"))]).is_ok());
+        assert_eq!(
+            settle(&usd, d("7.50"), &[(PayMode::Cash, d("10000000001"))]).unwrap_err(),
+            "The cash amount is out of range."
         );
     }
 

@@ -16,11 +16,6 @@ use crate::sales::model::{self, InvoiceRow};
 use crate::stores::model::{self as stores, delivery, sales_persons};
 use crate::web::{AppError, FieldErrors};
 
-/// Largest quantity on one line, and largest rate: beyond them a till has surely gone wrong (and
-/// the columns' precision would be exceeded).
-const MAX_QTY: i64 = 1_000_000;
-const MAX_RATE: i64 = 10_000_000_000;
-
 /// The sale `body` describes, every name resolved; 422 with every field that is wrong.
 pub fn sale<'a>(
     conn: &mut PgConnection,
@@ -222,18 +217,8 @@ fn lines(
             );
             continue;
         };
-        if line.qty.abs() > Decimal::from(MAX_QTY) || line.qty.scale() > 4 {
-            errors.add(
-                &format!("lines[{index}].qty"),
-                "The quantity is out of range.",
-            );
-            continue;
-        }
-        if line.price_list_rate > Decimal::from(MAX_RATE) || line.price_list_rate.scale() > 4 {
-            errors.add(
-                &format!("lines[{index}].price_list_rate"),
-                "The rate is out of range.",
-            );
+        if let Err((field, message)) = rules::line_in_range(line.qty, line.price_list_rate) {
+            errors.add(&format!("lines[{index}].{field}"), message);
             continue;
         }
         if let Err((field, message)) = rules::check_line(&figures, is_return) {
