@@ -4,25 +4,31 @@
 //! spreadsheet. Every exported cell goes through `neutralised` (OWASP's CSV injection guidance:
 //! a leading single quote, which spreadsheets show as text and do not print); every imported one
 //! through `restored`, so a file exported and imported again gives the original text back.
-//! Numbers are left as they are ("-17.99" is a refund, not a formula).
+//! Amounts and phone numbers are left as they are ("-17.99" is a refund, "+1 (555) 010-2030"
+//! a mobile).
 
 use std::borrow::Cow;
 
-/// The characters a spreadsheet may start a formula with.
+/// What a formula starts with.
 const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// Whether `cell` would be read as a plain number ("-17.99", "+3", "1e5" is not one we write).
-fn plain_number(cell: &str) -> bool {
-    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
-    !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && digits.chars().filter(|c| *c == '.').count() <= 1
-        && digits.chars().any(|c| c.is_ascii_digit())
+/// Whether `cell` would run as a formula that can reach something: any cell starting with `=`,
+/// `@`, a tab or a carriage return, and one starting with `+` or `-` unless it holds nothing but
+/// digits and a phone number's or an amount's punctuation ("+1 (555) 010-2030", "-17.99": at most
+/// arithmetic on its own figures, and shown as typed).
+fn runs(cell: &str) -> bool {
+    match cell.chars().next() {
+        Some('+' | '-') => !cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ()+-./,".contains(c)),
+        Some(c) => TRIGGERS.contains(&c),
+        None => false,
+    }
 }
 
 /// `cell` as it is safe to write: with a leading `'` when a spreadsheet would run it.
 pub fn neutralised(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(TRIGGERS) && !plain_number(cell) {
+    if runs(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -33,7 +39,7 @@ pub fn neutralised(cell: &str) -> Cow<'_, str> {
 /// have been run.
 pub fn restored(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(TRIGGERS) && !plain_number(rest) => rest,
+        Some(rest) if runs(rest) => rest,
         _ => cell,
     }
 }
@@ -49,12 +55,14 @@ mod tests {
                 "=HYPERLINK(\"http://evil.example\",\"x\")",
                 "'=HYPERLINK(\"http://evil.example\",\"x\")",
             ),
-            ("+1 555 0100", "'+1 555 0100"),
-            ("-2+3", "'-2+3"),
+            ("+1 (555) 010-2030", "+1 (555) 010-2030"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-A1", "'-A1"),
+            ("-2+3", "-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
             ("\t=1", "'\t=1"),
             ("\r=1", "'\r=1"),
-            ("-", "'-"),
+            ("-", "-"),
             ("-17.99", "-17.99"),
             ("+3", "+3"),
             ("0.50", "0.50"),
