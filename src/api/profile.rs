@@ -58,6 +58,10 @@ struct ProfileJson {
     auto_create_referral: bool,
     auto_fetch_coupon_gifts: bool,
     auto_set_delivery_charges: bool,
+    /// The most change the till may give back in cash (company currency): a sale paid with
+    /// more cash than its total plus this is refused.
+    #[schema(format = "decimal")]
+    max_change: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -107,6 +111,7 @@ pub fn load(conn: &mut PgConnection, store_id: i64) -> QueryResult<TerminalProfi
         auto_create_referral,
         auto_fetch_coupon_gifts,
         auto_set_delivery_charges,
+        max_change,
     } = profile.settings;
     Ok(TerminalProfile {
         store: StoreJson {
@@ -131,6 +136,7 @@ pub fn load(conn: &mut PgConnection, store_id: i64) -> QueryResult<TerminalProfi
             auto_create_referral,
             auto_fetch_coupon_gifts,
             auto_set_delivery_charges,
+            max_change: currency.round(max_change).to_string(),
         },
         delivery_charges: charges
             .into_iter()

@@ -170,6 +170,7 @@ diesel::table! {
         auto_fetch_coupon_gifts -> Bool,
         auto_set_delivery_charges -> Bool,
         updated_at -> Timestamptz,
+        max_change -> Numeric,
     }
 }
 

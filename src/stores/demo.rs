@@ -131,6 +131,7 @@ pub fn profiles(conn: &mut PgConnection, walk_in: i64) -> anyhow::Result<Vec<(St
             auto_create_referral: everything,
             auto_fetch_coupon_gifts: everything || index % 2 == 0,
             auto_set_delivery_charges: everything || index == 2,
+            ..ProfileSettings::default()
         };
         // Each store has three or four of the eight, overlapping.
         let allowed: Vec<i64> = (0..4)

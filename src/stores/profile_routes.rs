@@ -7,6 +7,7 @@ use askama::Template;
 use diesel::PgConnection;
 use patron_rules::Currency;
 use patron_rules::users::Permission;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::forms::ChargeForm;
@@ -78,7 +79,7 @@ impl ChargesTable {
         self
     }
 
-    fn money(&self, amount: &rust_decimal::Decimal) -> String {
+    fn money(&self, amount: &Decimal) -> String {
         self.currency.format(*amount)
     }
 }
@@ -92,6 +93,7 @@ struct ProfilePage {
     switches: &'static [SettingInfo],
     settings: ProfileSettings,
     default_customer: String,
+    max_change: String,
     persons: Vec<SalesPerson>,
     allowed: Vec<i64>,
     errors: FieldErrors,
@@ -129,6 +131,7 @@ fn load(conn: &mut PgConnection, store_id: i64) -> Result<(Store, ProfileParts),
                 .default_customer
                 .map(|(_, code, name)| format!("{code} · {name}"))
                 .unwrap_or_default(),
+            max_change: profile.settings.max_change.normalize().to_string(),
             persons,
             allowed: profile.allowed_sales_persons,
             charges: ChargesTable::showing(store_id, currency, rows),
@@ -139,6 +142,7 @@ fn load(conn: &mut PgConnection, store_id: i64) -> Result<(Store, ProfileParts),
 struct ProfileParts {
     settings: ProfileSettings,
     default_customer: String,
+    max_change: String,
     persons: Vec<SalesPerson>,
     allowed: Vec<i64>,
     charges: ChargesTable,
@@ -152,6 +156,7 @@ fn page(user: &CurrentUser, store: Store, parts: ProfileParts, errors: FieldErro
         switches: &SWITCHES,
         settings: parts.settings,
         default_customer: parts.default_customer,
+        max_change: parts.max_change,
         persons: parts.persons,
         allowed: parts.allowed,
         errors,
@@ -201,6 +206,8 @@ async fn show(
 struct SettingsInput {
     /// The Default Customer field as typed (shown again on errors).
     typed: String,
+    /// The Maximum Change field as typed.
+    typed_change: String,
     /// The ticked sales persons.
     allowed: Vec<i64>,
     parsed: Result<ProfileSettings, FieldErrors>,
@@ -247,7 +254,24 @@ fn parse_settings(conn: &mut PgConnection, pairs: &[(String, String)]) -> Settin
             }
         }
     };
+    // A form without the field (not the tab's own) keeps the default.
+    let typed_change =
+        value("max_change").map_or_else(|| profile::DEFAULT_MAX_CHANGE.to_string(), str::to_owned);
+    let max_change = match typed_change.replace(',', "").parse::<Decimal>() {
+        Ok(amount)
+            if !amount.is_sign_negative()
+                && amount <= Decimal::from(profile::MOST_MAX_CHANGE)
+                && amount.scale() <= 4 =>
+        {
+            amount
+        }
+        _ => {
+            errors.add("max_change", "Enter an amount from 0 to 1,000,000.");
+            Decimal::ZERO
+        }
+    };
     let settings = ProfileSettings {
+        max_change,
         default_customer_id,
         show_customer_balance: on("show_customer_balance"),
         apply_customer_discount: on("apply_customer_discount"),
@@ -258,6 +282,7 @@ fn parse_settings(conn: &mut PgConnection, pairs: &[(String, String)]) -> Settin
     };
     SettingsInput {
         typed,
+        typed_change,
         allowed,
         parsed: errors.into_result(settings),
     }
@@ -293,6 +318,7 @@ async fn save(
         Err(errors) => {
             let (store, mut parts) = state.db.run(move |conn| load(conn, id)).await?;
             parts.default_customer = outcome.typed;
+            parts.max_change = outcome.typed_change;
             parts.allowed = outcome.allowed;
             let page = page(&user, store, parts, errors);
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -186,4 +186,27 @@ async fn amounts_past_what_the_database_holds_are_refused_by_field() {
         app.count("SELECT count(*) AS n FROM invoices WHERE number = 'BIG-1'"),
         0
     );
+
+    // Cash far past the total: the change would pass the store's Maximum Change (1,000 unless
+    // set); ordinary change is given.
+    let mut tendered = sale.clone();
+    tendered["payments"][0]["amount"] = "10000000000".into();
+    let refused = till.post("/api/v1/invoices", &tendered).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        refused.json
+    );
+    assert!(
+        refused.json["error"]["fields"]["payments"]
+            .as_str()
+            .is_some_and(|m| m.contains("Maximum Change of 1000.00")),
+        "{:?}",
+        refused.json
+    );
+    tendered["payments"][0]["amount"] = "20.00".into();
+    let made = till.post("/api/v1/invoices", &tendered).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    assert_eq!(made.json["totals"]["paid"], "20.00");
 }

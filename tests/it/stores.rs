@@ -127,6 +127,29 @@ async fn profile_settings_are_saved_and_shown() {
     page.assert_contains(&format!(r#"value="{ada}" checked> Ada Lovelace"#));
     page.assert_lacks(r#"checked> Alan Turing"#);
     page.assert_contains("Sales go to this customer when the cashier picks none.");
+    page.assert_contains(r#"name="max_change" inputmode="decimal" value="1000""#);
+
+    // Maximum Change: a bad amount is told by its field and nothing is saved; a good one is.
+    let bad = hq
+        .post_form(
+            &path,
+            &[("max_change", "lots"), ("show_customer_balance", "on")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains(r#"<p class="field-error" id="f-max_change-error">Enter an amount from 0 to 1,000,000.</p>"#);
+    bad.assert_contains(r#"value="lots""#);
+    let five = hq
+        .post_form(
+            &path,
+            &[("max_change", "5"), ("show_customer_balance", "on")],
+        )
+        .await;
+    assert_eq!(five.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.text("SELECT max_change::text AS t FROM pos_profiles p JOIN stores s ON s.id = p.store_id WHERE p.max_change <> 1000"),
+        "5.0000"
+    );
 
     let options = hq
         .get_fragment("/customers/options?default_customer=walk")

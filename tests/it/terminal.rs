@@ -135,7 +135,8 @@ async fn the_profile_is_exactly_what_the_store_is_set_up_with() {
                 "force_customer_price_list": false,
                 "auto_create_referral": false,
                 "auto_fetch_coupon_gifts": false,
-                "auto_set_delivery_charges": true
+                "auto_set_delivery_charges": true,
+                "max_change": "1000.00"
             },
             "delivery_charges": [{
                 "label": "Express", "default_rate": "12.00", "rate": "10.00",

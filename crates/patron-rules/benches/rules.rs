@@ -37,7 +37,14 @@ fn sale_totals_and_settlement(c: &mut Criterion) {
         (PayMode::Cash, Decimal::from(50)),
     ];
     c.bench_function("sales: settle a sale by card and cash", |b| {
-        b.iter(|| sales::settle(&usd, black_box(due), black_box(&payments)))
+        b.iter(|| {
+            sales::settle(
+                &usd,
+                black_box(due),
+                black_box(&payments),
+                Decimal::from(1000),
+            )
+        })
     });
 }
 

@@ -221,12 +221,13 @@ pub struct Settlement {
 }
 
 /// Checks that `payments` settle `due` (the grand total less any loyalty amount): a sale's
-/// payments are positive and cover it, and only cash may give change; a return's are negative
-/// (refunds) and add up to it exactly.
+/// payments are positive and cover it, and only cash may give change, at most `max_change` (the
+/// store's Maximum Change); a return's are negative (refunds) and add up to it exactly.
 pub fn settle(
     currency: &Currency,
     due: Decimal,
     payments: &[(PayMode, Decimal)],
+    max_change: Decimal,
 ) -> Result<Settlement, String> {
     let is_return = due.is_sign_negative() && !due.is_zero();
     for (mode, amount) in payments {
@@ -278,6 +279,14 @@ pub fn settle(
     }
     if not_cash > due {
         return Err("Only cash can be more than what is due (to give change).".into());
+    }
+    if paid - due > max_change {
+        return Err(format!(
+            "Paid {paid} on {due} due would give {} in change, more than the store's Maximum \
+             Change of {}.",
+            paid - due,
+            currency.round(max_change)
+        ));
     }
     Ok(Settlement {
         paid,
@@ -399,10 +408,36 @@ mod tests {
             "price_list_rate"
         );
         let usd = Currency::usd();
-        assert!(settle(&usd, d("7.50"), &[(PayMode::Cash, d("10000000000"))]).is_ok());
+        let any_change = d("100000000000");
+        assert!(
+            settle(
+                &usd,
+                d("7.50"),
+                &[(PayMode::Cash, d("10000000000"))],
+                any_change
+            )
+            .is_ok()
+        );
         assert_eq!(
-            settle(&usd, d("7.50"), &[(PayMode::Cash, d("10000000001"))]).unwrap_err(),
+            settle(
+                &usd,
+                d("7.50"),
+                &[(PayMode::Cash, d("10000000001"))],
+                any_change
+            )
+            .unwrap_err(),
             "The cash amount is out of range."
+        );
+        // Change stops at the store's Maximum Change.
+        let twenty = [(PayMode::Cash, d("20"))];
+        assert_eq!(
+            settle(&usd, d("7.50"), &twenty, d("12.50")).unwrap().change,
+            d("12.50")
+        );
+        assert!(
+            settle(&usd, d("7.50"), &twenty, d("12.49"))
+                .unwrap_err()
+                .contains("more than the store's Maximum Change of 12.49")
         );
     }
 
@@ -412,23 +447,29 @@ mod tests {
         let cash = |a: &str| (PayMode::Cash, d(a));
         let card = |a: &str| (PayMode::Card, d(a));
         let account = |a: &str| (PayMode::OnAccount, d(a));
-        let s = settle(&usd, d("39.98"), &[cash("50")]).unwrap();
+        let s = settle(&usd, d("39.98"), &[cash("50")], d("1000")).unwrap();
         assert_eq!((s.paid, s.change), (d("50"), d("10.02")));
-        let s = settle(&usd, d("39.98"), &[card("20"), account("19.98")]).unwrap();
+        let s = settle(&usd, d("39.98"), &[card("20"), account("19.98")], d("1000")).unwrap();
         assert_eq!((s.change, s.on_account), (Decimal::ZERO, d("19.98")));
-        assert!(settle(&usd, d("39.98"), &[card("39.97")]).is_err());
-        assert!(settle(&usd, d("39.98"), &[card("40")]).is_err());
-        assert!(settle(&usd, d("39.98"), &[card("-1"), cash("41")]).is_err());
-        assert!(settle(&usd, d("39.98"), &[cash("39.985")]).is_err());
-        assert!(settle(&usd, d("0"), &[]).is_ok());
+        assert!(settle(&usd, d("39.98"), &[card("39.97")], d("1000")).is_err());
+        assert!(settle(&usd, d("39.98"), &[card("40")], d("1000")).is_err());
+        assert!(settle(&usd, d("39.98"), &[card("-1"), cash("41")], d("1000")).is_err());
+        assert!(settle(&usd, d("39.98"), &[cash("39.985")], d("1000")).is_err());
+        assert!(settle(&usd, d("0"), &[], d("1000")).is_ok());
     }
 
     #[test]
     fn refunds_add_up_to_the_return_exactly() {
         let usd = Currency::usd();
-        let s = settle(&usd, d("-19.99"), &[(PayMode::Cash, d("-19.99"))]).unwrap();
+        let s = settle(
+            &usd,
+            d("-19.99"),
+            &[(PayMode::Cash, d("-19.99"))],
+            d("1000"),
+        )
+        .unwrap();
         assert_eq!(s.paid, d("-19.99"));
-        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("-20"))]).is_err());
-        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("19.99"))]).is_err());
+        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("-20"))], d("1000")).is_err());
+        assert!(settle(&usd, d("-19.99"), &[(PayMode::Cash, d("19.99"))], d("1000")).is_err());
     }
 }

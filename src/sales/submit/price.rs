@@ -77,7 +77,8 @@ pub fn settle(conn: &mut PgConnection, sale: &mut Sale) -> Result<(), AppError> 
         .map(|p| (p.mode, p.amount))
         .collect();
     let due = sale.totals.grand_total - sale.body.loyalty_amount;
-    sale.settlement = rules::settle(sale.currency(), due, &payments)
+    let max_change = sale.store.settings.max_change;
+    sale.settlement = rules::settle(sale.currency(), due, &payments, max_change)
         .map_err(|message| AppError::field("payments", message))?;
     if sale.settlement.on_account > Decimal::ZERO {
         let customer = sale.customer.id.get();

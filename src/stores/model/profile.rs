@@ -2,6 +2,7 @@
 //! allowed to sell there.
 
 use diesel::prelude::*;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::audit::model as audit;
@@ -9,9 +10,7 @@ use crate::db::schema::{customers, pos_profile_sales_persons, pos_profiles, sale
 use crate::kernel::Actor;
 
 /// The switches of a profile, as stored and as the form edits them.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Queryable, Selectable, AsChangeset, Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, AsChangeset, Serialize)]
 #[diesel(table_name = pos_profiles, treat_none_as_null = true)]
 pub struct ProfileSettings {
     /// Customer a sale goes to when the cashier picks none ("Walk-in Customer").
@@ -28,6 +27,28 @@ pub struct ProfileSettings {
     pub auto_fetch_coupon_gifts: bool,
     /// The default delivery charge is added to every delivery sale.
     pub auto_set_delivery_charges: bool,
+    /// The most change a till may give back in cash, in the company currency.
+    pub max_change: Decimal,
+}
+
+/// A new profile's Maximum Change.
+pub const DEFAULT_MAX_CHANGE: i64 = 1_000;
+/// The largest Maximum Change a profile may set (the column's check).
+pub const MOST_MAX_CHANGE: i64 = 1_000_000;
+
+impl Default for ProfileSettings {
+    fn default() -> Self {
+        ProfileSettings {
+            default_customer_id: None,
+            show_customer_balance: false,
+            apply_customer_discount: false,
+            force_customer_price_list: false,
+            auto_create_referral: false,
+            auto_fetch_coupon_gifts: false,
+            auto_set_delivery_charges: false,
+            max_change: Decimal::from(DEFAULT_MAX_CHANGE),
+        }
+    }
 }
 
 /// One setting as the profile tab shows it: field name, label and its one-line explanation.

@@ -1,0 +1,1 @@
+ALTER TABLE pos_profiles DROP COLUMN max_change;
