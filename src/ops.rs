@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::state::AppState;
+use crate::web::csrf::constant_time_eq;
+use crate::web::request::bearer;
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -23,22 +25,6 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Whether `request` carries `Authorization: Bearer {token}` (compared in constant time).
-fn bearer_is(request: &HttpRequest, token: &str) -> bool {
-    let sent = request
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    sent.len() == token.len()
-        && sent
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
-}
-
 /// Prometheus text: requests and latency per route, and the connection pool; 404 without a
 /// configured token, 401 without the right one.
 async fn metrics(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
@@ -50,7 +36,8 @@ async fn metrics(state: web::Data<AppState>, request: HttpRequest) -> HttpRespon
     else {
         return HttpResponse::NotFound().finish();
     };
-    if !bearer_is(&request, token) {
+    let sent = bearer(&request).unwrap_or_default();
+    if !constant_time_eq(sent.as_bytes(), token.as_bytes()) {
         // A body of its own: a bare 401 would become the sign-in page's redirect.
         return HttpResponse::Unauthorized()
             .insert_header(("WWW-Authenticate", "Bearer realm=\"metrics\""))

@@ -2,7 +2,7 @@ DROP FUNCTION add_invoice_rollups(bigint, smallint, bigint, date, bigint, bigint
     integer, integer, numeric, numeric, numeric, boolean, boolean);
 DROP FUNCTION rebuild_cohort_months();
 DROP TABLE rollup_cohort_months;
-DROP FUNCTION rebuild_referral_figures();
+DROP FUNCTION rebuild_referral_figures(bigint[]);
 DROP FUNCTION refresh_referral_coupons(bigint);
 DROP FUNCTION referral_coupons_used(referral_registrations);
 

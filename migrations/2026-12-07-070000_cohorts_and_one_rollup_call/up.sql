@@ -59,17 +59,22 @@ BEGIN
     WHERE customer_id = p_customer;
 END $$;
 
--- Every registration's figures again (after the lifetime rows are rebuilt).
-CREATE FUNCTION rebuild_referral_figures() RETURNS void LANGUAGE sql AS $$
+-- The figures of the registrations of customers `p_customers` (every registration when NULL:
+-- after the lifetime rows are rebuilt), again from their lifetime rows and coupons.
+CREATE FUNCTION rebuild_referral_figures(p_customers bigint[] DEFAULT NULL) RETURNS void
+LANGUAGE sql AS $$
     UPDATE referral_registrations g
-    SET first_purchase = p.first_purchase, revenue = coalesce(p.net_sales, 0),
-        coupons_used = referral_coupons_used(r)
-    FROM referral_registrations r
-    JOIN referral_codes k ON k.id = r.referral_code_id
-    LEFT JOIN customer_purchases p ON p.customer_id = r.customer_id AND p.company_id = k.company_id
-    WHERE g.id = r.id
-      AND (g.first_purchase IS DISTINCT FROM p.first_purchase
-           OR g.revenue <> coalesce(p.net_sales, 0) OR g.coupons_used <> referral_coupons_used(r))
+    SET first_purchase = x.first_purchase, revenue = x.revenue, coupons_used = x.coupons_used
+    FROM (SELECT r.id, p.first_purchase, coalesce(p.net_sales, 0) AS revenue,
+                 referral_coupons_used(r) AS coupons_used
+          FROM referral_registrations r
+          JOIN referral_codes k ON k.id = r.referral_code_id
+          LEFT JOIN customer_purchases p
+            ON p.customer_id = r.customer_id AND p.company_id = k.company_id
+          WHERE p_customers IS NULL OR r.customer_id = ANY (p_customers)) x
+    WHERE g.id = x.id
+      AND (g.first_purchase IS DISTINCT FROM x.first_purchase OR g.revenue <> x.revenue
+           OR g.coupons_used <> x.coupons_used)
 $$;
 SELECT rebuild_referral_figures();
 

@@ -70,13 +70,6 @@ BEGIN
     END IF;
 
     -- The registrations of either (the referrals' merge may have moved one) follow.
-    UPDATE referral_registrations g
-    SET first_purchase = (SELECT p.first_purchase FROM customer_purchases p
-                          JOIN referral_codes k ON k.company_id = p.company_id
-                          WHERE k.id = g.referral_code_id AND p.customer_id = g.customer_id),
-        revenue = coalesce((SELECT p.net_sales FROM customer_purchases p
-                            JOIN referral_codes k ON k.company_id = p.company_id
-                            WHERE k.id = g.referral_code_id AND p.customer_id = g.customer_id), 0)
-    WHERE g.customer_id IN (p_from, p_to);
+    PERFORM rebuild_referral_figures(ARRAY[p_from, p_to]);
     RETURN moved;
 END $$;

@@ -212,8 +212,9 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
 }
 
 /// Makes every customer's lifetime and month rows, the cohort counts and the referral
-/// registrations' figures again from the daily rollups (after their days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
-/// step until it commits. The caller runs it in a transaction.
+/// registrations' figures again from the daily rollups (after their days are rebuilt; a
+/// lifetime spans every day, so all of them), holding sales at their rollup step until it
+/// commits. The caller runs it in a transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query(
         "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months, \

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use diesel::PgConnection;
 use patron_rules::Currency;
+use patron_rules::stores::parse_amount;
 use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -257,19 +258,13 @@ fn parse_settings(conn: &mut PgConnection, pairs: &[(String, String)]) -> Settin
     // A form without the field (not the tab's own) keeps the default.
     let typed_change =
         value("max_change").map_or_else(|| profile::DEFAULT_MAX_CHANGE.to_string(), str::to_owned);
-    let max_change = match typed_change.replace(',', "").parse::<Decimal>() {
-        Ok(amount)
-            if !amount.is_sign_negative()
-                && amount <= Decimal::from(profile::MOST_MAX_CHANGE)
-                && amount.scale() <= 4 =>
-        {
-            amount
-        }
-        _ => {
+    let max_change = parse_amount(&typed_change, "Maximum Change")
+        .ok()
+        .filter(|amount| *amount <= Decimal::from(profile::MOST_MAX_CHANGE))
+        .unwrap_or_else(|| {
             errors.add("max_change", "Enter an amount from 0 to 1,000,000.");
             Decimal::ZERO
-        }
-    };
+        });
     let settings = ProfileSettings {
         max_change,
         default_customer_id,

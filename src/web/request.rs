@@ -1,6 +1,8 @@
-//! What a request asks for: a whole page, an htmx fragment, or API JSON.
+//! What a request asks for: a whole page, an htmx fragment, or API JSON; and the bearer token
+//! it carries.
 
 use actix_web::HttpRequest;
+use actix_web::http::header;
 
 /// The kind of answer a request expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +13,14 @@ pub enum Wants {
     Fragment,
     /// JSON (everything under /api).
     Json,
+}
+
+/// The token in an `Authorization: Bearer ...` header, if there is one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
 /// Decides what `req` expects.

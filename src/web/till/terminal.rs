@@ -4,25 +4,17 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::kernel::{Actor, Till};
 use crate::state::AppState;
 use crate::web::accounts::Accounts;
 use crate::web::error::AppError;
+use crate::web::request::bearer;
 
 /// The till behind an API request: every store-scoped answer is about its store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terminal(pub Till);
-
-/// The token in an `Authorization: Bearer ...` header, if there is one.
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
-}
 
 impl Terminal {
     /// The till as domain code takes it.
