@@ -10,7 +10,7 @@ use patron_rules::users::Permission;
 use super::export::COLUMNS;
 use super::forms::{ItemForm, Names};
 use super::model::{self, ItemFields};
-use crate::imports::job::{Column, Importer, template};
+use crate::imports::job::{Column, ImportScope, Importer, template};
 use crate::imports::{Checked, RowError, cell, header, reader};
 
 /// Columns every file must have.
@@ -154,6 +154,7 @@ impl Importer for ItemImport {
     fn check(
         conn: &mut PgConnection,
         text: &str,
+        _scope: ImportScope,
     ) -> QueryResult<Result<Checked<ImportRow>, String>> {
         let names = Names::load(conn)?;
         let codes: Vec<String> = match header(text, &COLUMNS, &REQUIRED) {

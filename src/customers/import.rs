@@ -34,6 +34,24 @@ pub struct Lookups {
     pub existing_uuids: HashSet<Uuid>,
 }
 
+/// What the person importing may do with a row, as the customer form holds them: a store
+/// supervisor's customers are their store's, and deactivating is HQ's.
+#[derive(Debug, Clone, Copy)]
+pub struct RowScope {
+    /// The one store whose customers they make (none inside: HQ's), when they are held to one.
+    pub own_store: Option<Option<i64>>,
+    /// Whether rows may come in deactivated.
+    pub may_deactivate: bool,
+}
+
+impl RowScope {
+    /// Head office's: any store, any status.
+    pub const HQ: RowScope = RowScope {
+        own_store: None,
+        may_deactivate: true,
+    };
+}
+
 /// A row ready to insert.
 #[derive(Debug, Clone)]
 pub struct ImportRow {
@@ -110,8 +128,22 @@ fn is_code(code: &str) -> bool {
         .is_some_and(|n| n.len() >= 5 && n.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Checks every row of `text` (whose header `header` accepted).
-pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked, String> {
+/// The code of store `id`, for messages.
+fn store_code(lookups: &Lookups, id: Option<i64>) -> String {
+    lookups
+        .stores
+        .iter()
+        .find(|(_, store)| Some(**store) == id)
+        .map_or_else(|| "HQ".to_owned(), |(code, _)| code.clone())
+}
+
+/// Checks every row of `text` (whose header `header` accepted), each within `scope`.
+pub fn check(
+    text: &str,
+    lookups: &Lookups,
+    scope: RowScope,
+    today: NaiveDate,
+) -> Result<Checked, String> {
     let columns = header(text)?;
     let mut checked = Checked::default();
     let mut seen_codes = HashSet::new();
@@ -178,6 +210,19 @@ pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked,
             cell("Origin Store").to_uppercase(),
             "store",
         );
+        let mut origin_store_id = store.parse::<i64>().ok();
+        if let Some(own) = scope.own_store {
+            if cell("Origin Store").is_empty() {
+                // As in the form: a store's people make their store's customers.
+                origin_store_id = own;
+            } else if origin_store_id.is_some_and(|id| id != 0) && origin_store_id != own {
+                let code = store_code(lookups, own);
+                fail(
+                    "Origin Store",
+                    format!("You add customers of {code} only: write {code} or leave it empty."),
+                );
+            }
+        }
         let country = cell("Country").to_uppercase();
         if !country.is_empty() && !lookups.countries.contains(&country) {
             fail(
@@ -187,6 +232,13 @@ pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked,
         }
         let active = match cell("Status").to_lowercase().as_str() {
             "" | "active" => true,
+            "deactivated" if !scope.may_deactivate => {
+                fail(
+                    "Status",
+                    "Head office deactivates customers: write Active or leave it empty.".into(),
+                );
+                true
+            }
             "deactivated" => false,
             other => {
                 fail(
@@ -244,7 +296,7 @@ pub fn check(text: &str, lookups: &Lookups, today: NaiveDate) -> Result<Checked,
             Ok(fields) if errors.is_empty() => checked.rows.push(ImportRow {
                 code,
                 uuid,
-                origin_store_id: store.parse().ok(),
+                origin_store_id,
                 active,
                 fields,
             }),
@@ -292,7 +344,7 @@ mod tests {
                     Ana,VIP,Europe,ana@example.com,downtown,CUST-00002,de\n\
                     Bo,Gold,Europe,bo@,,CUST-00001,XX\n\
                     ,VIP,Mars,,,,\n";
-        let checked = check(text, &lookups(), today()).unwrap();
+        let checked = check(text, &lookups(), RowScope::HQ, today()).unwrap();
         assert_eq!(checked.total, 3);
         assert_eq!(checked.rows.len(), 1);
         let ana = &checked.rows[0];
@@ -326,5 +378,47 @@ mod tests {
             checked.errors[0].message,
             "No customer group is called “Gold”."
         );
+    }
+
+    #[test]
+    fn a_store_supervisor_imports_their_own_store_s_active_customers_only() {
+        let mut lookups = lookups();
+        lookups.stores.insert("HARBOR".into(), 5);
+        let text = "First Name,Customer Group,Territory,Origin Store,Status\n\
+                    Ana,VIP,Europe,,\n\
+                    Bo,VIP,Europe,downtown,Active\n\
+                    Cy,VIP,Europe,HARBOR,\n\
+                    Di,VIP,Europe,,Deactivated\n";
+        let supervisor = RowScope {
+            own_store: Some(Some(2)),
+            may_deactivate: false,
+        };
+        let checked = check(text, &lookups, supervisor, today()).unwrap();
+        let stores: Vec<Option<i64>> = checked.rows.iter().map(|r| r.origin_store_id).collect();
+        assert_eq!(
+            stores,
+            [Some(2), Some(2)],
+            "an empty Origin Store is theirs"
+        );
+        assert_eq!(
+            checked.problems(),
+            [
+                (
+                    4,
+                    "Origin Store",
+                    "You add customers of DOWNTOWN only: write DOWNTOWN or leave it empty."
+                ),
+                (
+                    5,
+                    "Status",
+                    "Head office deactivates customers: write Active or leave it empty."
+                ),
+            ]
+        );
+
+        let hq = check(text, &lookups, RowScope::HQ, today()).unwrap();
+        assert_eq!(hq.rows.len(), 4);
+        assert_eq!(hq.rows[2].origin_store_id, Some(5));
+        assert_eq!(hq.rows[0].origin_store_id, None, "HQ's own customers");
     }
 }

@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::export::COLUMNS;
 use super::hooks::CustomerHooks;
-use super::import::{Checked, ImportRow, Lookups, REQUIRED, check, keys};
+use super::import::{Checked, ImportRow, Lookups, REQUIRED, RowScope, check, keys};
 use super::model::CustomerFields;
 use crate::db::schema::{countries, customer_groups, customers, stores, territories};
-use crate::imports::job::{Column, Importer, template};
+use crate::imports::job::{Column, ImportScope, Importer, template};
 
 /// Customers from a CSV file (customers.create).
 pub struct CustomerImport;
@@ -50,10 +50,18 @@ impl Importer for CustomerImport {
         )
     }
 
-    fn check(conn: &mut PgConnection, text: &str) -> QueryResult<Result<Checked, String>> {
+    fn check(
+        conn: &mut PgConnection,
+        text: &str,
+        scope: ImportScope,
+    ) -> QueryResult<Result<Checked, String>> {
         let lookups = lookups(conn, text)?;
         let today = crate::stores::model::clock_of(conn, None)?.today();
-        Ok(check(text, &lookups, today))
+        let rows = RowScope {
+            own_store: scope.stores.only(),
+            may_deactivate: scope.role.can(Permission::CustomersDeactivate),
+        };
+        Ok(check(text, &lookups, rows, today))
     }
 
     fn insert(

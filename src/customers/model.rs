@@ -288,8 +288,10 @@ pub fn note_export(
     conn: &mut PgConnection,
     actor: &Actor,
     filter: serde_json::Value,
+    rows: i64,
 ) -> QueryResult<()> {
-    audit::record(conn, actor, ENTITY, "all", "export", None, Some(filter))
+    let note = serde_json::json!({ "filters": filter, "rows": rows });
+    audit::record(conn, actor, ENTITY, "all", "export", None, Some(note))
 }
 
 /// Deactivates (recording who) or reactivates customer `id`, audited.

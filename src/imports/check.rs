@@ -30,6 +30,16 @@ pub struct Checked<R> {
     pub errors: Vec<RowError>,
 }
 
+impl<R> Checked<R> {
+    /// Every problem as (line, column, message), for tests to compare.
+    pub fn problems(&self) -> Vec<(usize, &str, &str)> {
+        self.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str(), e.message.as_str()))
+            .collect()
+    }
+}
+
 impl<R> Default for Checked<R> {
     fn default() -> Self {
         Checked {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use patron_rules::users::Permission;
+use patron_rules::users::{Permission, Role};
 use serde::Serialize;
 
 use super::check::{Checked, RowError, decode};
@@ -12,6 +12,7 @@ use super::model;
 use crate::db::DbPool;
 use crate::db::schema::imports;
 use crate::kernel::Actor;
+use crate::web::auth::StoreScope;
 
 /// Errors kept for the preview (the counts are always exact).
 const KEPT_ERRORS: usize = 1_000;
@@ -52,6 +53,24 @@ pub fn template(all: &[&str], example: &str) -> String {
     format!("{}\n{example}", all.join(","))
 }
 
+/// Whose rights an import's rows are held to: the person who uploads it (for the preview) and
+/// the one who runs it, row by row as the area's form would hold them.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportScope {
+    /// Their role, for what the form lets it do.
+    pub role: Role,
+    /// Whose records they act on (a store supervisor: their store's).
+    pub stores: StoreScope,
+}
+
+impl ImportScope {
+    /// Whether a user of `role` with id `user` may see and run `import`: its uploader, or head
+    /// office (an administrator or HQ manager looking after their people's files).
+    pub fn may_open(role: Role, user: i64, import: &Import) -> bool {
+        import.created_by == user || matches!(role, Role::Admin | Role::HqManager)
+    }
+}
+
 /// What an area tells the shared import about its rows and its pages.
 pub trait Importer: Send + Sync + 'static {
     /// A row ready to write.
@@ -82,10 +101,12 @@ pub trait Importer: Send + Sync + 'static {
     fn columns() -> Vec<Column>;
     /// The downloadable template file.
     fn template_csv() -> String;
-    /// Checks `text` against the database as it is now; `Err` is about the whole file.
+    /// Checks `text` against the database as it is now, each row within `scope`; `Err` is
+    /// about the whole file.
     fn check(
         conn: &mut PgConnection,
         text: &str,
+        scope: ImportScope,
     ) -> QueryResult<Result<Checked<Self::Row>, String>>;
     /// Writes one batch of rows for `actor` (the user who runs the import).
     fn insert(
@@ -170,11 +191,12 @@ fn count(n: usize) -> i32 {
 pub fn create<I: Importer>(
     conn: &mut PgConnection,
     user: i64,
+    scope: ImportScope,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<QueryResult<Import>, String> {
     let text = decode(bytes)?;
-    let checked = match I::check(conn, text) {
+    let checked = match I::check(conn, text, scope) {
         Ok(checked) => checked?,
         Err(e) => return Ok(Err(e)),
     };
@@ -239,6 +261,7 @@ pub fn run<I: Importer>(
     progress: &mut PgConnection,
     id: i64,
     actor: &Actor,
+    scope: ImportScope,
     hooks: &I::Hooks,
 ) -> anyhow::Result<()> {
     let (content, all_or_nothing): (Vec<u8>, bool) = imports::table
@@ -247,7 +270,8 @@ pub fn run<I: Importer>(
         .first(data)?;
     let outcome = (|| -> anyhow::Result<Result<usize, String>> {
         let text = decode(&content).map_err(anyhow::Error::msg)?;
-        let Checked { rows, errors, .. } = I::check(data, text)?.map_err(anyhow::Error::msg)?;
+        let Checked { rows, errors, .. } =
+            I::check(data, text, scope)?.map_err(anyhow::Error::msg)?;
         if all_or_nothing && !errors.is_empty() {
             return Ok(Err(format!(
                 "{} problem(s) found; nothing was imported.",
@@ -312,7 +336,13 @@ pub fn fail_abandoned(conn: &mut PgConnection) -> QueryResult<usize> {
 
 /// Starts the run of a claimed import on its own thread with two pooled connections, and
 /// returns once the run holds its lock (or could not start).
-pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor, hooks: std::sync::Arc<I::Hooks>) {
+pub fn spawn<I: Importer>(
+    pool: DbPool,
+    id: i64,
+    actor: Actor,
+    scope: ImportScope,
+    hooks: std::sync::Arc<I::Hooks>,
+) {
     let (started, wait) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         let result = (|| -> anyhow::Result<()> {
@@ -320,7 +350,7 @@ pub fn spawn<I: Importer>(pool: DbPool, id: i64, actor: Actor, hooks: std::sync:
             advisory(&mut progress, "pg_advisory_lock", id)?;
             let _ = started.send(());
             let mut data = pool.get()?;
-            let outcome = run::<I>(&mut data, &mut progress, id, &actor, &hooks);
+            let outcome = run::<I>(&mut data, &mut progress, id, &actor, scope, &hooks);
             advisory(&mut progress, "pg_advisory_unlock", id)?;
             outcome
         })();

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::check::{MAX_BYTES, RowError};
-use super::job::{self, Column, Import, Importer};
+use super::job::{self, Column, Import, ImportScope, Importer};
 use crate::state::AppState;
 use crate::web::request::is_fragment_request;
 use crate::web::upload::read_file;
@@ -103,13 +103,14 @@ async fn upload<I: Importer>(
             );
         }
     };
-    let uploader = user.id;
+    let (uploader, scope) = (user.id, scope_of(&user));
     let created = state
         .db
         .run(move |conn| {
             Ok(job::create::<I>(
                 conn,
                 uploader,
+                scope,
                 &file.file_name,
                 &file.bytes,
             ))
@@ -140,6 +141,30 @@ impl StatusPage {
     }
 }
 
+fn scope_of(user: &CurrentUser) -> ImportScope {
+    ImportScope {
+        role: user.role,
+        stores: user.store_scope(),
+    }
+}
+
+/// Import `id` of kind `I`, when `user` may open it; someone else's file is not found.
+async fn find_own<I: Importer>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Import, AppError> {
+    let import = state
+        .db
+        .run(move |conn| Ok(job::find(conn, I::KIND, id)?))
+        .await?;
+    if ImportScope::may_open(user.role, user.id, &import) {
+        Ok(import)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 async fn show<I: Importer>(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -148,10 +173,8 @@ async fn show<I: Importer>(
 ) -> Result<HttpResponse, AppError> {
     user.require(I::PERMISSION)?;
     let id = id.into_inner();
-    let (import, errors) = state
-        .db
-        .run(move |conn| Ok((job::find(conn, I::KIND, id)?, job::errors(conn, id)?)))
-        .await?;
+    let import = find_own::<I>(&state, &user, id).await?;
+    let errors = state.db.run(move |conn| Ok(job::errors(conn, id)?)).await?;
     let page = StatusPage {
         ctx: user.page(),
         t: texts::<I>(),
@@ -181,15 +204,16 @@ async fn start<I: Importer>(
 ) -> Result<HttpResponse, AppError> {
     user.require(I::PERMISSION)?;
     let id = id.into_inner();
+    find_own::<I>(&state, &user, id).await?;
     let all_or_nothing = form.mode != "valid_rows";
     let claimed = state
         .db
         .run(move |conn| Ok(job::claim(conn, I::KIND, id, all_or_nothing)?))
         .await?;
     if claimed {
-        let (pool, actor) = (state.db.pool().clone(), user.actor());
+        let (pool, actor, scope) = (state.db.pool().clone(), user.actor(), scope_of(&user));
         let hooks = hooks.into_inner();
-        web::block(move || job::spawn::<I>(pool, id, actor, hooks))
+        web::block(move || job::spawn::<I>(pool, id, actor, scope, hooks))
             .await
             .map_err(|_| AppError::Internal("starting the import panicked".into()))?;
     }

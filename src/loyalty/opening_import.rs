@@ -12,7 +12,7 @@ use patron_rules::users::Permission;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, loyalty_members, loyalty_point_entries};
-use crate::imports::job::{Column, Importer, template};
+use crate::imports::job::{Column, ImportScope, Importer, template};
 use crate::imports::{Checked, RowError, cell, header, reader};
 
 /// The file's columns, in template order.
@@ -245,6 +245,7 @@ impl Importer for OpeningImport {
     fn check(
         conn: &mut PgConnection,
         text: &str,
+        _scope: ImportScope,
     ) -> QueryResult<Result<Checked<OpeningRow>, String>> {
         let lookups = lookups(conn, text)?;
         let today = crate::stores::model::clock_of(conn, None)?.today();
@@ -337,13 +338,8 @@ mod tests {
             (checked.rows[1].points, checked.rows[1].expiry_date),
             (1200, None)
         );
-        let found: Vec<(usize, &str, &str)> = checked
-            .errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str(), e.message.as_str()))
-            .collect();
         assert_eq!(
-            found,
+            checked.problems(),
             [
                 (4, "Customer Code", "No customer has the code CUST-09999."),
                 (

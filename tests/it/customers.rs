@@ -598,12 +598,23 @@ async fn the_filtered_list_exports_as_csv_with_the_import_columns() {
         filtered.body
     );
     assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) AS n FROM audit_log WHERE action = 'export' AND actor_id = {}",
+        app.text(&format!(
+            "SELECT string_agg((after->'rows')::text || ' ' || (after->'filters'->>'q'), ', ' \
+             ORDER BY id) AS t FROM audit_log WHERE action = 'export' AND actor_id = {}",
             user.id
         )),
-        2
+        "2 , 1 mary@",
+        "each export is audited with its filters and how many customers it held"
     );
+
+    // Looking customers up is every store's; taking them all out is HQ's.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    let list = supervisor.get("/customers").await;
+    list.assert_contains("José");
+    list.assert_lacks("Export these as CSV");
+    let refused = supervisor.get("/customers/export.csv").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_lacks("jose@example.com");
 }
 
 #[actix_web::test]

@@ -313,3 +313,57 @@ async fn imported_customers_join_the_one_auto_opt_in_program_that_matches_them()
         "Ana:Everyone,Bo:Everyone"
     );
 }
+
+#[actix_web::test]
+async fn a_store_supervisor_imports_only_their_store_s_customers_row_by_row() {
+    let app = TestApp::spawn().await;
+    app.store("HARBOR");
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    let csv = "First Name,Customer Group,Territory,Origin Store,Status\n\
+               Ana,All Customers,All Territories,,\n\
+               Bo,All Customers,All Territories,test,Active\n\
+               Cy,All Customers,All Territories,HARBOR,\n\
+               Di,All Customers,All Territories,,Deactivated\n";
+    let path = upload(&supervisor, csv).await;
+    let page = supervisor.get(&path).await;
+    page.assert_contains("You add customers of TEST only: write TEST or leave it empty.");
+    page.assert_contains("Head office deactivates customers: write Active or leave it empty.");
+    let page = run(&app, &supervisor, &path, "valid_rows").await;
+    page.assert_contains("Imported 2");
+    assert_eq!(
+        app.text(
+            "SELECT string_agg(c.first_name || ' ' || s.code || ' ' || c.active, ', ' \
+             ORDER BY c.first_name) AS t FROM customers c JOIN stores s ON s.id = c.origin_store_id"
+        ),
+        "Ana TEST true, Bo TEST true",
+        "nothing in Harbor Point, nothing deactivated"
+    );
+}
+
+#[actix_web::test]
+async fn an_import_belongs_to_its_uploader_and_head_office() {
+    let app = TestApp::spawn().await;
+    let (uploader, _) = app.signed_in(Role::StoreSupervisor).await;
+    let path = upload(
+        &uploader,
+        &format!("{HEADER}\nAna,García,All Customers,All Territories,,\n"),
+    )
+    .await;
+
+    let (colleague, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(colleague.get(&path).await.status, StatusCode::NOT_FOUND);
+    let started = colleague
+        .post_form(&format!("{path}/run"), &[("mode", "all")])
+        .await;
+    assert_eq!(started.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.text("SELECT status AS t FROM imports"),
+        "checked",
+        "another user's click starts nothing"
+    );
+
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    hq.get(&path).await.assert_contains("1 ready to import");
+    let page = run(&app, &uploader, &path, "all").await;
+    page.assert_contains("Imported 1");
+}

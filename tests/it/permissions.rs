@@ -41,7 +41,7 @@ const ROUTES: [(&str, &str, Option<Permission>); 119] = [
     (
         "GET",
         "/customers/export.csv",
-        Some(Permission::CustomersView),
+        Some(Permission::CustomersExport),
     ),
     ("GET", "/customers/merge", Some(Permission::CustomersEdit)),
     (

@@ -14,6 +14,8 @@ pub enum Permission {
     CustomersEdit,
     /// Deactivate and reactivate customers.
     CustomersDeactivate,
+    /// Export the customer list with contact details (a bulk export, audited).
+    CustomersExport,
     /// Set up loyalty programs.
     LoyaltyManage,
     /// Set up offers.
@@ -38,11 +40,12 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the Users page lists them.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::CustomersView,
         Permission::CustomersCreate,
         Permission::CustomersEdit,
         Permission::CustomersDeactivate,
+        Permission::CustomersExport,
         Permission::LoyaltyManage,
         Permission::OffersManage,
         Permission::CouponsManage,
@@ -62,6 +65,7 @@ impl Permission {
             Permission::CustomersCreate => "customers.create",
             Permission::CustomersEdit => "customers.edit",
             Permission::CustomersDeactivate => "customers.deactivate",
+            Permission::CustomersExport => "customers.export",
             Permission::LoyaltyManage => "loyalty.manage",
             Permission::OffersManage => "offers.manage",
             Permission::CouponsManage => "coupons.manage",
@@ -82,6 +86,7 @@ impl Permission {
             Permission::CustomersCreate => "Create customers",
             Permission::CustomersEdit => "Edit and merge customers",
             Permission::CustomersDeactivate => "Deactivate and reactivate customers",
+            Permission::CustomersExport => "Export the customer list with contact details",
             Permission::LoyaltyManage => "Set up loyalty programs",
             Permission::OffersManage => "Set up offers",
             Permission::CouponsManage => "Set up coupons",
@@ -154,6 +159,7 @@ impl Role {
                 CustomersCreate,
                 CustomersEdit,
                 CustomersDeactivate,
+                CustomersExport,
                 GiftCardsManage,
                 StoresManage,
                 ReportsView,
@@ -251,6 +257,7 @@ mod tests {
                     CustomersCreate,
                     CustomersEdit,
                     CustomersDeactivate,
+                    CustomersExport,
                     GiftCardsManage,
                     StoresManage,
                     ReportsView,
