@@ -77,15 +77,27 @@ pub struct Config {
     #[arg(long, env = "PATRON_PG_BINDIR", global = true)]
     pub pg_bindir: Option<PathBuf>,
 
-    /// Gift card numbers matching no card a till may look up in 10 minutes; past them its
-    /// lookups are refused (429) until the oldest miss is 10 minutes old.
+    /// Lookups matching nothing a till may make in 10 minutes, per kind (gift card numbers,
+    /// coupon codes, referral codes); past them its lookups of that kind are refused (429) until
+    /// the oldest miss is 10 minutes old.
     #[arg(
         long,
-        env = "PATRON_GIFT_CARD_LOOKUP_LIMIT",
+        env = "PATRON_TILL_LOOKUP_LIMIT",
         default_value_t = 20,
         global = true
     )]
-    pub gift_card_lookup_limit: u32,
+    pub till_lookup_limit: u32,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses): sign-in
+    /// failures are counted per client address, which behind a proxy is the one it forwards.
+    /// Unset: the connection's own address.
+    #[arg(
+        long,
+        env = "PATRON_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 
     /// A read replica (PostgreSQL streaming replication) of the database: every report, its CSV
     /// and the home page's sales figures read there, saying how fresh their figures are when it
@@ -129,7 +141,8 @@ impl Config {
             db_pool_size: 4,
             db_timeout_secs: 2,
             pg_bindir: None,
-            gift_card_lookup_limit: 20,
+            till_lookup_limit: 20,
+            trusted_proxies: Vec::new(),
             reports_database_url: None,
             metrics_token: None,
             bench_skip_rollups: false,

@@ -42,7 +42,18 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
             `Authorization: Bearer <terminal token>` (a token belongs to one store; missing, \
             unknown or revoked: 401). Bodies are JSON; amounts are strings with a decimal point \
             (\"39.98\"); times are RFC 3339; ids are uuids chosen by the till. Every error is \
-            `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+            `{\"error\": {\"code\", \"message\", \"fields\"}}`.\n\n\
+            **Across stores.** A till reads what its company shares between its stores: the \
+            customers (one customer shops everywhere) with their loyalty balance, coupons and \
+            account, the catalogue and the offers, and any of the company's invoices by uuid (a \
+            return may be taken at another store than the sale). It writes only as its own \
+            store: its invoices are filed under it, and it cancels only its own store's \
+            invoices (403 otherwise; head office cancels any from the back office). Nothing of \
+            another company is ever read.\n\n\
+            **Guessing.** Gift card numbers, coupon codes and referral codes that match nothing \
+            are counted per token and kind: past the limit (20 in 10 minutes by default) every \
+            lookup of that kind by the till answers 429 with `Retry-After`, known ones too, until \
+            its oldest miss is 10 minutes old."
     ),
     paths(
         crate::api::profile::show,

@@ -5,6 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use patron_rules::coupons::Refusal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -16,6 +17,7 @@ use crate::customers::sync;
 use crate::offers::{in_force, pricing};
 use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::guesses::{self, Gate, Kind};
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes, json};
 
@@ -79,6 +81,8 @@ pub struct CouponOffer {
         (status = 200, description = "The coupon may be used", body = ValidCoupon),
         (status = 400, description = "The body is not JSON", body = ApiError),
         (status = 422, description = "The coupon may not be used (`error.code` says why) or a field is wrong", body = ApiError),
+        (status = 429, description = "Too many codes that match nothing from this till: wait `Retry-After` seconds",
+            body = ApiError, headers(("Retry-After" = i64, description = "Seconds to wait"))),
     ))]
 async fn validate_coupon(
     state: web::Data<AppState>,
@@ -90,9 +94,13 @@ async fn validate_coupon(
         return Err(AppError::field("code", "Give the coupon's code."));
     }
     let till = terminal.till();
+    let (token, limit) = (till.token_id, state.config.till_lookup_limit);
     let checked = state
         .db
-        .run(move |conn| {
+        .tx(move |conn| {
+            if let Gate::Closed { retry_after } = guesses::gate(conn, token, Kind::Coupon, limit)? {
+                return Ok(Err(retry_after));
+            }
             let scope = pricing::till_scope(conn, &till)?;
             let customer = sync::named_by_till(
                 conn,
@@ -107,16 +115,34 @@ async fn validate_coupon(
                 profile_id: scope.profile_id,
                 warehouse: &scope.warehouse,
             };
-            Ok(validate::validate(
+            let checked = validate::validate(
                 conn,
                 &offers.at(at),
                 &place,
                 &body.code,
                 customer.unwrap_or(0),
                 scope.clock.date(at),
-            )?)
+            )?;
+            // Another company's code is as unknown to this till as no code.
+            if let Err(refused) = &checked
+                && matches!(refused.refusal, Refusal::Unknown | Refusal::OtherCompany)
+            {
+                guesses::record_miss(conn, token, Kind::Coupon)?;
+            }
+            Ok(Ok(checked))
         })
         .await?;
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(retry_after) => {
+            return Ok(guesses::refused(
+                Kind::Coupon,
+                token,
+                &terminal.store_code,
+                retry_after,
+            ));
+        }
+    };
     Ok(match checked {
         Ok(valid) => HttpResponse::Ok().json(ValidCoupon {
             code: valid.code,

@@ -247,11 +247,18 @@ diesel::table! {
         role -> Text,
         store_id -> Nullable<Int8>,
         active -> Bool,
-        failed_logins -> Int4,
-        locked_until -> Nullable<Timestamptz>,
         last_sign_in_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sign_in_attempts (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        address -> Text,
+        user_id -> Nullable<Int8>,
     }
 }
 
@@ -428,7 +435,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     coupons,
     coupon_redemptions,
     gift_card_entries,
-    gift_card_lookup_misses,
     gift_cards,
     referral_codes,
     referral_registrations,
@@ -772,10 +778,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    gift_card_lookup_misses (id) {
+    till_lookup_misses (id) {
         id -> Int8,
         token_id -> Int8,
         at -> Timestamptz,
+        kind -> Text,
     }
 }
 
@@ -802,7 +809,6 @@ diesel::table! {
 
 diesel::joinable!(gift_card_entries -> gift_cards (card_id));
 diesel::joinable!(gift_card_entries -> invoices (invoice_id));
-diesel::joinable!(gift_card_lookup_misses -> terminal_tokens (token_id));
 diesel::joinable!(gift_cards -> companies (company_id));
 diesel::joinable!(gift_cards -> customers (customer_id));
 diesel::joinable!(gift_cards -> stores (store_id));

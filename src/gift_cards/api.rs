@@ -1,6 +1,6 @@
 //! Gift cards in the till API: `POST /api/v1/gift-cards` issues a card, exactly once by the
 //! till's uuid, and `GET /api/v1/gift-cards/{number}` answers a card's balance and validity. A
-//! till that looks up too many numbers matching no card is refused for a while (`lookups`).
+//! till that looks up too many numbers matching no card is refused for a while (`crate::web::till::guesses`).
 //! Top-ups are made on the back office's pages, not at the tills.
 
 use actix_web::{HttpResponse, web};
@@ -10,17 +10,16 @@ use patron_rules::Currency;
 use patron_rules::gift_cards::{self as rules, CardNumber};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::lookups::{self, Gate, WINDOW_MINUTES};
 use super::model::{self, Card, NewCard, TillRequest};
 use crate::customers::sync;
 use crate::kernel::Till;
 use crate::state::AppState;
 use crate::stores::model as stores;
 use crate::web::till::examples::{GIFT_CARD_ID, GIFT_CARD_NUMBER};
+use crate::web::till::guesses::{self, Gate, Kind};
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes, json};
 use crate::web::{AppError, FieldErrors};
@@ -283,13 +282,14 @@ async fn lookup_card(
     number: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let typed = number.into_inner();
-    let limit = state.config.gift_card_lookup_limit;
+    let limit = state.config.till_lookup_limit;
     let till = terminal.till();
     let token = till.token_id;
     let found = state
         .db
         .tx(move |conn| {
-            if let Gate::Closed { retry_after } = lookups::gate(conn, token, limit)? {
+            if let Gate::Closed { retry_after } = guesses::gate(conn, token, Kind::GiftCard, limit)?
+            {
                 return Ok(Lookup::Refused(retry_after));
             }
             let card = match CardNumber::parse(&typed) {
@@ -300,7 +300,7 @@ async fn lookup_card(
             match card {
                 Some(card) => Ok(Lookup::Found(card_json(conn, &card, till.clock.today())?)),
                 None => {
-                    lookups::record_miss(conn, token)?;
+                    guesses::record_miss(conn, token, Kind::GiftCard)?;
                     Ok(Lookup::Unknown)
                 }
             }
@@ -309,21 +309,11 @@ async fn lookup_card(
     match found {
         Lookup::Found(card) => Ok(HttpResponse::Ok().json(card)),
         Lookup::Unknown => Err(AppError::NotFound),
-        Lookup::Refused(retry_after) => {
-            tracing::warn!(
-                token_id = token,
-                store = %terminal.store_code,
-                retry_after,
-                "gift card lookups refused: too many numbers that match no card"
-            );
-            let message = format!(
-                "Too many gift card numbers that match no card in {WINDOW_MINUTES} minutes: try again in {retry_after} seconds."
-            );
-            Ok(HttpResponse::TooManyRequests()
-                .insert_header(("Retry-After", retry_after.to_string()))
-                .json(json!({
-                    "error": {"code": "too_many_requests", "message": message, "fields": {}}
-                })))
-        }
+        Lookup::Refused(retry_after) => Ok(guesses::refused(
+            Kind::GiftCard,
+            token,
+            &terminal.store_code,
+            retry_after,
+        )),
     }
 }

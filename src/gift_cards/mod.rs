@@ -1,8 +1,9 @@
 //! Gift cards: stored value a customer spends at the tills. Card numbers and the pure rules
 //! (`patron_rules::gift_cards`), cards as stored (`model`) and the ledger whose sum is every
 //! balance (`ledger`), the invoice step that pays with a card, refunds onto one and gives back on a
-//! cancel (`invoice`), the till API with its guard against guessing numbers (`api`, `lookups`), the
-//! pages, the customer page's Store credit card, the liability report and the expiry run.
+//! cancel (`invoice`), the till API (`api`, guarded against guessing numbers by
+//! `crate::web::till::guesses`), the pages, the customer page's Store credit card, the liability
+//! report and the expiry run.
 
 pub mod api;
 pub mod card_routes;
@@ -11,7 +12,6 @@ pub mod forms;
 pub mod home;
 pub mod invoice;
 pub mod list_routes;
-pub mod lookups;
 pub mod model;
 pub mod panel;
 pub mod report;

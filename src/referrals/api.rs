@@ -14,6 +14,7 @@ use super::model;
 use crate::db::schema::{customers, offers};
 use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::till::guesses::{self, Gate, Kind};
 use crate::web::till::terminal::Terminal;
 use crate::web::till::{ApiError, ApiRoutes};
 
@@ -43,6 +44,16 @@ pub struct Referrer {
     name: String,
 }
 
+/// What a check found.
+enum Checked {
+    /// The code may register a customer.
+    Usable(UsableCode),
+    /// It may not, for this reason.
+    Unusable(Refusal),
+    /// The till tried too many unknown codes: it may again in this many seconds.
+    Refused(i64),
+}
+
 /// Check a referral code.
 ///
 /// Whether a new customer of this till's company may be registered with the code, each refusal
@@ -55,6 +66,8 @@ pub struct Referrer {
     responses(
         (status = 200, description = "The code may register a customer", body = UsableCode),
         (status = 422, description = "The code may not be used (`error.code` says why)", body = ApiError),
+        (status = 429, description = "Too many codes that match nothing from this till: wait `Retry-After` seconds",
+            body = ApiError, headers(("Retry-After" = i64, description = "Seconds to wait"))),
     ))]
 async fn check_code(
     state: web::Data<AppState>,
@@ -62,21 +75,40 @@ async fn check_code(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let typed = codes::normalize(&path);
-    let company = terminal.till().company_id.get();
+    let till = terminal.till();
+    let (company, token, limit) = (
+        till.company_id.get(),
+        till.token_id,
+        state.config.till_lookup_limit,
+    );
     let checked = state
         .db
-        .run(move |conn| {
-            if typed.is_empty() || typed.chars().count() > 40 {
-                return Ok(Err(Refusal::Unknown(typed)));
-            }
-            let found = model::find_by_code(conn, company, &typed)?;
-            if let Err(refusal) =
-                rules::check_code(found.as_ref().map(|f| &f.facts), &typed, company)
+        .tx(move |conn| {
+            if let Gate::Closed { retry_after } =
+                guesses::gate(conn, token, Kind::ReferralCode, limit)?
             {
-                return Ok(Err(refusal));
+                return Ok(Checked::Refused(retry_after));
+            }
+            let found = if typed.is_empty() || typed.chars().count() > 40 {
+                None
+            } else {
+                model::find_by_code(conn, company, &typed)?
+            };
+            let refusal = match rules::check_code(found.as_ref().map(|f| &f.facts), &typed, company)
+            {
+                Err(refusal) => Some(refusal),
+                Ok(()) if found.is_none() => Some(Refusal::Unknown(typed.clone())),
+                Ok(()) => None,
+            };
+            if let Some(refusal) = refusal {
+                // Another company's code is as unknown to this till as no code.
+                if matches!(refusal, Refusal::Unknown(_) | Refusal::OtherCompany(_)) {
+                    guesses::record_miss(conn, token, Kind::ReferralCode)?;
+                }
+                return Ok(Checked::Unusable(refusal));
             }
             let Some(found) = found else {
-                return Ok(Err(Refusal::Unknown(typed)));
+                return Ok(Checked::Unusable(Refusal::Unknown(typed)));
             };
             let fields = &found.stored.fields;
             let (id, code, first, last): (Uuid, String, String, String) = customers::table
@@ -92,7 +124,7 @@ async fn check_code(
                 .find(fields.customer_offer_id)
                 .select(offers::title)
                 .first(conn)?;
-            Ok(Ok(UsableCode {
+            Ok(Checked::Usable(UsableCode {
                 code: found.stored.code.clone(),
                 referrer: Referrer {
                     id,
@@ -107,8 +139,11 @@ async fn check_code(
         })
         .await?;
     Ok(match checked {
-        Ok(usable) => HttpResponse::Ok().json(usable),
-        Err(refusal) => HttpResponse::UnprocessableEntity().json(json!({
+        Checked::Usable(usable) => HttpResponse::Ok().json(usable),
+        Checked::Refused(retry_after) => {
+            guesses::refused(Kind::ReferralCode, token, &terminal.store_code, retry_after)
+        }
+        Checked::Unusable(refusal) => HttpResponse::UnprocessableEntity().json(json!({
             "error": {
                 "code": refusal.code(),
                 "message": refusal.message(),

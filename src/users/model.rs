@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use patron_rules::Activation;
-use patron_rules::users::{LOCK_AFTER_FAILURES, LOCK_MINUTES, Role};
+use patron_rules::users::Role;
 use serde::Serialize;
 
 use crate::audit;
@@ -30,10 +30,6 @@ pub struct User {
     pub store_id: Option<i64>,
     /// Deactivated users cannot sign in.
     pub active: bool,
-    /// Failed sign-ins in a row.
-    pub failed_logins: i32,
-    /// Refuses sign-in until then.
-    pub locked_until: Option<DateTime<Utc>>,
     /// Last successful sign-in.
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// When created.
@@ -46,11 +42,6 @@ impl User {
     /// The user's role (a CHECK constraint keeps the stored name valid).
     pub fn role(&self) -> Option<Role> {
         Role::parse(&self.role)
-    }
-
-    /// Whether sign-in is refused right now because of failed attempts.
-    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
-        self.locked_until.is_some_and(|until| until > now)
     }
 }
 
@@ -250,48 +241,22 @@ pub fn note_session(
     audit::record(conn, actor, "user", id, action, None, None)
 }
 
-/// Stores a new password hash and lifts any lock.
+/// Stores a new password hash and lifts any lock (the failures counted against the account).
 fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> QueryResult<User> {
+    super::attempts::forget_account(conn, id)?;
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
             users::updated_at.eq(diesel::dsl::now),
         ))
         .returning(User::as_returning())
         .get_result(conn)
 }
 
-/// Counts a failed sign-in in one statement, so that attempts racing each other all count.
-/// The fifth in a row locks the account; the first after a lock ran out starts counting afresh.
-pub fn record_failed_sign_in(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
-    diesel::sql_query(
-        "UPDATE users SET
-             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now()
-                                  THEN 1 ELSE failed_logins + 1 END,
-             locked_until = CASE
-                 WHEN locked_until > now() THEN locked_until
-                 WHEN locked_until IS NOT NULL THEN NULL
-                 WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3)
-                 ELSE NULL END
-         WHERE id = $1",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(id)
-    .bind::<diesel::sql_types::Integer, _>(LOCK_AFTER_FAILURES)
-    .bind::<diesel::sql_types::Integer, _>(i32::try_from(LOCK_MINUTES).unwrap_or(15))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Records a successful sign-in: clears the failure count and notes the time.
+/// Records a successful sign-in: notes the time.
 pub fn record_sign_in(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
-            users::last_sign_in_at.eq(diesel::dsl::now),
-        ))
+        .set(users::last_sign_in_at.eq(diesel::dsl::now))
         .execute(conn)?;
     Ok(())
 }

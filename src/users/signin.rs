@@ -1,12 +1,13 @@
 //! Signing in and out, and changing one's own password.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
+use patron_rules::users::SignInGate;
 use serde::Deserialize;
 
 use super::forms::{ChangePasswordForm, SignInForm, safe_next};
-use super::model;
+use super::{attempts, model};
 use crate::kernel::Actor;
 use crate::state::AppState;
 use crate::web::session_store::{self, USER_ID_KEY};
@@ -14,9 +15,10 @@ use crate::web::{
     AppError, CurrentUser, FieldErrors, Flash, PageCtx, csrf, render, render_status, see_other,
 };
 
-/// The one message for every failed sign-in: it never tells whether the email exists.
-pub const SIGN_IN_FAILED: &str =
-    "Wrong email or password. After 5 failed attempts an account is locked for 15 minutes.";
+/// The one message for every failed sign-in: it never tells whether the email exists, nor
+/// whether the account is locked.
+pub const SIGN_IN_FAILED: &str = "Wrong email or password. After 5 failed attempts, signing in \
+     to that account from here is locked for 15 minutes.";
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -33,7 +35,7 @@ struct SignInPage {
     ctx: PageCtx,
     email: String,
     next: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     signed_out: bool,
 }
 
@@ -59,6 +61,7 @@ async fn sign_in_page(
 }
 
 async fn sign_in(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     form: web::Form<SignInForm>,
@@ -66,13 +69,35 @@ async fn sign_in(
     let form = form.into_inner();
     let email = form.email.trim().to_owned();
     let lookup = email.clone();
-    let user = state
+    let address = attempts_address(&req, &state);
+    let here = address.clone();
+    let (user, attempt) = state
         .db
-        .run(move |conn| Ok(model::find_by_email(conn, &lookup)?))
+        .tx(move |conn| {
+            let user = model::find_by_email(conn, &lookup)?;
+            let attempt = attempts::begin(conn, &here, user.as_ref().map(|u| u.id))?;
+            Ok((user, attempt))
+        })
         .await?;
-    let now = chrono::Utc::now();
+    if attempt.gate == SignInGate::Throttled {
+        tracing::warn!(%address, "sign-in refused: too many failures from this address");
+        return render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            &SignInPage {
+                ctx: PageCtx::anonymous(&session),
+                email,
+                next: safe_next(&form.next).to_owned(),
+                error: Some(format!(
+                    "Too many failed sign-ins from your address. Try again in {} minute(s).",
+                    attempt.retry_minutes
+                )),
+                signed_out: false,
+            },
+        );
+    }
     // Every refusal costs one hash check, so timing does not tell the cases apart either.
-    let usable = user.as_ref().filter(|u| u.active && !u.is_locked(now));
+    let open = attempt.gate == SignInGate::Open;
+    let usable = user.as_ref().filter(|u| u.active && open);
     let usable_hash = usable.map(|u| u.password_hash.clone());
     let matches = state
         .passwords
@@ -80,18 +105,11 @@ async fn sign_in(
         .await?
         && usable_hash.is_some();
 
-    let Some(user) = user else {
+    let Some(user) = user.filter(|_| matches) else {
+        // The attempt's row stays: it is the failure the next attempts count.
+        tracing::info!(%address, "sign-in refused");
         return refuse(&session, email, &form.next);
     };
-    if !matches {
-        let id = user.id;
-        state
-            .db
-            .run(move |conn| Ok(model::record_failed_sign_in(conn, id)?))
-            .await?;
-        tracing::info!(user_id = id, "sign-in refused");
-        return refuse(&session, email, &form.next);
-    }
 
     let actor = Actor::User {
         id: user.id,
@@ -100,6 +118,7 @@ async fn sign_in(
     state
         .db
         .tx(move |conn| {
+            attempts::succeeded(conn, attempt, &address, user.id)?;
             model::record_sign_in(conn, user.id)?;
             session_store::purge_expired(conn)?;
             model::note_session(conn, &actor, user.id, true)?;
@@ -115,6 +134,12 @@ async fn sign_in(
     Ok(see_other(safe_next(&form.next)))
 }
 
+/// The address sign-in failures are counted under (see `Config::trusted_proxies`).
+fn attempts_address(req: &HttpRequest, state: &AppState) -> String {
+    crate::web::request::client_address(req, &state.config.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
 fn refuse(session: &Session, email: String, next: &str) -> Result<HttpResponse, AppError> {
     render_status(
         StatusCode::UNAUTHORIZED,
@@ -122,7 +147,7 @@ fn refuse(session: &Session, email: String, next: &str) -> Result<HttpResponse, 
             ctx: PageCtx::anonymous(session),
             email,
             next: safe_next(next).to_owned(),
-            error: Some(SIGN_IN_FAILED),
+            error: Some(SIGN_IN_FAILED.to_owned()),
             signed_out: false,
         },
     )

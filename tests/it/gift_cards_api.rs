@@ -130,7 +130,7 @@ async fn what_a_till_gets_wrong_in_an_issue_is_named_by_field() {
 
 #[actix_web::test]
 async fn a_till_trying_unknown_numbers_is_refused_every_lookup_past_the_limit() {
-    let (app, till) = shop_with(|config| config.gift_card_lookup_limit = 3).await;
+    let (app, till) = shop_with(|config| config.till_lookup_limit = 3).await;
     issue(&app, "GC7QK2M9XH4TR8WP", "10", None, None);
     // Another company's card is unknown to this till.
     app.sql("INSERT INTO companies (name, currency_code) VALUES ('Other Co', 'EUR')");
@@ -170,7 +170,7 @@ async fn a_till_trying_unknown_numbers_is_refused_every_lookup_past_the_limit() 
         StatusCode::OK
     );
     // Once the misses are more than ten minutes old, the till may look again.
-    app.sql("UPDATE gift_card_lookup_misses SET at = at - interval '11 minutes'");
+    app.sql("UPDATE till_lookup_misses SET at = at - interval '11 minutes'");
     assert_eq!(
         till.get("/api/v1/gift-cards/GC7QK2M9XH4TR8WP").await.status,
         StatusCode::OK

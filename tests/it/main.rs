@@ -28,6 +28,7 @@ mod gift_cards_api;
 mod gift_cards_report;
 mod gift_cards_sales;
 mod groups;
+mod guessing;
 mod home;
 mod import;
 mod invoices;

@@ -195,10 +195,53 @@ impl Role {
     }
 }
 
-/// Failed sign-ins in a row that lock an account.
-pub const LOCK_AFTER_FAILURES: i32 = 5;
-/// How long a locked account stays locked.
+/// Failed sign-ins on one account from one client address, within the window, that lock the
+/// account for that address (its owner elsewhere still signs in).
+pub const LOCK_AFTER_FAILURES: i64 = 5;
+/// The rolling window failed sign-ins are counted in, in minutes: a lock ends when the oldest
+/// failure that made it is this old.
 pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one client address, whatever the emails, within the window, past which
+/// the address is refused every sign-in until its oldest failure leaves the window.
+pub const ADDRESS_FAILURES: i64 = 20;
+/// Failed sign-ins on one account from every address within the window that lock it for
+/// everyone: guessing spread over many addresses.
+pub const ACCOUNT_FAILURES: i64 = 50;
+
+/// Failed (or still running) sign-ins within the window before this one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    /// From this client address, whatever the email.
+    pub from_address: i64,
+    /// On this account from this address.
+    pub on_account_here: i64,
+    /// On this account from everywhere.
+    pub on_account: i64,
+}
+
+/// Whether a sign-in may check its password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInGate {
+    /// It may.
+    Open,
+    /// The account is locked for this address (or everywhere): refused like a wrong password,
+    /// so that the answer never tells whether the email exists.
+    Locked,
+    /// This address has failed too often: refused before any account is looked at.
+    Throttled,
+}
+
+/// The gate of a sign-in after `seen`. A throttled address's attempts do not count against the
+/// account, so one address guessing cannot keep the owner out past a lock.
+pub fn sign_in_gate(seen: Attempts) -> SignInGate {
+    if seen.from_address >= ADDRESS_FAILURES {
+        SignInGate::Throttled
+    } else if seen.on_account_here >= LOCK_AFTER_FAILURES || seen.on_account >= ACCOUNT_FAILURES {
+        SignInGate::Locked
+    } else {
+        SignInGate::Open
+    }
+}
 /// Shortest password accepted, in characters.
 pub const PASSWORD_MIN: usize = 8;
 /// Longest password accepted, in characters.
@@ -344,5 +387,34 @@ mod tests {
         assert!(check_user_change(false, true, 0, false, Role::Admin).is_ok());
         assert!(check_user_change(false, true, 1, true, Role::Admin).is_ok());
         assert!(check_user_change(false, false, 0, true, Role::Marketing).is_ok());
+    }
+
+    #[test]
+    fn sign_in_is_locked_per_address_and_throttled_per_address() {
+        let gate = |from_address, on_account_here, on_account| {
+            sign_in_gate(Attempts {
+                from_address,
+                on_account_here,
+                on_account,
+            })
+        };
+        assert_eq!(gate(4, 4, 4), SignInGate::Open);
+        assert_eq!(gate(5, 5, 5), SignInGate::Locked, "five here lock it here");
+        assert_eq!(
+            gate(0, 0, 5),
+            SignInGate::Open,
+            "the owner elsewhere gets in"
+        );
+        assert_eq!(
+            gate(0, 0, 50),
+            SignInGate::Locked,
+            "guessing from many places"
+        );
+        assert_eq!(
+            gate(20, 0, 0),
+            SignInGate::Throttled,
+            "one address spraying"
+        );
+        assert_eq!(gate(20, 5, 50), SignInGate::Throttled);
     }
 }

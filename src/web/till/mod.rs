@@ -6,6 +6,7 @@
 pub mod error;
 pub mod examples;
 pub mod feed;
+pub mod guesses;
 pub mod json;
 pub mod routes;
 pub mod terminal;

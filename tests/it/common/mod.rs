@@ -150,7 +150,13 @@ impl TestApp {
 
     /// A browser-like client that is not signed in.
     pub fn client(&self) -> TestClient {
-        TestClient::new(&self.base)
+        TestClient::new(&self.base, None)
+    }
+
+    /// A browser-like client whose connections come from `address` (any 127.x.y.z reaches the
+    /// loopback server), for what is counted per client address.
+    pub fn client_from(&self, address: std::net::IpAddr) -> TestClient {
+        TestClient::new(&self.base, Some(address))
     }
 
     /// A new user with `role`, signed in.
@@ -305,9 +311,10 @@ pub struct TestClient {
 }
 
 impl TestClient {
-    fn new(base: &str) -> TestClient {
+    fn new(base: &str, address: Option<std::net::IpAddr>) -> TestClient {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = http_client()
+            .local_address(address)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
