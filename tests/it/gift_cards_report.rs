@@ -267,8 +267,9 @@ async fn every_gift_card_list_filter_has_an_index() {
             "gift_card_entries_reverses_key",
         ),
         (
-            "SELECT count(*) FROM gift_card_lookup_misses WHERE token_id = 1 AND at > now()",
-            "gift_card_lookup_misses_token_idx",
+            "SELECT count(*) FROM till_lookup_misses WHERE token_id = 1 AND kind = 'coupon' \
+             AND at > now()",
+            "till_lookup_misses_token_idx",
         ),
     ]);
 }

@@ -137,3 +137,18 @@ async fn an_address_trying_many_emails_is_throttled_before_any_account_is_looked
         StatusCode::SEE_OTHER
     );
 }
+
+#[actix_web::test]
+async fn what_a_sign_in_counts_is_indexed() {
+    let app = TestApp::spawn().await;
+    app.assert_indexed(&[
+        (
+            "SELECT count(*) FROM sign_in_attempts WHERE address = '127.0.0.2' AND at > now()",
+            "sign_in_attempts_address_idx",
+        ),
+        (
+            "SELECT count(*) FROM sign_in_attempts WHERE user_id = 1 AND at > now()",
+            "sign_in_attempts_user_idx",
+        ),
+    ]);
+}
