@@ -475,6 +475,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     patron::loyalty::expiry::spawn_daily(pool.clone());
     patron::gift_cards::expiry::spawn_daily(pool.clone());
+    patron::reports::fold::spawn(pool.clone());
     let state = patron::state::AppState::new(config, pool)?;
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))

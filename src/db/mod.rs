@@ -3,6 +3,7 @@
 
 pub mod daily;
 pub mod embedded;
+pub mod fold;
 pub mod schema;
 
 use diesel::pg::PgConnection;

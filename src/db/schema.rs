@@ -254,6 +254,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Customers whose sales await the fold (no key: an append-only queue).
+    customer_purchase_queue (company_id, customer_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+    }
+}
+
+diesel::table! {
     sign_in_attempts (id) {
         id -> Int8,
         at -> Timestamptz,

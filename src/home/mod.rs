@@ -50,6 +50,8 @@ async fn home(
     let shown = state
         .db
         .run(move |conn| {
+            // The month's top customers: every sale so far folded in.
+            crate::db::fold::fold(conn)?;
             if let Some(store) = request.own_store() {
                 request.store_name = Some(stores::find(conn, store)?.name);
             }

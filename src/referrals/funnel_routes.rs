@@ -107,6 +107,8 @@ fn load(
     store: Option<i64>,
     range: Option<(NaiveDate, NaiveDate, Option<i64>)>,
 ) -> Result<Report, AppError> {
+    // The registrations' purchases and revenue: every sale so far folded in.
+    crate::db::fold::fold(conn)?;
     let (company, currency) = home_company(conn, store)?;
     let campaigns = campaigns_of(conn, company.id)?;
     let Some((from, to, campaign)) = range else {

@@ -1,8 +1,10 @@
-//! Reports: the daily rollups the invoice pipeline keeps (`rollups`, `invoice`), their rebuild
-//! (`rebuild`), and the report pages that read them.
+//! Reports: the daily rollups the invoice pipeline keeps (`rollups`, `invoice`), the customers'
+//! figures folded from them after the sale (`fold`), their rebuild (`rebuild`), and the report
+//! pages that read them.
 
 pub mod chart;
 pub mod filters;
+pub mod fold;
 pub mod home;
 pub mod invoice;
 pub mod model;

@@ -144,6 +144,8 @@ pub async fn resolved(
     query: ReportQuery,
 ) -> Result<Resolved, AppError> {
     let reader = Reader::of(user)?;
+    // Customers' lifetime, month and cohort figures: every sale so far folded in.
+    crate::reports::fold::catch_up(&state.db).await?;
     state
         .reports
         .run(move |conn| filters::resolve(conn, reader, query))

@@ -1,6 +1,7 @@
 //! The report rollups the invoice pipeline keeps: exact figures after sales, an offer, a coupon,
 //! a delivery charge, a return, a cancel and sales of one customer made at once, and equal to
-//! what `patron reports rebuild` makes again from the invoices.
+//! what `patron reports rebuild` makes again from the invoices. The customers' lifetime, month
+//! and cohort figures are read after a fold, as every report reads them.
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
@@ -9,8 +10,14 @@ use serde_json::{Value, json};
 use crate::common::shop::shop;
 use crate::common::{ApiClient, TestApp, coupons, offers};
 
+/// Folds the customers the sales so far noted, as a report does before it reads.
+fn fold(app: &TestApp) {
+    patron::db::fold::fold(&mut app.conn()).unwrap();
+}
+
 /// Every rollup as comparable lines (slots summed, rows that sum to nothing left out).
 fn rollups(app: &TestApp) -> Vec<String> {
+    fold(app);
     let mut lines = Vec::new();
     for (table, key, figures) in [
         (
@@ -158,6 +165,7 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     later["posted_at"] = "2026-11-21T15:00:00Z".into();
     submit(&till, &later).await;
     let lifetime = |first_name: &str| {
+        fold(&app);
         app.text(&format!(
             "SELECT concat_ws(',', sum(p.sales), sum(p.returns), sum(p.net_sales), \
                     min(p.first_purchase), max(p.second_purchase), max(p.last_purchase)) AS t \
@@ -171,6 +179,7 @@ async fn the_pipeline_keeps_rollups_that_a_rebuild_makes_again() {
     );
     // November's new customers (Ana, Bea), buyers, and those back within 30 days: Bea.
     let november = || {
+        fold(&app);
         app.text(
             "SELECT concat_ws(',', sum(new_customers), sum(buyers), sum(back_30), sum(back_90)) \
              AS t FROM rollup_cohort_months WHERE month = '2026-11-01'",

@@ -1,0 +1,22 @@
+//! The fold of the customers' lifetime, month, cohort and referral figures (migration
+//! `fold_customer_purchases`): a sale only notes its customer; this makes the noted customers'
+//! figures again from their daily rows. Here, below every area, so that each report that reads
+//! those figures can fold first (`crate::reports::fold` runs it on a thread too).
+
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+
+#[derive(QueryableByName)]
+struct Folded {
+    #[diesel(sql_type = Integer)]
+    folded: i32,
+}
+
+/// Folds every customer noted so far, in one transaction; returns how many.
+pub fn fold(conn: &mut PgConnection) -> QueryResult<i32> {
+    conn.transaction(|conn| {
+        diesel::sql_query("SELECT fold_customer_purchases() AS folded")
+            .get_result::<Folded>(conn)
+            .map(|row| row.folded)
+    })
+}
