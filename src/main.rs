@@ -1,11 +1,13 @@
 //! The `patron` command: serve the back office (the default), migrate, seed, manage users and
-//! terminal tokens.
+//! terminal tokens, back up and restore.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use patron::config::Config;
+use patron::db::backup;
 use patron::db::embedded::{EmbeddedPostgres, find_bindir};
 use patron::kernel::Actor;
 use patron::{app, db, seed, users};
@@ -82,6 +84,30 @@ enum Command {
     GiftCards {
         #[command(subcommand)]
         action: GiftCardCommand,
+    },
+    /// Write a backup of the database (DATABASE_URL's, else the embedded one under
+    /// PATRON_DATA_DIR, started for it unless `patron serve` runs it): a pg_dump archive of one
+    /// consistent moment, taken while Patron keeps serving, for `patron restore`.
+    Backup {
+        /// The file to write (a folder: a file named after the time in it); default:
+        /// patron-YYYYMMDD-HHMMSS.dump in the current folder. It is written as FILE.partial and
+        /// renamed once complete, so FILE is always a whole backup.
+        file: Option<PathBuf>,
+    },
+    /// Restore a backup made by `patron backup`, then apply the migrations newer than it.
+    /// Without DATABASE_URL: into a new embedded cluster in PATRON_DATA_DIR, which must hold none
+    /// (a failed restore leaves no cluster behind). With DATABASE_URL: into that database, which
+    /// must hold no tables.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace the database that is there (the embedded `patron` database, or DATABASE_URL's)
+        /// with the backup: it is restored into a new database beside the old one, and only
+        /// when that worked and no other session uses the old one is the old one dropped and the
+        /// new one renamed in its place. Refused while `patron serve` runs the embedded server;
+        /// the old database's grants and settings are not carried over.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -279,7 +305,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Wrote off the balances of {written} expired gift cards.");
             Ok(())
         }
+        Command::Backup { file } => {
+            let embedded = config.database_url.is_none();
+            let tools = backup::Tools::find(config.pg_bindir.as_deref(), embedded)?;
+            if embedded {
+                backup::require_cluster(&pgdata(&config))?;
+            }
+            let database = Database::open(&config)?;
+            let written = backup::backup(&tools, &database.url, file.as_deref())?;
+            println!("{written}");
+            Ok(())
+        }
+        Command::Restore { file, replace } => restore(&config, &file, replace),
     }
+}
+
+fn restore(config: &Config, file: &Path, replace: bool) -> anyhow::Result<()> {
+    let tools = backup::Tools::find(config.pg_bindir.as_deref(), config.database_url.is_none())?;
+    let target = match &config.database_url {
+        Some(url) => backup::Target::Server(url.clone()),
+        None => backup::Target::Embedded(embedded_server(config)?),
+    };
+    let restored = backup::restore(&tools, file, target, replace)?;
+    println!("{restored}");
+    Ok(())
 }
 
 /// A progress bar for adding `n` synthetic `what`.
@@ -400,6 +449,24 @@ fn shared_buffers() -> String {
     format!("{}MB", (total_kb / 8 / 1024).clamp(128, 1024))
 }
 
+/// The embedded cluster's folder under the data folder.
+fn pgdata(config: &Config) -> PathBuf {
+    config.data_dir.join("pgdata")
+}
+
+/// The embedded server with Patron's settings, not started.
+fn embedded_server(config: &Config) -> anyhow::Result<EmbeddedPostgres> {
+    let bindir = find_bindir(config.pg_bindir.as_deref())?;
+    // The embedded server shares Patron's machine, usually on an SSD: random reads cost
+    // about what sequential ones do (at the default 4 a rebuild's daily deletes scanned the
+    // whole rollup table), a rollup table of millions of rows should fit in shared memory
+    // (PostgreSQL's default is 128 MB), and a rebuild should not checkpoint every gigabyte.
+    Ok(EmbeddedPostgres::new(bindir, &pgdata(config))?
+        .with_setting("random_page_cost", "1.1")
+        .with_setting("shared_buffers", &shared_buffers())
+        .with_setting("max_wal_size", "4GB"))
+}
+
 impl Database {
     fn open(config: &Config) -> anyhow::Result<Database> {
         if let Some(url) = &config.database_url {
@@ -408,15 +475,7 @@ impl Database {
                 embedded: None,
             });
         }
-        let bindir = find_bindir(config.pg_bindir.as_deref())?;
-        // The embedded server shares Patron's machine, usually on an SSD: random reads cost
-        // about what sequential ones do (at the default 4 a rebuild's daily deletes scanned the
-        // whole rollup table), a rollup table of millions of rows should fit in shared memory
-        // (PostgreSQL's default is 128 MB), and a rebuild should not checkpoint every gigabyte.
-        let mut pg = EmbeddedPostgres::new(bindir, &config.data_dir.join("pgdata"))?
-            .with_setting("random_page_cost", "1.1")
-            .with_setting("shared_buffers", &shared_buffers())
-            .with_setting("max_wal_size", "4GB");
+        let mut pg = embedded_server(config)?;
         pg.start()?;
         pg.create_database("patron")?;
         Ok(Database {
@@ -475,7 +534,10 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     patron::loyalty::expiry::spawn_daily(pool.clone());
     patron::gift_cards::expiry::spawn_daily(pool.clone());
-    patron::reports::fold::spawn(pool.clone());
+    // With the rollup step off (a bench's setting) no sale notes a customer to fold.
+    if !config.bench_skip_rollups {
+        patron::reports::fold::spawn(pool.clone());
+    }
     let state = patron::state::AppState::new(config, pool)?;
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || app::build(state.clone(), None))

@@ -1,6 +1,7 @@
 //! The database: connection pool, embedded migrations, the schema and the embedded server. It
 //! knows nothing of HTTP: handlers reach it through `web::db::Db`.
 
+pub mod backup;
 pub mod daily;
 pub mod embedded;
 pub mod fold;

@@ -11,6 +11,7 @@ mod api_input;
 mod architecture;
 mod audit;
 mod auth;
+mod backup;
 mod browser;
 mod business_day;
 mod catalog;
