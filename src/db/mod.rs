@@ -1,5 +1,6 @@
-//! The database: connection pool, embedded migrations, the schema and the embedded server. It
-//! knows nothing of HTTP: handlers reach it through `web::db::Db`.
+//! The database: connection pool, embedded migrations, the schema, the embedded server, its
+//! backup and restore, the daily jobs' runner and the customers' fold. It knows nothing of HTTP:
+//! handlers reach it through `web::db::Db`.
 
 pub mod backup;
 pub mod daily;
