@@ -9,7 +9,7 @@
 # rollups (the slices without the step left theirs out) and checks them against the invoices.
 # With `named` as third argument each sale goes to one of 1,000 named demo customers instead, in
 # turn: the step then also notes the customer for the fold of their lifetime, month, cohort and
-# referral figures, which the server's thread runs every 5 s during the slice; what a slice left
+# referral figures, which the server's thread runs every 2 s during the slice; what a slice left
 # unfolded is folded after it, timed, and its time added to the slice's ("with, fold counted"):
 # the figure the target is judged on.
 #
@@ -103,8 +103,8 @@ echo "== POST /api/v1/invoices ($buyers buyers) at one store, 16 connections, ${
 # and analyze of the seeded tables), and it fell on whichever case ran first.
 start 0
 wrk -t2 -c16 -d"${seconds}s" -s "$data/sales.lua" "$base" >/dev/null
-stop
 psql "$psql_url" -Atqc "SELECT fold_customer_purchases()" >/dev/null
+stop
 : >"$data/with" && : >"$data/without" && : >"$data/counted"
 for round in $(seq 1 "$rounds"); do
     # ABBA: each case goes first in every other round, so a trend over the run (tables growing,
@@ -115,18 +115,18 @@ for round in $(seq 1 "$rounds"); do
         start "$skip"
         load=$(cut -d' ' -f1 /proc/loadavg)
         read -r rate p99 errors < <(wrk -t2 -c16 -d"${seconds}s" -s "$data/sales.lua" "$base" | tail -n 1)
-        stop
         fold=""
         if [ "$skip" = 0 ]; then
-            # The customers the slice noted and its fold thread had not reached yet.
-            left=$(psql "$psql_url" -Atc "SELECT count(*) FROM customer_purchase_queue")
+            # The customers the slice noted and its fold thread had not reached yet (a fold under
+            # way when this starts is waited for, and so counted too).
             started=$(date +%s.%N)
-            psql "$psql_url" -Atqc "SELECT fold_customer_purchases()" >/dev/null
+            left=$(psql "$psql_url" -Atc "SELECT fold_customer_purchases()")
             took=$(python3 -c "print(f'{$(date +%s.%N) - $started:.2f}')")
             counted=$(python3 -c "print(round($rate * $seconds / ($seconds + $took)))")
             echo "$counted" >>"$data/counted"
             fold="  then $left noted customers folded in ${took}s: ${counted} invoices/s fold counted"
         fi
+        stop
         case $skip in 0) name="with rollups   "; echo "$rate" >>"$data/with" ;;
                       1) name="without rollups"; echo "$rate" >>"$data/without" ;; esac
         echo "  round $round $name: $rate invoices/s  p99 $p99 ms  errors $errors  (load $load)$fold"

@@ -281,5 +281,5 @@ BEGIN
 END $$;
 
 DROP FUNCTION fold_customer_purchases();
-DROP FUNCTION refold_customers(bigint[], bigint[]);
+DROP FUNCTION refold_customers(bigint[], bigint[], date[]);
 DROP TABLE customer_purchase_queue;

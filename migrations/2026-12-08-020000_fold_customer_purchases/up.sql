@@ -10,21 +10,25 @@
 
 CREATE TABLE customer_purchase_queue (
     company_id   bigint NOT NULL,
-    customer_id  bigint NOT NULL
+    customer_id  bigint NOT NULL,
+    month        date NOT NULL
 );
 
--- Makes the lifetime and month rows, cohort counts and referral figures of the customers
--- (`p_companies`[i], `p_customers`[i]) again from their daily rows: what the rebuild would make
--- for them, their old rows and counts taken out first. A store's default customer has none.
--- The caller holds the fold lock (`fold_customer_purchases`), so no two folds meet.
-CREATE FUNCTION refold_customers(p_companies bigint[], p_customers bigint[])
+-- Makes the lifetime rows, the month rows of months `p_months` and the cohort counts and
+-- referral figures of the customers (`p_companies`[i], `p_customers`[i], `p_months`[i]) again
+-- from their daily rows: what the rebuild would make for them, their old rows and counts taken
+-- out first (a sale changes its own month only). A store's default customer has none. The
+-- caller holds the fold lock (`fold_customer_purchases`), so no two folds meet.
+CREATE FUNCTION refold_customers(p_companies bigint[], p_customers bigint[], p_months date[])
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    WITH pairs AS (
-        SELECT DISTINCT company_id, customer_id
-        FROM unnest(p_companies, p_customers) AS p(company_id, customer_id)
+    WITH touched AS (
+        SELECT DISTINCT company_id, customer_id, month
+        FROM unnest(p_companies, p_customers, p_months) AS p(company_id, customer_id, month)
         WHERE customer_id NOT IN (SELECT default_customer_id FROM pos_profiles
                                   WHERE default_customer_id IS NOT NULL)
+    ), pairs AS (
+        SELECT DISTINCT company_id, customer_id FROM touched
     ), days AS (
         SELECT d.company_id, d.customer_id, d.store_id, d.day, sum(d.sales)::int AS sales,
                sum(d.returns)::int AS returns, sum(d.net_sales) AS net_sales,
@@ -50,12 +54,16 @@ BEGIN
     ), old_life AS (
         SELECT c.* FROM customer_purchases c JOIN pairs p USING (customer_id, company_id)
     ), new_months AS (
-        SELECT company_id, customer_id, date_trunc('month', day)::date AS month,
-               sum(sales)::int AS sales, sum(returns)::int AS returns,
-               sum(net_sales) AS net_sales, sum(discount) AS discount
-        FROM days GROUP BY company_id, customer_id, 3
+        SELECT d.company_id, d.customer_id, t.month, sum(d.sales)::int AS sales,
+               sum(d.returns)::int AS returns, sum(d.net_sales) AS net_sales,
+               sum(d.discount) AS discount
+        FROM days d JOIN touched t
+          ON t.customer_id = d.customer_id AND t.company_id = d.company_id
+         AND t.month = date_trunc('month', d.day)
+        GROUP BY d.company_id, d.customer_id, t.month
     ), old_months AS (
-        SELECT m.* FROM rollup_customer_months m JOIN pairs p USING (customer_id, company_id)
+        SELECT m.* FROM rollup_customer_months m
+        JOIN touched t USING (customer_id, company_id, month)
     ), life_written AS (
         INSERT INTO customer_purchases AS r
             (company_id, customer_id, sales, returns, net_sales, discount, first_purchase,
@@ -71,11 +79,12 @@ BEGIN
             net_ceiling = excluded.net_ceiling
         RETURNING 1
     ), life_gone AS (
-        -- A merged customer's days went to the kept one: their rows go.
-        DELETE FROM customer_purchases c USING old_life o
+        -- A merged customer's days went to the kept one: their rows go. (EXCEPT, not NOT
+        -- EXISTS: the planner cannot size a CTE and would compare every pair with every other.)
+        DELETE FROM customer_purchases c
+        USING (SELECT customer_id, company_id FROM old_life
+               EXCEPT SELECT customer_id, company_id FROM new_life) o
         WHERE c.customer_id = o.customer_id AND c.company_id = o.company_id
-          AND NOT EXISTS (SELECT 1 FROM new_life n
-                          WHERE n.customer_id = o.customer_id AND n.company_id = o.company_id)
         RETURNING 1
     ), months_written AS (
         INSERT INTO rollup_customer_months AS r
@@ -90,10 +99,10 @@ BEGIN
                                 excluded.discount)
         RETURNING 1
     ), months_gone AS (
-        DELETE FROM rollup_customer_months m USING old_months o
+        DELETE FROM rollup_customer_months m
+        USING (SELECT customer_id, month FROM old_months
+               EXCEPT SELECT customer_id, month FROM new_months) o
         WHERE m.customer_id = o.customer_id AND m.month = o.month
-          AND NOT EXISTS (SELECT 1 FROM new_months n
-                          WHERE n.customer_id = o.customer_id AND n.month = o.month)
         RETURNING 1
     ), moves AS (
         -- What the customers counted for before, taken out, and what they count for now.
@@ -136,15 +145,17 @@ CREATE FUNCTION fold_customer_purchases() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     v_companies bigint[];
     v_customers bigint[];
+    v_months date[];
 BEGIN
     PERFORM pg_advisory_xact_lock(7306, 0);
-    WITH taken AS (DELETE FROM customer_purchase_queue RETURNING company_id, customer_id)
-    SELECT array_agg(company_id), array_agg(customer_id) INTO v_companies, v_customers
-    FROM (SELECT DISTINCT company_id, customer_id FROM taken) t;
+    WITH taken AS (DELETE FROM customer_purchase_queue RETURNING *)
+    SELECT array_agg(company_id), array_agg(customer_id), array_agg(month)
+    INTO v_companies, v_customers, v_months
+    FROM (SELECT DISTINCT company_id, customer_id, month FROM taken) t;
     IF v_customers IS NULL THEN
         RETURN 0;
     END IF;
-    PERFORM refold_customers(v_companies, v_customers);
+    PERFORM refold_customers(v_companies, v_customers, v_months);
     RETURN cardinality(v_customers);
 END $$;
 
@@ -180,8 +191,8 @@ BEGIN
             charges = r.charges + excluded.charges, amount = r.amount + excluded.amount;
     END IF;
     IF p_lifetime THEN
-        INSERT INTO customer_purchase_queue (company_id, customer_id)
-        VALUES (p_company, p_customer);
+        INSERT INTO customer_purchase_queue (company_id, customer_id, month)
+        VALUES (p_company, p_customer, date_trunc('month', p_day)::date);
     END IF;
     IF p_promotions THEN
         PERFORM add_invoice_promotions(ARRAY[p_invoice], ARRAY[p_slot],
@@ -201,13 +212,17 @@ DECLARE
     moved integer;
     v_companies bigint[];
     v_customers bigint[];
+    v_months date[];
 BEGIN
     PERFORM pg_advisory_xact_lock(7306, 0);
-    -- Every company either bought in, before the move.
-    SELECT array_agg(company_id), array_agg(customer_id) INTO v_companies, v_customers
-    FROM (SELECT company_id FROM customer_purchases WHERE customer_id IN (p_from, p_to)
+    -- Every company and month either bought in, before the move: all are made again.
+    SELECT array_agg(company_id), array_agg(customer_id), array_agg(month)
+    INTO v_companies, v_customers, v_months
+    FROM (SELECT company_id, month FROM rollup_customer_months
+          WHERE customer_id IN (p_from, p_to)
           UNION
-          SELECT company_id FROM rollup_customer_days WHERE customer_id IN (p_from, p_to)) k,
+          SELECT company_id, date_trunc('month', day)::date FROM rollup_customer_days
+          WHERE customer_id IN (p_from, p_to)) k,
          unnest(ARRAY[p_from, p_to]) AS customer_id;
     INSERT INTO rollup_customer_days AS d
         (company_id, day, customer_id, store_id, slot, sales, returns, net_sales, discount)
@@ -219,7 +234,7 @@ BEGIN
     GET DIAGNOSTICS moved = ROW_COUNT;
     DELETE FROM rollup_customer_days WHERE customer_id = p_from;
     IF v_customers IS NOT NULL THEN
-        PERFORM refold_customers(v_companies, v_customers);
+        PERFORM refold_customers(v_companies, v_customers, v_months);
     END IF;
     -- The registrations of either (the referrals' merge may have moved one) follow.
     PERFORM rebuild_referral_figures(ARRAY[p_from, p_to]);

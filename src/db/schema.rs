@@ -258,6 +258,7 @@ diesel::table! {
     customer_purchase_queue (company_id, customer_id) {
         company_id -> Int8,
         customer_id -> Int8,
+        month -> Date,
     }
 }
 

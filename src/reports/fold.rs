@@ -10,7 +10,7 @@ use crate::web::AppError;
 use crate::web::db::Db;
 
 /// How often the thread folds: what a report on a replica may lag behind the sales.
-pub const EVERY: Duration = Duration::from_secs(5);
+pub const EVERY: Duration = Duration::from_secs(2);
 
 /// Folds on the primary before a report reads the figures.
 pub async fn catch_up(db: &Db) -> Result<(), AppError> {
