@@ -280,6 +280,22 @@ BEGIN
     RETURN moved;
 END $$;
 
+CREATE OR REPLACE FUNCTION rebuild_referral_figures(p_customers bigint[] DEFAULT NULL) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE referral_registrations g
+    SET first_purchase = x.first_purchase, revenue = x.revenue, coupons_used = x.coupons_used
+    FROM (SELECT r.id, p.first_purchase, coalesce(p.net_sales, 0) AS revenue,
+                 referral_coupons_used(r) AS coupons_used
+          FROM referral_registrations r
+          JOIN referral_codes k ON k.id = r.referral_code_id
+          LEFT JOIN customer_purchases p
+            ON p.customer_id = r.customer_id AND p.company_id = k.company_id
+          WHERE p_customers IS NULL OR r.customer_id = ANY (p_customers)) x
+    WHERE g.id = x.id
+      AND (g.first_purchase IS DISTINCT FROM x.first_purchase OR g.revenue <> x.revenue
+           OR g.coupons_used <> x.coupons_used)
+$$;
+
 DROP FUNCTION fold_customer_purchases();
 DROP FUNCTION refold_customers(bigint[], bigint[], date[]);
 DROP TABLE customer_purchase_queue;

@@ -14,6 +14,27 @@ CREATE TABLE customer_purchase_queue (
     month        date NOT NULL
 );
 
+-- As migration `cohorts_and_one_rollup_call` made it, in plpgsql: an SQL function planned its
+-- UPDATE once for any `p_customers`, so a fold of a few customers scanned every registration and
+-- compared each with the whole array; plpgsql plans it for the value (an index lookup per
+-- customer; NULL, every registration).
+CREATE OR REPLACE FUNCTION rebuild_referral_figures(p_customers bigint[] DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE referral_registrations g
+    SET first_purchase = x.first_purchase, revenue = x.revenue, coupons_used = x.coupons_used
+    FROM (SELECT r.id, p.first_purchase, coalesce(p.net_sales, 0) AS revenue,
+                 referral_coupons_used(r) AS coupons_used
+          FROM referral_registrations r
+          JOIN referral_codes k ON k.id = r.referral_code_id
+          LEFT JOIN customer_purchases p
+            ON p.customer_id = r.customer_id AND p.company_id = k.company_id
+          WHERE p_customers IS NULL OR r.customer_id = ANY (p_customers)) x
+    WHERE g.id = x.id
+      AND (g.first_purchase IS DISTINCT FROM x.first_purchase OR g.revenue <> x.revenue
+           OR g.coupons_used <> x.coupons_used);
+END $$;
+
 -- Makes the lifetime rows, the month rows of months `p_months` and the cohort counts and
 -- referral figures of the customers (`p_companies`[i], `p_customers`[i], `p_months`[i]) again
 -- from their daily rows: what the rebuild would make for them, their old rows and counts taken
