@@ -6,6 +6,18 @@
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 
+/// Advisory lock class the fold holds (`pg_advisory_xact_lock(7306, 0)` in the migration's
+/// functions): whatever rewrites the customers' figures takes it too, so no fold runs between.
+pub const LOCK_CLASS: i32 = 7306;
+
+/// Holds the fold's lock until the transaction ends.
+pub fn lock(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, 0)")
+        .bind::<Integer, _>(LOCK_CLASS)
+        .execute(conn)
+        .map(drop)
+}
+
 #[derive(QueryableByName)]
 struct Folded {
     #[diesel(sql_type = Integer)]

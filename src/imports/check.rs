@@ -30,6 +30,7 @@ pub struct Checked<R> {
     pub errors: Vec<RowError>,
 }
 
+#[cfg(test)]
 impl<R> Checked<R> {
     /// Every problem as (line, column, message), for tests to compare.
     pub fn problems(&self) -> Vec<(usize, &str, &str)> {

@@ -217,7 +217,7 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
 /// commits. The caller runs it in a transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     // No fold meanwhile; the customers noted so far are all in the daily rows the lock holds.
-    diesel::sql_query("SELECT pg_advisory_xact_lock(7306, 0)").execute(conn)?;
+    crate::db::fold::lock(conn)?;
     diesel::sql_query(
         "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months, \
          rollup_cohort_months IN SHARE ROW EXCLUSIVE MODE",
