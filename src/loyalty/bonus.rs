@@ -1,11 +1,13 @@
 //! Bonus points another area gives with a sale (a Loyalty Point offer, a referral): a credit
 //! entry in the customer's program of the sale's company, expiring like earned points. Loyalty's
-//! own cancel step reverses it with the invoice's other entries.
+//! own cancel step reverses it with the invoice's other entries. A return whose kept goods no
+//! longer earn a bonus takes it back (`plan_cut`).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use patron_rules::loyalty as rules;
 
+pub use super::invoice::{BonusCut, plan_bonus_cut as plan_cut};
 use super::model::ledger::{self, NewEntry};
 use super::model::programs;
 

@@ -1,6 +1,7 @@
 //! What invoices do to points, as loyalty's step of the invoice pipeline in `sales`: a sale
 //! earns at the customer's tier and may redeem (soonest-expiring points first); a return cuts the
-//! original's points to what the kept amount earns; a cancel reverses the invoice's entries once
+//! original's points to what the kept amount earns (and, for offers, the bonus points the kept
+//! goods no longer meet: `plan_bonus_cut`); a cancel reverses the invoice's entries once
 //! (bonus points other areas gave with it too), and is refused while points it earned are spent
 //! on another invoice.
 
@@ -311,19 +312,10 @@ fn plan_return(
     sale: &Sale,
     original: i64,
 ) -> Result<Option<Plan>, AppError> {
-    let Some(credit) = entries::table
-        .filter(entries::invoice_id.eq(original))
-        .filter(entries::kind.eq("earn"))
-        .filter(entries::against_entry_id.is_null())
-        .select(ENTRY)
-        .first::<Entry>(conn)
-        .optional()?
-    else {
+    let Some(credit) = credit_of(conn, original, "earn", None)? else {
         return Ok(None);
     };
-    let member = ledger::lock_membership(conn, credit.customer_id, credit.company_id)?
-        .filter(|m| m.program_id == credit.program_id)
-        .unwrap_or_else(|| credit.member());
+    let member = credit_member(conn, &credit)?;
     let against = against(conn, credit.id)?;
     let earned_so_far: Vec<&Entry> = against.iter().filter(|e| is_earning(e)).collect();
     let points_now = credit.points + earned_so_far.iter().map(|e| e.points).sum::<i64>();
@@ -361,6 +353,91 @@ fn plan_return(
             ..NewEntry::new(&member, "earn", cut, sale.posted_on, "")
         }],
     }))
+}
+
+/// Bonus points a return takes back of the credit its original was given, written once the
+/// return has its id.
+#[derive(Debug, Clone)]
+pub struct BonusCut {
+    entry: NewEntry,
+}
+
+impl BonusCut {
+    /// Writes the cut for return `invoice_id`.
+    pub fn post(self, conn: &mut PgConnection, invoice_id: i64, by: &str) -> QueryResult<()> {
+        post_entries(conn, invoice_id, vec![self.entry], by)
+    }
+}
+
+/// Plans taking `points` back of the bonus credit invoice `original` was given for `reason`,
+/// against that credit (so a cancel of the return gives them back to it); none when the
+/// original was given no such credit. Refused, naming `return_against`, when the points were
+/// spent meanwhile; points that expired meanwhile are gone already and are not cut again.
+pub fn plan_bonus_cut(
+    conn: &mut PgConnection,
+    original: i64,
+    reason: &str,
+    points: i64,
+    day: NaiveDate,
+) -> Result<Option<BonusCut>, AppError> {
+    let Some(credit) = credit_of(conn, original, "bonus", Some(reason))? else {
+        return Ok(None);
+    };
+    let member = credit_member(conn, &credit)?;
+    let against = against(conn, credit.id)?;
+    let remaining = credit.points + against.iter().map(|e| e.points).sum::<i64>();
+    let expired: i64 = against
+        .iter()
+        .filter(|e| e.kind == "expire")
+        .map(|e| e.points)
+        .sum();
+    if points > remaining - expired {
+        return Err(AppError::field(
+            "return_against",
+            spent_message(conn, &against, "return")?,
+        ));
+    }
+    let cut = points.min(remaining);
+    if cut <= 0 {
+        return Ok(None);
+    }
+    Ok(Some(BonusCut {
+        entry: NewEntry {
+            expiry_date: credit.expiry_date,
+            against_entry_id: Some(credit.id),
+            reason: format!("{reason} (goods returned)"),
+            ..NewEntry::new(&member, "bonus", -cut, day, "")
+        },
+    }))
+}
+
+/// The credit of `kind` invoice `original` was given (of those, the one given for `reason`).
+fn credit_of(
+    conn: &mut PgConnection,
+    original: i64,
+    kind: &str,
+    reason: Option<&str>,
+) -> QueryResult<Option<Entry>> {
+    let mut query = entries::table
+        .filter(entries::invoice_id.eq(original))
+        .filter(entries::kind.eq(kind))
+        .filter(entries::against_entry_id.is_null())
+        .select(ENTRY)
+        .into_boxed();
+    if let Some(reason) = reason {
+        query = query.filter(entries::reason.eq(reason));
+    }
+    query.first::<Entry>(conn).optional()
+}
+
+/// The member `credit` belongs to, their membership locked (a return's cut and a sale's
+/// redemption of the same points queue); the credit's own program when they moved since.
+fn credit_member(conn: &mut PgConnection, credit: &Entry) -> QueryResult<Member> {
+    Ok(
+        ledger::lock_membership(conn, credit.customer_id, credit.company_id)?
+            .filter(|m| m.program_id == credit.program_id)
+            .unwrap_or_else(|| credit.member()),
+    )
 }
 
 /// Entries of kind earn against a credit and the reversals of those: what returns did to it.
@@ -403,8 +480,17 @@ fn spent_message(conn: &mut PgConnection, against: &[Entry], what: &str) -> Quer
 
 /// Writes what `plan` worked out (redemption and earning) for invoice `invoice_id`.
 fn post(conn: &mut PgConnection, invoice_id: i64, plan: Plan, by: &str) -> Result<(), AppError> {
-    let written: Vec<NewEntry> = plan
-        .entries
+    Ok(post_entries(conn, invoice_id, plan.entries, by)?)
+}
+
+/// Writes `planned` as invoice `invoice_id`'s entries, made by `by`.
+fn post_entries(
+    conn: &mut PgConnection,
+    invoice_id: i64,
+    planned: Vec<NewEntry>,
+    by: &str,
+) -> QueryResult<()> {
+    let written: Vec<NewEntry> = planned
         .into_iter()
         .map(|entry| NewEntry {
             invoice_id: Some(invoice_id),
@@ -412,8 +498,7 @@ fn post(conn: &mut PgConnection, invoice_id: i64, plan: Plan, by: &str) -> Resul
             ..entry
         })
         .collect();
-    ledger::insert(conn, &written)?;
-    Ok(())
+    ledger::insert(conn, &written)
 }
 
 /// Reverses what invoice `invoice_id` did to points, once (the reversal index refuses a second

@@ -4,7 +4,8 @@
 //! give, or gives less of, is refused naming the line, the offer and the reason. A sale that
 //! claims less than it could (a till with stale offers) is taken as sent. Loyalty Point offers the
 //! sale meets give their bonus points. What each offer gave is recorded on the invoice and counted
-//! against its campaign's budget; a cancel takes the count back (loyalty reverses the points).
+//! against its campaign's budget; a cancel takes the count back (loyalty reverses the points). A
+//! return takes back what the offers gave on the goods it returns (`super::returns`).
 
 use std::collections::HashMap;
 
@@ -49,6 +50,17 @@ impl InvoiceStep for OffersStep {
         let uses = Uses::of(sale, &claims, &checked.bonus);
         sale.offers_used = !uses.by_offer.is_empty();
         Ok(Some(Box::new(uses)))
+    }
+
+    fn on_return(
+        &self,
+        conn: &mut PgConnection,
+        sale: &mut Sale,
+        _errors: &mut FieldErrors,
+    ) -> Result<Option<Box<dyn Posting>>, AppError> {
+        let planned = super::returns::plan(conn, sale)?;
+        sale.offers_used |= planned.is_some();
+        Ok(planned)
     }
 
     fn describe(
@@ -232,13 +244,20 @@ fn used_on(conn: &mut PgConnection, invoice: i64) -> QueryResult<Vec<Promotion>>
         .into_iter()
         .map(|(id, version, title, discount, free, points, currency)| {
             let currency = crate::stores::model::to_currency(currency);
+            // A return's uses are negative: what it took back.
             let mut gave = Vec::new();
-            if !free.is_zero() {
+            if free.is_sign_negative() && !free.is_zero() {
+                gave.push(format!("{} free returned", (-free).normalize()));
+            } else if !free.is_zero() {
                 gave.push(format!("{} free", free.normalize()));
+            } else if discount.is_sign_negative() && !discount.is_zero() {
+                gave.push(format!("{} given back", currency.format(-discount)));
             } else if !discount.is_zero() {
                 gave.push(format!("{} off", currency.format(discount)));
             }
-            if points != 0 {
+            if points < 0 {
+                gave.push(format!("{} bonus points taken back", -points));
+            } else if points != 0 {
                 gave.push(format!("{points} bonus points"));
             }
             Promotion {

@@ -1,7 +1,8 @@
 //! Offers: POS promotions (item price, free product, grand-total discount, bonus points) and the
 //! campaigns they run in. The pure engine that prices a cart (`patron_rules::offers`), offers kept
 //! by version (`versions`) and loaded for the engine (`in_force`), campaigns and their budgets, and
-//! the invoice step that checks every offer a sale claims (`invoice`, `claims`), the editor's pages
+//! the invoice step that checks every offer a sale claims (`invoice`, `claims`) and takes back
+//! what a return gives back (`returns`), the editor's pages
 //! for offers and campaigns, and the offer simulator that prices a cart as the tills would.
 
 pub mod access;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod offer_form;
 pub mod offer_routes;
 pub mod pricing;
+pub mod returns;
 pub mod shopper;
 pub mod simulator;
 pub mod simulator_lookup;

@@ -40,6 +40,7 @@ mod loyalty_reports;
 mod migrations;
 mod offers_api;
 mod offers_pages;
+mod offers_returns;
 mod offers_simulator;
 mod offers_till;
 mod openapi;

@@ -17,13 +17,13 @@ use crate::common::shop::shop;
 use crate::common::{ApiClient, TestApp};
 
 /// A day before any edit a test makes.
-const NOV_20: &str = "2026-11-20T14:03:00Z";
+pub(crate) const NOV_20: &str = "2026-11-20T14:03:00Z";
 
-fn uuid(n: u32) -> String {
+pub(crate) fn uuid(n: u32) -> String {
     format!("0ffe0000-0000-4000-8000-{n:012}")
 }
 
-fn money(text: &Value) -> Decimal {
+pub(crate) fn money(text: &Value) -> Decimal {
     match text {
         Value::String(s) => s.parse().unwrap(),
         Value::Null => Decimal::ZERO,
@@ -31,14 +31,20 @@ fn money(text: &Value) -> Decimal {
     }
 }
 
-fn cents(amount: Decimal) -> String {
+pub(crate) fn cents(amount: Decimal) -> String {
     amount
         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
         .to_string()
 }
 
 /// A line of `qty` x `code` at `rate` with `discount` off, naming `offer` when given.
-fn line(code: &str, qty: &str, rate: &str, discount: &str, offer: Option<&str>) -> Value {
+pub(crate) fn line(
+    code: &str,
+    qty: &str,
+    rate: &str,
+    discount: &str,
+    offer: Option<&str>,
+) -> Value {
     let mut line = json!({"item_code": code, "qty": qty, "price_list_rate": rate, "discount_amount": discount});
     if let Some(offer) = offer {
         line["offer"] = offer.into();
@@ -47,14 +53,14 @@ fn line(code: &str, qty: &str, rate: &str, discount: &str, offer: Option<&str>) 
 }
 
 /// A free line of `qty` x `code` at `rate` that `offer` gives.
-fn free(code: &str, qty: &str, rate: &str, offer: &str) -> Value {
+pub(crate) fn free(code: &str, qty: &str, rate: &str, offer: &str) -> Value {
     let whole = cents(qty.parse::<Decimal>().unwrap() * rate.parse::<Decimal>().unwrap());
     json!({"item_code": code, "qty": qty, "price_list_rate": rate, "discount_amount": whole,
            "is_offer": true, "offer": offer})
 }
 
 /// Sale `n` of `lines` posted at `posted_at`, with the totals a till works out and paid in cash.
-fn sale(n: u32, posted_at: &str, lines: Vec<Value>) -> Value {
+pub(crate) fn sale(n: u32, posted_at: &str, lines: Vec<Value>) -> Value {
     let mut net = Decimal::ZERO;
     let mut discount = Decimal::ZERO;
     for l in &lines {
@@ -71,7 +77,7 @@ fn sale(n: u32, posted_at: &str, lines: Vec<Value>) -> Value {
 }
 
 /// `body` with a Grand Total offer of `amount` claimed (and the grand total and payment less it).
-fn with_grand_total_offer(mut body: Value, offer: &str, amount: &str) -> Value {
+pub(crate) fn with_grand_total_offer(mut body: Value, offer: &str, amount: &str) -> Value {
     let grand = money(&body["totals"]["net_total"]) - amount.parse::<Decimal>().unwrap();
     body["grand_total_offer"] = json!({"offer": offer, "amount": amount});
     body["totals"]["grand_total"] = cents(grand).into();
@@ -90,7 +96,7 @@ fn tees_off(app: &TestApp, title: &str, percent: u32, min_amount: u32) -> i64 {
 }
 
 /// A campaign of the shop's company with `budget`.
-fn campaign(app: &TestApp, name: &str, budget: Option<u32>) -> i64 {
+pub(crate) fn campaign(app: &TestApp, name: &str, budget: Option<u32>) -> i64 {
     campaigns::create(
         &mut app.conn(),
         &Actor::System("test"),
@@ -107,7 +113,7 @@ fn campaign(app: &TestApp, name: &str, budget: Option<u32>) -> i64 {
     .unwrap()
 }
 
-fn discount_given(app: &TestApp, campaign: i64) -> String {
+pub(crate) fn discount_given(app: &TestApp, campaign: i64) -> String {
     app.text(&format!(
         "SELECT discount_given::text AS t FROM campaigns WHERE id = {campaign}"
     ))
@@ -128,7 +134,7 @@ fn refusal(reply: &crate::common::ApiReply, field: &str) -> String {
         .to_owned()
 }
 
-async fn submit(till: &ApiClient, body: &Value) -> Value {
+pub(crate) async fn submit(till: &ApiClient, body: &Value) -> Value {
     let made = till.post("/api/v1/invoices", body).await;
     assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
     made.json

@@ -417,8 +417,9 @@ pub fn list(
     query.limit(limit).load(conn)
 }
 
-/// What an offer gave since `since` on invoices that are not cancelled: (invoices, discount),
-/// per offer among `ids`. Reads `invoice_offers` by its (offer_id, invoice_id) index.
+/// What an offer gave since `since` on invoices that are not cancelled: (sales, discount), per
+/// offer among `ids`; returns take their discount back and are no sale. Reads `invoice_offers`
+/// by its (offer_id, invoice_id) index.
 pub fn given_since(
     conn: &mut PgConnection,
     ids: &[i64],
@@ -432,7 +433,9 @@ pub fn given_since(
         .group_by(invoice_offers::offer_id)
         .select((
             invoice_offers::offer_id,
-            diesel::dsl::count_star(),
+            sql::<diesel::sql_types::BigInt>(
+                "count(*) FILTER (WHERE invoices.return_against_id IS NULL)",
+            ),
             diesel::dsl::sum(invoice_offers::discount),
         ))
         .load(conn)?;

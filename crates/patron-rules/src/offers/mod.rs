@@ -13,6 +13,7 @@
 mod engine;
 pub mod overlap;
 mod reasons;
+pub mod returns;
 #[cfg(test)]
 mod tests;
 
