@@ -104,6 +104,13 @@ pub struct CartLineBody {
     /// Price List Rate.
     #[schema(value_type = String, format = "decimal")]
     pub price_list_rate: Decimal,
+    /// The cashier's manual discount on the whole line (absent: none), from 0 to qty x rate. The
+    /// line keeps it and takes no Item Price offer or customer group discount (nor do Replace
+    /// offers make its units free); its units still count toward offers' Min Qty, and Grand
+    /// Total offers count (and take their percentage of) the net after it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = "decimal")]
+    pub manual_discount: Option<Decimal>,
 }
 
 /// A priced cart: its lines and totals are what `POST /api/v1/invoices` takes.
@@ -113,7 +120,9 @@ pub struct PricedCartJson {
     lines: Vec<PricedLineJson>,
     /// The Grand Total offer to send with the invoice.
     grand_total_offer: Option<GrandTotalJson>,
-    /// Bonus points the sale will give (the server awards them).
+    /// Bonus points the sale will give (the server awards them): only to a member of a loyalty
+    /// program of the company that runs that day; for anyone else the Loyalty Point offer is
+    /// listed among `offers` as not applied, with why.
     bonus_points: Vec<BonusJson>,
     totals: TotalsJson,
     /// Every offer considered: those that applied first, then why the others did not.
@@ -237,6 +246,15 @@ impl From<PricedCart> for PricedCartJson {
 /// customer: per-line discounts and the offer that gave each, free lines, the Grand Total offer,
 /// bonus points, and for every offer considered that did not apply, why. Offers of a campaign
 /// whose budget is used up do not apply. The lines and totals can be submitted as an invoice.
+///
+/// An Item Price offer's Max Discount caps what it gives on the sale: when its lines' discounts
+/// come to more, the cap is shared among them in proportion to each line's discount, rounded to
+/// the cent (the company currency's minor unit) so that they add up to the cap exactly, the cents
+/// left over going to the largest remainders, ties to the earlier line (10.00 over three lines of
+/// 10.00 off each: 3.34, 3.33, 3.33). A line with a `manual_discount` keeps it as its
+/// `discount_amount` and takes no offer; Grand Total offers count the net after it. Bonus points
+/// are answered only for a member of a loyalty program of the company that runs that day: for
+/// anyone else the Loyalty Point offer comes as not applied, with why.
 #[utoipa::path(post, path = "/api/v1/carts/evaluate", tag = "offers",
     operation_id = "evaluate_cart",
     request_body(content = CartBody, example = json!({
@@ -284,13 +302,23 @@ async fn evaluate(
                     item_code: l.item_code.clone(),
                     qty: l.qty,
                     price_list_rate: l.price_list_rate,
+                    manual_discount: l.manual_discount.unwrap_or_default(),
                 })
                 .collect();
             let coupons = pricing::CouponCodes {
                 codes: &body.coupon_codes,
                 check: coupons.0,
             };
-            pricing::price(conn, &scope, customer, at, &lines, coupons)
+            let mut priced = pricing::price(conn, &scope, customer, at, &lines, coupons)?;
+            if !priced.bonus_points.is_empty() {
+                let day = scope.clock.date(at);
+                if let Some(why) =
+                    pricing::bonus_not_credited(conn, customer, scope.company_id, day)?
+                {
+                    priced.withhold_bonus(&why);
+                }
+            }
+            Ok(priced)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PricedCartJson::from(priced)))

@@ -6,12 +6,20 @@
 //! heard of the larger one) is still justified; Give Product offers run together (their free
 //! units change what is left to pay for); the Grand Total offer and the Loyalty Point offers run
 //! with all the claimed line offers, on the net they leave.
+//!
+//! A paid line that names no offer and carries a discount is the cashier's manual discount (or
+//! the customer group's, which the check counts the same way): the engine keeps it on that line,
+//! gives that line no offer, and takes it off the net that Grand Total and Loyalty Point offers
+//! count. An Item Price offer with a Max Discount is checked line by line against its share of
+//! the cap, shared (as the engine shares it) among the lines that claim the offer in proportion to
+//! what the offer gives each of them alone.
 
 use std::collections::HashMap;
 
 use diesel::PgConnection;
 use patron_rules::offers::{
     self as rules, Cart, CartLine, DiscountSource, Offer, OfferType, Priced, Replace,
+    share_max_discount,
 };
 use rust_decimal::Decimal;
 
@@ -177,8 +185,9 @@ struct Basket {
     of_sale_line: Vec<Option<usize>>,
 }
 
-/// The sale's paid lines, with the free units of Replace offers folded back into the line of
-/// the same item and rate (or a line of their own when the till sent none).
+/// The sale's paid lines, each naming no offer with its discount as a manual discount, and the
+/// free units of Replace offers folded back into a line of the same item and rate without one
+/// (or a line of their own when the till sent none).
 fn basket(sale: &Sale, claims: &Claims) -> Basket {
     let mut basket = Basket {
         lines: Vec::new(),
@@ -195,6 +204,11 @@ fn basket(sale: &Sale, claims: &Claims) -> Basket {
             brand_id: line.item.brand_id,
             qty: line.figures.qty,
             price_list_rate: line.figures.price_list_rate,
+            manual_discount: if line.offer.is_none() {
+                line.figures.discount_amount
+            } else {
+                Decimal::ZERO
+            },
         });
     }
     for claim in claims.lines.iter().filter(|c| c.free) {
@@ -203,7 +217,9 @@ fn basket(sale: &Sale, claims: &Claims) -> Basket {
         }
         let line = &sale.lines[claim.line];
         let same = basket.lines.iter().position(|c| {
-            c.item_code == line.item.code && c.price_list_rate == line.figures.price_list_rate
+            c.item_code == line.item.code
+                && c.price_list_rate == line.figures.price_list_rate
+                && c.manual_discount.is_zero()
         });
         match same {
             Some(c) => basket.lines[c].qty += line.figures.qty,
@@ -213,6 +229,7 @@ fn basket(sale: &Sale, claims: &Claims) -> Basket {
                 brand_id: line.item.brand_id,
                 qty: line.figures.qty,
                 price_list_rate: line.figures.price_list_rate,
+                manual_discount: Decimal::ZERO,
             }),
         }
     }
@@ -257,8 +274,12 @@ pub fn check<'o>(
     check_free_lines(sale, claims, &cart, &gives_free, errors);
     let item_prices = claims.of_type(OfferType::ItemPrice);
     for offer in &item_prices {
+        // Uncapped: the cap is shared among the lines that claim the offer.
         let mut run = gives_free.clone();
-        run.push(offer.clone());
+        run.push(Offer {
+            max_discount: Decimal::ZERO,
+            ..offer.clone()
+        });
         let priced = rules::evaluate(&cart, &run);
         check_line_discounts(sale, claims, &basket, offer, &priced, errors);
     }
@@ -353,7 +374,9 @@ fn check_free_lines(
     }
 }
 
-/// Each line naming Item Price offer `offer` takes at most the discount the engine gives it.
+/// Each line naming Item Price offer `offer` takes at most the discount the engine gives it
+/// (`priced` ran the offer without its Max Discount): with a Max Discount that the claiming lines
+/// would pass, at most its share of the cap.
 fn check_line_discounts(
     sale: &Sale,
     claims: &Claims,
@@ -363,23 +386,54 @@ fn check_line_discounts(
     errors: &mut FieldErrors,
 ) {
     let reference = offer.reference();
-    for claim in claims.lines.iter().filter(|c| c.offer.id == offer.id) {
-        let claimed = sale.lines[claim.line].figures.discount_amount;
-        let given = basket.of_sale_line[claim.line]
-            .map(|c| &priced.lines[c])
-            .filter(|l| l.source == Some(DiscountSource::Offer(reference)))
-            .map(|l| l.discount);
-        let field = format!("lines[{}].offer", claim.line);
-        match given {
-            Some(discount) if claimed <= discount => {}
-            Some(discount) => errors.add(
-                &format!("lines[{}].discount_amount", claim.line),
+    let claiming: Vec<(usize, Option<Decimal>)> = claims
+        .lines
+        .iter()
+        .filter(|c| c.offer.id == offer.id)
+        .map(|claim| {
+            let given = basket.of_sale_line[claim.line]
+                .map(|c| &priced.lines[c])
+                .filter(|l| l.source == Some(DiscountSource::Offer(reference)))
+                .map(|l| l.discount);
+            (claim.line, given)
+        })
+        .collect();
+    let uncapped: Vec<Decimal> = claiming.iter().filter_map(|(_, given)| *given).collect();
+    let mut shares = uncapped.clone();
+    if !offer.max_discount.is_zero() && offer.max_discount.is_sign_positive() {
+        share_max_discount(offer.max_discount, &mut shares, sale.currency());
+    }
+    let mut share = shares.iter().zip(&uncapped);
+    for (line, given) in claiming {
+        let claimed = sale.lines[line].figures.discount_amount;
+        let Some(given) = given else {
+            errors.add(&format!("lines[{line}].offer"), not_applied(offer, priced));
+            continue;
+        };
+        let (&allowed, &alone) = share.next().unwrap_or((&given, &given));
+        if claimed <= allowed {
+            continue;
+        }
+        let field = format!("lines[{line}].discount_amount");
+        if allowed < alone {
+            let cap: Decimal = shares.iter().sum();
+            errors.add(
+                &field,
                 format!(
-                    "{} gives {discount} off this line, not {claimed}.",
+                    "{} gives {allowed} off this line, not {claimed}: its share of the offer's \
+                     Max Discount {cap}, which is shared among the lines naming the offer in \
+                     proportion to their discounts.",
                     offer.title
                 ),
-            ),
-            None => errors.add(&field, not_applied(offer, priced)),
+            );
+        } else {
+            errors.add(
+                &field,
+                format!(
+                    "{} gives {given} off this line, not {claimed}.",
+                    offer.title
+                ),
+            );
         }
     }
 }

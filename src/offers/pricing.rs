@@ -1,7 +1,8 @@
 //! A cart priced for a store, as a till would submit it: the engine run with the offer versions in
 //! force at the cart's time, campaigns whose budget is used up left out, and the customer group's
 //! discount where the store's profile applies it. The till API (`carts/evaluate`) and the
-//! simulator page both read carts through here.
+//! simulator page both read carts through here, and both ask here whether the cart's bonus points
+//! would be credited to its customer.
 
 use std::collections::HashMap;
 
@@ -115,6 +116,8 @@ pub struct WantedLine {
     pub qty: Decimal,
     /// Price List Rate.
     pub price_list_rate: Decimal,
+    /// The cashier's manual discount on the line (0: none).
+    pub manual_discount: Decimal,
 }
 
 /// A priced line, in the shape of an invoice line.
@@ -219,12 +222,24 @@ pub fn price_without_refused(
                 "The rate is a number of 0 or more.",
             );
         }
+        let gross = line.qty.checked_mul(line.price_list_rate);
+        if !line.manual_discount.is_zero()
+            && (line.manual_discount.is_sign_negative()
+                || line.manual_discount.scale() > 4
+                || gross.is_none_or(|gross| line.manual_discount > gross))
+        {
+            errors.add(
+                &format!("lines[{index}].manual_discount"),
+                "The manual discount is between 0 and the line's quantity times its rate.",
+            );
+        }
         cart_lines.push(CartLine {
             item_code: item.item_code.clone(),
             item_groups: item.item_groups.clone(),
             brand_id: item.brand_id,
             qty: line.qty,
             price_list_rate: line.price_list_rate,
+            manual_discount: line.manual_discount,
         });
     }
     errors.into_result(()).map_err(AppError::Validation)?;
@@ -271,6 +286,45 @@ pub fn price_without_refused(
         shape(&cart, &offers, &priced, &free_rates, &store.currency),
         refused,
     ))
+}
+
+/// Why `customer` would not be credited bonus points at `company` on `day` (none: they would),
+/// as loyalty's bonus credit decides it: a member of a program of the company that runs that day.
+/// Words that fit after "Not credited: " ("the customer is in no loyalty program of this company").
+pub fn bonus_not_credited(
+    conn: &mut PgConnection,
+    customer: Option<i64>,
+    company: i64,
+    day: NaiveDate,
+) -> QueryResult<Option<String>> {
+    let Some(customer) = customer else {
+        return Ok(Some("the sale has no customer to credit them to".into()));
+    };
+    let Some(member) = crate::loyalty::model::ledger::membership(conn, customer, company)? else {
+        return Ok(Some(
+            "the customer is in no loyalty program of this company".into(),
+        ));
+    };
+    let program = crate::loyalty::model::programs::find(conn, member.program_id)?;
+    Ok(
+        (!program.runs_on(day))
+            .then(|| format!("{} does not run on that day", program.fields.name)),
+    )
+}
+
+impl PricedCart {
+    /// The cart as it is for a customer who would get no bonus points: none listed, and each
+    /// Loyalty Point offer that gave them among the offers that did not apply, with `why`.
+    pub fn withhold_bonus(&mut self, why: &str) {
+        let giving: Vec<String> = self.bonus_points.drain(..).map(|(t, _)| t).collect();
+        for outcome in &mut self.offers {
+            if outcome.reason.is_none() && giving.contains(&outcome.title) {
+                outcome.reason = Some(format!("no bonus points: {why}"));
+            }
+        }
+        // Applied first, then the others, each part in its order.
+        self.offers.sort_by_key(|o| o.reason.is_some());
+    }
 }
 
 /// The standard rate of free items that are not in the cart (a free line shows what it is worth).
@@ -320,6 +374,7 @@ fn shape(
             discount_amount: out.discount,
             amount: gross - out.discount,
             is_offer: false,
+            // A manual or customer group discount names no offer.
             offer: match out.source {
                 Some(DiscountSource::Offer(r)) => Some(title(&r)),
                 _ => None,

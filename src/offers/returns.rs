@@ -257,6 +257,7 @@ fn bonus_back(
                     brand_id: item.and_then(|i| i.brand_id),
                     qty: line.qty,
                     price_list_rate: line.price_list_rate,
+                    manual_discount: Decimal::ZERO,
                 });
             }
         }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use diesel::PgConnection;
 use patron_rules::catalog::rate_text;
 use patron_rules::users::Permission;
@@ -272,6 +272,7 @@ fn build(
             item_code: line.item_code.clone(),
             qty: line.qty,
             price_list_rate: rate,
+            manual_discount: rust_decimal::Decimal::ZERO,
         });
     }
     let day = draft.day.unwrap_or(today);
@@ -340,7 +341,8 @@ fn build(
     let bonus_note = if cart.bonus_points.is_empty() {
         None
     } else {
-        bonus_note(conn, customer, store.company_id, day)?
+        pricing::bonus_not_credited(conn, customer, store.company_id, day)?
+            .map(|why| format!("Not credited: {why}."))
     };
     let priced = Priced {
         outcome: model::outcome(&cart, &names),
@@ -363,34 +365,6 @@ fn build(
     );
     built.refused = refused;
     Ok(built)
-}
-
-/// Why the customer would not get the bonus points the cart shows (none: they would).
-fn bonus_note(
-    conn: &mut PgConnection,
-    customer: Option<i64>,
-    company: i64,
-    day: NaiveDate,
-) -> Result<Option<String>, AppError> {
-    let Some(customer) = customer else {
-        return Ok(Some(
-            "Not credited: the sale has no customer to credit them to.".into(),
-        ));
-    };
-    let Some(member) = crate::loyalty::model::ledger::membership(conn, customer, company)? else {
-        return Ok(Some(
-            "Not credited: the customer is in no loyalty program of this company.".into(),
-        ));
-    };
-    let program = crate::loyalty::model::programs::find(conn, member.program_id)?;
-    if program.runs_on(day) {
-        Ok(None)
-    } else {
-        Ok(Some(format!(
-            "Not credited: {} does not run on that day.",
-            program.fields.name
-        )))
-    }
 }
 
 /// `lines[2].qty` as the form's field of that line (`qty_5`).

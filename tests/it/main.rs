@@ -39,6 +39,7 @@ mod loyalty_programs;
 mod loyalty_reports;
 mod migrations;
 mod offers_api;
+mod offers_carts;
 mod offers_pages;
 mod offers_returns;
 mod offers_simulator;

@@ -196,10 +196,7 @@ async fn try_on_invoice_loads_a_sales_lines_store_customer_and_day() {
 async fn bonus_points_say_when_the_customer_would_not_get_them() {
     let (app, _till) = shop().await;
     crate::loyalty::single_tier(&app);
-    let mut t = offers::terms("50 bonus over 20", "loyalty_point");
-    t.min_amount = Decimal::from(20);
-    t.loyalty_points = 50;
-    offers::make(&app, t);
+    offers::fifty_bonus_over_20(&app);
     let (marketing, _) = app.signed_in(Role::Marketing).await;
 
     let walk_in = marketing.get(CART).await;

@@ -121,7 +121,7 @@ pub(crate) fn discount_given(app: &TestApp, campaign: i64) -> String {
 
 /// The refusal's message for `field`, asserting the sale was refused 422.
 #[track_caller]
-fn refusal(reply: &crate::common::ApiReply, field: &str) -> String {
+pub(crate) fn refusal(reply: &crate::common::ApiReply, field: &str) -> String {
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -414,10 +414,7 @@ async fn a_grand_total_offer_is_taken_at_the_engines_amount_and_refused_above_it
 async fn a_loyalty_point_offer_gives_its_bonus_once_and_cancel_takes_it_back_once() {
     let (app, till) = shop().await;
     crate::loyalty::single_tier(&app);
-    let mut t = offers::terms("50 bonus over 20", "loyalty_point");
-    t.min_amount = Decimal::from(20);
-    t.loyalty_points = 50;
-    let offer = offers::make(&app, t);
+    let offer = offers::fifty_bonus_over_20(&app);
 
     let mut body = sale(1, NOV_20, vec![line("TEE-BLK-M", "3", "19.99", "0", None)]);
     body["customer_code"] = "CUST-00002".into();
@@ -542,10 +539,7 @@ async fn twenty_tills_submitting_at_once_are_all_counted_against_the_campaign() 
 async fn a_customer_in_no_program_gets_no_bonus_points_and_the_invoice_claims_none() {
     let (app, till) = shop().await;
     crate::loyalty::single_tier(&app);
-    let mut t = offers::terms("50 bonus over 20", "loyalty_point");
-    t.min_amount = Decimal::from(20);
-    t.loyalty_points = 50;
-    offers::make(&app, t);
+    offers::fifty_bonus_over_20(&app);
 
     // The Walk-in Customer is in no program.
     let made = submit(

@@ -170,6 +170,7 @@ fn offer_engine(c: &mut Criterion) {
             brand_id: Some(i % 5),
             qty: Decimal::from(1 + i % 3),
             price_list_rate: Decimal::new(999 + 250 * i, 2),
+            manual_discount: Decimal::ZERO,
         })
         .collect();
     let usd = Currency::usd();

@@ -101,3 +101,11 @@ pub fn free_with(app: &TestApp, title: &str, code: &str, min_qty: u32, given: &s
     t.given_qty = Decimal::ONE;
     make(app, t)
 }
+
+/// The Loyalty Point offer "50 bonus over 20": 50 bonus points on a sale of 20 or more.
+pub fn fifty_bonus_over_20(app: &TestApp) -> i64 {
+    let mut t = terms("50 bonus over 20", "loyalty_point");
+    t.min_amount = Decimal::from(20);
+    t.loyalty_points = 50;
+    make(app, t)
+}

@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{
     ApplyOn, Cart, DiscountSource, DiscountType, FreeLine, Offer, OfferType, Priced, PricedLine,
     Reason, Replace,
 };
+use crate::money::Currency;
 
 /// The cart's paid lines by item code, item group (every ancestor too) and brand, built once
 /// so that each offer finds its lines without scanning the cart.
@@ -104,6 +105,8 @@ pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
     }
     let of_type = |t: OfferType| eligible.iter().copied().filter(move |o| o.offer_type == t);
 
+    run.manual_discounts();
+
     for offer in of_type(OfferType::GiveProduct) {
         run.give_product(offer);
     }
@@ -126,6 +129,41 @@ pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
 /// (the engine asks it for every line of every offer).
 fn positive(amount: Decimal) -> bool {
     amount.is_sign_positive() && !amount.is_zero()
+}
+
+/// Lowers `discounts` (each already in `currency`'s minor unit, none below zero) so that they add
+/// up to `cap` exactly when they come to more: each takes the cap in proportion to its discount,
+/// rounded down to the minor unit, and the units left over go one each to the largest remainders
+/// (ties: the earlier discount). A cap finer than the minor unit is taken down to it. Discounts
+/// that already fit are left alone.
+pub fn share_max_discount(cap: Decimal, discounts: &mut [Decimal], currency: &Currency) {
+    let scale = currency.minor_unit;
+    let units = |amount: Decimal| {
+        let mut amount = amount.max(Decimal::ZERO);
+        amount.rescale(scale);
+        amount.mantissa()
+    };
+    let cap = units(cap.round_dp_with_strategy(scale, RoundingStrategy::ToZero));
+    let total: i128 = discounts.iter().map(|d| units(*d)).sum();
+    if total <= cap {
+        return;
+    }
+    // Exact in whole minor units: share = cap x discount / total, with its remainder.
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(discounts.len());
+    let mut given = 0i128;
+    for (at, discount) in discounts.iter_mut().enumerate() {
+        let part = cap.saturating_mul(units(*discount));
+        let share = part / total;
+        remainders.push((part % total, at));
+        given += share;
+        *discount = Decimal::from_i128_with_scale(share, scale);
+    }
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = usize::try_from(cap - given).unwrap_or(0);
+    let unit = Decimal::new(1, scale);
+    for &(_, at) in remainders.iter().take(left) {
+        discounts[at] += unit;
+    }
 }
 
 /// Ties between offers giving the same: lower Priority first, then Title.
@@ -196,6 +234,28 @@ impl Run<'_> {
         };
         rounded.rescale(self.cart.currency.minor_unit);
         rounded
+    }
+
+    /// Gives each paid line with a manual discount that discount (never more than the line's
+    /// amount): nothing else discounts it afterwards.
+    fn manual_discounts(&mut self) {
+        for &i in &self.index.all {
+            let manual = self.cart.lines[i].manual_discount;
+            if !positive(manual) {
+                continue;
+            }
+            let discount = self.money(manual).min(self.money(self.amounts[i]));
+            if positive(discount) {
+                let line = &mut self.out.lines[i];
+                line.discount = discount;
+                line.source = Some(DiscountSource::Manual);
+            }
+        }
+    }
+
+    /// Whether line `i` keeps a cashier's manual discount.
+    fn is_manual(&self, i: usize) -> bool {
+        self.out.lines[i].source == Some(DiscountSource::Manual)
     }
 
     fn miss(&mut self, offer: &Offer, reason: Reason) {
@@ -319,10 +379,17 @@ impl Run<'_> {
                         rate(a).cmp(&rate(b)).then(a.cmp(&b))
                     });
                 }
+                let mut manual = None;
+                let mut took = false;
                 for i in order {
                     if !positive(left) {
                         break;
                     }
+                    if self.is_manual(i) {
+                        manual.get_or_insert(i);
+                        continue;
+                    }
+                    took = true;
                     let take = left.min(self.paid[i]);
                     self.free_units(i, take);
                     left -= take;
@@ -334,6 +401,9 @@ impl Run<'_> {
                         offer: reference,
                         from_line: Some(i),
                     });
+                }
+                if let (false, Some(i)) = (took, manual) {
+                    return self.miss(offer, Reason::ManualDiscount { line: i + 1 });
                 }
             }
         }
@@ -370,8 +440,13 @@ impl Run<'_> {
             }
             let percent = offer.discount_percentage / Decimal::ONE_HUNDRED;
             let mut touched = Vec::new();
+            let mut manual = None;
             let lines = self.index.lines_of(&offer.apply_on);
             for i in lines.iter().copied().filter(|&i| positive(self.paid[i])) {
+                if self.is_manual(i) {
+                    manual.get_or_insert(i);
+                    continue;
+                }
                 let discount = self.money(self.line_discount(offer, percent, i));
                 if !positive(discount) {
                     continue;
@@ -382,7 +457,9 @@ impl Run<'_> {
                 }
             }
             if touched.is_empty() {
-                self.miss(offer, Reason::NoSaving);
+                let reason =
+                    manual.map_or(Reason::NoSaving, |i| Reason::ManualDiscount { line: i + 1 });
+                self.miss(offer, reason);
             } else {
                 candidates.push((k, touched));
             }
@@ -408,18 +485,24 @@ impl Run<'_> {
                 );
                 continue;
             }
-            // Max Discount caps the offer's total on the invoice, taken in line order.
-            let mut cap = positive(offer.max_discount).then_some(offer.max_discount);
-            for i in won {
-                let mut discount = best[i].map_or(Decimal::ZERO, |(d, _)| d);
-                if let Some(left) = cap.as_mut() {
-                    discount = discount.min(*left);
-                    *left -= discount;
-                }
+            let reference = offer.reference();
+            let mut given = Decimal::ZERO;
+            for &i in &won {
+                let discount = best[i].map_or(Decimal::ZERO, |(d, _)| d);
+                given += discount;
                 self.out.lines[i].discount = discount;
-                self.out.lines[i].source = Some(DiscountSource::Offer(offer.reference()));
+                self.out.lines[i].source = Some(DiscountSource::Offer(reference));
             }
-            self.out.applied.push(offer.reference());
+            // Max Discount caps the offer's total on the sale, shared among its lines.
+            if positive(offer.max_discount) && given > offer.max_discount {
+                let mut shares: Vec<Decimal> =
+                    won.iter().map(|&i| self.out.lines[i].discount).collect();
+                share_max_discount(offer.max_discount, &mut shares, self.cart.currency);
+                for (&i, share) in won.iter().zip(shares) {
+                    self.out.lines[i].discount = share;
+                }
+            }
+            self.out.applied.push(reference);
         }
     }
 

@@ -7,8 +7,23 @@
 //! 1. Give Product offers, by priority: free lines, or bought units made free (Replace);
 //! 2. Item Price offers on the remaining paid units: each line takes its largest discount;
 //!    lines without one take the customer group's default discount when the store applies it;
-//! 3. Grand Total offers on the net total after line discounts: the largest one;
+//! 3. Grand Total offers on the net total after line discounts (manual ones included): the
+//!    largest one;
 //! 4. Loyalty Point offers: bonus points.
+//!
+//! Max Discount of an Item Price offer caps what it gives on the whole sale. When its lines'
+//! discounts come to more, the cap is shared among them in proportion to each line's own
+//! discount: each share is rounded down to the currency's minor unit, and the units left over go
+//! one each to the lines with the largest remainders (ties: the earlier line), so that the lines
+//! add up to the cap exactly (10.00 over three lines of 10.00 each: 3.34, 3.33, 3.33). A cap
+//! finer than the minor unit is taken down to it (`share_max_discount`).
+//!
+//! A line with a cashier's manual discount (`CartLine::manual_discount`) keeps that discount and
+//! nothing else: the cashier's discount takes the place of the offers' on that line, so no Item
+//! Price offer or customer group discount discounts it and no Replace offer makes its units free.
+//! Its units and amount still count toward every offer's Min/Max Qty and Min/Max Amount, and
+//! Transaction offers (Grand Total, Loyalty Point) count the net after its manual discount, as
+//! Grand Total percentages are taken of that net.
 
 mod engine;
 pub mod overlap;
@@ -20,7 +35,7 @@ mod tests;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use engine::evaluate;
+pub use engine::{evaluate, share_max_discount};
 pub use reasons::Reason;
 
 use crate::money::Currency;
@@ -147,6 +162,9 @@ pub struct CartLine {
     pub qty: Decimal,
     /// Unit price before any discount.
     pub price_list_rate: Decimal,
+    /// The cashier's manual discount on the whole line (0: none): the line keeps it and takes
+    /// no offer's line discount (see the module's head).
+    pub manual_discount: Decimal,
 }
 
 /// Everything about the sale but its lines.
@@ -191,6 +209,8 @@ pub enum DiscountSource {
     Offer(OfferRef),
     /// The customer group's default discount.
     CustomerGroup,
+    /// The cashier's manual discount (`CartLine::manual_discount`).
+    Manual,
 }
 
 /// One paid line as priced.
@@ -237,7 +257,7 @@ pub struct Priced {
 }
 
 impl Priced {
-    /// The sum of the line discounts.
+    /// The sum of the line discounts (manual ones included).
     pub fn line_discounts(&self) -> Decimal {
         self.lines.iter().map(|l| l.discount).sum()
     }

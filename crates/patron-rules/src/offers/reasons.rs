@@ -68,6 +68,11 @@ pub enum Reason {
     },
     /// Another Grand Total offer gives more (one per sale).
     AnotherGrandTotal(String),
+    /// Every line it could discount or make free carries a cashier's manual discount.
+    ManualDiscount {
+        /// The first such line, counted from 1.
+        line: usize,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -118,6 +123,10 @@ impl fmt::Display for Reason {
             Reason::AnotherGrandTotal(by) => {
                 write!(f, "another Grand Total offer gives more: {by}")
             }
+            Reason::ManualDiscount { line } => write!(
+                f,
+                "line {line} has a manual discount, which takes the place of offers on it"
+            ),
         }
     }
 }

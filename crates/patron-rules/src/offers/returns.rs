@@ -253,6 +253,7 @@ mod tests {
             brand_id: None,
             qty: d(qty),
             price_list_rate: d("10"),
+            manual_discount: Decimal::ZERO,
         }
     }
 

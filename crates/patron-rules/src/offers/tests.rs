@@ -68,7 +68,18 @@ fn line(code: &str, qty: &str, rate: &str) -> CartLine {
         brand_id: Some(7),
         qty: d(qty),
         price_list_rate: d(rate),
+        manual_discount: Decimal::ZERO,
     }
+}
+
+/// The same line with a cashier's manual discount of `discount`.
+fn manual(mut line: CartLine, discount: &str) -> CartLine {
+    line.manual_discount = d(discount);
+    line
+}
+
+fn discounts(priced: &Priced) -> Vec<Decimal> {
+    priced.lines.iter().map(|l| l.discount).collect()
 }
 
 struct Sale {
@@ -288,8 +299,153 @@ fn amount_discounts_never_go_below_zero_and_max_discount_caps_the_invoice() {
     assert_eq!(priced.lines[0].discount, d("60.00"));
     big.max_discount = d("45");
     let capped = sale(vec![line("X", "1", "30.00"), line("X", "1", "30.00")]).price(&[big]);
-    assert_eq!(capped.lines[0].discount, d("30.00"));
-    assert_eq!(capped.lines[1].discount, d("15.00"));
+    assert_eq!(discounts(&capped), [d("22.50"), d("22.50")]);
+}
+
+#[test]
+fn max_discount_is_shared_in_proportion_and_the_lines_add_up_to_it() {
+    let mut tenth = offer(1, "Shirts 10%, max 10", item("X"), OfferType::ItemPrice);
+    tenth.max_discount = d("10");
+    // 10.00 + 10.00 + 10.00 uncapped: a third each, the cent left over to the first line.
+    let even = sale(vec![
+        line("X", "1", "100.00"),
+        line("X", "1", "100.00"),
+        line("X", "1", "100.00"),
+    ])
+    .price(&[tenth.clone()]);
+    assert_eq!(discounts(&even), [d("3.34"), d("3.33"), d("3.33")]);
+    let source = Some(DiscountSource::Offer(tenth.reference()));
+    assert!(even.lines.iter().all(|l| l.source == source));
+    // 20.00 + 10.00 + 5.00 = 35.00 uncapped: 5.714.., 2.857.., 1.428..; down to 5.71, 2.85, 1.42
+    // (9.98), the two cents left to the largest remainders (.857 of line 3, .714 of line 2).
+    let uneven = sale(vec![
+        line("X", "2", "100.00"),
+        line("X", "1", "100.00"),
+        line("X", "1", "50.00"),
+    ])
+    .price(&[tenth.clone()]);
+    assert_eq!(discounts(&uneven), [d("5.71"), d("2.86"), d("1.43")]);
+    assert_eq!(uneven.line_discounts(), d("10.00"));
+    // A cap the lines do not reach changes nothing.
+    let under = sale(vec![line("X", "1", "40.00"), line("X", "1", "50.00")]).price(&[tenth]);
+    assert_eq!(discounts(&under), [d("4.00"), d("5.00")]);
+}
+
+#[test]
+fn sharing_a_cap_gives_ties_to_the_earlier_line_and_never_more_than_the_cap() {
+    let usd = Currency::usd();
+    let mut tie = [d("1.00"), d("1.00"), d("1.00")];
+    share_max_discount(d("0.02"), &mut tie, &usd);
+    assert_eq!(tie, [d("0.01"), d("0.01"), d("0.00")]);
+    // A cap finer than the cent is taken down to it.
+    let mut fine = [d("9.00"), d("3.00")];
+    share_max_discount(d("10.005"), &mut fine, &usd);
+    assert_eq!(fine, [d("7.50"), d("2.50")]);
+    let mut already = [d("4.00"), d("1.00")];
+    share_max_discount(d("5"), &mut already, &usd);
+    assert_eq!(already, [d("4.00"), d("1.00")]);
+    // The yen has no minor unit: whole yen.
+    let yen = Currency {
+        minor_unit: 0,
+        ..Currency::usd()
+    };
+    let mut whole = [d("500"), d("500"), d("500")];
+    share_max_discount(d("1000"), &mut whole, &yen);
+    assert_eq!(whole, [d("334"), d("333"), d("333")]);
+}
+
+#[test]
+fn a_manual_discount_counts_toward_a_grand_total_offers_min_amount_and_percentage() {
+    let mut ten = offer(
+        1,
+        "10% over 100",
+        ApplyOn::Transaction,
+        OfferType::GrandTotal,
+    );
+    ten.min_amount = d("100");
+    let short = sale(vec![manual(line("X", "1", "100.00"), "10.00")]).price(&[ten.clone()]);
+    assert_eq!(short.lines[0].discount, d("10.00"));
+    assert_eq!(short.lines[0].source, Some(DiscountSource::Manual));
+    assert_eq!(short.grand_total, None);
+    assert_eq!(
+        reason_of(&short, 1),
+        "Min Amount 100.00 not met: 90.00 (10.00 more would reach it)"
+    );
+    // 120.00 less 10.00 by hand: 10 % of the 110.00 left.
+    let reached = sale(vec![
+        manual(line("X", "1", "100.00"), "10.00"),
+        line("Y", "1", "20.00"),
+    ])
+    .price(&[ten]);
+    assert_eq!(
+        reached.grand_total.map(|(a, o)| (a, o.id)),
+        Some((d("11.00"), 1))
+    );
+}
+
+#[test]
+fn a_manual_discount_line_takes_no_offer_but_its_units_count_toward_them() {
+    let mut three_x = offer(1, "Three X 10%", item("X"), OfferType::ItemPrice);
+    three_x.min_qty = d("3");
+    let mut cart = sale(vec![
+        manual(line("X", "2", "10.00"), "1.50"),
+        line("X", "1", "10.00"),
+        manual(line("Y", "1", "20.00"), "2.00"),
+        line("Y", "1", "20.00"),
+    ]);
+    cart.customer_discount = d("5");
+    let priced = cart.price(&[three_x.clone()]);
+    assert_eq!(
+        discounts(&priced),
+        [d("1.50"), d("1.00"), d("2.00"), d("1.00")]
+    );
+    let sources: Vec<Option<DiscountSource>> = priced.lines.iter().map(|l| l.source).collect();
+    assert_eq!(
+        sources,
+        [
+            Some(DiscountSource::Manual),
+            Some(DiscountSource::Offer(three_x.reference())),
+            Some(DiscountSource::Manual),
+            Some(DiscountSource::CustomerGroup),
+        ]
+    );
+    // An offer whose only line carries a manual discount says so.
+    let only = sale(vec![manual(line("X", "3", "10.00"), "3.00")]).price(&[three_x]);
+    assert_eq!(discounts(&only), [d("3.00")]);
+    assert_eq!(
+        reason_of(&only, 1),
+        "line 1 has a manual discount, which takes the place of offers on it"
+    );
+    // A manual discount is never more than the line.
+    let over = sale(vec![manual(line("X", "1", "10.00"), "12.00")]).price(&[]);
+    assert_eq!(discounts(&over), [d("10.00")]);
+}
+
+#[test]
+fn a_replace_offer_frees_no_unit_of_a_manual_discount_line() {
+    let mut three_for_two = offer(1, "3 for 2", item("X"), OfferType::GiveProduct);
+    three_for_two.min_qty = d("3");
+    three_for_two.given_qty = d("1");
+    three_for_two.replace = Replace::SameItem;
+    let alone = sale(vec![manual(line("X", "3", "5.00"), "1.00")]).price(&[three_for_two.clone()]);
+    assert!(alone.free.is_empty());
+    assert_eq!(alone.lines[0].qty, d("3"));
+    assert_eq!(
+        reason_of(&alone, 1),
+        "line 1 has a manual discount, which takes the place of offers on it"
+    );
+    // Beside a plain line of the item, the free unit comes from the plain line.
+    let beside = sale(vec![
+        manual(line("X", "2", "5.00"), "1.00"),
+        line("X", "1", "5.00"),
+    ])
+    .price(&[three_for_two]);
+    assert_eq!(
+        (beside.free[0].qty, beside.free[0].from_line),
+        (d("1"), Some(1))
+    );
+    assert_eq!(beside.lines[0].qty, d("2"));
+    assert_eq!(beside.lines[0].discount, d("1.00"));
 }
 
 #[test]
