@@ -88,6 +88,16 @@ pub struct Config {
     )]
     pub till_lookup_limit: u32,
 
+    /// Minutes a sale's `posted_at` may lie ahead of the server's clock (tills' clocks drift, and
+    /// a till may sit in another time zone); a sale dated later is refused (422 on `posted_at`).
+    #[arg(
+        long,
+        env = "PATRON_TILL_FUTURE_MINUTES",
+        default_value_t = 1440,
+        global = true
+    )]
+    pub till_future_minutes: u32,
+
     /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses): sign-in
     /// failures are counted per client address, which behind a proxy is the one it forwards.
     /// Unset: the connection's own address.
@@ -142,6 +152,7 @@ impl Config {
             db_timeout_secs: 2,
             pg_bindir: None,
             till_lookup_limit: 20,
+            till_future_minutes: 1440,
             trusted_proxies: Vec::new(),
             reports_database_url: None,
             metrics_token: None,
@@ -163,6 +174,11 @@ impl Config {
     /// How long a session may live at most.
     pub fn session_max(&self) -> Duration {
         Duration::from_secs(u64::from(self.session_max_hours) * 3600)
+    }
+
+    /// How far ahead of the server's clock a till may date a sale.
+    pub fn till_future_window(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.till_future_minutes))
     }
 
     /// How long a request waits for a pooled connection.

@@ -42,7 +42,8 @@ pub const DOCUMENT_PATH: &str = "/api/openapi.json";
             `Authorization: Bearer <terminal token>` (a token belongs to one store; missing, \
             unknown or revoked: 401). Bodies are JSON; amounts are strings with a decimal point \
             (\"39.98\"); times are RFC 3339; ids are uuids chosen by the till. Every error is \
-            `{\"error\": {\"code\", \"message\", \"fields\"}}`.\n\n\
+            `{\"error\": {\"code\", \"message\", \"fields\"}}`; a method a path does not \
+            serve (TRACE, say) is answered 405 with `Allow` naming those it does.\n\n\
             **Across stores.** A till reads what its company shares between its stores: the \
             customers (one customer shops everywhere) with their loyalty balance, coupons and \
             account, the catalogue and the offers, and any of the company's invoices by uuid (a \
@@ -233,7 +234,8 @@ fn document_json() -> &'static str {
 
 /// Mounts `GET /api/openapi.json`.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route(DOCUMENT_PATH, web::get().to(serve));
+    // A resource, so that another method is answered 405 with `Allow: GET`, as the table's are.
+    cfg.service(web::resource(DOCUMENT_PATH).get(serve));
 }
 
 /// Public: the document describes the API, it opens nothing.

@@ -29,16 +29,23 @@ pub fn table() -> ApiRoutes {
 }
 
 /// Mounts the table: one scope for everything under `PREFIX` (mount it before any other route),
-/// anything else at its own path.
+/// anything else at its own path; one resource per path, so that a method the path does not
+/// serve (TRACE, say) is answered 405 with `Allow`, not 404.
 pub fn config(cfg: &mut web::ServiceConfig) {
     let mut scope = web::scope(PREFIX);
-    for entry in table().into_entries() {
-        match entry.path.strip_prefix(PREFIX) {
-            Some(rest) if rest.starts_with('/') => scope = scope.route(rest, entry.route),
-            _ => {
-                cfg.route(&entry.path, entry.route);
-            }
+    let resources = table().into_resources(|path| in_scope(path).unwrap_or(path).to_owned());
+    for (path, resource) in resources {
+        if in_scope(&path).is_some() {
+            scope = scope.service(resource);
+        } else {
+            cfg.service(resource);
         }
     }
     cfg.service(scope);
+}
+
+/// `path` with `PREFIX` taken off, when it lies under it.
+fn in_scope(path: &str) -> Option<&str> {
+    path.strip_prefix(PREFIX)
+        .filter(|rest| rest.starts_with('/'))
 }

@@ -93,7 +93,7 @@ async fn fresh_record(state: &AppState, id: i64) -> Result<CustomerRecord, AppEr
         (status = 201, description = "Created", body = CustomerRecord),
         (status = 200, description = "A retry: the customer made the first time", body = CustomerRecord),
         (status = 400, description = "The body is not JSON", body = ApiError),
-        (status = 422, description = "A field is missing or wrong; `fields` names it", body = ApiError),
+        (status = 422, description = "A field is missing or wrong (a `birthday` before 1900 or in the future, say); `fields` names it", body = ApiError),
     ))]
 async fn create(
     state: web::Data<AppState>,

@@ -1,7 +1,7 @@
 //! The customer form as posted, parsed into fields that cannot be wrong.
 
 use chrono::NaiveDate;
-use patron_rules::customers::check_phone;
+use patron_rules::customers::{check_birthday, check_phone};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -123,11 +123,13 @@ impl CustomerForm {
         let birthday = match self.birthday.trim() {
             "" => None,
             raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(day) if day > today => {
-                    errors.add("birthday", "A birthday cannot be in the future.");
-                    None
-                }
-                Ok(day) => Some(day),
+                Ok(day) => match check_birthday(day, today) {
+                    Ok(()) => Some(day),
+                    Err(message) => {
+                        errors.add("birthday", message);
+                        None
+                    }
+                },
                 Err(_) => {
                     errors.add("birthday", "Enter a date like 1990-04-23.");
                     None
@@ -212,7 +214,7 @@ mod tests {
     #[test]
     fn each_bad_field_gets_its_message() {
         type Case = (&'static str, fn(&mut CustomerForm), &'static str);
-        let cases: [Case; 9] = [
+        let cases: [Case; 10] = [
             (
                 "first_name",
                 |f| f.first_name = "  ".into(),
@@ -242,6 +244,11 @@ mod tests {
                 "birthday",
                 |f| f.birthday = "2026-11-24".into(),
                 "A birthday cannot be in the future.",
+            ),
+            (
+                "birthday",
+                |f| f.birthday = "0000-01-01".into(),
+                "A birthday cannot be before 1900-01-01.",
             ),
             (
                 "birthday",

@@ -54,7 +54,7 @@ pub struct TillCustomer {
     pub postcode: String,
     /// ISO country code.
     pub country_code: Option<String>,
-    /// Birthday, YYYY-MM-DD.
+    /// Birthday, YYYY-MM-DD: from 1900-01-01 to today (the company's business day).
     #[schema(format = Date)]
     pub birthday: Option<String>,
     /// female, male, other or empty.

@@ -2,6 +2,7 @@
 //! the audit log names it. The till API's extractor (`web::till::Terminal`) makes one from the
 //! bearer token; the invoice pipeline and the sync take this plain value, not the extractor.
 
+use chrono::NaiveDate;
 use patron_rules::clock::Clock;
 use patron_rules::{CompanyId, StoreId};
 
@@ -20,6 +21,8 @@ pub struct Till {
     pub token_id: i64,
     /// The company's clock: which business day the till's sales and checks fall on.
     pub clock: Clock,
+    /// The company's business day of its creation in Patron: no till of it sold anything before.
+    pub company_since: NaiveDate,
 }
 
 impl Till {

@@ -53,7 +53,7 @@ pub fn routes(routes: &mut ApiRoutes) {
         (status = 200, description = "A retry: the answer given the first time", body = InvoiceJson),
         (status = 400, description = "The body is not JSON", body = ApiError),
         (status = 409, description = "This uuid was submitted with other contents", body = ApiError),
-        (status = 422, description = "A field is missing or wrong; `fields` names it", body = ApiError),
+        (status = 422, description = "A field is missing or wrong (a `posted_at` more than a day (by default) ahead of the server's clock or before the company was set up, say); `fields` names it", body = ApiError),
     ))]
 async fn submit_invoice(
     state: web::Data<AppState>,
@@ -64,9 +64,10 @@ async fn submit_invoice(
     let body: InvoiceBody = json::parse(&bytes)?;
     let hash = json::request_hash(&bytes);
     let till = terminal.till();
+    let ahead = state.config.till_future_window();
     let outcome = state
         .db
-        .tx(move |conn| submit::submit(conn, &steps, &till, &body, &hash))
+        .tx(move |conn| submit::submit(conn, &steps, &till, &body, &hash, ahead))
         .await?;
     Ok(match outcome {
         Outcome::Created(answer) => HttpResponse::Created().json(answer),

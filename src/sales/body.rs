@@ -16,7 +16,8 @@ pub struct InvoiceBody {
     pub id: Uuid,
     /// The till's own number ("S1-000123").
     pub number: String,
-    /// When the sale was made.
+    /// When the sale was made: not on a business day before its company was set up in Patron,
+    /// nor more than `PATRON_TILL_FUTURE_MINUTES` (a day) ahead of the server's clock.
     pub posted_at: DateTime<Utc>,
     /// The customer by uuid...
     #[serde(default)]

@@ -61,7 +61,28 @@ pub fn add_invoices(
     })?;
     let first = conns.first_mut().map(|c| &mut **c);
     if let Some(conn) = first {
-        conn.transaction(|conn| cancel_and_return(conn, start))?;
+        conn.transaction(|conn| {
+            cancel_and_return(conn, start)?;
+            date_companies_back(conn, start)
+        })?;
+    }
+    Ok(())
+}
+
+/// A company made just now (the demo's) with two years of sales behind it: dated back to its
+/// first sale, so that no sale is dated before its company existed (the API refuses such
+/// dates from tills).
+fn date_companies_back(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
+    use crate::db::schema::invoices;
+    let firsts: Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)> = invoices::table
+        .filter(invoices::id.gt(after))
+        .group_by(invoices::company_id)
+        .select((invoices::company_id, diesel::dsl::min(invoices::posted_at)))
+        .load(conn)?;
+    for (company_id, first) in firsts {
+        if let Some(first) = first {
+            crate::stores::model::date_back(conn, company_id, first)?;
+        }
     }
     Ok(())
 }
@@ -118,22 +139,29 @@ fn insert_batch(conn: &mut PgConnection, after: i64, batch: i64) -> QueryResult<
     Ok(())
 }
 
+/// Which invoices are cancelled or returned: a hash of the id, taken to 0..99. Not the id itself:
+/// customers are drawn with a fixed step through the ids, so with 2,000 customers every sale of
+/// one customer has the same id modulo 100, and a rule on `id % 100` cancelled all of 20
+/// customers' sales and put a return against all of 40 others' (who then had no points).
+const PICK: &str = "((hashint8(i.id)::bigint + 2147483648) % 100)";
+
 /// Cancels about 1 in 100 of the invoices after id `after`, and returns the first line's item
-/// (one unit, refunded by card) of about 1 in 50 others.
+/// (one unit, refunded by card) of about 1 in 50 others; which ones does not follow the customer.
 fn cancel_and_return(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
-    diesel::sql_query(
-        "UPDATE invoices SET status = 'cancelled', cancelled_at = least(posted_at + interval '1 hour', now()),
+    diesel::sql_query(format!(
+        "UPDATE invoices i SET status = 'cancelled',
+                cancelled_at = least(posted_at + interval '1 hour', now()),
                 cancelled_by = 'synthetic data'
-         WHERE id > $1 AND id % 100 = 7 AND number LIKE 'SYN-%'",
-    )
+         WHERE i.id > $1 AND {PICK} = 7 AND i.number LIKE 'SYN-%'",
+    ))
     .bind::<BigInt, _>(after)
     .execute(conn)?;
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "WITH orig AS (
             SELECT i.id, i.store_id, i.company_id, i.customer_id, i.posted_at, l.item_id,
                    l.item_code, l.item_name, l.price_list_rate
             FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id AND l.line_no = 1
-            WHERE i.id > $1 AND i.id % 50 = 3 AND i.status = 'submitted'
+            WHERE i.id > $1 AND {PICK} IN (3, 53) AND i.status = 'submitted'
               AND i.number LIKE 'SYN-%'),
          made AS (
             INSERT INTO invoices (uuid, number, store_id, company_id, customer_id, posted_at,
@@ -141,7 +169,7 @@ fn cancel_and_return(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
                                   grand_total, request_hash, response)
             SELECT gen_random_uuid(), 'RET-' || o.id, o.store_id, o.company_id, o.customer_id,
                    least(o.posted_at + interval '3 days', now()), o.id, 'USD', -o.price_list_rate, 0,
-                   -o.price_list_rate, '\\x00', '{}'
+                   -o.price_list_rate, '\\x00', '{{}}'
             FROM orig o
             RETURNING id, return_against_id, grand_total),
          lines AS (
@@ -153,7 +181,7 @@ fn cancel_and_return(conn: &mut PgConnection, after: i64) -> QueryResult<()> {
             RETURNING invoice_id)
          INSERT INTO invoice_payments (invoice_id, mode, amount)
          SELECT id, 'card', grand_total FROM made",
-    )
+    ))
     .bind::<BigInt, _>(after)
     .execute(conn)?;
     Ok(())

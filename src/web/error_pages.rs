@@ -71,6 +71,7 @@ pub fn info_for_status(status: StatusCode) -> ErrorInfo {
         status,
         code: match status.as_u16() {
             404 => "not_found",
+            405 => "method_not_allowed",
             503 => "unavailable",
             s if s >= 500 => "internal",
             _ => "bad_request",
@@ -275,18 +276,26 @@ pub async fn render_errors(
     match next.call(req).await {
         Ok(res) => {
             let res = res.map_into_boxed_body();
-            let info = match described(res.response()) {
+            let mut info = match described(res.response()) {
                 None => return Ok(res),
                 Some(Ok(info)) => info,
                 Some(Err(status)) => undescribed(status, db).await,
             };
+            if request.wants == Wants::Json
+                && info.status == StatusCode::METHOD_NOT_ALLOWED
+                && let Some(allow) = res.response().headers().get(header::ALLOW)
+                && let Ok(allow) = allow.to_str()
+            {
+                info.message = format!("This path answers {allow} only.");
+            }
             let layout = res.response().extensions().get::<PageCtx>().cloned();
             let (http_req, old) = res.into_parts();
             let mut answer = reply_in(&request, &info, layout).to_response();
-            for cookie in old.headers().get_all(header::SET_COOKIE) {
-                answer
-                    .headers_mut()
-                    .append(header::SET_COOKIE, cookie.clone());
+            // Kept from the answer replaced: its cookies, and on a 405 the methods it allows.
+            for name in [header::SET_COOKIE, header::ALLOW] {
+                for value in old.headers().get_all(&name) {
+                    answer.headers_mut().append(name.clone(), value.clone());
+                }
             }
             Ok(ServiceResponse::new(http_req, answer))
         }

@@ -210,3 +210,61 @@ async fn amounts_past_what_the_database_holds_are_refused_by_field() {
     assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
     assert_eq!(made.json["totals"]["paid"], "20.00");
 }
+
+#[actix_web::test]
+async fn a_method_a_path_does_not_serve_is_405_with_allow_naming_those_it_does() {
+    let (app, _) = shop().await;
+    let token = app.terminal_token("NORTH");
+    let ana = app.text("SELECT uuid::text AS t FROM customers WHERE first_name = 'Ana'");
+    let http = reqwest::Client::new();
+    let ask = |method: &str, path: &str| {
+        http.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{}{path}", app.base),
+        )
+        .bearer_auth(&token)
+        .send()
+    };
+    for (method, path, allowed) in [
+        ("TRACE", "/api/v1/invoices".to_owned(), "POST"),
+        ("GET", "/api/v1/invoices".to_owned(), "POST"),
+        ("TRACE", format!("/api/v1/customers/{ana}"), "GET, PATCH"),
+        ("DELETE", format!("/api/v1/customers/{ana}"), "GET, PATCH"),
+        ("PUT", "/api/v1/terminal/profile".to_owned(), "GET"),
+        ("OPTIONS", "/api/v1/customers/search".to_owned(), "GET"),
+        ("POST", "/api/openapi.json".to_owned(), "GET"),
+    ] {
+        let answer = ask(method, &path).await.unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        let allow = answer.headers()["allow"].to_str().unwrap().to_owned();
+        let mut listed: Vec<&str> = allow.split(", ").collect();
+        listed.sort_unstable();
+        assert_eq!(listed.join(", "), allowed, "{method} {path}");
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(
+            body["error"]["code"], "method_not_allowed",
+            "{method} {path}"
+        );
+        assert_eq!(
+            body["error"]["message"],
+            format!("This path answers {allow} only."),
+            "{method} {path}"
+        );
+    }
+    // What a path does serve still answers; a path that is not there is still 404.
+    assert_eq!(
+        ask("GET", "/api/v1/customers/search?q=lima")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        ask("TRACE", "/api/v1/nothing-here").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

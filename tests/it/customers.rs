@@ -776,3 +776,118 @@ async fn a_new_customer_starts_in_the_company_defaults_or_the_form_asks_for_a_gr
         r#"<option value="{territory}" selected>— Nordics</option>"#
     ));
 }
+
+#[actix_web::test]
+async fn a_birthday_before_1900_or_after_the_company_s_today_is_refused_on_the_api_the_form_and_the_import()
+ {
+    const BEFORE_1900: &str = "A birthday cannot be before 1900-01-01.";
+    const FUTURE: &str = "A birthday cannot be in the future.";
+    let app = TestApp::spawn().await;
+    let till = app.terminal(&app.terminal_token("NORTH"));
+    // The company's day starts 14 hours ahead of UTC's: its today is the latest date anywhere.
+    app.sql("UPDATE companies SET time_zone = 'Pacific/Kiritimati'");
+    let today = patron_rules::clock::Clock::from_name("Pacific/Kiritimati").today();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let today = today.to_string();
+    let (group, territory) = roots(&app);
+    let uuid = |n: u32| format!("b1d7a000-0000-4000-8000-{n:012}");
+
+    // A till creating a customer.
+    for (n, (birthday, message)) in [
+        ("1899-12-31", BEFORE_1900),
+        ("0000-01-01", BEFORE_1900),
+        (tomorrow.as_str(), FUTURE),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let answer = till
+            .post(
+                "/api/v1/customers",
+                &serde_json::json!({"id": uuid(n as u32), "first_name": "Ada", "birthday": birthday}),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{birthday}"
+        );
+        assert_eq!(answer.json["error"]["code"], "validation");
+        assert_eq!(
+            answer.json["error"]["fields"]["birthday"], message,
+            "{birthday}"
+        );
+    }
+    for (n, birthday) in [(10, "1900-01-01"), (11, today.as_str())] {
+        let answer = till
+            .post(
+                "/api/v1/customers",
+                &serde_json::json!({"id": uuid(n), "first_name": "Ada", "birthday": birthday}),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "{birthday}: {:?}",
+            answer.json
+        );
+        assert_eq!(answer.json["birthday"], birthday);
+    }
+    // ... and editing one offline.
+    let edit = till
+        .patch(
+            &format!("/api/v1/customers/{}", uuid(10)),
+            &serde_json::json!({"changes": {"birthday": {"from": "1900-01-01", "to": "1899-12-31"}}}),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        edit.json["error"]["fields"]["changes.birthday"],
+        BEFORE_1900
+    );
+    assert_eq!(
+        app.text(&format!(
+            "SELECT birthday::text AS t FROM customers WHERE uuid = '{}'",
+            uuid(10)
+        )),
+        "1900-01-01"
+    );
+
+    // HQ's customer form shows the message by the field and keeps what was typed.
+    let (client, _) = app.signed_in(Role::HqManager).await;
+    client.get("/customers/new").await;
+    for (birthday, message) in [("1899-12-31", BEFORE_1900), (tomorrow.as_str(), FUTURE)] {
+        let mut form = new_customer_form("Kwame", "", "", &group, &territory);
+        form.retain(|(field, _)| *field != "birthday");
+        form.push(("birthday", birthday));
+        let page = client.post_form("/customers", &form).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{birthday}");
+        page.assert_contains(&format!(
+            r#"<p class="field-error" id="f-birthday-error">{message}</p>"#
+        ));
+        page.assert_contains(&format!(r#"value="{birthday}""#));
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM customers"), 2);
+
+    // The import refuses those rows, saying why, and takes the rest.
+    let csv = format!(
+        "First Name,Last Name,Customer Group,Territory,Birthday\n\
+         Old,Timer,All Customers,All Territories,1899-12-31\n\
+         Not,Yet,All Customers,All Territories,{tomorrow}\n\
+         Born,Today,All Customers,All Territories,{today}\n"
+    );
+    let path = crate::import::upload(&client, &csv).await;
+    let page = client.get(&path).await;
+    page.assert_contains("3 rows: <strong>1 ready to import</strong>");
+    for (line, message) in [(2, BEFORE_1900), (3, FUTURE)] {
+        page.assert_contains(&format!(
+            "<tr><td class=\"num\">{line}</td><td>Birthday</td><td>{message}</td></tr>"
+        ));
+    }
+    let done = crate::import::run(&app, &client, &path, "valid_rows").await;
+    done.assert_contains("Imported 1 customer(s); 2 rows with problems were skipped.");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM customers WHERE birthday < '1900-01-01'"),
+        0
+    );
+}

@@ -10,7 +10,7 @@ use crate::common::{TestApp, TestClient};
 const HEADER: &str = "First Name,Last Name,Customer Group,Territory,Email,Mobile Number";
 
 /// Uploads `csv`, returning the import's page path.
-async fn upload(client: &TestClient, csv: &str) -> String {
+pub async fn upload(client: &TestClient, csv: &str) -> String {
     client.get("/customers/import").await;
     let page = client
         .upload(

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::offers;
-use crate::common::shop::shop;
+use crate::common::shop::{shop, shop_with};
 
 fn sale(id: &str) -> Value {
     json!({
@@ -429,6 +429,68 @@ async fn malformed_invoices_get_a_4xx_naming_the_field_and_nothing_is_stored() {
         .post("/api/v1/invoices", &sale(ID))
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_sale_dated_before_its_company_or_past_the_clock_window_is_refused_at_posted_at() {
+    // Tills may run an hour ahead of the server here; the company keeps Auckland's days and was
+    // set up in Patron at 10:00 on 1 March 2025 there (NZDT, 21:00 UTC the day before).
+    let (app, till) = shop_with(|config| config.till_future_minutes = 60).await;
+    app.sql(
+        "UPDATE companies SET time_zone = 'Pacific/Auckland', created_at = '2025-02-28T21:00:00Z'",
+    );
+    let now = chrono::Utc::now();
+    let before = "The sale cannot be dated before 2025-03-01, the day its company was set up: \
+                  check the till's date and time.";
+    let ahead = "The sale cannot be dated more than an hour ahead of the server's clock: check \
+                 the till's date and time.";
+    let cases: [(String, Option<&str>); 6] = [
+        // Year -4000: not a date any till sold on.
+        ("-4000-01-01T00:00:00Z".into(), Some("")),
+        // 23:59:59 on 28 February in Auckland: the day before the company existed.
+        ("2025-02-28T10:59:59Z".into(), Some(before)),
+        // Midnight starting 1 March in Auckland: its first business day, so a till whose clock
+        // ran a little behind on the company's first morning is not refused.
+        ("2025-02-28T11:00:00Z".into(), None),
+        (
+            (now + chrono::Duration::minutes(61)).to_rfc3339(),
+            Some(ahead),
+        ),
+        ((now + chrono::Duration::minutes(50)).to_rfc3339(), None),
+        ((now + chrono::Duration::days(2)).to_rfc3339(), Some(ahead)),
+    ];
+    for (n, (posted_at, refused)) in cases.into_iter().enumerate() {
+        let mut body = sale(&format!("0b6f3a52-0000-4000-8000-0000000007{n:02}"));
+        body["number"] = format!("S1-7{n:02}").into();
+        body["posted_at"] = posted_at.clone().into();
+        let answer = till.post("/api/v1/invoices", &body).await;
+        match refused {
+            None => assert_eq!(
+                answer.status,
+                StatusCode::CREATED,
+                "{posted_at}: {:?}",
+                answer.json
+            ),
+            Some(message) => {
+                assert_eq!(
+                    answer.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{posted_at}"
+                );
+                assert_eq!(answer.json["error"]["code"], "validation");
+                let said = answer.json["error"]["fields"]["posted_at"].as_str();
+                assert!(said.is_some(), "{posted_at}: {:?}", answer.json);
+                if !message.is_empty() {
+                    assert_eq!(said, Some(message), "{posted_at}");
+                }
+            }
+        }
+    }
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM invoices"),
+        2,
+        "only the two sales dated where a till could have made them are stored"
+    );
 }
 
 #[actix_web::test]

@@ -3,6 +3,8 @@
 
 pub mod sync;
 
+use chrono::NaiveDate;
+
 /// What the search box asked for, decided from how it is written, so that each kind of search
 /// runs on the one index that answers it fast.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +91,27 @@ pub fn check_phone(input: &str) -> Result<(), String> {
     }
 }
 
+/// The earliest birthday a customer may have: nobody alive was born before it, and a till that
+/// sends an older date (year 0, say) has lost the real one.
+pub const EARLIEST_BIRTHDAY: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// Checks a birthday: from `EARLIEST_BIRTHDAY` to `today` (the company's business day).
+pub fn check_birthday(day: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    if day > today {
+        Err("A birthday cannot be in the future.".into())
+    } else if day < EARLIEST_BIRTHDAY {
+        Err(format!(
+            "A birthday cannot be before {}.",
+            EARLIEST_BIRTHDAY.format("%Y-%m-%d")
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Initials for a customer's avatar.
 pub fn initials(first_name: &str, last_name: &str) -> String {
     first_name
@@ -130,6 +153,28 @@ mod tests {
         }
         assert_eq!(search_terms("   "), None);
         assert_eq!(search_terms(" \0 "), None);
+    }
+
+    #[test]
+    fn a_birthday_lies_between_1900_and_today() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let today = day(2026, 12, 7);
+        for (birthday, expected) in [
+            (day(1900, 1, 1), Ok(())),
+            (today, Ok(())),
+            (
+                day(1899, 12, 31),
+                Err("A birthday cannot be before 1900-01-01."),
+            ),
+            (day(0, 1, 1), Err("A birthday cannot be before 1900-01-01.")),
+            (day(2026, 12, 8), Err("A birthday cannot be in the future.")),
+        ] {
+            assert_eq!(
+                check_birthday(birthday, today),
+                expected.map_err(str::to_owned),
+                "{birthday}"
+            );
+        }
     }
 
     #[test]

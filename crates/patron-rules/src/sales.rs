@@ -1,11 +1,13 @@
 //! The arithmetic of a sale, pure: line amounts and totals in the company currency, which
-//! payments settle a sale, and what a line may hold. Every amount is rust_decimal and rounds in
-//! one place (`Currency::round`, half away from zero).
+//! payments settle a sale, what a line may hold and which dates a till may give it. Every amount
+//! is rust_decimal and rounds in one place (`Currency::round`, half away from zero).
 
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::Currency;
+use crate::clock::Clock;
 
 /// How a sale is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -142,6 +144,51 @@ pub fn line_in_range(qty: Decimal, rate: Decimal) -> Result<(), (&'static str, &
         return Err(("price_list_rate", "The rate is out of range."));
     }
     Ok(())
+}
+
+/// The dates a till may give a sale: from the first business day of its company in Patron
+/// (`since`, on the company's `clock`) to `ahead` past the server's clock `now` (a till's clock
+/// drifts, and a sale made offline arrives later, never earlier). Why `posted_at` is outside
+/// them, if it is.
+pub fn check_posted_at(
+    posted_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    ahead: Duration,
+    clock: Clock,
+    since: NaiveDate,
+) -> Result<(), String> {
+    if posted_at > now + ahead {
+        return Err(format!(
+            "The sale cannot be dated more than {} ahead of the server's clock: check the \
+             till's date and time.",
+            span(ahead)
+        ));
+    }
+    // Compared as instants: the business day of a date thousands of years away is not needed.
+    if posted_at < clock.start_of(since) {
+        return Err(format!(
+            "The sale cannot be dated before {since}, the day its company was set up: check \
+             the till's date and time."
+        ));
+    }
+    Ok(())
+}
+
+/// A length of time as people say it: "a day", "2 hours", "90 minutes".
+fn span(length: Duration) -> String {
+    let minutes = length.num_minutes();
+    let (count, unit) = if minutes != 0 && minutes % 1440 == 0 {
+        (minutes / 1440, "day")
+    } else if minutes != 0 && minutes % 60 == 0 {
+        (minutes / 60, "hour")
+    } else {
+        (minutes, "minute")
+    };
+    match count {
+        1 if unit == "hour" => "an hour".to_owned(),
+        1 => format!("a {unit}"),
+        n => format!("{n} {unit}s"),
+    }
 }
 
 /// Why a line cannot be sold (or returned), if it cannot.
@@ -314,6 +361,44 @@ mod tests {
         assert_eq!(status_label("submitted", true), "Return");
         assert_eq!(status_label("cancelled", true), "Cancelled");
         assert_eq!(status_label("cancelled", false), "Cancelled");
+    }
+
+    #[test]
+    fn a_sale_is_dated_between_its_company_s_first_day_and_a_window_past_now() {
+        let clock = Clock::from_name("America/New_York");
+        let now: DateTime<Utc> = "2026-12-07T12:00:00Z".parse().unwrap();
+        let since = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let check = |at: &str, ahead: i64| {
+            check_posted_at(
+                at.parse().unwrap(),
+                now,
+                Duration::minutes(ahead),
+                clock,
+                since,
+            )
+        };
+        // The company's first day starts at midnight New York time (05:00 UTC).
+        assert!(check("2025-03-01T05:00:00Z", 1440).is_ok());
+        assert!(check("2026-12-08T12:00:00Z", 1440).is_ok());
+        let before = check("2025-03-01T04:59:59Z", 1440).unwrap_err();
+        assert!(before.contains("before 2025-03-01"), "{before}");
+        assert!(check("-4000-01-01T00:00:00Z", 1440).is_err());
+        for (ahead, said) in [
+            (1440, "a day"),
+            (2880, "2 days"),
+            (60, "an hour"),
+            (120, "2 hours"),
+            (90, "90 minutes"),
+            (1, "a minute"),
+            (0, "0 minutes"),
+        ] {
+            let later = now + Duration::minutes(ahead) + Duration::seconds(1);
+            let message = check(&later.to_rfc3339(), ahead).unwrap_err();
+            assert!(
+                message.contains(&format!("more than {said} ahead")),
+                "{message}"
+            );
+        }
     }
 
     fn d(s: &str) -> Decimal {

@@ -30,18 +30,19 @@ pub enum Outcome {
 }
 
 /// Submits `body` from `till` through `steps`; `hash` is the SHA-256 of the request that makes
-/// retries safe.
+/// retries safe; the sale may be dated up to `ahead` past the server's clock.
 pub fn submit(
     conn: &mut PgConnection,
     steps: &InvoiceSteps,
     till: &Till,
     body: &InvoiceBody,
     hash: &[u8],
+    ahead: chrono::Duration,
 ) -> Result<Outcome, AppError> {
     if let Some(done) = write::replay(conn, body.id, hash)? {
         return Ok(done);
     }
-    let mut sale = resolve::sale(conn, till, body)?;
+    let mut sale = resolve::sale(conn, till, body, ahead)?;
     let mut postings = steps.plan(conn, Phase::Pricing, &mut sale)?;
     price::totals(&mut sale)?;
     postings.extend(steps.plan(conn, Phase::Payment, &mut sale)?);

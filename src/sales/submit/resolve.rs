@@ -16,14 +16,16 @@ use crate::sales::model::{self, InvoiceRow};
 use crate::stores::model::{self as stores, delivery, sales_persons};
 use crate::web::{AppError, FieldErrors};
 
-/// The sale `body` describes, every name resolved; 422 with every field that is wrong.
+/// The sale `body` describes, every name resolved; 422 with every field that is wrong. A sale
+/// may be dated up to `ahead` past the server's clock.
 pub fn sale<'a>(
     conn: &mut PgConnection,
     till: &'a Till,
     body: &'a InvoiceBody,
+    ahead: Duration,
 ) -> Result<Sale<'a>, AppError> {
     let mut errors = FieldErrors::new();
-    check_header(body, &mut errors);
+    check_header(till, body, ahead, &mut errors);
     let store = store_context(conn, till)?;
     let original = returned_invoice(conn, till, body, &mut errors)?;
     let customer = customer(conn, &store, body, original.as_ref(), &mut errors)?;
@@ -64,7 +66,7 @@ fn store_context(conn: &mut PgConnection, till: &Till) -> Result<StoreContext, A
     })
 }
 
-fn check_header(body: &InvoiceBody, errors: &mut FieldErrors) {
+fn check_header(till: &Till, body: &InvoiceBody, ahead: Duration, errors: &mut FieldErrors) {
     let number = body.number.trim();
     if number.is_empty() || number.chars().count() > 40 {
         errors.add(
@@ -72,11 +74,14 @@ fn check_header(body: &InvoiceBody, errors: &mut FieldErrors) {
             "Send the till's invoice number (1 to 40 characters).",
         );
     }
-    if body.posted_at > Utc::now() + Duration::days(1) {
-        errors.add(
-            "posted_at",
-            "The sale cannot be more than a day in the future.",
-        );
+    if let Err(message) = rules::check_posted_at(
+        body.posted_at,
+        Utc::now(),
+        ahead,
+        till.clock,
+        till.company_since,
+    ) {
+        errors.add("posted_at", message);
     }
     if body.lines.is_empty() {
         errors.add("lines", "An invoice needs at least one line.");

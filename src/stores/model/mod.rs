@@ -323,6 +323,23 @@ pub fn create_company(
     })
 }
 
+/// Dates company `id`'s creation back to `at` when it was made later: for a history loaded in
+/// bulk (the demo's two years of sales), so that no sale is dated before its company existed.
+/// Not audited: nobody changed the company.
+pub fn date_back(
+    conn: &mut PgConnection,
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        companies::table
+            .find(id)
+            .filter(companies::created_at.gt(at)),
+    )
+    .set(companies::created_at.eq(at))
+    .execute(conn)
+}
+
 /// Saves a person's edit of company `id` (and its active flag), audited.
 pub fn update_company(
     conn: &mut PgConnection,

@@ -124,12 +124,15 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
             stores::code,
             stores::company_id,
             companies::time_zone,
+            companies::created_at,
         ))
-        .first::<(i64, i64, String, i64, String)>(conn)
+        .first::<(i64, i64, String, i64, String, DateTime<Utc>)>(conn)
         .optional()?;
-    let Some((token_id, store_id, store_code, company_id, time_zone)) = owner else {
+    let Some((token_id, store_id, store_code, company_id, time_zone, company_created)) = owner
+    else {
         return Ok(None);
     };
+    let clock = Clock::from_name(&time_zone);
     let a_minute_ago = Utc::now() - chrono::Duration::minutes(1);
     diesel::update(terminal_tokens::table.find(token_id))
         .filter(
@@ -144,6 +147,7 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
         store_id: StoreId(store_id),
         store_code,
         company_id: CompanyId(company_id),
-        clock: Clock::from_name(&time_zone),
+        clock,
+        company_since: clock.date(company_created),
     }))
 }

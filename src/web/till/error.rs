@@ -15,8 +15,9 @@ pub struct ApiError {
 /// The inside of an error answer.
 #[derive(Debug, ToSchema)]
 pub struct ApiErrorDetail {
-    /// Stable, for programs: `unauthorized`, `not_found`, `bad_request`, `validation`,
-    /// `conflict`, `too_many_requests`, `unavailable`, `internal`.
+    /// Stable, for programs: `unauthorized`, `not_found`, `method_not_allowed` (405: the
+    /// `Allow` header names the path's methods), `bad_request`, `validation`, `conflict`,
+    /// `too_many_requests`, `unavailable`, `internal`.
     pub code: String,
     /// For people.
     pub message: String,

@@ -4,7 +4,7 @@
 //! mounts the table.
 
 use actix_web::http::Method;
-use actix_web::{FromRequest, Handler, Responder, Route, web};
+use actix_web::{FromRequest, Handler, Resource, Responder, Route, web};
 use utoipa::openapi::path::HttpMethod;
 
 /// Where every till API path starts.
@@ -20,7 +20,7 @@ pub struct Entry {
     pub route: Route,
 }
 
-/// The till API's endpoints, in mounting order (literal paths before `{id}` ones).
+/// The till API's endpoints, in the order areas added them.
 #[derive(Default)]
 pub struct ApiRoutes {
     entries: Vec<Entry>,
@@ -47,9 +47,34 @@ impl ApiRoutes {
         self
     }
 
-    /// The endpoints, to mount.
-    pub fn into_entries(self) -> Vec<Entry> {
-        self.entries
+    /// The endpoints to mount, as one actix resource per path (each with its full path; it is
+    /// mounted at `mount_at(path)`): a resource serves every method of its path and answers any
+    /// other method 405 with `Allow` naming those (actix's default for a resource whose routes
+    /// all miss), where a route per method would let it fall through to 404. A resource takes
+    /// every request its path matches, so literal segments mount before `{placeholders}` in the
+    /// same place (`/customers/search` before `/customers/{id}`), whatever order areas add them in.
+    pub fn into_resources(self, mount_at: impl Fn(&str) -> String) -> Vec<(String, Resource)> {
+        let mut paths: Vec<(String, Vec<Route>)> = Vec::new();
+        for entry in self.entries {
+            match paths.iter_mut().find(|(path, _)| *path == entry.path) {
+                Some((_, routes)) => routes.push(entry.route),
+                None => paths.push((entry.path, vec![entry.route])),
+            }
+        }
+        paths.sort_by_key(|(path, _)| {
+            path.split('/')
+                .map(|segment| segment.starts_with('{'))
+                .collect::<Vec<bool>>()
+        });
+        paths
+            .into_iter()
+            .map(|(path, routes)| {
+                let resource = routes
+                    .into_iter()
+                    .fold(web::resource(mount_at(&path)), Resource::route);
+                (path, resource)
+            })
+            .collect()
     }
 
     /// `(method, path)` of every endpoint, as mounted: `("GET", "/api/v1/customers/{id}")`.

@@ -88,11 +88,16 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
-    /// A store, made on first use.
+    /// A store, made on first use. Its company is dated back to 2020 as though it had traded for
+    /// years (tills may not date a sale before their company was set up), so that tests may sell
+    /// on fixed dates.
     pub fn store(&self, code: &str) -> i64 {
-        patron::stores::model::ensure(&mut self.conn(), code, &format!("Store {code}"))
-            .unwrap()
-            .id
+        let mut conn = self.conn();
+        let store =
+            patron::stores::model::ensure(&mut conn, code, &format!("Store {code}")).unwrap();
+        let since = "2020-01-01T00:00:00Z".parse().unwrap();
+        patron::stores::model::date_back(&mut conn, store.company_id, since).unwrap();
+        store.id
     }
 
     /// A new terminal token for store `code` (made on first use): the secret a till sends.
