@@ -1,5 +1,7 @@
-//! The Generate codes pages (coupons.manage): the batch form, the batch's page with its progress
-//! while the codes are made, and the codes as CSV once they are.
+//! The Generate codes pages (coupons.manage makes, downloads and switches; the coupon pages'
+//! readers see the list and each batch's figures): the list of batches, the batch form, the batch's
+//! page with its progress while the codes are made, what its codes were used for, the codes as
+//! CSV once they are, and Disable/Enable of all its codes in one audited action.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -7,19 +9,144 @@ use patron_rules::coupons::codes;
 use patron_rules::users::Permission;
 
 use super::form::{self, CouponForm};
-use super::model::batch::{self, Batch, BatchFields, MOST};
+use super::model::batch::{self, Batch, BatchFields, BatchRow, MOST};
 use super::model::queries;
+use super::routes::READERS;
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::web::format::count as count_text;
-use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status, see_other};
+use crate::web::{AppError, CurrentUser, FieldErrors, Flash, PageCtx, render_status, see_other};
 
 /// Mounts the routes (before `/coupons/{id}`).
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/coupons/batches", web::post().to(create))
+        .route("/coupons/batches", web::get().to(index))
         .route("/coupons/batches/new", web::get().to(new_page))
         .route("/coupons/batches/{id}", web::get().to(show))
-        .route("/coupons/batches/{id}/codes.csv", web::get().to(download));
+        .route("/coupons/batches/{id}/codes.csv", web::get().to(download))
+        .route("/coupons/batches/{id}/disable", web::post().to(disable))
+        .route("/coupons/batches/{id}/enable", web::post().to(enable));
+}
+
+/// The list's filters as the query string carries them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct BatchFilter {
+    offer: String,
+    campaign: String,
+}
+
+impl BatchFilter {
+    fn id(text: &str) -> Option<i64> {
+        text.trim().parse().ok()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coupons/batches.html")]
+struct IndexPage {
+    ctx: PageCtx,
+    rows: Vec<BatchRow>,
+    filter: BatchFilter,
+    offers: Vec<(i64, String)>,
+    campaigns: Vec<(i64, String)>,
+    listed: i64,
+    can_manage: bool,
+}
+
+impl IndexPage {
+    /// (id, name) pairs as a filter's choices.
+    fn choices(&self, named: &[(i64, String)]) -> Vec<(String, String)> {
+        named
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone()))
+            .collect()
+    }
+}
+
+/// The batches of the user's company, newest first, by offer and campaign.
+async fn index(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<BatchFilter>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&READERS)?;
+    let filter = query.into_inner();
+    let (offer, campaign) = (
+        BatchFilter::id(&filter.offer),
+        BatchFilter::id(&filter.campaign),
+    );
+    let store = user.store_id;
+    let (rows, offers, campaigns) = state
+        .db
+        .run(move |conn| {
+            let (company, _) = home_company(conn, store)?;
+            Ok((
+                batch::list(conn, company.id, offer, campaign)?,
+                queries::coupon_offers(conn, company.id)?,
+                queries::campaigns_of(conn, company.id)?,
+            ))
+        })
+        .await?;
+    render_status(
+        StatusCode::OK,
+        &IndexPage {
+            ctx: user.page(),
+            rows,
+            filter,
+            offers,
+            campaigns,
+            listed: batch::LISTED,
+            can_manage: user.can(Permission::CouponsManage),
+        },
+    )
+}
+
+async fn disable(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    switch(state, user, id.into_inner(), true).await
+}
+
+async fn enable(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    switch(state, user, id.into_inner(), false).await
+}
+
+/// Disables or enables every code of batch `id` in one audited action.
+async fn switch(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: i64,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::CouponsManage)?;
+    let actor = user.actor();
+    let (name, changed) = state
+        .db
+        .tx(move |conn| {
+            let found = batch::find(conn, id)?;
+            if found.status != "done" {
+                return Err(AppError::Conflict(
+                    "The codes are not all made yet: wait for the batch to finish.".into(),
+                ));
+            }
+            Ok((found.name, batch::set_disabled(conn, &actor, id, disabled)?))
+        })
+        .await?;
+    let done = if disabled { "Disabled" } else { "Enabled" };
+    let codes = i64::try_from(changed).unwrap_or(i64::MAX);
+    let noun = if codes == 1 { "code" } else { "codes" };
+    user.flash(Flash::success(format!(
+        "{done} {} {noun} of batch {name}.",
+        count_text(codes)
+    )));
+    Ok(see_other(&format!("/coupons/batches/{id}")))
 }
 
 /// The batch form as typed.
@@ -106,7 +233,11 @@ async fn form_page(
 async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     user.require(Permission::CouponsManage)?;
     let form = BatchForm {
-        coupon: CouponForm::blank(None),
+        // Each generated code goes to one person: one use each unless said otherwise.
+        coupon: CouponForm {
+            maximum_use: "1".into(),
+            ..CouponForm::blank(None)
+        },
         count: "1000".into(),
         prefix: String::new(),
     };
@@ -208,7 +339,8 @@ async fn create(
 struct ShowPage {
     ctx: PageCtx,
     batch: Batch,
-    offer: String,
+    figures: BatchRow,
+    can_manage: bool,
 }
 
 async fn show(
@@ -216,17 +348,14 @@ async fn show(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Permission::CouponsManage)?;
+    user.require_any(&READERS)?;
     let id = id.into_inner();
-    let (batch, offer) = state
+    let (batch, figures) = state
         .db
         .run(move |conn| {
             let batch = batch::find(conn, id)?;
-            let offer = crate::offers::model::versions::find(conn, batch.offer_id, false)?
-                .fields
-                .terms
-                .title;
-            Ok((batch, offer))
+            let figures = batch::row(conn, batch.company_id, id)?;
+            Ok((batch, figures))
         })
         .await?;
     render_status(
@@ -234,7 +363,8 @@ async fn show(
         &ShowPage {
             ctx: user.page(),
             batch,
-            offer,
+            figures,
+            can_manage: user.can(Permission::CouponsManage),
         },
     )
 }

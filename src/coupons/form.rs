@@ -48,7 +48,8 @@ impl CouponForm {
         CouponForm {
             coupon_type: CouponType::Promotional.as_str().into(),
             company_id: company.map(|c| c.to_string()).unwrap_or_default(),
-            maximum_use: "1".into(),
+            // Empty: no limit. A flyer's code is used by many sales; a one-off code says 1.
+            maximum_use: String::new(),
             ..CouponForm::default()
         }
     }

@@ -1,5 +1,6 @@
 //! The coupon list: one company's coupons newest first, searched by code (its start) or name
-//! (anywhere), filtered by campaign, offer, type and status, paged by id.
+//! (anywhere), filtered by campaign, offer, type, status and how they were made (by hand unless
+//! asked: a batch of 500 codes would push the hand-made ones pages back), paged by id.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -28,6 +29,9 @@ pub struct ListFilter {
     pub status: String,
     /// Batch id (the batch page links its coupons).
     pub batch: String,
+    /// Which coupons by how they were made: empty (made by hand: generated codes would bury
+    /// them), `batch` (generated in batches) or `all`; a batch asked for shows its codes.
+    pub made: String,
 }
 
 impl ListFilter {
@@ -40,6 +44,7 @@ impl ListFilter {
             ("coupon_type", self.coupon_type.trim()),
             ("status", self.status.trim()),
             ("batch", self.batch.trim()),
+            ("made", self.made.trim()),
         ]
     }
 }
@@ -98,6 +103,9 @@ pub struct ListRow {
     /// Gift card coupons' customer.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub customer_id: Option<i64>,
+    /// The batch that generated it.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub batch_id: Option<i64>,
 }
 
 impl ListRow {
@@ -140,7 +148,7 @@ impl ListRow {
 const SELECT: &str = "SELECT c.id, c.code, c.name, c.coupon_type, c.offer_id, v.title AS offer, \
     k.name AS campaign, c.valid_from, c.valid_upto, v.valid_from AS offer_from, \
     v.valid_upto AS offer_upto, c.maximum_use, c.used, c.disabled, c.one_use, c.company_id, \
-    c.customer_id \
+    c.customer_id, c.batch_id \
     FROM coupons c \
     JOIN offers o ON o.id = c.offer_id \
     JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
@@ -168,6 +176,13 @@ pub fn page(
         .id_is("c.campaign_id", &filter.campaign)
         .id_is("c.offer_id", &filter.offer)
         .id_is("c.batch_id", &filter.batch);
+    if filter.batch.trim().is_empty() {
+        match filter.made.trim() {
+            "all" => {}
+            "batch" => query = query.sql(" AND c.batch_id IS NOT NULL"),
+            _ => query = query.sql(" AND c.batch_id IS NULL"),
+        }
+    }
     if let Some(kind) = ["promotional", "gift_card"]
         .into_iter()
         .find(|k| *k == filter.coupon_type.trim())

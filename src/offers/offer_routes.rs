@@ -600,7 +600,10 @@ struct ShowPage {
     overlaps: Vec<Overlap>,
     given: String,
     invoices: String,
+    /// Applies with a coupon: the page links its coupons and batches.
+    coupon_based: bool,
     can_manage: bool,
+    can_make_coupons: bool,
 }
 
 async fn show(
@@ -659,13 +662,16 @@ async fn show(
                 overlaps,
                 given: currency.format(discount),
                 invoices: count(invoices),
+                coupon_based: !terms.auto,
                 can_manage: false,
+                can_make_coupons: false,
             })
         })
         .await?;
     render(&ShowPage {
         ctx: user.page(),
         can_manage: user.can(Permission::OffersManage),
+        can_make_coupons: user.can(Permission::CouponsManage),
         ..page
     })
 }

@@ -316,7 +316,161 @@ async fn marketing_generates_codes_in_the_browser_and_finds_one() {
         let heading = text_of(&browser, Locator::Css("h1")).await;
         assert_eq!(heading, format!("Coupon {first}"));
         look(&browser, "coupons", width, "4-coupon").await;
+        // The coupon leads back to its batch, which is in the list of batches.
+        click(&browser, Locator::Css("dd a[href^='/coupons/batches/']")).await;
+        let heading = text_of(&browser, Locator::Css("h1")).await;
+        assert_eq!(heading, format!("Coupon batch: Spring {width}"));
+        look(&browser, "coupons", width, "5-batch").await;
+        click(&browser, Locator::LinkText("All batches")).await;
+        look(&browser, "coupons", width, "6-batches").await;
     }
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
+}
+
+/// Generates a batch of `count` codes named `name` for `offer` and waits for it; its id.
+async fn generate(app: &TestApp, client: &TestClient, offer: i64, name: &str, count: &str) -> i64 {
+    let offer = offer.to_string();
+    let made = client
+        .post_form(
+            "/coupons/batches",
+            &[
+                ("name", name),
+                ("count", count),
+                ("prefix", "flyer-"),
+                ("offer_id", &offer),
+                ("maximum_use", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let batch = app.count("SELECT max(id) AS n FROM coupon_batches");
+    // Waits for the run itself: it holds this lock until it has finished.
+    app.sql(&format!("SELECT pg_advisory_lock(7304, {batch}::int)"));
+    batch
+}
+
+#[actix_web::test]
+async fn a_batch_is_found_again_kept_out_of_the_coupon_list_and_switched_off_in_one_action() {
+    let (app, till) = shop().await;
+    let offer = coupons::offer(&app);
+    coupons::make(&app, offer, "WELCOME10", 0);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    // A new coupon starts with no limit.
+    marketing
+        .get("/coupons/new")
+        .await
+        .assert_contains(r#"name="maximum_use" type="number" min="0" value="""#);
+    let batch = generate(&app, &marketing, offer, "Spring flyer", "12").await;
+
+    let list = marketing.get("/coupons/batches").await;
+    assert_eq!(list.status, StatusCode::OK);
+    list.assert_contains(&format!(
+        r#"<a href="/coupons/batches/{batch}">Spring flyer</a></td>"#
+    ));
+    list.assert_contains(r#"<td class="num">12</td>"#);
+    list.assert_contains(&format!(
+        r#"<a href="/coupons/batches/{batch}/codes.csv" download>CSV</a>"#
+    ));
+    // The offer's and the coupon's pages lead back to it.
+    let offer_page = marketing.get(&format!("/offers/{offer}")).await;
+    offer_page.assert_contains(&format!(r#"href="/coupons/batches?offer={offer}""#));
+    let by_offer = marketing
+        .get(&format!("/coupons/batches?offer={offer}"))
+        .await;
+    by_offer.assert_contains("Spring flyer");
+    let code = app.text(&format!(
+        "SELECT min(code) AS t FROM coupons WHERE batch_id = {batch}"
+    ));
+    let coupon = app.count(&format!(
+        "SELECT id AS n FROM coupons WHERE code = '{code}'"
+    ));
+    marketing
+        .get(&format!("/coupons/{coupon}"))
+        .await
+        .assert_contains(&format!(r#"<a href="/coupons/batches/{batch}">"#));
+
+    // The coupon list shows the hand-made coupons unless asked for the generated ones.
+    let list = marketing.get("/coupons").await;
+    list.assert_contains("WELCOME10");
+    list.assert_lacks(&code);
+    let generated = marketing.get("/coupons?made=batch").await;
+    generated.assert_contains(&code);
+    generated.assert_lacks("WELCOME10");
+    marketing
+        .get(&format!("/coupons?batch={batch}"))
+        .await
+        .assert_contains(&code);
+
+    // The CSV carries the offer's dates where the codes have none, and its title.
+    let csv = marketing
+        .get(&format!("/coupons/batches/{batch}/codes.csv"))
+        .await;
+    assert!(
+        csv.body.contains(&format!(
+            "{code},Spring flyer,Tees 10% coupon,2026-01-01,,0"
+        )),
+        "{}",
+        csv.body
+    );
+
+    // Disable the whole batch: one audited action, and the till refuses its codes.
+    let body = sale(
+        &till,
+        &Uuid::new_v4().to_string(),
+        1,
+        None,
+        &[code.as_str()],
+    )
+    .await;
+    let off = marketing
+        .post_form(&format!("/coupons/batches/{batch}/disable"), &[])
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    let page = marketing.get(&format!("/coupons/batches/{batch}")).await;
+    page.assert_contains("Disabled 12 codes of batch Spring flyer.");
+    page.assert_contains(r#"<dd id="batch-disabled">12 of 12 codes</dd>"#);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM coupons WHERE batch_id = {batch} AND disabled"
+        )),
+        12
+    );
+    assert_eq!(
+        app.text(&format!(
+            "SELECT action || ' ' || (after->>'coupons') AS t FROM audit_log \
+             WHERE entity = 'coupon_batch' AND entity_id = '{batch}' AND action <> 'create' \
+             AND action <> 'export'"
+        )),
+        "disable 12"
+    );
+    assert_eq!(
+        till.post("/api/v1/invoices", &body).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let on = marketing
+        .post_form(&format!("/coupons/batches/{batch}/enable"), &[])
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    assert_eq!(
+        till.post("/api/v1/invoices", &body).await.status,
+        StatusCode::CREATED
+    );
+
+    // A store supervisor has no coupon pages; a reader sees the batches, not their codes.
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    assert_eq!(
+        supervisor.get("/coupons/batches").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let seen = hq.get("/coupons/batches").await;
+    assert_eq!(seen.status, StatusCode::OK);
+    seen.assert_lacks("codes.csv");
+    assert_eq!(
+        hq.post_form(&format!("/coupons/batches/{batch}/disable"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }

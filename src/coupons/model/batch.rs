@@ -95,6 +95,139 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Batch> {
         .first(conn)
 }
 
+/// A batch as the list of batches shows it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct BatchRow {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// The coupons' name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// POS Offer.
+    #[diesel(sql_type = BigInt)]
+    pub offer_id: i64,
+    /// Its current Title.
+    #[diesel(sql_type = Text)]
+    pub offer: String,
+    /// Campaign's name.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub campaign: Option<String>,
+    /// Prefix.
+    #[diesel(sql_type = Text)]
+    pub prefix: String,
+    /// Codes asked for.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub requested: i32,
+    /// Codes made.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub made: i32,
+    /// running, done or failed.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    /// Who asked for it.
+    #[diesel(sql_type = Text)]
+    pub created_by: String,
+    /// When.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Sales that used its codes so far.
+    #[diesel(sql_type = BigInt)]
+    pub used: i64,
+    /// Its codes that are disabled.
+    #[diesel(sql_type = BigInt)]
+    pub disabled: i64,
+}
+
+impl BatchRow {
+    /// Some of its codes are still enabled.
+    pub fn any_enabled(&self) -> bool {
+        self.disabled < i64::from(self.made)
+    }
+}
+
+/// How many batches the list shows, newest first.
+pub const LISTED: i64 = 200;
+
+/// `company`'s batches, newest first (at most `LISTED`), of offer `offer` and campaign
+/// `campaign` when given, with what their codes were used for so far.
+pub fn list(
+    conn: &mut PgConnection,
+    company: i64,
+    offer: Option<i64>,
+    campaign: Option<i64>,
+) -> QueryResult<Vec<BatchRow>> {
+    rows(conn, company, [offer, campaign, None])
+}
+
+/// Batch `id` of `company` as the list shows it.
+pub fn row(conn: &mut PgConnection, company: i64, id: i64) -> QueryResult<BatchRow> {
+    rows(conn, company, [None, None, Some(id)])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// `company`'s batches of [offer, campaign, id] (each when given), newest first.
+fn rows(
+    conn: &mut PgConnection,
+    company: i64,
+    [offer, campaign, id]: [Option<i64>; 3],
+) -> QueryResult<Vec<BatchRow>> {
+    diesel::sql_query(
+        "SELECT b.id, b.name, b.offer_id, v.title AS offer, k.name AS campaign, b.prefix, \
+                b.requested, b.made, b.status, b.created_by, b.created_at, \
+                coalesce(u.used, 0) AS used, coalesce(u.disabled, 0) AS disabled \
+         FROM coupon_batches b \
+         JOIN offers o ON o.id = b.offer_id \
+         JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
+         LEFT JOIN campaigns k ON k.id = b.campaign_id \
+         LEFT JOIN LATERAL (SELECT sum(c.used)::bigint AS used, \
+                                   count(*) FILTER (WHERE c.disabled) AS disabled \
+                            FROM coupons c WHERE c.batch_id = b.id) u ON true \
+         WHERE b.company_id = $1 AND ($2::bigint IS NULL OR b.offer_id = $2) \
+           AND ($3::bigint IS NULL OR b.campaign_id = $3) \
+           AND ($4::bigint IS NULL OR b.id = $4) \
+         ORDER BY b.id DESC LIMIT $5",
+    )
+    .bind::<BigInt, _>(company)
+    .bind::<diesel::sql_types::Nullable<BigInt>, _>(offer)
+    .bind::<diesel::sql_types::Nullable<BigInt>, _>(campaign)
+    .bind::<diesel::sql_types::Nullable<BigInt>, _>(id)
+    .bind::<BigInt, _>(LISTED)
+    .load(conn)
+}
+
+/// Disables (or enables) every code of batch `id` in one statement, audited with how many
+/// changed; returns that count. Codes already so stay as they are.
+pub fn set_disabled(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    disabled: bool,
+) -> QueryResult<usize> {
+    use crate::db::schema::coupons;
+    let changed = diesel::update(
+        coupons::table
+            .filter(coupons::batch_id.eq(id))
+            .filter(coupons::disabled.ne(disabled)),
+    )
+    .set((
+        coupons::disabled.eq(disabled),
+        coupons::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        ENTITY,
+        id,
+        if disabled { "disable" } else { "enable" },
+        None,
+        Some(serde_json::json!({ "coupons": changed })),
+    )?;
+    Ok(changed)
+}
+
 /// Records a batch to make, audited; returns its id. `spawn` then makes the codes.
 pub fn create(conn: &mut PgConnection, actor: &Actor, fields: &BatchFields) -> QueryResult<i64> {
     let id: i64 = diesel::insert_into(coupon_batches::table)
@@ -228,7 +361,8 @@ pub fn spawn(pool: DbPool, id: i64) {
 }
 
 /// Batch `id`'s codes as CSV (Code, Coupon Name, POS Offer, Valid From, Valid Upto, Maximum
-/// Use), in the order they were made.
+/// Use), in the order they were made; a code with no dates of its own carries its offer's (what
+/// a mailing prints), the offer by its current Title.
 pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
     #[derive(QueryableByName)]
     struct Line {
@@ -246,8 +380,11 @@ pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
         maximum_use: i32,
     }
     let lines: Vec<Line> = diesel::sql_query(
-        "SELECT c.code, c.name, o.title AS offer, c.valid_from, c.valid_upto, c.maximum_use \
-         FROM coupons c JOIN offers o ON o.id = c.offer_id WHERE c.batch_id = $1 ORDER BY c.id",
+        "SELECT c.code, c.name, v.title AS offer, coalesce(c.valid_from, v.valid_from) AS valid_from, \
+                coalesce(c.valid_upto, v.valid_upto) AS valid_upto, c.maximum_use \
+         FROM coupons c JOIN offers o ON o.id = c.offer_id \
+         JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
+         WHERE c.batch_id = $1 ORDER BY c.id",
     )
     .bind::<BigInt, _>(id)
     .load(conn)?;
