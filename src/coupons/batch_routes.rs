@@ -8,10 +8,10 @@ use askama::Template;
 use patron_rules::coupons::codes;
 use patron_rules::users::Permission;
 
+use super::READERS;
 use super::form::{self, CouponForm};
 use super::model::batch::{self, Batch, BatchFields, BatchRow, MOST};
 use super::model::queries;
-use super::routes::READERS;
 use crate::state::AppState;
 use crate::stores::model::home_company;
 use crate::web::format::count as count_text;

@@ -15,6 +15,12 @@ pub mod model;
 pub mod routes;
 pub mod validate;
 
+/// Who may read the coupon pages (and the batches' figures).
+pub const READERS: [patron_rules::users::Permission; 2] = [
+    patron_rules::users::Permission::CouponsManage,
+    patron_rules::users::Permission::ReportsView,
+];
+
 /// Mounts the coupon pages.
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
     // Batches first: `/coupons/batches/...` before `/coupons/{id}`.

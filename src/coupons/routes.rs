@@ -12,6 +12,7 @@ use diesel::PgConnection;
 use patron_rules::coupons::Status;
 use patron_rules::users::Permission;
 
+use super::READERS;
 use super::code_record::form::Parsed;
 use super::code_record::pages::{self, CodePages, FormView, NoPrefill};
 use super::form::{self, CouponForm};
@@ -21,9 +22,6 @@ use super::model::store::{CouponFields, Coupons};
 use crate::state::AppState;
 use crate::web::pager::{PageQuery, Pager};
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render_status};
-
-/// Who may read the coupon pages.
-pub const READERS: [Permission; 2] = [Permission::CouponsManage, Permission::ReportsView];
 
 /// Mounts the routes.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -97,12 +97,30 @@ pub fn members(conn: &mut PgConnection) -> anyhow::Result<()> {
                FROM invoices i
                JOIN loyalty_members m ON m.customer_id = i.customer_id AND m.company_id = i.company_id
                JOIN companies co ON co.id = i.company_id
-               WHERE i.status = 'submitted' AND i.return_against_id IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.return_against_id = i.id)) s
+               WHERE i.status = 'submitted' AND i.return_against_id IS NULL) s
          JOIN loyalty_programs p ON p.id = s.program_id AND s.day >= p.valid_from
          CROSS JOIN LATERAL (SELECT name, collection_factor FROM loyalty_tiers
                              WHERE program_id = s.program_id AND min_spent <= s.spend
                              ORDER BY min_spent DESC LIMIT 1) t",
+    )
+    .execute(conn)?;
+    // Each return cuts its sale's points to what the goods kept earn, against the sale's credit,
+    // as a till's return does (`invoice::plan_return`); returns of one sale cut in turn.
+    diesel::sql_query(
+        "INSERT INTO loyalty_point_entries (customer_id, program_id, company_id, invoice_id, kind,
+                                           points, purchase_amount, tier, collection_factor,
+                                           posting_date, expiry_date, against_entry_id, created_by)
+         SELECT e.customer_id, e.program_id, e.company_id, r.id, 'earn',
+                trunc(greatest(r.kept, 0) / e.collection_factor)
+                  - trunc(greatest(r.kept - r.grand_total, 0) / e.collection_factor),
+                r.grand_total, e.tier, e.collection_factor, r.day, e.expiry_date, e.id, 'demo data'
+         FROM loyalty_point_entries e
+         JOIN LATERAL (SELECT r.id, r.grand_total, business_day(r.posted_at, co.time_zone) AS day,
+                              e.purchase_amount + sum(r.grand_total) OVER (ORDER BY r.id) AS kept
+                       FROM invoices r JOIN companies co ON co.id = r.company_id
+                       WHERE r.return_against_id = e.invoice_id AND r.status = 'submitted') r
+           ON true
+         WHERE e.kind = 'earn' AND e.against_entry_id IS NULL AND e.created_by = 'demo data'",
     )
     .execute(conn)?;
     super::model::ledger::expire(conn, chrono::Utc::now())?;

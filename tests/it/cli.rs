@@ -206,7 +206,8 @@ async fn seeding_demo_data_prints_working_credentials_for_every_role() {
 /// in the program's company, on a business day the program runs (the columns the checks read).
 const MEMBER_SALES: &str = "
     SELECT m.customer_id, m.program_id, i.id AS invoice_id, i.grand_total,
-           EXISTS (SELECT 1 FROM invoices r WHERE r.return_against_id = i.id) AS returned
+           EXISTS (SELECT 1 FROM invoices r WHERE r.return_against_id = i.id
+                   AND r.status = 'submitted') AS returned
     FROM loyalty_members m
     JOIN loyalty_programs p ON p.id = m.program_id
     JOIN companies co ON co.id = m.company_id
@@ -233,11 +234,11 @@ async fn every_demo_member_with_sales_has_the_points_those_sales_earned() {
         0,
         "members with sales but no point entries"
     );
-    // Each of those sales that nothing was returned from earned once, its whole total, at one of
-    // the program's tiers; nothing else earned (no cancelled sale, nobody outside the program).
+    // Each of those sales earned once, its whole total, at one of the program's tiers; nothing
+    // else earned (no cancelled sale, nobody outside the program).
     assert_eq!(
         app.count(&format!(
-            "SELECT count(*) AS n FROM ({MEMBER_SALES}) s WHERE NOT s.returned AND \
+            "SELECT count(*) AS n FROM ({MEMBER_SALES}) s WHERE \
              (SELECT count(*) FROM loyalty_point_entries e \
               WHERE e.invoice_id = s.invoice_id AND e.kind = 'earn') <> 1"
         )),
@@ -249,7 +250,7 @@ async fn every_demo_member_with_sales_has_the_points_those_sales_earned() {
             "SELECT count(*) AS n FROM loyalty_point_entries e \
              LEFT JOIN ({MEMBER_SALES}) s ON s.invoice_id = e.invoice_id \
                AND s.customer_id = e.customer_id AND s.program_id = e.program_id \
-             WHERE e.kind = 'earn' AND (s.invoice_id IS NULL \
+             WHERE e.kind = 'earn' AND e.against_entry_id IS NULL AND (s.invoice_id IS NULL \
                OR e.purchase_amount <> s.grand_total \
                OR e.points <> trunc(s.grand_total / e.collection_factor) \
                OR e.collection_factor NOT IN (SELECT collection_factor FROM loyalty_tiers t \
@@ -260,6 +261,27 @@ async fn every_demo_member_with_sales_has_the_points_those_sales_earned() {
     );
     assert!(
         app.count("SELECT count(*) AS n FROM loyalty_point_entries WHERE kind = 'earn'") > 40_000
+    );
+    // A sale with returns keeps what the goods kept earn: its credit and the returns' cuts come
+    // to the points of its total less the returns (there are returns to check).
+    assert!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM ({MEMBER_SALES}) s WHERE s.returned"
+        )) > 50
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM ({MEMBER_SALES}) s \
+             JOIN loyalty_point_entries e ON e.invoice_id = s.invoice_id AND e.kind = 'earn' \
+             WHERE s.returned AND e.points \
+               + (SELECT coalesce(sum(c.points), 0) FROM loyalty_point_entries c \
+                  WHERE c.against_entry_id = e.id AND c.kind = 'earn') \
+               <> trunc(greatest(s.grand_total + (SELECT sum(r.grand_total) FROM invoices r \
+                        WHERE r.return_against_id = s.invoice_id AND r.status = 'submitted'), 0) \
+                        / e.collection_factor)"
+        )),
+        0,
+        "returned sales whose points are not what the goods kept earn"
     );
 
     // A till reads each member's balance as what their sales earned that has not expired yet
