@@ -169,10 +169,11 @@ pub fn check(terms: &OfferTerms, minor_unit: u32) -> Vec<(&'static str, String)>
                     "Give Product needs a Given Qty above 0.".into(),
                 ));
             }
-            if terms.replace != "same_item" && terms.given_item_id.is_none() {
+            // Same Item and Cheapest Item make bought units free: only None adds a Given Item.
+            if terms.replace == "none" && terms.given_item_id.is_none() {
                 problems.push((
                     "given_item",
-                    "Choose the Given Item (or set Replace to Same Item to give the bought item itself).".into(),
+                    "Choose the Given Item, or set Replace to Same Item or Cheapest Item to make bought units free.".into(),
                 ));
             }
         }
@@ -332,6 +333,14 @@ mod tests {
                 |t| {
                     t.offer_type = "give_product".into();
                     t.replace = "same_item".into();
+                    t.given_qty = Decimal::ONE;
+                },
+                &[],
+            ),
+            (
+                |t| {
+                    t.offer_type = "give_product".into();
+                    t.replace = "cheapest_item".into();
                     t.given_qty = Decimal::ONE;
                 },
                 &[],

@@ -384,11 +384,13 @@ async fn form_page(
     )
 }
 
-/// `?copy=ID`: the form starts from that offer.
+/// `?copy=ID`: the form starts from that offer; `?campaign=ID`: a new offer in that campaign,
+/// with its dates.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct NewQuery {
     copy: Option<i64>,
+    campaign: Option<i64>,
 }
 
 /// The form of stored offer `id`.
@@ -417,12 +419,29 @@ async fn new_page(
         }
         None => {
             let store = user.store_id;
+            let campaign = query.campaign;
             // No company yet: the Company select asks for one.
-            let company = state
+            let (company, campaign) = state
                 .db
-                .run(move |conn| Ok(stores::company_of(conn, store)?.map(|c| c.id)))
+                .run(move |conn| {
+                    let campaign = match campaign {
+                        Some(id) => Some(super::model::campaigns::find(conn, id)?),
+                        None => None,
+                    };
+                    let company = match &campaign {
+                        Some(c) => Some(c.fields.company_id),
+                        None => stores::company_of(conn, store)?.map(|c| c.id),
+                    };
+                    Ok((company, campaign))
+                })
                 .await?;
-            (OfferForm::blank(user.clock.date(Utc::now()), company), None)
+            let mut form = OfferForm::blank(user.clock.date(Utc::now()), company);
+            if let Some(c) = campaign {
+                form.campaign_id = c.id.to_string();
+                form.valid_from = c.fields.start_date.to_string();
+                form.valid_upto = c.fields.end_date.map(|d| d.to_string()).unwrap_or_default();
+            }
+            (form, None)
         }
     };
     let choices = choices(&state).await?;

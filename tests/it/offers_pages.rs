@@ -387,7 +387,14 @@ async fn a_campaign_shows_its_offers_and_the_budget_bar_with_the_overrun() {
 
     create(
         &marketing,
-        &offer(&app, "BF shirts", &[("campaign_id", &id.to_string())]),
+        &offer(
+            &app,
+            "BF shirts",
+            &[
+                ("campaign_id", &id.to_string()),
+                ("valid_from", "2026-11-27"),
+            ],
+        ),
     )
     .await;
     app.sql(&format!(
@@ -614,7 +621,10 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
         &offer(
             &app,
             "Shirt X 10%",
-            &[("campaign_id", &campaign.to_string())],
+            &[
+                ("campaign_id", &campaign.to_string()),
+                ("valid_from", "2026-11-27"),
+            ],
         ),
     )
     .await;
@@ -646,4 +656,90 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
     }
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
+}
+
+#[actix_web::test]
+async fn an_offer_in_a_campaign_takes_its_dates_and_cheapest_item_needs_no_given_item() {
+    let app = TestApp::spawn().await;
+    catalogue(&app);
+    let company = company(&app);
+    app.sql(&format!(
+        "INSERT INTO campaigns (company_id, name, start_date, end_date) \
+         VALUES ({company}, 'Spring sale', '2027-03-01', '2027-05-31')"
+    ));
+    let spring = app.count("SELECT id AS n FROM campaigns");
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // The campaign's page starts a new offer in it, with its dates.
+    let page = marketing.get(&format!("/campaigns/{spring}")).await;
+    page.assert_contains(&format!(
+        r#"href="/offers/new?campaign={spring}">New offer in this campaign</a>"#
+    ));
+    let form = marketing
+        .get(&format!("/offers/new?campaign={spring}"))
+        .await;
+    form.assert_contains(r#"value="2027-03-01""#);
+    form.assert_contains(r#"value="2027-05-31""#);
+    form.assert_contains(&format!(
+        r#"<option value="{spring}" selected>Spring sale</option>"#
+    ));
+
+    // Dates outside the campaign's are told by their fields.
+    let spring_id = spring.to_string();
+    for (changes, field, message) in [
+        (
+            vec![("valid_from", "2027-02-28"), ("valid_upto", "2027-05-31")],
+            "valid_from",
+            "The campaign Spring sale starts on 1 Mar 2027: the offer cannot start before it.",
+        ),
+        (
+            vec![("valid_from", "2027-03-01"), ("valid_upto", "2027-06-01")],
+            "valid_upto",
+            "The campaign Spring sale ends on 31 May 2027: the offer cannot run past it.",
+        ),
+        (
+            vec![("valid_from", "2027-03-01"), ("valid_upto", "")],
+            "valid_upto",
+            "The campaign Spring sale ends on 31 May 2027: give the offer a Valid Upto by then.",
+        ),
+    ] {
+        let mut changes = changes;
+        changes.push(("campaign_id", spring_id.as_str()));
+        let page = post(&marketing, "/offers", &offer(&app, "Spring tees", &changes)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{changes:?}");
+        let at = page
+            .body
+            .find(&format!(r#"id="f-{field}-error">"#))
+            .unwrap_or_else(|| panic!("{changes:?}: no error at {field}"));
+        assert!(page.body[at..].contains(message), "{changes:?}");
+    }
+    create(
+        &marketing,
+        &offer(
+            &app,
+            "Spring tees",
+            &[
+                ("valid_from", "2027-03-01"),
+                ("valid_upto", "2027-05-31"),
+                ("campaign_id", spring_id.as_str()),
+            ],
+        ),
+    )
+    .await;
+
+    // Cheapest Item makes the cheapest bought units free: no Given Item to choose.
+    create(
+        &marketing,
+        &offer(
+            &app,
+            "Cheapest shirt free",
+            &[
+                ("offer_type", "give_product"),
+                ("min_qty", "3"),
+                ("given_qty", "1"),
+                ("replace", "cheapest_item"),
+            ],
+        ),
+    )
+    .await;
 }

@@ -74,6 +74,46 @@ pub fn warehouses(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String)>> {
         .load(conn)
 }
 
+/// An offer in a campaign runs within the campaign's dates: what falls outside them is told by
+/// the date's field.
+fn campaign_dates(
+    terms: &OfferTerms,
+    name: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    errors: &mut FieldErrors,
+) {
+    use crate::web::format::day;
+    if terms.valid_from < start {
+        errors.add(
+            "valid_from",
+            format!(
+                "The campaign {name} starts on {}: the offer cannot start before it.",
+                day(start)
+            ),
+        );
+    }
+    if let Some(end) = end {
+        match terms.valid_upto {
+            Some(upto) if upto <= end => {}
+            Some(_) => errors.add(
+                "valid_upto",
+                format!(
+                    "The campaign {name} ends on {}: the offer cannot run past it.",
+                    day(end)
+                ),
+            ),
+            None => errors.add(
+                "valid_upto",
+                format!(
+                    "The campaign {name} ends on {}: give the offer a Valid Upto by then.",
+                    day(end)
+                ),
+            ),
+        }
+    }
+}
+
 /// The campaigns of `company` (every company when none), by name.
 pub fn campaign_choices(
     conn: &mut PgConnection,
@@ -199,13 +239,21 @@ pub fn resolve(
         }
     }
     if let Some(campaign) = terms.campaign_id {
-        let owner: Option<i64> = campaigns::table
+        let found: Option<(i64, String, NaiveDate, Option<NaiveDate>)> = campaigns::table
             .find(campaign)
-            .select(campaigns::company_id)
+            .select((
+                campaigns::company_id,
+                campaigns::name,
+                campaigns::start_date,
+                campaigns::end_date,
+            ))
             .first(conn)
             .optional()?;
-        if owner != Some(company) {
-            errors.add("campaign_id", "Choose a campaign of the offer's company.");
+        match found {
+            Some((owner, name, start, end)) if owner == company => {
+                campaign_dates(&terms, &name, start, end, &mut errors);
+            }
+            _ => errors.add("campaign_id", "Choose a campaign of the offer's company."),
         }
     }
     // A picker left empty, or a name that did not resolve, is reported once.
