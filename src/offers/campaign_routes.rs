@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::access::READERS;
 use super::campaign_form::{CampaignForm, budget_use};
 use super::model::campaigns::{self, Campaign};
-use super::model::queries::{self, Status};
+use super::model::queries::{self, Span, Status};
 use super::model::versions::OfferTerms;
 use crate::db::schema::campaigns as campaigns_table;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ struct CampaignRow {
     given: String,
     percent: u32,
     over: Option<String>,
-    ended: bool,
+    status: Status,
 }
 
 impl CampaignRow {
@@ -60,7 +60,7 @@ impl CampaignRow {
             given: currency.format(campaign.discount_given),
             percent,
             over: over.map(|o| currency.format(o)),
-            ended: f.end_date.is_some_and(|end| end < today),
+            status: Status::on(Span::of_campaign(f), today),
             campaign,
         }
     }
@@ -136,13 +136,14 @@ async fn show(
         .run(move |conn| {
             let campaign = campaigns::find(conn, id)?;
             let currency = stores::company_currency(conn, campaign.fields.company_id)?;
+            let span = Span::of_campaign(&campaign.fields);
             let offers = queries::offers_of_campaign(conn, id)?
                 .into_iter()
                 .map(
                     |(id, version, terms): (i64, i32, OfferTerms)| CampaignOffer {
                         id,
                         version,
-                        status: Status::of(&terms, today),
+                        status: Status::of(&terms, Some(span), today),
                         title: terms.title,
                     },
                 )

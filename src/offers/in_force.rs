@@ -217,6 +217,7 @@ fn engine_offer(company: i64, row: &OfferVersion, names: &Names) -> Offer {
         },
         loyalty_points: f.loyalty_points,
         campaign: campaign.map(|c| (c.id, c.name.clone())),
+        campaign_days: campaign.map(|c| (c.start_date, c.end_date)),
         priority: f.priority,
     }
 }

@@ -176,6 +176,7 @@ async fn index(
             );
             let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
             let given = queries::given_since(conn, &ids, Utc::now() - Duration::days(30))?;
+            let spans = queries::campaign_spans(conn, company.id)?;
             let rows = found
                 .into_iter()
                 .map(|(id, version, terms)| {
@@ -187,7 +188,11 @@ async fn index(
                         offer_type: form_rules::label(&OFFER_TYPES, &terms.offer_type),
                         applies: if terms.auto { "Auto" } else { "Coupon Based" },
                         valid: valid_text(&terms),
-                        status: Status::of(&terms, today),
+                        status: Status::of(
+                            &terms,
+                            terms.campaign_id.and_then(|c| spans.get(&c).copied()),
+                            today,
+                        ),
                         invoices: count(invoices),
                         discount: currency.format(discount),
                         title: terms.title,
@@ -641,6 +646,10 @@ async fn show(
             let currency = stores::company_currency(conn, company.id)?;
             let terms = &offer.fields.terms;
             let facts = terms_view::facts(conn, terms, &currency)?;
+            let campaign = match terms.campaign_id {
+                Some(c) => queries::campaign_spans(conn, company.id)?.remove(&c),
+                None => None,
+            };
             let authors = queries::version_authors(conn, id)?;
             let history = versions::history(conn, id)?
                 .into_iter()
@@ -675,7 +684,7 @@ async fn show(
                 description: offer.fields.description.clone(),
                 company: company.name,
                 version: offer.current_version,
-                status: Status::of(terms, today),
+                status: Status::of(terms, campaign, today),
                 facts,
                 history,
                 overlaps,

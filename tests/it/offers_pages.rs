@@ -659,7 +659,7 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
 }
 
 #[actix_web::test]
-async fn an_offer_in_a_campaign_takes_its_dates_and_cheapest_item_needs_no_given_item() {
+async fn an_offer_in_a_campaign_takes_its_dates_and_status_and_cheapest_item_needs_no_given_item() {
     let app = TestApp::spawn().await;
     catalogue(&app);
     let company = company(&app);
@@ -726,6 +726,36 @@ async fn an_offer_in_a_campaign_takes_its_dates_and_cheapest_item_needs_no_given
         ),
     )
     .await;
+
+    // One status rule: the campaign starts in March, so it and its offers read Scheduled, even
+    // an offer whose own days began long ago.
+    let always = create(&marketing, &offer(&app, "Always 10%", &[])).await;
+    app.sql(&format!(
+        "UPDATE offer_versions SET campaign_id = {spring} WHERE offer_id = {always}"
+    ));
+    let badge = |status: &str| format!(r#"<span class="badge badge-warning">{status}</span>"#);
+    let page = marketing.get(&format!("/campaigns/{spring}")).await;
+    page.assert_contains(&format!("<h1>Spring sale {}</h1>", badge("Scheduled")));
+    page.assert_lacks("badge-active");
+    let page = marketing.get(&format!("/offers/{always}")).await;
+    page.assert_contains(&format!("Always 10% {}", badge("Scheduled")));
+    let scheduled = marketing.get("/offers?status=scheduled").await;
+    scheduled.assert_contains(">Always 10%</a><br>");
+    scheduled.assert_contains(">Spring tees</a><br>");
+    marketing
+        .get("/offers?status=active")
+        .await
+        .assert_lacks(">Always 10%</a><br>");
+    // A campaign switched off switches its offers off.
+    app.sql(&format!(
+        "UPDATE campaigns SET active = false WHERE id = {spring}"
+    ));
+    let page = marketing.get(&format!("/offers/{always}")).await;
+    page.assert_contains(r#"Always 10% <span class="badge badge-inactive">Disabled</span>"#);
+    marketing
+        .get("/offers?status=disabled")
+        .await
+        .assert_contains(">Always 10%</a><br>");
 
     // Cheapest Item makes the cheapest bought units free: no Given Item to choose.
     create(

@@ -158,6 +158,7 @@ fn offer_engine(c: &mut Criterion) {
                 replace: Replace::None,
                 loyalty_points: 100,
                 campaign: None,
+                campaign_days: None,
                 priority: (i % 5) as i32,
             }
         })

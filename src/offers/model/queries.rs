@@ -319,17 +319,56 @@ pub fn picked_names(
     Ok((target, given))
 }
 
-/// The list's status filter, from the current version's dates against today.
+/// Where an offer or a campaign stands on a day: one rule for both. An offer in a campaign
+/// stands where its own dates and the campaign's both allow (the engine applies it so), and is
+/// Disabled when either is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Enabled and valid today.
+    /// Enabled and within its dates today.
     Active,
-    /// Enabled, valid from a later day.
+    /// Enabled, starting on a later day.
     Scheduled,
-    /// Enabled, Valid Upto passed.
-    Expired,
-    /// Disabled.
+    /// Enabled, its last day passed.
+    Ended,
+    /// Disabled (or its campaign is).
     Disabled,
+}
+
+/// A campaign's switch and days, as they bound its offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Enabled (a campaign's Active).
+    pub enabled: bool,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (none: open).
+    pub upto: Option<NaiveDate>,
+}
+
+impl Span {
+    /// The days of campaign `fields`.
+    pub fn of_campaign(fields: &super::campaigns::CampaignFields) -> Span {
+        Span {
+            enabled: fields.active,
+            from: fields.start_date,
+            upto: fields.end_date,
+        }
+    }
+
+    /// Where both this span and `within` (a campaign's) allow.
+    fn within(self, within: Option<Span>) -> Span {
+        let Some(outer) = within else {
+            return self;
+        };
+        Span {
+            enabled: self.enabled && outer.enabled,
+            from: self.from.max(outer.from),
+            upto: match (self.upto, outer.upto) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
 }
 
 impl Status {
@@ -337,27 +376,27 @@ impl Status {
     pub const ALL: [(&'static str, &'static str); 4] = [
         ("active", "Active"),
         ("scheduled", "Scheduled"),
-        ("expired", "Expired"),
+        ("ended", "Ended"),
         ("disabled", "Disabled"),
     ];
 
-    /// The status of `code` (none: any).
+    /// The status of `code` (none: any); "expired" is the old code of Ended.
     pub fn parse(code: &str) -> Option<Status> {
         match code {
             "active" => Some(Status::Active),
             "scheduled" => Some(Status::Scheduled),
-            "expired" => Some(Status::Expired),
+            "ended" | "expired" => Some(Status::Ended),
             "disabled" => Some(Status::Disabled),
             _ => None,
         }
     }
 
-    /// The status as the list says it.
+    /// The status as the pages say it.
     pub fn label(&self) -> &'static str {
         match self {
             Status::Active => "Active",
             Status::Scheduled => "Scheduled",
-            Status::Expired => "Expired",
+            Status::Ended => "Ended",
             Status::Disabled => "Disabled",
         }
     }
@@ -366,23 +405,59 @@ impl Status {
     pub fn badge(&self) -> &'static str {
         match self {
             Status::Active => "badge-active",
-            Status::Scheduled | Status::Expired => "badge-warning",
+            Status::Scheduled | Status::Ended => "badge-warning",
             Status::Disabled => "badge-inactive",
         }
     }
 
-    /// The status of `terms` on `today`.
-    pub fn of(terms: &OfferTerms, today: NaiveDate) -> Status {
-        if terms.disabled {
+    /// Where `span` stands on `today`.
+    pub fn on(span: Span, today: NaiveDate) -> Status {
+        if !span.enabled {
             Status::Disabled
-        } else if terms.valid_from > today {
+        } else if span.from > today {
             Status::Scheduled
-        } else if terms.valid_upto.is_some_and(|upto| upto < today) {
-            Status::Expired
+        } else if span.upto.is_some_and(|upto| upto < today) {
+            Status::Ended
         } else {
             Status::Active
         }
     }
+
+    /// The status of offer `terms` in `campaign` (its span, when it has one) on `today`.
+    pub fn of(terms: &OfferTerms, campaign: Option<Span>, today: NaiveDate) -> Status {
+        let own = Span {
+            enabled: !terms.disabled,
+            from: terms.valid_from,
+            upto: terms.valid_upto,
+        };
+        Status::on(own.within(campaign), today)
+    }
+}
+
+/// The spans of `company`'s campaigns, by id.
+pub fn campaign_spans(conn: &mut PgConnection, company: i64) -> QueryResult<HashMap<i64, Span>> {
+    let rows: Vec<(i64, bool, NaiveDate, Option<NaiveDate>)> = campaigns::table
+        .filter(campaigns::company_id.eq(company))
+        .select((
+            campaigns::id,
+            campaigns::active,
+            campaigns::start_date,
+            campaigns::end_date,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, enabled, from, upto)| {
+            (
+                id,
+                Span {
+                    enabled,
+                    from,
+                    upto,
+                },
+            )
+        })
+        .collect())
 }
 
 /// What the list is filtered by.
@@ -438,25 +513,28 @@ pub fn list(
     if let Some(offer_type) = &filter.offer_type {
         query = query.filter(offer_versions::offer_type.eq(offer_type.clone()));
     }
-    let today = filter.today;
-    query = match filter.status {
-        None => query,
-        Some(Status::Disabled) => query.filter(offer_versions::disabled.eq(true)),
-        Some(Status::Scheduled) => query
-            .filter(offer_versions::disabled.eq(false))
-            .filter(offer_versions::valid_from.gt(today)),
-        Some(Status::Expired) => query
-            .filter(offer_versions::disabled.eq(false))
-            .filter(offer_versions::valid_upto.lt(today)),
-        Some(Status::Active) => query
-            .filter(offer_versions::disabled.eq(false))
-            .filter(offer_versions::valid_from.le(today))
-            .filter(
-                offer_versions::valid_upto
-                    .is_null()
-                    .or(offer_versions::valid_upto.ge(today)),
-            ),
-    };
+    if let Some(status) = filter.status {
+        // `Status::of` in SQL: the offer's days within its campaign's (greatest and least skip
+        // a campaign that is not there), disabled when either is.
+        let off = "(offer_versions.disabled OR coalesce(NOT (SELECT k.active FROM campaigns k \
+                   WHERE k.id = offer_versions.campaign_id), false))";
+        let from = "greatest(offer_versions.valid_from, (SELECT k.start_date FROM campaigns k \
+                    WHERE k.id = offer_versions.campaign_id))";
+        let upto = "least(offer_versions.valid_upto, (SELECT k.end_date FROM campaigns k \
+                    WHERE k.id = offer_versions.campaign_id))";
+        let condition = match status {
+            Status::Disabled => off.to_owned(),
+            Status::Scheduled => format!("NOT {off} AND {from} > $today"),
+            Status::Ended => format!("NOT {off} AND {upto} < $today"),
+            Status::Active => {
+                format!("NOT {off} AND {from} <= $today AND ({upto} IS NULL OR {upto} >= $today)")
+            }
+        };
+        let today = format!("'{}'::date", filter.today);
+        query = query.filter(diesel::dsl::sql::<Bool>(
+            &condition.replace("$today", &today),
+        ));
+    }
     query = match keyset {
         Keyset::First => query.order(offers::id.desc()),
         Keyset::After(id) => query.filter(offers::id.lt(*id)).order(offers::id.desc()),

@@ -41,6 +41,7 @@ fn offer() -> Offer {
         replace: Replace::None,
         loyalty_points: 0,
         campaign: None,
+        campaign_days: None,
         priority: 10,
     }
 }

@@ -193,12 +193,26 @@ fn ineligible(cart: &Cart, offer: &Offer) -> Option<Reason> {
     {
         return Some(Reason::OtherCustomerGroup(name.clone()));
     }
+    // The campaign is named when its days are the ones that bind.
+    let campaign_name = || offer.campaign.as_ref().map(|(_, name)| name.clone());
     if cart.posting_date < offer.valid_from {
+        if let Some((from, _)) = offer.campaign_days
+            && from == offer.valid_from
+            && let Some(name) = campaign_name()
+        {
+            return Some(Reason::CampaignNotStarted(name, from));
+        }
         return Some(Reason::NotYetValid(offer.valid_from));
     }
     if let Some(upto) = offer.valid_upto
         && cart.posting_date > upto
     {
+        if let Some((_, Some(end))) = offer.campaign_days
+            && end == upto
+            && let Some(name) = campaign_name()
+        {
+            return Some(Reason::CampaignEnded(name, end));
+        }
         return Some(Reason::Expired(upto));
     }
     if !offer.auto && !cart.coupon_offers.contains(&offer.id) {

@@ -145,6 +145,9 @@ pub struct Offer {
     pub loyalty_points: i64,
     /// Campaign, with its name for reasons.
     pub campaign: Option<(i64, String)>,
+    /// The campaign's own first and last day (Valid From and Valid Upto above already lie
+    /// within them): a reason names the campaign when its days are the ones that bind.
+    pub campaign_days: Option<(NaiveDate, Option<NaiveDate>)>,
     /// Priority: lower first.
     pub priority: i32,
 }

@@ -21,6 +21,10 @@ pub enum Reason {
     NotYetValid(NaiveDate),
     /// Valid up to an earlier day.
     Expired(NaiveDate),
+    /// Its campaign (named) starts on a later day.
+    CampaignNotStarted(String, NaiveDate),
+    /// Its campaign (named) ended on an earlier day.
+    CampaignEnded(String, NaiveDate),
     /// Coupon Based, and the sale has no coupon for it.
     NeedsCoupon,
     /// Its campaign's budget is used up.
@@ -84,6 +88,12 @@ impl fmt::Display for Reason {
             Reason::OtherCustomerGroup(group) => write!(f, "for customer group {group} only"),
             Reason::NotYetValid(day) => write!(f, "not valid until {day}"),
             Reason::Expired(day) => write!(f, "expired on {day}"),
+            Reason::CampaignNotStarted(campaign, day) => {
+                write!(f, "its campaign {campaign} starts on {day}")
+            }
+            Reason::CampaignEnded(campaign, day) => {
+                write!(f, "its campaign {campaign} ended on {day}")
+            }
             Reason::NeedsCoupon => write!(f, "needs its coupon"),
             Reason::BudgetSpent(campaign) => write!(f, "budget of {campaign} used up"),
             Reason::NotInCart => write!(f, "none of its items in the cart"),

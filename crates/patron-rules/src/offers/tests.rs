@@ -48,6 +48,7 @@ fn offer(id: i64, title: &str, apply_on: ApplyOn, offer_type: OfferType) -> Offe
         replace: Replace::None,
         loyalty_points: 0,
         campaign: None,
+        campaign_days: None,
         priority: 10,
     }
 }
@@ -615,4 +616,33 @@ fn grand_total_amount_and_cap_and_bonus_points() {
     );
     let two = sale(vec![line("X", "2", "30.00")]).price(&[points]);
     assert_eq!(two.bonus_points, [(250, OfferRef { id: 3, version: 1 })]);
+}
+
+#[test]
+fn an_offer_held_back_by_its_campaigns_days_names_the_campaign() {
+    let mut spring = offer(1, "X 10%", item("X"), OfferType::ItemPrice);
+    spring.discount_percentage = d("10");
+    spring.campaign = Some((5, "Spring sale".into()));
+    // The offer from 1 Jan, its campaign 1 Mar to 31 May: the engine reads the days within both.
+    spring.campaign_days = Some((day("2027-03-01"), Some(day("2027-05-31"))));
+    spring.valid_from = day("2027-03-01");
+    spring.valid_upto = Some(day("2027-05-31"));
+    let mut cart = sale(vec![line("X", "1", "25.00")]);
+    cart.date = day("2027-02-10");
+    assert_eq!(
+        reason_of(&cart.price(&[spring.clone()]), 1),
+        "its campaign Spring sale starts on 2027-03-01"
+    );
+    cart.date = day("2027-06-01");
+    assert_eq!(
+        reason_of(&cart.price(&[spring.clone()]), 1),
+        "its campaign Spring sale ended on 2027-05-31"
+    );
+    // Its own Valid Upto comes first: the offer's days are named, not the campaign's.
+    spring.valid_upto = Some(day("2027-04-30"));
+    cart.date = day("2027-05-02");
+    assert_eq!(
+        reason_of(&cart.price(&[spring]), 1),
+        "expired on 2027-04-30"
+    );
 }
