@@ -37,6 +37,7 @@ mod lists;
 mod loyalty;
 mod loyalty_programs;
 mod loyalty_reports;
+mod marketing_pages;
 mod migrations;
 mod offers_api;
 mod offers_carts;

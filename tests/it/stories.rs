@@ -20,7 +20,7 @@ use crate::common::shop::shop;
 
 pub(crate) const WIDTHS: [u32; 2] = [1366, 390];
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .map(|target| target.join("screenshots"))
