@@ -216,22 +216,15 @@ fn basket(sale: &Sale, claims: &Claims) -> Basket {
             continue;
         }
         let line = &sale.lines[claim.line];
-        let same = basket.lines.iter().position(|c| {
-            c.item_code == line.item.code
-                && c.price_list_rate == line.figures.price_list_rate
-                && c.manual_discount.is_zero()
-        });
-        match same {
-            Some(c) => basket.lines[c].qty += line.figures.qty,
-            None => basket.lines.push(CartLine {
-                item_code: line.item.code.clone(),
-                item_groups: line.item.item_groups.clone(),
-                brand_id: line.item.brand_id,
-                qty: line.figures.qty,
-                price_list_rate: line.figures.price_list_rate,
-                manual_discount: Decimal::ZERO,
-            }),
+        CartLine {
+            item_code: line.item.code.clone(),
+            item_groups: line.item.item_groups.clone(),
+            brand_id: line.item.brand_id,
+            qty: line.figures.qty,
+            price_list_rate: line.figures.price_list_rate,
+            manual_discount: Decimal::ZERO,
         }
+        .fold_into(&mut basket.lines);
     }
     basket
 }

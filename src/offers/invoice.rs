@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 
 use super::claims::{self, Claim, Claims};
 use super::in_force;
+use super::uses::Use;
 use crate::db::schema::{currencies, invoice_offers, invoices, offer_versions};
 use crate::kernel::Till;
 use crate::loyalty::bonus::Bonus;
@@ -95,17 +96,6 @@ impl InvoiceStep for OffersStep {
     }
 }
 
-/// What one offer gave on the invoice.
-#[derive(Debug, Clone, Default)]
-struct Use {
-    version: i32,
-    title: String,
-    campaign: Option<i64>,
-    discount: Decimal,
-    free_qty: Decimal,
-    bonus_points: i64,
-}
-
 /// What the sale's offers gave, written once the invoice exists.
 struct Uses {
     customer_id: i64,
@@ -159,7 +149,7 @@ impl Posting for Uses {
         invoice: patron_rules::InvoiceId,
         till: &Till,
     ) -> Result<(), AppError> {
-        let mut rows = Vec::new();
+        let mut given = Vec::new();
         for (id, mut used) in self.by_offer {
             // Points count as given only when the customer's program took them: a customer in no
             // program gets none, and the invoice must not say otherwise.
@@ -181,27 +171,9 @@ impl Posting for Uses {
             if used.discount.is_zero() && used.free_qty.is_zero() && used.bonus_points == 0 {
                 continue;
             }
-            if let Some(campaign) = used.campaign
-                && !used.discount.is_zero()
-            {
-                super::model::campaigns::add_given(conn, campaign, used.discount)?;
-            }
-            rows.push((
-                invoice_offers::invoice_id.eq(invoice.get()),
-                invoice_offers::offer_id.eq(id),
-                invoice_offers::offer_version.eq(used.version),
-                invoice_offers::campaign_id.eq(used.campaign),
-                invoice_offers::discount.eq(used.discount),
-                invoice_offers::free_qty.eq(used.free_qty),
-                invoice_offers::bonus_points.eq(used.bonus_points),
-            ));
+            given.push((id, used));
         }
-        if !rows.is_empty() {
-            diesel::insert_into(invoice_offers::table)
-                .values(&rows)
-                .execute(conn)?;
-        }
-        Ok(())
+        Ok(super::uses::record(conn, invoice.get(), &given)?)
     }
 }
 

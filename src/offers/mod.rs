@@ -25,6 +25,7 @@ pub mod simulator;
 pub mod simulator_lookup;
 pub mod simulator_model;
 pub mod terms_view;
+pub mod uses;
 
 /// Mounts the offer and campaign pages (the simulator's before `/offers/{id}`).
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {

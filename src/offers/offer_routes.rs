@@ -647,7 +647,9 @@ async fn show(
             let terms = &offer.fields.terms;
             let facts = terms_view::facts(conn, terms, &currency)?;
             let campaign = match terms.campaign_id {
-                Some(c) => queries::campaign_spans(conn, company.id)?.remove(&c),
+                Some(c) => Some(queries::Span::of_campaign(
+                    &super::model::campaigns::find(conn, c)?.fields,
+                )),
                 None => None,
             };
             let authors = queries::version_authors(conn, id)?;

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use super::in_force;
 use super::shopper;
+use super::uses::Use;
 use crate::db::schema::{invoice_lines, invoice_offers, invoices, offer_versions, pos_profiles};
 use crate::kernel::Till;
 use crate::loyalty::bonus::{self, BonusCut};
@@ -244,23 +245,16 @@ fn bonus_back(
         if line.is_offer && !folded {
             continue;
         }
-        let same = basket
-            .iter_mut()
-            .find(|c| c.item_code == line.item_code && c.price_list_rate == line.price_list_rate);
-        match same {
-            Some(c) => c.qty += line.qty,
-            None => {
-                let item = items.iter().find(|i| i.item_code == line.item_code);
-                basket.push(CartLine {
-                    item_code: line.item_code.clone(),
-                    item_groups: item.map(|i| i.item_groups.clone()).unwrap_or_default(),
-                    brand_id: item.and_then(|i| i.brand_id),
-                    qty: line.qty,
-                    price_list_rate: line.price_list_rate,
-                    manual_discount: Decimal::ZERO,
-                });
-            }
+        let item = items.iter().find(|i| i.item_code == line.item_code);
+        CartLine {
+            item_code: line.item_code.clone(),
+            item_groups: item.map(|i| i.item_groups.clone()).unwrap_or_default(),
+            brand_id: item.and_then(|i| i.brand_id),
+            qty: line.qty,
+            price_list_rate: line.price_list_rate,
+            manual_discount: Decimal::ZERO,
         }
+        .fold_into(&mut basket);
     }
     let kept = rules::kept(&basket, &returned_units(conn, sale, original.id)?);
     let (profile_id, warehouse): (i64, String) = pos_profiles::table
@@ -319,26 +313,23 @@ impl Posting for TakeBack {
         invoice: patron_rules::InvoiceId,
         till: &Till,
     ) -> Result<(), AppError> {
-        let mut rows = Vec::new();
-        for (used, back) in self.by_offer {
-            if let Some(campaign) = used.campaign
-                && !back.discount.is_zero()
-            {
-                super::model::campaigns::add_given(conn, campaign, -back.discount)?;
-            }
-            rows.push((
-                invoice_offers::invoice_id.eq(invoice.get()),
-                invoice_offers::offer_id.eq(used.offer_id),
-                invoice_offers::offer_version.eq(used.version),
-                invoice_offers::campaign_id.eq(used.campaign),
-                invoice_offers::discount.eq(-back.discount),
-                invoice_offers::free_qty.eq(-back.free_qty),
-                invoice_offers::bonus_points.eq(-back.bonus_points),
-            ));
-        }
-        diesel::insert_into(invoice_offers::table)
-            .values(&rows)
-            .execute(conn)?;
+        // Recorded on the return as negative uses: what each offer gave less what came back.
+        let taken: Vec<(i64, Use)> = self
+            .by_offer
+            .into_iter()
+            .map(|(used, back)| {
+                let taken = Use {
+                    version: used.version,
+                    title: used.title,
+                    campaign: used.campaign,
+                    discount: -back.discount,
+                    free_qty: -back.free_qty,
+                    bonus_points: -back.bonus_points,
+                };
+                (used.offer_id, taken)
+            })
+            .collect();
+        super::uses::record(conn, invoice.get(), &taken)?;
         for cut in self.cuts {
             cut.post(conn, invoice.get(), &till.label())?;
         }

@@ -120,12 +120,7 @@ async fn a_return_of_fewer_units_than_the_offer_needs_keeps_the_bonus() {
 async fn returns_give_the_discount_and_free_units_back_to_the_campaign_the_list_and_the_reports() {
     let (app, till) = shop().await;
     let black_friday = campaign(&app, "Black Friday", Some(10));
-    let mut t = offers::terms("BF tees", "item_price");
-    t.apply_on = "item_code".into();
-    t.apply_on_id = Some(offers::item(&app, "TEE-BLK-M"));
-    t.discount_percentage = Decimal::from(10);
-    t.campaign_id = Some(black_friday);
-    let tees = offers::make(&app, t);
+    let tees = offers::percent_off_in(&app, "BF tees", "TEE-BLK-M", 10, Some(black_friday));
     let mut t = offers::terms("BF cap with 3 tees", "give_product");
     t.apply_on = "item_code".into();
     t.apply_on_id = Some(offers::item(&app, "TEE-BLK-M"));

@@ -463,12 +463,7 @@ async fn a_loyalty_point_offer_gives_its_bonus_once_and_cancel_takes_it_back_onc
 async fn a_budget_never_refuses_a_sale_and_a_cancel_gives_its_discount_back_once() {
     let (app, till) = shop().await;
     let black_friday = campaign(&app, "Black Friday", Some(10));
-    let mut t = offers::terms("BF tees", "item_price");
-    t.apply_on = "item_code".into();
-    t.apply_on_id = Some(offers::item(&app, "TEE-BLK-M"));
-    t.discount_percentage = Decimal::from(10);
-    t.campaign_id = Some(black_friday);
-    offers::make(&app, t);
+    offers::percent_off_in(&app, "BF tees", "TEE-BLK-M", 10, Some(black_friday));
 
     // Three sales of 6.00 off against a budget of 10.00: the last two are past it, and stand.
     for n in 1..=3 {
@@ -505,12 +500,7 @@ async fn a_budget_never_refuses_a_sale_and_a_cancel_gives_its_discount_back_once
 async fn twenty_tills_submitting_at_once_are_all_counted_against_the_campaign() {
     let (app, till) = shop().await;
     let spring = campaign(&app, "Spring", Some(1000));
-    let mut t = offers::terms("Spring tees", "item_price");
-    t.apply_on = "item_code".into();
-    t.apply_on_id = Some(offers::item(&app, "TEE-BLK-M"));
-    t.discount_percentage = Decimal::from(10);
-    t.campaign_id = Some(spring);
-    offers::make(&app, t);
+    offers::percent_off_in(&app, "Spring tees", "TEE-BLK-M", 10, Some(spring));
 
     let sales: Vec<Value> = (1..=20)
         .map(|n| {

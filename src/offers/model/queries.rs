@@ -490,8 +490,9 @@ pub fn list(
     keyset: &Keyset<i64>,
     limit: i64,
 ) -> QueryResult<Vec<OfferRow>> {
+    // Its campaign too: the status is read within the campaign's days.
     let mut query = offers::table
-        .inner_join(offer_versions::table)
+        .inner_join(offer_versions::table.left_join(campaigns::table))
         .filter(offer_versions::version.eq(offers::current_version))
         .filter(offers::company_id.eq(filter.company_id))
         .select((offers::id, offers::current_version, OfferTerms::as_select()))
@@ -515,13 +516,10 @@ pub fn list(
     }
     if let Some(status) = filter.status {
         // `Status::of` in SQL: the offer's days within its campaign's (greatest and least skip
-        // a campaign that is not there), disabled when either is.
-        let off = "(offer_versions.disabled OR coalesce(NOT (SELECT k.active FROM campaigns k \
-                   WHERE k.id = offer_versions.campaign_id), false))";
-        let from = "greatest(offer_versions.valid_from, (SELECT k.start_date FROM campaigns k \
-                    WHERE k.id = offer_versions.campaign_id))";
-        let upto = "least(offer_versions.valid_upto, (SELECT k.end_date FROM campaigns k \
-                    WHERE k.id = offer_versions.campaign_id))";
+        // the NULLs of an offer in no campaign), disabled when either is.
+        let off = "(offer_versions.disabled OR NOT coalesce(campaigns.active, true))";
+        let from = "greatest(offer_versions.valid_from, campaigns.start_date)";
+        let upto = "least(offer_versions.valid_upto, campaigns.end_date)";
         let condition = match status {
             Status::Disabled => off.to_owned(),
             Status::Scheduled => format!("NOT {off} AND {from} > $today"),

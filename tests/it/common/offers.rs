@@ -84,10 +84,22 @@ pub fn edit(app: &TestApp, id: i64, change: impl FnOnce(&mut OfferTerms)) -> i32
 
 /// An Item Price offer of `percent` % on item `code`.
 pub fn percent_off(app: &TestApp, title: &str, code: &str, percent: u32) -> i64 {
+    percent_off_in(app, title, code, percent, None)
+}
+
+/// The same, in campaign `campaign` when given.
+pub fn percent_off_in(
+    app: &TestApp,
+    title: &str,
+    code: &str,
+    percent: u32,
+    campaign: Option<i64>,
+) -> i64 {
     let mut t = terms(title, "item_price");
     t.apply_on = "item_code".into();
     t.apply_on_id = Some(item(app, code));
     t.discount_percentage = Decimal::from(percent);
+    t.campaign_id = campaign;
     make(app, t)
 }
 

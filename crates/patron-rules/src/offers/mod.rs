@@ -170,6 +170,23 @@ pub struct CartLine {
     pub manual_discount: Decimal,
 }
 
+impl CartLine {
+    /// Adds this line's units to `basket`: to a line of the same item at the same rate with no
+    /// manual discount, else as a line of its own. How a sale's free units that a Replace offer
+    /// took from its lines count again with the units they came from.
+    pub fn fold_into(self, basket: &mut Vec<CartLine>) {
+        let same = basket.iter_mut().find(|c| {
+            c.item_code == self.item_code
+                && c.price_list_rate == self.price_list_rate
+                && c.manual_discount.is_zero()
+        });
+        match same {
+            Some(c) => c.qty += self.qty,
+            None => basket.push(self),
+        }
+    }
+}
+
 /// Everything about the sale but its lines.
 #[derive(Debug, Clone)]
 pub struct Cart<'a> {
