@@ -9,7 +9,7 @@ use patron_rules::coupons::codes;
 use patron_rules::users::Permission;
 
 use super::READERS;
-use super::form::{self, CouponForm};
+use super::form::{self, CouponForm, OfferPrefill};
 use super::model::batch::{self, Batch, BatchFields, BatchRow, MOST};
 use super::model::queries;
 use crate::state::AppState;
@@ -230,13 +230,17 @@ async fn form_page(
     )
 }
 
-async fn new_page(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+async fn new_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    prefill: web::Query<OfferPrefill>,
+) -> Result<HttpResponse, AppError> {
     user.require(Permission::CouponsManage)?;
     let form = BatchForm {
         // Each generated code goes to one person: one use each unless said otherwise.
         coupon: CouponForm {
             maximum_use: "1".into(),
-            ..CouponForm::blank(None)
+            ..CouponForm::for_offer(None, &prefill)
         },
         count: "1000".into(),
         prefix: String::new(),

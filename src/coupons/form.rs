@@ -42,7 +42,24 @@ pub struct CouponForm {
 /// customer's code as typed (the fields' customer is filled in by `check_against`).
 pub type Parsed = code_record::form::Parsed<CouponFields, Option<String>>;
 
+/// What a New page's address fills in: `?offer=ID`, from the offer page's "New coupon" and
+/// "Generate codes" (the offer select still shows only the company's coupon based offers).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OfferPrefill {
+    /// The offer's id.
+    #[serde(default)]
+    pub offer: String,
+}
+
 impl CouponForm {
+    /// A new coupon's form with the offer of `prefill` chosen.
+    pub fn for_offer(company: Option<i64>, prefill: &OfferPrefill) -> CouponForm {
+        CouponForm {
+            offer_id: prefill.offer.trim().to_owned(),
+            ..CouponForm::blank(company)
+        }
+    }
+
     /// A new coupon's form.
     pub fn blank(company: Option<i64>) -> CouponForm {
         CouponForm {

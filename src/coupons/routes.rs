@@ -14,8 +14,8 @@ use patron_rules::users::Permission;
 
 use super::READERS;
 use super::code_record::form::Parsed;
-use super::code_record::pages::{self, CodePages, FormView, NoPrefill};
-use super::form::{self, CouponForm};
+use super::code_record::pages::{self, CodePages, FormView};
+use super::form::{self, CouponForm, OfferPrefill};
 use super::list::{self, ListFilter, ListRow};
 use super::model::queries::{self, Redemption};
 use super::model::store::{CouponFields, Coupons};
@@ -37,10 +37,10 @@ impl CodePages for Coupons {
     const MANAGE: Permission = Permission::CouponsManage;
     type Form = CouponForm;
     type Customer = Option<String>;
-    type Prefill = NoPrefill;
+    type Prefill = OfferPrefill;
 
-    fn blank(company: Option<i64>, _: NoPrefill) -> CouponForm {
-        CouponForm::blank(company)
+    fn blank(company: Option<i64>, prefill: OfferPrefill) -> CouponForm {
+        CouponForm::for_offer(company, &prefill)
     }
 
     fn read(pairs: &[(String, String)]) -> CouponForm {

@@ -56,6 +56,9 @@ pub struct Claims<'o> {
     pub grand_total: Option<Claim<'o>>,
     /// Loyalty Point offers in force.
     pub points: Vec<&'o Offer>,
+    /// Grand Total offers the sale's coupons bring: a claimed Grand Total offer that one of
+    /// them beats is refused, so a coupon is not used up on a sale that did not get it.
+    pub coupon_totals: Vec<&'o Offer>,
 }
 
 impl<'o> Claims<'o> {
@@ -84,10 +87,16 @@ impl<'o> Claims<'o> {
                 "No offer titled \"{title}\" was in force at {posted} (look its Title up in Patron's offers)."
             )
         };
+        let coupon_totals = offers
+            .iter()
+            .filter(|o| o.offer_type == OfferType::GrandTotal)
+            .filter(|o| sale.coupon_offers.contains(&o.id))
+            .collect();
         let mut claims = Claims {
             lines: Vec::new(),
             grand_total: None,
             points,
+            coupon_totals,
         };
         for (index, line) in sale.lines.iter().enumerate() {
             let field = format!("lines[{index}].offer");
@@ -278,7 +287,14 @@ pub fn check<'o>(
     }
     let mut all = gives_free;
     all.extend(item_prices);
-    all.extend(claims.grand_total.as_ref().map(|g| g.offer.clone()));
+    if let Some(claim) = &claims.grand_total {
+        all.push(claim.offer.clone());
+        let others = claims
+            .coupon_totals
+            .iter()
+            .filter(|o| o.id != claim.offer.id);
+        all.extend(others.map(|o| (*o).clone()));
+    }
     all.extend(claims.points.iter().map(|o| (*o).clone()));
     let priced = rules::evaluate(&cart, &all);
     if let Some(claim) = &claims.grand_total {

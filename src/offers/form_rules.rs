@@ -262,35 +262,7 @@ mod tests {
     use super::*;
 
     fn terms() -> OfferTerms {
-        OfferTerms {
-            title: "Winter 20%".into(),
-            disabled: false,
-            pos_profile_id: None,
-            warehouse: None,
-            customer_group_id: None,
-            apply_on: "item_code".into(),
-            apply_on_id: Some(7),
-            offer_type: "item_price".into(),
-            min_qty: Decimal::ZERO,
-            max_qty: Decimal::ZERO,
-            min_amount: Decimal::ZERO,
-            max_amount: Decimal::ZERO,
-            valid_from: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-            valid_upto: None,
-            discount_type: "percentage".into(),
-            rate: Decimal::ZERO,
-            discount_percentage: Decimal::from(20),
-            discount_amount: Decimal::ZERO,
-            max_discount: Decimal::ZERO,
-            auto: true,
-            given_item_id: None,
-            given_qty: Decimal::ZERO,
-            recurring: false,
-            replace: "none".into(),
-            loyalty_points: 0,
-            campaign_id: None,
-            priority: 10,
-        }
+        OfferTerms::example()
     }
 
     fn fields(terms: &OfferTerms) -> Vec<&'static str> {

@@ -20,6 +20,8 @@ pub mod offer_form;
 pub mod offer_routes;
 pub mod pricing;
 pub mod returns;
+pub mod sentence;
+pub mod sentence_routes;
 pub mod shopper;
 pub mod simulator;
 pub mod simulator_lookup;
@@ -30,6 +32,7 @@ pub mod uses;
 /// Mounts the offer and campaign pages (the simulator's before `/offers/{id}`).
 pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
     simulator::config(cfg);
+    sentence_routes::config(cfg);
     offer_routes::config(cfg);
     campaign_routes::config(cfg);
 }

@@ -252,6 +252,14 @@ impl OfferForm {
 
     /// Parses every field; cross-field rules come later (`form_rules::check`).
     pub fn parse(&self) -> Result<Draft, FieldErrors> {
+        let (draft, errors) = self.draft();
+        errors.into_result(draft)
+    }
+
+    /// Reads the form as far as it reads: the draft (what does not read is left at its
+    /// default) and the messages for what does not. The sentence beside a half-filled form
+    /// is made from such a draft.
+    pub fn draft(&self) -> (Draft, FieldErrors) {
         let mut errors = FieldErrors::new();
         let title = self.title.trim().to_owned();
         if title.is_empty() {
@@ -401,12 +409,15 @@ impl OfferForm {
             campaign_id: id(&mut errors, "campaign_id", &self.campaign_id),
             priority,
         };
-        errors.into_result(Draft {
-            company_id,
-            description,
-            terms,
-            picked,
-        })
+        (
+            Draft {
+                company_id,
+                description,
+                terms,
+                picked,
+            },
+            errors,
+        )
     }
 }
 

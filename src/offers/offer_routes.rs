@@ -15,9 +15,11 @@ use serde::Deserialize;
 
 use super::access::READERS;
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE, Shown};
+use super::model::names;
 use super::model::queries::{self, CampaignChoice, OfferFilter, ProfileChoice, Status};
 use super::model::versions;
 use super::offer_form::OfferForm;
+use super::sentence;
 use super::terms_view::{self, Facts};
 use crate::state::AppState;
 use crate::stores::model::home_company;
@@ -79,8 +81,12 @@ struct OfferLine {
     id: i64,
     title: String,
     version: i32,
-    apply_on: String,
-    offer_type: String,
+    /// What the offer gives and on what, in one sentence.
+    deal: String,
+    /// "15% off", "1 free", "10% off over $100.00".
+    gives: String,
+    /// "item group Tops", "the whole sale".
+    on: String,
     applies: &'static str,
     valid: String,
     status: Status,
@@ -177,15 +183,19 @@ async fn index(
             let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
             let given = queries::given_since(conn, &ids, Utc::now() - Duration::days(30))?;
             let spans = queries::campaign_spans(conn, company.id)?;
+            let named =
+                names::of_terms(conn, &found.iter().map(|(_, _, t)| t).collect::<Vec<_>>())?;
             let rows = found
                 .into_iter()
-                .map(|(id, version, terms)| {
+                .zip(named)
+                .map(|((id, version, terms), named)| {
                     let (invoices, discount) = given.get(&id).cloned().unwrap_or_default();
                     OfferLine {
                         id,
                         version,
-                        apply_on: form_rules::label(&APPLY_ON, &terms.apply_on),
-                        offer_type: form_rules::label(&OFFER_TYPES, &terms.offer_type),
+                        deal: sentence::deal(&terms, &named, &currency),
+                        gives: sentence::gives(&terms, &currency),
+                        on: sentence::on(&terms, &named),
                         applies: if terms.auto { "Auto" } else { "Coupon Based" },
                         valid: valid_text(&terms),
                         status: Status::of(
@@ -277,6 +287,8 @@ struct FormPage {
     errors: FieldErrors,
     shown: Shown,
     choices: Choices,
+    /// The offer as a sentence, from what the form holds.
+    sentence: String,
 }
 
 impl FormPage {
@@ -295,6 +307,7 @@ impl FormPage {
             form,
             errors,
             choices,
+            sentence: String::new(),
         }
     }
 
@@ -383,10 +396,24 @@ async fn form_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let choices = choices(state).await?;
-    render_status(
-        status,
-        &FormPage::new(user.page(), editing, form, errors, choices),
-    )
+    let page = FormPage::new(user.page(), editing, form, errors, choices);
+    with_sentence(state, user, status, page).await
+}
+
+/// Renders `page` with the sentence of what its form holds.
+async fn with_sentence(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    page: FormPage,
+) -> Result<HttpResponse, AppError> {
+    let today = user.clock.date(Utc::now());
+    let typed = page.form.clone();
+    let sentence = state
+        .db
+        .run(move |conn| Ok(names::form_sentence(conn, &typed, today)?))
+        .await?;
+    render_status(status, &FormPage { sentence, ..page })
 }
 
 /// `?copy=ID`: the form starts from that offer; `?campaign=ID`: a new offer in that campaign,
@@ -452,7 +479,7 @@ async fn new_page(
     let choices = choices(&state).await?;
     let mut page = FormPage::new(user.page(), None, form, FieldErrors::new(), choices);
     page.copied_from = copied_from;
-    render(&page)
+    with_sentence(&state, &user, StatusCode::OK, page).await
 }
 
 async fn edit_page(
@@ -619,6 +646,8 @@ struct ShowPage {
     company: String,
     version: i32,
     status: Status,
+    /// The offer as one sentence.
+    sentence: String,
     facts: Facts,
     history: Vec<VersionLine>,
     overlaps: Vec<Overlap>,
@@ -645,7 +674,9 @@ async fn show(
             let company = stores::find_company(conn, offer.fields.company_id)?;
             let currency = stores::company_currency(conn, company.id)?;
             let terms = &offer.fields.terms;
-            let facts = terms_view::facts(conn, terms, &currency)?;
+            let named = names::of_terms(conn, &[terms])?.pop().unwrap_or_default();
+            let facts = terms_view::facts(terms, &named, &currency);
+            let sentence = sentence::sentence(terms, &named, &currency);
             let campaign = match terms.campaign_id {
                 Some(c) => Some(queries::Span::of_campaign(
                     &super::model::campaigns::find(conn, c)?.fields,
@@ -687,6 +718,7 @@ async fn show(
                 company: company.name,
                 version: offer.current_version,
                 status: Status::of(terms, campaign, today),
+                sentence,
                 facts,
                 history,
                 overlaps,
@@ -731,7 +763,10 @@ async fn version_page(
             let offer = versions::find(conn, id, false)?;
             let stored = versions::find_version(conn, id, version)?;
             let currency = stores::company_currency(conn, offer.fields.company_id)?;
-            let facts = terms_view::facts(conn, &stored.terms, &currency)?;
+            let named = names::of_terms(conn, &[&stored.terms])?
+                .pop()
+                .unwrap_or_default();
+            let facts = terms_view::facts(&stored.terms, &named, &currency);
             Ok((
                 stored.terms.title,
                 clock.at(stored.in_force_from),

@@ -1,13 +1,13 @@
 //! An offer version's terms as the offer and version pages read them: each field the chosen
-//! Apply On and Offer Type use, labelled as the form labels it, ids turned into names and
-//! amounts into the company's currency.
+//! Apply On and Offer Type use, labelled as the form labels it, ids turned into names (items
+//! with their code), days as pages write them and amounts in the company's currency.
 
-use diesel::prelude::*;
 use patron_rules::Currency;
 
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE};
 use super::model::versions::OfferTerms;
-use crate::db::schema::{campaigns, customer_groups, pos_profiles, stores};
+use super::sentence::Names;
+use crate::web::format::day;
 
 /// (label, value) pairs, in the form's order.
 pub type Facts = Vec<(&'static str, String)>;
@@ -20,38 +20,9 @@ fn quantity(value: rust_decimal::Decimal) -> String {
     }
 }
 
-/// The facts of `terms`.
-pub fn facts(
-    conn: &mut PgConnection,
-    terms: &OfferTerms,
-    currency: &Currency,
-) -> QueryResult<Facts> {
-    let (target, given) = super::model::queries::picked_names(conn, terms)?;
-    let profile: Option<String> = match terms.pos_profile_id {
-        Some(id) => pos_profiles::table
-            .inner_join(stores::table)
-            .filter(pos_profiles::id.eq(id))
-            .select(stores::name)
-            .first(conn)
-            .optional()?,
-        None => None,
-    };
-    let group: Option<String> = match terms.customer_group_id {
-        Some(id) => customer_groups::table
-            .find(id)
-            .select(customer_groups::name)
-            .first(conn)
-            .optional()?,
-        None => None,
-    };
-    let campaign: Option<String> = match terms.campaign_id {
-        Some(id) => campaigns::table
-            .find(id)
-            .select(campaigns::name)
-            .first(conn)
-            .optional()?,
-        None => None,
-    };
+/// The facts of `terms`, its ids named by `names`.
+pub fn facts(terms: &OfferTerms, names: &Names, currency: &Currency) -> Facts {
+    let (target, given) = (names.target.clone(), names.given.clone());
     let money = |value: rust_decimal::Decimal| {
         if value.is_zero() {
             "None".to_owned()
@@ -79,13 +50,13 @@ pub fn facts(
         (
             "Valid",
             match terms.valid_upto {
-                Some(upto) => format!("{} to {}", terms.valid_from, upto),
-                None => format!("From {} (no end)", terms.valid_from),
+                Some(upto) => format!("{} to {}", day(terms.valid_from), day(upto)),
+                None => format!("From {} (no end)", day(terms.valid_from)),
             },
         ),
         (
             "POS Profile",
-            profile.unwrap_or_else(|| "All stores".into()),
+            names.store.clone().unwrap_or_else(|| "All stores".into()),
         ),
         (
             "Warehouse",
@@ -93,7 +64,7 @@ pub fn facts(
         ),
         (
             "Customer Group",
-            group.unwrap_or_else(|| "All customers".into()),
+            names.group.clone().unwrap_or_else(|| "Any customer".into()),
         ),
         ("Min Qty", quantity(terms.min_qty)),
         ("Max Qty", quantity(terms.max_qty)),
@@ -133,7 +104,10 @@ pub fn facts(
     if show.loyalty_points {
         facts.push(("Loyalty Points", terms.loyalty_points.to_string()));
     }
-    facts.push(("Campaign", campaign.unwrap_or_else(|| "None".into())));
+    facts.push((
+        "Campaign",
+        names.campaign.clone().unwrap_or_else(|| "None".into()),
+    ));
     facts.push(("Priority", terms.priority.to_string()));
-    Ok(facts)
+    facts
 }

@@ -179,3 +179,47 @@ async fn bonus_points_are_answered_only_for_a_loyalty_member() {
     );
     assert_eq!(outcome(&ana, "50 bonus over 20"), "applied");
 }
+
+#[actix_web::test]
+async fn a_coupons_grand_total_offer_that_displaces_another_says_so_to_the_till() {
+    let (app, till) = shop().await;
+    let mut spring = offers::terms("Spring 5%", "grand_total");
+    spring.discount_percentage = Decimal::from(5);
+    offers::make(&app, spring);
+    let mut flyer = offers::terms("Flyer 10%", "grand_total");
+    flyer.discount_percentage = Decimal::from(10);
+    flyer.auto = false;
+    let flyer = offers::make(&app, flyer);
+    crate::common::coupons::make(&app, flyer, "FLYER10", 0);
+    let displaced = "the coupon's offer Flyer 10% takes 8.00 off the total instead of this \
+                     one's 4.00, and a sale takes one Grand Total offer";
+
+    // Without the coupon the automatic offer applies; with it, the coupon's, and the answer
+    // says in words why the automatic one gave way.
+    let tee = json!({"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "80.00"});
+    let plain = evaluate(&till, json!([tee]), None).await;
+    assert_eq!(
+        plain["grand_total_offer"],
+        json!({"offer": "Spring 5%", "amount": "4.00"})
+    );
+    let cart = json!({"lines": [tee], "posted_at": NOV_20, "coupon_codes": ["FLYER10"]});
+    let priced = till.post("/api/v1/carts/evaluate", &cart).await.json;
+    assert_eq!(
+        priced["grand_total_offer"],
+        json!({"offer": "Flyer 10%", "amount": "8.00"})
+    );
+    assert_eq!(outcome(&priced, "Flyer 10%"), "applied");
+    assert_eq!(outcome(&priced, "Spring 5%"), displaced);
+
+    // A till that keeps the automatic offer on a sale with the coupon is told the same.
+    let mut sale = invoice(1, &priced);
+    sale["coupon_codes"] = json!(["FLYER10"]);
+    sale["grand_total_offer"] = json!({"offer": "Spring 5%", "amount": "4.00"});
+    sale["totals"]["grand_total"] = "76.00".into();
+    sale["payments"][0]["amount"] = "76.00".into();
+    let refused = till.post("/api/v1/invoices", &sale).await;
+    assert_eq!(
+        refusal(&refused, "grand_total_offer.offer"),
+        format!("Spring 5% does not apply: {displaced}.")
+    );
+}

@@ -78,7 +78,11 @@ fn offer(app: &TestApp, title: &str, changes: &[(&str, &str)]) -> Form {
     form
 }
 
-async fn post(client: &TestClient, path: &str, form: &[(String, String)]) -> crate::common::Page {
+pub(crate) async fn post(
+    client: &TestClient,
+    path: &str,
+    form: &[(String, String)],
+) -> crate::common::Page {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     client.post_form(path, &fields).await
 }
@@ -204,7 +208,7 @@ async fn an_edit_keeps_version_one_and_copy_and_disable_work() {
     let id = create(&marketing, &offer(&app, "Winter 10%", &[])).await;
     let page = marketing.get(&format!("/offers/{id}")).await;
     page.assert_contains("Created offer Winter 10%.");
-    page.assert_contains("Item Code X-1");
+    page.assert_contains("Item Code Shirt X (X-1)");
 
     let edit = marketing.get(&format!("/offers/{id}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK);

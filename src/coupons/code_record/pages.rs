@@ -7,7 +7,6 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use diesel::PgConnection;
 use patron_rules::keyset::Keyset;
 use patron_rules::users::Permission;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::form::Parsed;
@@ -64,10 +63,6 @@ pub trait CodePages: CodeTable {
     /// Renders the area's form page.
     fn render_form(status: StatusCode, view: FormView<Self>) -> Result<HttpResponse, AppError>;
 }
-
-/// The New page's address fills in nothing.
-#[derive(Debug, Default, Deserialize)]
-pub struct NoPrefill {}
 
 /// What both form pages show; an area's form template reads it through its page (`Deref`).
 pub struct FormView<R: CodePages> {

@@ -3,5 +3,6 @@
 //! their tables.
 
 pub mod campaigns;
+pub mod names;
 pub mod queries;
 pub mod versions;

@@ -590,7 +590,7 @@ impl Run<'_> {
                 self.miss(offer, Reason::NoSaving);
                 continue;
             }
-            reached.push(offer);
+            reached.push((offer, discount));
             if chosen.is_none_or(|(top, _)| discount > top) {
                 chosen = Some((discount, offer));
             }
@@ -598,9 +598,15 @@ impl Run<'_> {
         let Some((discount, winner)) = chosen else {
             return;
         };
-        for offer in reached {
+        for (offer, would) in reached {
             if offer.reference() != winner.reference() {
-                self.miss(offer, Reason::AnotherGrandTotal(winner.title.clone()));
+                let reason = Reason::AnotherGrandTotal {
+                    by: winner.title.clone(),
+                    coupon: !winner.auto,
+                    gives: discount,
+                    would,
+                };
+                self.miss(offer, reason);
             }
         }
         self.out.grand_total = Some((discount, winner.reference()));

@@ -70,8 +70,17 @@ pub enum Reason {
         /// The offer that gave more.
         by: String,
     },
-    /// Another Grand Total offer gives more (one per sale).
-    AnotherGrandTotal(String),
+    /// Another Grand Total offer gives more (a sale takes one).
+    AnotherGrandTotal {
+        /// The offer that applies instead.
+        by: String,
+        /// Whether that one is Coupon Based (it came with the sale's coupon).
+        coupon: bool,
+        /// What it takes off the total.
+        gives: Decimal,
+        /// What this one would have taken off.
+        would: Decimal,
+    },
     /// Every line it could discount or make free carries a cashier's manual discount.
     ManualDiscount {
         /// The first such line, counted from 1.
@@ -130,8 +139,18 @@ impl fmt::Display for Reason {
             Reason::LargerDiscount { line, by } => {
                 write!(f, "line {line} got a larger discount from {by}")
             }
-            Reason::AnotherGrandTotal(by) => {
-                write!(f, "another Grand Total offer gives more: {by}")
+            Reason::AnotherGrandTotal {
+                by,
+                coupon,
+                gives,
+                would,
+            } => {
+                let whose = if *coupon { "the coupon's offer " } else { "" };
+                write!(
+                    f,
+                    "{whose}{by} takes {gives} off the total instead of this one's {would}, \
+                     and a sale takes one Grand Total offer"
+                )
             }
             Reason::ManualDiscount { line } => write!(
                 f,

@@ -245,7 +245,31 @@ fn example_5_one_grand_total_offer_the_larger() {
     );
     assert_eq!(
         reason_of(&big, 1),
-        "another Grand Total offer gives more: 20% over 500"
+        "20% over 500 takes 120.00 off the total instead of this one's 60.00, \
+         and a sale takes one Grand Total offer"
+    );
+}
+
+#[test]
+fn a_coupons_grand_total_offer_that_wins_is_named_as_the_coupons() {
+    let mut auto = offer(1, "Spring 5%", ApplyOn::Transaction, OfferType::GrandTotal);
+    auto.discount_percentage = d("5");
+    let mut coupon = offer(2, "Flyer 10%", ApplyOn::Transaction, OfferType::GrandTotal);
+    coupon.discount_percentage = d("10");
+    coupon.auto = false;
+    let with_coupon = Sale {
+        coupons: vec![2],
+        ..sale(vec![line("X", "1", "80.00")])
+    };
+    let priced = with_coupon.price(&[auto, coupon]);
+    assert_eq!(
+        priced.grand_total.map(|(a, o)| (a, o.id)),
+        Some((d("8.00"), 2))
+    );
+    assert_eq!(
+        reason_of(&priced, 1),
+        "the coupon's offer Flyer 10% takes 8.00 off the total instead of this one's 4.00, \
+         and a sale takes one Grand Total offer"
     );
 }
 
