@@ -1,5 +1,7 @@
 //! The customers card on the home page: a search box (the first thing a supervisor at the
 //! counter needs), how many customers the viewer looks after, and how many are new this month.
+//! The box searches the whole chain, since customers shop in every store; a supervisor's own
+//! store's customers come first (see `model::list`).
 
 use askama::Template;
 use diesel::PgConnection;
@@ -18,9 +20,8 @@ pub struct FindCustomer;
 #[derive(Template)]
 #[template(path = "customers/home_search.html")]
 struct SearchCard {
-    /// "Downtown's customers" for a supervisor, else none.
+    /// The supervisor's store's name ("Downtown"), whose customers the search lists first.
     store_name: Option<String>,
-    store_id: Option<i64>,
     can_create: bool,
 }
 
@@ -82,7 +83,6 @@ impl HomeTile for FindCustomer {
             0,
             Tile::Lead(html(&SearchCard {
                 store_name,
-                store_id: own,
                 can_create: request.can(Permission::CustomersCreate),
             })?),
         );

@@ -4,6 +4,7 @@ pub mod api;
 pub mod demo;
 pub mod export;
 pub mod feed;
+pub mod filters_on;
 pub mod forms;
 pub mod group_import;
 pub mod head;

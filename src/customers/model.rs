@@ -414,6 +414,9 @@ pub struct ListFilter {
     pub after: Option<Cursor>,
     /// Read the rows before `after`, in reverse order (the "Previous" page).
     pub backward: bool,
+    /// The store a supervisor works at: a search lists its customers first. Browsing ignores it,
+    /// so that the plain list keeps one keyset order.
+    pub own_store: Option<i64>,
 }
 
 /// One row of the customer list.
@@ -614,17 +617,32 @@ impl FilteredSql {
     }
 }
 
+/// The list's columns (`origin_store_id` orders a supervisor's search; rows need not keep it).
 const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mobile, c.email, \
-     g.name AS group_name, s.code AS store_code, c.active, c.search_name, c.created_at \
+     g.name AS group_name, s.code AS store_code, c.origin_store_id, c.active, c.search_name, \
+     c.created_at \
      FROM customers c JOIN customer_groups g ON g.id = c.customer_group_id \
      LEFT JOIN stores s ON s.id = c.origin_store_id";
 
 /// Name matches sorted for a name search (see `list`).
 pub const NAME_MATCHES: i64 = 200;
 
-/// One page of the list: `limit` rows. With a search, exact code, phone and email matches come
-/// first, then names that start with the entry, then the rest, by name; without one, the chosen
-/// order, paged by keyset (never OFFSET).
+/// Puts the first key of a search's order: the supervisor's own store's customers first (a
+/// sort key over the few matches, so every search keeps its index). `column` names the origin
+/// store column as the query sees it.
+fn push_own_first(sql: &mut Sql, filter: &ListFilter, column: &str) {
+    if let Some(own) = filter.own_store {
+        sql.push(" (")
+            .push(column)
+            .push(" IS NOT DISTINCT FROM ")
+            .bind(Bind::Int(own))
+            .push(") DESC,");
+    }
+}
+
+/// One page of the list: `limit` rows. With a search, a supervisor's own store's customers come
+/// first; then exact code, phone and email matches, then names that start with the entry, then
+/// the rest, by name. Without one, the chosen order, paged by keyset (never OFFSET).
 pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<ListRow>> {
     let mut sql = Sql::default();
     if let Some(Search::Name { .. }) = &filter.search {
@@ -632,11 +650,25 @@ pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryRe
         // sort early and takes seconds when they sort late. So take the first NAME_MATCHES the
         // trigram index finds and sort those: exact for rarer names, "type more" for common ones.
         sql.push("WITH m AS MATERIALIZED (");
+        if let Some(own) = filter.own_store {
+            // The own store's matches are taken apart too, so that other stores' cannot crowd
+            // them out of the NAME_MATCHES.
+            sql.push("(").push(LIST_COLUMNS);
+            push_conditions(&mut sql, filter);
+            sql.push(" AND c.origin_store_id = ").bind(Bind::Int(own));
+            sql.push(" LIMIT ")
+                .bind(Bind::Int(NAME_MATCHES))
+                .push(") UNION (");
+        }
         sql.push(LIST_COLUMNS);
         push_conditions(&mut sql, filter);
         sql.push(" LIMIT ").bind(Bind::Int(NAME_MATCHES));
-        sql.push(") SELECT * FROM m ORDER BY search_name, id LIMIT ")
-            .bind(Bind::Int(limit));
+        if filter.own_store.is_some() {
+            sql.push(")");
+        }
+        sql.push(") SELECT * FROM m ORDER BY");
+        push_own_first(&mut sql, filter, "origin_store_id");
+        sql.push(" search_name, id LIMIT ").bind(Bind::Int(limit));
         // With that LIMIT the planner bets on a sequential scan stopping early, which costs a
         // whole-table scan for a rare name. Only the indexes' bitmaps are allowed here.
         return conn.transaction(|conn| {
@@ -649,27 +681,27 @@ pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryRe
     push_conditions(&mut sql, filter);
     if let Some(search) = &filter.search {
         // Exact code, phone and email matches first; then by name.
+        sql.push(" ORDER BY");
+        push_own_first(&mut sql, filter, "c.origin_store_id");
         match search {
             Search::Phone { digits } => {
-                sql.push(" ORDER BY c.code = ")
+                sql.push(" c.code = ")
                     .bind(Bind::Text(code_for_number(digits).unwrap_or_default()))
                     .push(" DESC, c.mobile_digits = ")
                     .bind(Bind::Text(digits.clone()))
                     .push(" DESC,");
             }
             Search::Email(email) => {
-                sql.push(" ORDER BY c.search_email = ")
+                sql.push(" c.search_email = ")
                     .bind(Bind::Text(email.clone()))
                     .push(" DESC,");
             }
             Search::Code(code) => {
-                sql.push(" ORDER BY c.code = ")
+                sql.push(" c.code = ")
                     .bind(Bind::Text(code.clone()))
                     .push(" DESC,");
             }
-            Search::Name { .. } => {
-                sql.push(" ORDER BY");
-            }
+            Search::Name { .. } => {}
         }
         sql.push(" c.search_name, c.id");
     } else {

@@ -10,6 +10,7 @@ use patron_rules::tree::in_tree_order;
 use patron_rules::users::Permission;
 use serde::Deserialize;
 
+use super::filters_on::{FilterOn, filters_on};
 use super::forms::CustomerForm;
 use super::head::{CustomerHead, CustomerTab};
 use super::hooks::{Creation, CustomerHooks};
@@ -117,6 +118,7 @@ impl ListQuery {
             descending,
             after,
             backward,
+            own_store: None,
         }
     }
 
@@ -131,17 +133,21 @@ impl ListQuery {
 
     /// The list's address with its filters, sorted by `sort`, from the first page.
     fn link(&self, sort: &str) -> String {
-        pager::link(
-            "/customers",
-            &[
-                ("q", self.q.as_str()),
-                ("group", &self.group),
-                ("territory", &self.territory),
-                ("store", &self.store),
-                ("status", &self.status),
-                ("sort", sort),
-            ],
-        )
+        self.link_without("", sort)
+    }
+
+    /// `link`, with the filter named `key` cleared.
+    fn link_without(&self, key: &str, sort: &str) -> String {
+        let filters = [
+            ("q", self.q.as_str()),
+            ("group", &self.group),
+            ("territory", &self.territory),
+            ("store", &self.store),
+            ("status", &self.status),
+            ("sort", sort),
+        ];
+        let kept: Vec<(&str, &str)> = filters.into_iter().filter(|(k, _)| *k != key).collect();
+        pager::link("/customers", &kept)
     }
 }
 
@@ -194,6 +200,21 @@ impl IndexPage {
         ])
         .unwrap_or_default()
     }
+
+    /// "with the store filter ‘Downtown’ on", when filters emptied the list.
+    fn filters_phrase(&self) -> Option<String> {
+        let on: Vec<(&str, &str)> = self
+            .filters_on
+            .iter()
+            .map(|f| (f.key, f.value.as_str()))
+            .collect();
+        patron_rules::search::filters_on(&on)
+    }
+
+    /// The list as it is, without the filter `key`.
+    fn clearing(&self, key: &str) -> String {
+        self.query.link_without(key, &self.query.sort)
+    }
 }
 
 #[derive(Template)]
@@ -212,6 +233,8 @@ struct IndexPage {
     stores: Vec<Store>,
     can_create: bool,
     can_export: bool,
+    /// The filters that are on, named only when the list came out empty.
+    filters_on: Vec<FilterOn>,
 }
 
 async fn index(
@@ -222,12 +245,21 @@ async fn index(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersView)?;
     let query = query.into_inner();
-    let filter = query.filter();
+    // Customers shop in every store: a supervisor's search finds the chain's, their own first.
+    let filter = ListFilter {
+        own_store: user.store_scope().only().flatten(),
+        ..query.filter()
+    };
     let fragment = is_fragment_request(&req);
-    let (rows, total, choices) = state
+    let (rows, total, choices, narrowing) = state
         .db
         .run(move |conn| {
             let rows = model::list(conn, &filter, PAGE_SIZE + 1)?;
+            let narrowing = if rows.is_empty() {
+                filters_on(conn, &filter)?
+            } else {
+                Vec::new()
+            };
             // A search shows its best matches and says whether there are more; counting every
             // match of a common name would cost more than finding them.
             let total = match filter.search {
@@ -249,7 +281,7 @@ async fn index(
                     stores::list_active(conn)?,
                 )
             };
-            Ok((rows, total, choices))
+            Ok((rows, total, choices, narrowing))
         })
         .await?;
     let searching = !query.q.trim().is_empty();
@@ -298,6 +330,7 @@ async fn index(
         stores: choices.2,
         can_create: user.can(Permission::CustomersCreate),
         can_export: user.can(Permission::CustomersExport),
+        filters_on: narrowing,
         query,
     };
     if fragment {

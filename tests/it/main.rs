@@ -60,6 +60,7 @@ mod sessions;
 mod spreadsheets;
 mod stores;
 mod stories;
+mod supervisor_lookup;
 mod sync;
 mod terminal;
 mod users;

@@ -1,7 +1,8 @@
 //! One story per role, walked end to end in a real headless Chromium at a laptop's width
 //! (1366 px) and a phone's (390 px): no page may be wider than the screen, and each step leaves
 //! a screenshot under `target/screenshots/` for anyone to look at.
-//! - Store supervisor: finds a customer by part of a phone number and reads their history.
+//! - Store supervisor: finds a customer by part of a phone number and reads their history, then
+//!   finds a customer of another store by phone, and is told when the store filter hid them.
 //! - HQ manager: creates a customer, gets an error, fixes it.
 //! - Marketing: creates a program with two tiers and enrols a customer.
 //! - Marketing: reads Sales by Store with its chart, then its print view.
@@ -16,7 +17,7 @@ use serde_json::json;
 
 use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
 use crate::common::TestApp;
-use crate::common::shop::shop;
+use crate::common::shop::{shop, two_tees_for_ana};
 
 pub(crate) const WIDTHS: [u32; 2] = [1366, 390];
 
@@ -57,8 +58,21 @@ async fn visible(browser: &Client, locator: Locator<'_>) -> bool {
     element.is_displayed().await.unwrap()
 }
 
+/// Checks that the customer list's first row is `name`.
+async fn first_found(browser: &Client, name: &str) {
+    let found = text_of(browser, Locator::Css("#customer-results .row-link")).await;
+    assert!(found.ends_with(name), "{found}");
+}
+
+/// Opens the customer list's first row and checks that it is `name`'s page.
+async fn open_first_found(browser: &Client, name: &str) {
+    click(browser, Locator::Css("#customer-results .row-link")).await;
+    let heading = text_of(browser, Locator::Css(".customer-head h1")).await;
+    assert!(heading.starts_with(name), "{heading}");
+}
+
 #[actix_web::test]
-async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_history() {
+async fn a_supervisor_finds_customers_of_every_store_by_phone_and_reads_a_history() {
     let Some(driver) = Driver::start().await else {
         return;
     };
@@ -67,14 +81,14 @@ async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_h
     app.sql(&format!(
         "UPDATE customers SET mobile = '+1 555 201 7788', origin_store_id = {north} WHERE first_name = 'Ana'"
     ));
-    let sale = json!({
-        "id": "5a1e0000-0000-4000-8000-000000000001", "number": "S1-000777",
-        "posted_at": Utc::now().to_rfc3339(), "customer_code": "CUST-00002",
-        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"}],
-        "coupon_codes": [], "loyalty_points_redeemed": 0, "loyalty_amount": "0", "delivery_charge": null,
-        "payments": [{"mode": "cash", "amount": "39.98"}],
-        "totals": {"net_total": "39.98", "discount_amount": "0", "grand_total": "39.98"}
-    });
+    // Customers shop in every store: Bea was created at another one.
+    app.sql(&format!(
+        "INSERT INTO customers (first_name, last_name, mobile, origin_store_id, customer_group_id, territory_id) \
+         SELECT 'Bea', 'Souza', '+1 555 309 4411', {}, (SELECT min(id) FROM customer_groups), \
+         (SELECT min(id) FROM territories)",
+        app.store("SOUTH")
+    ));
+    let sale = two_tees_for_ana("5a1e0000-0000-4000-8000-000000000001", "S1-000777");
     let made = till.post("/api/v1/invoices", &sale).await;
     assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
     let user = app.user(Role::StoreSupervisor);
@@ -92,13 +106,10 @@ async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_h
         look(&browser, "supervisor", width, "1-home").await;
 
         type_into(&browser, "#home-q", "7788\u{E007}").await;
-        let found = text_of(&browser, Locator::Css("#customer-results .row-link")).await;
-        assert!(found.ends_with("Ana Lima"), "{found}");
+        first_found(&browser, "Ana Lima").await;
         look(&browser, "supervisor", width, "2-found").await;
 
-        click(&browser, Locator::Css("#customer-results .row-link")).await;
-        let heading = text_of(&browser, Locator::Css(".customer-head h1")).await;
-        assert!(heading.starts_with("Ana Lima"), "{heading}");
+        open_first_found(&browser, "Ana Lima").await;
         assert!(
             visible(
                 &browser,
@@ -108,6 +119,28 @@ async fn a_supervisor_finds_a_customer_by_part_of_a_phone_number_and_reads_the_h
             "the sale's Grand Total is on screen at {width} px"
         );
         look(&browser, "supervisor", width, "3-history").await;
+
+        browser.goto(&format!("{}/", app.base)).await.unwrap();
+        type_into(&browser, "#home-q", "309 4411\u{E007}").await;
+        first_found(&browser, "Bea Souza").await;
+        look(&browser, "supervisor", width, "4-another-store").await;
+        open_first_found(&browser, "Bea Souza").await;
+        look(&browser, "supervisor", width, "5-another-stores-customer").await;
+
+        // Searched among their store's customers (where the home's figure leads), the empty
+        // result names the store filter and clears it.
+        browser
+            .goto(&format!("{}/customers?store={north}&q=4411", app.base))
+            .await
+            .unwrap();
+        let empty = text_of(&browser, Locator::Css("#customer-results td.empty")).await;
+        assert!(
+            empty.contains("with the store filter ‘Store NORTH’ on"),
+            "{empty}"
+        );
+        look(&browser, "supervisor", width, "6-store-filter").await;
+        click(&browser, Locator::LinkText("Clear the store filter")).await;
+        first_found(&browser, "Bea Souza").await;
     }
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);

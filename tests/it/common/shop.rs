@@ -2,7 +2,9 @@
 //! (credit limit 100), sales persons EMP-004 (allowed) and EMP-009 (not), an Express delivery
 //! charge and two items; and a till of that store.
 
+use chrono::Utc;
 use patron::config::Config;
+use serde_json::{Value, json};
 
 use super::{ApiClient, TestApp};
 
@@ -41,4 +43,17 @@ pub async fn shop_with(tune: impl FnOnce(&mut Config)) -> (TestApp, ApiClient) {
     );
     let till = app.terminal(&app.terminal_token("NORTH"));
     (app, till)
+}
+
+/// A sale at NORTH now, as its till sends it: two Black Tee M ($39.98, cash) to Ana Lima
+/// (CUST-00002), with the till's `id` and invoice `number`.
+pub fn two_tees_for_ana(id: &str, number: &str) -> Value {
+    json!({
+        "id": id, "number": number, "posted_at": Utc::now().to_rfc3339(),
+        "customer_code": "CUST-00002",
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "2", "price_list_rate": "19.99", "discount_amount": "0"}],
+        "coupon_codes": [], "loyalty_points_redeemed": 0, "loyalty_amount": "0", "delivery_charge": null,
+        "payments": [{"mode": "cash", "amount": "39.98"}],
+        "totals": {"net_total": "39.98", "discount_amount": "0", "grand_total": "39.98"}
+    })
 }
