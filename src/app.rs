@@ -176,6 +176,7 @@ pub fn build(
         .configure(crate::gift_cards::config)
         .configure(crate::referrals::config)
         .configure(crate::reports::config)
+        .configure(crate::segments::config)
         .configure(crate::audit::routes::config)
         .configure(crate::sales::config)
         .configure(crate::ops::config)

@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod reports;
 pub mod sales;
 pub mod seed;
+pub mod segments;
 pub mod state;
 pub mod stores;
 pub mod trees;

@@ -541,6 +541,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     patron::loyalty::expiry::spawn_daily(pool.clone());
     patron::gift_cards::expiry::spawn_daily(pool.clone());
+    patron::segments::snapshot::spawn_nightly(pool.clone());
     // With the rollup step off (a bench's setting) no sale notes a customer to fold.
     if !config.bench_skip_rollups {
         patron::reports::fold::spawn(pool.clone());

@@ -3,7 +3,7 @@
 //! Pure: the log stores codes (`loyalty_program`, `deactivate`, `customer_group_id`).
 
 /// Kinds of entries the log holds: (code, label, noun in a sentence).
-const KINDS: [(&str, &str, &str); 23] = [
+const KINDS: [(&str, &str, &str); 25] = [
     ("brand", "Brand", "brand"),
     ("campaign", "Campaign", "campaign"),
     ("company", "Company", "company"),
@@ -26,7 +26,9 @@ const KINDS: [(&str, &str, &str); 23] = [
     ("loyalty_program", "Loyalty program", "loyalty program"),
     ("offer", "Offer", "offer"),
     ("pos_profile", "POS profile", "POS profile"),
+    ("rfm_scores", "RFM scores", "RFM scores of"),
     ("sales_person", "Sales person", "sales person"),
+    ("segment", "Segment", "segment"),
     ("store", "Store", "store"),
     ("terminal_token", "Till token", "till token"),
     ("territory", "Territory", "territory"),
@@ -34,7 +36,7 @@ const KINDS: [(&str, &str, &str); 23] = [
 ];
 
 /// Actions: (code, label in the filter, verb in a sentence).
-const ACTIONS: [(&str, &str, &str); 24] = [
+const ACTIONS: [(&str, &str, &str); 26] = [
     ("create", "Created", "created"),
     ("update", "Updated", "updated"),
     ("deactivate", "Deactivated", "deactivated"),
@@ -43,6 +45,12 @@ const ACTIONS: [(&str, &str, &str); 24] = [
     ("import", "Imported", "imported"),
     ("merge", "Merged", "merged"),
     ("export", "Exported", "exported"),
+    (
+        "snapshot",
+        "Members written down",
+        "wrote down the members of",
+    ),
+    ("compute", "Computed", "computed"),
     ("cancel", "Cancelled", "cancelled"),
     ("revoke", "Revoked", "revoked"),
     ("disable", "Disabled", "disabled"),

@@ -7,6 +7,7 @@ pub mod daily;
 pub mod embedded;
 pub mod fold;
 pub mod schema;
+pub mod sql;
 
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};

@@ -877,3 +877,59 @@ diesel::joinable!(referral_registrations -> referral_codes (referral_code_id));
 diesel::joinable!(referral_registrations -> invoices (reward_invoice_id));
 diesel::joinable!(referral_registrations -> stores (store_id));
 diesel::joinable!(referral_defaults -> companies (company_id));
+
+diesel::table! {
+    segments (id) {
+        id -> Int8,
+        company_id -> Int8,
+        name -> Text,
+        description -> Text,
+        filters -> Jsonb,
+        snapshot_at -> Nullable<Timestamptz>,
+        snapshot_size -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    segment_members (segment_id, customer_id) {
+        segment_id -> Int8,
+        customer_id -> Int8,
+    }
+}
+
+diesel::table! {
+    segment_sizes (segment_id, day) {
+        segment_id -> Int8,
+        day -> Date,
+        size -> Int8,
+    }
+}
+
+diesel::table! {
+    customer_rfm (company_id, customer_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        recency -> Int2,
+        frequency -> Int2,
+        monetary -> Int2,
+    }
+}
+
+diesel::table! {
+    rfm_runs (company_id) {
+        company_id -> Int8,
+        computed_at -> Timestamptz,
+        day -> Date,
+        customers -> Int8,
+    }
+}
+
+diesel::joinable!(segments -> companies (company_id));
+diesel::joinable!(segment_members -> segments (segment_id));
+diesel::joinable!(segment_members -> customers (customer_id));
+diesel::joinable!(segment_sizes -> segments (segment_id));
+diesel::allow_tables_to_appear_in_same_query!(segments, segment_members, segment_sizes);
+diesel::allow_tables_to_appear_in_same_query!(segment_members, customers);
+diesel::allow_tables_to_appear_in_same_query!(segments, companies);

@@ -142,6 +142,20 @@ pub fn cohort_chart(months: &[(NaiveDate, i64, i64)]) -> Option<Chart> {
     ))
 }
 
+/// A count day by day (a segment's size at each snapshot), oldest first; none without one.
+pub fn counts_chart(caption: &'static str, days: &[(NaiveDate, i64)]) -> Option<Chart> {
+    if days.is_empty() {
+        return None;
+    }
+    let buckets = days
+        .iter()
+        .map(|(day, n)| (day.format("%-d %b %Y").to_string(), Decimal::from(*n), None))
+        .collect();
+    Some(draw(caption, buckets, &|n| {
+        crate::web::format::count(n.trunc().try_into().unwrap_or(0))
+    }))
+}
+
 /// The bars of `buckets` (label, total, the darker part of it), oldest first, with gridlines
 /// and values written by `format`.
 fn draw(

@@ -18,7 +18,7 @@ pub struct NavLink {
 
 /// Areas in menu order, under their group's heading, with the permissions that show each (any
 /// of them; none: every signed-in user).
-const AREAS: [(&str, &str, &str, &[Permission]); 31] = [
+const AREAS: [(&str, &str, &str, &[Permission]); 32] = [
     ("", "Home", "/", &[]),
     (
         "Customers",
@@ -85,6 +85,12 @@ const AREAS: [(&str, &str, &str, &[Permission]); 31] = [
         "Offers",
         "Referral Codes",
         "/referrals",
+        &[Permission::ReportsView],
+    ),
+    (
+        "Offers",
+        "Segments",
+        "/segments",
         &[Permission::ReportsView],
     ),
     (

@@ -25,6 +25,7 @@ pub mod offers;
 pub mod referrals;
 pub mod reports;
 pub mod sales;
+pub mod segments;
 pub mod stores;
 pub mod users;
 

@@ -26,6 +26,8 @@ pub enum Permission {
     GiftCardsManage,
     /// Set up campaigns and referral codes.
     ReferralsManage,
+    /// Build customer segments and act on them.
+    SegmentsManage,
     /// Keep stores, POS profiles, delivery charges, sales persons, items, groups, territories.
     StoresManage,
     /// Read reports.
@@ -40,7 +42,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the Users page lists them.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::CustomersView,
         Permission::CustomersCreate,
         Permission::CustomersEdit,
@@ -51,6 +53,7 @@ impl Permission {
         Permission::CouponsManage,
         Permission::GiftCardsManage,
         Permission::ReferralsManage,
+        Permission::SegmentsManage,
         Permission::StoresManage,
         Permission::ReportsView,
         Permission::StoreReportsView,
@@ -71,6 +74,7 @@ impl Permission {
             Permission::CouponsManage => "coupons.manage",
             Permission::GiftCardsManage => "gift_cards.manage",
             Permission::ReferralsManage => "referrals.manage",
+            Permission::SegmentsManage => "segments.manage",
             Permission::StoresManage => "stores.manage",
             Permission::ReportsView => "reports.view",
             Permission::StoreReportsView => "reports.store",
@@ -92,6 +96,7 @@ impl Permission {
             Permission::CouponsManage => "Set up coupons",
             Permission::GiftCardsManage => "Issue, top up and keep gift cards",
             Permission::ReferralsManage => "Set up campaigns and referral codes",
+            Permission::SegmentsManage => "Build customer segments and act on them",
             Permission::StoresManage => "Keep stores, POS profiles and the catalogue",
             Permission::ReportsView => "Read reports",
             Permission::StoreReportsView => "Read their store's sales reports",
@@ -179,6 +184,7 @@ impl Role {
                 CouponsManage,
                 GiftCardsManage,
                 ReferralsManage,
+                SegmentsManage,
                 ReportsView,
             ],
         }

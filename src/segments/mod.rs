@@ -1,0 +1,23 @@
+//! Customer segments: saved sets of filters over a company's active customers (recency,
+//! frequency and spend from the report rollups, RFM scores, groups, loyalty, what they bought,
+//! offers, coupons and referrals), counted live as they are built, written down nightly as
+//! snapshots (which offers aimed at a segment read) with their size over time, and exported.
+
+pub mod form;
+pub mod model;
+pub mod names;
+pub mod query;
+pub mod rfm;
+pub mod routes;
+pub mod snapshot;
+pub mod view;
+
+use patron_rules::users::Permission;
+
+/// Who may read segments: whoever reads the reports they are built on.
+pub const READERS: [Permission; 2] = [Permission::ReportsView, Permission::SegmentsManage];
+
+/// Mounts the segment pages.
+pub fn config(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::config(cfg);
+}

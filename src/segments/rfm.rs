@@ -1,0 +1,72 @@
+//! RFM scores: each active customer who bought from a company scores 1 to 5 on recency (days
+//! since the last purchase), frequency (sales in the last 365 days) and monetary (net spend in
+//! the last 365 days), by where they stand among the company's customers: the score is the
+//! quintile of their percent rank, so equal values share a score and the lowest score 1.
+//! Recomputed whole, in one statement per company, nightly and on demand.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Timestamptz};
+
+use crate::db::schema::rfm_runs;
+
+/// The last run of a company: when, on which of its days, over how many customers.
+#[derive(Debug, Clone, Queryable)]
+pub struct Run {
+    /// When.
+    pub computed_at: DateTime<Utc>,
+    /// The company's day it ran on.
+    pub day: NaiveDate,
+    /// Customers scored.
+    pub customers: i64,
+}
+
+/// `company`'s last run, if any.
+pub fn last_run(conn: &mut PgConnection, company: i64) -> QueryResult<Option<Run>> {
+    rfm_runs::table
+        .find(company)
+        .select((rfm_runs::computed_at, rfm_runs::day, rfm_runs::customers))
+        .first(conn)
+        .optional()
+}
+
+/// Scores `company`'s customers as of its day `today` (replacing the last run's); returns how
+/// many were scored.
+pub fn compute(
+    conn: &mut PgConnection,
+    company: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> QueryResult<i64> {
+    diesel::sql_query("DELETE FROM customer_rfm WHERE company_id = $1")
+        .bind::<BigInt, _>(company)
+        .execute(conn)?;
+    let scored = diesel::sql_query(
+        "INSERT INTO customer_rfm (company_id, customer_id, recency, frequency, monetary)
+         SELECT $1, p.customer_id,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY p.last_purchase) * 5))::smallint,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY coalesce(y.sales, 0)) * 5))::smallint,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY coalesce(y.spent, 0)) * 5))::smallint
+         FROM customer_purchases p
+         JOIN customers c ON c.id = p.customer_id AND c.active
+         LEFT JOIN (SELECT customer_id, sum(sales) AS sales, sum(net_sales) AS spent
+                    FROM rollup_customer_days WHERE company_id = $1 AND day >= $2
+                    GROUP BY customer_id) y ON y.customer_id = p.customer_id
+         WHERE p.company_id = $1 AND p.last_purchase IS NOT NULL",
+    )
+    .bind::<BigInt, _>(company)
+    .bind::<Date, _>(today - Duration::days(364))
+    .execute(conn)?;
+    let scored = i64::try_from(scored).unwrap_or(i64::MAX);
+    diesel::sql_query(
+        "INSERT INTO rfm_runs (company_id, computed_at, day, customers) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (company_id) DO UPDATE
+         SET computed_at = EXCLUDED.computed_at, day = EXCLUDED.day, customers = EXCLUDED.customers",
+    )
+    .bind::<BigInt, _>(company)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Date, _>(today)
+    .bind::<BigInt, _>(scored)
+    .execute(conn)?;
+    Ok(scored)
+}

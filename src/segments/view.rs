@@ -1,0 +1,203 @@
+//! What the segment pages read: the live count of a set of filters, a sample of its customers,
+//! its customers page by page for the CSV (all three from one query of the filters, so they
+//! agree), its sentences, and the choices of the form's selects.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Numeric, Text};
+use patron_rules::Currency;
+use patron_rules::segments::{Filters, SAMPLE};
+use patron_rules::tree::{Node, in_tree_order};
+use rust_decimal::Decimal;
+
+use super::{names, query};
+use crate::db::schema::{
+    customer_groups, loyalty_programs, loyalty_tiers, offers, stores, territories,
+};
+use crate::db::sql::{Bind, Sql};
+
+/// A customer of a segment, as the sample and the CSV show them.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Member {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Code.
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    /// First and last name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Mobile.
+    #[diesel(sql_type = Text)]
+    pub mobile: String,
+    /// Email.
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    /// Last purchase from the company.
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    pub last_purchase: Option<NaiveDate>,
+    /// Net spend with the company, all time.
+    #[diesel(sql_type = Numeric)]
+    pub net_sales: Decimal,
+}
+
+/// How many customers `filters` hold now.
+pub fn count(
+    conn: &mut PgConnection,
+    filters: &Filters,
+    company: i64,
+    today: NaiveDate,
+) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mut sql = Sql::new("SELECT count(*) AS n FROM (");
+    query::push_members(&mut sql, filters, company, today);
+    sql.push(") m");
+    Ok(sql.query().get_result::<N>(conn)?.n)
+}
+
+/// The members' rows: `SAMPLE` of the latest buyers, or (`after`) the next `limit` by id.
+fn rows(
+    conn: &mut PgConnection,
+    filters: &Filters,
+    company: i64,
+    today: NaiveDate,
+    page: Option<(i64, i64)>,
+) -> QueryResult<Vec<Member>> {
+    let mut sql = Sql::new(
+        "SELECT c.id, c.code, btrim(c.first_name || ' ' || c.last_name) AS name, c.mobile, \
+                c.email, p.last_purchase, coalesce(p.net_sales, 0) AS net_sales \
+         FROM customers c LEFT JOIN customer_purchases p \
+           ON p.customer_id = c.id AND p.company_id = ",
+    );
+    sql.bind(Bind::Int(company)).push(" WHERE c.id IN (");
+    query::push_members(&mut sql, filters, company, today);
+    sql.push(")");
+    match page {
+        None => {
+            sql.push(" ORDER BY p.last_purchase DESC NULLS LAST, c.id LIMIT ")
+                .bind(Bind::Int(SAMPLE));
+        }
+        Some((after, limit)) => {
+            sql.push(" AND c.id > ")
+                .bind(Bind::Int(after))
+                .push(" ORDER BY c.id LIMIT ")
+                .bind(Bind::Int(limit));
+        }
+    }
+    sql.query().load(conn)
+}
+
+/// A sample of the segment: its `SAMPLE` most recent buyers (those who never bought last).
+pub fn sample(
+    conn: &mut PgConnection,
+    filters: &Filters,
+    company: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<Member>> {
+    rows(conn, filters, company, today, None)
+}
+
+/// The next `limit` members after id `after`, by id (the CSV's pages).
+pub fn page(
+    conn: &mut PgConnection,
+    filters: &Filters,
+    company: i64,
+    today: NaiveDate,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<Member>> {
+    rows(conn, filters, company, today, Some((after, limit)))
+}
+
+/// The filters as sentences, the records they name looked up.
+pub fn sentences(
+    conn: &mut PgConnection,
+    filters: &Filters,
+    currency: &Currency,
+) -> QueryResult<Vec<String>> {
+    let found = names::of(conn, &filters.named())?;
+    let name = |n| found.get(&n).cloned().unwrap_or_default();
+    Ok(filters.sentences(&name, currency))
+}
+
+/// The choices of the form's selects: (id, label) each, in the order people look for them.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    /// Customer groups, in tree order, indented.
+    pub groups: Vec<(i64, String)>,
+    /// Territories, in tree order, indented.
+    pub territories: Vec<(i64, String)>,
+    /// Stores of the company.
+    pub stores: Vec<(i64, String)>,
+    /// Loyalty programs of the company.
+    pub programs: Vec<(i64, String)>,
+    /// Their tiers, "Gold (Rewards)".
+    pub tiers: Vec<(i64, String)>,
+    /// Offers of the company.
+    pub offers: Vec<(i64, String)>,
+}
+
+/// The choices for `company`.
+pub fn choices(conn: &mut PgConnection, company: i64) -> QueryResult<Choices> {
+    let tree = |rows: Vec<(i64, String, Option<i64>)>| -> Vec<(i64, String)> {
+        in_tree_order(rows, |r| Node {
+            id: r.0,
+            parent_id: r.2,
+            name: r.1.clone(),
+        })
+        .into_iter()
+        .map(|(r, depth)| (r.0, format!("{}{}", "— ".repeat(depth), r.1)))
+        .collect()
+    };
+    let groups = tree(
+        customer_groups::table
+            .select((
+                customer_groups::id,
+                customer_groups::name,
+                customer_groups::parent_id,
+            ))
+            .load(conn)?,
+    );
+    let territories = tree(
+        territories::table
+            .select((territories::id, territories::name, territories::parent_id))
+            .load(conn)?,
+    );
+    Ok(Choices {
+        groups,
+        territories,
+        stores: stores::table
+            .filter(stores::company_id.eq(company))
+            .order(stores::name.asc())
+            .select((stores::id, stores::name))
+            .load(conn)?,
+        programs: loyalty_programs::table
+            .filter(loyalty_programs::company_id.eq(company))
+            .order(loyalty_programs::name.asc())
+            .select((loyalty_programs::id, loyalty_programs::name))
+            .load(conn)?,
+        tiers: loyalty_tiers::table
+            .inner_join(loyalty_programs::table)
+            .filter(loyalty_programs::company_id.eq(company))
+            .order((loyalty_programs::name.asc(), loyalty_tiers::min_spent.asc()))
+            .select((
+                loyalty_tiers::id,
+                loyalty_tiers::name,
+                loyalty_programs::name,
+            ))
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, tier, program)| (id, format!("{tier} ({program})")))
+            .collect(),
+        offers: offers::table
+            .filter(offers::company_id.eq(company))
+            .order(offers::title.asc())
+            .select((offers::id, offers::title))
+            .load(conn)?,
+    })
+}

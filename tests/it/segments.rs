@@ -1,0 +1,291 @@
+//! Segments on a small known data set: each filter keeps whom it says, RFM scores fall in
+//! quintiles of the company's buyers, the count, the sample and the CSV come from one source, a
+//! saved segment is written down (snapshot, size by day) and audited, and a store supervisor
+//! sees none of it. In Chromium: the count follows the form as a marketer fills it in.
+
+use fantoccini::Locator;
+use patron_rules::users::Role;
+use reqwest::StatusCode;
+
+use crate::browser::{Driver, open_browser, sign_in, text_of, type_into};
+use crate::common::shop::shop;
+use crate::common::{TestApp, TestClient};
+
+/// Customers of store NORTH's company with known purchases (days before today):
+/// Ana bought 10 days ago (5 sales, $500.00 in the year), Ben 100 days ago (1 sale, $50.00),
+/// Cy 400 days ago (nothing in the year), Dee never (born in March), Eve bought yesterday but
+/// is deactivated (never in a segment). The shop's Walk-in customer is never in one either.
+async fn known() -> (TestApp, i64) {
+    let (app, _) = shop().await;
+    let company = app.count("SELECT company_id AS n FROM stores WHERE code = 'NORTH'");
+    let store = app.count("SELECT id AS n FROM stores WHERE code = 'NORTH'");
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, mobile, birthday, active) \
+         SELECT x.f, 'Known', (SELECT min(id) FROM customer_groups), (SELECT min(id) FROM territories), x.m, x.b, x.a \
+         FROM (VALUES ('Ben', '555-0002', NULL::date, true), ('Cy', '555-0003', NULL, true), \
+                      ('Dee', '555-0004', '1990-03-14'::date, true), ('Eve', '555-0005', NULL, false)) \
+              AS x(f, m, b, a)",
+    );
+    for (name, days_ago, sales, spent) in [
+        ("Ana", 10, 5, "500"),
+        ("Ben", 100, 1, "50"),
+        ("Cy", 400, 1, "80"),
+        ("Eve", 1, 2, "900"),
+    ] {
+        app.sql(&format!(
+            "INSERT INTO customer_purchases (company_id, customer_id, sales, returns, net_sales, \
+                                             discount, first_purchase, last_purchase, last_store_id) \
+             SELECT {company}, id, {sales}, 0, {spent}, 0, current_date - {days_ago}, \
+                    current_date - {days_ago}, {store} FROM customers WHERE first_name = '{name}'"
+        ));
+        app.sql(&format!(
+            "INSERT INTO rollup_customer_days (company_id, day, customer_id, store_id, slot, sales, \
+                                               returns, net_sales, discount) \
+             SELECT {company}, current_date - {days_ago}, id, {store}, 0, {sales}, 0, {spent}, 0 \
+             FROM customers WHERE first_name = '{name}'"
+        ));
+    }
+    (app, company)
+}
+
+/// The count the form answers for `fields`, as the page shows it ("2 customers").
+async fn counted(client: &TestClient, fields: &[(&str, &str)]) -> String {
+    let page = client.post_form("/segments/count", fields).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let at = page
+        .body
+        .find("<strong>")
+        .unwrap_or_else(|| panic!("{}", page.body))
+        + 8;
+    let end = at + page.body[at..].find("</strong>").unwrap();
+    page.body[at..end].to_owned()
+}
+
+#[actix_web::test]
+async fn each_filter_keeps_whom_it_says_and_rfm_scores_are_quintiles() {
+    let (app, company) = known().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // Every active named customer: Ana, Ben, Cy, Dee (not Eve, not the Walk-in).
+    assert_eq!(counted(&marketing, &[]).await, "4 customers");
+    for (fields, expected) in [
+        (vec![("lapsed_days", "90")], "2 customers"),
+        (vec![("recent_days", "30")], "1 customer"),
+        (
+            vec![("lapsed_days", "30"), ("recent_days", "365")],
+            "1 customer",
+        ),
+        (vec![("sales_min", "2")], "1 customer"),
+        (vec![("sales_max", "1")], "3 customers"),
+        (
+            vec![("spent_min", "50"), ("spent_max", "100")],
+            "1 customer",
+        ),
+        (
+            vec![("spent_min", "50"), ("spent_days", "30")],
+            "1 customer",
+        ),
+        (vec![("birthday_month", "3")], "1 customer"),
+        (vec![("referred", "yes")], "0 customers"),
+        (vec![("referred", "no")], "4 customers"),
+    ] {
+        assert_eq!(counted(&marketing, &fields).await, expected, "{fields:?}");
+    }
+
+    // RFM: among the three buyers, the most recent and biggest scores 5, the oldest 1.
+    let page = marketing.post_form("/segments/rfm", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let scores = app.text(&format!(
+        "SELECT string_agg(c.first_name || ' ' || r.recency || r.frequency || r.monetary, ', ' \
+                           ORDER BY c.first_name) AS t \
+         FROM customer_rfm r JOIN customers c ON c.id = r.customer_id WHERE r.company_id = {company}"
+    ));
+    assert_eq!(scores, "Ana 555, Ben 333, Cy 111");
+    assert_eq!(
+        counted(&marketing, &[("recency_from", "1"), ("recency_to", "2")]).await,
+        "1 customer"
+    );
+    assert_eq!(
+        counted(&marketing, &[("frequency_from", "3")]).await,
+        "2 customers"
+    );
+    marketing
+        .get("/segments")
+        .await
+        .assert_contains("RFM scores of 3 customers, computed");
+
+    // A filter that does not read is told by its field, and nothing is counted.
+    let page = marketing
+        .post_form("/segments/count", &[("lapsed_days", "ninety")])
+        .await;
+    page.assert_contains("Correct the fields marked below");
+    let page = marketing
+        .post_form(
+            "/segments",
+            &[("name", "Bad"), ("sales_min", "5"), ("sales_max", "2")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("The most sales must not be below the least.");
+    assert_eq!(app.count("SELECT count(*) AS n FROM segments"), 0);
+}
+
+#[actix_web::test]
+async fn a_saved_segment_is_written_down_and_its_count_sample_and_csv_agree() {
+    let (app, _) = known().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    let page = marketing
+        .post_form(
+            "/segments",
+            &[
+                ("name", "Lapsed"),
+                ("description", ""),
+                ("lapsed_days", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let id = app.count("SELECT id AS n FROM segments WHERE name = 'Lapsed'");
+    let page = marketing.get(&format!("/segments/{id}")).await;
+    page.assert_contains("Saved segment Lapsed: 2 customers.");
+    page.assert_contains("<li>Last purchase more than 90 days ago</li>");
+    page.assert_contains("<strong>2 customers</strong>");
+    page.assert_contains(">Ben Known</a>");
+    page.assert_contains(">Cy Known</a>");
+    page.assert_lacks(">Ana Known</a>");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM segment_members WHERE segment_id = {id}"
+        )),
+        2
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT size AS n FROM segment_sizes WHERE segment_id = {id} AND day = current_date"
+        )),
+        2
+    );
+
+    // The CSV lists the same two, with what a mailing tool needs.
+    let csv = marketing
+        .get(&format!("/segments/{id}/customers.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Customer Code,Name,Mobile,Email,Last Purchase,Net Spend"
+    );
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(lines.iter().any(|l| l.contains("Ben Known,555-0002")));
+    assert!(lines.iter().any(|l| l.contains("Cy Known,555-0003,,")));
+
+    // Edited, saved again and written down again; each step is in the audit log.
+    let page = marketing
+        .post_form(
+            &format!("/segments/{id}"),
+            &[("name", "Lapsed"), ("lapsed_days", "300")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM segment_members WHERE segment_id = {id}"
+        )),
+        1
+    );
+    let actions = app.text(&format!(
+        "SELECT string_agg(action, ',' ORDER BY id) AS t FROM audit_log \
+         WHERE entity = 'segment' AND entity_id = '{id}'"
+    ));
+    assert_eq!(actions, "create,export,update");
+
+    // A name is one per company.
+    let again = marketing
+        .post_form("/segments", &[("name", "lapsed")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    again.assert_contains("Another segment is called lapsed.");
+}
+
+#[actix_web::test]
+async fn a_store_supervisor_sees_no_segments_and_a_reader_only_reads() {
+    let (app, _) = known().await;
+    let (supervisor, _) = app.signed_in(Role::StoreSupervisor).await;
+    for path in ["/segments", "/segments/new"] {
+        assert_eq!(
+            supervisor.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        supervisor.post_form("/segments/count", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    let list = hq.get("/segments").await;
+    assert_eq!(list.status, StatusCode::OK);
+    list.assert_lacks("New segment");
+    assert_eq!(hq.get("/segments/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        hq.post_form("/segments/rfm", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn the_count_follows_the_form_in_a_browser() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (app, _) = known().await;
+    let user = app.user(Role::Marketing);
+    let (browser, _profile) = open_browser(&driver).await;
+    sign_in(&app, &browser, &user.email).await;
+    for width in [1366, 390] {
+        browser.set_window_size(width, 900).await.unwrap();
+        browser
+            .goto(&format!("{}/segments/new", app.base))
+            .await
+            .unwrap();
+        text_of(
+            &browser,
+            Locator::XPath("//div[@id='segment-count']//strong[.='4 customers']"),
+        )
+        .await;
+        type_into(&browser, "#f-lapsed_days", "90").await;
+        let told = text_of(
+            &browser,
+            Locator::XPath("//div[@id='segment-count'][.//strong[.='2 customers']]"),
+        )
+        .await;
+        assert!(
+            told.contains("Last purchase more than 90 days ago"),
+            "{told}"
+        );
+        let fits: bool = browser
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap();
+        assert!(fits, "the segment form scrolls sideways at {width} px");
+    }
+    type_into(&browser, "#f-name", "Lapsed").await;
+    browser
+        .find(Locator::Css("button.btn-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_of(
+        &browser,
+        Locator::XPath("//*[contains(., 'Saved segment Lapsed: 2 customers.')]"),
+    )
+    .await;
+}
