@@ -1,5 +1,5 @@
-//! Gift cards on the home page of the people who keep them: what the cards that have not
-//! expired still hold (the liability report's figure), once there are cards.
+//! Gift cards on the home page of the people who keep them: what the cards owed still hold (the
+//! liability report's figure as of today), once there are cards.
 
 use diesel::PgConnection;
 use patron_rules::users::Permission;
@@ -21,8 +21,8 @@ impl HomeTile for Outstanding {
         if !request.can(Permission::GiftCardsManage) {
             return Ok(Vec::new());
         }
-        // The day sales read Valid Upto against, as the report does.
-        let rows = report::summary(conn, request.clock.today())?;
+        // The company's day, as the report reads it.
+        let rows = report::owed_now(conn, request.clock.today())?;
         let mut currencies = Currencies::default();
         let mut tiles = Vec::with_capacity(rows.len());
         for row in rows {

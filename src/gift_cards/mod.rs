@@ -15,6 +15,8 @@ pub mod list_routes;
 pub mod model;
 pub mod panel;
 pub mod report;
+pub mod report_csv;
+pub mod report_months;
 pub mod report_routes;
 
 /// Mounts the gift card pages and the liability report.

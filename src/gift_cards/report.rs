@@ -1,9 +1,12 @@
-//! The gift card liability report's figures (reports.view), as of a day: what the cards that
-//! have not expired still hold — in all, by month of issue and by customer —, the cards that
-//! expire in the next 30, 60 and 90 days with their balance, and breakage: what expired cards
-//! held when they expired (what the expiry run took off them, plus what is still on those it
-//! has not reached yet). Disabled cards count as owed: a blocked card is still the customer's
-//! money. Every figure is per company, in the currency of its cards.
+//! The gift card liability report's figures (reports.view), as of the close of a day in each
+//! company's time zone, read from the ledger (`gift_card_entries`), so that a past day gives what
+//! was owed then: what the cards that had not expired held by customer, the cards that expire in
+//! the next 30, 60 and 90 days with their balance, and breakage by month: what expired cards held
+//! when their Valid Upto passed (the expiry run writes it off a week later; its entry moves the
+//! ledger, not the liability). The totals, the months of issue and the month's movements come
+//! from one pass over the ledger (`report_months`). A card is owed through its Valid
+//! Upto: at the close of that day it has expired. Disabled cards count as owed: a blocked card is
+//! still the customer's money. Every figure is per company, in the currency of its cards.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -16,6 +19,55 @@ use patron_rules::gift_cards::masked;
 /// The windows of the expiring section, in days from the report's day.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];
 
+/// A row about one company's cards: whose they are.
+pub trait Whose {
+    /// The company and currency of the row.
+    fn whose(&self) -> &Company;
+}
+
+/// Implements `Whose` for rows that embed their company as `head`.
+macro_rules! whose {
+    ($($row:ty),*) => {$(
+        impl Whose for $row {
+            fn whose(&self) -> &Company {
+                &self.head
+            }
+        }
+    )*};
+}
+pub(crate) use whose;
+
+/// The columns `opens` and `closes` of a row of `companies`: the first instant of day `from` in
+/// its time zone and the first of the day after `to` (each a placeholder like `$1`). An instant
+/// before `closes` falls on `to` or earlier (`business_day(at, zone) <= to`), one from `opens`
+/// on `from` or later: compared as instants, the ledger's rows need no time zone arithmetic each.
+pub fn bounds(from: &str, to: &str) -> String {
+    format!(
+        "({from}::date::timestamp AT TIME ZONE time_zone) AS opens, \
+         (({to}::date + 1)::timestamp AT TIME ZONE time_zone) AS closes"
+    )
+}
+
+/// `held`: each card issued by the close of day `$1` (its company's day) among those `cards`
+/// keeps (a condition on `g`), with what its ledger added up to at that close (`balance`) and the
+/// same without the expiry run's write-offs (`held`: what it held when it expired), and whether it
+/// was still owed then.
+fn held(cards: &str) -> String {
+    format!(
+        "WITH held AS (
+             SELECT g.id, g.number, g.company_id, c.name AS company, g.currency_code,
+                    g.customer_id, g.valid_upto,
+                    (g.valid_upto IS NULL OR g.valid_upto > $1) AS owed,
+                    coalesce(sum(e.amount), 0) AS balance,
+                    coalesce(sum(e.amount) FILTER (WHERE e.kind <> 'expiry'), 0) AS held
+             FROM gift_cards g JOIN (SELECT *, {} FROM companies) c ON c.id = g.company_id
+             LEFT JOIN gift_card_entries e ON e.card_id = g.id AND e.created_at < c.closes
+             WHERE g.issued_at < c.closes AND ({cards})
+             GROUP BY g.id, c.id, c.name)",
+        bounds("$1", "$1")
+    )
+}
+
 /// The company a row is about: its name and the currency its cards are in.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
 pub struct Company {
@@ -27,81 +79,34 @@ pub struct Company {
     pub currency_code: String,
 }
 
-/// A company's totals.
+/// What a company's cards owed hold now.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
-pub struct Summary {
+pub struct Owed {
     /// Whose.
     #[diesel(embed)]
     pub head: Company,
-    /// Cards that have not expired.
+    /// Cards owed at the close of today.
     #[diesel(sql_type = BigInt)]
     pub cards: i64,
     /// What they hold.
     #[diesel(sql_type = Numeric)]
     pub outstanding: Decimal,
-    /// Expired cards that held something when they expired.
-    #[diesel(sql_type = BigInt)]
-    pub expired_cards: i64,
-    /// What those held: breakage.
-    #[diesel(sql_type = Numeric)]
-    pub breakage: Decimal,
 }
 
-/// What each card held when it expired: its balance now plus what the expiry run took.
-const BREAKAGE: &str = "g.balance + coalesce((SELECT -sum(e.amount) FROM gift_card_entries e \
-                        WHERE e.card_id = g.id AND e.kind = 'expiry'), 0)";
-
-/// Per company, on `day`: the cards not expired and what they hold, the expired ones and their
-/// breakage.
-pub fn summary(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<Summary>> {
-    diesel::sql_query(format!(
-        "SELECT c.name AS company, g.currency_code,
-                count(*) FILTER (WHERE g.valid_upto IS NULL OR g.valid_upto >= $1) AS cards,
-                coalesce(sum(g.balance) FILTER (WHERE g.valid_upto IS NULL OR g.valid_upto >= $1), 0)
-                    AS outstanding,
-                count(*) FILTER (WHERE g.valid_upto < $1 AND {BREAKAGE} > 0) AS expired_cards,
-                coalesce(sum({BREAKAGE}) FILTER (WHERE g.valid_upto < $1), 0) AS breakage
-         FROM gift_cards g JOIN companies c ON c.id = g.company_id
-         GROUP BY c.name, g.company_id, g.currency_code
-         ORDER BY c.name, g.company_id"
-    ))
-    .bind::<Date, _>(day)
-    .load(conn)
-}
-
-/// The cards issued in one month.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
-pub struct MonthRow {
-    /// Whose.
-    #[diesel(embed)]
-    pub head: Company,
-    /// The month's first day (UTC).
-    #[diesel(sql_type = Date)]
-    pub month: NaiveDate,
-    /// Cards issued that month.
-    #[diesel(sql_type = BigInt)]
-    pub cards: i64,
-    /// Their Initial Values.
-    #[diesel(sql_type = Numeric)]
-    pub issued: Decimal,
-    /// What those that have not expired still hold.
-    #[diesel(sql_type = Numeric)]
-    pub outstanding: Decimal,
-}
-
-/// Cards by month of issue, oldest month first, per company.
-pub fn by_month(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<MonthRow>> {
+/// Per company, what the cards owed at the close of `today` hold now: the home page's figure.
+/// It reads the balances kept on the cards (each the sum of its ledger, moved in the same
+/// transaction), since the home page is opened too often for a pass over the ledger; the report
+/// as of today gives the same.
+pub fn owed_now(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<Vec<Owed>> {
     diesel::sql_query(
-        "SELECT c.name AS company, g.currency_code,
-                date_trunc('month', g.issued_at AT TIME ZONE c.time_zone)::date AS month,
-                count(*) AS cards, sum(g.initial_value) AS issued,
-                coalesce(sum(g.balance) FILTER (WHERE g.valid_upto IS NULL OR g.valid_upto >= $1), 0)
-                    AS outstanding
+        "SELECT c.name AS company, g.currency_code, count(*) AS cards,
+                coalesce(sum(g.balance), 0) AS outstanding
          FROM gift_cards g JOIN companies c ON c.id = g.company_id
-         GROUP BY c.name, g.company_id, g.currency_code, 3
-         ORDER BY c.name, g.company_id, 3",
+         WHERE g.valid_upto IS NULL OR g.valid_upto > $1
+         GROUP BY c.name, g.company_id, g.currency_code
+         ORDER BY c.name, g.company_id",
     )
-    .bind::<Date, _>(day)
+    .bind::<Date, _>(today)
     .load(conn)
 }
 
@@ -128,24 +133,26 @@ pub struct CustomerRow {
     pub outstanding: Decimal,
 }
 
-/// Outstanding balance by customer, largest first (cards of nobody as one row), at most
-/// `limit` rows.
+/// What the cards owed at the close of `day` held by customer (the card's customer now), largest
+/// first (cards of nobody as one row), at most `limit` rows.
 pub fn by_customer(
     conn: &mut PgConnection,
     day: NaiveDate,
     limit: i64,
 ) -> QueryResult<Vec<CustomerRow>> {
-    diesel::sql_query(
-        "SELECT c.name AS company, g.currency_code, g.customer_id, u.code,
+    diesel::sql_query(format!(
+        "{}
+         SELECT h.company, h.currency_code, h.customer_id, u.code,
                 nullif(trim(u.first_name || ' ' || u.last_name), '') AS name,
-                count(*) AS cards, sum(g.balance) AS outstanding
-         FROM gift_cards g JOIN companies c ON c.id = g.company_id
-         LEFT JOIN customers u ON u.id = g.customer_id
-         WHERE (g.valid_upto IS NULL OR g.valid_upto >= $1) AND g.balance > 0
-         GROUP BY c.name, g.company_id, g.currency_code, g.customer_id, u.code, u.first_name, u.last_name
-         ORDER BY sum(g.balance) DESC, u.code NULLS LAST
+                count(*) AS cards, sum(h.balance) AS outstanding
+         FROM held h LEFT JOIN customers u ON u.id = h.customer_id
+         WHERE h.owed AND h.balance > 0
+         GROUP BY h.company, h.company_id, h.currency_code, h.customer_id, u.code, u.first_name,
+                  u.last_name
+         ORDER BY sum(h.balance) DESC, u.code NULLS LAST
          LIMIT $2",
-    )
+        held("g.valid_upto IS NULL OR g.valid_upto > $1")
+    ))
     .bind::<Date, _>(day)
     .bind::<BigInt, _>(limit)
     .load(conn)
@@ -186,17 +193,18 @@ impl ExpiringRow {
     }
 }
 
-/// The cards whose last day is from `day` through 90 days later and that hold something,
-/// soonest first (read on `gift_cards_valid_upto_idx`).
+/// The cards whose last day is one of the 90 after `day` and that held something at its close,
+/// soonest first (the cards read on `gift_cards_valid_upto_idx`).
 pub fn expiring(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<ExpiringRow>> {
-    diesel::sql_query(
-        "SELECT c.name AS company, g.currency_code, g.id, g.number, u.code AS customer_code,
-                g.valid_upto, g.balance
-         FROM gift_cards g JOIN companies c ON c.id = g.company_id
-         LEFT JOIN customers u ON u.id = g.customer_id
-         WHERE g.valid_upto >= $1 AND g.valid_upto <= $1::date + 90 AND g.balance > 0
-         ORDER BY g.valid_upto, g.id",
-    )
+    diesel::sql_query(format!(
+        "{}
+         SELECT h.company, h.currency_code, h.id, h.number, u.code AS customer_code,
+                h.valid_upto, h.balance
+         FROM held h LEFT JOIN customers u ON u.id = h.customer_id
+         WHERE h.balance > 0
+         ORDER BY h.valid_upto, h.id",
+        held("g.valid_upto > $1 AND g.valid_upto <= $1::date + 90")
+    ))
     .bind::<Date, _>(day)
     .load(conn)
 }
@@ -240,20 +248,24 @@ pub struct BreakageRow {
     pub breakage: Decimal,
 }
 
-/// Breakage by month of expiry, newest month first, per company.
+/// Breakage of the cards expired by the close of `day`, by month of their Valid Upto, newest
+/// month first, per company.
 pub fn breakage(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<Vec<BreakageRow>> {
     diesel::sql_query(format!(
-        "SELECT c.name AS company, g.currency_code,
-                date_trunc('month', g.valid_upto)::date AS month,
-                count(*) AS cards, sum({BREAKAGE}) AS breakage
-         FROM gift_cards g JOIN companies c ON c.id = g.company_id
-         WHERE g.valid_upto < $1 AND {BREAKAGE} > 0
-         GROUP BY c.name, g.company_id, g.currency_code, 3
-         ORDER BY c.name, g.company_id, 3 DESC"
+        "{}
+         SELECT company, currency_code, date_trunc('month', valid_upto)::date AS month,
+                count(*) AS cards, sum(held) AS breakage
+         FROM held
+         WHERE held > 0
+         GROUP BY company, company_id, currency_code, 3
+         ORDER BY company, company_id, 3 DESC",
+        held("g.valid_upto <= $1")
     ))
     .bind::<Date, _>(day)
     .load(conn)
 }
+
+whose!(CustomerRow, ExpiringRow, BreakageRow);
 
 /// "1 card", "1,200 cards".
 pub fn cards(n: i64) -> String {
@@ -294,7 +306,7 @@ mod tests {
     fn each_window_holds_the_shorter_ones() {
         let day: NaiveDate = "2026-12-01".parse().unwrap();
         let rows = [
-            row("A", 0, 5),
+            row("A", 1, 5),
             row("A", 30, 10),
             row("A", 31, 20),
             row("A", 90, 40),

@@ -1,34 +1,47 @@
-//! `GET /reports/gift-cards` (reports.view): the gift card liability report — what is owed in
-//! all, by month of issue and by customer, the cards expiring in 30/60/90 days and breakage —
-//! and each section as CSV (`/reports/gift-cards/{months,customers,expiring,breakage}.csv`).
-//! Figures are as of today (UTC), the day sales' Valid Upto is read against.
+//! `GET /reports/gift-cards?as_of=` (reports.view): the gift card liability report as of the
+//! close of a day (today unless chosen; never a day to come) — the month's movements from the
+//! opening balance to the closing one, what is owed in all, by month of issue and by customer,
+//! the cards expiring in the next 30/60/90 days and breakage — and each section as CSV of the
+//! same day (`report_csv`). Days are the company's.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use diesel::PgConnection;
 use patron_rules::Currency;
+use patron_rules::gift_cards::liability::{self, month_ends_before, month_start};
 use patron_rules::users::Permission;
+use serde::Deserialize;
 
 use super::model::queries::Currencies;
-use super::report::{
-    self, BreakageRow, Company, CustomerRow, ExpiringRow, MonthRow, Summary, WINDOWS, plain,
-};
+use super::report::{self, BreakageRow, CustomerRow, ExpiringRow};
+use super::report_csv::{customer_name, months, priced, priced_totals, section_csv};
+use super::report_months::{MonthRow, Totals};
 use crate::state::AppState;
 use crate::web::format::{self, count};
-use crate::web::stream::{csv_bytes, csv_download};
-use crate::web::{AppError, CurrentUser, PageCtx, render};
+use crate::web::stream::csv_download;
+use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render};
 
 /// Customers the page lists (the CSV has them all).
 const CUSTOMERS_SHOWN: i64 = 100;
+
+/// Month ends the page offers as quick links.
+const MONTH_ENDS: usize = 3;
 
 /// Mounts the report and its CSVs.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports/gift-cards", web::get().to(index))
         .route(
-            "/reports/gift-cards/{section:months|customers|expiring|breakage}.csv",
+            "/reports/gift-cards/{section:movements|months|customers|expiring|breakage}.csv",
             web::get().to(download),
         );
+}
+
+/// The query string: the day the report is as of (YYYY-MM-DD; empty: today).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AsOfQuery {
+    as_of: String,
 }
 
 /// A company's totals as shown.
@@ -47,13 +60,38 @@ struct Line {
     href: Option<String>,
 }
 
+/// A company's movements as shown: each line's label and signed amount.
+struct MovementView {
+    company: String,
+    lines: Vec<(&'static str, String)>,
+}
+
+/// A quick link to another day: its address, its words, and whether it is the day shown.
+struct DayLink {
+    href: String,
+    label: String,
+    current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "gift_cards/report.html")]
 struct ReportPage {
     ctx: PageCtx,
-    today: String,
+    /// The day as the field holds it (YYYY-MM-DD), or what was typed when it was refused.
+    as_of: String,
+    /// The day in words ("30 Nov 2026").
+    day: String,
+    /// Whether that day is today (its figures are so far).
+    is_today: bool,
+    /// The movements' first day in words.
+    month_from: String,
+    /// The query string the CSV links carry ("?as_of=2026-11-30").
+    csv_query: String,
+    days: Vec<DayLink>,
+    errors: FieldErrors,
     /// The company's time zone, which decides the day.
     zone: &'static str,
+    movements: Vec<MovementView>,
     summary: Vec<SummaryView>,
     months: Vec<Line>,
     customers: Vec<Line>,
@@ -66,57 +104,24 @@ struct ReportPage {
 
 /// Everything the page shows, priced in each company's currency.
 struct Figures {
-    summary: Vec<(Summary, Currency)>,
+    totals: Vec<(Totals, Currency)>,
     months: Vec<(MonthRow, Currency)>,
     customers: Vec<(CustomerRow, Currency)>,
     expiring: Vec<(ExpiringRow, Currency)>,
     breakage: Vec<(BreakageRow, Currency)>,
 }
 
-/// The rows `load` reads, each with its company's currency.
-fn priced<R>(
-    conn: &mut PgConnection,
-    currencies: &mut Currencies,
-    load: impl FnOnce(&mut PgConnection) -> diesel::QueryResult<Vec<R>>,
-    head: impl Fn(&R) -> &Company,
-) -> Result<Vec<(R, Currency)>, AppError> {
-    let rows = load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let currency = currencies.get(conn, &head(&row).currency_code)?;
-        out.push((row, currency));
-    }
-    Ok(out)
-}
-
 fn figures(conn: &mut PgConnection, day: NaiveDate, customers: i64) -> Result<Figures, AppError> {
     let mut c = Currencies::default();
+    let months = months(conn, &mut c, day)?;
     Ok(Figures {
-        summary: priced(conn, &mut c, |conn| report::summary(conn, day), |r| &r.head)?,
-        months: priced(
-            conn,
-            &mut c,
-            |conn| report::by_month(conn, day),
-            |r| &r.head,
-        )?,
-        customers: priced(
-            conn,
-            &mut c,
-            |conn| report::by_customer(conn, day, customers),
-            |r| &r.head,
-        )?,
-        expiring: priced(
-            conn,
-            &mut c,
-            |conn| report::expiring(conn, day),
-            |r| &r.head,
-        )?,
-        breakage: priced(
-            conn,
-            &mut c,
-            |conn| report::breakage(conn, day),
-            |r| &r.head,
-        )?,
+        totals: priced_totals(&months),
+        months,
+        customers: priced(&mut *conn, &mut c, |conn| {
+            report::by_customer(conn, day, customers)
+        })?,
+        expiring: priced(&mut *conn, &mut c, |conn| report::expiring(conn, day))?,
+        breakage: priced(&mut *conn, &mut c, |conn| report::breakage(conn, day))?,
     })
 }
 
@@ -124,18 +129,44 @@ fn month(day: NaiveDate) -> String {
     day.format("%b %Y").to_string()
 }
 
-fn customer_name(row: &CustomerRow) -> String {
-    match (&row.code, &row.name) {
-        (None, _) => "No customer".into(),
-        (Some(code), Some(name)) => format!("{name} ({code})"),
-        (Some(code), None) => code.clone(),
-    }
+fn iso(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// Today and the last month ends, each a link to the report as of that day.
+fn day_links(today: NaiveDate, shown: NaiveDate) -> Vec<DayLink> {
+    let mut links = vec![DayLink {
+        href: "/reports/gift-cards".into(),
+        label: "Today".into(),
+        current: shown == today,
+    }];
+    links.extend(
+        month_ends_before(today, MONTH_ENDS)
+            .into_iter()
+            .map(|end| DayLink {
+                href: format!("/reports/gift-cards?as_of={}", iso(end)),
+                label: format::day(end),
+                current: shown == end,
+            }),
+    );
+    links
 }
 
 /// GET /reports/gift-cards.
-async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+async fn index(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
-    let day = user.clock.today();
+    let today = user.clock.today();
+    let raw = query.into_inner().as_of;
+    let mut errors = FieldErrors::new();
+    // A day refused is said by the field; the figures stay today's meanwhile.
+    let day = liability::as_of(&raw, today).unwrap_or_else(|message| {
+        errors.add("as_of", message);
+        today
+    });
     let f = state
         .db
         .run(move |conn| figures(conn, day, CUSTOMERS_SHOWN))
@@ -143,17 +174,40 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
     let opens_cards = user.can(Permission::GiftCardsManage);
     let page = ReportPage {
         ctx: user.page(),
-        today: format::day(day),
+        as_of: if errors.is_empty() { iso(day) } else { raw },
+        day: format::day(day),
+        is_today: day == today,
+        month_from: format::day(month_start(day)),
+        csv_query: if day == today {
+            String::new()
+        } else {
+            format!("?as_of={}", iso(day))
+        },
+        days: day_links(today, day),
+        errors,
         zone: user.clock.zone_name(),
-        summary: f
-            .summary
+        movements: f
+            .totals
             .iter()
-            .map(|(s, cur)| SummaryView {
-                company: s.head.company.clone(),
-                cards: count(s.cards),
-                outstanding: cur.format(s.outstanding),
-                expired_cards: count(s.expired_cards),
-                breakage: cur.format(s.breakage),
+            .map(|(t, cur)| MovementView {
+                company: t.head.company.clone(),
+                lines: t
+                    .movements
+                    .lines()
+                    .iter()
+                    .map(|(label, amount)| (*label, cur.format(*amount)))
+                    .collect(),
+            })
+            .collect(),
+        summary: f
+            .totals
+            .iter()
+            .map(|(t, cur)| SummaryView {
+                company: t.head.company.clone(),
+                cards: count(t.cards),
+                outstanding: cur.format(t.movements.closing),
+                expired_cards: count(t.expired_cards),
+                breakage: cur.format(t.breakage),
             })
             .collect(),
         months: f
@@ -229,150 +283,17 @@ async fn index(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResp
     render(&page)
 }
 
-/// Columns of each section's CSV.
-const MONTH_COLUMNS: [&str; 6] = [
-    "Company",
-    "Currency",
-    "Month Issued",
-    "Cards",
-    "Issued Value",
-    "Outstanding",
-];
-const CUSTOMER_COLUMNS: [&str; 6] = [
-    "Company",
-    "Currency",
-    "Customer Code",
-    "Customer",
-    "Cards",
-    "Outstanding",
-];
-const EXPIRING_COLUMNS: [&str; 8] = [
-    "Company",
-    "Currency",
-    "Card",
-    "Customer Code",
-    "Valid Upto",
-    "Days Left",
-    "Within",
-    "Balance",
-];
-const BREAKAGE_COLUMNS: [&str; 5] = ["Company", "Currency", "Month Expired", "Cards", "Breakage"];
-
-/// The smallest window `days_left` falls in ("30 days").
-fn within(days_left: i64) -> String {
-    WINDOWS
-        .iter()
-        .find(|w| days_left <= **w)
-        .map_or_else(String::new, |w| format!("{w} days"))
-}
-
-/// Section `section` as CSV.
-fn section_csv(
-    conn: &mut PgConnection,
-    section: &str,
-    day: NaiveDate,
-) -> Result<Vec<u8>, AppError> {
-    let mut c = Currencies::default();
-    let head = |h: &Company| vec![h.company.clone(), h.currency_code.clone()];
-    let (columns, rows): (&[&str], Vec<Vec<String>>) = match section {
-        "months" => (
-            &MONTH_COLUMNS,
-            priced(
-                conn,
-                &mut c,
-                |conn| report::by_month(conn, day),
-                |r| &r.head,
-            )?
-            .iter()
-            .map(|(r, cur)| {
-                let mut row = head(&r.head);
-                row.extend([
-                    r.month.format("%Y-%m").to_string(),
-                    r.cards.to_string(),
-                    plain(r.issued, cur),
-                    plain(r.outstanding, cur),
-                ]);
-                row
-            })
-            .collect(),
-        ),
-        "customers" => (
-            &CUSTOMER_COLUMNS,
-            priced(
-                conn,
-                &mut c,
-                |conn| report::by_customer(conn, day, i64::MAX),
-                |r| &r.head,
-            )?
-            .iter()
-            .map(|(r, cur)| {
-                let mut row = head(&r.head);
-                row.extend([
-                    r.code.clone().unwrap_or_default(),
-                    r.name.clone().unwrap_or_else(|| customer_name(r)),
-                    r.cards.to_string(),
-                    plain(r.outstanding, cur),
-                ]);
-                row
-            })
-            .collect(),
-        ),
-        "expiring" => (
-            &EXPIRING_COLUMNS,
-            priced(
-                conn,
-                &mut c,
-                |conn| report::expiring(conn, day),
-                |r| &r.head,
-            )?
-            .iter()
-            .map(|(r, cur)| {
-                let mut row = head(&r.head);
-                row.extend([
-                    r.masked(),
-                    r.customer_code.clone().unwrap_or_default(),
-                    r.valid_upto.to_string(),
-                    r.days_left(day).to_string(),
-                    within(r.days_left(day)),
-                    plain(r.balance, cur),
-                ]);
-                row
-            })
-            .collect(),
-        ),
-        _ => (
-            &BREAKAGE_COLUMNS,
-            priced(
-                conn,
-                &mut c,
-                |conn| report::breakage(conn, day),
-                |r| &r.head,
-            )?
-            .iter()
-            .map(|(r, cur)| {
-                let mut row = head(&r.head);
-                row.extend([
-                    r.month.format("%Y-%m").to_string(),
-                    r.cards.to_string(),
-                    plain(r.breakage, cur),
-                ]);
-                row
-            })
-            .collect(),
-        ),
-    };
-    csv_bytes(columns, rows).map_err(|e| AppError::Internal(e.to_string()))
-}
-
 /// GET /reports/gift-cards/{section}.csv.
 async fn download(
     state: web::Data<AppState>,
     user: CurrentUser,
     section: web::Path<String>,
+    query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReportsView)?;
     let section = section.into_inner();
-    let day = user.clock.today();
+    let day = liability::as_of(&query.as_of, user.clock.today())
+        .map_err(|message| AppError::field("as_of", message))?;
     let file = format!("gift-cards-{section}-{}.csv", day.format("%Y-%m-%d"));
     let mut once = Some(section);
     Ok(csv_download(

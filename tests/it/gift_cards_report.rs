@@ -1,13 +1,13 @@
 //! Gift cards beyond their own pages: the customer page's Store credit, a merge taking the cards
 //! along, the expiry run writing off what expired cards held, and the liability report's figures
-//! and CSVs on a small known set of cards.
+//! and CSVs on a small known set of cards, today and at a past month end in the company's day.
 
 use chrono::{Duration, Utc};
 use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::gift_cards::{balance_and_ledger, issue, sale};
+use crate::common::gift_cards::{balance_and_ledger, issue, sale, uuid};
 use crate::common::shop::shop;
 
 #[actix_web::test]
@@ -272,4 +272,259 @@ async fn every_gift_card_list_filter_has_an_index() {
             "till_lookup_misses_token_idx",
         ),
     ]);
+}
+
+/// Moves the ledger entries of card `number` of kind `kind` (and amount `amount`, if given) to
+/// the instant `at`, as if they had been written then.
+fn entry_at(
+    app: &crate::common::TestApp,
+    number: &str,
+    kind: &str,
+    amount: Option<&str>,
+    at: &str,
+) {
+    let amount = amount.map_or_else(String::new, |a| format!(" AND e.amount = {a}"));
+    app.sql(&format!(
+        "UPDATE gift_card_entries e SET created_at = '{at}' FROM gift_cards g \
+         WHERE g.id = e.card_id AND g.number = '{number}' AND e.kind = '{kind}'{amount}"
+    ));
+}
+
+/// Card `number` issued at the instant `at` (its row and its issue entry).
+fn issued_at(app: &crate::common::TestApp, number: &str, at: &str) {
+    app.sql(&format!(
+        "UPDATE gift_cards SET issued_at = '{at}' WHERE number = '{number}'"
+    ));
+    entry_at(app, number, "issue", None, at);
+}
+
+#[actix_web::test]
+async fn the_liability_at_a_past_month_end_is_what_the_ledger_held_then_in_the_company_s_day() {
+    let (app, till) = shop().await;
+    // New York: 03:30 UTC on 1 Dec is still 30 Nov there.
+    app.sql("UPDATE companies SET time_zone = 'America/New_York'");
+    // A: Ana's, issued in October, topped up at 23:00 on 31 Oct (New York; 1 Nov in UTC), then in
+    // November topped up, spent, refunded onto, adjusted, and a sale paid with it cancelled.
+    // B: nobody's, issued in November, Valid Upto 20 Nov: expires in the month, written off on
+    // the 28th. C: Valid Upto 31 Oct: expired before the month, written off on 8 Nov. D: issued
+    // at 22:30 on 30 Nov in New York. E: issued at 01:00 on 1 Dec there.
+    issue(&app, "AAAA2345ABCDEFGH", "100.00", Some("CUST-00002"), None);
+    issue(&app, "BBBB2345ABCDEFGH", "50.00", None, Some("2026-11-20"));
+    issue(
+        &app,
+        "CCCC2345ABCDEFGH",
+        "40.00",
+        Some("CUST-00002"),
+        Some("2026-10-31"),
+    );
+    issue(&app, "DDDD2345ABCDEFGH", "25.00", None, Some("2027-01-15"));
+    issue(&app, "EEEE2345ABCDEFGH", "15.00", None, None);
+    let a = app.count("SELECT id AS n FROM gift_cards WHERE number = 'AAAA2345ABCDEFGH'");
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    marketing.get(&format!("/gift-cards/{a}")).await;
+    for (path, amount, note) in [
+        ("top-up", "20", "Birthday"),
+        ("top-up", "10", "Receipt 7"),
+        ("adjust", "-2.50", "Damaged card"),
+    ] {
+        let done = marketing
+            .post_form(
+                &format!("/gift-cards/{a}/{path}"),
+                &[("amount", amount), ("note", note)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    let card =
+        |amount: &str| json!([{"mode": "gift_card", "amount": amount, "card": "AAAA2345ABCDEFGH"}]);
+    for (n, total, payments) in [
+        (1, "30.00", card("30.00")),
+        (2, "5.00", card("5.00")),
+        (3, "12.50", json!([{"mode": "cash", "amount": "12.50"}])),
+    ] {
+        let made = till
+            .post("/api/v1/invoices", &sale(n, total, payments))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json);
+    }
+    let cancelled = till
+        .post(&format!("/api/v1/invoices/{}/cancel", uuid(2)), &json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    let give_back = json!({
+        "id": uuid(4), "number": "R-4", "posted_at": "2026-11-21T10:00:00Z",
+        "return_against": uuid(3),
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "-1", "price_list_rate": "12.50"}],
+        "payments": card("-12.50"),
+        "totals": {"net_total": "-12.50", "grand_total": "-12.50"}
+    });
+    let returned = till.post("/api/v1/invoices", &give_back).await;
+    assert_eq!(returned.status, StatusCode::CREATED, "{:?}", returned.json);
+    assert_eq!(
+        patron::gift_cards::expiry::run(&mut app.conn(), Utc::now()).unwrap(),
+        2
+    );
+    // When each of those happened.
+    issued_at(&app, "AAAA2345ABCDEFGH", "2026-10-10T15:00:00Z");
+    issued_at(&app, "CCCC2345ABCDEFGH", "2026-10-20T15:00:00Z");
+    issued_at(&app, "BBBB2345ABCDEFGH", "2026-11-03T15:00:00Z");
+    issued_at(&app, "DDDD2345ABCDEFGH", "2026-12-01T03:30:00Z");
+    issued_at(&app, "EEEE2345ABCDEFGH", "2026-12-01T06:00:00Z");
+    let a_moves = [
+        ("top_up", "20", "2026-11-01T03:00:00Z"),
+        ("top_up", "10", "2026-11-15T15:00:00Z"),
+        ("redeem", "-30", "2026-11-10T15:00:00Z"),
+        ("redeem", "-5", "2026-11-11T15:00:00Z"),
+        ("reversal", "5", "2026-11-12T15:00:00Z"),
+        ("refund", "12.50", "2026-11-13T15:00:00Z"),
+        ("adjustment", "-2.50", "2026-11-16T15:00:00Z"),
+    ];
+    for (kind, amount, at) in a_moves {
+        entry_at(&app, "AAAA2345ABCDEFGH", kind, Some(amount), at);
+    }
+    entry_at(
+        &app,
+        "BBBB2345ABCDEFGH",
+        "expiry",
+        None,
+        "2026-11-28T15:00:00Z",
+    );
+    entry_at(
+        &app,
+        "CCCC2345ABCDEFGH",
+        "expiry",
+        None,
+        "2026-11-08T15:00:00Z",
+    );
+
+    // At the close of 31 Oct: A with both top-ups of its October; C expired that night.
+    let october = marketing.get("/reports/gift-cards?as_of=2026-10-31").await;
+    assert_eq!(october.status, StatusCode::OK);
+    october.assert_contains(
+        r#"<td class="num">1</td><td class="num" id="outstanding-total">$120.00</td><td class="num">1</td><td class="num" id="breakage-total">$40.00</td>"#,
+    );
+
+    let page = marketing.get("/reports/gift-cards?as_of=2026-11-30").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"name="as_of" type="date" value="2026-11-30""#);
+    page.assert_contains("As of the close of 30 Nov 2026, days in America/New_York.");
+    // The last month end is a link away (which one depends on when the test runs).
+    let last_end = patron_rules::gift_cards::liability::month_ends_before(
+        patron_rules::Clock::from_name("America/New_York").today(),
+        1,
+    )[0];
+    page.assert_contains(&format!(
+        r#"<a href="/reports/gift-cards?as_of={last_end}""#
+    ));
+    page.assert_contains("Movements, 1 Nov 2026 – 30 Nov 2026");
+    // 120 + 75 issued (B, and D at 22:30 on the 30th) + 10 − 30 (the 5 cancelled counts for
+    // nothing) + 12.50 − 2.50 − 50 (B; C was breakage before the month) = 135.
+    let statement: Vec<(&str, &str)> = vec![
+        ("Opening balance", "$120.00"),
+        ("Issued", "$75.00"),
+        ("Topped up", "$10.00"),
+        ("Spent", "-$30.00"),
+        ("Refunded", "$12.50"),
+        ("Adjusted", "-$2.50"),
+        ("Expired", "-$50.00"),
+        ("Closing balance", "$135.00"),
+    ];
+    for (label, amount) in &statement {
+        page.assert_contains(&format!(
+            r#"<th scope="row">{label}</th><td class="num">{amount}</td>"#
+        ));
+    }
+    let cents = |shown: &str| -> i64 {
+        let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+        let value: i64 = digits.parse().unwrap();
+        if shown.starts_with('-') {
+            -value
+        } else {
+            value
+        }
+    };
+    let carried: i64 = statement[..7].iter().map(|(_, a)| cents(a)).sum();
+    assert_eq!(
+        carried,
+        cents(statement[7].1),
+        "opening + movements = closing"
+    );
+    // The closing balance is the outstanding one: A's 110 and D's 25; B's 50 and C's 40 broke.
+    page.assert_contains(
+        r#"<td class="num">2</td><td class="num" id="outstanding-total">$135.00</td><td class="num">2</td><td class="num" id="breakage-total">$90.00</td>"#,
+    );
+    page.assert_contains("<td>Oct 2026</td><td class=\"num\">2</td><td class=\"num\">$140.00</td><td class=\"num\">$110.00</td>");
+    page.assert_contains("<td>Nov 2026</td><td class=\"num\">2</td><td class=\"num\">$75.00</td><td class=\"num\">$25.00</td>");
+    page.assert_lacks("<td>Dec 2026</td>");
+    page.assert_contains(
+        r#"Ana Lima (CUST-00002)</a></td><td class="num">1</td><td class="num">$110.00</td>"#,
+    );
+    page.assert_contains(r#"<td class="num">$0.00 on 0 cards</td><td class="num">$25.00 on 1 card</td><td class="num">$25.00 on 1 card</td>"#);
+    page.assert_contains(r#"href="/reports/gift-cards/movements.csv?as_of=2026-11-30""#);
+
+    // Each file says the same as the page.
+    let company = app.text("SELECT name AS t FROM companies");
+    let csv = |section: &'static str| {
+        let marketing = &marketing;
+        async move {
+            let got = marketing
+                .get(&format!(
+                    "/reports/gift-cards/{section}.csv?as_of=2026-11-30"
+                ))
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{section}");
+            got.body
+        }
+    };
+    assert_eq!(
+        csv("movements").await,
+        format!(
+            "Company,Currency,From,To,Opening Balance,Issued,Topped Up,Spent,Refunded,Adjusted,Expired,Closing Balance\n\
+             {company},USD,2026-11-01,2026-11-30,120.00,75.00,10.00,-30.00,12.50,-2.50,-50.00,135.00\n"
+        )
+    );
+    assert_eq!(
+        csv("months").await,
+        format!(
+            "Company,Currency,Month Issued,Cards,Issued Value,Outstanding\n\
+             {company},USD,2026-10,2,140.00,110.00\n\
+             {company},USD,2026-11,2,75.00,25.00\n"
+        )
+    );
+    assert_eq!(
+        csv("customers").await,
+        format!(
+            "Company,Currency,Customer Code,Customer,Cards,Outstanding\n\
+             {company},USD,CUST-00002,Ana Lima,1,110.00\n\
+             {company},USD,,No customer,1,25.00\n"
+        )
+    );
+    assert_eq!(
+        csv("expiring").await,
+        format!(
+            "Company,Currency,Card,Customer Code,Valid Upto,Days Left,Within,Balance\n\
+             {company},USD,•••• EFGH,,2027-01-15,46,60 days,25.00\n"
+        )
+    );
+    assert_eq!(
+        csv("breakage").await,
+        format!(
+            "Company,Currency,Month Expired,Cards,Breakage\n\
+             {company},USD,2026-11,1,50.00\n\
+             {company},USD,2026-10,1,40.00\n"
+        )
+    );
+
+    // A day to come is refused by the field; the figures stay today's.
+    let ahead = marketing.get("/reports/gift-cards?as_of=2099-01-01").await;
+    assert_eq!(ahead.status, StatusCode::OK);
+    ahead.assert_contains(
+        r#"<p class="field-error" id="f-as_of-error">1 Jan 2099 has not come yet: choose today ("#,
+    );
+    ahead.assert_contains(r#"value="2099-01-01""#);
+    ahead.assert_contains("(today: figures so far)");
+    let file = marketing
+        .get("/reports/gift-cards/movements.csv?as_of=2099-01-01")
+        .await;
+    assert_eq!(file.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -103,6 +103,13 @@ async fn promotions(app: &TestApp, till: &crate::common::ApiClient) -> Vec<(Stri
         Some("CUST-00002"),
         None,
     );
+    // Issued in November, so that the liability as of its last day has figures to show.
+    app.sql(&format!(
+        "UPDATE gift_cards SET issued_at = '2026-11-15T15:00:00Z' WHERE id = {card}"
+    ));
+    app.sql(&format!(
+        "UPDATE gift_card_entries SET created_at = '2026-11-15T15:00:00Z' WHERE card_id = {card}"
+    ));
     let alice = referrals::alice(app);
     let code = referrals::code(app, alice, "ALICE-FRIENDS", &welcome);
     let (marketing, _) = app.signed_in(Role::Marketing).await;
@@ -150,6 +157,10 @@ async fn promotions(app: &TestApp, till: &crate::common::ApiClient) -> Vec<(Stri
         ("offer-effectiveness", format!("/reports/offers?{days}")),
         ("coupon-uses", format!("/reports/coupons?{days}")),
         ("gift-card-liability", "/reports/gift-cards".to_owned()),
+        (
+            "gift-card-liability-november",
+            "/reports/gift-cards?as_of=2026-11-30".to_owned(),
+        ),
         ("loyalty-reports", "/loyalty/reports".to_owned()),
     ]
     .into_iter()

@@ -1,12 +1,15 @@
 //! Gift cards' pure rules: card numbers people can read off a card and type (16 characters
 //! without look-alikes, drawn from a CSPRNG), the state a card is in on a day, what each ledger
-//! entry is called, and which amounts a card takes.
+//! entry is called, and which amounts a card takes; the liability report's days and movements in
+//! `liability`.
 
 use chrono::NaiveDate;
 use rand::Rng;
 use rust_decimal::Decimal;
 
 use crate::Currency;
+
+pub mod liability;
 
 /// The characters of a card number: A–Z and 2–9 without 0/O, 1/I/L, so that one read aloud or
 /// typed from a printed card cannot be mistaken for another.
