@@ -217,21 +217,15 @@ fn build(
             .then(|| format!("/offers/simulator?{}", today_form.query()));
         (said, link)
     });
-    let draft = match model::parse(&form, wanted && action == Action::Price) {
-        Ok(draft) => Some(draft),
-        Err(found) => {
-            for (field, message) in found.iter() {
-                errors.add(field, message);
-            }
-            None
-        }
-    };
-    let Some(mut draft) = draft.filter(|d| wanted && errors.is_empty() && !d.lines.is_empty())
-    else {
+    let (mut draft, found) = model::read(&form, wanted && action == Action::Price);
+    if !wanted {
         return Ok(finish(
             form, action, stores, errors, candidates, loaded, None,
         ));
-    };
+    }
+    for (field, message) in found.iter() {
+        errors.add(field, message);
+    }
     let codes: Vec<String> = draft.lines.iter().map(|l| l.item_code.clone()).collect();
     let mut known = lookup::items(conn, &codes)?;
     // What is no Item Code may be an item's name (typed whole rather than picked).
@@ -268,13 +262,13 @@ fn build(
         None => None,
     };
     let scope = pricing::store_scope(conn, store.id)?;
-    let customer_known = !errors.has("customer");
+    let sale_known = !errors.has("customer") && !errors.has("date") && !errors.has("coupons");
     let customer = customer.or(scope.default_customer_id);
     let day = draft.day.unwrap_or(today);
     let at = model::instant(day, clock, now);
     // The coupon codes are checked whatever else is wrong with the cart, so that a mistyped
-    // code is named at once (for whom the cart is, when the customer is known).
-    let checked = if customer_known {
+    // code is named at once (for whom and on which day the cart is, once those are known).
+    let checked = if sale_known {
         lookup::coupons(conn, &scope, customer, at, &draft.coupons, check)?
     } else {
         Vec::new()
@@ -287,7 +281,7 @@ fn build(
         .into_iter()
         .filter_map(|(code, said)| said.ok().map(|offer| (code, offer)))
         .collect();
-    if !errors.is_empty() {
+    if !errors.is_empty() || draft.lines.is_empty() {
         let mut built = finish(form, action, stores, errors, candidates, loaded, None);
         built.refused = refused;
         return Ok(built);
@@ -483,26 +477,30 @@ struct RateInput {
     value: String,
 }
 
-/// The Rate input of line `row`, filled with the price of `item` (empty for an unknown item).
+/// The Rate input of line `row`, filled with the price of `item`, a code or an item's whole name
+/// (empty for an unknown item).
 async fn rate(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<RateQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&READERS)?;
-    let code = query
-        .item
-        .split(" · ")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_uppercase();
-    let found = if code.is_empty() {
+    let typed = picked(&query.item).to_owned();
+    let found = if typed.is_empty() {
         HashMap::new()
     } else {
         state
             .db
-            .run(move |conn| Ok(lookup::items(conn, &[code])?))
+            .run(move |conn| {
+                let by_code = lookup::items(conn, &[typed.to_uppercase()])?;
+                if !by_code.is_empty() {
+                    return Ok(by_code);
+                }
+                Ok(match names::item(conn, &typed)? {
+                    Ok(named) => lookup::items(conn, &[named.item_code])?,
+                    Err(_) => HashMap::new(),
+                })
+            })
             .await?
     };
     let value = found

@@ -187,6 +187,13 @@ pub fn line_field(name: &str, row: usize) -> String {
 /// Reads `form` into a draft, or the messages by field. `priced` says whether the cart must
 /// hold a line (a request to price it, rather than to add a line).
 pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
+    let (draft, errors) = read(form, priced);
+    errors.into_result(draft)
+}
+
+/// As `parse`, but the draft comes with the messages: what was read well (the lines without
+/// mistakes, the customer, the coupon codes) can still be looked up while the rest is fixed.
+pub fn read(form: &SimForm, priced: bool) -> (Draft, FieldErrors) {
     let mut errors = FieldErrors::new();
     let mut lines = Vec::new();
     if form.lines.len() > MAX_LINES {
@@ -283,12 +290,13 @@ pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
             format!("A sale takes at most {MAX_COUPONS} coupon codes."),
         );
     }
-    errors.into_result(Draft {
+    let draft = Draft {
         lines,
         day,
         customer,
         coupons,
-    })
+    };
+    (draft, errors)
 }
 
 /// The instant a cart of posting date `day` is priced at: now when `day` is the company's today;

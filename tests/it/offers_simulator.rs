@@ -254,11 +254,16 @@ async fn a_coupon_that_cannot_be_used_says_why_by_its_field_in_the_tills_words()
         .await;
     ana.assert_lacks("f-coupons-error");
 
-    // A cart with another mistake still names a mistyped code at once.
+    // A cart with other mistakes still names a mistyped code at once.
     let wrong = marketing
-        .get("/offers/simulator?store=NORTH&item=NOSUCH&qty=1&rate=&coupons=SAVE1O")
+        .get(
+            "/offers/simulator?store=NORTH&coupons=SAVE1O\
+             &item=NOSUCH&qty=1&rate=&item=TEE-BLK-M&qty=0&rate=",
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains(r#"id="f-item-0-error">No item has the code or name NOSUCH.</p>"#);
+    wrong.assert_contains(r#"id="f-qty-1-error">Enter a Qty above 0"#);
     wrong.assert_contains("<li>No coupon has the code SAVE1O.</li>");
     wrong.assert_contains(r#"aria-describedby="f-coupons-hint f-coupons-error""#);
 }
@@ -472,6 +477,13 @@ async fn the_rate_of_a_chosen_item_and_a_new_line_come_as_fragments() {
         rate.body.trim(),
         r#"<input id="f-rate-3" name="rate" type="text" inputmode="decimal" value="7.50" autocomplete="off" placeholder="Item's price">"#
     );
+    // An item's whole name brings its price too.
+    marketing
+        .get_fragment("/offers/simulator/rate?item=red+cap&row=4")
+        .await
+        .assert_contains(
+            r#"id="f-rate-4" name="rate" type="text" inputmode="decimal" value="7.50""#,
+        );
     let unknown = marketing
         .get_fragment("/offers/simulator/rate?item=NOSUCH&row=n1%22x")
         .await;
