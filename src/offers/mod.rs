@@ -26,6 +26,7 @@ pub mod shopper;
 pub mod simulator;
 pub mod simulator_lookup;
 pub mod simulator_model;
+pub mod simulator_names;
 pub mod terms_view;
 pub mod uses;
 

@@ -148,6 +148,9 @@ pub struct OfferOutcome {
     pub title: String,
     /// None when it applied; else why not.
     pub reason: Option<String>,
+    /// Whether the sale's one Grand Total offer went to another that gives more (the simulator
+    /// says which, and whose coupon brought it).
+    pub displaced: bool,
 }
 
 /// A priced cart.
@@ -407,12 +410,14 @@ fn shape(
             offer: *r,
             title: title(r),
             reason: None,
+            displaced: false,
         })
         .collect();
     outcomes.extend(priced.missed.iter().map(|(r, reason)| OfferOutcome {
         offer: *r,
         title: title(r),
         reason: Some(reason.to_string()),
+        displaced: matches!(reason, rules::Reason::AnotherGrandTotal { .. }),
     }));
     PricedCart {
         lines,

@@ -18,6 +18,7 @@ use super::access::READERS;
 use super::pricing::{self, CouponCheck, CouponCodes, WantedLine};
 use super::simulator_lookup::{self as lookup, Candidate, Found, StoreChoice};
 use super::simulator_model::{self as model, Action, LineInput, Outcome, SimForm, line_field};
+use super::simulator_names as names;
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, FieldErrors, PageCtx, render, render_status};
 
@@ -122,9 +123,10 @@ async fn page(
     let (mut form, action, asked) = SimForm::from_pairs(&query);
     form.apply(action);
     let (check, home_store) = (coupons.0, user.store_id);
+    let show_people = user.can(Permission::CustomersView);
     let built = state
         .db
-        .run(move |conn| build(conn, form, action, asked, home_store, check))
+        .run(move |conn| build(conn, form, action, asked, (home_store, show_people), check))
         .await?;
     let status = if built.errors.is_empty() {
         StatusCode::OK
@@ -141,7 +143,7 @@ async fn page(
         candidates: built.candidates,
         loaded: built.loaded,
         priced: built.priced,
-        customer_picker: user.can(Permission::CustomersView),
+        customer_picker: show_people,
     };
     if wants_fragment(&req) {
         render_status(status, &page.as_sim())
@@ -151,12 +153,13 @@ async fn page(
 }
 
 /// Reads the form against the database and prices it when it holds a cart without mistakes.
+/// The pair is the person's own store and whether they may read other customers' names.
 fn build(
     conn: &mut PgConnection,
     mut form: SimForm,
     mut action: Action,
     asked: bool,
-    home_store: Option<i64>,
+    (home_store, show_people): (Option<i64>, bool),
     check: CouponCheck,
 ) -> Result<Built, AppError> {
     let stores = lookup::stores(conn)?;
@@ -214,47 +217,75 @@ fn build(
             .then(|| format!("/offers/simulator?{}", today_form.query()));
         (said, link)
     });
-    let draft = match model::parse(&form, wanted && action == Action::Price) {
-        Ok(draft) => Some(draft),
-        Err(found) => {
-            for (field, message) in found.iter() {
-                errors.add(field, message);
-            }
-            None
-        }
-    };
-    let Some(draft) = draft.filter(|d| wanted && errors.is_empty() && !d.lines.is_empty()) else {
+    let (mut draft, found) = model::read(&form, wanted && action == Action::Price);
+    if !wanted {
         return Ok(finish(
             form, action, stores, errors, candidates, loaded, None,
         ));
-    };
+    }
+    for (field, message) in found.iter() {
+        errors.add(field, message);
+    }
     let codes: Vec<String> = draft.lines.iter().map(|l| l.item_code.clone()).collect();
     let mut known = lookup::items(conn, &codes)?;
-    for line in &draft.lines {
-        if !known.contains_key(&line.item_code) {
-            errors.add(
-                &line_field("item", line.row),
-                format!("No item has the code {}.", line.item_code),
-            );
+    // What is no Item Code may be an item's name (typed whole rather than picked).
+    for line in &mut draft.lines {
+        if known.contains_key(&line.item_code) {
+            continue;
+        }
+        let typed = form.lines.get(line.row).map_or("", |l| picked(&l.item));
+        match names::item(conn, typed)? {
+            Ok(found) => {
+                known.extend(lookup::items(conn, std::slice::from_ref(&found.item_code))?);
+                if let Some(typed) = form.lines.get_mut(line.row) {
+                    typed.item.clone_from(&found.item_code);
+                }
+                line.item_code = found.item_code;
+            }
+            Err(message) => errors.add(&line_field("item", line.row), message),
         }
     }
     let customer = match &draft.customer {
         Some(code) => match lookup::customer_by_code(conn, code)? {
             Some((id, _)) => Some(id),
-            None => {
-                errors.add("customer", format!("No customer has the code {code}."));
-                None
-            }
+            None => match names::customer(conn, picked(&form.customer), show_people)? {
+                Ok(found) => {
+                    form.customer = found.code;
+                    Some(found.id)
+                }
+                Err(message) => {
+                    errors.add("customer", message);
+                    None
+                }
+            },
         },
         None => None,
     };
-    if !errors.is_empty() {
-        return Ok(finish(
-            form, action, stores, errors, candidates, loaded, None,
-        ));
-    }
     let scope = pricing::store_scope(conn, store.id)?;
+    let sale_known = !errors.has("customer") && !errors.has("date") && !errors.has("coupons");
     let customer = customer.or(scope.default_customer_id);
+    let day = draft.day.unwrap_or(today);
+    let at = model::instant(day, clock, now);
+    // The coupon codes are checked whatever else is wrong with the cart, so that a mistyped
+    // code is named at once (for whom and on which day the cart is, once those are known).
+    let checked = if sale_known {
+        lookup::coupons(conn, &scope, customer, at, &draft.coupons, check)?
+    } else {
+        Vec::new()
+    };
+    let mut refused: Vec<(String, String)> = checked
+        .iter()
+        .filter_map(|(code, said)| said.as_ref().err().map(|why| (code.clone(), why.clone())))
+        .collect();
+    let accepted: Vec<(String, i64)> = checked
+        .into_iter()
+        .filter_map(|(code, said)| said.ok().map(|offer| (code, offer)))
+        .collect();
+    if !errors.is_empty() || draft.lines.is_empty() {
+        let mut built = finish(form, action, stores, errors, candidates, loaded, None);
+        built.refused = refused;
+        return Ok(built);
+    }
     let mut wanted_lines = Vec::with_capacity(draft.lines.len());
     for line in &draft.lines {
         let rate = match (line.rate, known.get(&line.item_code)) {
@@ -275,10 +306,9 @@ fn build(
             manual_discount: rust_decimal::Decimal::ZERO,
         });
     }
-    let day = draft.day.unwrap_or(today);
-    let at = model::instant(day, clock, now);
+    let accepted_codes: Vec<String> = accepted.iter().map(|(code, _)| code.clone()).collect();
     let coupon_codes = CouponCodes {
-        codes: &draft.coupons,
+        codes: &accepted_codes,
         check,
     };
     let priced =
@@ -297,21 +327,15 @@ fn build(
         }
         Err(other) => return Err(other),
     };
-    let refused: Vec<(String, String)> = draft
-        .coupons
-        .iter()
-        .enumerate()
-        .filter_map(|(i, code)| {
-            refused_by_place
-                .get(&format!("coupon_codes[{i}]"))
-                .map(|why| (code.clone(), why.to_owned()))
-        })
-        .collect();
-    let coupons_used = draft
-        .coupons
-        .iter()
-        .filter(|c| !refused.iter().any(|(r, _)| r == *c))
-        .cloned()
+    // A code checked a moment ago may be refused now (its last use just taken at a till).
+    for (i, code) in accepted_codes.iter().enumerate() {
+        if let Some(why) = refused_by_place.get(&format!("coupon_codes[{i}]")) {
+            refused.push((code.clone(), why.to_owned()));
+        }
+    }
+    let coupons_used: Vec<(String, i64)> = accepted
+        .into_iter()
+        .filter(|(code, _)| !refused.iter().any(|(r, _)| r == code))
         .collect();
     let missing: Vec<String> = cart
         .lines
@@ -345,14 +369,14 @@ fn build(
             .map(|why| format!("Not credited: {why}."))
     };
     let priced = Priced {
-        outcome: model::outcome(&cart, &names),
+        outcome: model::outcome(&cart, &names, &coupons_used),
         context: format!(
             "{} · {who} · {}",
             store.label(),
             crate::web::format::day(day)
         ),
         bonus_note,
-        coupons_used,
+        coupons_used: coupons_used.into_iter().map(|(code, _)| code).collect(),
     };
     let mut built = finish(
         form,
@@ -365,6 +389,11 @@ fn build(
     );
     built.refused = refused;
     Ok(built)
+}
+
+/// What a field holds once a picker's "CODE · Name" is cut to its code.
+fn picked(typed: &str) -> &str {
+    typed.split(" · ").next().unwrap_or_default().trim()
 }
 
 /// `lines[2].qty` as the form's field of that line (`qty_5`).
@@ -448,26 +477,30 @@ struct RateInput {
     value: String,
 }
 
-/// The Rate input of line `row`, filled with the price of `item` (empty for an unknown item).
+/// The Rate input of line `row`, filled with the price of `item`, a code or an item's whole name
+/// (empty for an unknown item).
 async fn rate(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<RateQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require_any(&READERS)?;
-    let code = query
-        .item
-        .split(" · ")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_uppercase();
-    let found = if code.is_empty() {
+    let typed = picked(&query.item).to_owned();
+    let found = if typed.is_empty() {
         HashMap::new()
     } else {
         state
             .db
-            .run(move |conn| Ok(lookup::items(conn, &[code])?))
+            .run(move |conn| {
+                let by_code = lookup::items(conn, &[typed.to_uppercase()])?;
+                if !by_code.is_empty() {
+                    return Ok(by_code);
+                }
+                Ok(match names::item(conn, &typed)? {
+                    Ok(named) => lookup::items(conn, &[named.item_code])?,
+                    Err(_) => HashMap::new(),
+                })
+            })
             .await?
     };
     let value = found

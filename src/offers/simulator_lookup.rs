@@ -1,5 +1,6 @@
 //! What the offer simulator reads besides the offers: the stores a cart can be priced for, the
-//! items and customers the form names, and a past invoice to try ("Try on invoice").
+//! items and customers the form names, the coupon codes it carries, and a past invoice to try
+//! ("Try on invoice").
 
 use std::collections::HashMap;
 
@@ -10,6 +11,8 @@ use patron_rules::catalog::rate_text;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use super::in_force;
+use super::pricing::{CouponAsk, CouponCheck, StoreScope};
 use super::simulator_model::{LineInput, SimForm};
 use crate::db::schema::{
     companies, customers, invoice_lines, invoices, items, pos_profiles, stores,
@@ -105,6 +108,37 @@ pub fn customer(conn: &mut PgConnection, id: i64) -> QueryResult<(String, String
         .select((customers::code, customers::first_name, customers::last_name))
         .first::<(String, String, String)>(conn)
         .map(|(code, first, last)| (code, format!("{first} {last}").trim().to_owned()))
+}
+
+/// Each of `codes` checked as the till's coupon validation checks it (`check`, the rule the app
+/// wires in) for `customer` at `store` at `at`: the offer it makes eligible, or the till's
+/// sentence for why it may not be used.
+pub fn coupons(
+    conn: &mut PgConnection,
+    store: &StoreScope,
+    customer: Option<i64>,
+    at: DateTime<Utc>,
+    codes: &[String],
+    check: CouponCheck,
+) -> QueryResult<Vec<(String, Result<i64, String>)>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let loaded = in_force::of_company(conn, store.company_id)?;
+    let offers = loaded.at(at);
+    let on = store.clock.date(at);
+    codes
+        .iter()
+        .map(|code| {
+            let ask = CouponAsk {
+                code,
+                store,
+                customer,
+                on,
+            };
+            Ok((code.clone(), check(conn, &ask, &offers)?))
+        })
+        .collect()
 }
 
 /// An invoice a typed number names when several do, for the person to choose.

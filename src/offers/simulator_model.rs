@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use patron_rules::offers::Reason;
 use patron_rules::stores::typed_number;
 use patron_rules::{Clock, Currency};
 use rust_decimal::Decimal;
@@ -186,6 +187,13 @@ pub fn line_field(name: &str, row: usize) -> String {
 /// Reads `form` into a draft, or the messages by field. `priced` says whether the cart must
 /// hold a line (a request to price it, rather than to add a line).
 pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
+    let (draft, errors) = read(form, priced);
+    errors.into_result(draft)
+}
+
+/// As `parse`, but the draft comes with the messages: what was read well (the lines without
+/// mistakes, the customer, the coupon codes) can still be looked up while the rest is fixed.
+pub fn read(form: &SimForm, priced: bool) -> (Draft, FieldErrors) {
     let mut errors = FieldErrors::new();
     let mut lines = Vec::new();
     if form.lines.len() > MAX_LINES {
@@ -282,12 +290,13 @@ pub fn parse(form: &SimForm, priced: bool) -> Result<Draft, FieldErrors> {
             format!("A sale takes at most {MAX_COUPONS} coupon codes."),
         );
     }
-    errors.into_result(Draft {
+    let draft = Draft {
         lines,
         day,
         customer,
         coupons,
-    })
+    };
+    (draft, errors)
 }
 
 /// The instant a cart of posting date `day` is priced at: now when `day` is the company's today;
@@ -339,14 +348,18 @@ pub struct OfferRow {
 pub struct Outcome {
     /// Paid lines, then free lines.
     pub lines: Vec<PricedRow>,
-    /// The Grand Total offer's Title and discount.
+    /// The lines at their Rates (Net Total before the lines' discounts); none when no line has
+    /// a discount, so that the Totals start at Net Total.
+    pub list_total: Option<String>,
+    /// The lines' discounts, one row per offer ("Tees 10% (item discount)", "−$6.00"), in the
+    /// order the lines show them: what takes the lines at their Rates to Net Total.
+    pub line_discounts: Vec<(String, String)>,
+    /// The Grand Total offer's Title and discount: what takes Net Total to Grand Total.
     pub grand_total_offer: Option<(String, String)>,
     /// Bonus points, and the offer giving them.
     pub bonus: Vec<(String, i64)>,
     /// Net Total.
     pub net_total: String,
-    /// Discount (the lines').
-    pub discount: String,
     /// Grand Total.
     pub grand_total: String,
     /// Offers that gave something, with what.
@@ -357,8 +370,13 @@ pub struct Outcome {
     pub not_in_cart: Vec<OfferRow>,
 }
 
-/// `cart` as the page shows it; `names` holds the item names by code.
-pub fn outcome(cart: &PricedCart, names: &HashMap<String, String>) -> Outcome {
+/// `cart` as the page shows it; `names` holds the item names by code, `coupons` the coupon codes
+/// the cart carried with the offer each made eligible.
+pub fn outcome(
+    cart: &PricedCart,
+    names: &HashMap<String, String>,
+    coupons: &[(String, i64)],
+) -> Outcome {
     let currency = &cart.currency;
     let money = |amount: Decimal| currency.format(amount);
     let lines = cart
@@ -391,26 +409,84 @@ pub fn outcome(cart: &PricedCart, names: &HashMap<String, String>) -> Outcome {
         };
         match &o.reason {
             None => applied.push(row(gave(cart, &o.title, currency))),
-            Some(reason) if reason == "none of its items in the cart" => {
+            Some(reason) if *reason == Reason::NotInCart.to_string() => {
                 not_in_cart.push(row(reason.clone()));
             }
-            Some(reason) => missed.push(row(reason.clone())),
+            Some(reason) => missed.push(row(displaced(cart, o, reason, coupons))),
         }
     }
+    let line_discounts = line_discounts(cart);
     Outcome {
         lines,
+        list_total: (!line_discounts.is_empty())
+            .then(|| money(cart.net_total + cart.discount_amount)),
+        line_discounts: line_discounts
+            .into_iter()
+            .map(|(by, amount)| (by, format!("−{}", money(amount))))
+            .collect(),
         grand_total_offer: cart
             .grand_total_offer
             .as_ref()
             .map(|(title, amount)| (title.clone(), money(*amount))),
         bonus: cart.bonus_points.clone(),
         net_total: money(cart.net_total),
-        discount: money(cart.discount_amount),
         grand_total: money(cart.grand_total),
         applied,
         missed,
         not_in_cart,
     }
+}
+
+/// The lines' discounts by what gave them, in the order the lines show them: an offer's Title
+/// with what kind of discount it is, or "Customer group discount".
+fn line_discounts(cart: &PricedCart) -> Vec<(String, Decimal)> {
+    let mut rows: Vec<(String, Decimal)> = Vec::new();
+    for line in cart.lines.iter().filter(|l| !l.discount_amount.is_zero()) {
+        let by = match &line.offer {
+            Some(title) if line.is_offer => format!("{title} (free items)"),
+            Some(title) => format!("{title} (item discount)"),
+            None => "Customer group discount".to_owned(),
+        };
+        match rows.iter_mut().find(|(seen, _)| *seen == by) {
+            Some((_, amount)) => *amount += line.discount_amount,
+            None => rows.push((by, line.discount_amount)),
+        }
+    }
+    rows
+}
+
+/// Why offer `o` did not apply, in words: as the engine says it, except when another Grand
+/// Total offer took its place (one per sale), which names that offer and, when a coupon brought
+/// it (or this one), the coupon.
+fn displaced(
+    cart: &PricedCart,
+    o: &super::pricing::OfferOutcome,
+    reason: &str,
+    coupons: &[(String, i64)],
+) -> String {
+    let Some((winner, _)) = cart.grand_total_offer.as_ref().filter(|_| o.displaced) else {
+        return reason.to_owned();
+    };
+    let coupon_of = |id: i64| {
+        coupons
+            .iter()
+            .find(|(_, offer)| *offer == id)
+            .map(|(c, _)| c)
+    };
+    let by_coupon = cart
+        .offers
+        .iter()
+        .filter(|w| w.reason.is_none() && w.title == *winner)
+        .find_map(|w| coupon_of(w.offer.id));
+    let gives_more = match by_coupon {
+        Some(code) => format!("the coupon {code}'s offer {winner} gives more"),
+        None => format!("the offer {winner} gives more"),
+    };
+    let mine = match coupon_of(o.offer.id) {
+        Some(code) => format!("coupon {code} is valid, but "),
+        None => String::new(),
+    };
+    format!("{mine}{gives_more} (one Grand Total offer per sale)")
 }
 
 /// What offer `title` gave on `cart`, in words.

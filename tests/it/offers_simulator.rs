@@ -1,9 +1,12 @@
 //! The offer simulator as marketing uses it: a cart priced as the tills would price it, with
 //! each line's discount and its offer, free lines and why an offer missed; a past invoice
-//! loaded with "Try on invoice"; the Rate filled from the item's price; who may use it; and, in
-//! Chromium, a line added and the cart priced at a laptop's and a phone's width.
+//! loaded with "Try on invoice"; the Rate filled from the item's price; items and customers by
+//! name; coupons refused in the till's words; Totals that add up row by row; a Grand Total offer
+//! displaced by a coupon's; who may use it; and, in Chromium, a line added and the cart priced
+//! at a laptop's and a phone's width.
 
 use fantoccini::{Client, Locator};
+use patron_rules::coupons::Refusal;
 use patron_rules::users::Role;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
@@ -11,8 +14,8 @@ use serde_json::json;
 
 use crate::browser::{Driver, click, open_browser, sign_in, text_of, type_into};
 use crate::common::TestApp;
-use crate::common::offers;
 use crate::common::shop::shop;
+use crate::common::{coupons, offers};
 
 /// Tees 10% over 50.00, a cap free with every 3 tees, and a Grand Total offer far out of reach.
 fn promotions(app: &TestApp) {
@@ -81,7 +84,7 @@ async fn a_cart_is_priced_with_each_lines_offer_and_why_the_others_missed() {
         .get(&CART.replace("coupons=", "coupons=NOPE-123"))
         .await;
     assert_eq!(coupon.status, StatusCode::OK);
-    coupon.assert_contains(r#"<li><code>NOPE-123</code> not used: "#);
+    coupon.assert_contains("<li>No coupon has the code NOPE-123.</li>");
     coupon.assert_contains(r#"aria-describedby="f-coupons-hint f-coupons-error""#);
     coupon.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
 
@@ -99,10 +102,10 @@ async fn a_cart_is_priced_with_each_lines_offer_and_why_the_others_missed() {
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     unknown.assert_contains(
-        r#"<p class="field-error" id="f-item-0-error">No item has the code NOSUCH.</p>"#,
+        r#"<p class="field-error" id="f-item-0-error">No item has the code or name NOSUCH.</p>"#,
     );
     unknown.assert_contains(
-        r#"<p class="field-error" id="f-customer-error">No customer has the code CUST-99999.</p>"#,
+        r#"<p class="field-error" id="f-customer-error">No customer has the code or name CUST-99999.</p>"#,
     );
 
     // Without JavaScript, Remove and Add line come back through the server, the cart priced.
@@ -119,6 +122,254 @@ async fn a_cart_is_priced_with_each_lines_offer_and_why_the_others_missed() {
         .get("/offers")
         .await
         .assert_contains(r#"<a href="/offers/simulator">Offer simulator</a>"#);
+}
+
+/// The Totals card as it reads: one "label | figure" per row, top to bottom.
+fn totals(body: &str) -> Vec<String> {
+    let start = body.find(r#"id="sim-totals">"#).unwrap();
+    let card = &body[start..start + body[start..].find("</dl>").unwrap()];
+    let cell = |tag: &str, html: &str| -> String {
+        let inner = html.split_once('>').map_or("", |(_, rest)| rest);
+        inner
+            .split(&format!("</{tag}>"))
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    card.split("<dt")
+        .skip(1)
+        .map(|row| {
+            let (dt, dd) = row.split_once("<dd").unwrap();
+            format!("{} | {}", cell("dt", dt), cell("dd", dd))
+        })
+        .collect()
+}
+
+/// The Totals of `CART` from Net Total down: `offer` ("Title | −$1.23") as its Grand Total offer.
+fn assert_net_to_grand(body: &str, offer: &str, grand_total: &str) {
+    let (title, amount) = offer.split_once(" | ").unwrap();
+    assert_eq!(
+        totals(body)[3..],
+        [
+            "Net Total | $61.47".to_owned(),
+            format!("{title} (Grand Total offer) | {amount}"),
+            format!("Grand Total | {grand_total}"),
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn the_totals_go_row_by_row_from_the_lines_to_the_grand_total() {
+    let (app, _till) = shop().await;
+    promotions(&app);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // Three tees at 19.99 and a cap at 7.50, with a second cap free: 74.97 at their Rates.
+    let page = marketing.get(CART).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        totals(&page.body),
+        [
+            "Lines at their Rates | $74.97",
+            "Tees 10% over 50 (item discount) | −$6.00",
+            "Cap with 3 tees (free items) | −$7.50",
+            "Net Total | $61.47",
+            "Grand Total | $61.47",
+        ]
+    );
+
+    // A Grand Total offer takes Net Total to Grand Total on its own row.
+    let mut two = offers::terms("2% off every sale", "grand_total");
+    two.discount_percentage = Decimal::from(2);
+    offers::make(&app, two);
+    let page = marketing.get(CART).await;
+    assert_net_to_grand(&page.body, "2% off every sale | −$1.23", "$60.24");
+
+    // With no line discount the Totals start at Net Total.
+    let plain = marketing
+        .get("/offers/simulator?store=NORTH&item=CAP-RED&qty=1&rate=")
+        .await;
+    assert_eq!(
+        totals(&plain.body),
+        [
+            "Net Total | $7.50",
+            "2% off every sale (Grand Total offer) | −$0.15",
+            "Grand Total | $7.35",
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn a_coupon_that_cannot_be_used_says_why_by_its_field_in_the_tills_words() {
+    let (app, _till) = shop().await;
+    promotions(&app);
+    let offer = coupons::offer(&app);
+    for code in ["SHUT", "GONE", "OLD1", "ANAS", "GOOD"] {
+        coupons::make(&app, offer, code, 0);
+    }
+    app.sql("UPDATE coupons SET disabled = true WHERE code = 'SHUT'");
+    app.sql("UPDATE coupons SET maximum_use = 2, used = 2 WHERE code = 'GONE'");
+    app.sql("UPDATE coupons SET valid_upto = '2026-01-31' WHERE code = 'OLD1'");
+    app.sql(
+        "UPDATE coupons SET coupon_type = 'gift_card', maximum_use = 1, \
+         customer_id = (SELECT id FROM customers WHERE first_name = 'Ana') WHERE code = 'ANAS'",
+    );
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    let page = marketing
+        .get(&CART.replace("coupons=", "coupons=nope-123+shut+gone+old1+anas+good"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let said = |refusal: Refusal, code: &str| format!("<li>{}</li>", refusal.message(code));
+    page.assert_contains(r#"<ul class="field-error plain" id="f-coupons-error"><li>No coupon has the code NOPE-123.</li>"#);
+    for (refusal, code) in [
+        (Refusal::Disabled, "SHUT"),
+        (Refusal::UsedUp(2), "GONE"),
+        (
+            Refusal::Expired(chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()),
+            "OLD1",
+        ),
+        (Refusal::OtherCustomer, "ANAS"),
+    ] {
+        page.assert_contains(&said(refusal, code));
+    }
+    // As people read them: the till's sentences, by the field.
+    page.assert_contains("<li>Coupon SHUT is disabled.</li>");
+    page.assert_contains("<li>Coupon GONE is used up: all 2 uses are taken.</li>");
+    page.assert_contains("<li>Coupon OLD1 expired on 2026-01-31.</li>");
+    page.assert_contains("<li>Coupon ANAS is a gift for another customer.</li>");
+    page.assert_lacks("Coupon GOOD");
+    // The good one priced the cart: 10% off the tees.
+    page.assert_contains(r#"coupons <code>good</code>"#);
+    page.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+
+    // Ana's own gift is hers to use.
+    let ana = marketing
+        .get(
+            &CART
+                .replace("coupons=", "coupons=ANAS")
+                .replace("customer=", "customer=CUST-00002"),
+        )
+        .await;
+    ana.assert_lacks("f-coupons-error");
+
+    // A cart with other mistakes still names a mistyped code at once.
+    let wrong = marketing
+        .get(
+            "/offers/simulator?store=NORTH&coupons=SAVE1O\
+             &item=NOSUCH&qty=1&rate=&item=TEE-BLK-M&qty=0&rate=",
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains(r#"id="f-item-0-error">No item has the code or name NOSUCH.</p>"#);
+    wrong.assert_contains(r#"id="f-qty-1-error">Enter a Qty above 0"#);
+    wrong.assert_contains("<li>No coupon has the code SAVE1O.</li>");
+    wrong.assert_contains(r#"aria-describedby="f-coupons-hint f-coupons-error""#);
+}
+
+#[actix_web::test]
+async fn items_and_customers_are_taken_by_name_and_an_ambiguous_name_lists_its_choices() {
+    let (app, _till) = shop().await;
+    promotions(&app);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // The pickers suggest by part of a name, with the code as the value.
+    let items = marketing.get_fragment("/pickers/items?item=black").await;
+    items.assert_contains(r#"<option value="TEE-BLK-M">Black Tee M · 19.99"#);
+    let people = marketing
+        .get_fragment("/customers/options?customer=lima")
+        .await;
+    people.assert_contains(r#"<option value="CUST-00002">CUST-00002 · Ana Lima"#);
+
+    // A whole name typed and Enter pressed: the item and the customer it names.
+    let page = marketing
+        .get(
+            "/offers/simulator?store=NORTH&customer=ana+LIMA&coupons=\
+             &item=black+tee+m&qty=3&rate=&item=Red+Cap&qty=1&rate=",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains(r#"name="item" type="text" value="TEE-BLK-M""#);
+    page.assert_contains(r#"name="item" type="text" value="CAP-RED""#);
+    page.assert_contains(r#"name="customer" type="text" value="CUST-00002""#);
+    page.assert_contains("Store NORTH (NORTH) · Ana Lima (CUST-00002) ·");
+    page.assert_contains(r#"<dd id="sim-grand-total">$61.47</dd>"#);
+
+    // Part of a name is not enough: the field says which items it could be.
+    let part = marketing
+        .get("/offers/simulator?store=NORTH&item=Tee&qty=1&rate=")
+        .await;
+    assert_eq!(part.status, StatusCode::UNPROCESSABLE_ENTITY);
+    part.assert_contains(
+        r#"<p class="field-error" id="f-item-0-error">No item has the code or name Tee. Did you mean TEE-BLK-M (Black Tee M)?</p>"#,
+    );
+
+    // Two items and two customers of one name: each field lists them to choose from.
+    app.sql(
+        "INSERT INTO items (item_code, name, item_group_id, standard_rate) \
+         SELECT 'TEE-BLK-M2', 'Black Tee M', min(id), 21 FROM item_groups",
+    );
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id, mobile) \
+         SELECT 'Ana', 'Lima', min(g.id), min(t.id), '+1 555 0100' FROM customer_groups g, territories t",
+    );
+    let both = marketing
+        .get("/offers/simulator?store=NORTH&customer=Ana+Lima&item=Black+Tee+M&qty=1&rate=")
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    both.assert_contains(
+        r#"<p class="field-error" id="f-item-0-error">2 items are named Black Tee M: TEE-BLK-M (Black Tee M, 19.99) or TEE-BLK-M2 (Black Tee M, 21.00). Enter the Item Code of the one you mean.</p>"#,
+    );
+    both.assert_contains(
+        r#"<p class="field-error" id="f-customer-error">2 customers are named Ana Lima: CUST-00002 or CUST-00003 (+1 555 0100). Enter the code of the one you mean.</p>"#,
+    );
+    both.assert_lacks("sim-grand-total");
+}
+
+#[actix_web::test]
+async fn a_grand_total_offer_displaced_by_a_coupons_says_so_in_words() {
+    let (app, _till) = shop().await;
+    promotions(&app);
+    let mut welcome = offers::terms("Welcome 5%", "grand_total");
+    welcome.discount_percentage = Decimal::from(5);
+    offers::make(&app, welcome);
+    let coupon_offer = |title: &str, percent: u32| {
+        let mut terms = offers::terms(title, "grand_total");
+        terms.discount_percentage = Decimal::from(percent);
+        terms.auto = false;
+        offers::make(&app, terms)
+    };
+    let spring = coupon_offer("Spring 10%", 10);
+    coupons::make(&app, spring, "SAVE10", 0);
+    let small = coupon_offer("Small 2%", 2);
+    coupons::make(&app, small, "SAVE2", 0);
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // Without a coupon Welcome 5% applies.
+    let plain = marketing.get(CART).await;
+    plain.assert_contains(r#"<dd id="sim-grand-total-discount">−$3.07</dd>"#);
+
+    // SAVE10's offer gives more (6.15 of 61.47) and takes its place; the loser says why.
+    let page = marketing
+        .get(&CART.replace("coupons=", "coupons=SAVE10"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains(
+        "Welcome 5%</a></td><td><span><span class=\"badge badge-inactive\">Not applied</span> \
+         the coupon SAVE10&#39;s offer Spring 10% gives more (one Grand Total offer per sale)</span>",
+    );
+    assert_net_to_grand(&page.body, "Spring 10% | −$6.15", "$55.32");
+
+    // A coupon whose offer gives less is valid, but the automatic offer keeps its place.
+    let less = marketing
+        .get(&CART.replace("coupons=", "coupons=SAVE2"))
+        .await;
+    less.assert_lacks("f-coupons-error");
+    less.assert_contains(
+        "Small 2%</a></td><td><span><span class=\"badge badge-inactive\">Not applied</span> \
+         coupon SAVE2 is valid, but the offer Welcome 5% gives more (one Grand Total offer per sale)</span>",
+    );
 }
 
 #[actix_web::test]
@@ -226,6 +477,13 @@ async fn the_rate_of_a_chosen_item_and_a_new_line_come_as_fragments() {
         rate.body.trim(),
         r#"<input id="f-rate-3" name="rate" type="text" inputmode="decimal" value="7.50" autocomplete="off" placeholder="Item's price">"#
     );
+    // An item's whole name brings its price too.
+    marketing
+        .get_fragment("/offers/simulator/rate?item=red+cap&row=4")
+        .await
+        .assert_contains(
+            r#"id="f-rate-4" name="rate" type="text" inputmode="decimal" value="7.50""#,
+        );
     let unknown = marketing
         .get_fragment("/offers/simulator/rate?item=NOSUCH&row=n1%22x")
         .await;
@@ -439,6 +697,25 @@ async fn in_a_browser_a_line_is_added_its_rate_filled_and_the_cart_priced() {
             .unwrap()
             .len();
         assert_eq!(after, before - 1);
+
+        // Every kind of Totals row at once (30 tees reach the Grand Total offer), as it looks.
+        browser
+            .goto(&format!(
+                "{}/offers/simulator?store=NORTH&item=TEE-BLK-M&qty=30&rate=&item=CAP-RED&qty=1&rate=",
+                app.base
+            ))
+            .await
+            .unwrap();
+        let rows = text_of(&browser, Locator::Id("sim-totals")).await;
+        assert!(rows.contains("5% over 500 (Grand Total offer)"), "{rows}");
+        browser
+            .execute(
+                "document.getElementById('sim-totals').scrollIntoView({block: 'center'});",
+                vec![],
+            )
+            .await
+            .unwrap();
+        look(&browser, width, "totals").await;
 
         // A past sale loaded, and a cart with mistakes, as they look.
         browser
