@@ -34,9 +34,10 @@ async fn known() -> (TestApp, i64) {
     ] {
         app.sql(&format!(
             "INSERT INTO customer_purchases (company_id, customer_id, sales, returns, net_sales, \
-                                             discount, first_purchase, last_purchase, last_store_id) \
+                                             discount, first_purchase, last_purchase, last_store_id, \
+                                             net_ceiling) \
              SELECT {company}, id, {sales}, 0, {spent}, 0, current_date - {days_ago}, \
-                    current_date - {days_ago}, {store} FROM customers WHERE first_name = '{name}'"
+                    current_date - {days_ago}, {store}, {spent} FROM customers WHERE first_name = '{name}'"
         ));
         app.sql(&format!(
             "INSERT INTO rollup_customer_days (company_id, day, customer_id, store_id, slot, sales, \
@@ -274,6 +275,13 @@ async fn the_count_follows_the_form_in_a_browser() {
             .as_bool()
             .unwrap();
         assert!(fits, "the segment form scrolls sideways at {width} px");
+        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .unwrap()
+            .join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = browser.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("segments-{width}-form.png")), png).unwrap();
     }
     type_into(&browser, "#f-name", "Lapsed").await;
     browser
