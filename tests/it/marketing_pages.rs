@@ -46,7 +46,10 @@ return bad;
 
 /// The screenshot of page `name`, and what runs out of its box there.
 async fn check(browser: &Client, width: u32, name: &str) -> Vec<String> {
-    let png = browser.screenshot().await.unwrap();
+    let png = browser
+        .screenshot()
+        .await
+        .unwrap_or_else(|e| panic!("the screenshot of {name} at {width} px: {e:?}"));
     std::fs::write(
         screenshots().join(format!("marketing-pages-{width}-{name}.png")),
         png,
