@@ -74,6 +74,7 @@ pub fn customer_panels() -> CustomerPanels {
         &crate::gift_cards::panel::StoreCredit,
         &crate::loyalty::panel::LoyaltyCard,
         &crate::referrals::panel::ReferralsCard,
+        &crate::segments::panel::SegmentsCard,
         &crate::sales::customer_panels::HistoryPanel,
     ])
 }

@@ -6,6 +6,7 @@
 pub mod form;
 pub mod model;
 pub mod names;
+pub mod panel;
 pub mod query;
 pub mod rfm;
 pub mod routes;

@@ -167,6 +167,13 @@ async fn a_saved_segment_is_written_down_and_its_count_sample_and_csv_agree() {
         2
     );
 
+    // The customer page names the segments the customer is in.
+    let ben = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ben'");
+    let card = marketing.get(&format!("/customers/{ben}")).await;
+    card.assert_contains(&format!(
+        r#"<a href="/segments/{id}">Lapsed</a> <span class="muted">as of "#
+    ));
+
     // The CSV lists the same two, with what a mailing tool needs.
     let csv = marketing
         .get(&format!("/segments/{id}/customers.csv"))
@@ -224,6 +231,10 @@ async fn a_store_supervisor_sees_no_segments_and_a_reader_only_reads() {
         supervisor.post_form("/segments/count", &[]).await.status,
         StatusCode::FORBIDDEN
     );
+    let ben = app.count("SELECT id AS n FROM customers WHERE first_name = 'Ben'");
+    let page = supervisor.get(&format!("/customers/{ben}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_lacks("segments-panel");
     let (hq, _) = app.signed_in(Role::HqManager).await;
     let list = hq.get("/segments").await;
     assert_eq!(list.status, StatusCode::OK);
