@@ -33,6 +33,23 @@ async fn a_till_without_a_valid_token_is_refused_with_json() {
         StatusCode::OK
     );
     let id: i64 = app.count("SELECT max(id) AS n FROM terminal_tokens");
+    // The use is noted, at most once a minute: a second call within it writes nothing, one a
+    // minute later does.
+    let noted = |app: &TestApp| {
+        app.text(&format!(
+            "SELECT coalesce(last_used_at::text, 'never') AS t FROM terminal_tokens WHERE id = {id}"
+        ))
+    };
+    let first = noted(&app);
+    assert_ne!(first, "never");
+    till.get("/api/v1/terminal/profile").await;
+    assert_eq!(noted(&app), first);
+    app.sql(&format!(
+        "UPDATE terminal_tokens SET last_used_at = last_used_at - interval '61 seconds' WHERE id = {id}"
+    ));
+    let aged = noted(&app);
+    till.get("/api/v1/terminal/profile").await;
+    assert_ne!(noted(&app), aged);
     tokens::revoke(&mut app.conn(), id, &Actor::System("test")).unwrap();
     let revoked = till.get("/api/v1/terminal/profile").await;
     assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);

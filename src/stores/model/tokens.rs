@@ -9,7 +9,7 @@ use patron_rules::{CompanyId, StoreId};
 use serde::Serialize;
 
 use crate::audit::model as audit;
-use crate::db::schema::{companies, stores, terminal_tokens};
+use crate::db::schema::terminal_tokens;
 use crate::kernel::{Actor, Till};
 
 /// A token as its store's page lists it (never the secret).
@@ -111,37 +111,55 @@ pub fn revoke(conn: &mut PgConnection, id: i64, actor: &Actor) -> QueryResult<To
 }
 
 /// Who `secret` speaks for: a token that exists, is not revoked, and whose store is active.
-/// Notes the use, at most once a minute per token so that busy tills do not write on every call.
+/// Notes the use, at most once a minute per token so that busy tills do not write on every call;
+/// the lookup and the note are one statement (one round trip on every till request), and a
+/// revoked token answers nothing at once.
 pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option<Till>> {
-    let owner = terminal_tokens::table
-        .inner_join(stores::table.inner_join(companies::table))
-        .filter(terminal_tokens::token_hash.eq(token_hash(secret)))
-        .filter(terminal_tokens::revoked_at.is_null())
-        .filter(stores::active.eq(true))
-        .select((
-            terminal_tokens::id,
-            stores::id,
-            stores::code,
-            stores::company_id,
-            companies::time_zone,
-            companies::created_at,
-        ))
-        .first::<(i64, i64, String, i64, String, DateTime<Utc>)>(conn)
-        .optional()?;
-    let Some((token_id, store_id, store_code, company_id, time_zone, company_created)) = owner
+    #[derive(QueryableByName)]
+    struct Owner {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        token_id: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        store_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        store_code: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        company_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        time_zone: String,
+        #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+        company_created: DateTime<Utc>,
+    }
+    let owner = diesel::sql_query(
+        "WITH owner AS (
+             SELECT t.id AS token_id, s.id AS store_id, s.code AS store_code, s.company_id,
+                    c.time_zone, c.created_at AS company_created, t.last_used_at
+             FROM terminal_tokens t
+             JOIN stores s ON s.id = t.store_id
+             JOIN companies c ON c.id = s.company_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active),
+         noted AS (
+             UPDATE terminal_tokens t SET last_used_at = now()
+             FROM owner o
+             WHERE t.id = o.token_id
+               AND (o.last_used_at IS NULL OR o.last_used_at < now() - interval '1 minute'))
+         SELECT token_id, store_id, store_code, company_id, time_zone, company_created FROM owner",
+    )
+    .bind::<diesel::sql_types::Binary, _>(token_hash(secret))
+    .get_result::<Owner>(conn)
+    .optional()?;
+    let Some(Owner {
+        token_id,
+        store_id,
+        store_code,
+        company_id,
+        time_zone,
+        company_created,
+    }) = owner
     else {
         return Ok(None);
     };
     let clock = Clock::from_name(&time_zone);
-    let a_minute_ago = Utc::now() - chrono::Duration::minutes(1);
-    diesel::update(terminal_tokens::table.find(token_id))
-        .filter(
-            terminal_tokens::last_used_at
-                .is_null()
-                .or(terminal_tokens::last_used_at.lt(a_minute_ago)),
-        )
-        .set(terminal_tokens::last_used_at.eq(diesel::dsl::now))
-        .execute(conn)?;
     Ok(Some(Till {
         token_id,
         store_id: StoreId(store_id),
