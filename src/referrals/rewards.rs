@@ -26,11 +26,9 @@ pub struct Reward<'a> {
 
 /// Makes a single-use Gift Card coupon for `reward.customer_id`; returns its id.
 pub fn issue(conn: &mut PgConnection, actor: &Actor, reward: &Reward<'_>) -> QueryResult<i64> {
-    let code = Coupons::fresh_code(conn, reward.company_id)?;
-    Coupons::create(
+    let (id, _) = Coupons::create_fresh(
         conn,
         actor,
-        &code,
         &CouponFields {
             company_id: reward.company_id,
             name: reward.name.chars().take(140).collect(),
@@ -43,7 +41,8 @@ pub fn issue(conn: &mut PgConnection, actor: &Actor, reward: &Reward<'_>) -> Que
             one_use: false,
             customer_id: Some(reward.customer_id),
         },
-    )
+    )?;
+    Ok(id)
 }
 
 /// Withdraws coupon `id` if it is still unused (disabled, audited); true when it was.

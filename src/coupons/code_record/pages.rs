@@ -302,13 +302,10 @@ async fn save<R: CodePages>(
                     R::save(conn, &actor, id, &parsed.fields)?;
                     (id, code)
                 }
-                None => {
-                    let code = match parsed.code {
-                        Some(code) => code,
-                        None => R::fresh_code(conn, company)?,
-                    };
-                    (R::create(conn, &actor, &code, &parsed.fields)?, code)
-                }
+                None => match parsed.code {
+                    Some(code) => (R::create(conn, &actor, &code, &parsed.fields)?, code),
+                    None => R::create_fresh(conn, &actor, &parsed.fields)?,
+                },
             };
             Ok(Ok(saved))
         })

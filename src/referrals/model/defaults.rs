@@ -111,11 +111,9 @@ pub fn on_customer_created(
         );
         return Ok(());
     };
-    let code = ReferralCodes::fresh_code(conn, company)?;
-    ReferralCodes::create(
+    ReferralCodes::create_fresh(
         conn,
         creation.actor,
-        &code,
         &CodeFields {
             company_id: company,
             customer_id: creation.customer.get(),
