@@ -253,6 +253,28 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
 }
 
 /// Signs `email` in with the harness password and waits for the signed-in page.
+/// Opens `url` and waits until the browser shows that page, loaded. A busy machine's
+/// chromedriver may answer a navigation before the new document is in place; a screenshot taken
+/// then fails with "aborted by navigation". What is waited on is the page itself: its address
+/// and `document.readyState`, asked again every 50 ms for at most 10 s.
+pub async fn open_page(browser: &Client, url: &str) {
+    browser.goto(url).await.unwrap();
+    for _ in 0..200 {
+        let here = browser.current_url().await.ok();
+        let loaded = browser
+            .execute("return document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded && here.as_ref().is_some_and(|here| here.as_str() == url) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{url} did not finish loading in 10 s");
+}
+
 pub async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
     browser.goto(&format!("{}/login", app.base)).await.unwrap();
     type_into(browser, "#email", email).await;

@@ -8,7 +8,7 @@ use patron_rules::users::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::browser::{Driver, open_browser, sign_in};
+use crate::browser::{Driver, open_browser, open_page, sign_in};
 use crate::common::shop::shop;
 use crate::common::{TestApp, coupons, gift_cards, offers, referrals};
 use crate::stories::screenshots;
@@ -134,6 +134,14 @@ async fn promotions(app: &TestApp, till: &crate::common::ApiClient) -> Vec<(Stri
         app.sql(&format!("SELECT pg_advisory_lock(7304, {batch}::int)"));
         batch
     };
+    let made = marketing
+        .post_form(
+            "/segments",
+            &[("name", "Bought tees lately"), ("recent_days", "60")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let segment = app.count("SELECT max(id) AS n FROM segments");
     let days = "from=2026-11-01&to=2026-12-31";
     [
         ("home", "/".to_owned()),
@@ -165,6 +173,9 @@ async fn promotions(app: &TestApp, till: &crate::common::ApiClient) -> Vec<(Stri
             "/reports/gift-cards?as_of=2026-11-30".to_owned(),
         ),
         ("loyalty-reports", "/loyalty/reports".to_owned()),
+        ("segments", "/segments".to_owned()),
+        ("segment", format!("/segments/{segment}")),
+        ("segment-form", format!("/segments/{segment}/edit")),
     ]
     .into_iter()
     .map(|(name, path)| (name.to_owned(), path))
@@ -185,7 +196,7 @@ async fn every_marketing_page_fits_the_screen_and_keeps_its_figures_in_their_box
     for width in [1366, 390] {
         browser.set_window_size(width, 900).await.unwrap();
         for (name, path) in &pages {
-            browser.goto(&format!("{}{path}", app.base)).await.unwrap();
+            open_page(&browser, &format!("{}{path}", app.base)).await;
             found.extend(check(&browser, width, name).await);
         }
     }
