@@ -9,5 +9,7 @@ pub mod readable;
 pub mod routes;
 
 pub(crate) use model::keyed_by_id;
-pub use model::{Audited, Keyed, create, record, record_change, snapshot, switch, update};
+pub use model::{
+    Audited, Keyed, create, record, record_change, record_each, snapshot, switch, update,
+};
 pub use readable::{Readable, describe, latest_activity};

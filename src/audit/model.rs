@@ -150,6 +150,32 @@ pub fn record(
     Ok(())
 }
 
+/// Writes the same entry (`action`, `after`) for each of `ids` in one statement: an action a
+/// person ran over many records at once (a segment's customers enrolled), so that each record's
+/// own history still shows it.
+pub fn record_each(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entity: &str,
+    ids: &[i64],
+    action: &str,
+    after: &serde_json::Value,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
+    let (actor_id, actor_label) = actor.parts();
+    diesel::sql_query(
+        "INSERT INTO audit_log (actor_id, actor_label, entity, entity_id, action, after) \
+         SELECT $1, $2, $3, i::text, $5, $6 FROM unnest($4) AS i",
+    )
+    .bind::<Nullable<BigInt>, _>(actor_id)
+    .bind::<Text, _>(actor_label)
+    .bind::<Text, _>(entity)
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Text, _>(action)
+    .bind::<Jsonb, _>(after)
+    .execute(conn)
+}
+
 /// Writes the audit entry of a change to one record: its state before and after.
 pub fn record_change<T: Serialize>(
     conn: &mut PgConnection,

@@ -278,15 +278,8 @@ async fn create(
                 );
             }
             let prefix = codes::normalize(&form.prefix);
-            if prefix.chars().count() > 12
-                || prefix
-                    .chars()
-                    .any(|c| !(c.is_ascii_alphanumeric() || c == '-'))
-            {
-                errors.add(
-                    "prefix",
-                    "A prefix has at most 12 letters, digits or dashes (like SPRING-).",
-                );
+            if let Some(problem) = codes::prefix_problem(&prefix) {
+                errors.add("prefix", problem);
             }
             let parsed = match form.coupon.parse() {
                 Ok(mut parsed) => {
@@ -316,6 +309,7 @@ async fn create(
                 valid_from: c.valid_from,
                 valid_upto: c.valid_upto,
                 created_by: actor.parts().1,
+                segment_id: None,
             };
             Ok(Ok(batch::create(conn, &actor, &fields)?))
         })

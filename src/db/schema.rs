@@ -726,6 +726,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
         created_by -> Text,
         created_at -> Timestamptz,
+        segment_id -> Nullable<Int8>,
     }
 }
 
@@ -748,6 +749,7 @@ diesel::table! {
         batch_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        segment_id -> Nullable<Int8>,
     }
 }
 

@@ -59,6 +59,17 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Segment> {
         .first(conn)
 }
 
+/// Segment `id` if it is the company of store `store`'s (a user's home company); not found
+/// otherwise.
+pub fn owned(conn: &mut PgConnection, store: Option<i64>, id: i64) -> QueryResult<Segment> {
+    let (company, _) = crate::stores::model::home_company(conn, store)?;
+    segments::table
+        .find(id)
+        .filter(segments::company_id.eq(company.id))
+        .select(Segment::as_select())
+        .first(conn)
+}
+
 /// `company`'s segments by name.
 pub fn of_company(conn: &mut PgConnection, company: i64) -> QueryResult<Vec<Segment>> {
     segments::table

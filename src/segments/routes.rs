@@ -14,7 +14,7 @@ use patron_rules::users::Permission;
 use serde_json::json;
 
 use super::form::{self, SegmentForm};
-use super::model::{self, Segment, SegmentFields};
+use super::model::{self, SegmentFields};
 use super::view::{self, Choices, Member};
 use super::{READERS, rfm, snapshot};
 use crate::reports::chart::{self, Chart};
@@ -380,17 +380,6 @@ async fn update(
     save(state, user, Some(id.into_inner()), pairs.into_inner()).await
 }
 
-/// Segment `id` if it is the user's company's.
-fn owned(conn: &mut PgConnection, store: Option<i64>, id: i64) -> Result<Segment, AppError> {
-    let (company, _) = home_company(conn, store)?;
-    let segment = model::find(conn, id)?;
-    if segment.fields.company_id == company.id {
-        Ok(segment)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn edit_page(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -401,7 +390,7 @@ async fn edit_page(
     let form = state
         .db
         .run(move |conn| {
-            let s = owned(conn, store, id)?;
+            let s = model::owned(conn, store, id)?;
             let filters = s.fields.filters();
             let picked = picked_names(conn, &filters)?;
             Ok(SegmentForm::of(
@@ -477,7 +466,7 @@ async fn show(
     let (segment, counted, sizes, run) = state
         .db
         .run(move |conn| {
-            let segment = owned(conn, store, id)?;
+            let segment = model::owned(conn, store, id)?;
             let currency = crate::stores::model::company_currency(conn, segment.fields.company_id)?;
             let counted = counted(
                 conn,
@@ -529,7 +518,7 @@ async fn take_snapshot(
     let size = state
         .db
         .tx(move |conn| {
-            let segment = owned(conn, store, id)?;
+            let segment = model::owned(conn, store, id)?;
             let size = snapshot::take(conn, &segment, today, Utc::now())?;
             model::note(conn, &actor, id, "snapshot", json!({ "members": size }))?;
             Ok(size)
@@ -585,7 +574,7 @@ async fn download(
     let (segment, currency) = state
         .db
         .tx(move |conn| {
-            let segment = owned(conn, store, id)?;
+            let segment = model::owned(conn, store, id)?;
             let size = view::count(
                 conn,
                 &segment.fields.filters(),

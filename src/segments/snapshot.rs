@@ -81,3 +81,13 @@ pub fn nightly(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize
 pub fn spawn_nightly(pool: crate::db::DbPool) {
     crate::db::daily::spawn("segments-nightly", pool, nightly);
 }
+
+/// The customers of segment `segment`'s snapshot, by id.
+pub fn members(conn: &mut PgConnection, segment: i64) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::segment_members;
+    segment_members::table
+        .filter(segment_members::segment_id.eq(segment))
+        .order(segment_members::customer_id.asc())
+        .select(segment_members::customer_id)
+        .load(conn)
+}

@@ -56,6 +56,7 @@ mod rollups;
 mod sales_pages;
 mod sales_persons;
 mod schema;
+mod segment_actions;
 mod segments;
 mod sessions;
 mod spreadsheets;

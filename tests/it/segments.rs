@@ -15,7 +15,7 @@ use crate::common::{TestApp, TestClient};
 /// Ana bought 10 days ago (5 sales, $500.00 in the year), Ben 100 days ago (1 sale, $50.00),
 /// Cy 400 days ago (nothing in the year), Dee never (born in March), Eve bought yesterday but
 /// is deactivated (never in a segment). The shop's Walk-in customer is never in one either.
-async fn known() -> (TestApp, i64) {
+pub(crate) async fn known() -> (TestApp, i64) {
     let (app, _) = shop().await;
     let company = app.count("SELECT company_id AS n FROM stores WHERE code = 'NORTH'");
     let store = app.count("SELECT id AS n FROM stores WHERE code = 'NORTH'");

@@ -10,6 +10,7 @@ use diesel::sql_types::{Array, BigInt, Text};
 use patron_rules::coupons::codes;
 use serde::Serialize;
 
+use super::for_customers;
 use crate::audit;
 use crate::db::DbPool;
 use crate::db::schema::coupon_batches;
@@ -50,6 +51,8 @@ pub struct BatchFields {
     pub valid_upto: Option<NaiveDate>,
     /// Who asked for it.
     pub created_by: String,
+    /// The segment whose customers each get a Gift Card coupon (none: promotional codes).
+    pub segment_id: Option<i64>,
 }
 
 /// A batch as its page shows it.
@@ -78,6 +81,8 @@ pub struct Batch {
     pub created_at: DateTime<Utc>,
     /// When it ended.
     pub finished_at: Option<DateTime<Utc>>,
+    /// The segment whose customers it is for (Gift Card coupons, one each).
+    pub segment_id: Option<i64>,
 }
 
 impl Batch {
@@ -137,6 +142,9 @@ pub struct BatchRow {
     /// Its codes that are disabled.
     #[diesel(sql_type = BigInt)]
     pub disabled: i64,
+    /// The segment whose customers it is for, by name.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub segment: Option<String>,
 }
 
 impl BatchRow {
@@ -176,8 +184,10 @@ fn rows(
     diesel::sql_query(
         "SELECT b.id, b.name, b.offer_id, v.title AS offer, k.name AS campaign, b.prefix, \
                 b.requested, b.made, b.status, b.created_by, b.created_at, \
-                coalesce(u.used, 0) AS used, coalesce(u.disabled, 0) AS disabled \
+                coalesce(u.used, 0) AS used, coalesce(u.disabled, 0) AS disabled, \
+                s.name AS segment \
          FROM coupon_batches b \
+         LEFT JOIN segments s ON s.id = b.segment_id \
          JOIN offers o ON o.id = b.offer_id \
          JOIN offer_versions v ON v.offer_id = o.id AND v.version = o.current_version \
          LEFT JOIN campaigns k ON k.id = b.campaign_id \
@@ -288,12 +298,21 @@ fn write_codes(
 
 /// Makes batch `id`'s codes in one transaction on `data`, reporting progress on `progress`.
 pub fn run(data: &mut PgConnection, progress: &mut PgConnection, id: i64) -> QueryResult<()> {
-    let (prefix, requested): (String, i32) = coupon_batches::table
-        .find(id)
-        .select((coupon_batches::prefix, coupon_batches::requested))
-        .first(data)?;
+    let (prefix, requested, offer, segment): (String, i32, i64, Option<i64>) =
+        coupon_batches::table
+            .find(id)
+            .select((
+                coupon_batches::prefix,
+                coupon_batches::requested,
+                coupon_batches::offer_id,
+                coupon_batches::segment_id,
+            ))
+            .first(data)?;
     let count = usize::try_from(requested).unwrap_or(0);
-    let outcome = data.transaction(|data| write_codes(data, progress, id, &prefix, count));
+    let outcome = data.transaction(|data| match segment {
+        Some(segment) => for_customers::write_codes(data, progress, id, (segment, offer), &prefix),
+        None => write_codes(data, progress, id, &prefix, count),
+    });
     let (status, made, message) = match outcome {
         Ok(made) => ("done", made, String::new()),
         Err(e) => {
@@ -361,9 +380,12 @@ pub fn spawn(pool: DbPool, id: i64) {
 }
 
 /// Batch `id`'s codes as CSV (Code, Coupon Name, POS Offer, Valid From, Valid Upto, Maximum
-/// Use), in the order they were made; a code with no dates of its own carries its offer's (what
+/// Use; a segment's batch lists each coupon's customer instead), in the order they were made; a code with no dates of its own carries its offer's (what
 /// a mailing prints), the offer by its current Title.
 pub fn csv(conn: &mut PgConnection, id: i64) -> anyhow::Result<Vec<u8>> {
+    if find(conn, id)?.segment_id.is_some() {
+        return for_customers::csv(conn, id);
+    }
     #[derive(QueryableByName)]
     struct Line {
         #[diesel(sql_type = Text)]

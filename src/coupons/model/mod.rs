@@ -2,6 +2,7 @@
 //! conditional UPDATE, and the redemptions that record who used it on which invoice.
 
 pub mod batch;
+pub mod for_customers;
 pub mod queries;
 pub mod store;
 

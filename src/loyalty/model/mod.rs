@@ -100,6 +100,80 @@ pub fn join(
     Ok(true)
 }
 
+/// What enrolling many customers at once came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Joined {
+    /// Customers who joined the program now.
+    pub enrolled: i64,
+    /// Customers left as they were: members of a program of the company already.
+    pub already: i64,
+    /// Customers left out: outside the program's Customer Group or Territory.
+    pub outside: i64,
+}
+
+/// Makes each of `customers` who is in no program of `program`'s company, and inside its
+/// Customer Group and Territory (when it has them), a member of it, in one statement (ON
+/// CONFLICT DO NOTHING: a member already is left as they are, so a second run joins no one).
+/// Each customer who joined gets the same audit entry as one enrolled by hand.
+pub fn join_all(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    customers: &[i64],
+    program: &Program,
+) -> QueryResult<Joined> {
+    use diesel::sql_types::{Array, BigInt, Nullable, Text};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        customer_id: i64,
+    }
+    let (_, by) = actor.parts();
+    let company = program.fields.company_id;
+    let already: i64 = loyalty_members::table
+        .filter(loyalty_members::company_id.eq(company))
+        .filter(loyalty_members::customer_id.eq_any(customers))
+        .count()
+        .get_result(conn)?;
+    let joined: Vec<i64> = diesel::sql_query(
+        "WITH RECURSIVE \
+           g(id) AS (SELECT $3::bigint WHERE $3::bigint IS NOT NULL \
+                     UNION SELECT c.id FROM customer_groups c JOIN g ON c.parent_id = g.id), \
+           t(id) AS (SELECT $4::bigint WHERE $4::bigint IS NOT NULL \
+                     UNION SELECT c.id FROM territories c JOIN t ON c.parent_id = t.id) \
+         INSERT INTO loyalty_members (customer_id, company_id, program_id, enrolled_by) \
+         SELECT cu.id, $5, $2, $6 FROM customers cu \
+         WHERE cu.id = ANY($1) \
+           AND ($3::bigint IS NULL OR cu.customer_group_id IN (SELECT id FROM g)) \
+           AND ($4::bigint IS NULL OR cu.territory_id IN (SELECT id FROM t)) \
+         ON CONFLICT DO NOTHING RETURNING customer_id",
+    )
+    .bind::<Array<BigInt>, _>(customers)
+    .bind::<BigInt, _>(program.id)
+    .bind::<Nullable<BigInt>, _>(program.fields.customer_group_id)
+    .bind::<Nullable<BigInt>, _>(program.fields.territory_id)
+    .bind::<BigInt, _>(company)
+    .bind::<Text, _>(&by)
+    .load::<Row>(conn)?
+    .into_iter()
+    .map(|r| r.customer_id)
+    .collect();
+    audit::record_each(
+        conn,
+        actor,
+        "customer",
+        &joined,
+        "loyalty_enrol",
+        &membership(program, None),
+    )?;
+    let enrolled = i64::try_from(joined.len()).unwrap_or(i64::MAX);
+    let asked = i64::try_from(customers.len()).unwrap_or(i64::MAX);
+    Ok(Joined {
+        enrolled,
+        already,
+        outside: (asked - already - enrolled).max(0),
+    })
+}
+
 /// Ends `member`'s membership of `program`, audited on the customer with the points it
 /// forfeited.
 pub fn leave(

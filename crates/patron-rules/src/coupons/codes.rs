@@ -37,6 +37,16 @@ pub fn unused<E>(mut taken: impl FnMut(&str) -> Result<bool, E>) -> Result<Strin
     }
 }
 
+/// What is wrong with a bulk code prefix (already normalised), if anything: at most 12 letters,
+/// digits or dashes, so that prefix and random part stay within a code's 40 characters.
+pub fn prefix_problem(prefix: &str) -> Option<&'static str> {
+    let bad = prefix.chars().count() > 12
+        || prefix
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || c == '-'));
+    bad.then_some("A prefix has at most 12 letters, digits or dashes (like SPRING-).")
+}
+
 /// What is wrong with a code typed by staff, if anything.
 pub fn problem(code: &str) -> Option<String> {
     let length = code.chars().count();
@@ -57,6 +67,20 @@ pub fn problem(code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_is_short_and_plain() {
+        for (prefix, fine) in [
+            ("", true),
+            ("SPRING-", true),
+            ("ABCDEFGHIJKL", true),
+            ("ABCDEFGHIJKLM", false),
+            ("SPRING 26", false),
+            ("É-", false),
+        ] {
+            assert_eq!(prefix_problem(prefix).is_none(), fine, "{prefix}");
+        }
+    }
 
     #[test]
     fn alphabet_leaves_out_look_alikes() {
