@@ -39,6 +39,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
                 pos_profile_id: None,
                 warehouse: None,
                 customer_group_id: None,
+                segment_id: None,
                 apply_on: "transaction".into(),
                 apply_on_id: None,
                 offer_type: "grand_total".into(),

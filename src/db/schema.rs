@@ -681,6 +681,7 @@ diesel::table! {
         loyalty_points -> Int8,
         campaign_id -> Nullable<Int8>,
         priority -> Int4,
+        segment_id -> Nullable<Int8>,
     }
 }
 

@@ -254,7 +254,10 @@ impl From<PricedCart> for PricedCartJson {
 /// 10.00 off each: 3.34, 3.33, 3.33). A line with a `manual_discount` keeps it as its
 /// `discount_amount` and takes no offer; Grand Total offers count the net after it. Bonus points
 /// are answered only for a member of a loyalty program of the company that runs that day: for
-/// anyone else the Loyalty Point offer comes as not applied, with why.
+/// anyone else the Loyalty Point offer comes as not applied, with why. An offer aimed at a
+/// customer segment (`needs_server_evaluate` in the offers feed) applies to the segment's members
+/// as of its last snapshot; for anyone else it comes as not applied ("not in segment Lapsed
+/// regulars as of 7 Dec, 03:00").
 #[utoipa::path(post, path = "/api/v1/carts/evaluate", tag = "offers",
     operation_id = "evaluate_cart",
     request_body(content = CartBody, example = json!({

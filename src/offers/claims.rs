@@ -247,15 +247,17 @@ pub fn check<'o>(
     errors: &mut FieldErrors,
 ) -> Result<Checked<'o>, AppError> {
     let basket = basket(sale, claims);
-    let shopper = if claims
-        .lines
-        .iter()
-        .map(|c| c.offer)
-        .chain(claims.grand_total.as_ref().map(|g| g.offer))
-        .chain(claims.points.iter().copied())
-        .any(|o| o.customer_group.is_some())
-    {
-        shopper::of_customer(conn, sale.customer.id.get())?
+    let claimed = || {
+        claims
+            .lines
+            .iter()
+            .map(|c| c.offer)
+            .chain(claims.grand_total.as_ref().map(|g| g.offer))
+            .chain(claims.points.iter().copied())
+    };
+    let segments = claimed().any(|o| o.segment.is_some());
+    let shopper = if segments || claimed().any(|o| o.customer_group.is_some()) {
+        shopper::of_customer_with(conn, sale.customer.id.get(), segments)?
     } else {
         Shopper::default()
     };
@@ -264,6 +266,7 @@ pub fn check<'o>(
         profile_id: sale.store.profile_id,
         warehouse: &sale.store.warehouse,
         customer_groups: &shopper.groups,
+        segments: &shopper.segments,
         posting_date: sale.posted_on(),
         coupon_offers: &sale.coupon_offers,
         // A budget never refuses a sale: it already happened at the till.

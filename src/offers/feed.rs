@@ -1,6 +1,7 @@
 //! The offers feed as a till reads it: each changed offer's current version with its scope named
 //! (item code, item group with the groups below it, brand, customer group, campaign), or only
-//! `applies: false` when the offer is for another store.
+//! `applies: false` when the offer is for another store. An offer aimed at a customer segment says
+//! that it needs the server's evaluate: a till does not hold segment members.
 
 use std::collections::HashMap;
 
@@ -34,6 +35,11 @@ pub struct FeedTerms {
     offer_type: String,
     /// Only for customers of this group or below it.
     customer_group: Option<String>,
+    /// True when the offer is aimed at a customer segment: only the server knows the segment's
+    /// members (as of its last snapshot), so a till must price a sale that could get this offer
+    /// with `POST /api/v1/carts/evaluate` rather than apply it itself. The invoice
+    /// re-check refuses a claim for a customer outside the segment.
+    needs_server_evaluate: bool,
     #[schema(value_type = String, format = "decimal")]
     min_qty: Decimal,
     #[schema(value_type = String, format = "decimal")]
@@ -220,6 +226,7 @@ fn terms(t: &OfferTerms, names: &Names) -> FeedTerms {
         brand: of(&names.brands, target("brand")),
         offer_type: t.offer_type.clone(),
         customer_group: of(&names.customer_groups, t.customer_group_id),
+        needs_server_evaluate: t.segment_id.is_some(),
         min_qty: t.min_qty.normalize(),
         max_qty: t.max_qty.normalize(),
         min_amount: t.min_amount.normalize(),

@@ -1,18 +1,24 @@
 //! The offer versions of a company as the engine reads them, kept in memory between sales: a
 //! till's sale or cart asks for the versions in force at its time, and the list is reloaded only
-//! when an offer or a campaign of the company was saved since (its revision token changed).
+//! when an offer or a campaign of the company was saved since (its revision token changed), or
+//! one of its segments was renamed or its members retaken (offers name the segment and the time
+//! of its snapshot).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use patron_rules::offers::SegmentRef;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use patron_rules::offers::{ApplyOn, DiscountType, Offer, OfferType, Replace};
 use uuid::Uuid;
 
+use super::model::segments;
 use super::model::versions::{self, OfferVersion};
 use crate::db::schema::{campaigns, customer_groups, items, pos_profiles, stores};
+use crate::stores::model as store_model;
 
 /// Every version of one company's offers, in rank order (Priority, then Title).
 #[derive(Debug, Default)]
@@ -23,9 +29,17 @@ pub struct CompanyOffers {
     current: Vec<Offer>,
     /// When the newest version came into force (or the last one ended).
     latest_change: Option<DateTime<Utc>>,
+    /// Whether any version is aimed at a segment (only then is a customer's membership read).
+    aims_at_segments: bool,
 }
 
 impl CompanyOffers {
+    /// Whether any version is aimed at a customer segment: a sale's customer's segments need
+    /// reading only then.
+    pub fn aims_at_segments(&self) -> bool {
+        self.aims_at_segments
+    }
+
     /// The versions in force at `at`.
     pub fn at(&self, at: DateTime<Utc>) -> Cow<'_, [Offer]> {
         if self.latest_change.is_none_or(|latest| at >= latest) {
@@ -41,16 +55,19 @@ impl CompanyOffers {
     }
 }
 
-/// Loaded lists by revision token (a token is random and names one company's offers as they
-/// stood, whatever the database, so tests on many databases share this safely).
-static LOADED: Mutex<Option<HashMap<Uuid, Arc<CompanyOffers>>>> = Mutex::new(None);
+/// A company's offers revision token with the latest change to its segments.
+type Revision = (Uuid, Option<DateTime<Utc>>);
+
+/// Loaded lists by revision (a token is random and names one company's offers as they stood,
+/// whatever the database, so tests on many databases share this safely).
+static LOADED: Mutex<Option<HashMap<Revision, Arc<CompanyOffers>>>> = Mutex::new(None);
 
 /// How many lists are kept before the oldest are dropped.
 const KEPT: usize = 64;
 
 /// `company`'s offers as they stand (reloaded when saved since last asked).
 pub fn of_company(conn: &mut PgConnection, company: i64) -> QueryResult<Arc<CompanyOffers>> {
-    let Some(token) = versions::revision(conn, company)? else {
+    let Some(token) = segments::revision(conn, company)? else {
         return Ok(Arc::default());
     };
     if let Some(found) = lock().as_ref().and_then(|m| m.get(&token)) {
@@ -66,7 +83,7 @@ pub fn of_company(conn: &mut PgConnection, company: i64) -> QueryResult<Arc<Comp
     Ok(loaded)
 }
 
-fn lock() -> std::sync::MutexGuard<'static, Option<HashMap<Uuid, Arc<CompanyOffers>>>> {
+fn lock() -> std::sync::MutexGuard<'static, Option<HashMap<Revision, Arc<CompanyOffers>>>> {
     LOADED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -78,6 +95,7 @@ struct Names {
     groups: HashMap<i64, String>,
     items: HashMap<i64, String>,
     campaigns: HashMap<i64, Campaign>,
+    segments: HashMap<i64, Arc<SegmentRef>>,
 }
 
 #[derive(Queryable)]
@@ -91,7 +109,21 @@ struct Campaign {
 
 fn load(conn: &mut PgConnection, company: i64) -> QueryResult<CompanyOffers> {
     let rows = versions::all_of_company(conn, company)?;
+    let aimed: Vec<i64> = rows.iter().filter_map(|v| v.terms.segment_id).collect();
+    let clock = if aimed.is_empty() {
+        patron_rules::Clock::UTC
+    } else {
+        store_model::company_clock(conn, company)?
+    };
     let names = Names {
+        segments: segments::named(conn, &aimed)?
+            .into_iter()
+            .map(|(id, s)| {
+                let as_of = s.snapshot_at.map(|at| clock.short(at)).unwrap_or_default();
+                let name = s.name;
+                (id, Arc::new(SegmentRef { id, name, as_of }))
+            })
+            .collect(),
         stores: pos_profiles::table
             .inner_join(stores::table)
             .filter(stores::company_id.eq(company))
@@ -137,7 +169,10 @@ fn load(conn: &mut PgConnection, company: i64) -> QueryResult<CompanyOffers> {
             .map(|c| (c.id, c))
             .collect(),
     };
-    let mut loaded = CompanyOffers::default();
+    let mut loaded = CompanyOffers {
+        aims_at_segments: !aimed.is_empty(),
+        ..CompanyOffers::default()
+    };
     for row in &rows {
         let offer = engine_offer(company, row, &names);
         // A sale posted before the offer was made (a till offline, or loaded late) is checked
@@ -184,6 +219,15 @@ fn engine_offer(company: i64, row: &OfferVersion, names: &Names) -> Offer {
         profile: f.pos_profile_id.map(|id| (id, name(&names.stores, id))),
         warehouse: f.warehouse.clone(),
         customer_group: f.customer_group_id.map(|id| (id, name(&names.groups, id))),
+        segment: f.segment_id.map(|id| {
+            names.segments.get(&id).cloned().unwrap_or_else(|| {
+                Arc::new(SegmentRef {
+                    id,
+                    name: String::new(),
+                    as_of: String::new(),
+                })
+            })
+        }),
         apply_on: match (f.apply_on.as_str(), f.apply_on_id) {
             ("item_code", Some(item)) => ApplyOn::ItemCode(name(&names.items, item)),
             ("item_group", Some(group)) => ApplyOn::ItemGroup(group),

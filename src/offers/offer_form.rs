@@ -27,6 +27,8 @@ pub struct OfferForm {
     pub warehouse: String,
     /// Customer Group id (empty: all).
     pub customer_group_id: String,
+    /// Customer Segment id (empty: all).
+    pub segment_id: String,
     /// Apply On code.
     pub apply_on: String,
     /// The Item Code picker.
@@ -152,6 +154,7 @@ impl OfferForm {
             pos_profile_id: id(t.pos_profile_id),
             warehouse: t.warehouse.clone().unwrap_or_default(),
             customer_group_id: id(t.customer_group_id),
+            segment_id: id(t.segment_id),
             apply_on: t.apply_on.clone(),
             apply_on_item: if t.apply_on == "item_code" {
                 target.clone()
@@ -214,6 +217,7 @@ impl OfferForm {
             pos_profile_id: value("pos_profile_id"),
             warehouse: value("warehouse"),
             customer_group_id: value("customer_group_id"),
+            segment_id: value("segment_id"),
             apply_on: value("apply_on"),
             apply_on_item: value("apply_on_item"),
             apply_on_group: value("apply_on_group"),
@@ -386,6 +390,7 @@ impl OfferForm {
             pos_profile_id: id(&mut errors, "pos_profile_id", &self.pos_profile_id),
             warehouse: optional(&self.warehouse),
             customer_group_id: id(&mut errors, "customer_group_id", &self.customer_group_id),
+            segment_id: id(&mut errors, "segment_id", &self.segment_id),
             apply_on,
             apply_on_id: None,
             offer_type,

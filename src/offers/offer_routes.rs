@@ -17,6 +17,7 @@ use super::access::READERS;
 use super::form_rules::{self, APPLY_ON, DISCOUNT_TYPES, OFFER_TYPES, REPLACE, Shown};
 use super::model::names;
 use super::model::queries::{self, CampaignChoice, OfferFilter, ProfileChoice, Status};
+use super::model::segments::{self as offer_segments, SegmentChoice};
 use super::model::versions;
 use super::offer_form::OfferForm;
 use super::sentence;
@@ -252,6 +253,7 @@ struct Choices {
     warehouses: Vec<(i64, String)>,
     groups: Vec<(Group, usize)>,
     campaigns: Vec<CampaignChoice>,
+    segments: Vec<SegmentChoice>,
 }
 
 async fn choices(state: &AppState) -> Result<Choices, AppError> {
@@ -264,6 +266,7 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
                 warehouses: queries::warehouses(conn)?,
                 groups: in_tree_order(groups::groups(conn)?, Group::node),
                 campaigns: queries::campaign_choices(conn, None)?,
+                segments: offer_segments::choices(conn)?,
             })
         })
         .await
@@ -332,6 +335,7 @@ impl FormPage {
             "pos_profile_id" => &self.form.pos_profile_id,
             "warehouse" => &self.form.warehouse,
             "customer_group_id" => &self.form.customer_group_id,
+            "segment_id" => &self.form.segment_id,
             "campaign_id" => &self.form.campaign_id,
             "apply_on" => &self.form.apply_on,
             "offer_type" => &self.form.offer_type,
@@ -360,6 +364,16 @@ impl FormPage {
             .iter()
             .filter(|(c, _)| Some(*c) == company)
             .map(|(_, w)| w)
+            .collect()
+    }
+
+    /// The segments of the offer's company.
+    fn segments(&self) -> Vec<&SegmentChoice> {
+        let company = self.company();
+        self.choices
+            .segments
+            .iter()
+            .filter(|s| Some(s.company_id) == company)
             .collect()
     }
 

@@ -246,12 +246,12 @@ pub fn price_without_refused(
         });
     }
     errors.into_result(()).map_err(AppError::Validation)?;
+    let loaded = in_force::of_company(conn, store.company_id)?;
     let shopper = match customer {
-        Some(id) => shopper::of_customer(conn, id)?,
+        Some(id) => shopper::of_customer_with(conn, id, loaded.aims_at_segments())?,
         None => Shopper::default(),
     };
     let spent = campaigns::spent(conn, store.company_id)?;
-    let loaded = in_force::of_company(conn, store.company_id)?;
     let offers = loaded.at(at);
     let mut refused = FieldErrors::new();
     let mut coupon_offers = Vec::new();
@@ -272,6 +272,7 @@ pub fn price_without_refused(
         profile_id: store.profile_id,
         warehouse: &store.warehouse,
         customer_groups: &shopper.groups,
+        segments: &shopper.segments,
         posting_date: store.clock.date(at),
         coupon_offers: &coupon_offers,
         spent_campaigns: &spent,

@@ -264,11 +264,17 @@ fn bonus_back(
         .first(conn)?;
     let shopper = shopper::of_customer(conn, facts.customer_id)?;
     let used: Vec<i64> = left.iter().map(|l| l.offer_id).collect();
+    let aimed: Vec<i64> = offers
+        .iter()
+        .filter_map(|o| o.segment.as_ref().map(|s| s.id))
+        .collect();
     let cart = Cart {
         company_id: facts.company_id,
         profile_id,
         warehouse: &warehouse,
         customer_groups: &shopper.groups,
+        // The sale had its segment offers: a snapshot retaken since does not re-judge them.
+        segments: &aimed,
         posting_date: sale.store.clock.date(facts.posted_at),
         // The offers the sale used are the ones run again, coupon-activated ones included.
         coupon_offers: &used,

@@ -21,6 +21,10 @@ pub struct Names {
     pub store: Option<String>,
     /// The Customer Group.
     pub group: Option<String>,
+    /// The Customer Segment.
+    pub segment: Option<String>,
+    /// When the segment's members were last taken ("7 Dec 2026, 03:00"; none: never).
+    pub segment_as_of: Option<String>,
     /// The campaign.
     pub campaign: Option<String>,
 }
@@ -39,6 +43,9 @@ pub fn sentence(terms: &OfferTerms, names: &Names, currency: &Currency) -> Strin
     });
     if let Some(group) = &names.group {
         parts.push(format!("customer group {group}"));
+    }
+    if let Some(segment) = &names.segment {
+        parts.push(format!("customers in segment {segment}"));
     }
     parts.push(
         if terms.auto {
@@ -417,6 +424,16 @@ mod tests {
             sentence(&t, &n, &usd()),
             "5% off every sale · 1 Dec 2026 – 31 Jan 2027 · Downtown, warehouse Main · \
              customer group Staff · with a coupon · campaign Winter"
+        );
+        let aimed = Names {
+            segment: Some("Lapsed regulars".into()),
+            ..n
+        };
+        assert_eq!(
+            sentence(&t, &aimed, &usd()),
+            "5% off every sale · 1 Dec 2026 – 31 Jan 2027 · Downtown, warehouse Main · \
+             customer group Staff · customers in segment Lapsed regulars · with a coupon · \
+             campaign Winter"
         );
         let open = OfferTerms {
             valid_upto: None,

@@ -1,5 +1,6 @@
 //! What the engine needs to know about who buys: the customer's group with its ancestors (an
-//! offer for a group includes its subgroups) and that group's default discount.
+//! offer for a group includes its subgroups), that group's default discount, and the segments
+//! they are in (read only when some offer is aimed at a segment).
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Numeric};
@@ -12,6 +13,8 @@ pub struct Shopper {
     pub groups: Vec<i64>,
     /// Their group's default discount percentage.
     pub default_discount: Decimal,
+    /// The segments they are in as of each one's last snapshot (empty unless asked for).
+    pub segments: Vec<i64>,
 }
 
 #[derive(QueryableByName)]
@@ -38,5 +41,20 @@ pub fn of_customer(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Sho
     Ok(Shopper {
         default_discount: rows.first().map_or(Decimal::ZERO, |r| r.default_discount),
         groups: rows.into_iter().map(|r| r.id).collect(),
+        segments: Vec::new(),
     })
+}
+
+/// Customer `customer_id` as offers see them, with their segments when `segments` (some offer
+/// in force is aimed at one): one more indexed lookup then, none otherwise.
+pub fn of_customer_with(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    segments: bool,
+) -> QueryResult<Shopper> {
+    let mut shopper = of_customer(conn, customer_id)?;
+    if segments {
+        shopper.segments = super::model::segments::of_customer(conn, customer_id)?;
+    }
+    Ok(shopper)
 }

@@ -66,6 +66,14 @@ pub fn facts(terms: &OfferTerms, names: &Names, currency: &Currency) -> Facts {
             "Customer Group",
             names.group.clone().unwrap_or_else(|| "Any customer".into()),
         ),
+        (
+            "Customer Segment",
+            match (&names.segment, &names.segment_as_of) {
+                (Some(s), Some(at)) => format!("{s} (members as of {at})"),
+                (Some(s), None) => format!("{s} (members not taken yet)"),
+                (None, _) => "Any customer".into(),
+            },
+        ),
         ("Min Qty", quantity(terms.min_qty)),
         ("Max Qty", quantity(terms.max_qty)),
         ("Min Amount", money(terms.min_amount)),

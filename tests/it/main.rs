@@ -43,6 +43,7 @@ mod offers_api;
 mod offers_carts;
 mod offers_pages;
 mod offers_returns;
+mod offers_segments;
 mod offers_sentence;
 mod offers_simulator;
 mod offers_till;

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::browser::{Driver, open_browser, sign_in, text_of};
 use crate::common::{TestApp, TestClient};
 
-type Form = Vec<(String, String)>;
+pub(crate) type Form = Vec<(String, String)>;
 
 fn company(app: &TestApp) -> i64 {
     patron::stores::model::first_company(&mut app.conn()).unwrap()
@@ -49,7 +49,7 @@ fn catalogue(app: &TestApp) -> i64 {
 }
 
 /// An Item Price offer of 10 % on X-1, auto, from 2026-01-01, with `changes` applied.
-fn offer(app: &TestApp, title: &str, changes: &[(&str, &str)]) -> Form {
+pub(crate) fn offer(app: &TestApp, title: &str, changes: &[(&str, &str)]) -> Form {
     let company = company(app).to_string();
     let mut form: Form = [
         ("title", title),
@@ -524,7 +524,7 @@ async fn without_javascript_update_fields_shows_the_fields_of_the_new_choices() 
 
 /// Saves a screenshot `offers-WIDTH-STEP.png` under target/screenshots and asserts that the
 /// page is no wider than the window.
-async fn look(browser: &fantoccini::Client, width: u32, step: &str) {
+pub(crate) async fn look(browser: &fantoccini::Client, width: u32, step: &str) {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()

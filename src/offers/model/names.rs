@@ -1,6 +1,7 @@
 //! The names behind an offer's ids, for its sentence and its terms: items read "Classic T-Shirt
-//! (TS-01)" (a code alone tells a marketer little), groups, brands, stores, customer groups and
-//! campaigns by name. A list's offers are named in one query per kind, not one per offer.
+//! (TS-01)" (a code alone tells a marketer little), groups, brands, stores, customer groups,
+//! segments (with when their members were taken) and campaigns by name. A list's offers are
+//! named in one query per kind, not one per offer.
 
 use std::collections::HashMap;
 
@@ -68,6 +69,20 @@ pub fn of_terms(conn: &mut PgConnection, offers: &[&OfferTerms]) -> QueryResult<
         .load(conn)?
         .into_iter()
         .collect();
+    let segments = super::segments::named(
+        conn,
+        &offers
+            .iter()
+            .filter_map(|t| t.segment_id)
+            .collect::<Vec<_>>(),
+    )?;
+    // Snapshot times read in the segment's company's zone.
+    let mut clocks: HashMap<i64, patron_rules::Clock> = HashMap::new();
+    for s in segments.values() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = clocks.entry(s.company_id) {
+            slot.insert(stores::company_clock(conn, s.company_id)?);
+        }
+    }
     let campaigns: HashMap<i64, String> = campaigns::table
         .filter(campaigns::id.eq_any(offers.iter().filter_map(|t| t.campaign_id)))
         .select((campaigns::id, campaigns::name))
@@ -76,6 +91,7 @@ pub fn of_terms(conn: &mut PgConnection, offers: &[&OfferTerms]) -> QueryResult<
         .collect();
     let name =
         |map: &HashMap<i64, String>, id: Option<i64>| id.and_then(|id| map.get(&id).cloned());
+    let segment = |t: &OfferTerms| t.segment_id.and_then(|id| segments.get(&id));
     Ok(offers
         .iter()
         .map(|t| Names {
@@ -88,6 +104,11 @@ pub fn of_terms(conn: &mut PgConnection, offers: &[&OfferTerms]) -> QueryResult<
             given: name(&items, t.given_item_id),
             store: name(&stores, t.pos_profile_id),
             group: name(&customer_groups, t.customer_group_id),
+            segment: segment(t).map(|s| s.name.clone()),
+            segment_as_of: segment(t).and_then(|s| {
+                let clock = clocks.get(&s.company_id).copied().unwrap_or_default();
+                s.snapshot_at.map(|at| clock.at(at))
+            }),
             campaign: name(&campaigns, t.campaign_id),
         })
         .collect())

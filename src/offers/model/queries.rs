@@ -238,6 +238,11 @@ pub fn resolve(
             errors.add("customer_group_id", "Choose one of the list.");
         }
     }
+    if let Some(segment) = terms.segment_id
+        && super::segments::company_of(conn, segment)? != Some(company)
+    {
+        errors.add("segment_id", "Choose a segment of the offer's company.");
+    }
     if let Some(campaign) = terms.campaign_id {
         let found: Option<(i64, String, NaiveDate, Option<NaiveDate>)> = campaigns::table
             .find(campaign)

@@ -41,6 +41,9 @@ pub struct OfferTerms {
     pub warehouse: Option<String>,
     /// Customer Group (none: everyone; subgroups included).
     pub customer_group_id: Option<i64>,
+    /// Customer Segment (none: everyone): a segment of the offer's company, whose members as of
+    /// its last snapshot get the offer.
+    pub segment_id: Option<i64>,
     /// Apply On: item_code, item_group, brand or transaction.
     pub apply_on: String,
     /// The item, item group or brand it applies on (none for Transaction).
@@ -97,6 +100,7 @@ impl OfferTerms {
             pos_profile_id: None,
             warehouse: None,
             customer_group_id: None,
+            segment_id: None,
             apply_on: "item_code".into(),
             apply_on_id: Some(7),
             offer_type: "item_price".into(),
@@ -315,13 +319,4 @@ pub fn all_of_company(conn: &mut PgConnection, company: i64) -> QueryResult<Vec<
         .filter(offers::company_id.eq(company))
         .select(OfferVersion::as_select())
         .load(conn)
-}
-
-/// The token of `company`'s offers as they stand (none before the first save).
-pub fn revision(conn: &mut PgConnection, company: i64) -> QueryResult<Option<uuid::Uuid>> {
-    offer_revisions::table
-        .find(company)
-        .select(offer_revisions::token)
-        .first(conn)
-        .optional()
 }

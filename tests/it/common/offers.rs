@@ -18,6 +18,7 @@ pub fn terms(title: &str, offer_type: &str) -> OfferTerms {
         pos_profile_id: None,
         warehouse: None,
         customer_group_id: None,
+        segment_id: None,
         apply_on: "transaction".into(),
         apply_on_id: None,
         offer_type: offer_type.into(),

@@ -21,6 +21,7 @@ fn offer() -> Offer {
         profile: None,
         warehouse: None,
         customer_group: None,
+        segment: None,
         apply_on: ApplyOn::Transaction,
         offer_type: OfferType::GrandTotal,
         min_qty: Decimal::ZERO,

@@ -1,6 +1,7 @@
 //! `evaluate`: the cart priced with the offers in force (see the module's head for the order).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -192,6 +193,13 @@ fn ineligible(cart: &Cart, offer: &Offer) -> Option<Reason> {
         && !cart.customer_groups.contains(group)
     {
         return Some(Reason::OtherCustomerGroup(name.clone()));
+    }
+    if let Some(segment) = &offer.segment
+        && !cart.segments.contains(&segment.id)
+    {
+        return Some(Reason::NotInSegment {
+            segment: Arc::clone(segment),
+        });
     }
     // The campaign is named when its days are the ones that bind.
     let campaign_name = || offer.campaign.as_ref().map(|(_, name)| name.clone());

@@ -32,6 +32,8 @@ pub mod returns;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -105,6 +107,9 @@ pub struct Offer {
     pub warehouse: Option<String>,
     /// Customer Group (none: everyone; a group includes its subgroups), with its name.
     pub customer_group: Option<(i64, String)>,
+    /// Customer Segment (none: everyone): its members as of its last snapshot get the offer.
+    /// Shared, so that a miss names it without copying.
+    pub segment: Option<Arc<SegmentRef>>,
     /// Apply On.
     pub apply_on: ApplyOn,
     /// Offer Type.
@@ -150,6 +155,18 @@ pub struct Offer {
     pub campaign_days: Option<(NaiveDate, Option<NaiveDate>)>,
     /// Priority: lower first.
     pub priority: i32,
+}
+
+/// The segment an offer is aimed at, as reasons name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRef {
+    /// The segment.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// When its members were last taken, as people read it ("7 Dec, 03:00"); empty when they
+    /// never were.
+    pub as_of: String,
 }
 
 /// A paid line of the cart (returns, qty <= 0, never trigger offers).
@@ -198,6 +215,9 @@ pub struct Cart<'a> {
     pub warehouse: &'a str,
     /// The customer's group, then its ancestors.
     pub customer_groups: &'a [i64],
+    /// The segments the customer is in as of each one's last snapshot (only those offers aim
+    /// at need be listed).
+    pub segments: &'a [i64],
     /// The day the sale is posted.
     pub posting_date: NaiveDate,
     /// Offers that the sale's validated coupons activate.

@@ -2,9 +2,12 @@
 //! and, where the cart misses by quantity or amount, what would reach it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+
+use super::SegmentRef;
 
 /// Why an offer considered for a cart gave nothing.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +20,11 @@ pub enum Reason {
     OtherWarehouse(String),
     /// For customers of another group.
     OtherCustomerGroup(String),
+    /// For the members of a segment, and the customer was not one at its last snapshot.
+    NotInSegment {
+        /// The segment, with when its members were taken.
+        segment: Arc<SegmentRef>,
+    },
     /// Valid from a later day.
     NotYetValid(NaiveDate),
     /// Valid up to an earlier day.
@@ -95,6 +103,14 @@ impl fmt::Display for Reason {
             Reason::OtherStore(store) => write!(f, "for store {store} only"),
             Reason::OtherWarehouse(warehouse) => write!(f, "for warehouse {warehouse} only"),
             Reason::OtherCustomerGroup(group) => write!(f, "for customer group {group} only"),
+            Reason::NotInSegment { segment } if segment.as_of.is_empty() => write!(
+                f,
+                "not in segment {} (its members have not been taken yet)",
+                segment.name
+            ),
+            Reason::NotInSegment { segment } => {
+                write!(f, "not in segment {} as of {}", segment.name, segment.as_of)
+            }
             Reason::NotYetValid(day) => write!(f, "not valid until {day}"),
             Reason::Expired(day) => write!(f, "expired on {day}"),
             Reason::CampaignNotStarted(campaign, day) => {

@@ -28,6 +28,7 @@ fn offer(id: i64, title: &str, apply_on: ApplyOn, offer_type: OfferType) -> Offe
         profile: None,
         warehouse: None,
         customer_group: None,
+        segment: None,
         apply_on,
         offer_type,
         min_qty: Decimal::ZERO,
@@ -89,6 +90,7 @@ struct Sale {
     coupons: Vec<i64>,
     spent: Vec<i64>,
     customer_discount: Decimal,
+    segments: Vec<i64>,
 }
 
 fn sale(lines: Vec<CartLine>) -> Sale {
@@ -98,6 +100,7 @@ fn sale(lines: Vec<CartLine>) -> Sale {
         coupons: vec![],
         spent: vec![],
         customer_discount: Decimal::ZERO,
+        segments: vec![],
     }
 }
 
@@ -109,6 +112,7 @@ impl Sale {
             profile_id: 3,
             warehouse: "Main",
             customer_groups: &[20, 2],
+            segments: &self.segments,
             posting_date: self.date,
             coupon_offers: &self.coupons,
             spent_campaigns: &self.spent,
@@ -669,4 +673,56 @@ fn an_offer_held_back_by_its_campaigns_days_names_the_campaign() {
         reason_of(&cart.price(&[spring]), 1),
         "expired on 2027-04-30"
     );
+}
+
+/// An offer aimed at segment 5, "Lapsed regulars", whose members were taken on 7 Dec at 03:00.
+fn lapsed(mut offer: Offer) -> Offer {
+    offer.segment = Some(std::sync::Arc::new(SegmentRef {
+        id: 5,
+        name: "Lapsed regulars".into(),
+        as_of: "7 Dec, 03:00".into(),
+    }));
+    offer
+}
+
+#[test]
+fn a_segment_offer_applies_to_its_members_and_names_the_snapshot_to_others() {
+    let offers = [lapsed(offer(
+        1,
+        "Come back 10%",
+        item("TS"),
+        OfferType::ItemPrice,
+    ))];
+    let mut member = sale(vec![line("TS", "2", "20.00")]);
+    member.segments = vec![3, 5];
+    assert_eq!(discounts(&member.price(&offers)), vec![d("4.00")]);
+
+    let mut other = sale(vec![line("TS", "2", "20.00")]);
+    other.segments = vec![3];
+    let priced = other.price(&offers);
+    assert_eq!(discounts(&priced), vec![d("0.00")]);
+    assert_eq!(
+        reason_of(&priced, 1),
+        "not in segment Lapsed regulars as of 7 Dec, 03:00"
+    );
+    assert!(matches!(
+        &priced.missed[0].1,
+        Reason::NotInSegment { segment } if segment.id == 5
+    ));
+}
+
+#[test]
+fn a_segment_never_taken_says_so_and_the_group_is_checked_first() {
+    let mut never = lapsed(offer(1, "Come back 10%", item("TS"), OfferType::ItemPrice));
+    if let Some(segment) = never.segment.as_mut() {
+        std::sync::Arc::make_mut(segment).as_of = String::new();
+    }
+    let mut vip = lapsed(offer(2, "VIP lapsed", item("TS"), OfferType::ItemPrice));
+    vip.customer_group = Some((99, "VIP".into()));
+    let priced = sale(vec![line("TS", "1", "20.00")]).price(&[never, vip]);
+    assert_eq!(
+        reason_of(&priced, 1),
+        "not in segment Lapsed regulars (its members have not been taken yet)"
+    );
+    assert_eq!(reason_of(&priced, 2), "for customer group VIP only");
 }

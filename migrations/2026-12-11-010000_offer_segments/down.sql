@@ -1,0 +1,2 @@
+DROP INDEX offer_versions_segment_idx;
+ALTER TABLE offer_versions DROP COLUMN segment_id;
