@@ -332,6 +332,7 @@ mod tests {
                     CouponsManage,
                     GiftCardsManage,
                     ReferralsManage,
+                    SegmentsManage,
                     ReportsView,
                 ],
             ),
