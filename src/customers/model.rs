@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::hooks::CustomerHooks;
 use crate::audit;
 use crate::db::schema::customers;
+use crate::db::sql::{Bind, Sql};
 use crate::kernel::Actor;
 
 /// A customer as stored.
@@ -455,51 +456,6 @@ pub struct ListRow {
     /// Created (the created sort key).
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
-}
-
-/// A value bound to a `$n` placeholder.
-enum Bind {
-    Text(String),
-    Int(i64),
-    Time(DateTime<Utc>),
-}
-
-/// SQL text with its binds, numbered as they are added.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Sql {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Sql {
-        self.binds.push(value);
-        self.text.push_str(&format!("${}", self.binds.len()));
-        self
-    }
-
-    fn query(
-        self,
-    ) -> diesel::query_builder::BoxedSqlQuery<
-        'static,
-        diesel::pg::Pg,
-        diesel::query_builder::SqlQuery,
-    > {
-        let mut query = diesel::sql_query(self.text).into_boxed();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(v) => query.bind::<Text, _>(v),
-                Bind::Int(v) => query.bind::<BigInt, _>(v),
-                Bind::Time(v) => query.bind::<Timestamptz, _>(v),
-            };
-        }
-        query
-    }
 }
 
 /// Adds the WHERE conditions of `filter` (without paging) to `sql`.

@@ -1,10 +1,11 @@
 //! SQL text built from parts with its values bound, for queries whose conditions depend on what
-//! a person chose (a segment's filters): each value is a `$n` placeholder, never spliced in.
+//! a person chose (a customer search, a segment's filters): each value is a `$n` placeholder,
+//! never spliced in.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Date, Numeric, Text};
+use diesel::sql_types::{BigInt, Date, Numeric, Text, Timestamptz};
 use rust_decimal::Decimal;
 
 /// A value bound to a placeholder.
@@ -16,6 +17,8 @@ pub enum Bind {
     Int(i64),
     /// A day.
     Day(NaiveDate),
+    /// An instant.
+    Time(DateTime<Utc>),
     /// An amount.
     Amount(Decimal),
 }
@@ -62,6 +65,7 @@ impl Sql {
                 Bind::Text(v) => query.bind::<Text, _>(v),
                 Bind::Int(v) => query.bind::<BigInt, _>(v),
                 Bind::Day(v) => query.bind::<Date, _>(v),
+                Bind::Time(v) => query.bind::<Timestamptz, _>(v),
                 Bind::Amount(v) => query.bind::<Numeric, _>(v),
             };
         }
