@@ -187,7 +187,7 @@ fn counted(
     today: NaiveDate,
     at: String,
 ) -> Result<Counted, AppError> {
-    let size = view::count(conn, filters, company, today)?;
+    let (size, sample) = view::count_and_sample(conn, filters, company, today)?;
     Ok(Counted {
         size: format!(
             "{} {}",
@@ -196,7 +196,7 @@ fn counted(
         ),
         at,
         sentences: view::sentences(conn, filters, currency)?,
-        sample: sample_rows(view::sample(conn, filters, company, today)?, currency),
+        sample: sample_rows(sample, currency),
         problem: None,
     })
 }

@@ -1,6 +1,6 @@
-//! What the segment pages read: the live count of a set of filters, a sample of its customers,
-//! its customers page by page for the CSV (all three from one query of the filters, so they
-//! agree), its sentences, and the choices of the form's selects.
+//! What the segment pages read: the live count of a set of filters with a sample of its
+//! customers, its customers page by page for the CSV (all from the one query of the filters, so
+//! they agree), its sentences, and the choices of the form's selects.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -60,46 +60,39 @@ pub fn count(
     Ok(sql.query().get_result::<N>(conn)?.n)
 }
 
-/// The members' rows: `SAMPLE` of the latest buyers, or (`after`) the next `limit` by id.
-fn rows(
-    conn: &mut PgConnection,
-    filters: &Filters,
-    company: i64,
-    today: NaiveDate,
-    page: Option<(i64, i64)>,
-) -> QueryResult<Vec<Member>> {
-    let mut sql = Sql::new(
-        "SELECT c.id, c.code, btrim(c.first_name || ' ' || c.last_name) AS name, c.mobile, \
-                c.email, p.last_purchase, coalesce(p.net_sales, 0) AS net_sales \
-         FROM customers c LEFT JOIN customer_purchases p \
-           ON p.customer_id = c.id AND p.company_id = ",
-    );
-    sql.bind(Bind::Int(company)).push(" WHERE c.id IN (");
-    query::push_members(&mut sql, filters, company, today);
-    sql.push(")");
-    match page {
-        None => {
-            sql.push(" ORDER BY p.last_purchase DESC NULLS LAST, c.id LIMIT ")
-                .bind(Bind::Int(SAMPLE));
-        }
-        Some((after, limit)) => {
-            sql.push(" AND c.id > ")
-                .bind(Bind::Int(after))
-                .push(" ORDER BY c.id LIMIT ")
-                .bind(Bind::Int(limit));
-        }
-    }
-    sql.query().load(conn)
-}
+/// What a member row selects, from `customers c` and the company's `customer_purchases p`.
+const MEMBER_COLUMNS: &str = "c.id, c.code, btrim(c.first_name || ' ' || c.last_name) AS name, \
+     c.mobile, c.email, p.last_purchase, coalesce(p.net_sales, 0) AS net_sales";
 
-/// A sample of the segment: its `SAMPLE` most recent buyers (those who never bought last).
-pub fn sample(
+/// How many customers `filters` hold now and a sample of them (the newest `SAMPLE`), from one
+/// evaluation of the filters: a filter over a year of rollups is grouped once, not once for the
+/// count and again for the sample, and the sample is read by id, never sorted.
+pub fn count_and_sample(
     conn: &mut PgConnection,
     filters: &Filters,
     company: i64,
     today: NaiveDate,
-) -> QueryResult<Vec<Member>> {
-    rows(conn, filters, company, today, None)
+) -> QueryResult<(i64, Vec<Member>)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(embed)]
+        member: Member,
+        #[diesel(sql_type = BigInt)]
+        total: i64,
+    }
+    let mut sql = Sql::new("WITH m AS MATERIALIZED (");
+    query::push_members(&mut sql, filters, company, today);
+    sql.push(&format!(
+        ") SELECT {MEMBER_COLUMNS}, (SELECT count(*) FROM m) AS total \
+         FROM customers c LEFT JOIN customer_purchases p \
+           ON p.customer_id = c.id AND p.company_id = "
+    ))
+    .bind(Bind::Int(company))
+    .push(" WHERE c.id IN (SELECT id FROM m) ORDER BY c.id DESC LIMIT ")
+    .bind(Bind::Int(SAMPLE));
+    let rows: Vec<Row> = sql.query().load(conn)?;
+    let total = rows.first().map_or(0, |r| r.total);
+    Ok((total, rows.into_iter().map(|r| r.member).collect()))
 }
 
 /// The next `limit` members after id `after`, by id (the CSV's pages).
@@ -111,7 +104,17 @@ pub fn page(
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<Member>> {
-    rows(conn, filters, company, today, Some((after, limit)))
+    let mut sql = Sql::new(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM customers c LEFT JOIN customer_purchases p \
+           ON p.customer_id = c.id AND p.company_id = "
+    ));
+    sql.bind(Bind::Int(company)).push(" WHERE c.id IN (");
+    query::push_members(&mut sql, filters, company, today);
+    sql.push(") AND c.id > ")
+        .bind(Bind::Int(after))
+        .push(" ORDER BY c.id LIMIT ")
+        .bind(Bind::Int(limit));
+    sql.query().load(conn)
 }
 
 /// The filters as sentences, the records they name looked up.
