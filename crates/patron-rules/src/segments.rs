@@ -66,7 +66,7 @@ pub struct Filters {
     pub lapsed_days: Option<u32>,
     /// Last purchase within the last this many days.
     pub recent_days: Option<u32>,
-    /// At least this many sales (less returns) in the last `sales_days` days.
+    /// At least this many sales in the last `sales_days` days (a return does not undo a visit).
     pub sales_min: Option<u32>,
     /// At most this many sales in the last `sales_days` days.
     pub sales_max: Option<u32>,
