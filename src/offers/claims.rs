@@ -87,11 +87,16 @@ impl<'o> Claims<'o> {
                 "No offer titled \"{title}\" was in force at {posted} (look its Title up in Patron's offers)."
             )
         };
-        let coupon_totals = offers
-            .iter()
-            .filter(|o| o.offer_type == OfferType::GrandTotal)
-            .filter(|o| sale.coupon_offers.contains(&o.id))
-            .collect();
+        // Only a claimed Grand Total offer can be displaced by a coupon's.
+        let coupon_totals = if sale.body.grand_total_offer.is_some() {
+            offers
+                .iter()
+                .filter(|o| o.offer_type == OfferType::GrandTotal)
+                .filter(|o| sale.coupon_offers.contains(&o.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut claims = Claims {
             lines: Vec::new(),
             grand_total: None,

@@ -20,6 +20,7 @@ use super::{READERS, rfm, snapshot};
 use crate::reports::chart::{self, Chart};
 use crate::state::AppState;
 use crate::stores::model::home_company;
+use crate::web::csv_file::CsvFile;
 use crate::web::format::{count as count_text, day};
 use crate::web::stream::csv_download;
 use crate::web::{
@@ -604,10 +605,9 @@ async fn download(
 
 /// CSV of `rows`, with the header first when `header`.
 fn csv_page(rows: &[Member], header: bool, currency: &Currency) -> Result<Vec<u8>, csv::Error> {
-    use patron_rules::spreadsheet::neutralised as safe_cell;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = CsvFile::new();
     if header {
-        out.write_record([
+        out.row([
             "Customer Code",
             "Name",
             "Mobile",
@@ -617,14 +617,14 @@ fn csv_page(rows: &[Member], header: bool, currency: &Currency) -> Result<Vec<u8
         ])?;
     }
     for m in rows {
-        out.write_record([
-            safe_cell(&m.code).into_owned(),
-            safe_cell(&m.name).into_owned(),
-            safe_cell(&m.mobile).into_owned(),
-            safe_cell(&m.email).into_owned(),
+        out.row([
+            m.code.clone(),
+            m.name.clone(),
+            m.mobile.clone(),
+            m.email.clone(),
             m.last_purchase.map(|d| d.to_string()).unwrap_or_default(),
             currency.round(m.net_sales).to_string(),
         ])?;
     }
-    out.into_inner().map_err(|e| e.into_error().into())
+    out.bytes()
 }

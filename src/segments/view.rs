@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Numeric, Text};
 use patron_rules::Currency;
 use patron_rules::segments::{Filters, SAMPLE};
-use patron_rules::tree::{Node, in_tree_order};
+use patron_rules::tree::in_tree_order;
+
+use crate::trees::model::groups::{self, Group, Territory};
 use rust_decimal::Decimal;
 
 use super::{names, query};
-use crate::db::schema::{
-    customer_groups, loyalty_programs, loyalty_tiers, offers, stores, territories,
-};
+use crate::db::schema::{loyalty_programs, loyalty_tiers, offers, stores};
 use crate::db::sql::{Bind, Sql};
 
 /// A customer of a segment, as the sample and the CSV show them.
@@ -147,30 +147,17 @@ pub struct Choices {
 
 /// The choices for `company`.
 pub fn choices(conn: &mut PgConnection, company: i64) -> QueryResult<Choices> {
-    let tree = |rows: Vec<(i64, String, Option<i64>)>| -> Vec<(i64, String)> {
-        in_tree_order(rows, |r| Node {
-            id: r.0,
-            parent_id: r.2,
-            name: r.1.clone(),
-        })
+    // As the offer form lists them: parents before children, a dash per level.
+    let indented =
+        |id: i64, name: &str, depth: usize| (id, format!("{}{name}", "— ".repeat(depth)));
+    let groups = in_tree_order(groups::groups(conn)?, Group::node)
         .into_iter()
-        .map(|(r, depth)| (r.0, format!("{}{}", "— ".repeat(depth), r.1)))
-        .collect()
-    };
-    let groups = tree(
-        customer_groups::table
-            .select((
-                customer_groups::id,
-                customer_groups::name,
-                customer_groups::parent_id,
-            ))
-            .load(conn)?,
-    );
-    let territories = tree(
-        territories::table
-            .select((territories::id, territories::name, territories::parent_id))
-            .load(conn)?,
-    );
+        .map(|(g, depth)| indented(g.id, &g.name, depth))
+        .collect();
+    let territories = in_tree_order(groups::territories(conn)?, Territory::node)
+        .into_iter()
+        .map(|(t, depth)| indented(t.id, &t.name, depth))
+        .collect();
     Ok(Choices {
         groups,
         territories,
