@@ -929,6 +929,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_facts (company_id, customer_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        active -> Bool,
+        customer_group_id -> Int8,
+        territory_id -> Int8,
+        origin_store_id -> Nullable<Int8>,
+        birth_month -> Nullable<Int2>,
+        last_purchase -> Nullable<Date>,
+        year_sales -> Int4,
+        year_net_sales -> Numeric,
+    }
+}
+
+diesel::table! {
+    customer_fact_years (company_id) {
+        company_id -> Int8,
+        last_day -> Date,
+    }
+}
+
 diesel::joinable!(segments -> companies (company_id));
 diesel::joinable!(segment_members -> segments (segment_id));
 diesel::joinable!(segment_members -> customers (customer_id));

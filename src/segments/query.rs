@@ -1,77 +1,90 @@
-//! A segment's filters as SQL over `customers c`: active customers only, the stores' Walk-in
-//! customers never, each filter one condition (AND). Purchases, spend and recency read the
-//! rollups the invoice pipeline keeps (`customer_purchases`, `rollup_customer_days`); RFM reads
-//! `customer_rfm`; the rest read their own tables. Every value is bound, never spliced.
+//! A segment's filters as SQL over `customer_facts f` (one narrow row per company and
+//! customer, see migration `customer_facts`): active customers only, the stores' Walk-in
+//! customers never, each filter one condition (AND). Recency and the customer's own columns are
+//! columns of the facts; sales and spend over a period read the facts' stored year corrected by
+//! the days where the period differs (`patron_rules::period_sums`), or the daily rollups when
+//! that is cheaper; RFM reads `customer_rfm`; the rest read their own tables. Every value is
+//! bound, never spliced.
 
 use chrono::{Duration, NaiveDate};
+use patron_rules::period_sums::{self, PeriodSum};
 use patron_rules::segments::{DEFAULT_DAYS, Filters, Goods, Origin, Scores};
 
 use crate::db::sql::{Bind, Sql};
 
-/// The customers of a company's segment on `today`: `SELECT c.id FROM customers c WHERE ...`.
-pub fn members(filters: &Filters, company: i64, today: NaiveDate) -> Sql {
+/// Whose segment, on which day, and where the facts' stored year ends (`facts::scope`).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    /// The company.
+    pub company: i64,
+    /// Its business day.
+    pub today: NaiveDate,
+    /// The last day of the facts' stored year (none: no stored year).
+    pub year_end: Option<NaiveDate>,
+}
+
+/// The customers of a company's segment: `SELECT f.customer_id AS id FROM customer_facts f ...`.
+pub fn members(filters: &Filters, scope: &Scope) -> Sql {
     let mut sql = Sql::default();
-    push_members(&mut sql, filters, company, today);
+    push_members(&mut sql, filters, scope);
     sql
 }
 
-/// Appends `members(filters, company, today)` to `sql` (its binds numbered after `sql`'s).
-pub fn push_members(sql: &mut Sql, filters: &Filters, company: i64, today: NaiveDate) {
-    sql.push(
-        "SELECT c.id FROM customers c WHERE c.active \
-         AND c.id NOT IN (SELECT default_customer_id FROM pos_profiles \
-                          WHERE default_customer_id IS NOT NULL)",
+/// Appends `members(filters, scope)` to `sql` (its binds numbered after `sql`'s).
+pub fn push_members(sql: &mut Sql, filters: &Filters, scope: &Scope) {
+    let co = Bind::Int(scope.company);
+    let today = scope.today;
+    let days = |d: Option<u32>| d.unwrap_or(DEFAULT_DAYS);
+    let sales = Counted {
+        stored: "year_sales",
+        rollup: "sales",
+        alias: "ds",
+        min: filters.sales_min.map(|n| Bind::Int(i64::from(n))),
+        max: filters.sales_max.map(|n| Bind::Int(i64::from(n))),
+        plan: period_sums::plan(today, days(filters.sales_days), scope.year_end),
+    };
+    let spent = Counted {
+        stored: "year_net_sales",
+        rollup: "net_sales",
+        alias: "dm",
+        min: filters.spent_min.map(Bind::Amount),
+        max: filters.spent_max.map(Bind::Amount),
+        plan: period_sums::plan(today, days(filters.spent_days), scope.year_end),
+    };
+    sql.push("SELECT f.customer_id AS id FROM customer_facts f");
+    sales.push_join(sql, &co);
+    spent.push_join(sql, &co);
+    sql.push(" WHERE f.company_id = ").bind(co.clone()).push(
+        " AND f.active AND f.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles \
+              WHERE default_customer_id IS NOT NULL)",
     );
-    let co = Bind::Int(company);
-    let since = |days: u32| Bind::Day(today - Duration::days(i64::from(days) - 1));
     if let Some(days) = filters.lapsed_days {
-        sql.push(" AND c.id IN (SELECT customer_id FROM customer_purchases WHERE company_id = ")
-            .bind(co.clone())
-            .push(" AND last_purchase < ")
-            .bind(Bind::Day(today - Duration::days(i64::from(days))))
-            .push(")");
+        sql.push(" AND f.last_purchase < ")
+            .bind(Bind::Day(today - Duration::days(i64::from(days))));
     }
     if let Some(days) = filters.recent_days {
-        sql.push(" AND c.id IN (SELECT customer_id FROM customer_purchases WHERE company_id = ")
-            .bind(co.clone())
-            .push(" AND last_purchase >= ")
-            .bind(since(days))
-            .push(")");
+        sql.push(" AND f.last_purchase >= ")
+            .bind(Bind::Day(today - Duration::days(i64::from(days) - 1)));
     }
-    let days = |d: Option<u32>| d.unwrap_or(DEFAULT_DAYS);
-    counted(
-        sql,
-        &co,
-        since(days(filters.sales_days)),
-        "sum(sales)",
-        filters.sales_min.map(|n| Bind::Int(i64::from(n))),
-        filters.sales_max.map(|n| Bind::Int(i64::from(n))),
-    );
-    counted(
-        sql,
-        &co,
-        since(days(filters.spent_days)),
-        "sum(net_sales)",
-        filters.spent_min.map(Bind::Amount),
-        filters.spent_max.map(Bind::Amount),
-    );
+    sales.push_condition(sql, &co, today);
+    spent.push_condition(sql, &co, today);
     rfm(sql, &co, filters);
     if let Some(group) = filters.customer_group_id {
-        sql.push(" AND c.customer_group_id IN (WITH RECURSIVE g AS (SELECT id FROM customer_groups WHERE id = ")
+        sql.push(" AND f.customer_group_id IN (WITH RECURSIVE g AS (SELECT id FROM customer_groups WHERE id = ")
             .bind(Bind::Int(group))
             .push(" UNION ALL SELECT x.id FROM customer_groups x JOIN g ON x.parent_id = g.id) SELECT id FROM g)");
     }
     if let Some(territory) = filters.territory_id {
-        sql.push(" AND c.territory_id IN (WITH RECURSIVE t AS (SELECT id FROM territories WHERE id = ")
+        sql.push(" AND f.territory_id IN (WITH RECURSIVE t AS (SELECT id FROM territories WHERE id = ")
             .bind(Bind::Int(territory))
             .push(" UNION ALL SELECT x.id FROM territories x JOIN t ON x.parent_id = t.id) SELECT id FROM t)");
     }
     match filters.origin {
         Some(Origin::Hq) => {
-            sql.push(" AND c.origin_store_id IS NULL");
+            sql.push(" AND f.origin_store_id IS NULL");
         }
         Some(Origin::Store(store)) => {
-            sql.push(" AND c.origin_store_id = ").bind(Bind::Int(store));
+            sql.push(" AND f.origin_store_id = ").bind(Bind::Int(store));
         }
         None => {}
     }
@@ -79,44 +92,125 @@ pub fn push_members(sql: &mut Sql, filters: &Filters, company: i64, today: Naive
     bought(sql, &co, filters, today);
     referrals_and_coupons(sql, filters, today);
     if let Some(month) = filters.birthday_month {
-        sql.push(" AND extract(month FROM c.birthday) = ")
+        sql.push(" AND f.birth_month = ")
             .bind(Bind::Int(i64::from(month)));
     }
 }
 
-/// A count or a sum over the period's daily rollup rows, between `min` and `max`. A bound of
-/// "at most" alone keeps the customers with nothing in the period too.
-fn counted(
-    sql: &mut Sql,
-    company: &Bind,
-    since: Bind,
-    total: &str,
+/// A count or a sum of the customer's daily rollups over a period, kept between `min` and `max`.
+struct Counted {
+    /// Its column in the facts' stored year.
+    stored: &'static str,
+    /// Its column in `rollup_customer_days`.
+    rollup: &'static str,
+    /// The alias of the correction's join.
+    alias: &'static str,
     min: Option<Bind>,
     max: Option<Bind>,
-) {
-    let rows = |sql: &mut Sql| {
-        sql.push("SELECT customer_id FROM rollup_customer_days WHERE company_id = ")
-            .bind(company.clone())
-            .push(" AND day >= ")
-            .bind(since.clone())
-            .push(" GROUP BY customer_id HAVING ");
-    };
-    match (min, max) {
-        (Some(min), max) => {
-            sql.push(" AND c.id IN (");
-            rows(sql);
-            sql.push(total).push(" >= ").bind(min);
-            if let Some(max) = max {
-                sql.push(" AND ").push(total).push(" <= ").bind(max);
+    plan: PeriodSum,
+}
+
+impl Counted {
+    fn wanted(&self) -> bool {
+        self.min.is_some() || self.max.is_some()
+    }
+
+    /// The stored year's correction, when there is one: `LEFT JOIN (...) alias` of each
+    /// customer's rollups on the days where the period and the stored year differ, weighted +1
+    /// for a day of the period, -1 for a day of the stored year.
+    fn push_join(&self, sql: &mut Sql, company: &Bind) {
+        let PeriodSum::Stored {
+            period,
+            stored,
+            delta,
+        } = &self.plan
+        else {
+            return;
+        };
+        if !self.wanted() || delta.is_empty() {
+            return;
+        }
+        sql.push(&format!(
+            " LEFT JOIN (SELECT customer_id, sum({} * ((day BETWEEN ",
+            self.rollup
+        ))
+        .bind(Bind::Day(period.0))
+        .push(" AND ")
+        .bind(Bind::Day(period.1))
+        .push(")::int - (day BETWEEN ")
+        .bind(Bind::Day(stored.0))
+        .push(" AND ")
+        .bind(Bind::Day(stored.1))
+        .push(")::int)) AS n FROM rollup_customer_days WHERE company_id = ")
+        .bind(company.clone())
+        .push(" AND (");
+        for (i, (from, to)) in delta.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
             }
-            sql.push(")");
+            sql.push("day BETWEEN ")
+                .bind(Bind::Day(*from))
+                .push(" AND ")
+                .bind(Bind::Day(*to));
         }
-        (None, Some(max)) => {
-            sql.push(" AND c.id NOT IN (");
-            rows(sql);
-            sql.push(total).push(" > ").bind(max).push(")");
+        sql.push(&format!(
+            ") GROUP BY customer_id) {a} ON {a}.customer_id = f.customer_id",
+            a = self.alias
+        ));
+    }
+
+    fn push_condition(&self, sql: &mut Sql, company: &Bind, today: NaiveDate) {
+        if !self.wanted() {
+            return;
         }
-        (None, None) => {}
+        match &self.plan {
+            PeriodSum::Stored { delta, .. } => {
+                let value = if delta.is_empty() {
+                    format!("f.{}", self.stored)
+                } else {
+                    format!("(f.{} + coalesce({}.n, 0))", self.stored, self.alias)
+                };
+                if let Some(min) = &self.min {
+                    sql.push(&format!(" AND {value} >= ")).bind(min.clone());
+                }
+                if let Some(max) = &self.max {
+                    sql.push(&format!(" AND {value} <= ")).bind(max.clone());
+                }
+            }
+            PeriodSum::Direct { from } => {
+                let total = format!("sum({})", self.rollup);
+                let rows = |sql: &mut Sql| {
+                    sql.push("SELECT customer_id FROM rollup_customer_days WHERE company_id = ")
+                        .bind(company.clone())
+                        .push(" AND day BETWEEN ")
+                        .bind(Bind::Day(*from))
+                        .push(" AND ")
+                        .bind(Bind::Day(today))
+                        .push(" GROUP BY customer_id HAVING ");
+                };
+                // A bound of "at most" alone keeps the customers with nothing in the period too.
+                match (&self.min, &self.max) {
+                    (Some(min), max) => {
+                        sql.push(" AND f.customer_id IN (");
+                        rows(sql);
+                        sql.push(&total).push(" >= ").bind(min.clone());
+                        if let Some(max) = max {
+                            sql.push(" AND ")
+                                .push(&total)
+                                .push(" <= ")
+                                .bind(max.clone());
+                        }
+                        sql.push(")");
+                    }
+                    (None, Some(max)) => {
+                        sql.push(" AND f.customer_id NOT IN (");
+                        rows(sql);
+                        sql.push(&total).push(" > ").bind(max.clone()).push(")");
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
     }
 }
 
@@ -129,7 +223,7 @@ fn rfm(sql: &mut Sql, company: &Bind, filters: &Filters) {
     if scores.iter().all(|(_, s)| s.is_none()) {
         return;
     }
-    sql.push(" AND c.id IN (SELECT customer_id FROM customer_rfm WHERE company_id = ")
+    sql.push(" AND f.customer_id IN (SELECT customer_id FROM customer_rfm WHERE company_id = ")
         .bind(company.clone());
     for (column, score) in scores {
         if let Some(Scores { from, to }) = score {
@@ -144,15 +238,17 @@ fn rfm(sql: &mut Sql, company: &Bind, filters: &Filters) {
 
 fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     if let Some(program) = filters.loyalty_program_id {
-        sql.push(" AND c.id IN (SELECT customer_id FROM loyalty_members WHERE program_id = ")
-            .bind(Bind::Int(program))
-            .push(")");
+        sql.push(
+            " AND f.customer_id IN (SELECT customer_id FROM loyalty_members WHERE program_id = ",
+        )
+        .bind(Bind::Int(program))
+        .push(")");
     }
     if let Some(tier) = filters.loyalty_tier_id {
         // A member's tier: the highest whose Min Spent their spend in the program reaches, the
         // lowest when none is (as the loyalty report counts them).
         sql.push(
-            " AND c.id IN (SELECT m.customer_id FROM loyalty_members m \
+            " AND f.customer_id IN (SELECT m.customer_id FROM loyalty_members m \
               JOIN (SELECT t.id, t.program_id, \
                            CASE WHEN row_number() OVER w = 1 THEN NULL ELSE t.min_spent END AS lo, \
                            lead(t.min_spent) OVER w AS hi \
@@ -178,7 +274,7 @@ fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
         };
         match (filters.points_min, filters.points_max) {
             (Some(min), max) if min > 0 => {
-                sql.push(" AND c.id IN (");
+                sql.push(" AND f.customer_id IN (");
                 balance(sql);
                 sql.push("sum(points) >= ").bind(Bind::Int(min));
                 if let Some(max) = max {
@@ -187,7 +283,7 @@ fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
                 sql.push(")");
             }
             (_, Some(max)) => {
-                sql.push(" AND c.id NOT IN (");
+                sql.push(" AND f.customer_id NOT IN (");
                 balance(sql);
                 sql.push("sum(points) > ").bind(Bind::Int(max)).push(")");
             }
@@ -209,7 +305,7 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     };
     if let Some(b) = filters.bought {
         sql.push(
-            " AND c.id IN (SELECT i.customer_id FROM invoices i \
+            " AND f.customer_id IN (SELECT i.customer_id FROM invoices i \
               JOIN invoice_lines l ON l.invoice_id = i.id WHERE",
         );
         sales(sql, b.days);
@@ -238,7 +334,7 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     }
     if let Some(used) = filters.used_offer {
         sql.push(
-            " AND c.id IN (SELECT i.customer_id FROM invoice_offers o \
+            " AND f.customer_id IN (SELECT i.customer_id FROM invoice_offers o \
               JOIN invoices i ON i.id = o.invoice_id WHERE o.offer_id = ",
         )
         .bind(Bind::Int(used.what))
@@ -248,7 +344,7 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     }
     if let Some(used) = filters.used_coupon {
         sql.push(
-            " AND c.id IN (SELECT i.customer_id FROM coupon_redemptions r \
+            " AND f.customer_id IN (SELECT i.customer_id FROM coupon_redemptions r \
               JOIN invoices i ON i.id = r.invoice_id WHERE r.released_at IS NULL AND r.coupon_id = ",
         )
         .bind(Bind::Int(used.what))
@@ -261,16 +357,16 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
 fn referrals_and_coupons(sql: &mut Sql, filters: &Filters, today: NaiveDate) {
     match filters.referred {
         Some(true) => {
-            sql.push(" AND c.id IN (SELECT customer_id FROM referral_registrations)");
+            sql.push(" AND f.customer_id IN (SELECT customer_id FROM referral_registrations)");
         }
         Some(false) => {
-            sql.push(" AND c.id NOT IN (SELECT customer_id FROM referral_registrations)");
+            sql.push(" AND f.customer_id NOT IN (SELECT customer_id FROM referral_registrations)");
         }
         None => {}
     }
     if let Some(n) = filters.referrer_of {
         sql.push(
-            " AND c.id IN (SELECT referrer_id FROM referral_registrations \
+            " AND f.customer_id IN (SELECT referrer_id FROM referral_registrations \
               GROUP BY referrer_id HAVING count(*) >= ",
         )
         .bind(Bind::Int(i64::from(n)))
@@ -278,7 +374,7 @@ fn referrals_and_coupons(sql: &mut Sql, filters: &Filters, today: NaiveDate) {
     }
     if let Some(offer) = filters.unused_coupon_of_offer {
         sql.push(
-            " AND c.id IN (SELECT customer_id FROM coupons WHERE customer_id IS NOT NULL \
+            " AND f.customer_id IN (SELECT customer_id FROM coupons WHERE customer_id IS NOT NULL \
               AND NOT disabled AND (maximum_use = 0 OR used < maximum_use) AND offer_id = ",
         )
         .bind(Bind::Int(offer))
@@ -295,7 +391,12 @@ mod tests {
     #[test]
     fn no_filter_is_every_active_named_customer_and_values_are_bound() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        let none = members(&Filters::default(), 1, today);
+        let scope = |year_end| Scope {
+            company: 1,
+            today,
+            year_end,
+        };
+        let none = members(&Filters::default(), &scope(None));
         assert!(
             none.text()
                 .ends_with("WHERE default_customer_id IS NOT NULL)")
@@ -306,13 +407,35 @@ mod tests {
             birthday_month: Some(3),
             ..Filters::default()
         };
-        let sql = members(&f, 1, today);
+        // No stored year: the period's rollups, grouped.
+        let sql = members(&f, &scope(None));
         assert!(sql.text().contains("last_purchase < $2"), "{}", sql.text());
         assert!(
             sql.text()
-                .contains("AND c.id NOT IN (SELECT customer_id FROM rollup_customer_days")
+                .contains("AND f.customer_id NOT IN (SELECT customer_id FROM rollup_customer_days")
         );
-        assert!(sql.text().contains("sum(sales) > $5"), "{}", sql.text());
-        assert!(sql.text().ends_with("extract(month FROM c.birthday) = $6"));
+        assert!(sql.text().contains("sum(sales) > $6"), "{}", sql.text());
+        assert!(sql.text().ends_with("f.birth_month = $7"));
+        // The stored year ends today: its column alone.
+        let sql = members(&f, &scope(Some(today)));
+        assert!(
+            sql.text().contains("AND f.year_sales <= $3"),
+            "{}",
+            sql.text()
+        );
+        assert!(
+            !sql.text().contains("rollup_customer_days"),
+            "{}",
+            sql.text()
+        );
+        // It ended two days ago: corrected by the days that differ, joined once.
+        let sql = members(&f, &scope(Some(today - Duration::days(2))));
+        assert!(
+            sql.text()
+                .contains("AND (f.year_sales + coalesce(ds.n, 0)) <= $"),
+            "{}",
+            sql.text()
+        );
+        assert_eq!(sql.text().matches("LEFT JOIN").count(), 1);
     }
 }

@@ -2,12 +2,14 @@
 //! since the last purchase), frequency (sales in the last 365 days) and monetary (net spend in
 //! the last 365 days), by where they stand among the company's customers: the score is the
 //! quintile of their percent rank, so equal values share a score and the lowest score 1.
-//! Recomputed whole, in one statement per company, nightly and on demand.
+//! Recomputed whole, in one statement per company over its customers' facts, nightly and on
+//! demand.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Timestamptz};
 
+use super::facts;
 use crate::db::schema::rfm_runs;
 
 /// The last run of a company: when, on which of its days, over how many customers.
@@ -38,24 +40,24 @@ pub fn compute(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> QueryResult<i64> {
+    // The facts' year made to end today (the sales noted so far folded first): frequency and
+    // monetary are then its columns, read in one pass with no grouping.
+    facts::shift(conn, company, today)?;
     diesel::sql_query("DELETE FROM customer_rfm WHERE company_id = $1")
         .bind::<BigInt, _>(company)
         .execute(conn)?;
     let scored = diesel::sql_query(
         "INSERT INTO customer_rfm (company_id, customer_id, recency, frequency, monetary)
-         SELECT $1, p.customer_id,
-                least(5, 1 + floor(percent_rank() OVER (ORDER BY p.last_purchase) * 5))::smallint,
-                least(5, 1 + floor(percent_rank() OVER (ORDER BY coalesce(y.sales, 0)) * 5))::smallint,
-                least(5, 1 + floor(percent_rank() OVER (ORDER BY coalesce(y.spent, 0)) * 5))::smallint
-         FROM customer_purchases p
-         JOIN customers c ON c.id = p.customer_id AND c.active
-         LEFT JOIN (SELECT customer_id, sum(sales) AS sales, sum(net_sales) AS spent
-                    FROM rollup_customer_days WHERE company_id = $1 AND day >= $2
-                    GROUP BY customer_id) y ON y.customer_id = p.customer_id
-         WHERE p.company_id = $1 AND p.last_purchase IS NOT NULL",
+         SELECT $1, f.customer_id,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY f.last_purchase) * 5))::smallint,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY f.year_sales) * 5))::smallint,
+                least(5, 1 + floor(percent_rank() OVER (ORDER BY f.year_net_sales) * 5))::smallint
+         FROM customer_facts f
+         WHERE f.company_id = $1 AND f.active AND f.last_purchase IS NOT NULL
+           AND f.customer_id NOT IN (SELECT default_customer_id FROM pos_profiles
+                                     WHERE default_customer_id IS NOT NULL)",
     )
     .bind::<BigInt, _>(company)
-    .bind::<Date, _>(today - Duration::days(364))
     .execute(conn)?;
     let scored = i64::try_from(scored).unwrap_or(i64::MAX);
     diesel::sql_query(

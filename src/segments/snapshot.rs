@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Timestamptz};
 
 use super::model::{self, Segment};
-use super::{query, rfm};
+use super::{facts, query, rfm};
 use crate::db::sql::{Bind, Sql};
 
 /// Writes segment `segment`'s members as of `now` (its company's day `today`); returns how many.
@@ -18,17 +18,15 @@ pub fn take(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> QueryResult<i64> {
+    // The sales noted so far folded first: the members are those the count shows now.
+    crate::db::fold::fold(conn)?;
     diesel::sql_query("DELETE FROM segment_members WHERE segment_id = $1")
         .bind::<BigInt, _>(segment.id)
         .execute(conn)?;
     let mut insert = Sql::new("INSERT INTO segment_members (segment_id, customer_id) SELECT ");
     insert.bind(Bind::Int(segment.id)).push(", m.id FROM (");
-    query::push_members(
-        &mut insert,
-        &segment.fields.filters(),
-        segment.fields.company_id,
-        today,
-    );
+    let scope = facts::scope(conn, segment.fields.company_id, today)?;
+    query::push_members(&mut insert, &segment.fields.filters(), &scope);
     insert.push(") m");
     let size = i64::try_from(insert.query().execute(conn)?).unwrap_or(i64::MAX);
     diesel::sql_query(

@@ -12,7 +12,7 @@ use patron_rules::tree::in_tree_order;
 use crate::trees::model::groups::{self, Group, Territory};
 use rust_decimal::Decimal;
 
-use super::{names, query};
+use super::{facts, names, query};
 use crate::db::schema::{loyalty_programs, loyalty_tiers, offers, stores};
 use crate::db::sql::{Bind, Sql};
 
@@ -54,8 +54,9 @@ pub fn count(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
+    let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("SELECT count(*) AS n FROM (");
-    query::push_members(&mut sql, filters, company, today);
+    query::push_members(&mut sql, filters, &scope);
     sql.push(") m");
     Ok(sql.query().get_result::<N>(conn)?.n)
 }
@@ -65,8 +66,8 @@ const MEMBER_COLUMNS: &str = "c.id, c.code, btrim(c.first_name || ' ' || c.last_
      c.mobile, c.email, p.last_purchase, coalesce(p.net_sales, 0) AS net_sales";
 
 /// How many customers `filters` hold now and a sample of them (the newest `SAMPLE`), from one
-/// evaluation of the filters: a filter over a year of rollups is grouped once, not once for the
-/// count and again for the sample, and the sample is read by id, never sorted.
+/// evaluation of the filters: the members are counted, and the newest ids kept, in one pass
+/// (a bounded top-N, not a sort), then only those are read from `customers`.
 pub fn count_and_sample(
     conn: &mut PgConnection,
     filters: &Filters,
@@ -80,16 +81,18 @@ pub fn count_and_sample(
         #[diesel(sql_type = BigInt)]
         total: i64,
     }
+    let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("WITH m AS MATERIALIZED (");
-    query::push_members(&mut sql, filters, company, today);
-    sql.push(&format!(
-        ") SELECT {MEMBER_COLUMNS}, (SELECT count(*) FROM m) AS total \
-         FROM customers c LEFT JOIN customer_purchases p \
-           ON p.customer_id = c.id AND p.company_id = "
-    ))
-    .bind(Bind::Int(company))
-    .push(" WHERE c.id IN (SELECT id FROM m) ORDER BY c.id DESC LIMIT ")
-    .bind(Bind::Int(SAMPLE));
+    query::push_members(&mut sql, filters, &scope);
+    sql.push(") , s AS (SELECT id FROM m ORDER BY id DESC LIMIT ")
+        .bind(Bind::Int(SAMPLE))
+        .push(&format!(
+            ") SELECT {MEMBER_COLUMNS}, (SELECT count(*) FROM m) AS total \
+             FROM s JOIN customers c ON c.id = s.id LEFT JOIN customer_purchases p \
+               ON p.customer_id = c.id AND p.company_id = "
+        ))
+        .bind(Bind::Int(company))
+        .push(" ORDER BY c.id DESC");
     let rows: Vec<Row> = sql.query().load(conn)?;
     let total = rows.first().map_or(0, |r| r.total);
     Ok((total, rows.into_iter().map(|r| r.member).collect()))
@@ -108,8 +111,9 @@ pub fn page(
         "SELECT {MEMBER_COLUMNS} FROM customers c LEFT JOIN customer_purchases p \
            ON p.customer_id = c.id AND p.company_id = "
     ));
+    let scope = facts::scope(conn, company, today)?;
     sql.bind(Bind::Int(company)).push(" WHERE c.id IN (");
-    query::push_members(&mut sql, filters, company, today);
+    query::push_members(&mut sql, filters, &scope);
     sql.push(") AND c.id > ")
         .bind(Bind::Int(after))
         .push(" ORDER BY c.id LIMIT ")

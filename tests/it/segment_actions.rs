@@ -114,9 +114,15 @@ async fn coupons_twice_give_each_member_one_and_a_newcomer_gets_one_on_the_next_
     assert_eq!(coupons_of(&app, id), (2, 1));
     assert_eq!(app.count("SELECT count(*) AS n FROM coupon_batches"), 1);
 
-    // Ana lapses too: the next run gives her (and only her) a coupon.
+    // Ana lapses too (her sale was 200 days ago after all, noted for the fold as a till's
+    // would be): the next run gives her (and only her) a coupon.
     app.sql(
-        "UPDATE customer_purchases SET last_purchase = current_date - 200 \
+        "UPDATE rollup_customer_days SET day = current_date - 200 \
+         WHERE customer_id = (SELECT id FROM customers WHERE first_name = 'Ana')",
+    );
+    app.sql(
+        "INSERT INTO customer_purchase_queue (company_id, customer_id, month) \
+         SELECT company_id, customer_id, date_trunc('month', day)::date FROM rollup_customer_days \
          WHERE customer_id = (SELECT id FROM customers WHERE first_name = 'Ana')",
     );
     let third = issue(&app, &marketing, id, offer).await;

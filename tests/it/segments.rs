@@ -9,14 +9,20 @@ use reqwest::StatusCode;
 
 use crate::browser::{Driver, open_browser, sign_in, text_of, type_into};
 use crate::common::shop::shop;
-use crate::common::{TestApp, TestClient};
+use crate::common::{ApiClient, TestApp, TestClient};
 
 /// Customers of store NORTH's company with known purchases (days before today):
 /// Ana bought 10 days ago (5 sales, $500.00 in the year), Ben 100 days ago (1 sale, $50.00),
 /// Cy 400 days ago (nothing in the year), Dee never (born in March), Eve bought yesterday but
 /// is deactivated (never in a segment). The shop's Walk-in customer is never in one either.
 pub(crate) async fn known() -> (TestApp, i64) {
-    let (app, _) = shop().await;
+    let (app, company, _) = known_with_till().await;
+    (app, company)
+}
+
+/// `known()` with store NORTH's till.
+async fn known_with_till() -> (TestApp, i64, ApiClient) {
+    let (app, till) = shop().await;
     let company = app.count("SELECT company_id AS n FROM stores WHERE code = 'NORTH'");
     let store = app.count("SELECT id AS n FROM stores WHERE code = 'NORTH'");
     app.sql(
@@ -33,20 +39,20 @@ pub(crate) async fn known() -> (TestApp, i64) {
         ("Eve", 1, 2, "900"),
     ] {
         app.sql(&format!(
-            "INSERT INTO customer_purchases (company_id, customer_id, sales, returns, net_sales, \
-                                             discount, first_purchase, last_purchase, last_store_id, \
-                                             net_ceiling) \
-             SELECT {company}, id, {sales}, 0, {spent}, 0, current_date - {days_ago}, \
-                    current_date - {days_ago}, {store}, {spent} FROM customers WHERE first_name = '{name}'"
-        ));
-        app.sql(&format!(
             "INSERT INTO rollup_customer_days (company_id, day, customer_id, store_id, slot, sales, \
                                                returns, net_sales, discount) \
              SELECT {company}, current_date - {days_ago}, id, {store}, 0, {sales}, 0, {spent}, 0 \
              FROM customers WHERE first_name = '{name}'"
         ));
+        // As a sale notes its customer: the fold makes their lifetime row and facts.
+        app.sql(&format!(
+            "INSERT INTO customer_purchase_queue (company_id, customer_id, month) \
+             SELECT {company}, id, date_trunc('month', current_date - {days_ago})::date \
+             FROM customers WHERE first_name = '{name}'"
+        ));
     }
-    (app, company)
+    app.sql("SELECT fold_customer_purchases()");
+    (app, company, till)
 }
 
 /// The count the form answers for `fields`, as the page shows it ("2 customers").
@@ -129,6 +135,113 @@ async fn each_filter_keeps_whom_it_says_and_rfm_scores_are_quintiles() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains("The most sales must not be below the least.");
     assert_eq!(app.count("SELECT count(*) AS n FROM segments"), 0);
+}
+
+/// The sales the facts of `first_name` hold for the company's stored year.
+fn year_sales(app: &TestApp, first_name: &str) -> i64 {
+    app.count(&format!(
+        "SELECT f.year_sales::bigint AS n FROM customer_facts f \
+         JOIN customers c ON c.id = f.customer_id WHERE c.first_name = '{first_name}'"
+    ))
+}
+
+/// A sale of one tee to customer `uuid` two days ago, priced by the server, submitted.
+async fn sale_two_days_ago(till: &ApiClient, customer: &str) {
+    let at = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    let priced = till
+        .post(
+            "/api/v1/carts/evaluate",
+            &serde_json::json!({"lines": [{"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "19.99"}],
+                                "customer_id": customer, "posted_at": at}),
+        )
+        .await;
+    assert_eq!(priced.status.as_u16(), 200, "{:?}", priced.json);
+    let body = serde_json::json!({
+        "id": "5e600000-0000-4000-8000-000000000001", "number": "SEG-1", "posted_at": at,
+        "customer_id": customer, "lines": priced.json["lines"],
+        "payments": [{"mode": "cash", "amount": priced.json["totals"]["grand_total"]}],
+        "totals": priced.json["totals"]
+    });
+    let reply = till.post("/api/v1/invoices", &body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.json);
+}
+
+#[actix_web::test]
+async fn counts_stay_exact_as_the_stored_year_moves_sales_come_in_and_customers_change() {
+    let (app, company, till) = known_with_till().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+
+    // As if the nightly job last ran 40 days ago: Cy's sale of 400 days ago is in the stored
+    // year, and the count must take it out again.
+    app.sql("UPDATE customer_fact_years SET last_day = current_date - 40");
+    app.sql("SELECT refold_customer_facts(NULL, NULL)");
+    assert_eq!(year_sales(&app, "Cy"), 1);
+    assert_eq!(
+        counted(&marketing, &[("sales_min", "1")]).await,
+        "2 customers"
+    );
+    // Ben $50.00, Cy and Dee nothing in the year (Cy's $80.00 is older).
+    assert_eq!(
+        counted(&marketing, &[("spent_max", "60")]).await,
+        "3 customers"
+    );
+    // A short period reads its own days: only Ana bought in the last 30.
+    assert_eq!(
+        counted(&marketing, &[("sales_min", "1"), ("sales_days", "30")]).await,
+        "1 customer"
+    );
+
+    // Computing RFM (as the nightly job does) moves the stored year to today: same counts.
+    let page = marketing.post_form("/segments/rfm", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT (current_date - last_day)::bigint AS n FROM customer_fact_years WHERE company_id = {company}"
+        )),
+        0
+    );
+    assert_eq!(year_sales(&app, "Cy"), 0);
+    assert_eq!(year_sales(&app, "Ana"), 5);
+    assert_eq!(
+        counted(&marketing, &[("sales_min", "1")]).await,
+        "2 customers"
+    );
+    assert_eq!(
+        counted(&marketing, &[("spent_max", "60")]).await,
+        "3 customers"
+    );
+
+    // Dee buys at the till: counted the moment the form asks (the page folds first).
+    let dee = crate::common::coupons::uuid_of(&app, "Dee");
+    sale_two_days_ago(&till, &dee).await;
+    assert_eq!(
+        counted(&marketing, &[("sales_min", "1")]).await,
+        "3 customers"
+    );
+    assert_eq!(
+        counted(&marketing, &[("recent_days", "30")]).await,
+        "2 customers"
+    );
+    assert_eq!(
+        counted(&marketing, &[("lapsed_days", "90")]).await,
+        "2 customers"
+    );
+
+    // Head office deactivates Ana and gives Ben a March birthday: counted as they are now.
+    let ana =
+        app.count("SELECT id AS n FROM customers WHERE first_name = 'Ana' AND last_name = 'Lima'");
+    let (hq, _) = app.signed_in(Role::HqManager).await;
+    hq.get(&format!("/customers/{ana}")).await;
+    let page = hq
+        .post_form(&format!("/customers/{ana}/deactivate"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(counted(&marketing, &[]).await, "3 customers");
+    app.sql("UPDATE customers SET birthday = '1985-03-02' WHERE first_name = 'Ben'");
+    assert_eq!(
+        counted(&marketing, &[("birthday_month", "3")]).await,
+        "2 customers"
+    );
 }
 
 #[actix_web::test]

@@ -22,6 +22,7 @@ pub mod customers;
 pub mod gift_cards;
 pub mod loyalty;
 pub mod offers;
+pub mod period_sums;
 pub mod referrals;
 pub mod reports;
 pub mod sales;

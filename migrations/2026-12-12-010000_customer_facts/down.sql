@@ -1,0 +1,12 @@
+DROP TRIGGER customer_facts_company_added ON companies;
+DROP FUNCTION customer_facts_company_added();
+DROP TRIGGER customer_facts_changed ON customers;
+DROP FUNCTION customer_facts_changed();
+DROP TRIGGER customer_facts_added ON customers;
+DROP FUNCTION customer_facts_added();
+DROP FUNCTION shift_customer_facts(bigint, date);
+DROP FUNCTION refold_customers(bigint[], bigint[], date[]);
+ALTER FUNCTION refold_customer_figures(bigint[], bigint[], date[]) RENAME TO refold_customers;
+DROP FUNCTION refold_customer_facts(bigint[], bigint[]);
+DROP TABLE customer_fact_years;
+DROP TABLE customer_facts;
