@@ -10,6 +10,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, web};
 
 use crate::customers::hooks::CustomerHooks;
+use crate::customers::list_segments::CustomerSegments;
 use crate::customers::panels::CustomerPanels;
 use crate::sales::submit::InvoiceSteps;
 use crate::state::AppState;
@@ -65,6 +66,10 @@ pub const CUSTOMER_HOOKS: CustomerHooks = CustomerHooks {
         crate::reports::rollups::move_customer,
     ],
 };
+
+/// Who answers the customer list's Segments column and filter.
+pub const LIST_SEGMENTS: CustomerSegments =
+    CustomerSegments(&crate::segments::customer_list::ListedSegments);
 
 /// The customer page's parts that other areas own, in page order.
 pub fn customer_panels() -> CustomerPanels {
@@ -139,6 +144,7 @@ pub fn build(
         .app_data(web::Data::new(invoice_steps(!config.bench_skip_rollups)))
         .app_data(web::Data::new(CUSTOMER_HOOKS))
         .app_data(web::Data::new(customer_panels()))
+        .app_data(web::Data::new(LIST_SEGMENTS))
         .app_data(web::Data::new(home_tiles()))
         .app_data(web::Data::new(crate::offers::pricing::Coupons(
             crate::coupons::validate::for_cart,

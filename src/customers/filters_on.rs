@@ -9,7 +9,8 @@ use super::model::{ListFilter, Origin, Status};
 /// One filter that narrows the list.
 #[derive(Debug, Clone)]
 pub struct FilterOn {
-    /// Its query key, which is also the word people read: `store`, `group`, `territory`, `status`.
+    /// Its query key, which is also the word people read: `store`, `group`, `territory`, `status`
+    /// (and `segment`, which the list adds for those who read segments).
     pub key: &'static str,
     /// What it is set to, as its select shows it ("Downtown", "Created at HQ").
     pub value: String,

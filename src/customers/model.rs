@@ -418,6 +418,18 @@ pub struct ListFilter {
     /// The store a supervisor works at: a search lists its customers first. Browsing ignores it,
     /// so that the plain list keeps one keyset order.
     pub own_store: Option<i64>,
+    /// Only the members of a saved set (a segment's snapshot).
+    pub within: Option<Within>,
+}
+
+/// A saved set of customers that another area keeps: `members` is the SQL that selects their
+/// ids up to the set's `id`, which is bound right after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Within {
+    /// `SELECT customer_id FROM ... WHERE set_id = ` (static text, never a person's input).
+    pub members: &'static str,
+    /// The set.
+    pub id: i64,
 }
 
 /// One row of the customer list.
@@ -482,6 +494,12 @@ fn push_conditions(sql: &mut Sql, filter: &ListFilter) {
             sql.push(" AND c.origin_store_id = ").bind(Bind::Int(store));
         }
         None => {}
+    }
+    if let Some(within) = &filter.within {
+        sql.push(" AND c.id IN (")
+            .push(within.members)
+            .bind(Bind::Int(within.id))
+            .push(")");
     }
     if let Some(search) = &filter.search {
         push_search(sql, search);

@@ -14,6 +14,7 @@ use super::filters_on::{FilterOn, filters_on};
 use super::forms::CustomerForm;
 use super::head::{CustomerHead, CustomerTab};
 use super::hooks::{Creation, CustomerHooks};
+use super::list_segments::{CustomerSegments, SegmentChoice, SegmentLink, SegmentsShown};
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
 };
@@ -60,6 +61,8 @@ struct ListQuery {
     territory: String,
     store: String,
     status: String,
+    /// A saved segment's id: only its members (for those who read segments).
+    segment: String,
     /// `name`, `code` (ascending) or `name-desc`, `code-desc`; `created` is newest first.
     sort: String,
     #[serde(flatten)]
@@ -119,6 +122,7 @@ impl ListQuery {
             after,
             backward,
             own_store: None,
+            within: None,
         }
     }
 
@@ -144,6 +148,7 @@ impl ListQuery {
             ("territory", &self.territory),
             ("store", &self.store),
             ("status", &self.status),
+            ("segment", &self.segment),
             ("sort", sort),
         ];
         let kept: Vec<(&str, &str)> = filters.into_iter().filter(|(k, _)| *k != key).collect();
@@ -167,6 +172,29 @@ struct Row {
     group: String,
     store: String,
     active: bool,
+    /// The saved segments they are in (empty unless the viewer reads segments).
+    segments: Vec<SegmentLink>,
+}
+
+/// Segments a row names before "+N more".
+const SEGMENTS_SHOWN: usize = 3;
+
+impl Row {
+    /// The segments the cell names.
+    fn segments_shown(&self) -> &[SegmentLink] {
+        &self.segments[..self.segments.len().min(SEGMENTS_SHOWN)]
+    }
+
+    /// How many more there are than the cell names.
+    fn segments_more(&self) -> usize {
+        self.segments.len().saturating_sub(SEGMENTS_SHOWN)
+    }
+
+    /// Every segment's name, for the cell's title when some go unnamed.
+    fn segments_all(&self) -> String {
+        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
+        names.join(", ")
+    }
 }
 
 impl From<&ListRow> for Row {
@@ -183,6 +211,7 @@ impl From<&ListRow> for Row {
             group: r.group_name.clone(),
             store: r.store_code.clone().unwrap_or_else(|| "HQ".to_owned()),
             active: r.active,
+            segments: Vec::new(),
         }
     }
 }
@@ -197,6 +226,7 @@ impl IndexPage {
             ("territory", &q.territory),
             ("store", &q.store),
             ("status", &q.status),
+            ("segment", &q.segment),
         ])
         .unwrap_or_default()
     }
@@ -209,6 +239,26 @@ impl IndexPage {
             .map(|f| (f.key, f.value.as_str()))
             .collect();
         patron_rules::search::filters_on(&on)
+    }
+
+    /// Whether the Segment filter is set to segment `id`.
+    fn segment_chosen(&self, id: &i64) -> bool {
+        self.chosen_segment().is_some_and(|c| c.id == *id)
+    }
+
+    /// What the list's members are as of, by the Segment filter: a snapshot, not live.
+    fn segment_as_of(&self) -> String {
+        match self.chosen_segment() {
+            Some(SegmentChoice {
+                as_of: Some(at), ..
+            }) => format!("Members as of {at}"),
+            Some(_) => "Members not taken yet".to_owned(),
+            None => String::new(),
+        }
+    }
+
+    fn chosen_segment(&self) -> Option<&SegmentChoice> {
+        self.segments.as_ref().and_then(|s| s.chosen.as_ref())
     }
 
     /// The list as it is, without the filter `key`.
@@ -235,31 +285,60 @@ struct IndexPage {
     can_export: bool,
     /// The filters that are on, named only when the list came out empty.
     filters_on: Vec<FilterOn>,
+    /// The Segments column and the Segment filter: none for those who may not read segments.
+    segments: Option<SegmentsShown>,
+    /// Whether only the results are rendered (htmx): the segment's "as of" then comes along.
+    fragment: bool,
 }
 
 async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
+    segments: web::Data<CustomerSegments>,
     user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersView)?;
     let query = query.into_inner();
     // Customers shop in every store: a supervisor's search finds the chain's, their own first.
-    let filter = ListFilter {
+    let mut filter = ListFilter {
         own_store: user.store_scope().only().flatten(),
         ..query.filter()
     };
     let fragment = is_fragment_request(&req);
-    let (rows, total, choices, narrowing) = state
+    let (role, store, clock) = (user.role, user.store_id, user.clock);
+    let raw_segment = query.segment.clone();
+    let segments = **segments;
+    let (rows, total, choices, narrowing, segments) = state
         .db
         .run(move |conn| {
-            let rows = model::list(conn, &filter, PAGE_SIZE + 1)?;
-            let narrowing = if rows.is_empty() {
+            let segments = segments.shown(conn, role, store, clock, &raw_segment)?;
+            filter.within = segments.as_ref().and_then(SegmentsShown::within);
+            let mut rows: Vec<(ListRow, Vec<SegmentLink>)> =
+                model::list(conn, &filter, PAGE_SIZE + 1)?
+                    .into_iter()
+                    .map(|row| (row, Vec::new()))
+                    .collect();
+            if let Some(shown) = &segments {
+                let ids: Vec<i64> = rows.iter().map(|(row, _)| row.id).collect();
+                let mut of = shown.of_customers(conn, &ids)?;
+                for (row, links) in &mut rows {
+                    *links = of.remove(&row.id).unwrap_or_default();
+                }
+            }
+            let mut narrowing = if rows.is_empty() {
                 filters_on(conn, &filter)?
             } else {
                 Vec::new()
             };
+            if let Some(chosen) = segments.as_ref().and_then(|s| s.chosen.as_ref())
+                && rows.is_empty()
+            {
+                narrowing.push(FilterOn {
+                    key: "segment",
+                    value: chosen.name.clone(),
+                });
+            }
             // A search shows its best matches and says whether there are more; counting every
             // match of a common name would cost more than finding them.
             let total = match filter.search {
@@ -281,7 +360,7 @@ async fn index(
                     stores::list_active(conn)?,
                 )
             };
-            Ok((rows, total, choices, narrowing))
+            Ok((rows, total, choices, narrowing, segments))
         })
         .await?;
     let searching = !query.q.trim().is_empty();
@@ -295,7 +374,7 @@ async fn index(
             &query.keyset(),
             rows,
             50,
-            |row| query.cursor_key(row),
+            |(row, _)| query.cursor_key(row),
             &query.link(&query.sort),
             "customer-results",
         );
@@ -312,14 +391,21 @@ async fn index(
             query.link(sort)
         }),
     ];
+    let shown_count = shown.len();
     let page = IndexPage {
         ctx: user.page(),
-        rows: shown.iter().map(Row::from).collect(),
+        rows: shown
+            .into_iter()
+            .map(|(row, segments)| Row {
+                segments,
+                ..Row::from(&row)
+            })
+            .collect(),
         total: match total {
             Some(n) if n > COUNT_CAP => format!("{}+", count(COUNT_CAP)),
             Some(n) => count(n),
             None if has_more => format!("{PAGE_SIZE}+"),
-            None => count(i64::try_from(shown.len()).unwrap_or(0)),
+            None => count(i64::try_from(shown_count).unwrap_or(0)),
         },
         more_matches: searching && has_more,
         pager,
@@ -331,6 +417,8 @@ async fn index(
         can_create: user.can(Permission::CustomersCreate),
         can_export: user.can(Permission::CustomersExport),
         filters_on: narrowing,
+        segments,
+        fragment,
         query,
     };
     if fragment {
@@ -699,23 +787,31 @@ const EXPORT_CHUNK: i64 = 5_000;
 /// each export is audited with its filters and how many customers it held.
 async fn export_csv(
     state: web::Data<AppState>,
+    segments: web::Data<CustomerSegments>,
     user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::CustomersExport)?;
-    let filter = ListFilter {
+    let mut filter = ListFilter {
         after: None,
         backward: false,
         ..query.filter()
     };
-    let described = serde_json::json!({ "q": query.q, "group": query.group, "territory": query.territory, "store": query.store, "status": query.status });
+    let described = serde_json::json!({ "q": query.q, "group": query.group, "territory": query.territory, "store": query.store, "status": query.status, "segment": query.segment });
     let actor = user.actor();
-    let counted = filter.clone();
-    state
+    let (role, store, clock) = (user.role, user.store_id, user.clock);
+    let raw_segment = query.segment.clone();
+    let segments = **segments;
+    // The file holds what the list shows: the same segment, for those who read segments.
+    let filter = state
         .db
         .tx(move |conn| {
-            let rows = model::count_capped(conn, &counted, i64::MAX)?;
-            Ok(model::note_export(conn, &actor, described, rows)?)
+            filter.within = segments
+                .shown(conn, role, store, clock, &raw_segment)?
+                .and_then(|shown| shown.within());
+            let rows = model::count_capped(conn, &filter, i64::MAX)?;
+            model::note_export(conn, &actor, described, rows)?;
+            Ok(filter)
         })
         .await?;
 

@@ -5,6 +5,7 @@
 //! acted on: a Gift Card coupon for each customer, or enrolment in a loyalty program.
 
 pub mod action_routes;
+pub mod customer_list;
 pub mod facts;
 pub mod form;
 pub mod model;

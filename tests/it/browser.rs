@@ -296,6 +296,35 @@ pub async fn click(browser: &Client, locator: Locator<'_>) {
     browser.find(locator).await.unwrap().click().await.unwrap();
 }
 
+/// Fails, naming `what`, when the page is wider than the window (it would scroll sideways).
+pub async fn assert_fits(browser: &Client, what: &str) {
+    let fits = browser
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    let width = browser
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
+    assert!(fits, "{what} scrolls sideways at {width} px");
+}
+
+/// Saves what the browser shows as target/screenshots/`name`.png, to look at.
+pub async fn save_screenshot(browser: &Client, name: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
 /// Waits for the element to appear (the page may still be loading) and reads its text.
 pub async fn text_of(browser: &Client, locator: Locator<'_>) -> String {
     let element = browser.wait().for_element(locator).await.unwrap();

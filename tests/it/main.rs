@@ -58,6 +58,7 @@ mod sales_pages;
 mod sales_persons;
 mod schema;
 mod segment_actions;
+mod segment_lists;
 mod segments;
 mod sessions;
 mod spreadsheets;

@@ -7,7 +7,9 @@ use fantoccini::Locator;
 use patron_rules::users::Role;
 use reqwest::StatusCode;
 
-use crate::browser::{Driver, open_browser, sign_in, text_of, type_into};
+use crate::browser::{
+    Driver, assert_fits, open_browser, save_screenshot, sign_in, text_of, type_into,
+};
 use crate::common::shop::shop;
 use crate::common::{ApiClient, TestApp, TestClient};
 
@@ -381,23 +383,8 @@ async fn the_count_follows_the_form_in_a_browser() {
             told.contains("Last purchase more than 90 days ago"),
             "{told}"
         );
-        let fits: bool = browser
-            .execute(
-                "return document.documentElement.scrollWidth <= window.innerWidth;",
-                vec![],
-            )
-            .await
-            .unwrap()
-            .as_bool()
-            .unwrap();
-        assert!(fits, "the segment form scrolls sideways at {width} px");
-        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .unwrap()
-            .join("screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        let png = browser.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("segments-{width}-form.png")), png).unwrap();
+        assert_fits(&browser, "the segment form").await;
+        save_screenshot(&browser, &format!("segments-{width}-form")).await;
     }
     type_into(&browser, "#f-name", "Lapsed").await;
     browser
