@@ -211,10 +211,10 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
     .map(|c| c.n)
 }
 
-/// Makes every customer's lifetime and month rows, the cohort counts and the referral
-/// registrations' figures again from the daily rollups (after their days are rebuilt; a
-/// lifetime spans every day, so all of them), holding sales at their rollup step until it
-/// commits. The caller runs it in a transaction.
+/// Makes every customer's lifetime and month rows, the cohort counts, the referral
+/// registrations' figures and the segments' facts again from the daily rollups (after their
+/// days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
+/// step until it commits. The caller runs it in a transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     // No fold meanwhile; the customers noted so far are all in the daily rows the lock holds.
     crate::db::fold::lock(conn)?;
@@ -226,7 +226,9 @@ pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query("DELETE FROM customer_purchase_queue").execute(conn)?;
     diesel::sql_query("SELECT rebuild_customer_purchases()").execute(conn)?;
     diesel::sql_query("SELECT rebuild_cohort_months()").execute(conn)?;
-    diesel::sql_query("SELECT rebuild_referral_figures()")
+    diesel::sql_query("SELECT rebuild_referral_figures()").execute(conn)?;
+    // The segments' facts read the lifetime rows and the daily rows just made.
+    diesel::sql_query("SELECT refold_customer_facts(NULL, NULL)")
         .execute(conn)
         .map(|_| ())
 }
