@@ -14,7 +14,7 @@ use crate::offers::{DiscountSource, DiscountType, Offer, OfferType, Reason};
 
 /// An Item Price offer's discount on one line, worked out once per offer.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum LineGives {
+enum LineGives {
     /// Discount Percentage of the line's amount.
     Percent(Percent),
     /// Per unit: down to a Rate (`true`), or a Discount Amount off.
