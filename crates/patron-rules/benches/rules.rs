@@ -2,6 +2,8 @@
 //! a sale's totals and settlement, loyalty's earn and redeem planning, and how a customer search
 //! term is read. `cargo bench` runs them; the offer engine adds its own here.
 
+mod offer_cart;
+
 use std::hint::black_box;
 
 use chrono::NaiveDate;
@@ -106,91 +108,15 @@ fn customer_search_terms(c: &mut Criterion) {
     }
 }
 
-/// 200 active offers of every type over 40 items, 10 groups and 5 brands (a quarter of them
-/// Item Price offers on single items, as a chain runs them), and a 50-line cart.
+/// The offer engine against the cart and offers of `offer_cart` (also what
+/// `examples/offers_callgrind.rs` counts instructions of).
 fn offer_engine(c: &mut Criterion) {
-    use patron_rules::offers::{
-        ApplyOn, Cart, CartLine, DiscountType, Offer, OfferType, Replace, evaluate,
-    };
-    let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
-    let mut offers: Vec<Offer> = (0..200)
-        .map(|i: i64| {
-            let (apply_on, offer_type) = match i % 8 {
-                0 => (ApplyOn::ItemGroup(i % 10), OfferType::ItemPrice),
-                1 => (ApplyOn::Brand(i % 5), OfferType::ItemPrice),
-                2 => (
-                    ApplyOn::ItemCode(format!("ITEM-{:03}", i % 40)),
-                    OfferType::GiveProduct,
-                ),
-                3 => (ApplyOn::Transaction, OfferType::GrandTotal),
-                4 => (ApplyOn::Transaction, OfferType::LoyaltyPoint),
-                _ => (
-                    ApplyOn::ItemCode(format!("ITEM-{:03}", i % 40)),
-                    OfferType::ItemPrice,
-                ),
-            };
-            Offer {
-                id: i,
-                version: 1,
-                title: format!("Offer {i:03}"),
-                disabled: false,
-                company_id: 1,
-                profile: None,
-                warehouse: None,
-                customer_group: None,
-                segment: None,
-                apply_on,
-                offer_type,
-                min_qty: Decimal::from(i % 3),
-                max_qty: Decimal::ZERO,
-                min_amount: Decimal::from(i % 4 * 25),
-                max_amount: Decimal::ZERO,
-                valid_from: day,
-                valid_upto: None,
-                discount_type: DiscountType::Percentage,
-                rate: Decimal::ZERO,
-                discount_percentage: Decimal::from(5 + i % 20),
-                discount_amount: Decimal::ZERO,
-                max_discount: Decimal::ZERO,
-                auto: true,
-                given_item: Some("GIFT".into()),
-                given_qty: Decimal::ONE,
-                recurring: i % 2 == 0,
-                replace: Replace::None,
-                loyalty_points: 100,
-                campaign: None,
-                campaign_days: None,
-                priority: (i % 5) as i32,
-            }
-        })
-        .collect();
-    offers.sort_by(|a, b| (a.priority, &a.title).cmp(&(b.priority, &b.title)));
-    let lines: Vec<CartLine> = (0..50)
-        .map(|i: i64| CartLine {
-            item_code: format!("ITEM-{:03}", i % 40),
-            item_groups: vec![i % 10, 100 + i % 3],
-            brand_id: Some(i % 5),
-            qty: Decimal::from(1 + i % 3),
-            price_list_rate: Decimal::new(999 + 250 * i, 2),
-            manual_discount: Decimal::ZERO,
-        })
-        .collect();
+    let offers = offer_cart::offers();
+    let lines = offer_cart::lines();
     let usd = Currency::usd();
-    let cart = Cart {
-        company_id: 1,
-        profile_id: 1,
-        warehouse: "Main",
-        customer_groups: &[1],
-        segments: &[],
-        posting_date: day,
-        coupon_offers: &[],
-        spent_campaigns: &[],
-        customer_discount: Decimal::ZERO,
-        currency: &usd,
-        lines: &lines,
-    };
+    let cart = offer_cart::cart(&lines, &usd);
     c.bench_function("offers: a 50-line cart against 200 active offers", |b| {
-        b.iter(|| evaluate(black_box(&cart), black_box(&offers)))
+        b.iter(|| patron_rules::offers::evaluate(black_box(&cart), black_box(&offers)))
     });
 }
 

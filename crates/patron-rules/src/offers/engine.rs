@@ -1,376 +1,418 @@
 //! `evaluate`: the cart priced with the offers in force (see the module's head for the order).
+//!
+//! Inside, figures are whole counts (`units`): each paid line's qty, price and amount are taken
+//! in once, discounts are counted in the currency's minor unit, and decimals are made again only
+//! for what the answer holds. What cannot be counted in an i64 is never wrapped: an offer whose
+//! own figures go past it is missed as `Reason::OutOfRange`, and a sale whose figures do applies
+//! no offer (each says so) but keeps its manual discounts.
 
-use std::collections::HashMap;
+mod item_prices;
+
 use std::sync::Arc;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
+use super::eligibility::{ineligible, ranks_before};
+use super::index::LineIndex;
+use super::units::{MAX_SCALE, Percent, bound, exact, pow10, rescale, round_div, scale_of};
 use super::{
     ApplyOn, Cart, DiscountSource, DiscountType, FreeLine, Offer, OfferType, Priced, PricedLine,
     Reason, Replace,
 };
 use crate::money::Currency;
 
-/// The cart's paid lines by item code, item group (every ancestor too) and brand, built once
-/// so that each offer finds its lines without scanning the cart.
-struct LineIndex<'a> {
-    by_code: HashMap<&'a str, Vec<usize>>,
-    by_group: HashMap<i64, Vec<usize>>,
-    by_brand: HashMap<i64, Vec<usize>>,
-    all: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(cart: &'a Cart) -> LineIndex<'a> {
-        let mut index = LineIndex {
-            by_code: HashMap::with_capacity(cart.lines.len()),
-            by_group: HashMap::new(),
-            by_brand: HashMap::new(),
-            all: Vec::with_capacity(cart.lines.len()),
-        };
-        for (i, line) in cart.lines.iter().enumerate() {
-            if !positive(line.qty) {
-                continue;
-            }
-            index.all.push(i);
-            index
-                .by_code
-                .entry(line.item_code.as_str())
-                .or_default()
-                .push(i);
-            for group in &line.item_groups {
-                index.by_group.entry(*group).or_default().push(i);
-            }
-            if let Some(brand) = line.brand_id {
-                index.by_brand.entry(brand).or_default().push(i);
-            }
-        }
-        index
-    }
-
-    fn lines_of(&self, apply_on: &ApplyOn) -> &[usize] {
-        let found = match apply_on {
-            ApplyOn::ItemCode(code) => self.by_code.get(code.as_str()),
-            ApplyOn::ItemGroup(group) => self.by_group.get(group),
-            ApplyOn::Brand(brand) => self.by_brand.get(brand),
-            ApplyOn::Transaction => return &self.all,
-        };
-        found.map_or(&[], Vec::as_slice)
-    }
-}
-
 /// Prices `cart` with `offers` (the versions in force; other companies' are ignored), fastest
 /// when they come in rank order (Priority, then Title).
 pub fn evaluate(cart: &Cart, offers: &[Offer]) -> Priced {
-    let mut run = Run {
-        cart,
-        index: LineIndex::new(cart),
-        paid: cart
-            .lines
-            .iter()
-            .map(|l| l.qty.max(Decimal::ZERO))
-            .collect(),
-        amounts: cart
-            .lines
-            .iter()
-            .map(|l| l.qty.max(Decimal::ZERO) * l.price_list_rate)
-            .collect(),
-        all_figures: None,
-        out: Priced {
-            lines: cart
-                .lines
-                .iter()
-                .map(|l| PricedLine {
-                    qty: l.qty,
-                    discount: Decimal::ZERO,
-                    source: None,
-                })
-                .collect(),
-            free: Vec::new(),
-            grand_total: None,
-            bonus_points: Vec::new(),
-            applied: Vec::new(),
-            missed: Vec::new(),
-        },
-    };
+    let mut missed = Vec::with_capacity(offers.len());
     let mut eligible: Vec<&Offer> = Vec::with_capacity(offers.len());
+    // The finest Given Qty that Replace offers take off lines: the lines' units are counted at
+    // least that finely (a Given Qty finer than 10^-6 is out of range instead).
+    let mut given_scale = 0;
     for offer in offers.iter().filter(|o| o.company_id == cart.company_id) {
         match ineligible(cart, offer) {
-            Some(reason) => run.out.missed.push((offer.reference(), reason)),
-            None => eligible.push(offer),
+            Some(reason) => missed.push((offer.reference(), reason)),
+            None => {
+                if offer.offer_type == OfferType::GiveProduct && offer.replace != Replace::None {
+                    let scale = scale_of(offer.given_qty);
+                    if scale <= 6 {
+                        given_scale = given_scale.max(scale);
+                    }
+                }
+                eligible.push(offer);
+            }
         }
     }
     // Callers load offers in rank order; sorting is then only a check.
     if !eligible.is_sorted_by(|a, b| ranks_before(a, b).is_le()) {
         eligible.sort_by(|a, b| ranks_before(a, b));
     }
-    let of_type = |t: OfferType| eligible.iter().copied().filter(move |o| o.offer_type == t);
-
-    run.manual_discounts();
-
-    for offer in of_type(OfferType::GiveProduct) {
-        run.give_product(offer);
-    }
-    run.item_prices(of_type(OfferType::ItemPrice).collect());
-    run.customer_discount();
-    let net = run.net_total();
-    run.grand_total(of_type(OfferType::GrandTotal).collect(), net);
-    for offer in of_type(OfferType::LoyaltyPoint) {
-        run.loyalty_points(offer, net);
-    }
-    for (i, line) in run.out.lines.iter_mut().enumerate() {
-        if positive(cart.lines[i].qty) {
-            line.qty = run.paid[i];
-        }
-    }
-    run.out
+    Run::new(cart, given_scale, missed)
+        .and_then(|run| run.price(&eligible))
+        .unwrap_or_else(|| out_of_range(cart, offers))
 }
 
-/// Whether `amount` is above zero: a sign and zero test, much cheaper than comparing decimals
-/// (the engine asks it for every line of every offer).
+/// Whether `amount` is above zero: a sign and zero test, much cheaper than comparing decimals.
 fn positive(amount: Decimal) -> bool {
     amount.is_sign_positive() && !amount.is_zero()
 }
 
-/// Lowers `discounts` (each already in `currency`'s minor unit, none below zero) so that they add
-/// up to `cap` exactly when they come to more: each takes the cap in proportion to its discount,
-/// rounded down to the minor unit, and the units left over go one each to the largest remainders
-/// (ties: the earlier discount). A cap finer than the minor unit is taken down to it. Discounts
-/// that already fit are left alone.
-pub fn share_max_discount(cap: Decimal, discounts: &mut [Decimal], currency: &Currency) {
-    let scale = currency.minor_unit;
-    let units = |amount: Decimal| {
-        let mut amount = amount.max(Decimal::ZERO);
-        amount.rescale(scale);
-        amount.mantissa()
+/// `amount` rounded to `currency`'s minor unit and written with exactly its decimals.
+fn money(currency: &Currency, amount: Decimal) -> Decimal {
+    // Most amounts (a price times whole units) are already in the minor unit.
+    let mut rounded = if amount.scale() <= currency.minor_unit {
+        amount
+    } else {
+        currency.round(amount)
     };
-    let cap = units(cap.round_dp_with_strategy(scale, RoundingStrategy::ToZero));
-    let total: i128 = discounts.iter().map(|d| units(*d)).sum();
-    if total <= cap {
-        return;
-    }
-    // Exact in whole minor units: share = cap x discount / total, with its remainder.
-    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(discounts.len());
-    let mut given = 0i128;
-    for (at, discount) in discounts.iter_mut().enumerate() {
-        let part = cap.saturating_mul(units(*discount));
-        let share = part / total;
-        remainders.push((part % total, at));
-        given += share;
-        *discount = Decimal::from_i128_with_scale(share, scale);
-    }
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let left = usize::try_from(cap - given).unwrap_or(0);
-    let unit = Decimal::new(1, scale);
-    for &(_, at) in remainders.iter().take(left) {
-        discounts[at] += unit;
+    rounded.rescale(currency.minor_unit);
+    rounded
+}
+
+/// The answer for a sale whose own figures go past what the engine counts: its lines as they
+/// came with their manual discounts, and every offer missed (those that apply to it at all, as
+/// out of range).
+fn out_of_range(cart: &Cart, offers: &[Offer]) -> Priced {
+    let lines = cart
+        .lines
+        .iter()
+        .map(|l| {
+            let mut priced = PricedLine {
+                qty: l.qty,
+                discount: Decimal::ZERO,
+                source: None,
+            };
+            if positive(l.qty) && positive(l.manual_discount) {
+                let manual = money(cart.currency, l.manual_discount);
+                let discount = match l.qty.checked_mul(l.price_list_rate) {
+                    Some(amount) => manual.min(money(cart.currency, amount)),
+                    None => manual,
+                };
+                if positive(discount) {
+                    priced.discount = discount;
+                    priced.source = Some(DiscountSource::Manual);
+                }
+            }
+            priced
+        })
+        .collect();
+    let missed = offers
+        .iter()
+        .filter(|o| o.company_id == cart.company_id)
+        .map(|o| {
+            (
+                o.reference(),
+                ineligible(cart, o).unwrap_or(Reason::OutOfRange),
+            )
+        })
+        .collect();
+    Priced {
+        lines,
+        free: Vec::new(),
+        grand_total: None,
+        bonus_points: Vec::new(),
+        applied: Vec::new(),
+        missed,
     }
 }
 
-/// Ties between offers giving the same: lower Priority first, then Title.
-fn ranks_before(a: &Offer, b: &Offer) -> std::cmp::Ordering {
-    a.priority
-        .cmp(&b.priority)
-        .then_with(|| a.title.cmp(&b.title))
+/// The scales of a cart's counts: units of 10^-qty, unit prices of 10^-rate, line amounts of
+/// 10^-amount (the currency's minor unit, or finer when a qty times a price needs it), and
+/// discounts of 10^-minor (the currency's).
+#[derive(Debug, Clone, Copy)]
+struct Scales {
+    qty: u32,
+    rate: u32,
+    amount: u32,
+    minor: u32,
 }
 
-/// Why `offer` cannot apply to this sale at all, if so.
-fn ineligible(cart: &Cart, offer: &Offer) -> Option<Reason> {
-    if offer.disabled {
-        return Some(Reason::Disabled);
-    }
-    if let Some((profile, store)) = &offer.profile
-        && *profile != cart.profile_id
-    {
-        return Some(Reason::OtherStore(store.clone()));
-    }
-    if let Some(warehouse) = &offer.warehouse
-        && warehouse != cart.warehouse
-    {
-        return Some(Reason::OtherWarehouse(warehouse.clone()));
-    }
-    if let Some((group, name)) = &offer.customer_group
-        && !cart.customer_groups.contains(group)
-    {
-        return Some(Reason::OtherCustomerGroup(name.clone()));
-    }
-    if let Some(segment) = &offer.segment
-        && !cart.segments.contains(&segment.id)
-    {
-        return Some(Reason::NotInSegment {
-            segment: Arc::clone(segment),
-        });
-    }
-    // The campaign is named when its days are the ones that bind.
-    let campaign_name = || offer.campaign.as_ref().map(|(_, name)| name.clone());
-    if cart.posting_date < offer.valid_from {
-        if let Some((from, _)) = offer.campaign_days
-            && from == offer.valid_from
-            && let Some(name) = campaign_name()
-        {
-            return Some(Reason::CampaignNotStarted(name, from));
-        }
-        return Some(Reason::NotYetValid(offer.valid_from));
-    }
-    if let Some(upto) = offer.valid_upto
-        && cart.posting_date > upto
-    {
-        if let Some((_, Some(end))) = offer.campaign_days
-            && end == upto
-            && let Some(name) = campaign_name()
-        {
-            return Some(Reason::CampaignEnded(name, end));
-        }
-        return Some(Reason::Expired(upto));
-    }
-    if !offer.auto && !cart.coupon_offers.contains(&offer.id) {
-        return Some(Reason::NeedsCoupon);
-    }
-    if let Some((campaign, name)) = &offer.campaign
-        && cart.spent_campaigns.contains(campaign)
-    {
-        return Some(Reason::BudgetSpent(name.clone()));
-    }
-    None
+/// One line of the cart as counted (all zero for a line that is not paid for).
+#[derive(Debug, Clone, Copy, Default)]
+struct Line {
+    /// Units still paid for (Replace offers make some free).
+    paid: i64,
+    /// What is left paid for as the answer writes it, once a Replace offer took units (the
+    /// decimals the cart's own would make, trailing zeros and all).
+    left: Option<Decimal>,
+    /// Unit price before any discount.
+    rate: i64,
+    /// `paid` x `rate` (kept in step with `paid`).
+    amount: i64,
+    /// The line's discount, in the minor unit.
+    discount: i64,
+    /// Where it comes from.
+    source: Option<DiscountSource>,
+    /// The largest Item Price discount on offer and which of the eligible offers gives it.
+    best: Option<(i64, usize)>,
 }
 
 struct Run<'a> {
     cart: &'a Cart<'a>,
     index: LineIndex<'a>,
-    /// Units of each line still paid for (Replace offers make some free).
-    paid: Vec<Decimal>,
-    /// Each line's paid units times its price_list_rate (kept in step with `paid`).
-    amounts: Vec<Decimal>,
+    scales: Scales,
+    lines: Vec<Line>,
     /// Units and amount of every paid line: what Transaction offers count, summed once.
-    all_figures: Option<(Decimal, Decimal)>,
+    all_figures: Option<Option<(i64, i64)>>,
     out: Priced,
+    /// Scratch space kept across offers, so that no offer allocates: the (line, discount) pairs
+    /// Item Price offers would give, a Replace offer's lines in the order it takes them, and
+    /// what sharing a Max Discount needs.
+    touched: Vec<(usize, i64)>,
+    order: Vec<usize>,
+    /// Titles of eligible offers that reasons name, made once each.
+    names: Vec<Option<Arc<str>>>,
+    shares: Vec<i128>,
+    remainders: Vec<(i128, usize)>,
 }
 
-impl Run<'_> {
-    fn money(&self, amount: Decimal) -> Decimal {
-        // Most amounts (a price times whole units) are already in the minor unit.
-        let mut rounded = if amount.scale() <= self.cart.currency.minor_unit {
-            amount
-        } else {
-            self.cart.currency.round(amount)
+impl<'a> Run<'a> {
+    /// The cart counted: none when a figure does not fit (see the module's head).
+    fn new(
+        cart: &'a Cart<'a>,
+        given_scale: u32,
+        missed: Vec<(super::OfferRef, Reason)>,
+    ) -> Option<Run<'a>> {
+        let minor = cart.currency.minor_unit;
+        let (mut qty, mut rate) = (given_scale, 0);
+        for line in cart.lines.iter().filter(|l| positive(l.qty)) {
+            qty = qty.max(scale_of(line.qty));
+            rate = rate.max(scale_of(line.price_list_rate));
+        }
+        let amount = minor.max(qty + rate);
+        if amount > MAX_SCALE {
+            return None;
+        }
+        let scales = Scales {
+            qty,
+            rate,
+            amount,
+            minor,
         };
-        rounded.rescale(self.cart.currency.minor_unit);
-        rounded
+        let lift = pow10(amount - qty - rate)?;
+        // Every sum of units or of amounts the engine makes is at most these totals.
+        let (mut units, mut total) = (0i64, 0i64);
+        let mut lines = Vec::with_capacity(cart.lines.len());
+        for line in cart.lines {
+            if !positive(line.qty) {
+                lines.push(Line::default());
+                continue;
+            }
+            let paid = exact(line.qty, qty)?;
+            let rate = exact(line.price_list_rate, rate)?;
+            let amount = i128::from(paid)
+                .checked_mul(i128::from(rate))?
+                .checked_mul(lift)?;
+            let amount = i64::try_from(amount).ok()?;
+            units = units.checked_add(paid)?;
+            total = total.checked_add(amount.checked_abs()?)?;
+            lines.push(Line {
+                paid,
+                rate,
+                amount,
+                ..Line::default()
+            });
+        }
+        let index = LineIndex::new(cart, |i| lines[i].paid > 0);
+        Some(Run {
+            cart,
+            index,
+            scales,
+            lines,
+            all_figures: None,
+            out: Priced {
+                lines: Vec::new(),
+                free: Vec::new(),
+                grand_total: None,
+                bonus_points: Vec::new(),
+                applied: Vec::new(),
+                missed,
+            },
+            touched: Vec::new(),
+            order: Vec::new(),
+            names: Vec::new(),
+            shares: Vec::new(),
+            remainders: Vec::new(),
+        })
+    }
+
+    /// The engine's steps in order (see the module's head); none when the sale's own figures
+    /// go past what it counts on the way.
+    fn price(mut self, eligible: &[&Offer]) -> Option<Priced> {
+        // The answer's lists, each sized once (growing them was a tenth of the allocations).
+        let of_type = |t: OfferType| eligible.iter().filter(|o| o.offer_type == t).count();
+        self.out.applied.reserve(eligible.len());
+        self.out.free.reserve(of_type(OfferType::GiveProduct));
+        self.out
+            .bonus_points
+            .reserve(of_type(OfferType::LoyaltyPoint));
+        self.manual_discounts()?;
+        for offer in eligible
+            .iter()
+            .filter(|o| o.offer_type == OfferType::GiveProduct)
+        {
+            self.give_product(offer);
+        }
+        self.item_prices(eligible);
+        self.customer_discount()?;
+        let net = self.net_total()?;
+        self.grand_total(eligible, net);
+        for offer in eligible
+            .iter()
+            .filter(|o| o.offer_type == OfferType::LoyaltyPoint)
+        {
+            self.loyalty_points(offer, net);
+        }
+        let minor = self.scales.minor;
+        self.out.lines = self
+            .cart
+            .lines
+            .iter()
+            .zip(&self.lines)
+            .map(|(line, counted)| PricedLine {
+                qty: counted.left.unwrap_or(line.qty),
+                // A line no discount reached answers a bare zero, as it always has.
+                discount: match counted.source {
+                    Some(_) => Decimal::new(counted.discount, minor),
+                    None => Decimal::ZERO,
+                },
+                source: counted.source,
+            })
+            .collect();
+        Some(self.out)
+    }
+
+    /// `count` of 10^-`scale` as an amount of money: in the minor unit, half away from zero.
+    fn minor(&self, count: i64, scale: u32) -> i64 {
+        // Rounding to a coarser unit only brings a count closer to zero: it still fits.
+        round_div(i128::from(count), scale - self.scales.minor) as i64
+    }
+
+    /// A count of the minor unit as the answer's decimal.
+    fn decimal(&self, minor: i64) -> Decimal {
+        Decimal::new(minor, self.scales.minor)
     }
 
     /// Gives each paid line with a manual discount that discount (never more than the line's
     /// amount): nothing else discounts it afterwards.
-    fn manual_discounts(&mut self) {
+    fn manual_discounts(&mut self) -> Option<()> {
         for &i in &self.index.all {
             let manual = self.cart.lines[i].manual_discount;
             if !positive(manual) {
                 continue;
             }
-            let discount = self.money(manual).min(self.money(self.amounts[i]));
-            if positive(discount) {
-                let line = &mut self.out.lines[i];
+            let manual = exact(money(self.cart.currency, manual), self.scales.minor)?;
+            let discount = manual.min(self.minor(self.lines[i].amount, self.scales.amount));
+            if discount > 0 {
+                let line = &mut self.lines[i];
                 line.discount = discount;
                 line.source = Some(DiscountSource::Manual);
             }
         }
+        Some(())
     }
 
     /// Whether line `i` keeps a cashier's manual discount.
     fn is_manual(&self, i: usize) -> bool {
-        self.out.lines[i].source == Some(DiscountSource::Manual)
+        self.lines[i].source == Some(DiscountSource::Manual)
     }
 
     fn miss(&mut self, offer: &Offer, reason: Reason) {
         self.out.missed.push((offer.reference(), reason));
     }
 
-    /// The offer's lines that still have paid units.
-    fn lines_of(&self, offer: &Offer) -> Vec<usize> {
-        self.matching(offer).collect()
-    }
-
-    fn matching<'s>(&'s self, offer: &'s Offer) -> impl Iterator<Item = usize> + 's {
-        self.index
-            .lines_of(&offer.apply_on)
-            .iter()
-            .copied()
-            .filter(|&i| positive(self.paid[i]))
-    }
-
     /// Units and amount (qty x price_list_rate) of the offer's lines; none when it has none.
-    fn figures(&mut self, offer: &Offer) -> Option<(Decimal, Decimal)> {
+    fn figures(&mut self, offer: &Offer) -> Option<(i64, i64)> {
         if offer.apply_on == ApplyOn::Transaction {
             if self.all_figures.is_none() {
-                self.all_figures = self.sum(self.index.all.iter().copied());
+                self.all_figures = Some(self.sum(&ApplyOn::Transaction));
             }
-            return self.all_figures;
+            return self.all_figures.flatten();
         }
-        self.sum(self.matching(offer))
+        self.sum(&offer.apply_on)
     }
 
-    fn sum(&self, lines: impl Iterator<Item = usize>) -> Option<(Decimal, Decimal)> {
-        lines.fold(None, |sum, i| {
-            if !positive(self.paid[i]) {
+    fn sum(&self, apply_on: &ApplyOn) -> Option<(i64, i64)> {
+        // No overflow: every sum is at most the cart's totals, which `Run::new` counted.
+        self.index.lines_of(apply_on).fold(None, |sum, i| {
+            let line = &self.lines[i];
+            if line.paid <= 0 {
                 return sum;
             }
             let (q, a) = sum.unwrap_or_default();
-            Some((q + self.paid[i], a + self.amounts[i]))
+            Some((q + line.paid, a + line.amount))
         })
     }
 
-    /// Takes `units` of line `i` off what is paid for.
-    fn free_units(&mut self, i: usize, units: Decimal) {
-        self.paid[i] -= units;
-        self.amounts[i] = self.paid[i] * self.cart.lines[i].price_list_rate;
+    /// Takes `units` of line `i` off what is paid for (`decimal`: the same units as the answer
+    /// writes them).
+    fn free_units(&mut self, i: usize, units: i64, decimal: Decimal) {
+        let lift = 10i64.pow(self.scales.amount - self.scales.qty - self.scales.rate);
+        let line = &mut self.lines[i];
+        line.paid -= units;
+        line.left = Some(line.left.unwrap_or(self.cart.lines[i].qty) - decimal);
+        // Fewer units than `Run::new` counted: the product still fits.
+        line.amount = line.paid * line.rate * lift;
         self.all_figures = None;
     }
 
-    /// Why `offer` is not reached with `qty` units worth `amount`, if so.
-    fn unmet(&self, offer: &Offer, qty: Decimal, amount: Decimal) -> Option<Reason> {
-        if positive(offer.min_qty) && qty < offer.min_qty {
-            let gives = (offer.offer_type == OfferType::GiveProduct)
-                .then(|| format!("{} free", offer.given_qty.normalize()));
+    /// Why `offer` is not reached with `qty` units worth `amount` (a count of 10^-`scale`).
+    fn unmet(&self, offer: &Offer, qty: i64, amount: i64, scale: u32) -> Option<Reason> {
+        let units = i128::from(qty);
+        let have = || Decimal::new(qty, self.scales.qty);
+        if positive(offer.min_qty) && units < bound(offer.min_qty, self.scales.qty, true) {
             return Some(Reason::MinQty {
                 need: offer.min_qty,
-                have: qty,
-                gives,
+                have: have(),
+                gives: (offer.offer_type == OfferType::GiveProduct).then_some(offer.given_qty),
             });
         }
-        if positive(offer.max_qty) && qty > offer.max_qty {
+        if positive(offer.max_qty) && units > bound(offer.max_qty, self.scales.qty, false) {
             return Some(Reason::MaxQty {
                 max: offer.max_qty,
-                have: qty,
+                have: have(),
             });
         }
-        if positive(offer.min_amount) && amount < offer.min_amount {
+        let worth = i128::from(amount);
+        let have = || self.decimal(self.minor(amount, scale));
+        if positive(offer.min_amount) && worth < bound(offer.min_amount, scale, true) {
             return Some(Reason::MinAmount {
-                need: self.money(offer.min_amount),
-                have: self.money(amount),
+                need: money(self.cart.currency, offer.min_amount),
+                have: have(),
             });
         }
-        if positive(offer.max_amount) && amount > offer.max_amount {
+        if positive(offer.max_amount) && worth > bound(offer.max_amount, scale, false) {
             return Some(Reason::MaxAmount {
-                max: self.money(offer.max_amount),
-                have: self.money(amount),
+                max: money(self.cart.currency, offer.max_amount),
+                have: have(),
             });
         }
         None
+    }
+
+    /// How many times a recurring offer's Given Qty is due for `qty` units: every full Min Qty.
+    fn times(&self, offer: &Offer, qty: i64) -> Option<i64> {
+        if !offer.recurring || !positive(offer.min_qty) {
+            return Some(1);
+        }
+        // floor(qty / min_qty) on counts: qty x 10^min's scale / (min's mantissa x 10^qty's).
+        let min = offer.min_qty;
+        let top = i128::from(qty).checked_mul(pow10(min.scale())?)?;
+        let bottom = min.mantissa().checked_mul(pow10(self.scales.qty)?)?;
+        i64::try_from(top / bottom).ok()
     }
 
     fn give_product(&mut self, offer: &Offer) {
         let Some((qty, amount)) = self.figures(offer) else {
             return self.miss(offer, Reason::NotInCart);
         };
-        if let Some(reason) = self.unmet(offer, qty, amount) {
+        if let Some(reason) = self.unmet(offer, qty, amount, self.scales.amount) {
             return self.miss(offer, reason);
         }
-        let times = if offer.recurring && positive(offer.min_qty) {
-            (qty / offer.min_qty).floor()
-        } else {
-            Decimal::ONE
+        let Some(times) = self.times(offer, qty) else {
+            return self.miss(offer, Reason::OutOfRange);
         };
-        let mut left = offer.given_qty * times;
-        if !positive(left) {
+        if times <= 0 || !positive(offer.given_qty) {
             return self.miss(offer, Reason::NoSaving);
         }
         let reference = offer.reference();
@@ -379,32 +421,49 @@ impl Run<'_> {
                 let Some(item) = &offer.given_item else {
                     return self.miss(offer, Reason::NoSaving);
                 };
+                let Some(qty) = offer.given_qty.checked_mul(Decimal::from(times)) else {
+                    return self.miss(offer, Reason::OutOfRange);
+                };
                 let rate = self
                     .index
-                    .by_code
-                    .get(item.as_str())
-                    .and_then(|lines| lines.first())
-                    .map(|&i| self.cart.lines[i].price_list_rate);
+                    .first_of(item)
+                    .map(|i| self.cart.lines[i].price_list_rate);
                 self.out.free.push(FreeLine {
                     item_code: item.clone(),
-                    qty: left,
+                    qty,
                     price_list_rate: rate,
                     offer: reference,
                     from_line: None,
                 });
             }
             Replace::SameItem | Replace::CheapestItem => {
-                let mut order = self.lines_of(offer);
+                let Some(given) = exact(offer.given_qty, self.scales.qty) else {
+                    return self.miss(offer, Reason::OutOfRange);
+                };
+                // Past an i64 of units it is more than the lines have, which is all that counts.
+                let mut left = given.saturating_mul(times);
+                // The units as the answer writes them, with the decimals they always had.
+                let Some(mut left_decimal) = offer.given_qty.checked_mul(Decimal::from(times))
+                else {
+                    return self.miss(offer, Reason::OutOfRange);
+                };
+                let mut order = std::mem::take(&mut self.order);
+                order.clear();
+                order.extend(
+                    self.index
+                        .lines_of(&offer.apply_on)
+                        .filter(|&i| self.lines[i].paid > 0),
+                );
                 if offer.replace == Replace::CheapestItem {
+                    // One scale for every line's price: counts order as the prices do.
                     order.sort_by(|&a, &b| {
-                        let rate = |i: usize| self.cart.lines[i].price_list_rate;
-                        rate(a).cmp(&rate(b)).then(a.cmp(&b))
+                        self.lines[a].rate.cmp(&self.lines[b].rate).then(a.cmp(&b))
                     });
                 }
                 let mut manual = None;
                 let mut took = false;
-                for i in order {
-                    if !positive(left) {
+                for &i in &order {
+                    if left <= 0 {
                         break;
                     }
                     if self.is_manual(i) {
@@ -412,18 +471,23 @@ impl Run<'_> {
                         continue;
                     }
                     took = true;
-                    let take = left.min(self.paid[i]);
-                    self.free_units(i, take);
+                    let counted = &self.lines[i];
+                    let take = left.min(counted.paid);
+                    let take_decimal =
+                        left_decimal.min(counted.left.unwrap_or(self.cart.lines[i].qty));
+                    self.free_units(i, take, take_decimal);
                     left -= take;
+                    left_decimal -= take_decimal;
                     let line = &self.cart.lines[i];
                     self.out.free.push(FreeLine {
                         item_code: line.item_code.clone(),
-                        qty: take,
+                        qty: take_decimal,
                         price_list_rate: Some(line.price_list_rate),
                         offer: reference,
                         from_line: Some(i),
                     });
                 }
+                self.order = order;
                 if let (false, Some(i)) = (took, manual) {
                     return self.miss(offer, Reason::ManualDiscount { line: i + 1 });
                 }
@@ -432,200 +496,136 @@ impl Run<'_> {
         self.out.applied.push(reference);
     }
 
-    /// The discount an Item Price offer gives on line `i` before rounding: per unit, never
-    /// more than the unit's price; `percent` is the offer's percentage as a fraction.
-    fn line_discount(&self, offer: &Offer, percent: Decimal, i: usize) -> Decimal {
-        let list = self.cart.lines[i].price_list_rate.max(Decimal::ZERO);
-        if !positive(offer.rate) && offer.discount_type == DiscountType::Percentage {
-            return (self.amounts[i] * percent).clamp(Decimal::ZERO, self.amounts[i]);
-        }
-        let unit = if positive(offer.rate) {
-            list - offer.rate
-        } else {
-            offer.discount_amount
-        };
-        unit.clamp(Decimal::ZERO, list) * self.paid[i]
-    }
-
-    fn item_prices(&mut self, offers: Vec<&Offer>) {
-        // The best (discount, offer) per line; offers come ranked, so the first of equals wins.
-        let mut best: Vec<Option<(Decimal, usize)>> = vec![None; self.cart.lines.len()];
-        let mut candidates: Vec<(usize, Vec<usize>)> = Vec::new();
-        for (k, offer) in offers.iter().enumerate() {
-            let Some((qty, amount)) = self.figures(offer) else {
-                self.miss(offer, Reason::NotInCart);
-                continue;
-            };
-            if let Some(reason) = self.unmet(offer, qty, amount) {
-                self.miss(offer, reason);
-                continue;
-            }
-            let percent = offer.discount_percentage / Decimal::ONE_HUNDRED;
-            let mut touched = Vec::new();
-            let mut manual = None;
-            let lines = self.index.lines_of(&offer.apply_on);
-            for i in lines.iter().copied().filter(|&i| positive(self.paid[i])) {
-                if self.is_manual(i) {
-                    manual.get_or_insert(i);
-                    continue;
-                }
-                let discount = self.money(self.line_discount(offer, percent, i));
-                if !positive(discount) {
-                    continue;
-                }
-                touched.push(i);
-                if best[i].is_none_or(|(top, _)| discount > top) {
-                    best[i] = Some((discount, k));
-                }
-            }
-            if touched.is_empty() {
-                let reason =
-                    manual.map_or(Reason::NoSaving, |i| Reason::ManualDiscount { line: i + 1 });
-                self.miss(offer, reason);
-            } else {
-                candidates.push((k, touched));
-            }
-        }
-        for (k, touched) in candidates {
-            let offer = offers[k];
-            let won: Vec<usize> = touched
-                .iter()
-                .copied()
-                .filter(|&i| best[i].is_some_and(|(_, w)| w == k))
-                .collect();
-            let Some(&first) = touched.first() else {
-                continue;
-            };
-            if won.is_empty() {
-                let by = best[first].map_or(String::new(), |(_, w)| offers[w].title.clone());
-                self.miss(
-                    offer,
-                    Reason::LargerDiscount {
-                        line: first + 1,
-                        by,
-                    },
-                );
-                continue;
-            }
-            let reference = offer.reference();
-            let mut given = Decimal::ZERO;
-            for &i in &won {
-                let discount = best[i].map_or(Decimal::ZERO, |(d, _)| d);
-                given += discount;
-                self.out.lines[i].discount = discount;
-                self.out.lines[i].source = Some(DiscountSource::Offer(reference));
-            }
-            // Max Discount caps the offer's total on the sale, shared among its lines.
-            if positive(offer.max_discount) && given > offer.max_discount {
-                let mut shares: Vec<Decimal> =
-                    won.iter().map(|&i| self.out.lines[i].discount).collect();
-                share_max_discount(offer.max_discount, &mut shares, self.cart.currency);
-                for (&i, share) in won.iter().zip(shares) {
-                    self.out.lines[i].discount = share;
-                }
-            }
-            self.out.applied.push(reference);
-        }
-    }
-
-    fn customer_discount(&mut self) {
+    fn customer_discount(&mut self) -> Option<()> {
         let percent = self.cart.customer_discount;
         if !positive(percent) {
-            return;
+            return Some(());
         }
+        let percent = Percent::of(percent, self.scales.amount, self.scales.minor);
         for &i in &self.index.all {
-            let line = &mut self.out.lines[i];
-            if line.source.is_some() || !positive(self.paid[i]) {
+            let line = &mut self.lines[i];
+            if line.source.is_some() || line.paid <= 0 {
                 continue;
             }
-            let amount = self.amounts[i];
-            let mut discount = self
-                .cart
-                .currency
-                .round(amount * percent / Decimal::ONE_HUNDRED);
-            discount.rescale(self.cart.currency.minor_unit);
-            if positive(discount) {
+            let discount = percent.take(line.amount, false)?;
+            if discount > 0 {
                 line.discount = discount;
                 line.source = Some(DiscountSource::CustomerGroup);
             }
         }
+        Some(())
     }
 
-    /// The paid lines' amount after line discounts.
-    fn net_total(&self) -> Decimal {
-        let gross: Decimal = self
-            .index
-            .all
-            .iter()
-            .map(|&i| self.money(self.amounts[i]))
-            .sum();
-        gross - self.out.line_discounts()
+    /// The paid lines' amount after line discounts, in the minor unit.
+    fn net_total(&self) -> Option<i64> {
+        let mut net = 0i64;
+        for &i in &self.index.all {
+            net = net.checked_add(self.minor(self.lines[i].amount, self.scales.amount))?;
+        }
+        for line in &self.lines {
+            net = net.checked_sub(line.discount)?;
+        }
+        Some(net)
     }
 
-    /// Units and amount an offer's conditions count: for Transaction offers the amount is the
-    /// net total after line discounts.
-    fn condition_figures(&mut self, offer: &Offer, net: Decimal) -> Option<(Decimal, Decimal)> {
+    /// Units and amount an offer's conditions count, with the amount's scale: for Transaction
+    /// offers the amount is the net total after line discounts (in the minor unit).
+    fn condition_figures(&mut self, offer: &Offer, net: i64) -> Option<(i64, i64, u32)> {
         let (qty, amount) = self.figures(offer)?;
         if offer.apply_on == ApplyOn::Transaction {
-            Some((qty, net))
+            Some((qty, net, self.scales.minor))
         } else {
-            Some((qty, amount))
+            Some((qty, amount, self.scales.amount))
         }
     }
 
-    fn grand_total(&mut self, offers: Vec<&Offer>, net: Decimal) {
-        let mut chosen: Option<(Decimal, &Offer)> = None;
-        let mut reached = Vec::new();
-        for offer in offers {
-            let Some((qty, amount)) = self.condition_figures(offer, net) else {
+    /// What a Grand Total offer takes off `net`, in the minor unit, and when its Max Discount
+    /// binds, the cap as written (the answer keeps its decimals); none past an i64.
+    fn grand_total_discount(&self, offer: &Offer, net: i64) -> Option<(i64, Option<Decimal>)> {
+        let minor = self.scales.minor;
+        let discount = match offer.discount_type {
+            DiscountType::Percentage => {
+                Percent::of(offer.discount_percentage, minor, minor).take(net, false)?
+            }
+            // Rounding first and taking the smaller after is the same: rounding keeps order.
+            DiscountType::Amount => {
+                let amount = offer.discount_amount;
+                let rounded = rescale(amount.mantissa(), amount.scale(), minor).unwrap_or(
+                    if amount.is_sign_negative() {
+                        i128::MIN
+                    } else {
+                        i128::MAX
+                    },
+                );
+                // At most `net`: it fits.
+                rounded.min(i128::from(net)) as i64
+            }
+        };
+        if positive(offer.max_discount) {
+            let cap = bound(offer.max_discount, minor, false);
+            if i128::from(discount) > cap {
+                // A cap finer than the minor unit is taken down to it, as an Item Price
+                // offer's is; below the discount, it fits.
+                let written = exact(offer.max_discount, minor).map(|_| offer.max_discount);
+                return Some((cap as i64, written));
+            }
+        }
+        Some((discount, None))
+    }
+
+    fn grand_total(&mut self, eligible: &[&Offer], net: i64) {
+        let mut chosen: Option<(i64, Option<Decimal>, &Offer)> = None;
+        let mut reached = Vec::with_capacity(eligible.len());
+        for &offer in eligible {
+            if offer.offer_type != OfferType::GrandTotal {
+                continue;
+            }
+            let Some((qty, amount, scale)) = self.condition_figures(offer, net) else {
                 self.miss(offer, Reason::NotInCart);
                 continue;
             };
-            if let Some(reason) = self.unmet(offer, qty, amount) {
+            if let Some(reason) = self.unmet(offer, qty, amount, scale) {
                 self.miss(offer, reason);
                 continue;
             }
-            let mut discount = match offer.discount_type {
-                DiscountType::Percentage => {
-                    self.money(net * offer.discount_percentage / Decimal::ONE_HUNDRED)
-                }
-                DiscountType::Amount => self.money(offer.discount_amount.min(net)),
+            let Some((discount, written)) = self.grand_total_discount(offer, net) else {
+                self.miss(offer, Reason::OutOfRange);
+                continue;
             };
-            if positive(offer.max_discount) {
-                discount = discount.min(offer.max_discount);
-            }
-            if !positive(discount) {
+            if discount <= 0 {
                 self.miss(offer, Reason::NoSaving);
                 continue;
             }
-            reached.push((offer, discount));
-            if chosen.is_none_or(|(top, _)| discount > top) {
-                chosen = Some((discount, offer));
+            reached.push((offer, discount, written));
+            if chosen.is_none_or(|(top, _, _)| discount > top) {
+                chosen = Some((discount, written, offer));
             }
         }
-        let Some((discount, winner)) = chosen else {
+        let Some((discount, written, winner)) = chosen else {
             return;
         };
-        for (offer, would) in reached {
+        let gives = written.unwrap_or(self.decimal(discount));
+        let by: Arc<str> = Arc::from(winner.title.as_str());
+        for (offer, would, written) in reached {
             if offer.reference() != winner.reference() {
                 let reason = Reason::AnotherGrandTotal {
-                    by: winner.title.clone(),
+                    by: Arc::clone(&by),
                     coupon: !winner.auto,
-                    gives: discount,
-                    would,
+                    gives,
+                    would: written.unwrap_or(self.decimal(would)),
                 };
                 self.miss(offer, reason);
             }
         }
-        self.out.grand_total = Some((discount, winner.reference()));
+        self.out.grand_total = Some((gives, winner.reference()));
         self.out.applied.push(winner.reference());
     }
 
-    fn loyalty_points(&mut self, offer: &Offer, net: Decimal) {
-        let Some((qty, amount)) = self.condition_figures(offer, net) else {
+    fn loyalty_points(&mut self, offer: &Offer, net: i64) {
+        let Some((qty, amount, scale)) = self.condition_figures(offer, net) else {
             return self.miss(offer, Reason::NotInCart);
         };
-        if let Some(reason) = self.unmet(offer, qty, amount) {
+        if let Some(reason) = self.unmet(offer, qty, amount, scale) {
             return self.miss(offer, reason);
         }
         if offer.loyalty_points <= 0 {

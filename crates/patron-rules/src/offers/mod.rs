@@ -25,20 +25,25 @@
 //! Transaction offers (Grand Total, Loyalty Point) count the net after its manual discount, as
 //! Grand Total percentages are taken of that net.
 
+mod eligibility;
 mod engine;
+mod index;
 pub mod overlap;
 mod reasons;
 pub mod returns;
+mod share;
 #[cfg(test)]
 mod tests;
+mod units;
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use engine::{evaluate, share_max_discount};
+pub use engine::evaluate;
 pub use reasons::Reason;
+pub use share::share_max_discount;
 
 use crate::money::Currency;
 

@@ -39,14 +39,15 @@ pub enum Reason {
     BudgetSpent(String),
     /// None of its items are in the cart.
     NotInCart,
-    /// Fewer units than Min Qty; `gives` says what reaching it gets ("1 free").
+    /// Fewer units than Min Qty; `gives` says what reaching it gets (the Given Qty, read "1 free").
     MinQty {
         /// Min Qty.
         need: Decimal,
         /// Units in the cart.
         have: Decimal,
-        /// What the offer gives once reached, for the hint.
-        gives: Option<String>,
+        /// The free units a Give Product offer gives once reached, for the hint (kept as a
+        /// figure and worded only when the reason is read).
+        gives: Option<Decimal>,
     },
     /// More units than Max Qty.
     MaxQty {
@@ -75,13 +76,13 @@ pub enum Reason {
     LargerDiscount {
         /// The first such line, counted from 1.
         line: usize,
-        /// The offer that gave more.
-        by: String,
+        /// The offer that gave more (its title, shared by every reason that names it).
+        by: Arc<str>,
     },
     /// Another Grand Total offer gives more (a sale takes one).
     AnotherGrandTotal {
-        /// The offer that applies instead.
-        by: String,
+        /// The offer that applies instead (its title, shared by every reason that names it).
+        by: Arc<str>,
         /// Whether that one is Coupon Based (it came with the sale's coupon).
         coupon: bool,
         /// What it takes off the total.
@@ -94,6 +95,10 @@ pub enum Reason {
         /// The first such line, counted from 1.
         line: usize,
     },
+    /// Its figures on this sale, or the sale's own, go past what the engine counts exactly
+    /// (about 92 trillion in the currency's minor unit, or more than 18 significant digits):
+    /// rather than a wrong amount, it gives nothing.
+    OutOfRange,
 }
 
 impl fmt::Display for Reason {
@@ -131,7 +136,7 @@ impl fmt::Display for Reason {
                 )?;
                 let more = (*need - *have).normalize();
                 match gives {
-                    Some(gives) => write!(f, " ({more} more to get {gives})"),
+                    Some(gives) => write!(f, " ({more} more to get {} free)", gives.normalize()),
                     None => write!(f, " ({more} more would reach it)"),
                 }
             }
@@ -172,6 +177,7 @@ impl fmt::Display for Reason {
                 f,
                 "line {line} has a manual discount, which takes the place of offers on it"
             ),
+            Reason::OutOfRange => write!(f, "the sale's figures are too large to work it out"),
         }
     }
 }

@@ -1,4 +1,8 @@
 //! The engine's rules as table tests with exact figures (the worked examples first).
+//! `figures` holds the edges of its integer counting: other minor units, amounts finer than
+//! the minor unit, large figures and what is out of its range.
+
+mod figures;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -106,7 +110,10 @@ fn sale(lines: Vec<CartLine>) -> Sale {
 
 impl Sale {
     fn price(&self, offers: &[Offer]) -> Priced {
-        let usd = Currency::usd();
+        self.price_in(&Currency::usd(), offers)
+    }
+
+    fn price_in(&self, currency: &Currency, offers: &[Offer]) -> Priced {
         let cart = Cart {
             company_id: 1,
             profile_id: 3,
@@ -117,7 +124,7 @@ impl Sale {
             coupon_offers: &self.coupons,
             spent_campaigns: &self.spent,
             customer_discount: self.customer_discount,
-            currency: &usd,
+            currency,
             lines: &self.lines,
         };
         evaluate(&cart, offers)
