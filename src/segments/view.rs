@@ -58,21 +58,7 @@ pub fn count(
     let mut sql = Sql::new("SELECT count(*) AS n FROM (");
     query::push_members(&mut sql, filters, &scope);
     sql.push(") m");
-    without_jit(conn, |conn| Ok(sql.query().get_result::<N>(conn)?.n))
-}
-
-/// Runs `read` with PostgreSQL's JIT off: the planner's costs for a million facts rows call for
-/// it, but compiling took 30-50 ms of counts that take 50-300 ms (measured at 1,000,000
-/// customers) and never paid back. In a transaction (a savepoint inside the caller's), so the
-/// setting goes with it.
-fn without_jit<T>(
-    conn: &mut PgConnection,
-    read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
-) -> QueryResult<T> {
-    conn.transaction(|conn| {
-        diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
-        read(conn)
-    })
+    Ok(sql.query().get_result::<N>(conn)?.n)
 }
 
 /// What a member row selects, from `customers c` and the company's `customer_purchases p`.
@@ -107,7 +93,7 @@ pub fn count_and_sample(
         ))
         .bind(Bind::Int(company))
         .push(" ORDER BY c.id DESC");
-    let rows: Vec<Row> = without_jit(conn, |conn| sql.query().load(conn))?;
+    let rows: Vec<Row> = sql.query().load(conn)?;
     let total = rows.first().map_or(0, |r| r.total);
     Ok((total, rows.into_iter().map(|r| r.member).collect()))
 }
@@ -132,7 +118,7 @@ pub fn page(
         .bind(Bind::Int(after))
         .push(" ORDER BY c.id LIMIT ")
         .bind(Bind::Int(limit));
-    without_jit(conn, |conn| sql.query().load(conn))
+    sql.query().load(conn)
 }
 
 /// The filters as sentences, the records they name looked up.
