@@ -4,6 +4,8 @@
 # part of a name, a phone number and an email, the list page, and page 2,000 of the list against
 # page 1. Targets (issue 3): p95 < 20 ms and p99 < 50 ms; page 2,000 no slower than 2x page 1.
 # Needs wrk and curl. Usage: bench/customers.sh [customers, default 1000000] [seconds, default 10]
+# PATRON_BIN=path runs that binary instead of building target/release/patron with cargo;
+# PATRON_BENCH_DIR=dir keeps (and on a second run reuses) the seeded data in dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-1000000}"
@@ -11,11 +13,11 @@ seconds="${2:-10}"
 port=18081
 base="http://127.0.0.1:$port"
 
-cargo build --release -q
+patron="${PATRON_BIN:-target/release/patron}"
+[ -n "${PATRON_BIN:-}" ] || cargo build --release -q
 data="${PATRON_BENCH_DIR:-$(mktemp -d /var/tmp/patron-bench.XXXXXX)}"
 chmod 755 "$data" # the embedded server may run as the postgres user, which must reach it
 export PATRON_DATA_DIR="$data" PATRON_BIND="127.0.0.1:$port" PATRON_ADMIN_PASSWORD=bench-admin-pass RUST_LOG=warn
-patron=target/release/patron
 
 if [ ! -e "$data/seeded-$count" ]; then
     $patron seed --demo >/dev/null
@@ -51,7 +53,7 @@ end
 LUA
 
 measure() { # label, path, extra header
-    echo "== $1: GET $2"
+    echo "== $1: GET $2 (load $(cut -d' ' -f1 /proc/loadavg))"
     wrk -t2 -c16 -d"${seconds}s" -s "$percentiles" -H "Cookie: patron_session=$cookie" ${3:+-H "$3"} "$base$2" |
         grep -E 'requests/s|Non-2xx'
 }

@@ -67,13 +67,26 @@ impl SessionStore for PgSessionStore {
             .db
             .run(move |conn| {
                 let now = chrono::Utc::now();
-                Ok(sessions::table
+                let found = sessions::table
                     .filter(sessions::id.eq(&id))
                     .filter(sessions::last_seen_at.gt(now - idle))
                     .filter(sessions::created_at.gt(now - max_age))
-                    .select(sessions::state)
-                    .first::<serde_json::Value>(conn)
-                    .optional()?)
+                    .select((sessions::state, sessions::last_seen_at))
+                    .first::<(serde_json::Value, chrono::DateTime<chrono::Utc>)>(conn)
+                    .optional()?;
+                // The idle clock is kept here, on the connection the load already holds, rather
+                // than in `update_ttl` after the response: a page took a second trip through the
+                // blocking pool and the connection pool only to find, nearly always, that the
+                // session was seen less than a minute ago. One write a minute per session is
+                // enough to keep the clock right.
+                if let Some((_, seen)) = &found
+                    && *seen < now - chrono::Duration::minutes(1)
+                {
+                    diesel::update(sessions::table.find(&id))
+                        .set(sessions::last_seen_at.eq(diesel::dsl::now))
+                        .execute(conn)?;
+                }
+                Ok(found.map(|(state, _)| state))
             })
             .await
             .map_err(|e| LoadError::Other(anyhow::anyhow!(e)))?;
@@ -145,20 +158,9 @@ impl SessionStore for PgSessionStore {
         }
     }
 
-    async fn update_ttl(&self, key: &SessionKey, _ttl: &CookieDuration) -> anyhow::Result<()> {
-        let id = session_id(key.as_ref());
-        self.db
-            .run(move |conn| {
-                // One write a minute per session is enough to keep the idle clock right.
-                diesel::update(sessions::table.find(id).filter(
-                    sessions::last_seen_at.lt(chrono::Utc::now() - chrono::Duration::minutes(1)),
-                ))
-                .set(sessions::last_seen_at.eq(diesel::dsl::now))
-                .execute(conn)?;
-                Ok(())
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!(e))
+    async fn update_ttl(&self, _key: &SessionKey, _ttl: &CookieDuration) -> anyhow::Result<()> {
+        // `load` keeps the idle clock (see there).
+        Ok(())
     }
 
     async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
