@@ -951,6 +951,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_goods (company_id, customer_id, item_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        item_id -> Int8,
+        last_day -> Date,
+    }
+}
+
 diesel::joinable!(segments -> companies (company_id));
 diesel::joinable!(segment_members -> segments (segment_id));
 diesel::joinable!(segment_members -> customers (customer_id));

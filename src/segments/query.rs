@@ -292,7 +292,8 @@ fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     }
 }
 
-/// Bought, and used an offer or a coupon: sales in the period, not cancelled, not returns.
+/// Bought, and used an offer or a coupon: sales in the period, not cancelled, not returns
+/// (bought on business days, from `customer_goods`; the others from the invoices).
 fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     let sales = |sql: &mut Sql, days: u32| {
         sql.push(" i.company_id = ")
@@ -304,33 +305,35 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
             .push("::timestamptz");
     };
     if let Some(b) = filters.bought {
+        // Each customer's last day per item (migration `customer_goods`), read from the
+        // period's first day on by the items' index; a group or a brand becomes its items here,
+        // so an item that changed group counts for the new one at once.
         sql.push(
-            " AND f.customer_id IN (SELECT i.customer_id FROM invoices i \
-              JOIN invoice_lines l ON l.invoice_id = i.id WHERE",
-        );
-        sales(sql, b.days);
+            " AND f.customer_id IN (SELECT customer_id FROM customer_goods WHERE company_id = ",
+        )
+        .bind(company.clone())
+        .push(" AND item_id = ANY (ARRAY(SELECT id FROM items WHERE ");
         match b.what {
             Goods::Item(item) => {
-                sql.push(" AND l.item_id = ").bind(Bind::Int(item));
+                sql.push("id = ").bind(Bind::Int(item));
             }
             Goods::ItemGroup(group) => {
                 sql.push(
-                    " AND l.item_id IN (SELECT id FROM items WHERE item_group_id IN \
-                      (WITH RECURSIVE g AS (SELECT id FROM item_groups WHERE id = ",
+                    "item_group_id IN (WITH RECURSIVE g AS (SELECT id FROM item_groups WHERE id = ",
                 )
                 .bind(Bind::Int(group))
                 .push(
                     " UNION ALL SELECT x.id FROM item_groups x JOIN g ON x.parent_id = g.id) \
-                      SELECT id FROM g))",
+                      SELECT id FROM g)",
                 );
             }
             Goods::Brand(brand) => {
-                sql.push(" AND l.item_id IN (SELECT id FROM items WHERE brand_id = ")
-                    .bind(Bind::Int(brand))
-                    .push(")");
+                sql.push("brand_id = ").bind(Bind::Int(brand));
             }
         }
-        sql.push(")");
+        sql.push(")) AND last_day >= ")
+            .bind(Bind::Day(today - Duration::days(i64::from(b.days) - 1)))
+            .push(")");
     }
     if let Some(used) = filters.used_offer {
         sql.push(

@@ -149,23 +149,120 @@ fn year_sales(app: &TestApp, first_name: &str) -> i64 {
 
 /// A sale of one tee to customer `uuid` two days ago, priced by the server, submitted.
 async fn sale_two_days_ago(till: &ApiClient, customer: &str) {
-    let at = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    sale(till, customer, "TEE-BLK-M", 2, 1).await;
+}
+
+/// The till's id of sale `n`.
+fn invoice_id(n: u32) -> String {
+    format!("5e600000-0000-4000-8000-{n:012}")
+}
+
+/// Sale `n` of one `item` (TEE-BLK-M at $19.99 or CAP-RED at $7.50) to customer `uuid`,
+/// `days_ago` days ago, priced by the server, submitted.
+async fn sale(till: &ApiClient, customer: &str, item: &str, days_ago: i64, n: u32) {
+    let at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+    let rate = if item == "TEE-BLK-M" { "19.99" } else { "7.50" };
     let priced = till
         .post(
             "/api/v1/carts/evaluate",
-            &serde_json::json!({"lines": [{"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "19.99"}],
+            &serde_json::json!({"lines": [{"item_code": item, "qty": "1", "price_list_rate": rate}],
                                 "customer_id": customer, "posted_at": at}),
         )
         .await;
     assert_eq!(priced.status.as_u16(), 200, "{:?}", priced.json);
     let body = serde_json::json!({
-        "id": "5e600000-0000-4000-8000-000000000001", "number": "SEG-1", "posted_at": at,
+        "id": invoice_id(n), "number": format!("SEG-{n}"), "posted_at": at,
         "customer_id": customer, "lines": priced.json["lines"],
         "payments": [{"mode": "cash", "amount": priced.json["totals"]["grand_total"]}],
         "totals": priced.json["totals"]
     });
     let reply = till.post("/api/v1/invoices", &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.json);
+}
+
+#[actix_web::test]
+async fn bought_an_item_a_group_or_a_brand_counts_till_sales_not_cancelled_ones() {
+    let (app, _, till) = known_with_till().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    // The tee is an Apparel > Tops item of brand Northwind; the cap sits in All Item Groups.
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) \
+         SELECT 'Apparel', id FROM item_groups WHERE name = 'All Item Groups'",
+    );
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) SELECT 'Tops', id FROM item_groups WHERE name = 'Apparel'",
+    );
+    app.sql("INSERT INTO brands (name) VALUES ('Northwind')");
+    app.sql(
+        "UPDATE items SET item_group_id = (SELECT id FROM item_groups WHERE name = 'Tops'), \
+                          brand_id = (SELECT id FROM brands WHERE name = 'Northwind') \
+         WHERE item_code = 'TEE-BLK-M'",
+    );
+    let uuid = |first_name| crate::common::coupons::uuid_of(&app, first_name);
+    // Dee buys a tee two days ago, Ben one today, Cy a cap two days ago.
+    sale(&till, &uuid("Dee"), "TEE-BLK-M", 2, 1).await;
+    sale(&till, &uuid("Ben"), "TEE-BLK-M", 0, 2).await;
+    sale(&till, &uuid("Cy"), "CAP-RED", 2, 3).await;
+    let bought = |kind: &'static str, what: &'static str, days: &'static str| {
+        vec![("bought_kind", kind), ("bought", what), ("bought_days", days)]
+    };
+    // Three days reach back to the day before yesterday, two days to yesterday only. A sale of
+    // a Tops item counts for its parent Apparel, and for the root group.
+    for (fields, expected) in [
+        (bought("item", "TEE-BLK-M", "3"), "2 customers"),
+        (bought("item", "Black Tee M", "2"), "1 customer"),
+        (bought("item", "CAP-RED", "3"), "1 customer"),
+        (bought("item", "CAP-RED", "2"), "0 customers"),
+        (bought("item_group", "Tops", "3"), "2 customers"),
+        (bought("item_group", "Apparel", "3"), "2 customers"),
+        (bought("item_group", "Apparel", "2"), "1 customer"),
+        (bought("item_group", "All Item Groups", "3"), "3 customers"),
+        (bought("brand", "Northwind", "3"), "2 customers"),
+        (bought("brand", "Northwind", "2"), "1 customer"),
+    ] {
+        assert_eq!(counted(&marketing, &fields).await, expected, "{fields:?}");
+    }
+
+    // Ben's sale is cancelled: he bought nothing.
+    let cancelled = till
+        .post(
+            &format!("/api/v1/invoices/{}/cancel", invoice_id(2)),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    // Dee brings her tee back today: she still bought one two days ago.
+    let back = serde_json::json!({
+        "id": invoice_id(4), "number": "SEG-R4", "posted_at": chrono::Utc::now().to_rfc3339(),
+        "customer_id": uuid("Dee"), "return_against": invoice_id(1),
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "-1", "price_list_rate": "19.99"}],
+        "payments": [{"mode": "cash", "amount": "-19.99"}],
+        "totals": {"net_total": "-19.99", "grand_total": "-19.99"}
+    });
+    let returned = till.post("/api/v1/invoices", &back).await;
+    assert_eq!(returned.status, StatusCode::CREATED, "{:?}", returned.json);
+    for (fields, expected) in [
+        (bought("item", "TEE-BLK-M", "3"), "1 customer"),
+        (bought("item", "TEE-BLK-M", "2"), "0 customers"),
+        (bought("item_group", "Apparel", "3"), "1 customer"),
+        (bought("brand", "Northwind", "2"), "0 customers"),
+        (bought("item_group", "All Item Groups", "3"), "2 customers"),
+    ] {
+        assert_eq!(counted(&marketing, &fields).await, expected, "{fields:?}");
+    }
+
+    // What the fold kept is what a rebuild makes from the invoices.
+    let goods = || {
+        app.text(
+            "SELECT string_agg(concat_ws(',', c.first_name, i.item_code, current_date - g.last_day), \
+                               ';' ORDER BY c.first_name, i.item_code) AS t \
+             FROM customer_goods g JOIN customers c ON c.id = g.customer_id \
+             JOIN items i ON i.id = g.item_id",
+        )
+    };
+    assert_eq!(goods(), "Cy,CAP-RED,2;Dee,TEE-BLK-M,2");
+    app.sql("SELECT refold_customer_goods(NULL, NULL)");
+    assert_eq!(goods(), "Cy,CAP-RED,2;Dee,TEE-BLK-M,2");
 }
 
 #[actix_web::test]
