@@ -293,7 +293,8 @@ fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
 }
 
 /// Bought, and used an offer or a coupon: sales in the period, not cancelled, not returns
-/// (bought on business days, from `customer_goods`; the others from the invoices).
+/// (bought by business day, from `customer_goods` and its group and brand tables; the others
+/// from the invoices).
 fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     let sales = |sql: &mut Sql, days: u32| {
         sql.push(" i.company_id = ")
@@ -305,35 +306,22 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
             .push("::timestamptz");
     };
     if let Some(b) = filters.bought {
-        // Each customer's last day per item (migration `customer_goods`), read from the
-        // period's first day on by the items' index; a group or a brand becomes its items here,
-        // so an item that changed group counts for the new one at once.
-        sql.push(
-            " AND f.customer_id IN (SELECT customer_id FROM customer_goods WHERE company_id = ",
-        )
+        // Each customer's last day per item, item group (with the groups above it) and brand
+        // (migration `customer_goods`), read from the period's first day on, index-only.
+        let (table, column, id) = match b.what {
+            Goods::Item(item) => ("customer_goods", "item_id", item),
+            Goods::ItemGroup(group) => ("customer_goods_groups", "item_group_id", group),
+            Goods::Brand(brand) => ("customer_goods_brands", "brand_id", brand),
+        };
+        sql.push(&format!(
+            " AND f.customer_id IN (SELECT customer_id FROM {table} WHERE company_id = "
+        ))
         .bind(company.clone())
-        .push(" AND item_id = ANY (ARRAY(SELECT id FROM items WHERE ");
-        match b.what {
-            Goods::Item(item) => {
-                sql.push("id = ").bind(Bind::Int(item));
-            }
-            Goods::ItemGroup(group) => {
-                sql.push(
-                    "item_group_id IN (WITH RECURSIVE g AS (SELECT id FROM item_groups WHERE id = ",
-                )
-                .bind(Bind::Int(group))
-                .push(
-                    " UNION ALL SELECT x.id FROM item_groups x JOIN g ON x.parent_id = g.id) \
-                      SELECT id FROM g)",
-                );
-            }
-            Goods::Brand(brand) => {
-                sql.push("brand_id = ").bind(Bind::Int(brand));
-            }
-        }
-        sql.push(")) AND last_day >= ")
-            .bind(Bind::Day(today - Duration::days(i64::from(b.days) - 1)))
-            .push(")");
+        .push(&format!(" AND {column} = "))
+        .bind(Bind::Int(id))
+        .push(" AND last_day >= ")
+        .bind(Bind::Day(today - Duration::days(i64::from(b.days) - 1)))
+        .push(")");
     }
     if let Some(used) = filters.used_offer {
         sql.push(

@@ -77,7 +77,15 @@ fn rollups(app: &TestApp) -> Vec<String> {
            UNION ALL \
            SELECT 'customer_goods: ' || concat_ws(',', company_id, customer_id, item_id, \
                   last_day) \
-           FROM customer_goods) x",
+           FROM customer_goods \
+           UNION ALL \
+           SELECT 'customer_goods_groups: ' || concat_ws(',', company_id, customer_id, \
+                  item_group_id, last_day) \
+           FROM customer_goods_groups \
+           UNION ALL \
+           SELECT 'customer_goods_brands: ' || concat_ws(',', company_id, customer_id, brand_id, \
+                  last_day) \
+           FROM customer_goods_brands) x",
     );
     lines.extend(lifetimes.lines().map(str::to_owned));
     lines
@@ -349,6 +357,7 @@ async fn merging_two_customers_moves_their_rollups_as_a_rebuild_would() {
         "rollup_customer_months",
         "customer_purchases",
         "customer_goods",
+        "customer_goods_groups",
     ] {
         assert_eq!(
             app.count(&format!(

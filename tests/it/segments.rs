@@ -204,7 +204,11 @@ async fn bought_an_item_a_group_or_a_brand_counts_till_sales_not_cancelled_ones(
     sale(&till, &uuid("Ben"), "TEE-BLK-M", 0, 2).await;
     sale(&till, &uuid("Cy"), "CAP-RED", 2, 3).await;
     let bought = |kind: &'static str, what: &'static str, days: &'static str| {
-        vec![("bought_kind", kind), ("bought", what), ("bought_days", days)]
+        vec![
+            ("bought_kind", kind),
+            ("bought", what),
+            ("bought_days", days),
+        ]
     };
     // Three days reach back to the day before yesterday, two days to yesterday only. A sale of
     // a Tops item counts for its parent Apparel, and for the root group.
@@ -251,18 +255,54 @@ async fn bought_an_item_a_group_or_a_brand_counts_till_sales_not_cancelled_ones(
         assert_eq!(counted(&marketing, &fields).await, expected, "{fields:?}");
     }
 
-    // What the fold kept is what a rebuild makes from the invoices.
+    // Head office moves Tops under a new group Basics and gives the tee brand Harbor: the
+    // counts follow at once.
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) \
+         SELECT 'Basics', id FROM item_groups WHERE name = 'All Item Groups'",
+    );
+    app.sql(
+        "UPDATE item_groups SET parent_id = (SELECT id FROM item_groups WHERE name = 'Basics') \
+         WHERE name = 'Tops'",
+    );
+    app.sql("INSERT INTO brands (name) VALUES ('Harbor')");
+    app.sql(
+        "UPDATE items SET brand_id = (SELECT id FROM brands WHERE name = 'Harbor') \
+         WHERE item_code = 'TEE-BLK-M'",
+    );
+    for (fields, expected) in [
+        (bought("item_group", "Basics", "3"), "1 customer"),
+        (bought("item_group", "Tops", "3"), "1 customer"),
+        (bought("item_group", "Apparel", "3"), "0 customers"),
+        (bought("brand", "Northwind", "3"), "0 customers"),
+        (bought("brand", "Harbor", "3"), "1 customer"),
+    ] {
+        assert_eq!(counted(&marketing, &fields).await, expected, "{fields:?}");
+    }
+
+    // What the fold and the catalogue's moves kept is what a rebuild makes from the invoices:
+    // each customer's items, groups and brands with the days since they last bought them.
     let goods = || {
         app.text(
-            "SELECT string_agg(concat_ws(',', c.first_name, i.item_code, current_date - g.last_day), \
-                               ';' ORDER BY c.first_name, i.item_code) AS t \
-             FROM customer_goods g JOIN customers c ON c.id = g.customer_id \
-             JOIN items i ON i.id = g.item_id",
+            "SELECT string_agg(x, ';' ORDER BY x) AS t FROM ( \
+               SELECT concat_ws(',', c.first_name, i.item_code, current_date - g.last_day) AS x \
+               FROM customer_goods g JOIN customers c ON c.id = g.customer_id \
+               JOIN items i ON i.id = g.item_id \
+               UNION ALL \
+               SELECT concat_ws(',', c.first_name, i.name, current_date - g.last_day) \
+               FROM customer_goods_groups g JOIN customers c ON c.id = g.customer_id \
+               JOIN item_groups i ON i.id = g.item_group_id \
+               UNION ALL \
+               SELECT concat_ws(',', c.first_name, b.name, current_date - g.last_day) \
+               FROM customer_goods_brands g JOIN customers c ON c.id = g.customer_id \
+               JOIN brands b ON b.id = g.brand_id) y",
         )
     };
-    assert_eq!(goods(), "Cy,CAP-RED,2;Dee,TEE-BLK-M,2");
+    let kept = "Cy,All Item Groups,2;Cy,CAP-RED,2;Dee,All Item Groups,2;Dee,Basics,2;\
+                Dee,Harbor,2;Dee,TEE-BLK-M,2;Dee,Tops,2";
+    assert_eq!(goods(), kept);
     app.sql("SELECT refold_customer_goods(NULL, NULL)");
-    assert_eq!(goods(), "Cy,CAP-RED,2;Dee,TEE-BLK-M,2");
+    assert_eq!(goods(), kept);
 }
 
 #[actix_web::test]
