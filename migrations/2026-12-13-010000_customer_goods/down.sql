@@ -1,5 +1,3 @@
-DROP TRIGGER customer_goods_group_moved ON item_groups;
-DROP FUNCTION customer_goods_group_moved();
 DROP TRIGGER customer_goods_item_moved ON items;
 DROP FUNCTION customer_goods_item_moved();
 DROP FUNCTION refold_buyers_of(bigint[]);

@@ -2,18 +2,19 @@
 -- of the period: 8 s for an item group over a year at 1,000,000 customers. `customer_goods` is
 -- one row per company, customer and item they ever bought: the last business day of a submitted
 -- sale (not cancelled, not a return) with that item. `customer_goods_groups` and
--- `customer_goods_brands` say the same per item group (an item counts for its group and every
--- group above it) and per brand: an item group holds a hundred items, and reading its customers
--- item by item read twice as many rows as there are customers and hashed them all (over 300 ms
--- for a group of half a million buyers), where one row per customer and group is read once.
--- A count reads the rows of its item, group or brand from the period's first day on, index-only.
+-- `customer_goods_brands` say the same per item group (the item's own group) and per brand: a
+-- group holds a hundred items, and reading its customers item by item read more than twice as
+-- many rows as there are customers and hashed them all. A count reads the rows of its item, of
+-- its group and the groups below it (`item_groups.lineage`, at count time: moving a group under
+-- another parent needs no upkeep here), or of its brand, from the period's first day on,
+-- index-only.
 --
 -- Kept by the fold, as the facts are: a sale, a return, a cancel and a merge note the customer
 -- (`add_invoice_rollups`, `move_customer_rollups`), and `refold_customers` makes the noted
 -- customers' rows again from their invoices (by `invoices_customer_idx`, then the lines by
 -- invoice). `patron reports rebuild` makes everyone's again. Moving an item to another group or
--- brand, or a group under another parent, makes the group and brand rows of the customers who
--- bought the items concerned again, in the same transaction (triggers below).
+-- brand makes the group and brand rows of its buyers again, in the same transaction (trigger
+-- below).
 
 CREATE TABLE customer_goods (
     company_id  bigint NOT NULL,
@@ -42,10 +43,9 @@ BEGIN
     IF p_customers IS NULL THEN
         TRUNCATE customer_goods_groups, customer_goods_brands;
         INSERT INTO customer_goods_groups (company_id, customer_id, item_group_id, last_day)
-        SELECT g.company_id, g.customer_id, l.id, max(g.last_day)
+        SELECT g.company_id, g.customer_id, i.item_group_id, max(g.last_day)
         FROM customer_goods g JOIN items i ON i.id = g.item_id
-        JOIN item_groups ig ON ig.id = i.item_group_id, unnest(ig.lineage) AS l(id)
-        GROUP BY g.company_id, g.customer_id, l.id
+        GROUP BY g.company_id, g.customer_id, i.item_group_id
         ORDER BY 1, 2, 3;
         INSERT INTO customer_goods_brands (company_id, customer_id, brand_id, last_day)
         SELECT g.company_id, g.customer_id, i.brand_id, max(g.last_day)
@@ -63,13 +63,12 @@ BEGIN
     USING unnest(p_companies, p_customers) AS p(company_id, customer_id)
     WHERE x.company_id = p.company_id AND x.customer_id = p.customer_id;
     INSERT INTO customer_goods_groups (company_id, customer_id, item_group_id, last_day)
-    SELECT g.company_id, g.customer_id, l.id, max(g.last_day)
+    SELECT g.company_id, g.customer_id, i.item_group_id, max(g.last_day)
     FROM (SELECT DISTINCT company_id, customer_id
           FROM unnest(p_companies, p_customers) AS u(company_id, customer_id)) p
     JOIN customer_goods g USING (company_id, customer_id)
     JOIN items i ON i.id = g.item_id
-    JOIN item_groups ig ON ig.id = i.item_group_id, unnest(ig.lineage) AS l(id)
-    GROUP BY g.company_id, g.customer_id, l.id
+    GROUP BY g.company_id, g.customer_id, i.item_group_id
     ORDER BY 1, 2, 3;
     INSERT INTO customer_goods_brands (company_id, customer_id, brand_id, last_day)
     SELECT g.company_id, g.customer_id, i.brand_id, max(g.last_day)
@@ -181,27 +180,13 @@ CREATE TRIGGER customer_goods_item_moved AFTER UPDATE ON items
     REFERENCING OLD TABLE AS moved_from NEW TABLE AS moved_to
     FOR EACH STATEMENT EXECUTE FUNCTION customer_goods_item_moved();
 
--- A group moved under another parent: its lineage changed (and, one statement each, its
--- descendants'), so the items directly in it count for other groups now.
-CREATE FUNCTION customer_goods_group_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM refold_buyers_of(array_agg(i.id))
-    FROM moved_from o JOIN moved_to n ON n.id = o.id
-    JOIN items i ON i.item_group_id = n.id
-    WHERE o.lineage IS DISTINCT FROM n.lineage;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER customer_goods_group_moved AFTER UPDATE ON item_groups
-    REFERENCING OLD TABLE AS moved_from NEW TABLE AS moved_to
-    FOR EACH STATEMENT EXECUTE FUNCTION customer_goods_group_moved();
-
 -- Filled before their indexes are made: one sort each instead of millions of insertions.
 SELECT refold_customer_goods(NULL, NULL);
 ALTER TABLE customer_goods ADD PRIMARY KEY (company_id, customer_id, item_id);
 ALTER TABLE customer_goods_groups ADD PRIMARY KEY (company_id, customer_id, item_group_id);
 ALTER TABLE customer_goods_brands ADD PRIMARY KEY (company_id, customer_id, brand_id);
--- What a count reads: the rows of an item, a group or a brand of a company from a day on, their
--- customers without a visit to the table.
+-- What a count reads: the rows of some items, groups or a brand of a company from a day on,
+-- their customers without a visit to the table.
 CREATE INDEX customer_goods_by_item ON customer_goods (company_id, item_id, last_day)
     INCLUDE (customer_id);
 CREATE INDEX customer_goods_groups_by_group
