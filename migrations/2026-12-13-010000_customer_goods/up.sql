@@ -55,29 +55,33 @@ BEGIN
         ORDER BY 1, 2, 3;
         RETURN;
     END IF;
-    -- A few rows per customer: taken out and put back.
-    DELETE FROM customer_goods_groups x
-    USING unnest(p_companies, p_customers) AS p(company_id, customer_id)
-    WHERE x.company_id = p.company_id AND x.customer_id = p.customer_id;
+    -- A few rows per customer: taken out and put back, from the customers' item rows read once.
+    WITH gone AS (
+        DELETE FROM customer_goods_groups x
+        USING unnest(p_companies, p_customers) AS p(company_id, customer_id)
+        WHERE x.company_id = p.company_id AND x.customer_id = p.customer_id
+        RETURNING 1
+    )
     DELETE FROM customer_goods_brands x
     USING unnest(p_companies, p_customers) AS p(company_id, customer_id)
     WHERE x.company_id = p.company_id AND x.customer_id = p.customer_id;
-    INSERT INTO customer_goods_groups (company_id, customer_id, item_group_id, last_day)
-    SELECT g.company_id, g.customer_id, i.item_group_id, max(g.last_day)
-    FROM (SELECT DISTINCT company_id, customer_id
-          FROM unnest(p_companies, p_customers) AS u(company_id, customer_id)) p
-    JOIN customer_goods g USING (company_id, customer_id)
-    JOIN items i ON i.id = g.item_id
-    GROUP BY g.company_id, g.customer_id, i.item_group_id
-    ORDER BY 1, 2, 3;
+    WITH bought AS MATERIALIZED (
+        SELECT g.company_id, g.customer_id, i.item_group_id, i.brand_id, g.last_day
+        FROM (SELECT DISTINCT company_id, customer_id
+              FROM unnest(p_companies, p_customers) AS u(company_id, customer_id)) p
+        JOIN customer_goods g USING (company_id, customer_id)
+        JOIN items i ON i.id = g.item_id
+    ), groups AS (
+        INSERT INTO customer_goods_groups (company_id, customer_id, item_group_id, last_day)
+        SELECT company_id, customer_id, item_group_id, max(last_day) FROM bought
+        GROUP BY company_id, customer_id, item_group_id
+        ORDER BY 1, 2, 3
+        RETURNING 1
+    )
     INSERT INTO customer_goods_brands (company_id, customer_id, brand_id, last_day)
-    SELECT g.company_id, g.customer_id, i.brand_id, max(g.last_day)
-    FROM (SELECT DISTINCT company_id, customer_id
-          FROM unnest(p_companies, p_customers) AS u(company_id, customer_id)) p
-    JOIN customer_goods g USING (company_id, customer_id)
-    JOIN items i ON i.id = g.item_id
-    WHERE i.brand_id IS NOT NULL
-    GROUP BY g.company_id, g.customer_id, i.brand_id
+    SELECT company_id, customer_id, brand_id, max(last_day) FROM bought
+    WHERE brand_id IS NOT NULL
+    GROUP BY company_id, customer_id, brand_id
     ORDER BY 1, 2, 3;
 END $$;
 
