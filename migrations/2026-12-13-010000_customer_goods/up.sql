@@ -164,9 +164,11 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(7306, 0);
+    -- Company by company: the items' index leads with it.
     SELECT array_agg(company_id), array_agg(customer_id) INTO v_companies, v_customers
     FROM (SELECT DISTINCT company_id, customer_id FROM customer_goods
-          WHERE item_id = ANY (p_items)) b;
+          WHERE company_id = ANY (ARRAY(SELECT id FROM companies))
+            AND item_id = ANY (p_items)) b;
     IF v_customers IS NOT NULL THEN
         PERFORM refold_customer_goods_sets(v_companies, v_customers);
     END IF;
