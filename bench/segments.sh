@@ -95,6 +95,7 @@ count "loyalty program member" "loyalty_program_id=$program"
 count "loyalty tier" "loyalty_tier_id=$tier"
 count "holds at least 100 points" points_min=100
 count "bought from an item group in 30 days" bought_kind=item_group "bought=$item_group" bought_days=30
+count "bought from an item group in 365 days" bought_kind=item_group "bought=$item_group" bought_days=365
 count "used an offer in 365 days" "used_offer_id=$offer"
 count "holds an unused coupon of an offer" "unused_coupon_offer_id=$offer"
 count "joined with a referral code" referred=yes

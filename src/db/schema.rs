@@ -951,6 +951,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_goods (company_id, customer_id, item_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        item_id -> Int8,
+        last_day -> Date,
+    }
+}
+
+diesel::table! {
+    customer_goods_groups (company_id, customer_id, item_group_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        item_group_id -> Int8,
+        last_day -> Date,
+    }
+}
+
+diesel::table! {
+    customer_goods_brands (company_id, customer_id, brand_id) {
+        company_id -> Int8,
+        customer_id -> Int8,
+        brand_id -> Int8,
+        last_day -> Date,
+    }
+}
+
 diesel::joinable!(segments -> companies (company_id));
 diesel::joinable!(segment_members -> segments (segment_id));
 diesel::joinable!(segment_members -> customers (customer_id));

@@ -213,8 +213,9 @@ pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> 
 
 /// Makes every customer's lifetime and month rows, the cohort counts, the referral
 /// registrations' figures and the segments' facts again from the daily rollups (after their
-/// days are rebuilt; a lifetime spans every day, so all of them), holding sales at their rollup
-/// step until it commits. The caller runs it in a transaction.
+/// days are rebuilt; a lifetime spans every day, so all of them), and the segments' goods from
+/// the invoices, holding sales at their rollup step until it commits. The caller runs it in a
+/// transaction.
 pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     // No fold meanwhile; the customers noted so far are all in the daily rows the lock holds.
     crate::db::fold::lock(conn)?;
@@ -228,7 +229,9 @@ pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT rebuild_cohort_months()").execute(conn)?;
     diesel::sql_query("SELECT rebuild_referral_figures()").execute(conn)?;
     // The segments' facts read the lifetime rows and the daily rows just made.
-    diesel::sql_query("SELECT refold_customer_facts(NULL, NULL)")
+    diesel::sql_query("SELECT refold_customer_facts(NULL, NULL)").execute(conn)?;
+    // What each customer bought and when, from the invoices (for "bought ... in N days").
+    diesel::sql_query("SELECT refold_customer_goods(NULL, NULL)")
         .execute(conn)
         .map(|_| ())
 }

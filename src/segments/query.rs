@@ -292,7 +292,9 @@ fn loyalty(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     }
 }
 
-/// Bought, and used an offer or a coupon: sales in the period, not cancelled, not returns.
+/// Bought, and used an offer or a coupon: sales in the period, not cancelled, not returns
+/// (bought by business day, from `customer_goods` and its group and brand tables; the others
+/// from the invoices).
 fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
     let sales = |sql: &mut Sql, days: u32| {
         sql.push(" i.company_id = ")
@@ -304,33 +306,30 @@ fn bought(sql: &mut Sql, company: &Bind, filters: &Filters, today: NaiveDate) {
             .push("::timestamptz");
     };
     if let Some(b) = filters.bought {
-        sql.push(
-            " AND f.customer_id IN (SELECT i.customer_id FROM invoices i \
-              JOIN invoice_lines l ON l.invoice_id = i.id WHERE",
-        );
-        sales(sql, b.days);
-        match b.what {
-            Goods::Item(item) => {
-                sql.push(" AND l.item_id = ").bind(Bind::Int(item));
-            }
-            Goods::ItemGroup(group) => {
-                sql.push(
-                    " AND l.item_id IN (SELECT id FROM items WHERE item_group_id IN \
-                      (WITH RECURSIVE g AS (SELECT id FROM item_groups WHERE id = ",
-                )
-                .bind(Bind::Int(group))
-                .push(
-                    " UNION ALL SELECT x.id FROM item_groups x JOIN g ON x.parent_id = g.id) \
-                      SELECT id FROM g))",
-                );
-            }
-            Goods::Brand(brand) => {
-                sql.push(" AND l.item_id IN (SELECT id FROM items WHERE brand_id = ")
-                    .bind(Bind::Int(brand))
-                    .push(")");
-            }
-        }
-        sql.push(")");
+        // Each customer's last day per item, item group and brand (migration
+        // `customer_goods`), read from the period's first day on, index-only. A group counts
+        // the rows of the groups below it too, found by their lineage here, so that moving a
+        // group needs no upkeep.
+        let (table, column, close, id) = match b.what {
+            Goods::Item(id) => ("customer_goods", "item_id = ", "", id),
+            Goods::ItemGroup(id) => (
+                "customer_goods_groups",
+                "item_group_id = ANY (ARRAY(SELECT id FROM item_groups WHERE lineage @> ARRAY[",
+                "::bigint]))",
+                id,
+            ),
+            Goods::Brand(id) => ("customer_goods_brands", "brand_id = ", "", id),
+        };
+        sql.push(&format!(
+            " AND f.customer_id IN (SELECT customer_id FROM {table} WHERE company_id = "
+        ))
+        .bind(company.clone())
+        .push(&format!(" AND {column}"))
+        .bind(Bind::Int(id))
+        .push(close);
+        sql.push(" AND last_day >= ")
+            .bind(Bind::Day(today - Duration::days(i64::from(b.days) - 1)))
+            .push(")");
     }
     if let Some(used) = filters.used_offer {
         sql.push(
@@ -437,5 +436,42 @@ mod tests {
             sql.text()
         );
         assert_eq!(sql.text().matches("LEFT JOIN").count(), 1);
+    }
+
+    #[test]
+    fn bought_reads_the_row_of_its_item_group_or_brand_from_the_periods_first_day() {
+        let scope = Scope {
+            company: 1,
+            today: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            year_end: None,
+        };
+        for (what, table) in [
+            (
+                Goods::Item(7),
+                "customer_goods WHERE company_id = $2 AND item_id = $3",
+            ),
+            (
+                Goods::ItemGroup(7),
+                "customer_goods_groups WHERE company_id = $2 AND item_group_id = ANY (ARRAY(\
+                 SELECT id FROM item_groups WHERE lineage @> ARRAY[$3::bigint]))",
+            ),
+            (
+                Goods::Brand(7),
+                "customer_goods_brands WHERE company_id = $2 AND brand_id = $3",
+            ),
+        ] {
+            let f = Filters {
+                bought: Some(patron_rules::segments::Within { what, days: 30 }),
+                ..Filters::default()
+            };
+            let sql = members(&f, &scope);
+            assert!(
+                sql.text().ends_with(&format!(
+                    "AND f.customer_id IN (SELECT customer_id FROM {table} AND last_day >= $4)"
+                )),
+                "{}",
+                sql.text()
+            );
+        }
     }
 }

@@ -58,7 +58,7 @@ fn rollups(app: &TestApp) -> Vec<String> {
         ));
         lines.extend(text.lines().map(str::to_owned));
     }
-    // Lifetimes and months of named customers.
+    // Lifetimes, months and goods bought of named customers.
     let lifetimes = app.text(
         "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') AS t FROM ( \
            SELECT 'customer_purchases: ' || concat_ws(',', company_id, customer_id, \
@@ -73,7 +73,19 @@ fn rollups(app: &TestApp) -> Vec<String> {
            SELECT 'rollup_cohort_months: ' || concat_ws(',', company_id, month, sum(buyers), \
                   sum(new_customers), sum(back_30), sum(back_90)) \
            FROM rollup_cohort_months GROUP BY company_id, month \
-           HAVING sum(abs(buyers) + abs(new_customers)) <> 0) x",
+           HAVING sum(abs(buyers) + abs(new_customers)) <> 0 \
+           UNION ALL \
+           SELECT 'customer_goods: ' || concat_ws(',', company_id, customer_id, item_id, \
+                  last_day) \
+           FROM customer_goods \
+           UNION ALL \
+           SELECT 'customer_goods_groups: ' || concat_ws(',', company_id, customer_id, \
+                  item_group_id, last_day) \
+           FROM customer_goods_groups \
+           UNION ALL \
+           SELECT 'customer_goods_brands: ' || concat_ws(',', company_id, customer_id, brand_id, \
+                  last_day) \
+           FROM customer_goods_brands) x",
     );
     lines.extend(lifetimes.lines().map(str::to_owned));
     lines
@@ -344,6 +356,8 @@ async fn merging_two_customers_moves_their_rollups_as_a_rebuild_would() {
         "rollup_customer_days",
         "rollup_customer_months",
         "customer_purchases",
+        "customer_goods",
+        "customer_goods_groups",
     ] {
         assert_eq!(
             app.count(&format!(
@@ -360,6 +374,16 @@ async fn merging_two_customers_moves_their_rollups_as_a_rebuild_would() {
              FROM rollup_cohort_months WHERE month = '2026-11-01'"
         ),
         "1,1"
+    );
+    // Bea bought a tee last on 2 December (Cai's sale, now hers): a segment of tee buyers
+    // counts her.
+    assert_eq!(
+        app.text(
+            "SELECT string_agg(concat_ws(',', i.item_code, g.last_day), ';') AS t \
+             FROM customer_goods g JOIN customers c ON c.id = g.customer_id \
+             JOIN items i ON i.id = g.item_id WHERE c.first_name = 'Bea'"
+        ),
+        "TEE-BLK-M,2026-12-02"
     );
     let kept = rollups(&app);
     patron::reports::rebuild::rebuild(&mut app.conn(), None, |_, _| {}).unwrap();

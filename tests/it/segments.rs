@@ -70,6 +70,13 @@ async fn counted(client: &TestClient, fields: &[(&str, &str)]) -> String {
     page.body[at..end].to_owned()
 }
 
+/// Asserts the count the form answers for each set of fields.
+async fn assert_counts(client: &TestClient, cases: &[(Vec<(&str, &str)>, &str)]) {
+    for (fields, expected) in cases {
+        assert_eq!(counted(client, fields).await, *expected, "{fields:?}");
+    }
+}
+
 #[actix_web::test]
 async fn each_filter_keeps_whom_it_says_and_rfm_scores_are_quintiles() {
     let (app, company) = known().await;
@@ -149,23 +156,165 @@ fn year_sales(app: &TestApp, first_name: &str) -> i64 {
 
 /// A sale of one tee to customer `uuid` two days ago, priced by the server, submitted.
 async fn sale_two_days_ago(till: &ApiClient, customer: &str) {
-    let at = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    sale(till, customer, "TEE-BLK-M", 2, 1).await;
+}
+
+/// The till's id of sale `n`.
+fn invoice_id(n: u32) -> String {
+    format!("5e600000-0000-4000-8000-{n:012}")
+}
+
+/// Sale `n` of one `item` (TEE-BLK-M at $19.99 or CAP-RED at $7.50) to customer `uuid`,
+/// `days_ago` days ago, priced by the server, submitted.
+async fn sale(till: &ApiClient, customer: &str, item: &str, days_ago: i64, n: u32) {
+    let at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+    let rate = if item == "TEE-BLK-M" { "19.99" } else { "7.50" };
     let priced = till
         .post(
             "/api/v1/carts/evaluate",
-            &serde_json::json!({"lines": [{"item_code": "TEE-BLK-M", "qty": "1", "price_list_rate": "19.99"}],
+            &serde_json::json!({"lines": [{"item_code": item, "qty": "1", "price_list_rate": rate}],
                                 "customer_id": customer, "posted_at": at}),
         )
         .await;
     assert_eq!(priced.status.as_u16(), 200, "{:?}", priced.json);
     let body = serde_json::json!({
-        "id": "5e600000-0000-4000-8000-000000000001", "number": "SEG-1", "posted_at": at,
+        "id": invoice_id(n), "number": format!("SEG-{n}"), "posted_at": at,
         "customer_id": customer, "lines": priced.json["lines"],
         "payments": [{"mode": "cash", "amount": priced.json["totals"]["grand_total"]}],
         "totals": priced.json["totals"]
     });
     let reply = till.post("/api/v1/invoices", &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.json);
+}
+
+#[actix_web::test]
+async fn bought_an_item_a_group_or_a_brand_counts_till_sales_not_cancelled_ones() {
+    let (app, _, till) = known_with_till().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    // The tee is an Apparel > Tops item of brand Northwind; the cap sits in All Item Groups.
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) \
+         SELECT 'Apparel', id FROM item_groups WHERE name = 'All Item Groups'",
+    );
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) SELECT 'Tops', id FROM item_groups WHERE name = 'Apparel'",
+    );
+    app.sql("INSERT INTO brands (name) VALUES ('Northwind')");
+    app.sql(
+        "UPDATE items SET item_group_id = (SELECT id FROM item_groups WHERE name = 'Tops'), \
+                          brand_id = (SELECT id FROM brands WHERE name = 'Northwind') \
+         WHERE item_code = 'TEE-BLK-M'",
+    );
+    let uuid = |first_name| crate::common::coupons::uuid_of(&app, first_name);
+    // Dee buys a tee two days ago, Ben one today, Cy a cap two days ago.
+    sale(&till, &uuid("Dee"), "TEE-BLK-M", 2, 1).await;
+    sale(&till, &uuid("Ben"), "TEE-BLK-M", 0, 2).await;
+    sale(&till, &uuid("Cy"), "CAP-RED", 2, 3).await;
+    let bought = |kind: &'static str, what: &'static str, days: &'static str| {
+        vec![
+            ("bought_kind", kind),
+            ("bought", what),
+            ("bought_days", days),
+        ]
+    };
+    // Three days reach back to the day before yesterday, two days to yesterday only. A sale of
+    // a Tops item counts for its parent Apparel, and for the root group.
+    assert_counts(
+        &marketing,
+        &[
+            (bought("item", "TEE-BLK-M", "3"), "2 customers"),
+            (bought("item", "Black Tee M", "2"), "1 customer"),
+            (bought("item", "CAP-RED", "3"), "1 customer"),
+            (bought("item", "CAP-RED", "2"), "0 customers"),
+            (bought("item_group", "Tops", "3"), "2 customers"),
+            (bought("item_group", "Apparel", "3"), "2 customers"),
+            (bought("item_group", "Apparel", "2"), "1 customer"),
+            (bought("item_group", "All Item Groups", "3"), "3 customers"),
+            (bought("brand", "Northwind", "3"), "2 customers"),
+            (bought("brand", "Northwind", "2"), "1 customer"),
+        ],
+    )
+    .await;
+
+    // Ben's sale is cancelled: he bought nothing.
+    let cancelled = till
+        .post(
+            &format!("/api/v1/invoices/{}/cancel", invoice_id(2)),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    // Dee brings her tee back today: she still bought one two days ago.
+    let back = serde_json::json!({
+        "id": invoice_id(4), "number": "SEG-R4", "posted_at": chrono::Utc::now().to_rfc3339(),
+        "customer_id": uuid("Dee"), "return_against": invoice_id(1),
+        "lines": [{"item_code": "TEE-BLK-M", "qty": "-1", "price_list_rate": "19.99"}],
+        "payments": [{"mode": "cash", "amount": "-19.99"}],
+        "totals": {"net_total": "-19.99", "grand_total": "-19.99"}
+    });
+    let returned = till.post("/api/v1/invoices", &back).await;
+    assert_eq!(returned.status, StatusCode::CREATED, "{:?}", returned.json);
+    assert_counts(
+        &marketing,
+        &[
+            (bought("item", "TEE-BLK-M", "3"), "1 customer"),
+            (bought("item", "TEE-BLK-M", "2"), "0 customers"),
+            (bought("item_group", "Apparel", "3"), "1 customer"),
+            (bought("brand", "Northwind", "2"), "0 customers"),
+            (bought("item_group", "All Item Groups", "3"), "2 customers"),
+        ],
+    )
+    .await;
+
+    // Head office moves Tops under a new group Basics and gives the tee brand Harbor: the
+    // counts follow at once.
+    app.sql(
+        "INSERT INTO item_groups (name, parent_id) \
+         SELECT 'Basics', id FROM item_groups WHERE name = 'All Item Groups'",
+    );
+    app.sql(
+        "UPDATE item_groups SET parent_id = (SELECT id FROM item_groups WHERE name = 'Basics') \
+         WHERE name = 'Tops'",
+    );
+    app.sql("INSERT INTO brands (name) VALUES ('Harbor')");
+    app.sql(
+        "UPDATE items SET brand_id = (SELECT id FROM brands WHERE name = 'Harbor') \
+         WHERE item_code = 'TEE-BLK-M'",
+    );
+    assert_counts(
+        &marketing,
+        &[
+            (bought("item_group", "Basics", "3"), "1 customer"),
+            (bought("item_group", "Tops", "3"), "1 customer"),
+            (bought("item_group", "Apparel", "3"), "0 customers"),
+            (bought("brand", "Northwind", "3"), "0 customers"),
+            (bought("brand", "Harbor", "3"), "1 customer"),
+        ],
+    )
+    .await;
+
+    // What the fold and the catalogue's moves kept is what a rebuild makes from the invoices:
+    // each customer's items, groups and brands with the days since they last bought them.
+    let goods = || {
+        app.text(
+            "SELECT string_agg(x, ';' ORDER BY x) AS t FROM ( \
+               SELECT concat_ws(',', c.first_name, i.item_code, current_date - g.last_day) AS x \
+               FROM customer_goods g JOIN customers c ON c.id = g.customer_id \
+               JOIN items i ON i.id = g.item_id \
+               UNION ALL \
+               SELECT concat_ws(',', c.first_name, i.name, current_date - g.last_day) \
+               FROM customer_goods_groups g JOIN customers c ON c.id = g.customer_id \
+               JOIN item_groups i ON i.id = g.item_group_id \
+               UNION ALL \
+               SELECT concat_ws(',', c.first_name, b.name, current_date - g.last_day) \
+               FROM customer_goods_brands g JOIN customers c ON c.id = g.customer_id \
+               JOIN brands b ON b.id = g.brand_id) y",
+        )
+    };
+    let kept = "Cy,All Item Groups,2;Cy,CAP-RED,2;Dee,Harbor,2;Dee,TEE-BLK-M,2;Dee,Tops,2";
+    assert_eq!(goods(), kept);
+    app.sql("SELECT refold_customer_goods(NULL, NULL)");
+    assert_eq!(goods(), kept);
 }
 
 #[actix_web::test]
