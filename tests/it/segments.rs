@@ -385,6 +385,17 @@ async fn counts_stay_exact_as_the_stored_year_moves_sales_come_in_and_customers_
         counted(&marketing, &[("birthday_month", "3")]).await,
         "2 customers"
     );
+
+    // RFM again: Ana is no longer scored, the rest are ranked among themselves (Dee's tee came
+    // to less than Ben's $50.00; Ben and Dee made one sale each in the year, Cy none).
+    let page = marketing.post_form("/segments/rfm", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let scores = app.text(&format!(
+        "SELECT string_agg(c.first_name || ' ' || r.recency || r.frequency || r.monetary, ', ' \
+                           ORDER BY c.first_name) AS t \
+         FROM customer_rfm r JOIN customers c ON c.id = r.customer_id WHERE r.company_id = {company}"
+    ));
+    assert_eq!(scores, "Ben 335, Cy 111, Dee 533");
 }
 
 #[actix_web::test]
