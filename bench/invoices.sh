@@ -26,6 +26,8 @@
 # Diesel does with the statements it caches, and what varies from sale to sale is bound as a
 # parameter (see statements.py for what the replay still does differently).
 #
+# Last, the resident size of the server after all of it, and its peak.
+#
 # Needs wrk, curl, psql, pgbench, python3. Usage: bench/invoices.sh [seconds, default 20]
 # PATRON_BIN=path runs that binary instead of building target/release/patron with cargo;
 # PATRON_BENCH_DIR=dir keeps the scratch data (and the captured log and script) in dir.
@@ -321,3 +323,8 @@ echo "== with a coupon each: $coupons_rate invoices/s ($coupons_share% of pgbenc
 gift_share=$(awk -v p="$gift_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
 gift_ratio=$(awk -v g="$gift_rate" -v p="$patron_rate" -v a="$again_rate" 'BEGIN {printf "%.1f", 100 * ((p + a) / 2 - g) / ((p + a) / 2)}')
 echo "== paid with a gift card: $gift_rate invoices/s ($gift_share% of pgbench), $gift_ratio% fewer than plain sales (mean of $patron_rate before and $again_rate after)"
+# Memory (issue 25, target: under 150 MB): the server's resident size now and at its peak, after
+# every case above ran against it at 16 tills (the kernel's VmRSS and VmHWM of the process).
+rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$server/status")
+peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$server/status")
+echo "== patron serve resident size: $rss MB now, $peak MB at its peak (load $(cut -d' ' -f1 /proc/loadavg))"
