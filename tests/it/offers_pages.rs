@@ -525,22 +525,8 @@ async fn without_javascript_update_fields_shows_the_fields_of_the_new_choices() 
 /// Saves a screenshot `offers-WIDTH-STEP.png` under target/screenshots and asserts that the
 /// page is no wider than the window.
 pub(crate) async fn look(browser: &fantoccini::Client, width: u32, step: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("offers-{width}-{step}.png")), png).unwrap();
-    let sizes = browser
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (page, window) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
-    assert!(page <= window, "{step} at {width} px: {page} px wide");
+    crate::browser::save_screenshot(browser, &format!("offers-{width}-{step}")).await;
+    crate::browser::assert_fits(browser, &format!("{step} at {width} px")).await;
 }
 
 #[actix_web::test]

@@ -546,26 +546,8 @@ async fn a_store_supervisor_may_not_use_the_simulator_and_hq_may() {
 /// Saves `offers-simulator-WIDTH-STEP.png` under target/screenshots and asserts that the page
 /// is no wider than the window.
 async fn look(browser: &Client, width: u32, step: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.screenshot().await.unwrap();
-    std::fs::write(
-        dir.join(format!("offers-simulator-{width}-{step}.png")),
-        png,
-    )
-    .unwrap();
-    let sizes = browser
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (page, window) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
-    assert!(page <= window, "{step} at {width} px: {page} px wide");
+    crate::browser::save_screenshot(browser, &format!("offers-simulator-{width}-{step}")).await;
+    crate::browser::assert_fits(browser, &format!("{step} at {width} px")).await;
 }
 
 #[actix_web::test]
