@@ -188,8 +188,6 @@ fn counted(
     today: NaiveDate,
     at: String,
 ) -> Result<Counted, AppError> {
-    // The sales noted so far folded into the facts first, as a report does: the count is exact.
-    crate::db::fold::fold(conn)?;
     let (size, sample) = view::count_and_sample(conn, filters, company, today)?;
     Ok(Counted {
         size: format!(
@@ -578,7 +576,6 @@ async fn download(
         .db
         .tx(move |conn| {
             let segment = model::owned(conn, store, id)?;
-            crate::db::fold::fold(conn)?;
             let size = view::count(
                 conn,
                 &segment.fields.filters(),

@@ -42,7 +42,8 @@ pub struct Member {
     pub net_sales: Decimal,
 }
 
-/// How many customers `filters` hold now.
+/// How many customers `filters` hold now (the sales noted so far folded into the facts first,
+/// as a report folds before it reads: the count is exact).
 pub fn count(
     conn: &mut PgConnection,
     filters: &Filters,
@@ -54,6 +55,7 @@ pub fn count(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
+    crate::db::fold::fold(conn)?;
     let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("SELECT count(*) AS n FROM (");
     query::push_members(&mut sql, filters, &scope);
@@ -67,7 +69,8 @@ const MEMBER_COLUMNS: &str = "c.id, c.code, btrim(c.first_name || ' ' || c.last_
 
 /// How many customers `filters` hold now and a sample of them (the newest `SAMPLE`), from one
 /// evaluation of the filters: the members are counted, and the newest ids kept, in one pass
-/// (a bounded top-N, not a sort), then only those are read from `customers`.
+/// (a bounded top-N, not a sort), then only those are read from `customers`. Folds first, as
+/// `count` does.
 pub fn count_and_sample(
     conn: &mut PgConnection,
     filters: &Filters,
@@ -81,10 +84,11 @@ pub fn count_and_sample(
         #[diesel(sql_type = BigInt)]
         total: i64,
     }
+    crate::db::fold::fold(conn)?;
     let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("WITH m AS MATERIALIZED (");
     query::push_members(&mut sql, filters, &scope);
-    sql.push(") , s AS (SELECT id FROM m ORDER BY id DESC LIMIT ")
+    sql.push("), s AS (SELECT id FROM m ORDER BY id DESC LIMIT ")
         .bind(Bind::Int(SAMPLE))
         .push(&format!(
             ") SELECT {MEMBER_COLUMNS}, (SELECT count(*) FROM m) AS total \
