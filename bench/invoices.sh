@@ -1,39 +1,63 @@
 #!/usr/bin/env bash
-# Invoice submission at 16 concurrent tills: starts a release build on a scratch embedded
-# database with the demo data, takes the demo terminal tokens, and posts invoices of five lines
-# (each with its own uuid, so every one is a new sale) with wrk for a while. Target (issue 5): at
-# least 800 invoices/s sustained with p99 under 50 ms. Then counts what was stored against what
-# was answered 201 (the count includes the demo data's invoices and the one probe below).
-# Then (issue 12) 200 active offers are added and the same sales are posted again, each claiming
-# an Item Price offer on its first line and a free unit of a Give Product offer, which the server
-# re-checks with its engine: target at most 10% fewer invoices/s than the plain sales of the same
-# run. And POST /api/v1/carts/evaluate at 4 connections: target p95 under 10 ms.
-# Then (issue 13) the plain sales again, each using its own coupon (a coupon-based 5 % offer on
-# the fourth line): target at most 10% fewer invoices/s than the plain sales of the same run.
-# Then (issue 13) the plain sales paid with a gift card each (1,000 cards taken in turn,
-# so that concurrent sales seldom queue on one card's row), and the plain sales once more after
-# it: target at most 10% fewer invoices/s than the plain runs on either side, and every card's
-# balance still the sum of its ledger.
+# Invoice submission at 16 concurrent tills, and what each kind of sale costs against a plain one,
+# measured in interleaved slices so that every case runs on the same grown tables.
 #
-# The figure's anchor: before the wrk run, one probe invoice is submitted with statement logging
-# on, and bench/statements.py turns the SQL it ran (between its BEGIN and COMMIT) into a pgbench
-# script, every transaction of which is a new sale. After the wrk run pgbench replays that
-# script at the same concurrency on the same database, and the last line gives Patron's
-# throughput as a share of it: what the HTTP layer, JSON, planning the sale and Diesel cost on
-# top of the database work one sale needs anyway. (The terminal-token lookup and the pool's
-# connection checks run outside the transaction, so they are Patron's side of the share.)
-# pgbench runs with -M prepared: each statement is parsed and planned once per connection, as
-# Diesel does with the statements it caches, and what varies from sale to sale is bound as a
-# parameter (see statements.py for what the replay still does differently).
+# Starts a release build on a scratch embedded database with the demo data, takes the demo
+# terminal tokens, and prepares four cases of one five-line sale, every request a new sale (its
+# own uuid and number):
+#   plain      paid by card (issue 5: at least 800 invoices/s sustained, p99 under 50 ms);
+#   offers     against 200 active auto offers, claiming an Item Price offer on the first line and
+#              a free unit of a Give Product offer, both re-checked by the server (issue 12);
+#   coupon     each sale using its own coupon for a coupon-based 5 % offer on the fourth line;
+#   gift card  each paid with a gift card, 1,000 cards taken in turn so that concurrent sales
+#              seldom queue on one card's row (issue 13);
+# and the anchor: one probe sale is submitted with statement logging on, bench/statements.py turns
+# the SQL it ran (between its BEGIN and COMMIT) into a pgbench script, every transaction of which
+# is a new sale, and pgbench replays it at the same concurrency on the same database: what the
+# HTTP layer, JSON, planning the sale and Diesel cost on top of the database work a sale needs
+# anyway. (The terminal-token lookup and the pool's connection checks run outside the transaction,
+# so they are Patron's side of the share. pgbench runs with -M prepared: each statement parsed and
+# planned once per connection, as Diesel does with the statements it caches; see statements.py
+# for what the replay still does differently.)
 #
-# Last, the resident size of the server after all of it, and its peak.
+# Why slices (issue 25): run one after the other, the same plain sales lost ~17% between the first
+# slot and the last (every case grows the tables, autovacuum catches up), so each later case was
+# charged for its slot and the pgbench anchor, run last, was flattered. So the run is made of short
+# slices of equal length: a plain slice to warm up, counted nowhere, then rounds of a plain slice
+# and offers, coupon, gift card and pgbench, one slice each, and one more plain slice after the last
+# round, so that every slice of a case has a plain slice on both sides, a few slices away at most. A
+# slice of a case is held against the mean of those two plain slices (which ran on the same tables,
+# give or take a few slices of growth), and a case's figure is the median of its per-slice ratios,
+# given with their range; for pgbench the ratio is the other way round: the plain sales around it as
+# a share of the replay. The order of the four after the plain slice turns by one each round (round
+# 2 starts with coupon, round 3 with gift card, ...): in a fixed order, offers would always run
+# right after a plain slice and pgbench right before one, and as the tables grow through a round the
+# mean of the two plain slices stands for its middle, which would flatter the first case and charge
+# the last; turning the order, every case takes every place in turn (all of them once in 4 rounds).
+# Each slice's line gives the 1-minute load average at its end, and the summary the median of those
+# beside each figure, so that a figure taken on a busy machine says so.
+# Targets: offers, coupon and gift card sales each at most 10% fewer invoices/s than the plain
+# slices around them; plain sales at least 90% of the pgbench replay of the same statements.
 #
-# Needs wrk, curl, psql, pgbench, python3. Usage: bench/invoices.sh [seconds, default 20]
+# Any answer but a 2xx, or any socket error or timeout, in any slice fails the run, naming the
+# slice. After the rounds, and failing the run where they disagree: the sales stored against those
+# answered, coupon uses counted against redemptions written, every gift card's balance against the
+# sum of its ledger, one stored invoice per pgbench transaction (over all its slices). Then
+# POST /api/v1/carts/evaluate at 4 connections for one slice (target p95 under 10 ms), and last
+# the resident size of the server after all of it, and its peak (issue 25: under 150 MB).
+#
+# Needs wrk, curl, psql, pgbench, python3.
+# Usage: bench/invoices.sh [seconds per slice, default 5] [rounds, default 6]
 # PATRON_BIN=path runs that binary instead of building target/release/patron with cargo;
-# PATRON_BENCH_DIR=dir keeps the scratch data (and the captured log and script) in dir.
+# PATRON_BENCH_DIR=dir keeps the scratch data (the captured log and script, each slice's output
+# under slices/, and slices.tsv) in dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"
+seconds="${1:-5}"
+rounds="${2:-6}"
+[[ "$seconds" =~ ^[1-9][0-9]*$ && "$rounds" =~ ^[1-9][0-9]*$ ]] ||
+    { echo "usage: bench/invoices.sh [seconds per slice, default 5] [rounds, default 6]"; exit 2; }
+[ "$rounds" -le 800 ] || { echo "at most 800 rounds (a slice's number goes in 3 hex digits of each uuid)"; exit 2; }
 port=18083
 base="http://127.0.0.1:$port"
 
@@ -106,7 +130,8 @@ SQL
 echo "== offers: $(psql "$psql_url" -Atc "SELECT count(*) FROM offer_versions WHERE in_force_until IS NULL") active"
 
 # The coupon case (issue 13): a coupon-based offer of 5 % on the fourth item, and one coupon per
-# sale that wrk can send (BC-<thread>-<n>), each usable once, so that every sale counts a use.
+# sale that wrk can send in any slice (BC-<round>-<thread>-<n>: 2,000 a second for each of wrk's
+# two threads in each round's slice), each usable once, so that every sale counts a use.
 psql "$psql_url" -qAt >/dev/null <<SQL
 WITH made AS (INSERT INTO offers (company_id, title) VALUES ($company, 'BENCH COUPON') RETURNING id)
 INSERT INTO offer_versions (offer_id, version, in_force_from, title, apply_on, apply_on_id,
@@ -115,9 +140,9 @@ SELECT id, 1, now(), 'BENCH COUPON', 'item_code',
     (SELECT id FROM items WHERE item_code = (ARRAY[$codes])[4]), 'item_price', '2026-01-01',
     'percentage', 5, false FROM made;
 INSERT INTO coupons (company_id, name, coupon_type, code, offer_id, maximum_use)
-SELECT $company, 'Bench', 'promotional', 'BC-' || t || '-' || n,
+SELECT $company, 'Bench', 'promotional', 'BC-' || r || '-' || t || '-' || n,
     (SELECT id FROM offers WHERE title = 'BENCH COUPON'), 1
-FROM generate_series(1, 2) t, generate_series(1, 2000 * $seconds) n;
+FROM generate_series(1, $rounds) r, generate_series(1, 2) t, generate_series(1, 2000 * $seconds) n;
 INSERT INTO offer_revisions VALUES ($company, gen_random_uuid())
     ON CONFLICT (company_id) DO UPDATE SET token = excluded.token;
 SQL
@@ -181,12 +206,23 @@ SELECT id, 'issue', initial_value, initial_value, 'bench' FROM issued;
 SQL
 cards=$(psql "$psql_url" -Atc "SELECT string_agg('\"' || number || '\"', ', ' ORDER BY id) FROM gift_cards WHERE issued_by = 'bench'")
 # write_script FILE LINES TOTAL DISCOUNT [coupons|gift_cards]: a wrk script posting sales of
-# those lines; with coupons each sale uses its own coupon BC-<thread>-<n>, with gift_cards each is
-# paid with one of the cards above, taken in turn.
+# those lines; with coupons each sale uses its own coupon BC-<round>-<thread>-<n>, with gift_cards
+# each is paid with one of the cards above, taken in turn. wrk's counter starts again in every
+# run, so the slice's number (BENCH_SLICE, unique in the run) goes into each uuid and invoice
+# number, and the round (BENCH_ROUND) into each coupon code; the uuid's first part, the time,
+# keeps them apart from an earlier run's on a kept database. Its last line, RESULT, is what
+# run_slice reads: rate, p50, p95, p99, sales answered, then each kind of error.
+wrk_done='done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %.2f %.2f %.2f %d %d %d %d %d %d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.requests,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end'
 write_script() {
 local coupon_part="" cards_part="" payment="{\"mode\": \"card\", \"amount\": \"$3\"}"
 case "${5:-}" in
-    coupons) coupon_part="'\"coupon_codes\": [\"BC-' .. tid .. '-' .. counter .. '\"], ' .." ;;
+    coupons) coupon_part="'\"coupon_codes\": [\"BC-' .. round .. '-' .. tid .. '-' .. counter .. '\"], ' .." ;;
     gift_cards)
         cards_part="local cards = {$cards}"
         payment="{\"mode\": \"gift_card\", \"amount\": \"$3\", \"card\": \"' .. cards[(counter * 2 + tid) % #cards + 1] .. '\"}"
@@ -195,6 +231,9 @@ esac
 cat >"$1" <<LUA
 local counter = 0
 local threads = 0
+local round = tonumber(os.getenv("BENCH_ROUND"))
+local slice = tonumber(os.getenv("BENCH_SLICE"))
+assert(round and slice, "BENCH_ROUND and BENCH_SLICE must be set")
 $cards_part
 setup = function(thread)
   threads = threads + 1
@@ -202,8 +241,8 @@ setup = function(thread)
 end
 request = function()
   counter = counter + 1
-  local id = string.format("%08x-%04x-4000-8000-%012x", os.time() % 4294967296, tid, counter)
-  local body = '{"id": "' .. id .. '", "number": "B-' .. tid .. '-' .. counter .. '", ' ..
+  local id = string.format("%08x-%04x-4%03x-8000-%012x", os.time() % 4294967296, tid, slice, counter)
+  local body = '{"id": "' .. id .. '", "number": "B-' .. slice .. '-' .. tid .. '-' .. counter .. '", ' ..
     '"posted_at": "2026-11-20T14:03:00Z", ' ..
     $coupon_part
     '"lines": $2, ' ..
@@ -212,19 +251,13 @@ request = function()
   return wrk.format("POST", "/api/v1/invoices", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer $token"}, body)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("  invoices/s %.0f  p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  errors %d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-end
+$wrk_done
 LUA
 }
-script="$data/invoices.lua"
-write_script "$script" "$body_lines" "$total" 0
+write_script "$data/plain.lua" "$body_lines" "$total" 0
 write_script "$data/offers.lua" "$offer_lines" "$offer_total" "$offer_discount"
-write_script "$data/coupons.lua" "$coupon_lines" "$coupon_total" "$coupon_discount" coupons
-write_script "$data/gift_cards.lua" "$body_lines" "$total" 0 gift_cards
+write_script "$data/coupon.lua" "$coupon_lines" "$coupon_total" "$coupon_discount" coupons
+write_script "$data/gift_card.lua" "$body_lines" "$total" 0 gift_cards
 
 # The probe: one submission of the same shape with every statement logged. Its uuid is new on
 # every run, its number unmistakable in the log, so statements.py can find and vary both.
@@ -249,35 +282,153 @@ echo "== one submission's statements, from the probe (invoice $probe_id):"
 python3 bench/statements.py --prefix "$prefix" --uuid "$probe_uuid" --number "$probe_number" \
     --invoice-id "$probe_id" "$data/probe.log" >"$data/submission.sql"
 
-echo "== POST /api/v1/invoices, 5 lines each, 16 connections, ${seconds}s"
-wrk -t2 -c16 -d"${seconds}s" -s "$script" "$base" >"$data/wrk.out"
-grep -E 'invoices/s|Non-2xx' "$data/wrk.out"
-patron_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk.out")
+# What is there before the rounds, to count what they add: the bench's sales are numbered B-...,
+# pgbench's Q-... (statements.py), and the coupon case's coupons are coded BC-...
+stored_before=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices WHERE number LIKE 'B-%'")
+replayed_before=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices WHERE number LIKE 'Q-%'")
 
-echo "== the same sales claiming an Item Price offer and a free line, against 200 active offers, 16 connections, ${seconds}s"
-wrk -t2 -c16 -d"${seconds}s" -s "$data/offers.lua" "$base" >"$data/wrk-offers.out"
-grep -E 'invoices/s|Non-2xx' "$data/wrk-offers.out"
-offers_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-offers.out")
+# One slice of a case. Its line goes to the screen, and "slice round case rate p99 load" to
+# slices.tsv for the summary; each slice's own output stays under slices/.
+mkdir -p "$data/slices"
+: >"$data/slices.tsv"
+slice=0
+answered=0
+coupon_answered=0
+wrk_slices=0
+replayed=0
+fail_slice() {
+    echo "!! slice $slice (round $1, $2): $3" >&2
+    exit 1
+}
+# p99_of FILE...: the 99th percentile (nearest rank), in ms, of pgbench's per-transaction logs.
+p99_of() {
+    awk '$3 ~ /^[0-9]+$/ {print $3}' "$@" | sort -n |
+        awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < NR * 0.99) i++; if (NR) printf "%.2f", v[i] / 1000}'
+}
+run_slice() {
+    local round=$1 case=$2 out rate p99 load processed failed
+    slice=$((slice + 1))
+    out="$data/slices/$(printf %03d "$slice")-$case"
+    if [ "$case" = pgbench ]; then
+        pgbench -n -M prepared -c 16 -j 2 -T "$seconds" -l --log-prefix="$out" \
+            -f "$data/submission.sql" "$psql_url" >"$out.out" 2>&1 ||
+            { cat "$out.out" >&2; fail_slice "$round" "$case" "pgbench failed"; }
+        rate=$(awk '$1 == "tps" {print $3; exit}' "$out.out")
+        processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out.out")
+        failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out.out")
+        if [ -z "$rate" ] || [ -z "$processed" ] || [ "${failed:-0}" != 0 ]; then
+            cat "$out.out" >&2
+            fail_slice "$round" "$case" "pgbench gave no rate, or failed transactions"
+        fi
+        replayed=$((replayed + processed))
+        p99=$(p99_of "$out".[0-9]*)
+        rm -f "$out".[0-9]*
+    else
+        BENCH_ROUND=$round BENCH_SLICE=$slice wrk -t2 -c16 -d"${seconds}s" -s "$data/$case.lua" \
+            "$base" >"$out.out" 2>&1 || { cat "$out.out" >&2; fail_slice "$round" "$case" "wrk failed"; }
+        local requests status connect read write timeout
+        read -r rate _ _ p99 requests status connect read write timeout \
+            <<<"$(awk '$1 == "RESULT" {$1 = ""; print}' "$out.out")"
+        if [ -z "$timeout" ] || grep -q 'Non-2xx' "$out.out" ||
+            [ "$((status + connect + read + write + timeout))" != 0 ]; then
+            cat "$out.out" >&2
+            fail_slice "$round" "$case" "$status answers that were not 2xx; socket errors: $connect connect, $read read, $write write, $timeout timeouts (serve.log's tail: $(tail -n 3 "$data/serve.log" | tr '\n' ' '))"
+        fi
+        answered=$((answered + requests))
+        wrk_slices=$((wrk_slices + 1))
+        [ "$case" != coupon ] || coupon_answered=$((coupon_answered + requests))
+    fi
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$slice" "$round" "$case" "$rate" "$p99" "$load" >>"$data/slices.tsv"
+    printf '  slice %3d  %-8s %-10s %6.0f %-10s p99 %6.1f ms  load %s\n' "$slice" \
+        "$([ "$round" = 0 ] && echo warm-up || echo "round $round")" "${case/_/ }" "$rate" \
+        "$([ "$case" = pgbench ] && echo tx/s || echo invoices/s)" "$p99" "$load"
+}
+
+cases=(offers coupon gift_card pgbench)
+echo "== $rounds rounds of ${seconds}s slices at 16 connections: plain, then the others, their order turned by one each round; a plain slice last"
+# First a plain slice that counts for nothing (round 0): the server's pool opens its connections
+# and each prepares its statements, PostgreSQL's and the kernel's caches fill; the first counted
+# plain slice ran slower than the next ones without it.
+run_slice 0 plain
+for ((round = 1; round <= rounds; round++)); do
+    run_slice "$round" plain
+    for ((k = 0; k < ${#cases[@]}; k++)); do
+        run_slice "$round" "${cases[(round - 1 + k) % ${#cases[@]}]}"
+    done
+done
+run_slice "$rounds" plain
+
+echo "== summary: each slice of a case against the mean of the plain slices right before and after it"
+python3 - "$data/slices.tsv" <<'PY'
+import statistics
+import sys
+
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+slices = [(int(n), c, float(rate), float(p99), float(load))
+          for n, r, c, rate, p99, load in rows if r != "0"]
+plain = [s for s in slices if s[1] == "plain"]
+labels = {"plain": "plain", "offers": "offers", "coupon": "coupon", "gift_card": "gift card",
+          "pgbench": "pgbench replay"}
+print(f"  {'case':<15}| {'median rate':<17} | {'median p99':>10} | {'to the plain around it':<27}| "
+      f"{'range':<13}| {'load (median, range)':<21}| target met?")
+for case in ("plain", "offers", "coupon", "gift_card", "pgbench"):
+    mine = [s for s in slices if s[1] == case]
+    ratios = []
+    for n, _, rate, _, _ in mine:
+        before = [p[2] for p in plain if p[0] < n]
+        after = [p[2] for p in plain if p[0] > n]
+        if case == "plain" or not before or not after:
+            continue
+        around = (before[-1] + after[0]) / 2
+        ratios.append(around / rate if case == "pgbench" else rate / around)
+    unit = "tx/s" if case == "pgbench" else "invoices/s"
+    loads = [s[4] for s in mine]
+    load = f"{statistics.median(loads):.1f} ({min(loads):.1f}-{max(loads):.1f})"
+    if case == "plain":
+        ratio, spread, met = "-", "-", "-"
+    elif case == "pgbench":
+        r = statistics.median(ratios)
+        ratio = f"plain is {100 * r:.1f}% of it"
+        met = f"at least 90%: {'yes' if r >= 0.9 else 'NO'}"
+    else:
+        r = statistics.median(ratios)
+        ratio = f"{100 * r:.1f}% ({100 * (1 - r):.1f}% fewer)"
+        met = f"at most 10% fewer: {'yes' if r >= 0.9 else 'NO'}"
+    if ratios:
+        spread = f"{100 * min(ratios):.1f}-{100 * max(ratios):.1f}%"
+    print(f"  {labels[case]:<15}| {statistics.median(s[2] for s in mine):>6.0f} {unit:<10} | "
+          f"{statistics.median(s[3] for s in mine):>7.1f} ms | {ratio:<27}| {spread:<13}| "
+          f"{load:<21}| {met}")
+first, last = plain[0][2], plain[-1][2]
+print(f"  the plain slices went from {first:.0f} to {last:.0f} invoices/s over the run "
+      f"({100 * (last - first) / first:+.1f}%): what a fixed order would charge to the later cases")
+PY
+
+# The checks. Sales still in flight when a slice ended may have been stored unanswered: at most
+# one per connection (16) a slice. Each count is read in one snapshot.
+stored=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices WHERE number LIKE 'B-%'")
+stored=$((stored - stored_before))
+echo "== sales: $answered answered 2xx by the slices, $stored stored (the rest in flight when a slice ended, at most 16 a slice)"
+if [ "$stored" -lt "$answered" ] || [ "$stored" -gt "$((answered + 16 * wrk_slices))" ]; then
+    echo "!! the sales stored do not match the sales answered"
+    exit 1
+fi
 echo "== claimed offers recorded: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_offers") uses"
-
-echo "== the plain sales each using its own coupon (a 5 % offer on the fourth line), 16 connections, ${seconds}s"
-wrk -t2 -c16 -d"${seconds}s" -s "$data/coupons.lua" "$base" >"$data/wrk-coupons.out"
-grep -E 'invoices/s|Non-2xx' "$data/wrk-coupons.out"
-coupons_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-coupons.out")
-# Read in one snapshot: sales still in flight when wrk stopped commit between two queries.
-echo "== coupons: $(psql "$psql_url" -Atc "SELECT sum(used) || ' uses counted, ' || (SELECT count(*) FROM coupon_redemptions) || ' redemptions' FROM coupons")"
-echo "== the plain sales paid with a gift card (1,000 cards in turn), 16 connections, ${seconds}s"
-wrk -t2 -c16 -d"${seconds}s" -s "$data/gift_cards.lua" "$base" >"$data/wrk-gift.out"
-grep -E 'invoices/s|Non-2xx' "$data/wrk-gift.out"
-gift_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-gift.out")
-# Each case runs on tables the cases before it grew, with autovacuum catching up, so a later
-# slot is slower for that alone: the plain sales run once more here, and the gift card case is
-# held against the mean of the plain runs on either side of it.
-echo "== the plain sales again, 16 connections, ${seconds}s"
-wrk -t2 -c16 -d"${seconds}s" -s "$script" "$base" >"$data/wrk-again.out"
-grep -E 'invoices/s|Non-2xx' "$data/wrk-again.out"
-again_rate=$(awk '$1 == "invoices/s" {print $2}' "$data/wrk-again.out")
-echo "== gift cards: $(psql "$psql_url" -Atc "SELECT count(*) FROM gift_card_entries WHERE kind = 'redeem'") redeems; cards whose balance is not the sum of their ledger: $(psql "$psql_url" -Atc "SELECT count(*) FROM gift_cards g WHERE g.balance <> (SELECT sum(e.amount) FROM gift_card_entries e WHERE e.card_id = g.id)")"
+read -r used redemptions bench_used <<<"$(psql "$psql_url" -AtF' ' -c "SELECT sum(used), (SELECT count(*) FROM coupon_redemptions), sum(used) FILTER (WHERE code LIKE 'BC-%') FROM coupons")"
+echo "== coupons: $used uses counted, $redemptions redemptions; the coupon case's: $bench_used uses for $coupon_answered sales answered"
+if [ "$used" != "$redemptions" ] || [ "$bench_used" -lt "$coupon_answered" ]; then
+    echo "!! coupon uses counted do not match the redemptions, or fall short of the sales answered"
+    exit 1
+fi
+read -r redeems astray <<<"$(psql "$psql_url" -AtF' ' -c "SELECT (SELECT count(*) FROM gift_card_entries WHERE kind = 'redeem'), (SELECT count(*) FROM gift_cards g WHERE g.balance <> (SELECT sum(e.amount) FROM gift_card_entries e WHERE e.card_id = g.id))")"
+echo "== gift cards: $redeems redeems; cards whose balance is not the sum of their ledger: $astray"
+[ "$astray" = 0 ] || { echo "!! gift card balances differ from their ledgers"; exit 1; }
+stored_replays=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices WHERE number LIKE 'Q-%'")
+stored_replays=$((stored_replays - replayed_before))
+echo "== pgbench stored: $stored_replays new invoices for $replayed transactions over its slices"
+[ "$stored_replays" = "$replayed" ] || { echo "!! pgbench did not commit one new invoice per transaction"; exit 1; }
+echo "== stored: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoices") invoices, $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_lines") lines"
 
 echo "== POST /api/v1/carts/evaluate, the five lines, 4 connections, ${seconds}s"
 cat >"$data/evaluate.lua" <<LUA
@@ -285,44 +436,19 @@ request = function()
   return wrk.format("POST", "/api/v1/carts/evaluate", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer $token"}, '{"lines": $body_lines, "posted_at": "2026-11-20T14:03:00Z"}')
 end
-done = function(summary, latency, requests)
-  io.write(string.format("  carts/s %.0f  p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  errors %d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-end
+$wrk_done
 LUA
-wrk -t2 -c4 -d"${seconds}s" -s "$data/evaluate.lua" "$base" | grep -E 'carts/s|Non-2xx'
-echo "== stored: $(psql "$psql_url" -Atc "SELECT count(*) FROM invoices") invoices, $(psql "$psql_url" -Atc "SELECT count(*) FROM invoice_lines") lines"
-
-# The anchor: the same statements straight from pgbench, same concurrency, same database.
-echo "== pgbench, the probe's statements as one transaction, 16 connections, ${seconds}s"
-before=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices")
-pgbench -n -M prepared -c 16 -j 2 -T "$seconds" -f "$data/submission.sql" "$psql_url" >"$data/pgbench.out" 2>&1 ||
-    { cat "$data/pgbench.out"; echo "pgbench failed"; exit 1; }
-after=$(psql "$psql_url" -Atc "SELECT count(*) FROM invoices")
-pgbench_tps=$(awk '$1 == "tps" {printf "%.0f", $3; exit}' "$data/pgbench.out")
-processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$data/pgbench.out")
-failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$data/pgbench.out")
-latency=$(sed -n 's/^latency average = //p' "$data/pgbench.out")
-echo "  tx/s $pgbench_tps  latency average $latency  transactions $processed  failed ${failed:-0}"
-echo "== pgbench stored: $((after - before)) new invoices for $processed transactions"
-if [ "$((after - before))" != "$processed" ] || [ "${failed:-0}" != 0 ] || [ -z "$pgbench_tps" ]; then
-    cat "$data/pgbench.out"
-    echo "pgbench did not commit one new invoice per transaction"
+wrk -t2 -c4 -d"${seconds}s" -s "$data/evaluate.lua" "$base" >"$data/evaluate.out" 2>&1
+read -r rate p50 p95 p99 _ status connect read write timeout \
+    <<<"$(awk '$1 == "RESULT" {$1 = ""; print}' "$data/evaluate.out")"
+if [ -z "$timeout" ] || grep -q 'Non-2xx' "$data/evaluate.out" ||
+    [ "$((status + connect + read + write + timeout))" != 0 ]; then
+    cat "$data/evaluate.out"
+    echo "!! carts/evaluate: $status answers that were not 2xx, $((connect + read + write + timeout)) socket errors"
     exit 1
 fi
-share=$(awk -v p="$patron_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
-echo "== Patron: $patron_rate invoices/s; the same statements straight from pgbench: $pgbench_tps tx/s; Patron reaches $share% of it"
-offers_share=$(awk -v p="$offers_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
-ratio=$(awk -v o="$offers_rate" -v p="$patron_rate" 'BEGIN {printf "%.1f", 100 * (p - o) / p}')
-echo "== with offers claimed: $offers_rate invoices/s ($offers_share% of pgbench), $ratio% fewer than plain sales"
-coupons_share=$(awk -v p="$coupons_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
-coupons_ratio=$(awk -v o="$coupons_rate" -v p="$patron_rate" -v a="$again_rate" 'BEGIN {printf "%.1f", 100 * ((p + a) / 2 - o) / ((p + a) / 2)}')
-echo "== with a coupon each: $coupons_rate invoices/s ($coupons_share% of pgbench), $coupons_ratio% fewer than plain sales (mean of $patron_rate before and $again_rate after)"
-gift_share=$(awk -v p="$gift_rate" -v q="$pgbench_tps" 'BEGIN {printf "%.0f", 100 * p / q}')
-gift_ratio=$(awk -v g="$gift_rate" -v p="$patron_rate" -v a="$again_rate" 'BEGIN {printf "%.1f", 100 * ((p + a) / 2 - g) / ((p + a) / 2)}')
-echo "== paid with a gift card: $gift_rate invoices/s ($gift_share% of pgbench), $gift_ratio% fewer than plain sales (mean of $patron_rate before and $again_rate after)"
+echo "  carts/s $rate  p50 $p50 ms  p95 $p95 ms  p99 $p99 ms  load $(cut -d' ' -f1 /proc/loadavg)"
+
 # Memory (issue 25, target: under 150 MB): the server's resident size now and at its peak, after
 # every case above ran against it at 16 tills (the kernel's VmRSS and VmHWM of the process).
 rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$server/status")
