@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer};
 
 use super::query::Scope;
-use crate::db::schema::customer_fact_years;
+use crate::db::schema::{customer_fact_years, customer_facts};
 
 /// What a segment of `company` on its day `today` is counted against.
 pub fn scope(conn: &mut PgConnection, company: i64, today: NaiveDate) -> QueryResult<Scope> {
@@ -21,6 +21,18 @@ pub fn scope(conn: &mut PgConnection, company: i64, today: NaiveDate) -> QueryRe
         today,
         year_end,
     })
+}
+
+/// The id from which on `company` has its `newest` newest customers (0 when it has fewer).
+pub fn newest_from(conn: &mut PgConnection, company: i64, newest: i64) -> QueryResult<i64> {
+    Ok(customer_facts::table
+        .filter(customer_facts::company_id.eq(company))
+        .order(customer_facts::customer_id.desc())
+        .offset(newest - 1)
+        .select(customer_facts::customer_id)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Folds the sales noted so far, then moves `company`'s stored year to end on `day` (what

@@ -50,15 +50,21 @@ pub fn count(
     company: i64,
     today: NaiveDate,
 ) -> QueryResult<i64> {
+    crate::db::fold::fold(conn)?;
+    let scope = facts::scope(conn, company, today)?;
+    count_in(conn, filters, &scope)
+}
+
+/// The count alone: a plain aggregate, which PostgreSQL runs in parallel and whose workers
+/// hand back one row each, not every member.
+fn count_in(conn: &mut PgConnection, filters: &Filters, scope: &query::Scope) -> QueryResult<i64> {
     #[derive(QueryableByName)]
     struct N {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    crate::db::fold::fold(conn)?;
-    let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("SELECT count(*) AS n FROM (");
-    query::push_members(&mut sql, filters, &scope);
+    query::push_members(&mut sql, filters, scope);
     sql.push(") m");
     Ok(sql.query().get_result::<N>(conn)?.n)
 }
@@ -67,16 +73,35 @@ pub fn count(
 const MEMBER_COLUMNS: &str = "c.id, c.code, btrim(c.first_name || ' ' || c.last_name) AS name, \
      c.mobile, c.email, p.last_purchase, coalesce(p.net_sales, 0) AS net_sales";
 
-/// How many customers `filters` hold now and a sample of them (the newest `SAMPLE`), from one
-/// evaluation of the filters: the members are counted, and the newest ids kept, in one pass
-/// (a bounded top-N, not a sort), then only those are read from `customers`. Folds first, as
-/// `count` does.
+/// How many customers `filters` hold now and a sample of them (the newest `SAMPLE`). Folds
+/// first, as `count` does.
+///
+/// Counting every member and keeping the newest in one pass (a materialized CTE) stores every
+/// member: up to a million rows handed over by the parallel workers, which cost more than the
+/// count itself (bench/RESULTS.md, "count and sample apart"). So the sample is looked for among
+/// the company's newest `PROBE` customers first; when they hold a whole sample, that is the
+/// sample, and the count is a plain aggregate on its own. A thinner segment (whose newest
+/// members are too few there) is counted and sampled in the one pass, which stores few rows.
 pub fn count_and_sample(
     conn: &mut PgConnection,
     filters: &Filters,
     company: i64,
     today: NaiveDate,
 ) -> QueryResult<(i64, Vec<Member>)> {
+    crate::db::fold::fold(conn)?;
+    let scope = facts::scope(conn, company, today)?;
+    let from = facts::newest_from(conn, company, PROBE)?;
+    let mut sql = Sql::new("WITH s AS (SELECT id FROM (");
+    query::push_members(&mut sql, filters, &scope);
+    sql.push(") m WHERE id >= ")
+        .bind(Bind::Int(from))
+        .push(" ORDER BY id DESC LIMIT ")
+        .bind(Bind::Int(SAMPLE))
+        .push(")");
+    let sample: Vec<Member> = with_member_columns(sql, "", company).query().load(conn)?;
+    if sample.len() as i64 == SAMPLE {
+        return Ok((count_in(conn, filters, &scope)?, sample));
+    }
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(embed)]
@@ -84,22 +109,31 @@ pub fn count_and_sample(
         #[diesel(sql_type = BigInt)]
         total: i64,
     }
-    crate::db::fold::fold(conn)?;
-    let scope = facts::scope(conn, company, today)?;
     let mut sql = Sql::new("WITH m AS MATERIALIZED (");
     query::push_members(&mut sql, filters, &scope);
     sql.push("), s AS (SELECT id FROM m ORDER BY id DESC LIMIT ")
         .bind(Bind::Int(SAMPLE))
-        .push(&format!(
-            ") SELECT {MEMBER_COLUMNS}, (SELECT count(*) FROM m) AS total \
-             FROM s JOIN customers c ON c.id = s.id LEFT JOIN customer_purchases p \
-               ON p.customer_id = c.id AND p.company_id = "
-        ))
-        .bind(Bind::Int(company))
-        .push(" ORDER BY c.id DESC");
-    let rows: Vec<Row> = sql.query().load(conn)?;
+        .push(")");
+    let rows: Vec<Row> = with_member_columns(sql, ", (SELECT count(*) FROM m) AS total", company)
+        .query()
+        .load(conn)?;
     let total = rows.first().map_or(0, |r| r.total);
     Ok((total, rows.into_iter().map(|r| r.member).collect()))
+}
+
+/// How many of the company's newest customers a sample is looked for among first.
+const PROBE: i64 = 1000;
+
+/// `sql` (a `WITH s AS (SELECT id ...)`) with the member columns of `s`'s ids and `more`,
+/// newest first.
+fn with_member_columns(mut sql: Sql, more: &str, company: i64) -> Sql {
+    sql.push(&format!(
+        " SELECT {MEMBER_COLUMNS}{more} FROM s JOIN customers c ON c.id = s.id \
+         LEFT JOIN customer_purchases p ON p.customer_id = c.id AND p.company_id = "
+    ))
+    .bind(Bind::Int(company))
+    .push(" ORDER BY c.id DESC");
+    sql
 }
 
 /// The next `limit` members after id `after`, by id (the CSV's pages).

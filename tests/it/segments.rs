@@ -392,6 +392,51 @@ async fn counts_stay_exact_as_the_stored_year_moves_sales_come_in_and_customers_
     assert_eq!(scores, "Ben 335, Cy 111, Dee 533");
 }
 
+/// The names the count's sample lists, in its order.
+async fn sample(client: &TestClient, fields: &[(&str, &str)]) -> Vec<String> {
+    let page = client.post_form("/segments/count", fields).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.body
+        .split("<li><a href=\"/customers/")
+        .skip(1)
+        .map(|li| li[li.find('>').unwrap() + 1..li.find("</a>").unwrap()].to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_sample_is_the_newest_twenty_members_whether_the_segment_is_broad_or_thin() {
+    // 30 more customers, the last ten in another group: a broad segment finds its sample among
+    // the newest customers, a thin one (under a sample's worth) is counted and listed whole.
+    let (app, _) = known().await;
+    let (marketing, _) = app.signed_in(Role::Marketing).await;
+    app.sql(
+        "INSERT INTO customer_groups (name, parent_id) \
+         SELECT 'Sampled', min(id) FROM customer_groups",
+    );
+    app.sql(
+        "INSERT INTO customers (first_name, last_name, customer_group_id, territory_id) \
+         SELECT 'New' || lpad(n::text, 2, '0'), 'Sampled', \
+                CASE WHEN n > 20 THEN (SELECT id FROM customer_groups WHERE name = 'Sampled') \
+                     ELSE (SELECT min(id) FROM customer_groups) END, \
+                (SELECT min(id) FROM territories) \
+         FROM generate_series(1, 30) n ORDER BY n",
+    );
+    let every = app.count(
+        "SELECT count(*) AS n FROM customers c WHERE active AND NOT EXISTS \
+         (SELECT 1 FROM pos_profiles p WHERE p.default_customer_id = c.id)",
+    );
+    assert_eq!(counted(&marketing, &[]).await, format!("{every} customers"));
+    let newest: Vec<String> = (11..=30).rev().map(|n| format!("New{n} Sampled")).collect();
+    assert_eq!(sample(&marketing, &[]).await, newest);
+
+    let group = app
+        .count("SELECT id AS n FROM customer_groups WHERE name = 'Sampled'")
+        .to_string();
+    let fields = [("customer_group_id", group.as_str())];
+    assert_eq!(counted(&marketing, &fields).await, "10 customers");
+    assert_eq!(sample(&marketing, &fields).await, newest[..10]);
+}
+
 #[actix_web::test]
 async fn a_saved_segment_is_written_down_and_its_count_sample_and_csv_agree() {
     let (app, _) = known().await;
