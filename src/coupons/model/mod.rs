@@ -136,17 +136,18 @@ pub fn count_use(
     invoice: i64,
     customer: i64,
 ) -> QueryResult<Counted> {
-    let counted = diesel::sql_query(
-        "WITH counted AS ( \
-             UPDATE coupons SET used = used + 1 \
-             WHERE id = $1 AND (maximum_use = 0 OR used < maximum_use) RETURNING id, one_use) \
-         INSERT INTO coupon_redemptions (coupon_id, invoice_id, customer_id, one_use) \
-         SELECT id, $2, $3, one_use FROM counted",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(coupon)
-    .bind::<diesel::sql_types::BigInt, _>(invoice)
-    .bind::<diesel::sql_types::BigInt, _>(customer)
-    .execute(conn);
+    #[derive(QueryableByName)]
+    struct Written {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        n: i32,
+    }
+    // A function, so that its plan is made once per connection (migration `planned_once`).
+    let counted = diesel::sql_query("SELECT count_coupon_use($1, $2, $3) AS n")
+        .bind::<diesel::sql_types::BigInt, _>(coupon)
+        .bind::<diesel::sql_types::BigInt, _>(invoice)
+        .bind::<diesel::sql_types::BigInt, _>(customer)
+        .get_result::<Written>(conn)
+        .map(|w| w.n);
     match counted {
         Ok(0) => Ok(Counted::UsedUp),
         Ok(_) => Ok(Counted::Done),

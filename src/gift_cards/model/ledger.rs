@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Numeric, Text};
+use diesel::sql_types::{BigInt, Date, Nullable, Numeric, Text};
 use patron_rules::gift_cards::EntryKind;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -30,7 +30,7 @@ pub struct Move<'a> {
 }
 
 /// Moves card `card`'s balance by `movement.amount` with one conditional UPDATE and records the
-/// entry with the balance it left. The UPDATE only matches while the balance stays at zero or
+/// entry with the balance it left (one call of `move_gift_card`). The UPDATE only matches while the balance stays at zero or
 /// more, and with `usable_on` only while the card is enabled and not expired on that day. `None`:
 /// it did not match, and nothing was written.
 pub fn post(
@@ -39,48 +39,27 @@ pub fn post(
     movement: &Move,
     usable_on: Option<NaiveDate>,
 ) -> QueryResult<Option<Decimal>> {
-    // Two whole statements rather than one built at run time, so that each is prepared once
-    // per connection: this one runs in every sale a card pays.
-    let matching = gift_cards::table
-        .filter(gift_cards::id.eq(card))
-        .filter((gift_cards::balance + movement.amount).ge(Decimal::ZERO));
-    let moved = (
-        gift_cards::balance.eq(gift_cards::balance + movement.amount),
-        gift_cards::updated_at.eq(diesel::dsl::now),
-    );
-    let balance: Option<Decimal> = match usable_on {
-        None => diesel::update(matching)
-            .set(moved)
-            .returning(gift_cards::balance)
-            .get_result(conn)
-            .optional()?,
-        Some(day) => diesel::update(
-            matching.filter(gift_cards::disabled.eq(false)).filter(
-                gift_cards::valid_upto
-                    .is_null()
-                    .or(gift_cards::valid_upto.ge(day)),
-            ),
-        )
-        .set(moved)
-        .returning(gift_cards::balance)
-        .get_result(conn)
-        .optional()?,
-    };
-    let Some(balance) = balance else {
+    #[derive(QueryableByName)]
+    struct Left {
+        #[diesel(sql_type = Nullable<Numeric>)]
+        balance: Option<Decimal>,
+    }
+    // A function, so that its plan is made once per connection (migration `planned_once`):
+    // it runs in every sale a card pays, and Diesel keeps no UPDATE prepared.
+    let left =
+        diesel::sql_query("SELECT move_gift_card($1, $2, $3, $4, $5, $6, $7, $8) AS balance")
+            .bind::<BigInt, _>(card)
+            .bind::<Numeric, _>(movement.amount)
+            .bind::<Nullable<Date>, _>(usable_on)
+            .bind::<Text, _>(movement.kind.as_str())
+            .bind::<Nullable<BigInt>, _>(movement.invoice_id)
+            .bind::<Nullable<BigInt>, _>(movement.reverses_id)
+            .bind::<Text, _>(movement.note)
+            .bind::<Text, _>(movement.by)
+            .get_result::<Left>(conn)?;
+    let Some(balance) = left.balance else {
         return Ok(None);
     };
-    diesel::insert_into(entries::table)
-        .values((
-            entries::card_id.eq(card),
-            entries::kind.eq(movement.kind.as_str()),
-            entries::amount.eq(movement.amount),
-            entries::balance_after.eq(balance),
-            entries::invoice_id.eq(movement.invoice_id),
-            entries::reverses_id.eq(movement.reverses_id),
-            entries::note.eq(movement.note),
-            entries::created_by.eq(movement.by),
-        ))
-        .execute(conn)?;
     Ok(Some(balance))
 }
 

@@ -102,13 +102,10 @@ pub fn revision(
     conn: &mut PgConnection,
     company: i64,
 ) -> QueryResult<Option<(uuid::Uuid, Option<DateTime<Utc>>)>> {
-    let found: Option<Revision> = diesel::sql_query(
-        "SELECT r.token, (SELECT max(greatest(s.updated_at, s.snapshot_at)) FROM segments s \
-                          WHERE s.company_id = r.company_id) AS stamp \
-         FROM offer_revisions r WHERE r.company_id = $1",
-    )
-    .bind::<BigInt, _>(company)
-    .get_result(conn)
-    .optional()?;
+    // A function, so that its plan is made once per connection (migration `planned_once`).
+    let found: Option<Revision> = diesel::sql_query("SELECT token, stamp FROM offers_revision($1)")
+        .bind::<BigInt, _>(company)
+        .get_result(conn)
+        .optional()?;
     Ok(found.map(|r| (r.token, r.stamp)))
 }

@@ -130,20 +130,10 @@ pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option
         #[diesel(sql_type = diesel::sql_types::Timestamptz)]
         company_created: DateTime<Utc>,
     }
+    // A function, so that its plan is made once per connection (migration `planned_once`).
     let owner = diesel::sql_query(
-        "WITH owner AS (
-             SELECT t.id AS token_id, s.id AS store_id, s.code AS store_code, s.company_id,
-                    c.time_zone, c.created_at AS company_created, t.last_used_at
-             FROM terminal_tokens t
-             JOIN stores s ON s.id = t.store_id
-             JOIN companies c ON c.id = s.company_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active),
-         noted AS (
-             UPDATE terminal_tokens t SET last_used_at = now()
-             FROM owner o
-             WHERE t.id = o.token_id
-               AND (o.last_used_at IS NULL OR o.last_used_at < now() - interval '1 minute'))
-         SELECT token_id, store_id, store_code, company_id, time_zone, company_created FROM owner",
+        "SELECT token_id, store_id, store_code, company_id, time_zone, company_created \
+         FROM till_of_token($1)",
     )
     .bind::<diesel::sql_types::Binary, _>(token_hash(secret))
     .get_result::<Owner>(conn)
