@@ -30,9 +30,9 @@ pub struct Move<'a> {
 }
 
 /// Moves card `card`'s balance by `movement.amount` with one conditional UPDATE and records the
-/// entry with the balance it left (one call of `move_gift_card`). The UPDATE only matches while the balance stays at zero or
-/// more, and with `usable_on` only while the card is enabled and not expired on that day. `None`:
-/// it did not match, and nothing was written.
+/// entry with the balance it left (one call of `move_gift_card`). The UPDATE only matches while
+/// the balance stays at zero or more, and with `usable_on` only while the card is enabled and not
+/// expired on that day. `None`: it did not match, and nothing was written.
 pub fn post(
     conn: &mut PgConnection,
     card: i64,
