@@ -259,6 +259,7 @@ diesel::table! {
         company_id -> Int8,
         customer_id -> Int8,
         month -> Date,
+        invoice_id -> Nullable<Int8>,
     }
 }
 

@@ -317,6 +317,25 @@ async fn bought_an_item_a_group_or_a_brand_counts_till_sales_not_cancelled_ones(
     assert_eq!(goods(), kept);
     app.sql("SELECT refold_customer_goods(NULL, NULL)");
     assert_eq!(goods(), kept);
+
+    // Cy buys a cap today, then an offline till sends the cap it sold him five days ago: his
+    // last cap stays today's. When today's is cancelled it is the one of two days ago again.
+    let fold = || patron::db::fold::fold(&mut app.conn()).unwrap();
+    sale(&till, &uuid("Cy"), "CAP-RED", 0, 5).await;
+    fold();
+    sale(&till, &uuid("Cy"), "CAP-RED", 5, 6).await;
+    fold();
+    let cy = "Cy,All Item Groups,0;Cy,CAP-RED,0";
+    assert!(goods().starts_with(cy), "{}", goods());
+    let cancelled = till
+        .post(
+            &format!("/api/v1/invoices/{}/cancel", invoice_id(5)),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.json);
+    fold();
+    assert_eq!(goods(), kept);
 }
 
 #[actix_web::test]
