@@ -76,6 +76,16 @@ impl Posting for Plan {
     ) -> Result<(), AppError> {
         post(conn, invoice.get(), *self, &till.label())
     }
+
+    /// The points its `earn` entries come to, as `ledger::points_earned` sums them.
+    fn add_to_answer(&self, extras: &mut InvoiceExtras) {
+        extras.loyalty_points_earned += self
+            .entries
+            .iter()
+            .filter(|entry| entry.kind == "earn")
+            .map(|entry| entry.points)
+            .sum::<i64>();
+    }
 }
 
 /// What loyalty reads of a sale (or return) being submitted.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use patron_rules::Currency;
 
-use super::model::InvoiceRow;
+use super::model::{InvoiceFacts, InvoiceRow};
 use crate::db::schema::{
     customers, invoice_lines, invoice_payments, invoices, sales_persons, stores,
 };
@@ -165,7 +165,48 @@ pub fn payments_of(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<PaymentJ
         .load(conn)
 }
 
-/// Invoice `id` as the API shows it.
+/// What an invoice's answer names besides its own columns, and its lines and payments.
+#[derive(Debug, Clone)]
+pub struct AnswerParts {
+    /// The store's code.
+    pub store: String,
+    /// The customer's uuid, code and name (`customer_name`).
+    pub customer: (Uuid, String, String),
+    /// The sales person's employee code.
+    pub sales_person: Option<String>,
+    /// The lines, in order, as stored.
+    pub lines: Vec<LineJson>,
+    /// The payments, in the order they were sent, as stored.
+    pub payments: Vec<PaymentJson>,
+    /// The uuid of the invoice a return is against.
+    pub return_against: Option<Uuid>,
+    /// The invoice's currency.
+    pub currency: Currency,
+}
+
+/// A customer's name as answers show it.
+pub fn customer_name(first_name: &str, last_name: &str) -> String {
+    format!("{first_name} {last_name}").trim().to_owned()
+}
+
+/// An amount as a `numeric(18, 4)` column keeps it (PostgreSQL rounds half away from zero and
+/// answers with four decimals), so that an answer built before the write reads as one read back.
+pub fn as_stored(amount: Decimal) -> Decimal {
+    let mut stored =
+        amount.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    stored.rescale(4);
+    stored
+}
+
+/// An instant as a `timestamptz` column keeps it: whole microseconds (Diesel sends the
+/// microseconds since 2000, the rest dropped).
+pub fn instant_as_stored(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike;
+    at.with_nanosecond(at.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(at)
+}
+
+/// Invoice `id` as the API shows it, read back.
 pub fn invoice_json(
     conn: &mut PgConnection,
     id: i64,
@@ -197,8 +238,6 @@ pub fn invoice_json(
         ),
         None => None,
     };
-    let lines = lines_of(conn, id)?;
-    let payments = payments_of(conn, id)?;
     let return_against = match row.facts.return_against_id {
         Some(original) => Some(
             invoices::table
@@ -208,11 +247,50 @@ pub fn invoice_json(
         ),
         None => None,
     };
-    // Amounts read back with the currency's decimals ("39.98", not "39.9800").
-    let currency = crate::stores::model::currency(conn, &row.facts.currency_code)?
-        .unwrap_or_else(Currency::usd);
+    let parts = AnswerParts {
+        store,
+        customer: (cid, code, customer_name(&first, &last)),
+        sales_person,
+        lines: lines_of(conn, id)?,
+        payments: payments_of(conn, id)?,
+        return_against,
+        currency: crate::stores::model::currency(conn, &row.facts.currency_code)?
+            .unwrap_or_else(Currency::usd),
+    };
+    Ok(assemble(
+        row.facts,
+        row.status,
+        row.cancelled_at,
+        parts,
+        extras,
+    ))
+}
+
+/// A submission's answer, built from what it is about to write (`facts` and `parts` as they
+/// will be stored, see `as_stored`) and what its steps planned: the same as `invoice_json`
+/// reads back once it is written.
+pub fn submitted_json(
+    facts: InvoiceFacts,
+    parts: AnswerParts,
+    extras: &InvoiceExtras,
+) -> InvoiceJson {
+    let status = patron_rules::sales::InvoiceStatus::Submitted.as_str();
+    assemble(facts, status.to_owned(), None, parts, extras)
+}
+
+/// The answer from an invoice's columns and parts: amounts with the currency's decimals
+/// ("39.98", not "39.9800"), quantities and rates without trailing zeros.
+fn assemble(
+    facts: InvoiceFacts,
+    status: String,
+    cancelled_at: Option<DateTime<Utc>>,
+    parts: AnswerParts,
+    extras: &InvoiceExtras,
+) -> InvoiceJson {
+    let currency = parts.currency;
     let money = |amount: Decimal| currency.round(amount);
-    let lines: Vec<LineJson> = lines
+    let lines: Vec<LineJson> = parts
+        .lines
         .into_iter()
         .map(|line| LineJson {
             qty: line.qty.normalize(),
@@ -222,7 +300,8 @@ pub fn invoice_json(
             ..line
         })
         .collect();
-    let payments: Vec<PaymentJson> = payments
+    let payments: Vec<PaymentJson> = parts
+        .payments
         .into_iter()
         .map(|p| PaymentJson {
             amount: money(p.amount),
@@ -230,40 +309,37 @@ pub fn invoice_json(
         })
         .collect();
     let paid = payments.iter().map(|p| p.amount).sum();
-    Ok(InvoiceJson {
-        id: row.facts.uuid,
-        number: row.facts.number,
-        status: row.status,
-        posted_at: row.facts.posted_at,
-        store,
-        customer: CustomerRef {
-            id: cid,
-            code,
-            name: format!("{first} {last}").trim().to_owned(),
-        },
-        sales_person,
-        currency: row.facts.currency_code,
+    let (id, code, name) = parts.customer;
+    InvoiceJson {
+        id: facts.uuid,
+        number: facts.number,
+        status,
+        posted_at: facts.posted_at,
+        store: parts.store,
+        customer: CustomerRef { id, code, name },
+        sales_person: parts.sales_person,
+        currency: facts.currency_code,
         lines,
-        delivery_charge: row.facts.delivery_label.map(|label| DeliveryJson {
+        delivery_charge: facts.delivery_label.map(|label| DeliveryJson {
             label,
-            amount: money(row.facts.delivery_amount),
+            amount: money(facts.delivery_amount),
         }),
         payments,
         totals: TotalsJson {
-            net_total: money(row.facts.net_total),
-            discount_amount: money(row.facts.discount_amount),
-            grand_total_discount: money(row.facts.grand_total_discount),
-            delivery_amount: money(row.facts.delivery_amount),
-            grand_total: money(row.facts.grand_total),
-            loyalty_amount: money(row.facts.loyalty_amount),
+            net_total: money(facts.net_total),
+            discount_amount: money(facts.discount_amount),
+            grand_total_discount: money(facts.grand_total_discount),
+            delivery_amount: money(facts.delivery_amount),
+            grand_total: money(facts.grand_total),
+            loyalty_amount: money(facts.loyalty_amount),
             paid,
         },
-        grand_total_offer: row.facts.grand_total_offer,
-        coupon_codes: row.facts.coupon_codes,
-        loyalty_points_redeemed: row.facts.loyalty_points_redeemed,
-        loyalty_amount: money(row.facts.loyalty_amount),
+        grand_total_offer: facts.grand_total_offer,
+        coupon_codes: facts.coupon_codes,
+        loyalty_points_redeemed: facts.loyalty_points_redeemed,
+        loyalty_amount: money(facts.loyalty_amount),
         loyalty_points_earned: extras.loyalty_points_earned,
-        return_against,
-        cancelled_at: row.cancelled_at,
-    })
+        return_against: parts.return_against,
+        cancelled_at,
+    }
 }

@@ -165,18 +165,6 @@ pub fn insert_details(
     Ok(())
 }
 
-/// Keeps `answer` as the reply to retries of invoice `id`.
-pub fn store_response(
-    conn: &mut PgConnection,
-    id: i64,
-    answer: &serde_json::Value,
-) -> QueryResult<()> {
-    diesel::update(invoices::table.find(id))
-        .set(invoices::response.eq(answer))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The stored request hash and answer of the invoice with `uuid`, if any.
 pub fn stored_answer(
     conn: &mut PgConnection,

@@ -49,5 +49,5 @@ pub fn submit(
     price::settle(conn, &mut sale)?;
     postings.extend(steps.plan(conn, Phase::Rewards, &mut sale)?);
     let closing = steps.plan(conn, Phase::Closing, &mut sale)?;
-    write::invoice(conn, steps, hash, sale, postings, closing)
+    write::invoice(conn, hash, sale, postings, closing)
 }

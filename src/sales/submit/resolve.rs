@@ -29,7 +29,7 @@ pub fn sale<'a>(
     let store = store_context(conn, till)?;
     let original = returned_invoice(conn, till, body, &mut errors)?;
     let customer = customer(conn, &store, body, original.as_ref(), &mut errors)?;
-    let sales_person_id = sales_person(conn, &store, body, &mut errors)?;
+    let sales_person = sales_person(conn, &store, body, &mut errors)?;
     let lines = lines(conn, body, original.as_ref(), &mut errors)?;
     let delivery = delivery_charge(conn, &store, body, &mut errors)?;
     let customer = match customer {
@@ -41,7 +41,8 @@ pub fn sale<'a>(
         body,
         store,
         customer,
-        sales_person_id,
+        sales_person_id: sales_person.as_ref().map(|(id, _)| *id),
+        sales_person_code: sales_person.map(|(_, code)| code),
         lines,
         delivery,
         original,
@@ -165,9 +166,12 @@ fn customer(
         id = kept;
         customer = customers::find(conn, id)?;
     }
+    let name =
+        crate::sales::views::customer_name(&customer.fields.first_name, &customer.fields.last_name);
     Ok(Some(SaleCustomer {
         id: CustomerId(id),
         credit_limit: customer.fields.credit_limit,
+        named: (customer.uuid, customer.code, name),
     }))
 }
 
@@ -176,7 +180,7 @@ fn sales_person(
     store: &StoreContext,
     body: &InvoiceBody,
     errors: &mut FieldErrors,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<(i64, String)>, AppError> {
     let Some(code) = body
         .sales_person
         .as_deref()
@@ -192,7 +196,7 @@ fn sales_person(
             format!("{code} is not a sales person this store allows."),
         );
     }
-    Ok(person.map(|p| p.id))
+    Ok(person.map(|p| (p.id, p.employee_code)))
 }
 
 fn lines(

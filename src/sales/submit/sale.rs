@@ -7,6 +7,7 @@ use patron_rules::clock::Clock;
 use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
 use patron_rules::{CompanyId, Currency, CustomerId, ItemId, StoreId};
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
 use crate::kernel::Till;
 use crate::sales::body::InvoiceBody;
@@ -33,12 +34,14 @@ pub struct StoreContext {
 }
 
 /// The customer a sale is for (a merged customer already followed to the one they were kept as).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SaleCustomer {
     /// Who.
     pub id: CustomerId,
     /// Their credit limit, for what goes on account.
     pub credit_limit: Decimal,
+    /// Their uuid, code and name, as the answer names them.
+    pub named: (Uuid, String, String),
 }
 
 /// An item as a line sells it.
@@ -91,6 +94,8 @@ pub struct Sale<'a> {
     pub customer: SaleCustomer,
     /// The sales person, if the till named one.
     pub sales_person_id: Option<i64>,
+    /// Their employee code, as stored.
+    pub sales_person_code: Option<String>,
     /// The lines.
     pub lines: Vec<Line>,
     /// The delivery charge, if any.

@@ -82,6 +82,10 @@ pub trait Posting: Send {
         invoice: InvoiceId,
         till: &Till,
     ) -> Result<(), AppError>;
+
+    /// What writing it adds to the till's answer, as `InvoiceStep::describe` would read it back
+    /// (the answer is built before the write, not read after it); by default nothing.
+    fn add_to_answer(&self, _extras: &mut InvoiceExtras) {}
 }
 
 /// The steps in the order the app wired them; each runs in its phase.

@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::Outcome;
 use super::sale::Sale;
-use super::step::{InvoiceSteps, Posting};
+use super::step::Posting;
 use crate::sales::model::{self, InvoiceFacts, NewInvoice, NewLine};
+use crate::sales::views::{self, AnswerParts, InvoiceExtras, LineJson, PaymentJson};
 use crate::web::AppError;
 
 /// A retry: the same uuid with the same request gets the first answer; with another, 409.
@@ -28,11 +29,11 @@ pub fn replay(
     }
 }
 
-/// Writes the invoice, its lines and payments and what each area planned, keeps the answer for
-/// retries, and last posts the `closing` steps (see `Phase::Closing`).
+/// Writes the invoice (with its answer, kept for retries), its lines and payments and what each
+/// area planned, and last posts the `closing` steps (see `Phase::Closing`). The answer is built
+/// from what is written, not read back after it.
 pub fn invoice(
     conn: &mut PgConnection,
-    steps: &InvoiceSteps,
     hash: &[u8],
     sale: Sale,
     postings: Vec<Box<dyn Posting>>,
@@ -46,7 +47,7 @@ pub fn invoice(
         company_id: sale.store.company_id.get(),
         customer_id: sale.customer.id.get(),
         sales_person_id: sale.sales_person_id,
-        posted_at: body.posted_at,
+        posted_at: views::instant_as_stored(body.posted_at),
         return_against_id: sale.original.as_ref().map(|o| o.id),
         currency_code: sale.currency().code.clone(),
         net_total: sale.totals.net_total,
@@ -61,24 +62,12 @@ pub fn invoice(
         coupon_codes: body.coupon_codes.clone(),
         request_hash: hash.to_vec(),
     };
-    let new = NewInvoice {
-        facts,
-        response: serde_json::Value::Null,
-    };
-    let Some(id) = model::insert_invoice(conn, &new)? else {
-        // The same sale, sent twice at once: the other submission wrote it.
-        return replay(conn, body.id, hash)?.ok_or(AppError::Conflict(
-            "This invoice is being submitted right now; retry in a moment.".into(),
-        ));
-    };
-    let lines: Vec<NewLine> = sale
+    let lines: Vec<LineJson> = sale
         .lines
         .iter()
         .enumerate()
-        .map(|(index, line)| NewLine {
-            invoice_id: id,
+        .map(|(index, line)| LineJson {
             line_no: i32::try_from(index + 1).unwrap_or(i32::MAX),
-            item_id: line.item.id.get(),
             item_code: line.item.code.clone(),
             item_name: line.item.name.clone(),
             qty: line.figures.qty,
@@ -89,21 +78,88 @@ pub fn invoice(
             offer: line.offer.clone(),
         })
         .collect();
+    let mut extras = InvoiceExtras::default();
+    for posting in postings.iter().chain(&closing) {
+        posting.add_to_answer(&mut extras);
+    }
+    let parts = AnswerParts {
+        store: sale.till.store_code.clone(),
+        customer: sale.customer.named.clone(),
+        sales_person: sale.sales_person_code.clone(),
+        lines: lines.iter().map(as_stored_line).collect(),
+        payments: body
+            .payments
+            .iter()
+            .map(|p| PaymentJson {
+                mode: p.mode.as_str().to_owned(),
+                amount: views::as_stored(p.amount),
+            })
+            .collect(),
+        return_against: sale.original.as_ref().map(|o| o.facts.uuid),
+        currency: sale.currency().clone(),
+    };
+    let answer = views::submitted_json(stored_facts(&facts), parts, &extras);
+    let answer = serde_json::to_value(answer).map_err(|e| AppError::Internal(e.to_string()))?;
+    // The invoice row is the record of the sale: no audit entry doubles it.
+    let new = NewInvoice {
+        facts,
+        response: answer.clone(),
+    };
+    let Some(id) = model::insert_invoice(conn, &new)? else {
+        // The same sale, sent twice at once: the other submission wrote it.
+        return replay(conn, body.id, hash)?.ok_or(AppError::Conflict(
+            "This invoice is being submitted right now; retry in a moment.".into(),
+        ));
+    };
+    let lines: Vec<NewLine> = lines
+        .into_iter()
+        .zip(&sale.lines)
+        .map(|(line, sold)| NewLine {
+            invoice_id: id,
+            line_no: line.line_no,
+            item_id: sold.item.id.get(),
+            item_code: line.item_code,
+            item_name: line.item_name,
+            qty: line.qty,
+            price_list_rate: line.price_list_rate,
+            discount_amount: line.discount_amount,
+            amount: line.amount,
+            is_offer: line.is_offer,
+            offer: line.offer,
+        })
+        .collect();
     let payments: Vec<_> = body
         .payments
         .iter()
         .map(|p| (id, p.mode.as_str(), p.amount))
         .collect();
     model::insert_details(conn, &lines, &payments)?;
-    for posting in postings {
-        posting.post(conn, InvoiceId(id), sale.till)?;
-    }
-    let answer = serde_json::to_value(steps.answer(conn, InvoiceId(id))?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    // The invoice row is the record of the sale: no audit entry doubles it.
-    model::store_response(conn, id, &answer)?;
-    for posting in closing {
+    for posting in postings.into_iter().chain(closing) {
         posting.post(conn, InvoiceId(id), sale.till)?;
     }
     Ok(Outcome::Created(answer))
+}
+
+/// A line's amounts as `invoice_lines` keeps them.
+fn as_stored_line(line: &LineJson) -> LineJson {
+    LineJson {
+        qty: views::as_stored(line.qty),
+        price_list_rate: views::as_stored(line.price_list_rate),
+        discount_amount: views::as_stored(line.discount_amount),
+        amount: views::as_stored(line.amount),
+        ..line.clone()
+    }
+}
+
+/// The invoice's amounts as `invoices` keeps them.
+fn stored_facts(facts: &InvoiceFacts) -> InvoiceFacts {
+    InvoiceFacts {
+        net_total: views::as_stored(facts.net_total),
+        discount_amount: views::as_stored(facts.discount_amount),
+        delivery_amount: views::as_stored(facts.delivery_amount),
+        grand_total: views::as_stored(facts.grand_total),
+        grand_total_discount: views::as_stored(facts.grand_total_discount),
+        loyalty_amount: views::as_stored(facts.loyalty_amount),
+        ..facts.clone()
+    }
 }

@@ -539,10 +539,23 @@ impl ApiClient {
             .await
     }
 
-    /// `POST path` with a JSON body.
+    /// `POST path` with a JSON body. A new invoice's answer is checked against the invoice read
+    /// back (`GET /api/v1/invoices/{id}`): the server builds it before writing, and every sale a
+    /// test submits must read back as it was answered.
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> ApiReply {
-        self.send(self.http.post(format!("{}{path}", self.base)).json(body))
-            .await
+        let reply = self
+            .send(self.http.post(format!("{}{path}", self.base)).json(body))
+            .await;
+        if path == "/api/v1/invoices" && reply.status == StatusCode::CREATED {
+            let id = reply.json["id"].as_str().unwrap_or_default();
+            let read = self.get(&format!("/api/v1/invoices/{id}")).await;
+            assert_eq!(read.status, StatusCode::OK, "{:?}", read.json);
+            assert_eq!(
+                read.json, reply.json,
+                "a submission's answer differs from the invoice read back"
+            );
+        }
+        reply
     }
 
     /// `POST path` with these bytes as a JSON body, whatever they hold.
