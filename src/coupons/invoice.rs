@@ -36,7 +36,7 @@ impl InvoiceStep for CouponsStep {
         if sale.body.coupon_codes.is_empty() {
             return Ok(None);
         }
-        let offers = in_force::of_company(conn, sale.store.company_id.get())?;
+        let offers = in_force::of_sale(conn, sale)?;
         let offers = offers.at(sale.body.posted_at);
         let place = Place {
             company_id: sale.store.company_id.get(),

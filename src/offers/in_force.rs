@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::model::segments;
 use super::model::versions::{self, OfferVersion};
 use crate::db::schema::{campaigns, customer_groups, items, pos_profiles, stores};
+use crate::sales::submit::Sale;
 use crate::stores::model as store_model;
 
 /// Every version of one company's offers, in rank order (Priority, then Title).
@@ -80,6 +81,17 @@ pub fn of_company(conn: &mut PgConnection, company: i64) -> QueryResult<Arc<Comp
         map.clear();
     }
     map.insert(token, loaded.clone());
+    Ok(loaded)
+}
+
+/// `of_company` for a sale being submitted, read once for all its steps (its coupons' and its
+/// offers' both ask): one look at the revision token per sale.
+pub fn of_sale(conn: &mut PgConnection, sale: &mut Sale) -> QueryResult<Arc<CompanyOffers>> {
+    if let Some(loaded) = sale.loaded_offers.get::<CompanyOffers>() {
+        return Ok(loaded);
+    }
+    let loaded = of_company(conn, sale.store.company_id.get())?;
+    sale.loaded_offers.set(loaded.clone());
     Ok(loaded)
 }
 

@@ -38,8 +38,7 @@ impl InvoiceStep for OffersStep {
         sale: &mut Sale,
         errors: &mut FieldErrors,
     ) -> Result<Option<Box<dyn Posting>>, AppError> {
-        let company = sale.store.company_id.get();
-        let loaded = in_force::of_company(conn, company)?;
+        let loaded = in_force::of_sale(conn, sale)?;
         let offers = loaded.at(sale.body.posted_at);
         let Some(claims) = Claims::read(sale, &offers, errors) else {
             return Ok(None);

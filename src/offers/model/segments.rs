@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 
 use crate::db::schema::{segment_members, segments};
 
@@ -87,12 +87,10 @@ pub fn of_customer(conn: &mut PgConnection, customer_id: i64) -> QueryResult<Vec
         .load(conn)
 }
 
-#[derive(QueryableByName)]
-struct Revision {
-    #[diesel(sql_type = SqlUuid)]
-    token: uuid::Uuid,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    stamp: Option<DateTime<Utc>>,
+diesel::define_sql_function! {
+    /// Migration `planned_once`: the company's offers revision token and the latest change to
+    /// its segments, as one record (no row for a company without a token).
+    fn offers_revision(company: BigInt) -> Record<(SqlUuid, Nullable<Timestamptz>)>;
 }
 
 /// `company`'s offers revision token with the latest change to any of its segments (a rename or
@@ -102,10 +100,9 @@ pub fn revision(
     conn: &mut PgConnection,
     company: i64,
 ) -> QueryResult<Option<(uuid::Uuid, Option<DateTime<Utc>>)>> {
-    // A function, so that its plan is made once per connection (migration `planned_once`).
-    let found: Option<Revision> = diesel::sql_query("SELECT token, stamp FROM offers_revision($1)")
-        .bind::<BigInt, _>(company)
+    // A function (its plan made once per connection), called through the query builder so
+    // that the call itself is a prepared statement Diesel keeps, not parsed on every sale.
+    diesel::select(offers_revision(company))
         .get_result(conn)
-        .optional()?;
-    Ok(found.map(|r| (r.token, r.stamp)))
+        .optional()
 }

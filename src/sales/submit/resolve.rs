@@ -50,6 +50,7 @@ pub fn sale<'a>(
         settlement: Settlement::default(),
         coupon_offers: Vec::new(),
         offers_used: false,
+        loaded_offers: Default::default(),
     })
 }
 

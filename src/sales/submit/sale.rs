@@ -2,6 +2,9 @@
 //! resolved to items (with their item group's ancestry and brand, what offers match on), then the
 //! totals and the settlement. Area steps read it; Pricing steps may change line discounts.
 
+use std::any::Any;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use patron_rules::clock::Clock;
 use patron_rules::sales::{self as rules, LineFigures, Settlement, Totals};
@@ -111,6 +114,36 @@ pub struct Sale<'a> {
     /// The offers step has uses of offers to record (set in its plan): later steps that read
     /// them back skip a plain sale.
     pub offers_used: bool,
+    /// The company's offers in force, loaded by the first step that needs them (coupons or
+    /// offers: `offers::in_force::of_sale`) and reused by the next.
+    pub loaded_offers: Loaded,
+}
+
+/// Something an area loads once per sale for its steps, opaque to sales (which knows no area's
+/// types): the first step to need it stores it, later ones take it back by its type.
+#[derive(Clone, Default)]
+pub struct Loaded(Option<Arc<dyn Any + Send + Sync>>);
+
+impl Loaded {
+    /// What was stored, if it is a `T`.
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.0.clone()?.downcast().ok()
+    }
+
+    /// Stores `value` for the steps after this one.
+    pub fn set<T: Any + Send + Sync>(&mut self, value: Arc<T>) {
+        self.0 = Some(value);
+    }
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Loaded(..)"
+        } else {
+            "Loaded(none)"
+        })
+    }
 }
 
 impl Sale<'_> {

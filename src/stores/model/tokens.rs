@@ -110,42 +110,24 @@ pub fn revoke(conn: &mut PgConnection, id: i64, actor: &Actor) -> QueryResult<To
     Ok(after)
 }
 
+diesel::define_sql_function! {
+    /// Migration `planned_once`: the token's id, store id, store code, company id, the company's
+    /// time zone and when it was created, as one record (no row for an unknown or revoked token).
+    fn till_of_token(hash: diesel::sql_types::Binary) -> Record<(BigInt, BigInt, Text, BigInt, Text, Timestamptz)>;
+}
+
 /// Who `secret` speaks for: a token that exists, is not revoked, and whose store is active.
 /// Notes the use, at most once a minute per token so that busy tills do not write on every call;
 /// the lookup and the note are one statement (one round trip on every till request), and a
 /// revoked token answers nothing at once.
 pub fn authenticate(conn: &mut PgConnection, secret: &str) -> QueryResult<Option<Till>> {
-    #[derive(QueryableByName)]
-    struct Owner {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        token_id: i64,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        store_id: i64,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        store_code: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        company_id: i64,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        time_zone: String,
-        #[diesel(sql_type = diesel::sql_types::Timestamptz)]
-        company_created: DateTime<Utc>,
-    }
-    // A function, so that its plan is made once per connection (migration `planned_once`).
-    let owner = diesel::sql_query(
-        "SELECT token_id, store_id, store_code, company_id, time_zone, company_created \
-         FROM till_of_token($1)",
-    )
-    .bind::<diesel::sql_types::Binary, _>(token_hash(secret))
-    .get_result::<Owner>(conn)
-    .optional()?;
-    let Some(Owner {
-        token_id,
-        store_id,
-        store_code,
-        company_id,
-        time_zone,
-        company_created,
-    }) = owner
+    // A function (its plan made once per connection), called through the query builder so that
+    // the call itself is a prepared statement Diesel keeps, not parsed on every till request.
+    let owner: Option<(i64, i64, String, i64, String, DateTime<Utc>)> =
+        diesel::select(till_of_token(token_hash(secret)))
+            .get_result(conn)
+            .optional()?;
+    let Some((token_id, store_id, store_code, company_id, time_zone, company_created)) = owner
     else {
         return Ok(None);
     };
