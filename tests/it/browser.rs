@@ -314,15 +314,35 @@ pub async fn assert_fits(browser: &Client, what: &str) {
     assert!(fits, "{what} scrolls sideways at {width} px");
 }
 
-/// Saves what the browser shows as target/screenshots/`name`.png, to look at.
+/// Saves what the browser shows as target/screenshots/`name`.png, to look at. A page still
+/// being replaced by a navigation (chromedriver may answer `goto` before the new page is in
+/// place: "aborted by navigation") is waited for until it has loaded, then taken.
 pub async fn save_screenshot(browser: &Client, name: &str) {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()
         .join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    for _ in 0..200 {
+        let loaded = browser
+            .execute("return document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            match browser.screenshot().await {
+                Ok(png) => {
+                    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+                    return;
+                }
+                Err(e) if e.to_string().contains("navigation") => {}
+                Err(e) => panic!("screenshot {name}: {e}"),
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{name}: the page did not finish loading in 10 s");
 }
 
 /// Waits for the element to appear (the page may still be loading) and reads its text.

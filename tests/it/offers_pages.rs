@@ -640,7 +640,7 @@ async fn the_editor_swaps_fields_when_apply_on_and_offer_type_change_in_a_browse
             ("campaign-form", format!("/campaigns/{campaign}/edit")),
             ("home", "/".to_owned()),
         ] {
-            browser.goto(&format!("{}{path}", app.base)).await.unwrap();
+            crate::browser::open_page(&browser, &format!("{}{path}", app.base)).await;
             look(&browser, width, step).await;
         }
     }
