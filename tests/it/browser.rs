@@ -252,7 +252,16 @@ async fn hq_edits_a_delivery_charge_in_place_and_escape_cancels() {
     let _ = std::fs::remove_dir_all(profile);
 }
 
-/// Signs `email` in with the harness password and waits for the signed-in page.
+/// Whether the page has finished loading (false while a navigation replaces it).
+async fn loaded(browser: &Client) -> bool {
+    browser
+        .execute("return document.readyState === 'complete';", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 /// Opens `url` and waits until the browser shows that page, loaded. A busy machine's
 /// chromedriver may answer a navigation before the new document is in place; a screenshot taken
 /// then fails with "aborted by navigation". What is waited on is the page itself: its address
@@ -261,13 +270,7 @@ pub async fn open_page(browser: &Client, url: &str) {
     browser.goto(url).await.unwrap();
     for _ in 0..200 {
         let here = browser.current_url().await.ok();
-        let loaded = browser
-            .execute("return document.readyState === 'complete';", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded && here.as_ref().is_some_and(|here| here.as_str() == url) {
+        if loaded(browser).await && here.as_ref().is_some_and(|here| here.as_str() == url) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -275,6 +278,7 @@ pub async fn open_page(browser: &Client, url: &str) {
     panic!("{url} did not finish loading in 10 s");
 }
 
+/// Signs `email` in with the harness password and waits for the signed-in page.
 pub async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
     browser.goto(&format!("{}/login", app.base)).await.unwrap();
     type_into(browser, "#email", email).await;
@@ -324,13 +328,7 @@ pub async fn save_screenshot(browser: &Client, name: &str) {
         .join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     for _ in 0..200 {
-        let loaded = browser
-            .execute("return document.readyState === 'complete';", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded {
+        if loaded(browser).await {
             match browser.screenshot().await {
                 Ok(png) => {
                     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();

@@ -1,6 +1,6 @@
 //! The replay check and the write step: a retry gets the first answer; a new sale is written
-//! (invoice, lines, payments), then each area posts what it planned, and the answer is kept for
-//! retries.
+//! (invoice with the answer kept for retries, lines, payments), then each area posts what it
+//! planned.
 
 use diesel::PgConnection;
 use patron_rules::InvoiceId;
@@ -62,12 +62,15 @@ pub fn invoice(
         coupon_codes: body.coupon_codes.clone(),
         request_hash: hash.to_vec(),
     };
-    let lines: Vec<LineJson> = sale
+    // Their invoice id is filled in once the invoice row has it.
+    let mut lines: Vec<NewLine> = sale
         .lines
         .iter()
         .enumerate()
-        .map(|(index, line)| LineJson {
+        .map(|(index, line)| NewLine {
+            invoice_id: 0,
             line_no: i32::try_from(index + 1).unwrap_or(i32::MAX),
+            item_id: line.item.id.get(),
             item_code: line.item.code.clone(),
             item_name: line.item.name.clone(),
             qty: line.figures.qty,
@@ -86,7 +89,7 @@ pub fn invoice(
         store: sale.till.store_code.clone(),
         customer: sale.customer.named.clone(),
         sales_person: sale.sales_person_code.clone(),
-        lines: lines.iter().map(as_stored_line).collect(),
+        lines: lines.iter().map(stored_line).collect(),
         payments: body
             .payments
             .iter()
@@ -111,23 +114,9 @@ pub fn invoice(
             "This invoice is being submitted right now; retry in a moment.".into(),
         ));
     };
-    let lines: Vec<NewLine> = lines
-        .into_iter()
-        .zip(&sale.lines)
-        .map(|(line, sold)| NewLine {
-            invoice_id: id,
-            line_no: line.line_no,
-            item_id: sold.item.id.get(),
-            item_code: line.item_code,
-            item_name: line.item_name,
-            qty: line.qty,
-            price_list_rate: line.price_list_rate,
-            discount_amount: line.discount_amount,
-            amount: line.amount,
-            is_offer: line.is_offer,
-            offer: line.offer,
-        })
-        .collect();
+    for line in &mut lines {
+        line.invoice_id = id;
+    }
     let payments: Vec<_> = body
         .payments
         .iter()
@@ -140,14 +129,18 @@ pub fn invoice(
     Ok(Outcome::Created(answer))
 }
 
-/// A line's amounts as `invoice_lines` keeps them.
-fn as_stored_line(line: &LineJson) -> LineJson {
+/// A line as `invoice_lines` keeps it and the answer shows it.
+fn stored_line(line: &NewLine) -> LineJson {
     LineJson {
+        line_no: line.line_no,
+        item_code: line.item_code.clone(),
+        item_name: line.item_name.clone(),
         qty: views::as_stored(line.qty),
         price_list_rate: views::as_stored(line.price_list_rate),
         discount_amount: views::as_stored(line.discount_amount),
         amount: views::as_stored(line.amount),
-        ..line.clone()
+        is_offer: line.is_offer,
+        offer: line.offer.clone(),
     }
 }
 

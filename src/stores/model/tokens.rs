@@ -113,7 +113,9 @@ pub fn revoke(conn: &mut PgConnection, id: i64, actor: &Actor) -> QueryResult<To
 diesel::define_sql_function! {
     /// Migration `planned_once`: the token's id, store id, store code, company id, the company's
     /// time zone and when it was created, as one record (no row for an unknown or revoked token).
-    fn till_of_token(hash: diesel::sql_types::Binary) -> Record<(BigInt, BigInt, Text, BigInt, Text, Timestamptz)>;
+    fn till_of_token(
+        hash: diesel::sql_types::Binary,
+    ) -> Record<(BigInt, BigInt, Text, BigInt, Text, Timestamptz)>;
 }
 
 /// Who `secret` speaks for: a token that exists, is not revoked, and whose store is active.
