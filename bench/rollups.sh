@@ -139,7 +139,7 @@ counted=$(median "$data/counted")
 echo "== medians: with $with, without $without invoices/s: with the step $(python3 -c "print(f'{100 * (1 - $with / $without):.1f}')")% fewer"
 echo "== with the fold counted: $counted invoices/s, $(python3 -c "print(f'{100 * (1 - $counted / $without):.1f}')")% fewer"
 start 0
-echo "== Walk-in rows of one day: $(psql "$psql_url" -Atc "SELECT count(*) FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id WHERE c.first_name = 'Walk-in' AND r.day = '2026-11-20'") slots"
+echo "== Walk-in rows of one day: $(psql "$psql_url" -Atc "SELECT count(*) FROM rollup_customer_days r JOIN customers c ON c.id = r.customer_id WHERE c.first_name = 'Walk-in' AND r.day = '2026-11-20'") rows"
 
 stop
 echo "== patron reports rebuild (the slices without the step kept no rollups)"

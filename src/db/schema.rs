@@ -293,7 +293,7 @@ diesel::joinable!(terminal_tokens -> users (created_by));
 diesel::joinable!(users -> stores (store_id));
 
 diesel::table! {
-    rollup_customer_days (customer_id, store_id, day, slot) {
+    folded_customer_days (customer_id, store_id, day, slot) {
         company_id -> Int8,
         day -> Date,
         customer_id -> Int8,
@@ -307,7 +307,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    rollup_store_days (store_id, day, slot) {
+    folded_store_days (store_id, day, slot) {
         company_id -> Int8,
         day -> Date,
         store_id -> Int8,
@@ -322,7 +322,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    rollup_delivery_days (store_id, day, label, slot) {
+    folded_delivery_days (store_id, day, label, slot) {
         company_id -> Int8,
         day -> Date,
         store_id -> Int8,
@@ -330,6 +330,23 @@ diesel::table! {
         slot -> Int2,
         charges -> Int4,
         amount -> Numeric,
+    }
+}
+
+diesel::table! {
+    // No key in the database (rows appended, folded away): Diesel needs one named.
+    unfolded_days (company_id, day, customer_id, store_id) {
+        company_id -> Int8,
+        day -> Date,
+        customer_id -> Int8,
+        store_id -> Int8,
+        sales_person_id -> Nullable<Int8>,
+        label -> Nullable<Text>,
+        sales -> Int4,
+        returns -> Int4,
+        net_sales -> Numeric,
+        discount -> Numeric,
+        delivery -> Numeric,
     }
 }
 

@@ -9,11 +9,15 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Numeric, SmallInt, Text};
 use patron_rules::reports::Figures;
 
-/// The rollup tables, in the order a sale writes them.
-pub const TABLES: [&str; 5] = [
-    "rollup_customer_days",
-    "rollup_store_days",
-    "rollup_delivery_days",
+/// The tables that hold the rollups: the daily figures a sale appends (`unfolded_days`), the
+/// customers', stores' and delivery charges' days the fold moves them into (migration
+/// `days_appended`; reports read both through the views `rollup_customer_days`,
+/// `rollup_store_days` and `rollup_delivery_days`), and the promotions' days.
+pub const TABLES: [&str; 6] = [
+    "unfolded_days",
+    "folded_customer_days",
+    "folded_store_days",
+    "folded_delivery_days",
     "rollup_offer_days",
     "rollup_coupon_days",
 ];
@@ -42,7 +46,7 @@ fn upsert(figures: &str) -> String {
     format!(
         "WITH f AS MATERIALIZED ({figures}), \
          customer_days AS ( \
-           INSERT INTO rollup_customer_days AS r \
+           INSERT INTO folded_customer_days AS r \
              (company_id, day, customer_id, store_id, slot, sales, returns, net_sales, discount) \
            SELECT company_id, day, customer_id, store_id, slot, \
                   sum(sales), sum(returns), sum(net_sales), sum(discount) \
@@ -51,7 +55,7 @@ fn upsert(figures: &str) -> String {
              sales = r.sales + excluded.sales, returns = r.returns + excluded.returns, \
              net_sales = r.net_sales + excluded.net_sales, discount = r.discount + excluded.discount \
          ), store_days AS ( \
-           INSERT INTO rollup_store_days AS r \
+           INSERT INTO folded_store_days AS r \
              (company_id, day, store_id, sales_person_id, slot, sales, returns, net_sales, \
               discount, delivery) \
            SELECT company_id, day, store_id, sales_person_id, slot, \
@@ -62,7 +66,7 @@ fn upsert(figures: &str) -> String {
              net_sales = r.net_sales + excluded.net_sales, discount = r.discount + excluded.discount, \
              delivery = r.delivery + excluded.delivery \
          ) \
-         INSERT INTO rollup_delivery_days AS r \
+         INSERT INTO folded_delivery_days AS r \
            (company_id, day, store_id, label, slot, charges, amount) \
          SELECT company_id, day, store_id, delivery_label, slot, \
                 sum(sales + returns), sum(delivery) \
@@ -95,7 +99,8 @@ pub struct Key {
 }
 
 diesel::define_sql_function! {
-    /// Migration `cohorts_and_one_rollup_call`: everything an invoice adds to the rollups.
+    /// Migrations `cohorts_and_one_rollup_call` and `days_appended`: everything an invoice adds
+    /// to the rollups.
     #[allow(clippy::too_many_arguments)]
     fn add_invoice_rollups(
         invoice: BigInt,
@@ -117,11 +122,12 @@ diesel::define_sql_function! {
 }
 
 /// Adds `figures` of invoice `invoice` under `key` (a cancel's are negative) in one call: the
-/// customer's and the store's day, the delivery charge's day, the customer's lifetime, month and
-/// cohort rows (none for the store's default customer), and, when `promotions`, what the
-/// invoice's offers and coupons brought in. The daily rows are the invoice's slot
-/// (`reports::slot`): sales made at once land on different rows, so no till waits for
-/// another's transaction to end.
+/// customer's, the store's and the delivery charge's day as one appended row the fold moves
+/// into them (no row that every till of a store updates), the customer's note for the fold of
+/// their lifetime, month and cohort rows (none for the store's default customer), and, when
+/// `promotions`, what the invoice's offers and coupons brought in, on the invoice's slot of
+/// each day (`reports::slot`): sales made at once land on different rows, so no till waits
+/// for another's transaction to end.
 pub fn add(
     conn: &mut PgConnection,
     invoice: i64,
@@ -220,7 +226,7 @@ pub fn rebuild_customer_purchases(conn: &mut PgConnection) -> QueryResult<()> {
     // No fold meanwhile; the customers noted so far are all in the daily rows the lock holds.
     crate::db::fold::lock(conn)?;
     diesel::sql_query(
-        "LOCK TABLE rollup_customer_days, customer_purchases, rollup_customer_months, \
+        "LOCK TABLE folded_customer_days, unfolded_days, customer_purchases, rollup_customer_months, \
          rollup_cohort_months IN SHARE ROW EXCLUSIVE MODE",
     )
     .execute(conn)?;

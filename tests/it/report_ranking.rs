@@ -25,7 +25,7 @@ async fn the_bounded_read_of_top_customers_finds_what_adding_up_every_customer_f
     // (many customers level), some days a return only, some a sale and a larger return, and
     // the Walk-in on every day of the two years.
     app.sql(&format!(
-        "INSERT INTO rollup_customer_days \
+        "INSERT INTO folded_customer_days \
            (company_id, day, customer_id, store_id, slot, sales, returns, net_sales, discount) \
          SELECT (SELECT min(id) FROM companies), DATE '2025-01-01' + ((c.id * 37 + k * 101) % 700)::int, c.id, \
                 CASE WHEN (c.id + k) % 2 = 0 THEN {north} ELSE {south} END, s.slot, \
@@ -43,12 +43,12 @@ async fn the_bounded_read_of_top_customers_finds_what_adding_up_every_customer_f
          WHERE c.first_name = 'Walk-in'"
     ));
     app.sql(
-        "INSERT INTO rollup_store_days \
+        "INSERT INTO folded_store_days \
            (company_id, day, store_id, sales_person_id, slot, sales, returns, net_sales, discount, \
             delivery) \
          SELECT company_id, day, store_id, NULL, slot, sum(sales), sum(returns), sum(net_sales), \
                 sum(discount), 0 \
-         FROM rollup_customer_days GROUP BY company_id, day, store_id, slot",
+         FROM folded_customer_days GROUP BY company_id, day, store_id, slot",
     );
     app.sql("SELECT rebuild_customer_purchases()");
     let company = app.count("SELECT min(id) AS n FROM companies");

@@ -116,8 +116,9 @@ async fn coupons_twice_give_each_member_one_and_a_newcomer_gets_one_on_the_next_
 
     // Ana lapses too (her sale was 200 days ago after all, noted for the fold as a till's
     // would be): the next run gives her (and only her) a coupon.
+    app.sql("SELECT fold_days()");
     app.sql(
-        "UPDATE rollup_customer_days SET day = current_date - 200 \
+        "UPDATE folded_customer_days SET day = current_date - 200 \
          WHERE customer_id = (SELECT id FROM customers WHERE first_name = 'Ana')",
     );
     app.sql(

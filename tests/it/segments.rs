@@ -41,7 +41,7 @@ async fn known_with_till() -> (TestApp, i64, ApiClient) {
         ("Eve", 1, 2, "900"),
     ] {
         app.sql(&format!(
-            "INSERT INTO rollup_customer_days (company_id, day, customer_id, store_id, slot, sales, \
+            "INSERT INTO folded_customer_days (company_id, day, customer_id, store_id, slot, sales, \
                                                returns, net_sales, discount) \
              SELECT {company}, current_date - {days_ago}, id, {store}, 0, {sales}, 0, {spent}, 0 \
              FROM customers WHERE first_name = '{name}'"
