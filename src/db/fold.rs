@@ -1,7 +1,9 @@
-//! The fold of the customers' lifetime, month, cohort and referral figures (migration
-//! `fold_customer_purchases`): a sale only notes its customer; this makes the noted customers'
-//! figures again from their daily rows. Here, below every area, so that each report that reads
-//! those figures can fold first (`crate::reports::fold` runs it on a thread too).
+//! The fold (migration `fold_customer_purchases`, and `days_appended` and `promotions_folded`
+//! after it): a sale appends its daily figures and notes its customer and its offers and
+//! coupons; this moves the days into the daily tables, adds the noted sales to the offers' and
+//! coupons' days, and makes the noted customers' lifetime, month, cohort and referral figures
+//! again from their daily rows. Here, below every area, so that each report that reads those
+//! figures can fold first (`crate::reports::fold` runs it on a thread too).
 
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -24,7 +26,7 @@ struct Folded {
     folded: i32,
 }
 
-/// Folds every customer noted so far, in one transaction; returns how many.
+/// Folds everything noted so far, in one transaction; returns how many customers.
 pub fn fold(conn: &mut PgConnection) -> QueryResult<i32> {
     conn.transaction(|conn| {
         diesel::sql_query("SELECT fold_customer_purchases() AS folded")

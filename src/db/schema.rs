@@ -335,6 +335,14 @@ diesel::table! {
 
 diesel::table! {
     // No key in the database (rows appended, folded away): Diesel needs one named.
+    unfolded_promotions (invoice_id) {
+        invoice_id -> Int8,
+        slot -> Int2,
+    }
+}
+
+diesel::table! {
+    // No key in the database (rows appended, folded away): Diesel needs one named.
     unfolded_days (company_id, day, customer_id, store_id) {
         company_id -> Int8,
         day -> Date,

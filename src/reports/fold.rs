@@ -1,6 +1,6 @@
-//! The customers' lifetime, month, cohort and referral figures, folded after the sale
-//! (`crate::db::fold`): a thread folds every few seconds, and every report that reads the
-//! figures folds first, so what a page shows is exact.
+//! The offers' and coupons' days and the customers' lifetime, month, cohort and referral
+//! figures, folded after the sale (`crate::db::fold`): a thread folds every few seconds, and
+//! every report that reads the figures folds first, so what a page shows is exact.
 
 use std::time::Duration;
 

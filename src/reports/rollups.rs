@@ -99,8 +99,8 @@ pub struct Key {
 }
 
 diesel::define_sql_function! {
-    /// Migrations `cohorts_and_one_rollup_call` and `days_appended`: everything an invoice adds
-    /// to the rollups.
+    /// Migrations `cohorts_and_one_rollup_call`, `days_appended` and `promotions_folded`:
+    /// everything an invoice adds to the rollups.
     #[allow(clippy::too_many_arguments)]
     fn add_invoice_rollups(
         invoice: BigInt,
@@ -125,9 +125,10 @@ diesel::define_sql_function! {
 /// customer's, the store's and the delivery charge's day as one appended row the fold moves
 /// into them (no row that every till of a store updates), the customer's note for the fold of
 /// their lifetime, month and cohort rows (none for the store's default customer), and, when
-/// `promotions`, what the invoice's offers and coupons brought in, on the invoice's slot of
-/// each day (`reports::slot`): sales made at once land on different rows, so no till waits
-/// for another's transaction to end.
+/// `promotions`, what the invoice's offers and coupons brought in: a sale's noted for the fold
+/// (migration `promotions_folded`), a cancel's taken off at once (or the sale's note taken
+/// away), on the invoice's slot of each day (`reports::slot`): sales made at once land on
+/// different rows, so no till waits for another's transaction to end.
 pub fn add(
     conn: &mut PgConnection,
     invoice: i64,
@@ -180,10 +181,13 @@ pub fn move_customer(
 /// holds new ones at their rollup step until it commits, so every invoice is counted once.
 pub fn rebuild_days(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<i64> {
     diesel::sql_query(format!(
-        "LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE",
+        "LOCK TABLE {}, unfolded_promotions IN SHARE ROW EXCLUSIVE MODE",
         TABLES.join(", ")
     ))
     .execute(conn)?;
+    // The sales noted for the promotions' fold have no day to delete by: folded first, those
+    // of these days are then deleted and made again with the rest.
+    diesel::sql_query("SELECT fold_promotions()").execute(conn)?;
     for table in TABLES {
         diesel::sql_query(format!("DELETE FROM {table} WHERE day BETWEEN $1 AND $2"))
             .bind::<Date, _>(from)
