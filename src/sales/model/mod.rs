@@ -18,12 +18,15 @@ use patron_rules::CustomerId;
 use patron_rules::sales::InvoiceStatus;
 
 use crate::audit;
-use crate::db::schema::{account_payments, invoice_lines, invoice_payments, invoices};
+use crate::db::schema::{account_payments, invoices};
 use crate::kernel::Till;
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Numeric, Text};
 
-/// What a sale is: written once at submission, read back by every view of it.
+/// What a sale is: written once at submission, read back by every view of it. A `None` is
+/// written as NULL, not as DEFAULT (none of these columns has another default), so that the
+/// INSERT is the same SQL for every sale and Diesel prepares it once per connection.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = invoices)]
+#[diesel(table_name = invoices, treat_none_as_default_value = false)]
 pub struct InvoiceFacts {
     /// The till's uuid.
     pub uuid: Uuid,
@@ -91,7 +94,7 @@ impl InvoiceRow {
 
 /// A new invoice.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = invoices)]
+#[diesel(table_name = invoices, treat_none_as_default_value = false)]
 pub struct NewInvoice {
     /// What was sold.
     #[diesel(embed)]
@@ -101,11 +104,8 @@ pub struct NewInvoice {
 }
 
 /// A new line.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = invoice_lines)]
+#[derive(Debug, Clone)]
 pub struct NewLine {
-    /// Invoice.
-    pub invoice_id: i64,
     /// 1, 2, ...
     pub line_no: i32,
     /// Item.
@@ -140,29 +140,57 @@ pub fn insert_invoice(conn: &mut PgConnection, new: &NewInvoice) -> QueryResult<
         .optional()
 }
 
-/// Writes the lines and payments of invoice `id`.
+diesel::define_sql_function! {
+    /// Migration `details_prepared`: a sale's lines and payments, column by column.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_invoice_details(
+        invoice: BigInt,
+        line_nos: Array<Integer>,
+        item_ids: Array<BigInt>,
+        item_codes: Array<Text>,
+        item_names: Array<Text>,
+        qtys: Array<Numeric>,
+        rates: Array<Numeric>,
+        discounts: Array<Numeric>,
+        amounts: Array<Numeric>,
+        is_offers: Array<Bool>,
+        offers: Array<Nullable<Text>>,
+        modes: Array<Text>,
+        paid: Array<Numeric>,
+    ) -> Integer;
+}
+
+/// Writes the lines and payments of invoice `invoice` in one prepared call (a multi-row INSERT
+/// is new SQL for every number of rows, planned again each time).
 pub fn insert_details(
     conn: &mut PgConnection,
+    invoice: i64,
     lines: &[NewLine],
-    payments: &[(i64, &'static str, Decimal)],
+    payments: &[(&'static str, Decimal)],
 ) -> QueryResult<()> {
-    diesel::insert_into(invoice_lines::table)
-        .values(lines)
-        .execute(conn)?;
-    let rows: Vec<_> = payments
-        .iter()
-        .map(|(invoice, mode, amount)| {
-            (
-                invoice_payments::invoice_id.eq(*invoice),
-                invoice_payments::mode.eq(*mode),
-                invoice_payments::amount.eq(*amount),
-            )
-        })
-        .collect();
-    diesel::insert_into(invoice_payments::table)
-        .values(&rows)
-        .execute(conn)?;
-    Ok(())
+    fn column<T>(lines: &[NewLine], value: impl Fn(&NewLine) -> T) -> Vec<T> {
+        lines.iter().map(value).collect()
+    }
+    diesel::select(insert_invoice_details(
+        invoice,
+        column(lines, |l| l.line_no),
+        column(lines, |l| l.item_id),
+        column(lines, |l| l.item_code.clone()),
+        column(lines, |l| l.item_name.clone()),
+        column(lines, |l| l.qty),
+        column(lines, |l| l.price_list_rate),
+        column(lines, |l| l.discount_amount),
+        column(lines, |l| l.amount),
+        column(lines, |l| l.is_offer),
+        column(lines, |l| l.offer.clone()),
+        payments.iter().map(|(mode, _)| *mode).collect::<Vec<_>>(),
+        payments
+            .iter()
+            .map(|(_, amount)| *amount)
+            .collect::<Vec<_>>(),
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 /// The stored request hash and answer of the invoice with `uuid`, if any.

@@ -62,13 +62,11 @@ pub fn invoice(
         coupon_codes: body.coupon_codes.clone(),
         request_hash: hash.to_vec(),
     };
-    // Their invoice id is filled in once the invoice row has it.
-    let mut lines: Vec<NewLine> = sale
+    let lines: Vec<NewLine> = sale
         .lines
         .iter()
         .enumerate()
         .map(|(index, line)| NewLine {
-            invoice_id: 0,
             line_no: i32::try_from(index + 1).unwrap_or(i32::MAX),
             item_id: line.item.id.get(),
             item_code: line.item.code.clone(),
@@ -114,15 +112,12 @@ pub fn invoice(
             "This invoice is being submitted right now; retry in a moment.".into(),
         ));
     };
-    for line in &mut lines {
-        line.invoice_id = id;
-    }
     let payments: Vec<_> = body
         .payments
         .iter()
-        .map(|p| (id, p.mode.as_str(), p.amount))
+        .map(|p| (p.mode.as_str(), p.amount))
         .collect();
-    model::insert_details(conn, &lines, &payments)?;
+    model::insert_details(conn, id, &lines, &payments)?;
     for posting in postings.into_iter().chain(closing) {
         posting.post(conn, InvoiceId(id), sale.till)?;
     }
