@@ -2,6 +2,7 @@
 //! a customer's account. Bodies are read with `api::json`, so a wrong field is named.
 
 use actix_web::{HttpResponse, web};
+use diesel::Connection;
 use patron_rules::{Currency, InvoiceId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ use crate::web::till::ApiError;
 use crate::web::till::ApiRoutes;
 use crate::web::till::examples::{CUSTOMER_ID, INVOICE_ID};
 use crate::web::till::json;
-use crate::web::till::terminal::Terminal;
+use crate::web::till::terminal::{Terminal, TillToken};
 
 /// Adds the sales endpoints to the till API's route table.
 pub fn routes(routes: &mut ApiRoutes) {
@@ -58,16 +59,18 @@ pub fn routes(routes: &mut ApiRoutes) {
 async fn submit_invoice(
     state: web::Data<AppState>,
     steps: web::Data<InvoiceSteps>,
-    terminal: Terminal,
+    token: TillToken,
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let body: InvoiceBody = json::parse(&bytes)?;
-    let hash = json::request_hash(&bytes);
-    let till = terminal.till();
     let ahead = state.config.till_future_window();
     let outcome = state
         .db
-        .tx(move |conn| submit::submit(conn, &steps, &till, &body, &hash, ahead))
+        .run(move |conn| {
+            let till = token.till(conn)?;
+            let body: InvoiceBody = json::parse(&bytes)?;
+            let hash = json::request_hash(&bytes);
+            conn.transaction(|conn| submit::submit(conn, &steps, &till, &body, &hash, ahead))
+        })
         .await?;
     Ok(match outcome {
         Outcome::Created(answer) => HttpResponse::Created().json(answer),
