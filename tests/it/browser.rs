@@ -15,10 +15,23 @@ use crate::common::{PASSWORD, TestApp};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// A running ChromeDriver, stopped on drop.
+/// A running ChromeDriver, stopped on drop with every Chromium it started: they share its
+/// process group. (Killing ChromeDriver alone left a test's Chromium running when the test
+/// ended without closing its session, a few per test run, each taking CPU for as long as the
+/// machine ran.)
 pub struct Driver {
     url: String,
-    _child: tokio::process::Child,
+    child: tokio::process::Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        use nix::sys::signal::{Signal, killpg};
+        use nix::unistd::Pid;
+        if let Some(id) = self.child.id().and_then(|id| i32::try_from(id).ok()) {
+            let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
+        }
+    }
 }
 
 impl Driver {
@@ -37,6 +50,7 @@ impl Driver {
             .port();
         let mut child = tokio::process::Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -51,7 +65,7 @@ impl Driver {
         }
         Some(Driver {
             url: format!("http://127.0.0.1:{port}"),
-            _child: child,
+            child,
         })
     }
 }
