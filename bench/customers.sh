@@ -8,6 +8,8 @@
 # PATRON_BENCH_DIR=dir keeps (and on a second run reuses) the seeded data in dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/quiet.sh
+say_what_else_runs
 count="${1:-1000000}"
 seconds="${2:-10}"
 port=18081

@@ -53,6 +53,8 @@
 # under slices/, and slices.tsv) in dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/quiet.sh
+say_what_else_runs
 seconds="${1:-5}"
 rounds="${2:-6}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ && "$rounds" =~ ^[1-9][0-9]*$ ]] ||

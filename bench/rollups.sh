@@ -18,6 +18,8 @@
 # PATRON_BIN=path runs that binary instead of building target/release/patron with cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/quiet.sh
+say_what_else_runs
 seconds="${1:-10}"
 rounds="${2:-4}"
 buyers="${3:-walk-in}"
