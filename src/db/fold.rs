@@ -1,9 +1,9 @@
-//! The fold (migration `fold_customer_purchases`, and `days_appended` and `promotions_folded`
-//! after it): a sale appends its daily figures and notes its customer and its offers and
-//! coupons; this moves the days into the daily tables, adds the noted sales to the offers' and
-//! coupons' days, and makes the noted customers' lifetime, month, cohort and referral figures
-//! again from their daily rows. Here, below every area, so that each report that reads those
-//! figures can fold first (`crate::reports::fold` runs it on a thread too).
+//! The fold (migrations `fold_customer_purchases` and `rollups_appended`): a sale appends its
+//! daily figures and notes its customer and its offers and coupons; this moves the days into
+//! the daily tables, adds the noted sales to the offers' and coupons' days, and makes the noted
+//! customers' lifetime, month, cohort and referral figures again from their daily rows. Here,
+//! below every area, so that each report that reads those figures can fold first
+//! (`crate::reports::fold` runs it on a thread too).
 
 use diesel::prelude::*;
 use diesel::sql_types::Integer;

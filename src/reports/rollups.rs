@@ -11,7 +11,7 @@ use patron_rules::reports::Figures;
 
 /// The tables that hold the rollups: the daily figures a sale appends (`unfolded_days`), the
 /// customers', stores' and delivery charges' days the fold moves them into (migration
-/// `days_appended`; reports read both through the views `rollup_customer_days`,
+/// `rollups_appended`; reports read both through the views `rollup_customer_days`,
 /// `rollup_store_days` and `rollup_delivery_days`), and the promotions' days.
 pub const TABLES: [&str; 6] = [
     "unfolded_days",
@@ -99,8 +99,8 @@ pub struct Key {
 }
 
 diesel::define_sql_function! {
-    /// Migrations `cohorts_and_one_rollup_call`, `days_appended` and `promotions_folded`:
-    /// everything an invoice adds to the rollups.
+    /// Migrations `cohorts_and_one_rollup_call` and `rollups_appended`: everything an invoice
+    /// adds to the rollups.
     #[allow(clippy::too_many_arguments)]
     fn add_invoice_rollups(
         invoice: BigInt,
@@ -126,7 +126,7 @@ diesel::define_sql_function! {
 /// into them (no row that every till of a store updates), the customer's note for the fold of
 /// their lifetime, month and cohort rows (none for the store's default customer), and, when
 /// `promotions`, what the invoice's offers and coupons brought in: a sale's noted for the fold
-/// (migration `promotions_folded`), a cancel's taken off at once (or the sale's note taken
+/// (migration `rollups_appended`), a cancel's taken off at once (or the sale's note taken
 /// away), on the invoice's slot of each day (`reports::slot`): sales made at once land on
 /// different rows, so no till waits for another's transaction to end.
 pub fn add(

@@ -10,6 +10,7 @@ pub mod returns;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Numeric, Text};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -20,7 +21,6 @@ use patron_rules::sales::InvoiceStatus;
 use crate::audit;
 use crate::db::schema::{account_payments, invoices};
 use crate::kernel::Till;
-use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Numeric, Text};
 
 /// What a sale is: written once at submission, read back by every view of it. A `None` is
 /// written as NULL, not as DEFAULT (none of these columns has another default), so that the

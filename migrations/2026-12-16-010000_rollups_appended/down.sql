@@ -1,5 +1,6 @@
--- The days folded, the views dropped, the tables named back, and the functions as
+-- What was appended folded, the views dropped, the tables named back, and the functions as
 -- migrations `goods_from_the_sale` and `fold_customer_purchases` left them.
+SELECT fold_promotions();
 SELECT fold_days();
 DROP VIEW rollup_customer_days, rollup_store_days, rollup_delivery_days;
 ALTER TABLE folded_customer_days RENAME TO rollup_customer_days;
@@ -118,5 +119,5 @@ BEGIN
     RETURN moved;
 END $$;
 
-DROP FUNCTION fold_days();
-DROP TABLE unfolded_days;
+DROP FUNCTION fold_promotions(), fold_days();
+DROP TABLE unfolded_promotions, unfolded_days;
