@@ -15,6 +15,7 @@ pub mod import_job;
 pub mod list_segments;
 pub mod merge;
 pub mod model;
+pub mod name_starts;
 pub mod panels;
 pub mod picker;
 pub mod routes;

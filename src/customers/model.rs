@@ -471,7 +471,7 @@ pub struct ListRow {
 }
 
 /// Adds the WHERE conditions of `filter` (without paging) to `sql`.
-fn push_conditions(sql: &mut Sql, filter: &ListFilter) {
+pub(super) fn push_conditions(sql: &mut Sql, filter: &ListFilter) {
     sql.push(" WHERE true");
     match filter.status {
         Status::Active => sql.push(" AND c.active"),
@@ -592,7 +592,7 @@ impl FilteredSql {
 }
 
 /// The list's columns (`origin_store_id` orders a supervisor's search; rows need not keep it).
-const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mobile, c.email, \
+pub(super) const LIST_COLUMNS: &str = "SELECT c.id, c.code, c.first_name, c.last_name, c.mobile, c.email, \
      g.name AS group_name, s.code AS store_code, c.origin_store_id, c.active, c.search_name, \
      c.created_at \
      FROM customers c JOIN customer_groups g ON g.id = c.customer_group_id \
@@ -604,7 +604,7 @@ pub const NAME_MATCHES: i64 = 200;
 /// Puts the first key of a search's order: the supervisor's own store's customers first (a
 /// sort key over the few matches, so every search keeps its index). `column` names the origin
 /// store column as the query sees it.
-fn push_own_first(sql: &mut Sql, filter: &ListFilter, column: &str) {
+pub(super) fn push_own_first(sql: &mut Sql, filter: &ListFilter, column: &str) {
     if let Some(own) = filter.own_store {
         sql.push(" (")
             .push(column)
@@ -615,9 +615,13 @@ fn push_own_first(sql: &mut Sql, filter: &ListFilter, column: &str) {
 }
 
 /// One page of the list: `limit` rows. With a search, a supervisor's own store's customers come
-/// first; then exact code, phone and email matches, then names that start with the entry, then
-/// the rest, by name. Without one, the chosen order, paged by keyset (never OFFSET).
+/// first; then exact code, phone and email matches, then the rest, by name; a one-word name
+/// search with a page of names, surnames or emails that start with it shows those
+/// (`name_starts`). Without one, the chosen order, paged by keyset (never OFFSET).
 pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<ListRow>> {
+    if let Some(page) = super::name_starts::page(conn, filter, limit)? {
+        return Ok(page);
+    }
     let mut sql = Sql::default();
     if let Some(Search::Name { .. }) = &filter.search {
         // A common name part matches thousands; walking the name index for them is fast when they

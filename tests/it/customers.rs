@@ -96,6 +96,11 @@ async fn search_finds_customers_by_every_field_the_way_people_type_them() {
         "case ignored, full name"
     );
     assert_eq!(
+        search(&client, "nette").await,
+        ["Annette Brown"],
+        "the middle of a name"
+    );
+    assert_eq!(
         search(&client, "nunez jose").await,
         ["José Ñúñez"],
         "words in any order"
@@ -494,6 +499,35 @@ async fn there_is_no_way_to_delete_a_customer() {
 }
 
 #[actix_web::test]
+async fn a_common_surname_shows_its_first_page_in_name_order() {
+    let app = TestApp::spawn().await;
+    // More namesakes than the 200 matches a search for a word anywhere in the name sorts, and
+    // the ones first by name made last, so that they are last in the table.
+    for i in 0..210 {
+        customer(&app, &format!("Zoe{i:03}"), "Okafor", "", "");
+    }
+    customer(&app, "Okafoma", "Ude", "", "");
+    customer(&app, "Aaron", "Okafor", "", "");
+    customer(&app, "Bola", "Bokafor", "", "");
+    let (client, _) = app.signed_in(Role::HqManager).await;
+
+    let page = client.get_fragment("/customers?q=okafo").await;
+    let names = names_in(&page);
+    assert_eq!(names.len(), 50, "{names:?}");
+    assert_eq!(
+        names[..3],
+        ["Aaron Okafor", "Okafoma Ude", "Zoe000 Okafor"],
+        "surname and name starts, by name"
+    );
+    page.assert_contains("showing the first 50; type more to narrow");
+    assert_eq!(
+        search(&client, "bokaf").await,
+        ["Bola Bokafor"],
+        "a rarer surname still found"
+    );
+}
+
+#[actix_web::test]
 async fn customer_searches_and_filters_are_served_by_indexes() {
     let app = TestApp::spawn().await;
     app.assert_indexed(&[
@@ -520,6 +554,11 @@ async fn customer_searches_and_filters_are_served_by_indexes() {
         (
             "SELECT id FROM customers WHERE search_name LIKE 'jo%' ORDER BY search_name, id LIMIT 51",
             "customers_name_sort_idx",
+        ),
+        (
+            "SELECT id FROM customers WHERE patron_fold(last_name) COLLATE \"C\" LIKE 'oka%' \
+             ORDER BY patron_fold(last_name) COLLATE \"C\", search_name, id LIMIT 51",
+            "customers_surname_idx",
         ),
         (
             "SELECT id FROM customers WHERE active ORDER BY search_name, id LIMIT 51",
