@@ -80,7 +80,8 @@ pub fn page(
             sql.push("(").push(LIST_COLUMNS);
             push_conditions(&mut sql, &unsearched);
             if let Some(store) = store {
-                sql.push(" AND c.origin_store_id = ").bind(Bind::Int(*store));
+                sql.push(" AND c.origin_store_id = ")
+                    .bind(Bind::Int(*store));
             }
             sql.push(condition)
                 .bind(Bind::Text(word.clone()))

@@ -126,6 +126,11 @@ pub enum Counted {
     AlreadyUsed,
 }
 
+diesel::define_sql_function! {
+    /// Migration `planned_once`: counts one use of a coupon, or none when it is used up.
+    fn count_coupon_use(coupon: diesel::sql_types::BigInt, invoice: diesel::sql_types::BigInt, customer: diesel::sql_types::BigInt) -> diesel::sql_types::Integer;
+}
+
 /// Counts one use of `coupon` by `invoice` for `customer` in one statement: a conditional UPDATE
 /// (so that sales arriving together can never take more uses than the coupon has: each waits
 /// for the row and re-reads it) feeding the redemption row, whose unique indexes hold "once per
@@ -136,18 +141,10 @@ pub fn count_use(
     invoice: i64,
     customer: i64,
 ) -> QueryResult<Counted> {
-    #[derive(QueryableByName)]
-    struct Written {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        n: i32,
-    }
-    // A function, so that its plan is made once per connection (migration `planned_once`).
-    let counted = diesel::sql_query("SELECT count_coupon_use($1, $2, $3) AS n")
-        .bind::<diesel::sql_types::BigInt, _>(coupon)
-        .bind::<diesel::sql_types::BigInt, _>(invoice)
-        .bind::<diesel::sql_types::BigInt, _>(customer)
-        .get_result::<Written>(conn)
-        .map(|w| w.n);
+    // A function, so that its plan is made once per connection (migration `planned_once`),
+    // called as one Diesel prepares once too.
+    let counted =
+        diesel::select(count_coupon_use(coupon, invoice, customer)).get_result::<i32>(conn);
     match counted {
         Ok(0) => Ok(Counted::UsedUp),
         Ok(_) => Ok(Counted::Done),
