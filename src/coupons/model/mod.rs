@@ -128,7 +128,11 @@ pub enum Counted {
 
 diesel::define_sql_function! {
     /// Migration `planned_once`: counts one use of a coupon, or none when it is used up.
-    fn count_coupon_use(coupon: diesel::sql_types::BigInt, invoice: diesel::sql_types::BigInt, customer: diesel::sql_types::BigInt) -> diesel::sql_types::Integer;
+    fn count_coupon_use(
+        coupon: diesel::sql_types::BigInt,
+        invoice: diesel::sql_types::BigInt,
+        customer: diesel::sql_types::BigInt,
+    ) -> diesel::sql_types::Integer;
 }
 
 /// Counts one use of `coupon` by `invoice` for `customer` in one statement: a conditional UPDATE
