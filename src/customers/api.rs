@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use super::feed::{self, CustomerRecord, FeedPage};
 use super::hooks::CustomerHooks;
-use super::model::{self, ListFilter};
+use super::list_page;
+use super::model::ListFilter;
 use super::sync::{self, TillCustomer};
 use crate::state::AppState;
 use crate::web::AppError;
@@ -266,7 +267,7 @@ async fn search(
                 search: Some(terms),
                 ..ListFilter::default()
             };
-            let ids: Vec<i64> = model::list(conn, &filter, SEARCH_LIMIT)?
+            let ids: Vec<i64> = list_page::rows(conn, &filter, SEARCH_LIMIT)?
                 .into_iter()
                 .map(|row| row.id)
                 .collect();

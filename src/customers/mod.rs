@@ -12,6 +12,7 @@ pub mod home;
 pub mod hooks;
 pub mod import;
 pub mod import_job;
+pub mod list_page;
 pub mod list_segments;
 pub mod merge;
 pub mod model;

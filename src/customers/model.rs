@@ -615,13 +615,10 @@ pub(super) fn push_own_first(sql: &mut Sql, filter: &ListFilter, column: &str) {
 }
 
 /// One page of the list: `limit` rows. With a search, a supervisor's own store's customers come
-/// first; then exact code, phone and email matches, then the rest, by name; a one-word name
-/// search with a page of names, surnames or emails that start with it shows those
-/// (`name_starts`). Without one, the chosen order, paged by keyset (never OFFSET).
+/// first; then exact code, phone and email matches, then the rest, by name (the list asks
+/// `name_starts` first: see `list_page`). Without one, the chosen order, paged by keyset (never
+/// OFFSET).
 pub fn list(conn: &mut PgConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<ListRow>> {
-    if let Some(page) = super::name_starts::page(conn, filter, limit)? {
-        return Ok(page);
-    }
     let mut sql = Sql::default();
     if let Some(Search::Name { .. }) = &filter.search {
         // A common name part matches thousands; walking the name index for them is fast when they

@@ -8,7 +8,8 @@ use patron_rules::customers::search_terms;
 use patron_rules::users::Permission;
 use serde::Deserialize;
 
-use super::model::{self, ListFilter, ListRow};
+use super::list_page;
+use super::model::{ListFilter, ListRow};
 use crate::state::AppState;
 use crate::web::{AppError, CurrentUser, render};
 
@@ -52,7 +53,7 @@ async fn options(
             };
             state
                 .db
-                .run(move |conn| Ok(model::list(conn, &filter, SUGGESTIONS)?))
+                .run(move |conn| Ok(list_page::rows(conn, &filter, SUGGESTIONS)?))
                 .await?
         }
     };

@@ -14,6 +14,7 @@ use super::filters_on::{FilterOn, filters_on};
 use super::forms::CustomerForm;
 use super::head::{CustomerHead, CustomerTab};
 use super::hooks::{Creation, CustomerHooks};
+use super::list_page;
 use super::list_segments::{CustomerSegments, SegmentChoice, SegmentLink, SegmentsShown};
 use super::model::{
     self, Cursor, Customer, ListFilter, ListRow, NewCustomer, Origin, Sort, Status,
@@ -315,7 +316,7 @@ async fn index(
             let segments = segments.shown(conn, role, store, clock, &raw_segment)?;
             filter.within = segments.as_ref().and_then(SegmentsShown::within);
             let mut rows: Vec<(ListRow, Vec<SegmentLink>)> =
-                model::list(conn, &filter, PAGE_SIZE + 1)?
+                list_page::rows(conn, &filter, PAGE_SIZE + 1)?
                     .into_iter()
                     .map(|row| (row, Vec::new()))
                     .collect();

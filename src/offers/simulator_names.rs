@@ -8,7 +8,8 @@ use patron_rules::catalog::{rate_text, search};
 use patron_rules::customers::search_terms;
 
 use crate::catalog::list::{self as catalog_list, ItemFilter};
-use crate::customers::model::{self as customer_model, ListFilter};
+use crate::customers::list_page;
+use crate::customers::model::ListFilter;
 use crate::db::schema::{customers, items};
 
 /// Choices a message lists; one more read tells that there are more.
@@ -119,7 +120,7 @@ pub fn customer(
                 search: Some(found),
                 ..ListFilter::default()
             };
-            customer_model::list(conn, &filter, CHOICES as i64 + 1)?
+            list_page::rows(conn, &filter, CHOICES as i64 + 1)?
                 .into_iter()
                 .map(|c| {
                     format!(
