@@ -29,6 +29,22 @@ pub struct Move<'a> {
     pub by: &'a str,
 }
 
+diesel::define_sql_function! {
+    /// Migration `planned_once`: moves a card's balance and records the entry; NULL when the
+    /// conditional UPDATE matched nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn move_gift_card(
+        card: BigInt,
+        amount: Numeric,
+        usable_on: Nullable<Date>,
+        kind: Text,
+        invoice: Nullable<BigInt>,
+        reverses: Nullable<BigInt>,
+        note: Text,
+        by: Text,
+    ) -> Nullable<Numeric>;
+}
+
 /// Moves card `card`'s balance by `movement.amount` with one conditional UPDATE and records the
 /// entry with the balance it left (one call of `move_gift_card`). The UPDATE only matches while
 /// the balance stays at zero or more, and with `usable_on` only while the card is enabled and not
@@ -39,25 +55,21 @@ pub fn post(
     movement: &Move,
     usable_on: Option<NaiveDate>,
 ) -> QueryResult<Option<Decimal>> {
-    #[derive(QueryableByName)]
-    struct Left {
-        #[diesel(sql_type = Nullable<Numeric>)]
-        balance: Option<Decimal>,
-    }
     // A function, so that its plan is made once per connection (migration `planned_once`):
-    // it runs in every sale a card pays, and Diesel keeps no UPDATE prepared.
-    let left =
-        diesel::sql_query("SELECT move_gift_card($1, $2, $3, $4, $5, $6, $7, $8) AS balance")
-            .bind::<BigInt, _>(card)
-            .bind::<Numeric, _>(movement.amount)
-            .bind::<Nullable<Date>, _>(usable_on)
-            .bind::<Text, _>(movement.kind.as_str())
-            .bind::<Nullable<BigInt>, _>(movement.invoice_id)
-            .bind::<Nullable<BigInt>, _>(movement.reverses_id)
-            .bind::<Text, _>(movement.note)
-            .bind::<Text, _>(movement.by)
-            .get_result::<Left>(conn)?;
-    let Some(balance) = left.balance else {
+    // it runs in every sale a card pays, and Diesel keeps no UPDATE prepared. Called as one
+    // Diesel prepares once too.
+    let left = diesel::select(move_gift_card(
+        card,
+        movement.amount,
+        usable_on,
+        movement.kind.as_str(),
+        movement.invoice_id,
+        movement.reverses_id,
+        movement.note,
+        movement.by,
+    ))
+    .get_result::<Option<Decimal>>(conn)?;
+    let Some(balance) = left else {
         return Ok(None);
     };
     Ok(Some(balance))
