@@ -58,7 +58,7 @@ pub fn post(
     // A function, so that its plan is made once per connection (migration `planned_once`):
     // it runs in every sale a card pays, and Diesel keeps no UPDATE prepared. Called as one
     // Diesel prepares once too.
-    let left = diesel::select(move_gift_card(
+    diesel::select(move_gift_card(
         card,
         movement.amount,
         usable_on,
@@ -68,11 +68,7 @@ pub fn post(
         movement.note,
         movement.by,
     ))
-    .get_result::<Option<Decimal>>(conn)?;
-    let Some(balance) = left else {
-        return Ok(None);
-    };
-    Ok(Some(balance))
+    .get_result::<Option<Decimal>>(conn)
 }
 
 /// Card `card`'s balance now.
